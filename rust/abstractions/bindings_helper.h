@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The C API ferroute's Rust code binds to: kernel headers for bindgen, plus
+ * the prototypes of the C helpers in helpers.c that wrap inline functions
+ * and macros bindgen cannot see.
+ */
+#ifndef FERROUTE_BINDINGS_HELPER_H
+#define FERROUTE_BINDINGS_HELPER_H
+
+#include <linux/etherdevice.h>
+#include <linux/if_arp.h>
+#include <linux/if_ether.h>
+#include <linux/jiffies.h>
+#include <linux/netdevice.h>
+#include <linux/rcupdate.h>
+#include <linux/rtnetlink.h>
+#include <linux/skbuff.h>
+#include <linux/spinlock.h>
+#include <linux/timer.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <net/rtnetlink.h>
+#include <kunit/test.h>
+
+/* Constants bindgen does not evaluate (macros built from expressions). */
+extern const gfp_t FERROUTE_GFP_ATOMIC;
+extern const gfp_t FERROUTE_GFP_KERNEL;
+
+/* sk_buff */
+void ferroute_skb_consume(struct sk_buff *skb);
+void ferroute_skb_drop(struct sk_buff *skb, enum skb_drop_reason reason);
+struct sk_buff *ferroute_skb_share_check(struct sk_buff *skb);
+int ferroute_skb_linearize(struct sk_buff *skb);
+int ferroute_skb_cow_head(struct sk_buff *skb, unsigned int headroom);
+unsigned int ferroute_skb_headroom(const struct sk_buff *skb);
+unsigned int ferroute_skb_tailroom(const struct sk_buff *skb);
+unsigned char *ferroute_skb_data(const struct sk_buff *skb);
+unsigned int ferroute_skb_len(const struct sk_buff *skb);
+unsigned int ferroute_skb_headlen(const struct sk_buff *skb);
+int ferroute_skb_unclone(struct sk_buff *skb);
+int ferroute_skb_is_nonlinear(const struct sk_buff *skb);
+void ferroute_skb_reserve(struct sk_buff *skb, int len);
+void ferroute_skb_reset_mac_header(struct sk_buff *skb);
+void ferroute_skb_reset_network_header(struct sk_buff *skb);
+unsigned int ferroute_skb_mac_offset(const struct sk_buff *skb);
+int ferroute_skb_mac_header_was_set(const struct sk_buff *skb);
+unsigned char ferroute_skb_pkt_type(const struct sk_buff *skb);
+void ferroute_skb_set_dev(struct sk_buff *skb, struct net_device *dev);
+void ferroute_skb_set_protocol(struct sk_buff *skb, __be16 protocol);
+int ferroute_skb_trim(struct sk_buff *skb, unsigned int len);
+struct sk_buff *ferroute_alloc_skb(unsigned int len);
+
+/* net_device */
+void *ferroute_netdev_priv(const struct net_device *dev);
+void ferroute_dev_hold(struct net_device *dev);
+void ferroute_dev_put(struct net_device *dev);
+const char *ferroute_dev_name(const struct net_device *dev);
+int ferroute_dev_ifindex(const struct net_device *dev);
+const unsigned char *ferroute_dev_addr(const struct net_device *dev);
+unsigned int ferroute_dev_mtu(const struct net_device *dev);
+unsigned short ferroute_dev_type(const struct net_device *dev);
+unsigned int ferroute_dev_flags(const struct net_device *dev);
+int ferroute_dev_has_ipv4(struct net_device *dev);
+int ferroute_dev_is_loopback(const struct net_device *dev);
+int ferroute_dev_rx_handler_busy(const struct net_device *dev);
+const struct rtnl_link_ops *ferroute_dev_link_ops(const struct net_device *dev);
+void ferroute_dev_eth_random_addr(struct net_device *dev);
+void ferroute_netif_start_queue(struct net_device *dev);
+void ferroute_netif_stop_queue(struct net_device *dev);
+void ferroute_dev_count_tx(struct net_device *dev, unsigned int len);
+void ferroute_dev_count_rx(struct net_device *dev, unsigned int len);
+void ferroute_dev_count_tx_dropped(struct net_device *dev);
+void ferroute_dev_set_needs_free(struct net_device *dev);
+void ferroute_dev_set_ops(struct net_device *dev, const struct net_device_ops *ops);
+struct net_device *ferroute_netdev_notifier_info_to_dev(void *info);
+struct net *ferroute_genl_info_net(struct genl_info *info);
+struct net *ferroute_sock_net_of_skb(struct sk_buff *skb);
+struct net_device *ferroute_dev_get_by_name(struct net *net, const char *name);
+
+/* generic netlink */
+struct sk_buff *ferroute_genlmsg_new(void);
+void *ferroute_genlmsg_put_reply(struct sk_buff *skb, struct genl_info *info,
+				 const struct genl_family *family, u8 cmd);
+void *ferroute_genlmsg_put_dump(struct sk_buff *skb, struct netlink_callback *cb,
+				const struct genl_family *family, u8 cmd);
+void ferroute_genlmsg_end(struct sk_buff *skb, void *hdr);
+void ferroute_genlmsg_cancel(struct sk_buff *skb, void *hdr);
+int ferroute_genlmsg_reply(struct sk_buff *skb, struct genl_info *info);
+void ferroute_nlmsg_free(struct sk_buff *skb);
+struct nlattr *ferroute_genl_info_attr(struct genl_info *info, int type);
+void ferroute_genl_set_err_msg(struct genl_info *info, const char *msg);
+void ferroute_genl_set_bad_attr(struct genl_info *info, int type);
+long *ferroute_netlink_cb_args(struct netlink_callback *cb);
+
+/* RCU, time and timers */
+void ferroute_rcu_read_lock(void);
+void ferroute_rcu_read_unlock(void);
+void ferroute_local_bh_disable(void);
+void ferroute_local_bh_enable(void);
+unsigned long ferroute_jiffies(void);
+u64 ferroute_now_ms(void);
+unsigned long ferroute_msecs_to_jiffies(unsigned int ms);
+void ferroute_timer_setup(struct timer_list *timer,
+			  void (*func)(struct timer_list *));
+void ferroute_spin_lock_bh(spinlock_t *lock);
+void ferroute_spin_unlock_bh(spinlock_t *lock);
+
+/* KUnit */
+void ferroute_kunit_fail(struct kunit *test, const char *file, int line,
+			 const char *msg);
+
+#endif /* FERROUTE_BINDINGS_HELPER_H */

@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * C helpers for ferroute's Rust abstractions: each wraps one inline function
+ * or macro that bindgen cannot bind, and adds no logic of its own.
+ */
+#include <linux/inetdevice.h>
+#include <linux/module.h>
+#include "bindings_helper.h"
+
+const gfp_t FERROUTE_GFP_ATOMIC = GFP_ATOMIC;
+const gfp_t FERROUTE_GFP_KERNEL = GFP_KERNEL;
+
+void ferroute_skb_consume(struct sk_buff *skb)
+{
+	consume_skb(skb);
+}
+
+void ferroute_skb_drop(struct sk_buff *skb, enum skb_drop_reason reason)
+{
+	kfree_skb_reason(skb, reason);
+}
+
+struct sk_buff *ferroute_skb_share_check(struct sk_buff *skb)
+{
+	return skb_share_check(skb, GFP_ATOMIC);
+}
+
+int ferroute_skb_linearize(struct sk_buff *skb)
+{
+	return skb_linearize(skb);
+}
+
+int ferroute_skb_cow_head(struct sk_buff *skb, unsigned int headroom)
+{
+	return skb_cow_head(skb, headroom);
+}
+
+unsigned int ferroute_skb_headroom(const struct sk_buff *skb)
+{
+	return skb_headroom(skb);
+}
+
+unsigned int ferroute_skb_tailroom(const struct sk_buff *skb)
+{
+	return skb_tailroom(skb);
+}
+
+unsigned char *ferroute_skb_data(const struct sk_buff *skb)
+{
+	return skb->data;
+}
+
+unsigned int ferroute_skb_len(const struct sk_buff *skb)
+{
+	return skb->len;
+}
+
+unsigned int ferroute_skb_headlen(const struct sk_buff *skb)
+{
+	return skb_headlen(skb);
+}
+
+int ferroute_skb_unclone(struct sk_buff *skb)
+{
+	return skb_unclone(skb, GFP_ATOMIC);
+}
+
+int ferroute_skb_is_nonlinear(const struct sk_buff *skb)
+{
+	return skb_is_nonlinear(skb);
+}
+
+void ferroute_skb_reserve(struct sk_buff *skb, int len)
+{
+	skb_reserve(skb, len);
+}
+
+void ferroute_skb_reset_mac_header(struct sk_buff *skb)
+{
+	skb_reset_mac_header(skb);
+}
+
+void ferroute_skb_reset_network_header(struct sk_buff *skb)
+{
+	skb_reset_network_header(skb);
+}
+
+unsigned int ferroute_skb_mac_offset(const struct sk_buff *skb)
+{
+	return skb->data - skb_mac_header(skb);
+}
+
+int ferroute_skb_mac_header_was_set(const struct sk_buff *skb)
+{
+	return skb_mac_header_was_set(skb);
+}
+
+unsigned char ferroute_skb_pkt_type(const struct sk_buff *skb)
+{
+	return skb->pkt_type;
+}
+
+void ferroute_skb_set_dev(struct sk_buff *skb, struct net_device *dev)
+{
+	skb->dev = dev;
+}
+
+void ferroute_skb_set_protocol(struct sk_buff *skb, __be16 protocol)
+{
+	skb->protocol = protocol;
+}
+
+int ferroute_skb_trim(struct sk_buff *skb, unsigned int len)
+{
+	return pskb_trim_rcsum(skb, len);
+}
+
+struct sk_buff *ferroute_alloc_skb(unsigned int len)
+{
+	return alloc_skb(len, GFP_ATOMIC);
+}
+
+void *ferroute_netdev_priv(const struct net_device *dev)
+{
+	return netdev_priv(dev);
+}
+
+void ferroute_dev_hold(struct net_device *dev)
+{
+	dev_hold(dev);
+}
+
+void ferroute_dev_put(struct net_device *dev)
+{
+	dev_put(dev);
+}
+
+const char *ferroute_dev_name(const struct net_device *dev)
+{
+	return dev->name;
+}
+
+int ferroute_dev_ifindex(const struct net_device *dev)
+{
+	return dev->ifindex;
+}
+
+const unsigned char *ferroute_dev_addr(const struct net_device *dev)
+{
+	return dev->dev_addr;
+}
+
+unsigned int ferroute_dev_mtu(const struct net_device *dev)
+{
+	return READ_ONCE(dev->mtu);
+}
+
+unsigned short ferroute_dev_type(const struct net_device *dev)
+{
+	return dev->type;
+}
+
+unsigned int ferroute_dev_flags(const struct net_device *dev)
+{
+	return READ_ONCE(dev->flags);
+}
+
+int ferroute_dev_has_ipv4(struct net_device *dev)
+{
+	struct in_device *in_dev = __in_dev_get_rtnl(dev);
+
+	return in_dev && rtnl_dereference(in_dev->ifa_list);
+}
+
+int ferroute_dev_is_loopback(const struct net_device *dev)
+{
+	return !!(dev->flags & IFF_LOOPBACK);
+}
+
+int ferroute_dev_rx_handler_busy(const struct net_device *dev)
+{
+	return !!rtnl_dereference(dev->rx_handler);
+}
+
+const struct rtnl_link_ops *ferroute_dev_link_ops(const struct net_device *dev)
+{
+	return dev->rtnl_link_ops;
+}
+
+void ferroute_dev_eth_random_addr(struct net_device *dev)
+{
+	eth_hw_addr_random(dev);
+}
+
+void ferroute_netif_start_queue(struct net_device *dev)
+{
+	netif_start_queue(dev);
+}
+
+void ferroute_netif_stop_queue(struct net_device *dev)
+{
+	netif_stop_queue(dev);
+}
+
+void ferroute_dev_count_tx(struct net_device *dev, unsigned int len)
+{
+	dev_sw_netstats_tx_add(dev, 1, len);
+}
+
+void ferroute_dev_count_rx(struct net_device *dev, unsigned int len)
+{
+	dev_sw_netstats_rx_add(dev, len);
+}
+
+void ferroute_dev_count_tx_dropped(struct net_device *dev)
+{
+	dev_core_stats_tx_dropped_inc(dev);
+}
+
+void ferroute_dev_set_needs_free(struct net_device *dev)
+{
+	dev->needs_free_netdev = true;
+}
+
+void ferroute_dev_set_ops(struct net_device *dev, const struct net_device_ops *ops)
+{
+	dev->netdev_ops = ops;
+}
+
+struct net_device *ferroute_netdev_notifier_info_to_dev(void *info)
+{
+	return netdev_notifier_info_to_dev(info);
+}
+
+struct net *ferroute_genl_info_net(struct genl_info *info)
+{
+	return genl_info_net(info);
+}
+
+struct net *ferroute_sock_net_of_skb(struct sk_buff *skb)
+{
+	return sock_net(skb->sk);
+}
+
+struct net_device *ferroute_dev_get_by_name(struct net *net, const char *name)
+{
+	return dev_get_by_name(net, name);
+}
+
+struct sk_buff *ferroute_genlmsg_new(void)
+{
+	return genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+}
+
+void *ferroute_genlmsg_put_reply(struct sk_buff *skb, struct genl_info *info,
+				 const struct genl_family *family, u8 cmd)
+{
+	return genlmsg_put_reply(skb, info, family, 0, cmd);
+}
+
+void *ferroute_genlmsg_put_dump(struct sk_buff *skb, struct netlink_callback *cb,
+				const struct genl_family *family, u8 cmd)
+{
+	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			   family, NLM_F_MULTI, cmd);
+}
+
+void ferroute_genlmsg_end(struct sk_buff *skb, void *hdr)
+{
+	genlmsg_end(skb, hdr);
+}
+
+void ferroute_genlmsg_cancel(struct sk_buff *skb, void *hdr)
+{
+	genlmsg_cancel(skb, hdr);
+}
+
+int ferroute_genlmsg_reply(struct sk_buff *skb, struct genl_info *info)
+{
+	return genlmsg_reply(skb, info);
+}
+
+void ferroute_nlmsg_free(struct sk_buff *skb)
+{
+	nlmsg_free(skb);
+}
+
+struct nlattr *ferroute_genl_info_attr(struct genl_info *info, int type)
+{
+	return info->attrs[type];
+}
+
+void ferroute_genl_set_err_msg(struct genl_info *info, const char *msg)
+{
+	GENL_SET_ERR_MSG(info, msg);
+}
+
+void ferroute_genl_set_bad_attr(struct genl_info *info, int type)
+{
+	if (info->attrs[type])
+		NL_SET_BAD_ATTR(info->extack, info->attrs[type]);
+	else
+		GENL_REQ_ATTR_CHECK(info, type);
+}
+
+long *ferroute_netlink_cb_args(struct netlink_callback *cb)
+{
+	return cb->args;
+}
+
+void ferroute_rcu_read_lock(void)
+{
+	rcu_read_lock();
+}
+
+void ferroute_rcu_read_unlock(void)
+{
+	rcu_read_unlock();
+}
+
+void ferroute_local_bh_disable(void)
+{
+	local_bh_disable();
+}
+
+void ferroute_local_bh_enable(void)
+{
+	local_bh_enable();
+}
+
+unsigned long ferroute_jiffies(void)
+{
+	return jiffies;
+}
+
+u64 ferroute_now_ms(void)
+{
+	return jiffies64_to_msecs(get_jiffies_64());
+}
+
+unsigned long ferroute_msecs_to_jiffies(unsigned int ms)
+{
+	return msecs_to_jiffies(ms);
+}
+
+void ferroute_timer_setup(struct timer_list *timer,
+			  void (*func)(struct timer_list *))
+{
+	timer_setup(timer, func, 0);
+}
+
+void ferroute_spin_lock_bh(spinlock_t *lock)
+{
+	spin_lock_bh(lock);
+}
+
+void ferroute_spin_unlock_bh(spinlock_t *lock)
+{
+	spin_unlock_bh(lock);
+}
+
+void ferroute_kunit_fail(struct kunit *test, const char *file, int line,
+			 const char *msg)
+{
+	kunit_set_failure(test);
+	kunit_err(test, "    # %s:%d: %s\n", file, line, msg);
+}

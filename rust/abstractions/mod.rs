@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Kernel abstractions: the only layer of ferroute that contains `unsafe`.
+//!
+//! Each file wraps one kernel concept (an sk_buff, a net_device, a
+//! packet_type registration, a generic netlink family, ...) in a safe Rust
+//! type, in the style of `rust/kernel/net/phy.rs`: raw pointers become
+//! references in one documented place, registrations are guard objects that
+//! unregister on drop, and callbacks are Rust traits whose `extern "C"`
+//! trampolines are generated here once.
+
+pub mod bindings;
+pub mod genetlink;
+pub mod kunit;
+pub mod netdevice;
+pub mod notifier;
+pub mod packet_type;
+pub mod rcu;
+pub mod rx_handler;
+pub mod skbuff;
+pub mod sync;
+pub mod time;
+pub mod vec;
