@@ -21,4 +21,10 @@
     clippy::undocumented_unsafe_blocks
 )]
 
+// The kernel's bindgen parameters blocklist these to map them to Rust's
+// own pointer-sized integers.
+type __kernel_size_t = usize;
+type __kernel_ssize_t = isize;
+type __kernel_ptrdiff_t = isize;
+
 include!("bindings_generated.rs");

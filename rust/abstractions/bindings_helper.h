@@ -22,10 +22,6 @@
 #include <net/rtnetlink.h>
 #include <kunit/test.h>
 
-/* Constants bindgen does not evaluate (macros built from expressions). */
-extern const gfp_t FERROUTE_GFP_ATOMIC;
-extern const gfp_t FERROUTE_GFP_KERNEL;
-
 /* sk_buff */
 void ferroute_skb_consume(struct sk_buff *skb);
 void ferroute_skb_drop(struct sk_buff *skb, enum skb_drop_reason reason);
@@ -70,8 +66,8 @@ void ferroute_netif_stop_queue(struct net_device *dev);
 void ferroute_dev_count_tx(struct net_device *dev, unsigned int len);
 void ferroute_dev_count_rx(struct net_device *dev, unsigned int len);
 void ferroute_dev_count_tx_dropped(struct net_device *dev);
-void ferroute_dev_set_needs_free(struct net_device *dev);
-void ferroute_dev_set_ops(struct net_device *dev, const struct net_device_ops *ops);
+void ferroute_dev_setup_ether(struct net_device *dev,
+			      const struct net_device_ops *ops);
 struct net_device *ferroute_netdev_notifier_info_to_dev(void *info);
 struct net *ferroute_genl_info_net(struct genl_info *info);
 struct net *ferroute_sock_net_of_skb(struct sk_buff *skb);
@@ -91,6 +87,11 @@ struct nlattr *ferroute_genl_info_attr(struct genl_info *info, int type);
 void ferroute_genl_set_err_msg(struct genl_info *info, const char *msg);
 void ferroute_genl_set_bad_attr(struct genl_info *info, int type);
 long *ferroute_netlink_cb_args(struct netlink_callback *cb);
+u8 ferroute_genl_dump_cmd(struct netlink_callback *cb);
+const struct genl_family *ferroute_genl_dump_family(struct netlink_callback *cb);
+struct net *ferroute_genl_dump_net(struct netlink_callback *cb);
+u8 ferroute_genl_info_cmd(struct genl_info *info);
+unsigned int ferroute_skb_len_of(struct sk_buff *skb);
 
 /* RCU, time and timers */
 void ferroute_rcu_read_lock(void);

@@ -5,10 +5,8 @@
  */
 #include <linux/inetdevice.h>
 #include <linux/module.h>
+#include <net/sock.h>
 #include "bindings_helper.h"
-
-const gfp_t FERROUTE_GFP_ATOMIC = GFP_ATOMIC;
-const gfp_t FERROUTE_GFP_KERNEL = GFP_KERNEL;
 
 void ferroute_skb_consume(struct sk_buff *skb)
 {
@@ -217,14 +215,15 @@ void ferroute_dev_count_tx_dropped(struct net_device *dev)
 	dev_core_stats_tx_dropped_inc(dev);
 }
 
-void ferroute_dev_set_needs_free(struct net_device *dev)
+void ferroute_dev_setup_ether(struct net_device *dev,
+			      const struct net_device_ops *ops)
 {
-	dev->needs_free_netdev = true;
-}
-
-void ferroute_dev_set_ops(struct net_device *dev, const struct net_device_ops *ops)
-{
+	ether_setup(dev);
 	dev->netdev_ops = ops;
+	dev->needs_free_netdev = true;
+	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
+	dev->lltx = true;
+	eth_hw_addr_random(dev);
 }
 
 struct net_device *ferroute_netdev_notifier_info_to_dev(void *info)
@@ -292,7 +291,9 @@ struct nlattr *ferroute_genl_info_attr(struct genl_info *info, int type)
 
 void ferroute_genl_set_err_msg(struct genl_info *info, const char *msg)
 {
-	GENL_SET_ERR_MSG(info, msg);
+	/* NL_SET_ERR_MSG wants a literal; the message is static in Rust too. */
+	if (info->extack)
+		info->extack->_msg = msg;
 }
 
 void ferroute_genl_set_bad_attr(struct genl_info *info, int type)
@@ -306,6 +307,31 @@ void ferroute_genl_set_bad_attr(struct genl_info *info, int type)
 long *ferroute_netlink_cb_args(struct netlink_callback *cb)
 {
 	return cb->args;
+}
+
+u8 ferroute_genl_dump_cmd(struct netlink_callback *cb)
+{
+	return genl_info_dump(cb)->genlhdr->cmd;
+}
+
+const struct genl_family *ferroute_genl_dump_family(struct netlink_callback *cb)
+{
+	return genl_info_dump(cb)->family;
+}
+
+struct net *ferroute_genl_dump_net(struct netlink_callback *cb)
+{
+	return sock_net(cb->skb->sk);
+}
+
+u8 ferroute_genl_info_cmd(struct genl_info *info)
+{
+	return info->genlhdr->cmd;
+}
+
+unsigned int ferroute_skb_len_of(struct sk_buff *skb)
+{
+	return skb->len;
 }
 
 void ferroute_rcu_read_lock(void)

@@ -21,3 +21,8 @@ pub mod skbuff;
 pub mod sync;
 pub mod time;
 pub mod vec;
+
+/// The kernel error for a positive errno constant from the bindings.
+pub fn errno(e: u32) -> kernel::error::Error {
+    kernel::error::Error::from_errno(-(e as i32))
+}

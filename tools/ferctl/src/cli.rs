@@ -181,12 +181,9 @@ impl Args {
 
     /// The value following `keyword`, or a usage error if there is none.
     pub fn value_for(&mut self, keyword: &str) -> Result<String, Error> {
-        self.items.next().ok_or_else(|| {
-            usage(format!(
-                "{}: \"{keyword}\" needs an argument",
-                self.context
-            ))
-        })
+        self.items
+            .next()
+            .ok_or_else(|| usage(format!("{}: \"{keyword}\" needs an argument", self.context)))
     }
 
     /// Usage error naming this command.
@@ -204,7 +201,12 @@ impl Args {
 }
 
 /// Store `value` in `slot` unless the keyword was already given.
-pub fn set_once<T>(args: &Args, slot: &mut Option<T>, value: T, keyword: &str) -> Result<(), Error> {
+pub fn set_once<T>(
+    args: &Args,
+    slot: &mut Option<T>,
+    value: T,
+    keyword: &str,
+) -> Result<(), Error> {
     if slot.is_some() {
         return Err(args.error(format!("\"{keyword}\" given twice")));
     }
@@ -273,13 +275,13 @@ where
     while let Some(arg) = argv.next_if(|a| a.starts_with('-') && a.len() > 1) {
         // iproute2 accepts both -json and --json.
         let opt = arg.strip_prefix('-').unwrap_or(&arg);
-        let opt = opt.strip_prefix('-').map_or(opt, |o| o);
+        let opt = opt.strip_prefix('-').unwrap_or(opt);
         if opt == "dump-constants" {
             return Ok(Invocation {
                 opts,
                 action: Action::DumpConstants,
             });
-        } else if opt == "V" || matches(opt, "Version") {
+        } else if matches(opt, "Version") || matches(opt, "version") {
             return Ok(Invocation {
                 opts,
                 action: Action::Version,
@@ -376,8 +378,7 @@ fn parse_port(rest: Vec<String>) -> Result<Command, Error> {
 /// `DEV` or `dev DEV`, required.
 fn parse_port_dev(args: Args) -> Result<String, Error> {
     let context = args.context;
-    parse_dev_filter(args, true)?
-        .ok_or_else(|| usage(format!("{context}: missing device name")))
+    parse_dev_filter(args, true)?.ok_or_else(|| usage(format!("{context}: missing device name")))
 }
 
 fn parse_addr_cmd(rest: Vec<String>) -> Result<Command, Error> {
@@ -435,11 +436,7 @@ fn parse_stats(rest: Vec<String>) -> Result<Command, Error> {
     match it.next().as_deref() {
         None => {}
         Some(v) if is_list_verb(v) => {}
-        Some(v) => {
-            return Err(usage(format!(
-                "stats: command \"{v}\" is unknown (show)"
-            )))
-        }
+        Some(v) => return Err(usage(format!("stats: command \"{v}\" is unknown (show)"))),
     }
     Args::new(it.collect(), "stats").finish()?;
     Ok(Command::Stats)
@@ -453,9 +450,7 @@ fn parse_neigh(rest: Vec<String>) -> Result<Command, Error> {
         Some(v) if is_list_verb(v) => Ok(Command::Neigh {
             dev: parse_dev_filter(Args::new(it.collect(), "neigh list"), false)?,
         }),
-        Some(v) => Err(usage(format!(
-            "neigh: command \"{v}\" is unknown (list)"
-        ))),
+        Some(v) => Err(usage(format!("neigh: command \"{v}\" is unknown (list)"))),
     }
 }
 
@@ -552,10 +547,7 @@ mod tests {
                 ifname: "veth1".into()
             })
         );
-        assert_eq!(
-            run(&["port", "delete", "veth1"]),
-            run(&["p", "d", "veth1"])
-        );
+        assert_eq!(run(&["port", "delete", "veth1"]), run(&["p", "d", "veth1"]));
         let list = Command::Port(PortCmd::List { dev: None });
         assert_eq!(run(&["port", "list"]), list);
         assert_eq!(run(&["port", "show"]), list);
@@ -620,8 +612,10 @@ mod tests {
         assert!(err(&["addr", "add", "dev", "x"]).contains("missing address"));
         assert!(err(&["addr", "add", "10.1.0.1/24", "dev"]).contains("needs an argument"));
         assert!(err(&["addr", "add", "10.1.0.1/24", "dev", "x", "dev", "y"]).contains("twice"));
-        assert!(err(&["addr", "add", "10.1.0.1/24", "10.1.0.2/24", "dev", "x"])
-            .contains("unexpected argument"));
+        assert!(
+            err(&["addr", "add", "10.1.0.1/24", "10.1.0.2/24", "dev", "x"])
+                .contains("unexpected argument")
+        );
         assert!(err(&["addr", "list", "dev", "a", "b"]).contains("twice"));
     }
 

@@ -1,2 +1,97 @@
 // SPDX-License-Identifier: GPL-2.0
-fn main() {}
+//! `ferctl`: the command line tool of ferroute, the in-kernel IPv4 router.
+//!
+//! It talks to the module over the `ferroute` generic netlink family
+//! (Documentation/netlink/specs/ferroute.yaml) with iproute2-like syntax:
+//!
+//! ```text
+//! ferctl port add veth1                  # attach an existing device
+//! ferctl port del veth1
+//! ferctl port list                       # 1: veth1 attached 02:..:.. ifindex 5
+//! ferctl addr add 10.1.0.1/24 dev fer1
+//! ferctl addr del 10.1.0.1/24 dev fer1
+//! ferctl addr list [dev fer1]            # fer1 10.1.0.1/24
+//! ferctl stats                           # InHdrErrors 0
+//! ferctl neigh list                      # 10.1.0.2 dev veth1 lladdr 02:.. REACHABLE
+//! ferctl -j [-p] addr list               # JSON (indented with -p)
+//! ```
+//!
+//! Exit status: 0 success, 1 the operation failed (message on stderr:
+//! `ferctl: <what>: <strerror>[: <kernel extack message>]`), 2 bad usage.
+//!
+//! Layout: [`cli`] parses the command line, [`msg`] builds requests and
+//! decodes replies, [`netlink`] moves them over a socket, [`output`] prints
+//! decoded replies, [`exec`] glues them together; [`proto`] holds the
+//! contract's numbers.
+
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod error;
+pub mod exec;
+pub mod model;
+pub mod msg;
+pub mod netlink;
+pub mod output;
+pub mod proto;
+
+use std::io::Write;
+
+use cli::Action;
+use error::{Error, EXIT_FAILURE, EXIT_USAGE};
+
+fn main() {
+    std::process::exit(run());
+}
+
+/// Write to stdout; a closed pipe ends ferctl quietly, as it ends `ip`.
+fn print(text: &str) -> i32 {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => 0,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_FAILURE,
+        Err(e) => fail(&Error::Output(e.to_string())),
+    }
+}
+
+fn fail(e: &Error) -> i32 {
+    eprintln!("ferctl: {e}");
+    e.exit_code()
+}
+
+fn run() -> i32 {
+    let mut args = Vec::new();
+    for arg in std::env::args_os().skip(1) {
+        match arg.into_string() {
+            Ok(a) => args.push(a),
+            Err(bad) => {
+                eprintln!("ferctl: argument {bad:?} is not valid UTF-8");
+                return EXIT_USAGE;
+            }
+        }
+    }
+    let inv = match cli::parse(args) {
+        Ok(inv) => inv,
+        Err(e) => return fail(&e),
+    };
+    match inv.action {
+        Action::Help(topic) => print(cli::help(topic)),
+        Action::Version => print(&format!(
+            "ferctl {} (generic netlink family '{}' version {})\n",
+            env!("CARGO_PKG_VERSION"),
+            proto::FAMILY_NAME,
+            proto::FAMILY_VERSION
+        )),
+        Action::DumpConstants => print(&format!("{:#}\n", proto::constants_json())),
+        Action::Run(command) => {
+            let mut kernel = match netlink::Kernel::connect() {
+                Ok(k) => k,
+                Err(cause) => return fail(&Error::op(exec::describe(&command), cause)),
+            };
+            match exec::execute(&command, inv.opts, &mut kernel) {
+                Ok(text) => print(&text),
+                Err(e) => fail(&e),
+            }
+        }
+    }
+}

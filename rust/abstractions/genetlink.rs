@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Generic netlink families (`genl_register_family`).
+//!
+//! C header: [`include/net/genetlink.h`](srctree/include/net/genetlink.h)
+//!
+//! A family is a [`Family`] implementation: its name, attribute policy and
+//! operations as constants, and `doit`/`dumpit` as safe functions over
+//! [`Request`] and [`Dump`]. The core validates every request strictly
+//! against the policy before a handler runs (all operations are below
+//! `resv_start_op`), and checks CAP_NET_ADMIN for operations marked
+//! `admin` (`GENL_ADMIN_PERM`), so handlers see only well-formed attributes
+//! from privileged callers where it matters.
+
+use super::bindings;
+use core::marker::PhantomData;
+use kernel::error::{code::*, to_result, Result};
+use kernel::prelude::*;
+use kernel::str::CStr;
+use kernel::types::Opaque;
+
+/// The validation rule of one attribute.
+#[derive(Clone, Copy)]
+pub enum Policy {
+    /// Not an attribute of this family (type 0, or unused numbers).
+    Reject,
+    /// A `u8`, optionally limited to `min..=max`.
+    U8 {
+        /// Smallest valid value.
+        min: u8,
+        /// Largest valid value.
+        max: u8,
+    },
+    /// A `u32`.
+    U32,
+    /// A `u64`.
+    U64,
+    /// A NUL-terminated string of at most `max_len` bytes before the NUL.
+    NulString {
+        /// Longest valid length, without the NUL.
+        max_len: u16,
+    },
+    /// Binary data of exactly `len` bytes.
+    ExactLen {
+        /// The required length.
+        len: u16,
+    },
+}
+
+impl Policy {
+    fn to_raw(self) -> bindings::nla_policy {
+        let mut p = bindings::nla_policy::default();
+        match self {
+            Policy::Reject => p.type_ = bindings::NLA_REJECT as u8,
+            Policy::U8 { min, max } => {
+                p.type_ = bindings::NLA_U8 as u8;
+                p.validation_type = bindings::nla_policy_validation_NLA_VALIDATE_RANGE as u8;
+                p.__bindgen_anon_1.__bindgen_anon_1 = bindings::nla_policy__bindgen_ty_1__bindgen_ty_1 {
+                    min: i16::from(min),
+                    max: i16::from(max),
+                };
+            }
+            Policy::U32 => p.type_ = bindings::NLA_U32 as u8,
+            Policy::U64 => p.type_ = bindings::NLA_U64 as u8,
+            Policy::NulString { max_len } => {
+                p.type_ = bindings::NLA_NUL_STRING as u8;
+                p.len = max_len;
+            }
+            Policy::ExactLen { len } => {
+                p.type_ = bindings::NLA_BINARY as u8;
+                p.validation_type = bindings::nla_policy_validation_NLA_VALIDATE_RANGE as u8;
+                p.__bindgen_anon_1.__bindgen_anon_1 = bindings::nla_policy__bindgen_ty_1__bindgen_ty_1 {
+                    min: len as i16,
+                    max: len as i16,
+                };
+            }
+        }
+        p
+    }
+}
+
+/// One operation of a family.
+#[derive(Clone, Copy)]
+pub struct Op {
+    /// The command number.
+    pub cmd: u8,
+    /// A dump (`NLM_F_DUMP`) rather than a do operation.
+    pub dump: bool,
+    /// Requires CAP_NET_ADMIN (`GENL_ADMIN_PERM`).
+    pub admin: bool,
+}
+
+/// A generic netlink family.
+pub trait Family: 'static {
+    /// The family name, resolved by userspace through the controller.
+    const NAME: &'static CStr;
+    /// The family version.
+    const VERSION: u32;
+    /// The policy of each attribute, indexed by attribute number (index 0
+    /// is [`Policy::Reject`]).
+    const POLICY: &'static [Policy];
+    /// The operations.
+    const OPS: &'static [Op];
+
+    /// Handles a do request. Returning `Ok` acknowledges it.
+    fn doit(cmd: u8, req: &Request<'_>) -> Result;
+
+    /// Fills one part of a dump; called until it adds no more entries.
+    fn dumpit(cmd: u8, dump: &mut Dump<'_>) -> Result;
+}
+
+/// One attribute of a request, validated by the policy.
+pub struct Attr<'a> {
+    payload: &'a [u8],
+}
+
+impl<'a> Attr<'a> {
+    /// The payload bytes.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.payload
+    }
+
+    /// The payload as a native-endian `u32`.
+    pub fn u32(&self) -> Option<u32> {
+        let b: [u8; 4] = self.payload.get(..4)?.try_into().ok()?;
+        Some(u32::from_ne_bytes(b))
+    }
+
+    /// The payload as a `u8`.
+    pub fn u8(&self) -> Option<u8> {
+        self.payload.first().copied()
+    }
+
+    /// The payload as a string without its NUL.
+    pub fn str_bytes(&self) -> &'a [u8] {
+        let end = self.payload.iter().position(|&b| b == 0).unwrap_or(self.payload.len());
+        &self.payload[..end]
+    }
+}
+
+/// A do request being handled.
+///
+/// # Invariants
+///
+/// `info` is the valid `genl_info` of the request being handled, for `'a`.
+pub struct Request<'a> {
+    info: *mut bindings::genl_info,
+    maxattr: u16,
+    _p: PhantomData<&'a ()>,
+}
+
+impl<'a> Request<'a> {
+    /// The attribute of number `ty`, if present.
+    pub fn attr(&self, ty: u16) -> Option<Attr<'a>> {
+        if ty == 0 || ty > self.maxattr {
+            return None;
+        }
+        // SAFETY: `info` is valid (type invariant) and the core sized
+        // `info->attrs` for maxattr + 1 entries; `ty` is in range.
+        let nla = unsafe { bindings::ferroute_genl_info_attr(self.info, i32::from(ty)) };
+        if nla.is_null() {
+            return None;
+        }
+        // SAFETY: A non-null attribute was validated by the core: its header
+        // is readable and `nla_len` bytes from its start lie in the request,
+        // which lives for 'a.
+        unsafe {
+            let len = usize::from((*nla).nla_len);
+            let payload_len = len.checked_sub(4)?;
+            let payload = nla.cast::<u8>().add(4);
+            Some(Attr { payload: core::slice::from_raw_parts(payload, payload_len) })
+        }
+    }
+
+    /// The network namespace of the requesting socket.
+    pub fn net(&self) -> *mut bindings::net {
+        // SAFETY: `info` is valid by the type invariant.
+        unsafe { bindings::ferroute_genl_info_net(self.info) }
+    }
+
+    /// Sets the extended ACK message userspace sees with the error.
+    pub fn set_err_msg(&self, msg: &'static CStr) {
+        // SAFETY: `info` is valid; the message is static, as extack
+        // requires (it stores the pointer).
+        unsafe { bindings::ferroute_genl_set_err_msg(self.info, msg.as_char_ptr()) };
+    }
+
+    /// Marks attribute `ty` as the bad (or missing) one in the extended ACK.
+    pub fn set_bad_attr(&self, ty: u16) {
+        // SAFETY: `info` is valid by the type invariant.
+        unsafe { bindings::ferroute_genl_set_bad_attr(self.info, i32::from(ty)) };
+    }
+
+    /// Returns the attribute or, when it is missing, reports it to userspace
+    /// and fails with EINVAL.
+    pub fn required(&self, ty: u16) -> Result<Attr<'a>> {
+        match self.attr(ty) {
+            Some(a) => Ok(a),
+            None => {
+                self.set_bad_attr(ty);
+                Err(EINVAL)
+            }
+        }
+    }
+}
+
+/// A dump in progress: one reply skb to fill with entries.
+///
+/// # Invariants
+///
+/// `skb` and `cb` are the valid reply buffer and callback of the dump being
+/// run, and `family` the registered family, for `'a`.
+pub struct Dump<'a> {
+    skb: *mut bindings::sk_buff,
+    cb: *mut bindings::netlink_callback,
+    family: *const bindings::genl_family,
+    cmd: u8,
+    _p: PhantomData<&'a ()>,
+}
+
+/// An entry of a dump being written.
+pub struct Message<'a> {
+    skb: *mut bindings::sk_buff,
+    _p: PhantomData<&'a ()>,
+}
+
+impl Message<'_> {
+    /// Adds an attribute with raw payload bytes.
+    pub fn put(&mut self, ty: u16, data: &[u8]) -> Result {
+        let len = i32::try_from(data.len()).map_err(|_| super::errno(bindings::EMSGSIZE))?;
+        // SAFETY: `skb` is the valid reply skb (Dump's invariant); nla_put
+        // checks the tailroom and fails with EMSGSIZE.
+        to_result(unsafe { bindings::nla_put(self.skb, i32::from(ty), len, data.as_ptr().cast()) })
+    }
+
+    /// Adds a native-endian `u32`.
+    pub fn put_u32(&mut self, ty: u16, v: u32) -> Result {
+        self.put(ty, &v.to_ne_bytes())
+    }
+
+    /// Adds a native-endian `u64`.
+    pub fn put_u64(&mut self, ty: u16, v: u64) -> Result {
+        self.put(ty, &v.to_ne_bytes())
+    }
+
+    /// Adds a `u8`.
+    pub fn put_u8(&mut self, ty: u16, v: u8) -> Result {
+        self.put(ty, &[v])
+    }
+
+    /// Adds a NUL-terminated string made from `s` (which has no NUL).
+    pub fn put_str(&mut self, ty: u16, s: &[u8]) -> Result {
+        let mut buf = [0u8; 64];
+        let n = s.len().min(buf.len() - 1);
+        buf[..n].copy_from_slice(&s[..n]);
+        self.put(ty, &buf[..=n])
+    }
+}
+
+impl<'a> Dump<'a> {
+    /// Where the previous part of the dump stopped (`cb->args[0]`).
+    pub fn position(&self) -> usize {
+        // SAFETY: `cb` is valid; `args` is an array of 6 longs.
+        unsafe { *bindings::ferroute_netlink_cb_args(self.cb) as usize }
+    }
+
+    /// Records where this part stopped.
+    pub fn set_position(&mut self, pos: usize) {
+        // SAFETY: As for `position`.
+        unsafe { *bindings::ferroute_netlink_cb_args(self.cb) = pos as kernel::ffi::c_long };
+    }
+
+    /// The network namespace of the requesting socket.
+    pub fn net(&self) -> *mut bindings::net {
+        // SAFETY: `cb` is valid by the type invariant.
+        unsafe { bindings::ferroute_genl_dump_net(self.cb) }
+    }
+
+    /// Writes one entry with `fill`. Returns `false`, leaving nothing of the
+    /// entry behind, when the reply is full: the caller stops and the core
+    /// calls `dumpit` again with a fresh skb.
+    pub fn entry(&mut self, fill: impl FnOnce(&mut Message<'_>) -> Result) -> bool {
+        // SAFETY: The skb, callback and family are valid (type invariant).
+        let hdr = unsafe {
+            bindings::ferroute_genlmsg_put_dump(self.skb, self.cb, self.family, self.cmd)
+        };
+        if hdr.is_null() {
+            return false;
+        }
+        let mut msg = Message { skb: self.skb, _p: PhantomData };
+        match fill(&mut msg) {
+            Ok(()) => {
+                // SAFETY: `hdr` was returned by genlmsg_put on this skb.
+                unsafe { bindings::ferroute_genlmsg_end(self.skb, hdr) };
+                true
+            }
+            Err(_) => {
+                // SAFETY: `hdr` was returned by genlmsg_put on this skb.
+                unsafe { bindings::ferroute_genlmsg_cancel(self.skb, hdr) };
+                false
+            }
+        }
+    }
+}
+
+struct Adapter<F: Family>(PhantomData<F>);
+
+impl<F: Family> Adapter<F> {
+    /// # Safety
+    ///
+    /// Called by the genetlink core for a registered family, with valid
+    /// `skb` and `info` for a validated request.
+    unsafe extern "C" fn doit(_skb: *mut bindings::sk_buff, info: *mut bindings::genl_info) -> i32 {
+        // SAFETY: The core passes a valid `info`.
+        let cmd = unsafe { bindings::ferroute_genl_info_cmd(info) };
+        // INVARIANT: `info` is valid for the duration of this call.
+        let maxattr = u16::try_from(F::POLICY.len().saturating_sub(1)).unwrap_or(0);
+        let req = Request { info, maxattr, _p: PhantomData };
+        match F::doit(cmd, &req) {
+            Ok(()) => 0,
+            Err(e) => e.to_errno(),
+        }
+    }
+
+    /// # Safety
+    ///
+    /// Called by the genetlink core with a valid reply skb and callback of a
+    /// dump of a registered family.
+    unsafe extern "C" fn dumpit(skb: *mut bindings::sk_buff, cb: *mut bindings::netlink_callback) -> i32 {
+        // SAFETY: The core passes a valid genetlink dump callback.
+        let cmd = unsafe { bindings::ferroute_genl_dump_cmd(cb) };
+        // SAFETY: The family is registered; genl_info_dump gives it.
+        let family = unsafe { bindings::ferroute_genl_dump_family(cb) };
+        // INVARIANT: skb, cb and family are valid for this call.
+        let mut dump = Dump { skb, cb, family, cmd, _p: PhantomData };
+        let result = F::dumpit(cmd, &mut dump);
+        // SAFETY: `skb` is valid.
+        let len = unsafe { bindings::ferroute_skb_len_of(skb) } as i32;
+        match result {
+            Err(e) if len == 0 => e.to_errno(),
+            _ => len,
+        }
+    }
+}
+
+struct FamilyStorage {
+    family: Opaque<bindings::genl_family>,
+    ops: KVec<bindings::genl_ops>,
+    policy: KVec<bindings::nla_policy>,
+}
+
+/// A registered generic netlink family.
+///
+/// # Invariants
+///
+/// `storage.family` is registered with the genetlink core while this
+/// object lives, and points at `storage.ops` and `storage.policy`.
+pub struct Registration<F: Family> {
+    storage: Pin<KBox<FamilyStorage>>,
+    _f: PhantomData<F>,
+}
+
+// SAFETY: Unregistering may happen from any thread.
+unsafe impl<F: Family> Send for Registration<F> {}
+// SAFETY: No method reads through `&self`.
+unsafe impl<F: Family> Sync for Registration<F> {}
+
+impl<F: Family> Registration<F> {
+    /// Registers the family; `module` is the owner the core pins while a
+    /// dump is running.
+    pub fn register(module: &'static kernel::ThisModule) -> Result<Self> {
+        let maxattr = F::POLICY.len().checked_sub(1).ok_or(EINVAL)?;
+        let mut policy = KVec::with_capacity(F::POLICY.len(), GFP_KERNEL)?;
+        for p in F::POLICY {
+            policy.push(p.to_raw(), GFP_KERNEL)?;
+        }
+        let mut ops = KVec::with_capacity(F::OPS.len(), GFP_KERNEL)?;
+        let mut max_cmd = 0u8;
+        for op in F::OPS {
+            let mut raw = bindings::genl_ops::default();
+            raw.cmd = op.cmd;
+            raw.flags = if op.admin { bindings::GENL_ADMIN_PERM as u8 } else { 0 };
+            if op.dump {
+                raw.dumpit = Some(Adapter::<F>::dumpit);
+            } else {
+                raw.doit = Some(Adapter::<F>::doit);
+            }
+            ops.push(raw, GFP_KERNEL)?;
+            max_cmd = max_cmd.max(op.cmd);
+        }
+        let storage = KBox::pin(
+            FamilyStorage { family: Opaque::uninit(), ops, policy },
+            GFP_KERNEL,
+        )?;
+        let name = F::NAME.as_bytes();
+        // SAFETY: `storage` is ours and pinned, so the family and the arrays
+        // it points to stay put while registered. All-zero is a valid
+        // genl_family before we fill the fields the core reads; the name
+        // fits GENL_NAMSIZ (checked).
+        unsafe {
+            let fam = storage.family.get();
+            core::ptr::write_bytes(fam, 0, 1);
+            if name.len() >= (*fam).name.len() {
+                return Err(EINVAL);
+            }
+            for (d, s) in (*fam).name.iter_mut().zip(name) {
+                *d = *s as _;
+            }
+            (*fam).version = F::VERSION;
+            (*fam).maxattr = maxattr as u32;
+            (*fam).policy = storage.policy.as_ptr();
+            (*fam).ops = storage.ops.as_ptr();
+            (*fam).n_ops = storage.ops.len() as u8;
+            // Every operation is below resv_start_op: strict validation, no
+            // unknown attributes, no trailing data.
+            (*fam).resv_start_op = max_cmd.saturating_add(1);
+            (*fam).module = module.as_ptr().cast();
+            (*fam).set_netnsok(1);
+            to_result(bindings::genl_register_family(fam))?;
+        }
+        // INVARIANT: registered above.
+        Ok(Self { storage, _f: PhantomData })
+    }
+}
+
+impl<F: Family> Drop for Registration<F> {
+    fn drop(&mut self) {
+        // SAFETY: Registered by the type invariant; the core waits for
+        // running operations before returning.
+        unsafe { bindings::genl_unregister_family(self.storage.family.get()) };
+    }
+}

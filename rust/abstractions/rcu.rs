@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! RCU: read-side guards and an RCU-published boxed value.
+//!
+//! C header: [`include/linux/rcupdate.h`](srctree/include/linux/rcupdate.h)
+//!
+//! [`RcuBox`] is how ferroute publishes its configuration: readers on the
+//! packet path take a [`ReadGuard`] and borrow the current value lock-free;
+//! a writer builds a new value, publishes it with release ordering
+//! (`rcu_assign_pointer`), waits for a grace period (`synchronize_rcu`) and
+//! only then frees the old one.
+
+use super::bindings;
+use core::marker::PhantomData;
+use core::sync::atomic::{AtomicPtr, Ordering};
+use kernel::alloc::KBox;
+
+/// An RCU read-side critical section (`rcu_read_lock`) until dropped.
+pub struct ReadGuard {
+    _not_send: PhantomData<*mut ()>,
+}
+
+impl ReadGuard {
+    /// Enters a read-side critical section. Nests, and is valid in any
+    /// context (the packet path already runs with bottom halves off, which
+    /// is itself a read-side section; the explicit guard gives borrows a
+    /// lifetime).
+    pub fn new() -> Self {
+        // SAFETY: FFI call without safety requirements.
+        unsafe { bindings::ferroute_rcu_read_lock() };
+        Self { _not_send: PhantomData }
+    }
+}
+
+impl Default for ReadGuard {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for ReadGuard {
+    fn drop(&mut self) {
+        // SAFETY: Paired with the lock taken in `new` on this thread (the
+        // guard is not Send).
+        unsafe { bindings::ferroute_rcu_read_unlock() };
+    }
+}
+
+/// Waits for every RCU reader that started before to finish.
+pub fn synchronize() {
+    // SAFETY: FFI call; callers are in process context (it sleeps).
+    unsafe { bindings::synchronize_rcu() };
+}
+
+/// A value published under RCU.
+///
+/// # Invariants
+///
+/// `ptr` is null or comes from `KBox::into_raw` and is owned by this object;
+/// a pointer that was replaced is freed only after a grace period.
+pub struct RcuBox<T> {
+    ptr: AtomicPtr<T>,
+}
+
+// SAFETY: The value is shared with readers on any CPU (needs Sync) and freed
+// by whichever thread replaces or drops it (needs Send).
+unsafe impl<T: Send + Sync> Sync for RcuBox<T> {}
+// SAFETY: As above.
+unsafe impl<T: Send + Sync> Send for RcuBox<T> {}
+
+impl<T> RcuBox<T> {
+    /// Creates an empty box.
+    pub const fn empty() -> Self {
+        Self { ptr: AtomicPtr::new(core::ptr::null_mut()) }
+    }
+
+    /// Borrows the current value for the length of a read-side section.
+    pub fn read<'a>(&'a self, _guard: &'a ReadGuard) -> Option<&'a T> {
+        let p = self.ptr.load(Ordering::Acquire);
+        // SAFETY: A non-null pointer is a live `KBox` (type invariant); it is
+        // freed only after a grace period that cannot end while `_guard`'s
+        // read-side section, which bounds 'a, is open.
+        unsafe { p.as_ref() }
+    }
+
+    /// Publishes `new` and frees the previous value after a grace period.
+    /// Sleeps. Writers must be serialized by the caller (ferroute holds the
+    /// router's configuration mutex).
+    pub fn replace(&self, new: Option<KBox<T>>) {
+        let new = new.map_or(core::ptr::null_mut(), KBox::into_raw);
+        // INVARIANT: `new` is null or an owned KBox; the release ordering
+        // publishes its contents before the pointer (rcu_assign_pointer).
+        let old = self.ptr.swap(new, Ordering::AcqRel);
+        if !old.is_null() {
+            synchronize();
+            // SAFETY: `old` came from `KBox::into_raw` and, after the grace
+            // period, no reader can still hold a borrow of it.
+            drop(unsafe { KBox::from_raw(old) });
+        }
+    }
+}
+
+impl<T> Drop for RcuBox<T> {
+    fn drop(&mut self) {
+        let p = *self.ptr.get_mut();
+        if !p.is_null() {
+            // Readers borrow through `&self`, so none exists now; still,
+            // packet paths may have read it under a guard that ended just
+            // before, so wait for them as `replace` does.
+            synchronize();
+            // SAFETY: `p` came from `KBox::into_raw` and is owned by us.
+            drop(unsafe { KBox::from_raw(p) });
+        }
+    }
+}

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Claiming a device's received frames (`netdev_rx_handler_register`).
+//!
+//! C header: [`include/linux/netdevice.h`](srctree/include/linux/netdevice.h)
+//!
+//! ferroute's handler answers `RX_HANDLER_EXACT` for every frame: the core
+//! then delivers it only to protocol handlers bound to this very device
+//! (ferroute's [`super::packet_type`] registrations), so the kernel's own
+//! `ip_rcv`/`arp_rcv` never see an attached port's traffic. Packet sockets
+//! (tcpdump) still see it: they run before rx handlers.
+
+use super::bindings;
+use super::netdevice::NetDevice;
+use super::sync::{Rtnl, RtnlGuard};
+use kernel::error::{to_result, Result};
+use kernel::types::ARef;
+
+/// An rx_handler that claims all of a device's frames.
+///
+/// # Invariants
+///
+/// While `dev` is `Some`, the handler is registered on that device, and the
+/// device is held.
+pub struct ExactClaim {
+    dev: Option<ARef<NetDevice>>,
+}
+
+impl ExactClaim {
+    /// Claims `dev`'s frames. Fails with EBUSY if another rx_handler (a
+    /// bridge, a bond, macvlan) already has the device.
+    pub fn register(dev: &NetDevice, _rtnl: &Rtnl) -> Result<Self> {
+        // SAFETY: RTNL is held (proved by `_rtnl`); the device is valid; the
+        // handler is a plain function that ignores its data.
+        to_result(unsafe {
+            bindings::netdev_rx_handler_register(
+                dev.as_raw(),
+                Some(Self::handler),
+                core::ptr::null_mut(),
+            )
+        })?;
+        // INVARIANT: registered above; the reference keeps the device.
+        Ok(Self { dev: Some(dev.to_owned_ref()) })
+    }
+
+    /// Releases the claim; `rtnl` proves RTNL is held, which
+    /// `netdev_rx_handler_unregister` requires.
+    pub fn unregister(mut self, rtnl: &Rtnl) {
+        self.unregister_locked(rtnl);
+    }
+
+    fn unregister_locked(&mut self, _rtnl: &Rtnl) {
+        if let Some(dev) = self.dev.take() {
+            // SAFETY: Registered by the type invariant and RTNL is held;
+            // the call waits for running handlers (synchronize_net).
+            unsafe { bindings::netdev_rx_handler_unregister(dev.as_raw()) };
+        }
+    }
+
+    /// # Safety
+    ///
+    /// Called by the networking core with a valid `*pskb`.
+    unsafe extern "C" fn handler(_pskb: *mut *mut bindings::sk_buff) -> bindings::rx_handler_result_t {
+        bindings::rx_handler_result_RX_HANDLER_EXACT
+    }
+}
+
+impl Drop for ExactClaim {
+    /// Unregisters if [`ExactClaim::unregister`] was not called; takes RTNL,
+    /// so must not run with RTNL held.
+    fn drop(&mut self) {
+        if self.dev.is_some() {
+            let rtnl = RtnlGuard::lock();
+            self.unregister_locked(&rtnl);
+        }
+    }
+}

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Socket buffers (`struct sk_buff`).
+//!
+//! C header: [`include/linux/skbuff.h`](srctree/include/linux/skbuff.h)
+//!
+//! [`SkBuff`] owns one reference to an skb and frees it exactly once. How it
+//! is freed is chosen deliberately: [`SkBuff::consume`] for a packet that
+//! was handled normally (`consume_skb`, invisible to drop monitors) and
+//! [`SkBuff::drop_with`] for a packet that was dropped, with the reason
+//! (`kfree_skb_reason`). An `SkBuff` that is simply dropped is freed with
+//! `SKB_DROP_REASON_NOT_SPECIFIED`, so a path that forgets to decide still
+//! frees the packet and shows up in `dropwatch`/`perf skb:kfree_skb`.
+
+use super::bindings;
+use core::ptr::NonNull;
+
+/// A drop reason from `include/net/dropreason-core.h`.
+pub type DropReason = bindings::skb_drop_reason;
+
+/// The drop reasons ferroute reports, by their kernel names.
+pub mod reason {
+    use super::bindings;
+    use super::DropReason;
+
+    /// `SKB_DROP_REASON_NOT_SPECIFIED`.
+    pub const NOT_SPECIFIED: DropReason = bindings::skb_drop_reason_SKB_DROP_REASON_NOT_SPECIFIED;
+    /// `SKB_DROP_REASON_PKT_TOO_SMALL`.
+    pub const PKT_TOO_SMALL: DropReason = bindings::skb_drop_reason_SKB_DROP_REASON_PKT_TOO_SMALL;
+    /// `SKB_DROP_REASON_IP_CSUM`.
+    pub const IP_CSUM: DropReason = bindings::skb_drop_reason_SKB_DROP_REASON_IP_CSUM;
+    /// `SKB_DROP_REASON_IP_INHDR`.
+    pub const IP_INHDR: DropReason = bindings::skb_drop_reason_SKB_DROP_REASON_IP_INHDR;
+    /// `SKB_DROP_REASON_IP_INADDRERRORS`.
+    pub const IP_INADDRERRORS: DropReason =
+        bindings::skb_drop_reason_SKB_DROP_REASON_IP_INADDRERRORS;
+    /// `SKB_DROP_REASON_IP_NOPROTO`.
+    pub const IP_NOPROTO: DropReason = bindings::skb_drop_reason_SKB_DROP_REASON_IP_NOPROTO;
+    /// `SKB_DROP_REASON_IP_RPFILTER`.
+    pub const IP_RPFILTER: DropReason = bindings::skb_drop_reason_SKB_DROP_REASON_IP_RPFILTER;
+    /// `SKB_DROP_REASON_IP_NOROUTE` (no route to the destination).
+    pub const IP_NOROUTE: DropReason = bindings::skb_drop_reason_SKB_DROP_REASON_IP_OUTNOROUTES;
+    /// `SKB_DROP_REASON_IP_INNOROUTES`.
+    pub const IP_INNOROUTES: DropReason = bindings::skb_drop_reason_SKB_DROP_REASON_IP_INNOROUTES;
+    /// `SKB_DROP_REASON_OTHERHOST`.
+    pub const OTHERHOST: DropReason = bindings::skb_drop_reason_SKB_DROP_REASON_OTHERHOST;
+    /// `SKB_DROP_REASON_NEIGH_FAILED`.
+    pub const NEIGH_FAILED: DropReason = bindings::skb_drop_reason_SKB_DROP_REASON_NEIGH_FAILED;
+    /// `SKB_DROP_REASON_NEIGH_QUEUEFULL`.
+    pub const NEIGH_QUEUEFULL: DropReason =
+        bindings::skb_drop_reason_SKB_DROP_REASON_NEIGH_QUEUEFULL;
+    /// `SKB_DROP_REASON_NEIGH_DEAD`.
+    pub const NEIGH_DEAD: DropReason = bindings::skb_drop_reason_SKB_DROP_REASON_NEIGH_DEAD;
+    /// `SKB_DROP_REASON_UNHANDLED_PROTO`.
+    pub const UNHANDLED_PROTO: DropReason =
+        bindings::skb_drop_reason_SKB_DROP_REASON_UNHANDLED_PROTO;
+    /// `SKB_DROP_REASON_NOMEM`.
+    pub const NOMEM: DropReason = bindings::skb_drop_reason_SKB_DROP_REASON_NOMEM;
+    /// `SKB_DROP_REASON_DEV_READY` (the device is going away).
+    pub const DEV_READY: DropReason = bindings::skb_drop_reason_SKB_DROP_REASON_DEV_READY;
+    /// `SKB_DROP_REASON_ICMP_CSUM`.
+    pub const ICMP_CSUM: DropReason = bindings::skb_drop_reason_SKB_DROP_REASON_ICMP_CSUM;
+}
+
+/// An owned socket buffer.
+///
+/// # Invariants
+///
+/// `ptr` points to a valid `struct sk_buff` of which this object owns one
+/// reference, and that reference is released exactly once: by a consuming
+/// method (`consume`, `drop_with`, `into_raw`, a transmit function) or by
+/// `Drop`. The skb is not shared (`skb->users == 1`): constructors that can
+/// receive a shared skb unshare it first.
+pub struct SkBuff {
+    ptr: NonNull<bindings::sk_buff>,
+}
+
+// SAFETY: An owned skb can be handed to another CPU or context; the kernel
+// does so all the time (queues, softirqs on other CPUs).
+unsafe impl Send for SkBuff {}
+
+impl SkBuff {
+    /// Takes ownership of a possibly shared skb, as a packet handler receives
+    /// it, unsharing it the way `skb_share_check` does. Returns `None` if
+    /// the skb was shared and cloning it failed; the skb was freed then.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must point to a valid skb and the caller must own one reference
+    /// to it, which it transfers to the callee.
+    pub unsafe fn from_raw_shared(ptr: *mut bindings::sk_buff) -> Option<Self> {
+        // SAFETY: The caller owns a reference to a valid skb; skb_share_check
+        // consumes it and returns an owned unshared one, or NULL after
+        // freeing it.
+        let unshared = unsafe { bindings::ferroute_skb_share_check(ptr) };
+        // INVARIANT: `unshared` is owned by us and not shared.
+        NonNull::new(unshared).map(|ptr| Self { ptr })
+    }
+
+    /// Allocates an skb with `headroom` bytes reserved in front of an empty
+    /// data area of `len` bytes of tailroom, from atomic memory (this runs
+    /// in softirq). Returns `None` when memory is short.
+    pub fn alloc(headroom: u32, len: u32) -> Option<Self> {
+        let total = headroom.checked_add(len)?;
+        // SAFETY: FFI call without safety requirements.
+        let ptr = NonNull::new(unsafe { bindings::ferroute_alloc_skb(total) })?;
+        // INVARIANT: A freshly allocated skb is owned by us and not shared.
+        let skb = Self { ptr };
+        // SAFETY: The skb is valid and owned, and has `total` bytes of
+        // tailroom so `headroom` bytes can be reserved.
+        unsafe { bindings::ferroute_skb_reserve(skb.as_raw(), headroom as i32) };
+        Some(skb)
+    }
+
+    /// Returns the raw pointer, still owned by `self`.
+    pub fn as_raw(&self) -> *mut bindings::sk_buff {
+        self.ptr.as_ptr()
+    }
+
+    /// Gives up ownership and returns the raw pointer; the caller must
+    /// release the reference.
+    pub fn into_raw(self) -> *mut bindings::sk_buff {
+        let ptr = self.ptr.as_ptr();
+        core::mem::forget(self);
+        ptr
+    }
+
+    /// Frees the skb as a packet that was handled normally (`consume_skb`).
+    pub fn consume(self) {
+        // SAFETY: By the type invariant we own one reference; `into_raw`
+        // hands it to consume_skb, which releases it.
+        unsafe { bindings::ferroute_skb_consume(self.into_raw()) };
+    }
+
+    /// Frees the skb as a dropped packet, with the reason
+    /// (`kfree_skb_reason`).
+    pub fn drop_with(self, reason: DropReason) {
+        // SAFETY: By the type invariant we own one reference, released here.
+        unsafe { bindings::ferroute_skb_drop(self.into_raw(), reason) };
+    }
+
+    /// The length of the packet data (`skb->len`).
+    pub fn len(&self) -> u32 {
+        // SAFETY: By the type invariant the skb is valid.
+        unsafe { bindings::ferroute_skb_len(self.as_raw()) }
+    }
+
+    /// Whether the packet is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The free space in front of the data (`skb_headroom`).
+    pub fn headroom(&self) -> u32 {
+        // SAFETY: By the type invariant the skb is valid.
+        unsafe { bindings::ferroute_skb_headroom(self.as_raw()) }
+    }
+
+    /// The packet type the receiving device classified (`skb->pkt_type`:
+    /// PACKET_HOST, PACKET_BROADCAST, PACKET_OTHERHOST, ...).
+    pub fn pkt_type(&self) -> u8 {
+        // SAFETY: By the type invariant the skb is valid.
+        unsafe { bindings::ferroute_skb_pkt_type(self.as_raw()) }
+    }
+
+    /// Makes all the data linear (`skb_linearize`) so [`Self::data`] sees
+    /// the whole packet.
+    pub fn linearize(&mut self) -> Result<(), kernel::error::Error> {
+        // SAFETY: By the type invariant the skb is valid and owned.
+        let ret = unsafe { bindings::ferroute_skb_linearize(self.as_raw()) };
+        if ret < 0 {
+            return Err(kernel::error::Error::from_errno(ret));
+        }
+        Ok(())
+    }
+
+    /// The linear part of the packet data (all of it after
+    /// [`Self::linearize`]).
+    pub fn data(&self) -> &[u8] {
+        // SAFETY: By the type invariant the skb is valid; `skb->data` points
+        // to `skb_headlen` readable bytes that stay valid and unchanged while
+        // we hold `&self` (the skb is owned and only changed through `&mut`).
+        unsafe {
+            let data = bindings::ferroute_skb_data(self.as_raw());
+            let len = bindings::ferroute_skb_headlen(self.as_raw());
+            core::slice::from_raw_parts(data, len as usize)
+        }
+    }
+
+    /// The linear data for writing; the data area is first made private to
+    /// this skb (`skb_unclone`) since a clone may share it.
+    pub fn data_mut(&mut self) -> Option<&mut [u8]> {
+        // SAFETY: By the type invariant the skb is valid and owned.
+        if unsafe { bindings::ferroute_skb_unclone(self.as_raw()) } != 0 {
+            return None;
+        }
+        // SAFETY: The skb is valid, owned, and its data area is no longer
+        // shared with a clone, so writing `skb_headlen` bytes at `skb->data`
+        // is exclusive while we hold `&mut self`.
+        unsafe {
+            let data = bindings::ferroute_skb_data(self.as_raw());
+            let len = bindings::ferroute_skb_headlen(self.as_raw());
+            Some(core::slice::from_raw_parts_mut(data, len as usize))
+        }
+    }
+
+    /// Extends the data at the end by `len` bytes (`skb_put`) and returns
+    /// them, or `None` if the tailroom is too small.
+    pub fn put(&mut self, len: u32) -> Option<&mut [u8]> {
+        // SAFETY: By the type invariant the skb is valid and owned.
+        let tailroom = unsafe { bindings::ferroute_skb_tailroom(self.as_raw()) };
+        if len > tailroom {
+            return None;
+        }
+        // SAFETY: The skb is valid and owned, has `len` bytes of tailroom
+        // (checked above, so skb_put does not BUG), and the bytes it returns
+        // are exclusively ours while we hold `&mut self`.
+        unsafe {
+            let p = bindings::skb_put(self.as_raw(), len);
+            Some(core::slice::from_raw_parts_mut(p.cast::<u8>(), len as usize))
+        }
+    }
+
+    /// Extends the data at the front by `len` bytes (`skb_push`) and returns
+    /// them, or `None` if the headroom is too small.
+    pub fn push(&mut self, len: u32) -> Option<&mut [u8]> {
+        if len > self.headroom() {
+            return None;
+        }
+        // SAFETY: The skb is valid and owned, with `len` bytes of headroom
+        // (checked above, so skb_push does not BUG). We only return the
+        // pushed bytes for writing if the header area is not shared.
+        unsafe {
+            if bindings::ferroute_skb_cow_head(self.as_raw(), 0) != 0 {
+                return None;
+            }
+            let p = bindings::skb_push(self.as_raw(), len);
+            Some(core::slice::from_raw_parts_mut(p.cast::<u8>(), len as usize))
+        }
+    }
+
+    /// Moves the start of the data forward by `len` bytes (`skb_pull`).
+    /// Fails, changing nothing, if fewer linear bytes are there.
+    pub fn pull(&mut self, len: u32) -> Option<()> {
+        if len as usize > self.data().len() {
+            return None;
+        }
+        // SAFETY: The skb is valid and owned and has `len` linear bytes.
+        unsafe { bindings::skb_pull(self.as_raw(), len) };
+        Some(())
+    }
+
+    /// Moves the start of the data back over the MAC header the receive
+    /// path pulled (`eth_type_trans` leaves `skb->data` at the network
+    /// header), so the data starts at the Ethernet header again.
+    pub fn push_mac_header(&mut self) -> Option<()> {
+        // SAFETY: By the type invariant the skb is valid.
+        let set = unsafe { bindings::ferroute_skb_mac_header_was_set(self.as_raw()) } != 0;
+        if !set {
+            return None;
+        }
+        // SAFETY: By the type invariant the skb is valid; the MAC header was
+        // set, so the offset is defined.
+        let offset = unsafe { bindings::ferroute_skb_mac_offset(self.as_raw()) };
+        if offset > self.headroom() {
+            return None;
+        }
+        // SAFETY: The skb is valid and owned and `offset <= headroom`; the
+        // bytes in front are the MAC header of this very packet, so moving
+        // `data` back over them only changes our own skb's pointers.
+        unsafe { bindings::skb_push(self.as_raw(), offset) };
+        Some(())
+    }
+
+    /// Marks the current start of data as the MAC header.
+    pub fn reset_mac_header(&mut self) {
+        // SAFETY: By the type invariant the skb is valid and owned.
+        unsafe { bindings::ferroute_skb_reset_mac_header(self.as_raw()) };
+    }
+
+    /// Marks the current start of data as the network header.
+    pub fn reset_network_header(&mut self) {
+        // SAFETY: By the type invariant the skb is valid and owned.
+        unsafe { bindings::ferroute_skb_reset_network_header(self.as_raw()) };
+    }
+
+    /// Trims the packet to `len` bytes (`pskb_trim_rcsum`), dropping link
+    /// layer padding.
+    pub fn trim(&mut self, len: u32) -> Result<(), kernel::error::Error> {
+        if len >= self.len() {
+            return Ok(());
+        }
+        // SAFETY: The skb is valid and owned, and `len < skb->len`.
+        let ret = unsafe { bindings::ferroute_skb_trim(self.as_raw(), len) };
+        if ret < 0 {
+            return Err(kernel::error::Error::from_errno(ret));
+        }
+        Ok(())
+    }
+
+    /// Sets the big-endian EtherType in `skb->protocol`.
+    pub fn set_protocol(&mut self, ethertype: u16) {
+        // SAFETY: By the type invariant the skb is valid and owned.
+        unsafe { bindings::ferroute_skb_set_protocol(self.as_raw(), ethertype.to_be()) };
+    }
+
+    /// Sets the device the packet is sent out of or received on.
+    pub(crate) fn set_dev(&mut self, dev: *mut bindings::net_device) {
+        // SAFETY: By the type invariant the skb is valid and owned; the
+        // caller (the netdevice module) passes a valid device.
+        unsafe { bindings::ferroute_skb_set_dev(self.as_raw(), dev) };
+    }
+
+    /// Makes a copy of this skb sharing its data (`skb_clone`); the data
+    /// must not be written while a clone exists, which [`Self::data_mut`]
+    /// and [`Self::push`] take care of.
+    pub fn try_clone(&self) -> Option<Self> {
+        // SAFETY: By the type invariant the skb is valid.
+        let ptr = unsafe { bindings::skb_clone(self.as_raw(), kernel::bindings::GFP_ATOMIC) };
+        // INVARIANT: The clone is a new skb that we own; its struct is not
+        // shared (its data is, which data_mut handles).
+        NonNull::new(ptr).map(|ptr| Self { ptr })
+    }
+}
+
+impl Drop for SkBuff {
+    fn drop(&mut self) {
+        // SAFETY: By the type invariant we own one reference, and `drop`
+        // runs at most once, after which `self` is gone.
+        unsafe { bindings::ferroute_skb_drop(self.ptr.as_ptr(), reason::NOT_SPECIFIED) };
+    }
+}

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Locks used by ferroute: RTNL and a bottom-half-safe spinlock.
+//!
+//! C headers: [`include/linux/rtnetlink.h`](srctree/include/linux/rtnetlink.h),
+//! [`include/linux/spinlock.h`](srctree/include/linux/spinlock.h)
+
+use super::bindings;
+use core::marker::PhantomData;
+
+/// Proof that the caller holds RTNL.
+///
+/// Functions whose C counterparts must run under RTNL take `&Rtnl`. One is
+/// obtained from [`RtnlGuard::lock`] or handed to callbacks the networking
+/// core runs under RTNL (netdevice notifiers, `ndo_init`/`ndo_uninit`).
+///
+/// # Invariants
+///
+/// RTNL is held by the current thread while an `Rtnl` is reachable.
+pub struct Rtnl {
+    _not_send: PhantomData<*mut ()>,
+}
+
+impl Rtnl {
+    /// Creates the proof for a context where the core holds RTNL.
+    ///
+    /// # Safety
+    ///
+    /// The caller must hold RTNL for the lifetime of the returned value.
+    pub(crate) unsafe fn assume_held() -> Self {
+        // INVARIANT: The caller guarantees RTNL is held.
+        Self { _not_send: PhantomData }
+    }
+}
+
+/// Holds RTNL (`rtnl_lock`) until dropped.
+pub struct RtnlGuard {
+    rtnl: Rtnl,
+}
+
+impl RtnlGuard {
+    /// Takes RTNL; sleeps, so only in process context.
+    pub fn lock() -> Self {
+        // SAFETY: FFI call; we are in process context (callers are netlink
+        // handlers and module init/exit).
+        unsafe { bindings::rtnl_lock() };
+        // SAFETY: RTNL was just taken and is released only when the guard,
+        // which owns the `Rtnl`, drops.
+        Self { rtnl: unsafe { Rtnl::assume_held() } }
+    }
+}
+
+impl core::ops::Deref for RtnlGuard {
+    type Target = Rtnl;
+
+    fn deref(&self) -> &Rtnl {
+        &self.rtnl
+    }
+}
+
+impl Drop for RtnlGuard {
+    fn drop(&mut self) {
+        // SAFETY: The guard took RTNL in `lock`.
+        unsafe { bindings::rtnl_unlock() };
+    }
+}
+
+/// A spinlock backend that disables bottom halves (`spin_lock_bh`), for
+/// data shared between softirq (the packet path, timers) and process
+/// context (netlink).
+pub struct SpinLockBhBackend;
+
+// SAFETY: `spin_lock_bh`/`spin_unlock_bh` provide mutual exclusion; the
+// state is an ordinary spinlock initialised by `__spin_lock_init`.
+unsafe impl kernel::sync::lock::Backend for SpinLockBhBackend {
+    type State = kernel::bindings::spinlock_t;
+    type GuardState = ();
+
+    unsafe fn init(
+        ptr: *mut Self::State,
+        name: *const kernel::ffi::c_char,
+        key: *mut kernel::bindings::lock_class_key,
+    ) {
+        // SAFETY: The caller guarantees `ptr` is valid for writes and `name`
+        // and `key` valid for reads indefinitely.
+        unsafe { kernel::bindings::__spin_lock_init(ptr, name, key) }
+    }
+
+    unsafe fn lock(ptr: *mut Self::State) -> Self::GuardState {
+        // SAFETY: The caller guarantees `ptr` is an initialised spinlock;
+        // kernel::bindings and ferroute's bindings describe the same C type.
+        unsafe { bindings::ferroute_spin_lock_bh(ptr.cast()) }
+    }
+
+    unsafe fn unlock(ptr: *mut Self::State, _guard_state: &Self::GuardState) {
+        // SAFETY: The caller owns the lock taken by `lock`.
+        unsafe { bindings::ferroute_spin_unlock_bh(ptr.cast()) }
+    }
+}
+
+/// A spinlock that disables bottom halves while held.
+pub type SpinLockBh<T> = kernel::sync::lock::Lock<T, SpinLockBhBackend>;
+
+/// Creates a [`SpinLockBh`] initialiser with a lockdep class of its own.
+#[macro_export]
+macro_rules! new_spinlock_bh {
+    ($inner:expr, $name:literal) => {
+        $crate::abstractions::sync::SpinLockBh::new(
+            $inner,
+            ::kernel::c_str!($name),
+            ::kernel::static_lock_class!(),
+        )
+    };
+}

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A fallible vector for the IPv4 logic (`crate::platform::TryVec`).
+//!
+//! The IPv4 logic is shared with a host crate, so it cannot name
+//! `kernel::alloc::KVec`; it uses this type, whose host twin (in
+//! tools/testing/host) wraps `std::vec::Vec` with the same API. 6.12's KVec
+//! has no remove/pop/truncate, so those are written here over
+//! `set_len`/`ptr::copy`.
+//!
+//! Allocations use `GFP_ATOMIC`: the logic runs on the packet path in
+//! softirq.
+
+use core::ops::{Deref, DerefMut};
+use kernel::alloc::{flags::GFP_ATOMIC, KVec};
+
+/// Allocation failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AllocError;
+
+/// A vector whose every allocation can fail.
+pub struct TryVec<T> {
+    inner: KVec<T>,
+}
+
+impl<T> Default for TryVec<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T> TryVec<T> {
+    /// An empty vector; does not allocate.
+    pub fn new() -> Self {
+        Self { inner: KVec::new() }
+    }
+
+    /// An empty vector with room for `n` elements.
+    pub fn try_with_capacity(n: usize) -> Result<Self, AllocError> {
+        KVec::with_capacity(n, GFP_ATOMIC)
+            .map(|inner| Self { inner })
+            .map_err(|_| AllocError)
+    }
+
+    /// Appends `v`.
+    pub fn try_push(&mut self, v: T) -> Result<(), AllocError> {
+        self.inner.push(v, GFP_ATOMIC).map_err(|_| AllocError)
+    }
+
+    /// Inserts `v` at `index` (clamped to the length), shifting the rest.
+    pub fn try_insert(&mut self, index: usize, v: T) -> Result<(), AllocError> {
+        let len = self.inner.len();
+        let index = index.min(len);
+        self.try_push(v)?;
+        self.inner.as_mut_slice()[index..].rotate_right(1);
+        Ok(())
+    }
+
+    /// The number of elements.
+    pub fn len(&self) -> usize {
+        self.inner.len()
+    }
+
+    /// Whether there are no elements.
+    pub fn is_empty(&self) -> bool {
+        self.inner.is_empty()
+    }
+
+    /// The elements.
+    pub fn as_slice(&self) -> &[T] {
+        self.inner.as_slice()
+    }
+
+    /// The elements, mutably.
+    pub fn as_mut_slice(&mut self) -> &mut [T] {
+        self.inner.as_mut_slice()
+    }
+
+    /// Removes and returns the last element.
+    pub fn pop(&mut self) -> Option<T> {
+        let len = self.inner.len();
+        if len == 0 {
+            return None;
+        }
+        // SAFETY: `len - 1` is in bounds, so the element is initialised; the
+        // length is reduced first, so the moved-out element is never read
+        // or dropped again by the vector.
+        unsafe {
+            self.inner.set_len(len - 1);
+            Some(core::ptr::read(self.inner.as_ptr().add(len - 1)))
+        }
+    }
+
+    /// Removes the element at `index`, shifting the rest down.
+    pub fn remove(&mut self, index: usize) -> Option<T> {
+        if index >= self.inner.len() {
+            return None;
+        }
+        self.inner.as_mut_slice()[index..].rotate_left(1);
+        self.pop()
+    }
+
+    /// Removes the element at `index`, replacing it with the last one.
+    pub fn swap_remove(&mut self, index: usize) -> Option<T> {
+        let len = self.inner.len();
+        if index >= len {
+            return None;
+        }
+        self.inner.as_mut_slice().swap(index, len - 1);
+        self.pop()
+    }
+
+    /// Removes every element.
+    pub fn clear(&mut self) {
+        self.truncate(0);
+    }
+
+    /// Keeps only the elements for which `f` is true, in order.
+    pub fn retain(&mut self, mut f: impl FnMut(&T) -> bool) {
+        let mut kept = 0;
+        for i in 0..self.inner.len() {
+            if f(&self.inner[i]) {
+                self.inner.as_mut_slice().swap(kept, i);
+                kept += 1;
+            }
+        }
+        self.truncate(kept);
+    }
+
+    /// Drops elements past `len`.
+    pub fn truncate(&mut self, len: usize) {
+        while self.inner.len() > len {
+            drop(self.pop());
+        }
+    }
+}
+
+impl<T: Clone> TryVec<T> {
+    /// A copy of the vector.
+    pub fn try_clone(&self) -> Result<Self, AllocError> {
+        let mut v = Self::try_with_capacity(self.len())?;
+        for x in self.as_slice() {
+            v.try_push(x.clone())?;
+        }
+        Ok(v)
+    }
+}
+
+impl<T> Deref for TryVec<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        self.as_slice()
+    }
+}
+
+impl<T> DerefMut for TryVec<T> {
+    fn deref_mut(&mut self) -> &mut [T] {
+        self.as_mut_slice()
+    }
+}
