@@ -61,6 +61,8 @@ int ferroute_dev_is_loopback(const struct net_device *dev);
 int ferroute_dev_rx_handler_busy(const struct net_device *dev);
 const struct rtnl_link_ops *ferroute_dev_link_ops(const struct net_device *dev);
 void ferroute_dev_eth_random_addr(struct net_device *dev);
+void ferroute_dev_set_link_ops(struct net_device *dev,
+			       const struct rtnl_link_ops *ops);
 void ferroute_netif_start_queue(struct net_device *dev);
 void ferroute_netif_stop_queue(struct net_device *dev);
 void ferroute_dev_count_tx(struct net_device *dev, unsigned int len);

@@ -190,6 +190,12 @@ void ferroute_dev_eth_random_addr(struct net_device *dev)
 	eth_hw_addr_random(dev);
 }
 
+void ferroute_dev_set_link_ops(struct net_device *dev,
+			       const struct rtnl_link_ops *ops)
+{
+	dev->rtnl_link_ops = ops;
+}
+
 void ferroute_netif_start_queue(struct net_device *dev)
 {
 	netif_start_queue(dev);

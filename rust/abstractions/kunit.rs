@@ -142,7 +142,6 @@ macro_rules! kunit_suite {
     ($id:ident, $name:literal, [$($case:ident),+ $(,)?]) => {
         #[allow(non_snake_case, missing_docs)]
         mod $id {
-            use super::*;
             use $crate::abstractions::bindings;
             use $crate::abstractions::kunit as k;
 

@@ -13,6 +13,7 @@
 
 use super::bindings;
 use super::skbuff::SkBuff;
+use super::sync::Rtnl;
 use core::marker::PhantomData;
 use core::ptr::NonNull;
 use kernel::error::{to_result, Result};
@@ -187,13 +188,13 @@ pub trait Driver: 'static {
 
     /// Called when a device of this kind is registered (`ndo_init`), under
     /// RTNL. An error aborts the registration.
-    fn init(_dev: &NetDevice) -> Result {
+    fn init(_dev: &NetDevice, _rtnl: &Rtnl) -> Result {
         Ok(())
     }
 
     /// Called when a device of this kind is unregistered (`ndo_uninit`),
     /// under RTNL.
-    fn uninit(_dev: &NetDevice) {}
+    fn uninit(_dev: &NetDevice, _rtnl: &Rtnl) {}
 
     /// Transmits a packet (`ndo_start_xmit`); must consume `skb`.
     fn start_xmit(dev: &NetDevice, skb: SkBuff);
@@ -219,7 +220,9 @@ impl<T: Driver> Adapter<T> {
     unsafe extern "C" fn init_callback(dev: *mut bindings::net_device) -> i32 {
         // SAFETY: The core passes a valid device.
         let dev = unsafe { NetDevice::from_raw(dev) };
-        match T::init(dev) {
+        // SAFETY: register_netdevice calls ndo_init with RTNL held.
+        let rtnl = unsafe { Rtnl::assume_held() };
+        match T::init(dev, &rtnl) {
             Ok(()) => 0,
             Err(e) => e.to_errno(),
         }
@@ -230,7 +233,10 @@ impl<T: Driver> Adapter<T> {
     /// Called by the networking core with a valid device being unregistered.
     unsafe extern "C" fn uninit_callback(dev: *mut bindings::net_device) {
         // SAFETY: The core passes a valid device.
-        T::uninit(unsafe { NetDevice::from_raw(dev) });
+        let dev = unsafe { NetDevice::from_raw(dev) };
+        // SAFETY: unregister_netdevice calls ndo_uninit with RTNL held.
+        let rtnl = unsafe { Rtnl::assume_held() };
+        T::uninit(dev, &rtnl);
     }
 
     /// # Safety
@@ -317,6 +323,36 @@ impl LinkRegistration {
     }
 }
 
+impl LinkRegistration {
+    /// Creates and registers a device of this kind named `name` (as `ip link
+    /// add NAME type KIND` would), owned by rtnetlink: it is deleted with
+    /// `ip link del` or when this registration drops.
+    pub fn create_device(&self, name: &kernel::str::CStr) -> Result {
+        let ops = self.ops.get();
+        // SAFETY: `ops` is registered (type invariant) and its setup
+        // callback initialises a device of this kind; the name is
+        // NUL-terminated.
+        let dev = unsafe {
+            bindings::alloc_netdev_mqs(0, name.as_char_ptr(), bindings::NET_NAME_USER as u8, (*ops).setup, 1, 1)
+        };
+        if dev.is_null() {
+            return Err(ENOMEM);
+        }
+        // SAFETY: `dev` is a fresh, unregistered device we own. Setting the
+        // link ops makes rtnetlink own it once registered, so it is deleted
+        // when `ops` is unregistered.
+        unsafe {
+            bindings::ferroute_dev_set_link_ops(dev, ops);
+            let ret = bindings::register_netdev(dev);
+            if ret != 0 {
+                bindings::free_netdev(dev);
+                return Err(kernel::error::Error::from_errno(ret));
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Drop for LinkRegistration {
     fn drop(&mut self) {
         // SAFETY: By the type invariant `ops` is registered; unregistering
@@ -337,13 +373,13 @@ pub fn dev_get_by_name(net: *mut bindings::net, name: &kernel::str::CStr) -> Opt
 }
 
 /// Whether the kernel's own IPv4 has addresses on `dev` (RTNL must be held).
-pub fn has_kernel_ipv4(dev: &NetDevice, _rtnl: &super::sync::RtnlGuard) -> bool {
+pub fn has_kernel_ipv4(dev: &NetDevice, _rtnl: &Rtnl) -> bool {
     // SAFETY: The device is valid and RTNL is held, as the guard proves.
     unsafe { bindings::ferroute_dev_has_ipv4(dev.as_raw()) != 0 }
 }
 
 /// Whether some rx_handler already claims `dev` (RTNL must be held).
-pub fn rx_handler_busy(dev: &NetDevice, _rtnl: &super::sync::RtnlGuard) -> bool {
+pub fn rx_handler_busy(dev: &NetDevice, _rtnl: &Rtnl) -> bool {
     // SAFETY: The device is valid and RTNL is held, as the guard proves.
     unsafe { bindings::ferroute_dev_rx_handler_busy(dev.as_raw()) != 0 }
 }

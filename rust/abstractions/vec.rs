@@ -47,6 +47,11 @@ impl<T> TryVec<T> {
         self.inner.push(v, GFP_ATOMIC).map_err(|_| AllocError)
     }
 
+    /// Makes room for `additional` more elements.
+    pub fn try_reserve(&mut self, additional: usize) -> Result<(), AllocError> {
+        self.inner.reserve(additional, GFP_ATOMIC).map_err(|_| AllocError)
+    }
+
     /// Inserts `v` at `index` (clamped to the length), shifting the rest.
     pub fn try_insert(&mut self, index: usize, v: T) -> Result<(), AllocError> {
         let len = self.inner.len();

@@ -1,17 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 //! The socket side of the netlink layer: a [`Genl`] backend that sends
-//! [`Request`]s to the ferroute family through neli's generic netlink
-//! router, resolving the family id by name with the controller and asking
-//! for extended ACKs.
+//! [`Request`]s to the ferroute family over a neli generic netlink socket.
+//! The family id is resolved by name with the generic netlink controller
+//! (`CTRL_CMD_GETFAMILY`); extended ACKs are enabled so that the kernel's
+//! explanation of an error reaches the user.
+//!
+//! neli's `NlRouter` is not used: in neli 0.7.5 it drops the extended ACK
+//! attributes when it converts an error message to its typed form, and it
+//! does not report an error carried by the NLMSG_DONE of a dump. The
+//! receive loop here is small and handles both.
 
-use neli::consts::nl::{NlmF, NlmsgerrAttr};
+use std::fmt::Debug;
+
+use neli::consts::genl::{Cmd, CtrlAttr, CtrlCmd, NlAttrType};
+use neli::consts::nl::{GenlId, NlmF, Nlmsg, NlmsgerrAttr};
 use neli::consts::socket::NlFamily;
-use neli::err::RouterError;
-use neli::genl::{Genlmsghdr, Nlattr};
-use neli::nl::NlPayload;
-use neli::router::synchronous::NlRouter;
+use neli::genl::{AttrTypeBuilder, Genlmsghdr, GenlmsghdrBuilder, NlattrBuilder};
+use neli::nl::{NlPayload, NlmsghdrBuilder};
+use neli::socket::synchronous::NlSocketHandle;
 use neli::types::{Buffer, GenlBuffer};
 use neli::utils::Groups;
+use neli::TypeSize;
 
 use crate::error::NlError;
 use crate::msg::{RawAttr, Request};
@@ -29,8 +38,9 @@ const ENOENT: i32 = 2;
 
 /// A connection to the ferroute family of the running kernel.
 pub struct Kernel {
-    router: NlRouter,
+    sock: NlSocketHandle,
     family: u16,
+    seq: u32,
 }
 
 /// The `NLMSGERR_ATTR_MSG` string of an extended ACK, if any.
@@ -45,26 +55,19 @@ fn extack_msg(ext_ack: &GenlBuffer<NlmsgerrAttr, Buffer>) -> Option<String> {
         })
 }
 
-/// Turn a neli router error into ours.
-fn router_error<T, P>(e: RouterError<T, P>) -> NlError
-where
-    T: std::fmt::Debug,
-    P: std::fmt::Debug,
-{
-    match e {
-        RouterError::Nlmsgerr(err) => NlError::Errno {
-            errno: err.error().saturating_neg(),
-            extack: extack_msg(err.ext_ack()),
-        },
-        RouterError::De(de) => NlError::Malformed(de.to_string()),
-        other => NlError::Io(other.to_string()),
+fn errno(code: i32, ext_ack: &GenlBuffer<NlmsgerrAttr, Buffer>) -> NlError {
+    NlError::Errno {
+        errno: code.saturating_neg(),
+        extack: extack_msg(ext_ack),
     }
 }
 
-fn raw_attrs(attrs: &GenlBuffer<u16, Buffer>) -> Vec<RawAttr> {
+/// Attributes of a reply as (type, payload) pairs, without the nested and
+/// byte-order flag bits.
+fn raw_attrs<A: NlAttrType>(attrs: &GenlBuffer<A, Buffer>) -> Vec<RawAttr> {
     attrs
         .iter()
-        .map(|a: &Nlattr<u16, Buffer>| {
+        .map(|a| {
             (
                 u16::from(a.nla_type()) & !(3 << 14),
                 a.nla_payload().as_ref().to_vec(),
@@ -77,64 +80,122 @@ impl Kernel {
     /// Open a generic netlink socket and resolve the ferroute family.
     /// [`NlError::FamilyNotFound`] means the module is not loaded.
     pub fn connect() -> Result<Self, NlError> {
-        let (router, _multicast) = NlRouter::connect(NlFamily::Generic, None, Groups::empty())
+        let sock = NlSocketHandle::connect(NlFamily::Generic, None, Groups::empty())
             .map_err(|e| NlError::Io(format!("cannot open generic netlink socket: {e}")))?;
-        // Without extended ACKs we only lose the kernel's explanation.
-        let _ = router.enable_ext_ack(true);
-        let family = match router.resolve_genl_family(FAMILY_NAME) {
-            Ok(id) => id,
-            Err(RouterError::Nlmsgerr(e)) if e.error().saturating_neg() == ENOENT => {
-                return Err(NlError::FamilyNotFound)
-            }
-            Err(RouterError::Msg(_)) => return Err(NlError::FamilyNotFound),
-            Err(e) => return Err(router_error(e)),
+        // Without extended ACKs we only lose the kernel's explanations.
+        let _ = sock.enable_ext_ack(true);
+        let mut kernel = Kernel {
+            sock,
+            family: 0,
+            seq: 0,
         };
-        Ok(Kernel { router, family })
+        kernel.family = kernel.resolve_family(FAMILY_NAME)?;
+        Ok(kernel)
+    }
+
+    /// `CTRL_CMD_GETFAMILY` by name: the family's dynamic id.
+    fn resolve_family(&mut self, name: &str) -> Result<u16, NlError> {
+        let build_err = |e: &dyn std::fmt::Display| NlError::Io(format!("building request: {e}"));
+        let attr = NlattrBuilder::default()
+            .nla_type(
+                AttrTypeBuilder::default()
+                    .nla_type(CtrlAttr::FamilyName)
+                    .build()
+                    .map_err(|e| build_err(&e))?,
+            )
+            .nla_payload(name)
+            .build()
+            .map_err(|e| build_err(&e))?;
+        let request = GenlmsghdrBuilder::<CtrlCmd, CtrlAttr>::default()
+            .cmd(CtrlCmd::Getfamily)
+            .version(2)
+            .attrs(std::iter::once(attr).collect::<GenlBuffer<_, _>>())
+            .build()
+            .map_err(|e| build_err(&e))?;
+        let replies = match self.transact(GenlId::Ctrl.into(), false, request) {
+            Ok(r) => r,
+            Err(NlError::Errno { errno: ENOENT, .. }) => return Err(NlError::FamilyNotFound),
+            Err(e) => return Err(e),
+        };
+        replies
+            .iter()
+            .flat_map(|genl| genl.attrs().iter())
+            .find(|a| *a.nla_type().nla_type() == CtrlAttr::FamilyId)
+            .and_then(|a| <[u8; 2]>::try_from(a.nla_payload().as_ref()).ok())
+            .map(u16::from_ne_bytes)
+            .ok_or(NlError::FamilyNotFound)
+    }
+
+    /// Send one request and collect its replies: until the ACK for a do
+    /// (sent with NLM_F_ACK), until NLMSG_DONE for a dump.
+    fn transact<C, A>(
+        &mut self,
+        nl_type: u16,
+        dump: bool,
+        payload: Genlmsghdr<C, A>,
+    ) -> Result<Vec<Genlmsghdr<C, A>>, NlError>
+    where
+        C: Cmd + TypeSize + Debug,
+        A: NlAttrType + Debug,
+    {
+        self.seq = self.seq.wrapping_add(1);
+        let seq = self.seq;
+        let flags = NlmF::REQUEST | if dump { NlmF::DUMP } else { NlmF::ACK };
+        let msg = NlmsghdrBuilder::default()
+            .nl_type(nl_type)
+            .nl_flags(flags)
+            .nl_seq(seq)
+            .nl_pid(0)
+            .nl_payload(NlPayload::Payload(payload))
+            .build()
+            .map_err(|e| NlError::Io(format!("building request: {e}")))?;
+        self.sock
+            .send(&msg)
+            .map_err(|e| NlError::Io(format!("sending request: {e}")))?;
+
+        let done: u16 = Nlmsg::Done.into();
+        let mut replies = Vec::new();
+        loop {
+            let (msgs, _) = self
+                .sock
+                .recv::<u16, Genlmsghdr<C, A>>()
+                .map_err(|e| NlError::Io(format!("receiving reply: {e}")))?;
+            for m in msgs {
+                let m = m.map_err(|e| NlError::Malformed(e.to_string()))?;
+                if *m.nl_seq() != seq {
+                    continue; // not ours (a stale reply)
+                }
+                match m.nl_payload() {
+                    NlPayload::Err(e) => return Err(errno(*e.error(), e.ext_ack())),
+                    NlPayload::DumpExtAck(e) if *e.error() != 0 => {
+                        return Err(errno(*e.error(), e.ext_ack()))
+                    }
+                    NlPayload::Ack(_) | NlPayload::DumpExtAck(_) => return Ok(replies),
+                    NlPayload::Empty if *m.nl_type() == done => return Ok(replies),
+                    NlPayload::Empty => {}
+                    NlPayload::Payload(genl) => replies.push(genl.clone()),
+                }
+            }
+        }
     }
 }
 
 impl Genl for Kernel {
     fn execute(&mut self, req: &Request) -> Result<Vec<Vec<RawAttr>>, NlError> {
-        let flags = if req.dump { NlmF::DUMP } else { NlmF::ACK };
-        let recv = self
-            .router
-            .send::<u16, Genlmsghdr<u8, u16>, u16, Genlmsghdr<u8, u16>>(
-                self.family,
-                flags,
-                NlPayload::Payload(req.to_genl()?),
-            )
-            .map_err(router_error)?;
-        let mut replies = Vec::new();
-        for msg in recv {
-            let msg = msg.map_err(router_error)?;
-            match msg.nl_payload() {
-                NlPayload::Payload(genl) => {
-                    if *genl.cmd() != req.cmd {
-                        return Err(NlError::Malformed(format!(
-                            "reply with command {} to command {}",
-                            genl.cmd(),
-                            req.cmd
-                        )));
-                    }
-                    replies.push(raw_attrs(genl.attrs()));
+        let replies = self.transact(self.family, req.dump, req.to_genl()?)?;
+        replies
+            .iter()
+            .map(|genl| {
+                if *genl.cmd() == req.cmd {
+                    Ok(raw_attrs(genl.attrs()))
+                } else {
+                    Err(NlError::Malformed(format!(
+                        "reply with command {} to command {}",
+                        genl.cmd(),
+                        req.cmd
+                    )))
                 }
-                // A dump that failed part way ends with NLMSG_DONE carrying
-                // the error.
-                NlPayload::DumpExtAck(done) if *done.error() != 0 => {
-                    return Err(NlError::Errno {
-                        errno: done.error().saturating_neg(),
-                        extack: extack_msg(done.ext_ack()),
-                    })
-                }
-                NlPayload::Err(err) => {
-                    return Err(NlError::Errno {
-                        errno: err.error().saturating_neg(),
-                        extack: extack_msg(err.ext_ack()),
-                    })
-                }
-                NlPayload::Ack(_) | NlPayload::DumpExtAck(_) | NlPayload::Empty => {}
-            }
-        }
-        Ok(replies)
+            })
+            .collect()
     }
 }

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Router ports: attached Ethernet devices and ferroute devices.
+//!
+//! An attached port is claimed with an rx_handler answering
+//! `RX_HANDLER_EXACT`, and its IPv4 and ARP frames reach ferroute through
+//! `packet_type` handlers bound to the device, the mechanism of the
+//! kernel's own `ip_packet_type`. The kernel's `ip_rcv`/`arp_rcv` never see
+//! them. A ferroute device needs neither: its transmit function is the
+//! router's input.
+
+use crate::abstractions::netdevice::NetDevice;
+use crate::abstractions::packet_type::{self, PacketHandler};
+use crate::abstractions::rx_handler::ExactClaim;
+use crate::abstractions::skbuff::SkBuff;
+use crate::abstractions::sync::Rtnl;
+use crate::ipv4::iface::PortId;
+use kernel::types::ARef;
+
+/// The kind of a port, as the netlink `kind` attribute numbers it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum PortKind {
+    /// An existing Ethernet device attached with `ferctl port add`.
+    Attached = 1,
+    /// A ferroute netdevice.
+    Fer = 2,
+}
+
+/// What packet-path readers know of a port (part of the published
+/// configuration).
+#[derive(Clone)]
+pub struct Port {
+    /// The router's number for the port.
+    pub id: PortId,
+    /// Attached or ferroute device.
+    pub kind: PortKind,
+    /// The device (held).
+    pub dev: ARef<NetDevice>,
+    /// The router's own MAC address on this link: the device's for an
+    /// attached port; for a ferroute device, whose own address belongs to
+    /// the namespace side, a distinct one derived from it.
+    pub mac: [u8; 6],
+    /// The device name when the port was added.
+    pub name: [u8; 16],
+}
+
+impl Port {
+    /// The port name, without padding.
+    pub fn name(&self) -> &[u8] {
+        let end = self.name.iter().position(|&b| b == 0).unwrap_or(self.name.len());
+        &self.name[..end]
+    }
+
+    /// Whether `name` names this port.
+    pub fn is_named(&self, name: &[u8]) -> bool {
+        self.name() == name
+    }
+
+    /// Builds the description of a port on `dev`.
+    pub fn new(id: PortId, kind: PortKind, dev: &NetDevice) -> Self {
+        let mut mac = dev.mac();
+        if kind == PortKind::Fer {
+            // The router's end of the link: locally administered, and
+            // differing from the namespace end in the last bit.
+            mac[0] = (mac[0] | 0x02) & !0x01;
+            mac[5] ^= 0x01;
+        }
+        let mut name = [0u8; 16];
+        let n = dev.name();
+        let len = n.len().min(15);
+        name[..len].copy_from_slice(&n[..len]);
+        Self { id, kind, dev: dev.to_owned_ref(), mac, name }
+    }
+}
+
+/// Receives an attached port's frames from its packet_type handlers.
+pub struct PortRx {
+    /// The port the handler is bound to.
+    pub id: PortId,
+}
+
+impl PacketHandler for PortRx {
+    fn receive(&self, dev: &NetDevice, skb: SkBuff) {
+        super::receive_on_attached(self.id, dev, skb);
+    }
+}
+
+/// The registrations that make an attached port receive; dropping them
+/// (through [`Attachment::detach`]) gives the device back to the kernel.
+pub struct Attachment {
+    /// The port.
+    pub id: PortId,
+    /// The device (held).
+    pub dev: ARef<NetDevice>,
+    claim: Option<ExactClaim>,
+    ip: Option<packet_type::Registration<PortRx>>,
+    arp: Option<packet_type::Registration<PortRx>>,
+}
+
+/// EtherType of IPv4.
+const ETH_P_IP: u16 = 0x0800;
+/// EtherType of ARP.
+const ETH_P_ARP: u16 = 0x0806;
+
+impl Attachment {
+    /// Claims `dev` for port `id`: rx_handler first, so that no frame
+    /// reaches the kernel's IPv4 once ferroute's handlers are there.
+    pub fn attach(id: PortId, dev: &NetDevice, rtnl: &Rtnl) -> kernel::error::Result<Self> {
+        let claim = ExactClaim::register(dev, rtnl)?;
+        let ip = packet_type::Registration::register(dev, ETH_P_IP, PortRx { id });
+        let arp = packet_type::Registration::register(dev, ETH_P_ARP, PortRx { id });
+        match (ip, arp) {
+            (Ok(ip), Ok(arp)) => Ok(Self {
+                id,
+                dev: dev.to_owned_ref(),
+                claim: Some(claim),
+                ip: Some(ip),
+                arp: Some(arp),
+            }),
+            (Err(e), _) | (_, Err(e)) => {
+                claim.unregister(rtnl);
+                Err(e)
+            }
+        }
+    }
+
+    /// Removes the handlers and releases the claim (RTNL held).
+    pub fn detach(mut self, rtnl: &Rtnl) {
+        // Handlers first: after dev_remove_pack returns, no CPU is inside
+        // them; then the device goes back to the kernel.
+        self.ip = None;
+        self.arp = None;
+        if let Some(claim) = self.claim.take() {
+            claim.unregister(rtnl);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Check Documentation/netlink/specs/ferroute.yaml.
+
+usage: check_spec.py KERNEL_SRC_DIR
+
+1. validates the spec against the kernel tree's genetlink.yaml schema
+   (python3-jsonschema);
+2. loads it with the kernel's own YNL library (SpecFamily from
+   tools/net/ynl/lib, or tools/net/ynl/pyynl/lib in newer trees);
+3. checks the attribute, command and enum numbers against the ones ferctl
+   uses (`ferctl --dump-constants`; the binary is $FERCTL if set, otherwise
+   `cargo run` of tools/ferctl) and the attribute types and operation modes
+   against the contract;
+4. runs the kernel's cli.py on it (`--dump port-get`): it must get as far as
+   looking up the family (success with the module loaded, "family not
+   found" without).
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import jsonschema
+import yaml
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
+SPEC = os.path.join(REPO, 'Documentation', 'netlink', 'specs', 'ferroute.yaml')
+SPDX = '# SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause)'
+
+# The contract's types (the issue that defined the family).
+TYPES = {
+    'ifindex': 'u32', 'ifname': 'string', 'address': 'u32', 'prefixlen': 'u8',
+    'kind': 'u8', 'mac': 'binary', 'stat-name': 'string', 'stat-value': 'u64',
+    'neigh-state': 'u8', 'port-id': 'u32',
+}
+DO_OPS = {'port-add', 'port-del', 'addr-add', 'addr-del'}
+DUMP_OPS = {'port-get', 'addr-get', 'stats-get', 'neigh-get'}
+
+passed = 0
+failed = 0
+
+
+def check(what, ok, detail=''):
+    global passed, failed
+    if ok:
+        passed += 1
+        print(f'ok: {what}')
+    else:
+        failed += 1
+        print(f'FAIL: {what}{": " + detail if detail else ""}')
+
+
+def numbered(entries, start):
+    """Values of a spec list: position-based from start, or explicit 'value'."""
+    out = {}
+    val = start
+    for e in entries:
+        if isinstance(e, str):
+            e = {'name': e}
+        if 'value' in e:
+            val = e['value']
+        out[e['name']] = val
+        val += 1
+    return out
+
+
+def ferctl_constants():
+    binary = os.environ.get('FERCTL')
+    if binary:
+        cmd = [binary, '--dump-constants']
+    else:
+        cmd = ['cargo', 'run', '--quiet', '--manifest-path',
+               os.path.join(REPO, 'tools', 'ferctl', 'Cargo.toml'), '--', '--dump-constants']
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    if res.returncode != 0:
+        raise RuntimeError(f'{" ".join(cmd)} failed: {res.stderr.strip()}')
+    return json.loads(res.stdout)
+
+
+def ynl_dir(ksrc):
+    """tools/net/ynl in 6.12; newer trees moved the library to pyynl/."""
+    base = os.path.join(ksrc, 'tools', 'net', 'ynl')
+    pyynl = os.path.join(base, 'pyynl')
+    return pyynl if os.path.isdir(os.path.join(pyynl, 'lib')) else base
+
+
+def main():
+    if len(sys.argv) != 2:
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        return 2
+    ksrc = sys.argv[1]
+    schema_path = os.path.join(ksrc, 'Documentation', 'netlink', 'genetlink.yaml')
+
+    with open(SPEC) as f:
+        text = f.read()
+    spec = yaml.safe_load(text)
+    with open(schema_path) as f:
+        schema = yaml.safe_load(f)
+
+    check('SPDX header', text.splitlines()[0] == SPDX)
+    check('protocol genetlink', spec.get('protocol') == 'genetlink')
+    try:
+        jsonschema.validate(spec, schema)
+        check('valid against genetlink.yaml', True)
+    except jsonschema.ValidationError as e:
+        check('valid against genetlink.yaml', False, e.message)
+
+    # Numbers straight from the YAML.
+    aset = [s for s in spec['attribute-sets'] if s['name'] == 'ferroute']
+    check('attribute set ferroute exists', len(aset) == 1)
+    attrs = numbered(aset[0]['attributes'], 1) if aset else {}
+    ops = numbered(spec['operations']['list'], 1)
+    enums = {d['name']: numbered(d['entries'], d.get('value-start', 0))
+             for d in spec.get('definitions', []) if d['type'] == 'enum'}
+
+    # The kernel's own YNL library.
+    sys.path.insert(0, ynl_dir(ksrc))
+    try:
+        from lib import SpecFamily
+        fam = SpecFamily(SPEC, schema_path)
+        ynl_attrs = {n: a.value for n, a in fam.attr_sets['ferroute'].attrs.items()}
+        ynl_ops = {n: o.req_value for n, o in fam.ops.items()}
+        ynl_rsp = {n: o.rsp_value for n, o in fam.ops.items()}
+        ynl_enums = {n: {e: v.value for e, v in c.entries.items()}
+                     for n, c in fam.consts.items() if c['type'] == 'enum'}
+        check('loads with YNL SpecFamily', True)
+        check('YNL attribute numbers', ynl_attrs == attrs, f'{ynl_attrs} != {attrs}')
+        check('YNL command numbers', ynl_ops == ops, f'{ynl_ops} != {ops}')
+        check('replies use the request command number', ynl_rsp == ops, f'{ynl_rsp}')
+        check('YNL enum values', ynl_enums == enums, f'{ynl_enums} != {enums}')
+    except Exception as e:  # noqa: BLE001 - report whatever the library raised
+        check('loads with YNL SpecFamily', False, f'{type(e).__name__}: {e}')
+
+    # Contract types and modes.
+    types = {a['name']: a['type'] for a in aset[0]['attributes']} if aset else {}
+    check('attribute types match the contract', types == TYPES, f'{types}')
+    addr = [a for a in aset[0]['attributes'] if a['name'] == 'address'] if aset else []
+    check('address is big-endian', bool(addr) and addr[0].get('byte-order') == 'big-endian')
+    modes = {o['name']: ('do' in o, 'dump' in o, 'admin-perm' in o.get('flags', []))
+             for o in spec['operations']['list']}
+    check('changes are admin-perm do operations',
+          all(modes.get(n) == (True, False, True) for n in DO_OPS), f'{modes}')
+    check('gets are dump operations',
+          all(modes.get(n) == (False, True, False) for n in DUMP_OPS), f'{modes}')
+
+    # What ferctl uses.
+    try:
+        consts = ferctl_constants()
+        check('ferctl --dump-constants runs', True)
+        check('family name', consts['family'] == spec['name'])
+        check('ferctl attribute numbers', consts['attributes'] == attrs,
+              f'{consts["attributes"]} != {attrs}')
+        check('ferctl command numbers', consts['commands'] == ops,
+              f'{consts["commands"]} != {ops}')
+        for name in ('port-kind', 'neigh-state'):
+            check(f'ferctl {name} values', consts[name] == enums.get(name),
+                  f'{consts[name]} != {enums.get(name)}')
+    except Exception as e:  # noqa: BLE001
+        check('ferctl --dump-constants runs', False, f'{type(e).__name__}: {e}')
+
+    # The kernel's cli.py: parses the spec, then needs the family.
+    cli = os.path.join(ynl_dir(ksrc), 'cli.py')
+    res = subprocess.run([sys.executable, cli, '--spec', SPEC, '--schema', schema_path,
+                          '--dump', 'port-get'],
+                         capture_output=True, text=True, timeout=60)
+    not_loaded = ("not supported by the kernel" in res.stderr
+                  or "KeyError: 'ferroute'" in res.stderr)
+    check('cli.py --dump port-get ' + ('ran' if res.returncode == 0 else
+                                       'reached the family lookup (module not loaded)'),
+          res.returncode == 0 or not_loaded,
+          res.stderr.strip().splitlines()[-1] if res.stderr.strip() else '')
+
+    print(f'{passed} passed, {failed} failed')
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

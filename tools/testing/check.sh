@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: every test ferroute has, counted into one closing line.
+#   host:   cargo test of the IPv4 logic (tools/testing/host) and ferctl
+#   build:  the module builds warning-free, with clippy too; unsafe only in
+#           rust/abstractions; the netlink spec validates
+#   kunit:  the suites the module registers, run when it loads in the VM,
+#           parsed from KTAP by the kernel tree's kunit.py
+#   vm:     tools/testing/selftests/*.sh inside the VM with real tools
+# The last line is "N passed, N failed"; the exit status is non-zero if
+# anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+kdir=${KDIR:-${FERROUTE_CACHE:-$HOME/.cache/ferroute}/current}
+ksrc=$(readlink -f "$kdir/source")
+out=$root/out/check
+rm -rf "$out"; mkdir -p "$out"
+
+passed=0
+failed=0
+failures=()
+pass() { passed=$((passed + $1)); }
+fail() { failed=$((failed + $1)); failures+=("$2"); }
+result() { # name, status
+	if [ "$2" -eq 0 ]; then pass 1; echo "ok - $1"; else fail 1 "$1"; echo "not ok - $1"; fi
+}
+
+echo "== host tests (cargo test)"
+cargo test --workspace 2>&1 | tee "$out/cargo.log" | grep -E '^test result|FAILED|panicked' || true
+if ! grep -q '^test result' "$out/cargo.log"; then
+	fail 1 "cargo test did not run"
+fi
+while read -r p f; do
+	pass "$p"
+	[ "$f" -gt 0 ] && fail "$f" "cargo test"
+done < <(sed -n 's/^test result: [a-zA-Z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\1 \2/p' "$out/cargo.log")
+
+echo "== build"
+make --no-print-directory module > "$out/build.log" 2>&1
+st=$?
+grep -E 'warning|error' "$out/build.log" | grep -v '^make' | head -20
+[ $st -eq 0 ] && ! grep -q 'warning:' "$out/build.log"
+result "module builds without warnings" $?
+make --no-print-directory -C "$kdir" M="$root" LLVM=-14 clean > /dev/null 2>&1
+make --no-print-directory module CLIPPY=1 > "$out/clippy.log" 2>&1
+st=$?
+grep -E '^(warning|error)' -A4 "$out/clippy.log" | head -30
+[ $st -eq 0 ] && ! grep -q 'warning:' "$out/clippy.log"
+result "module is clippy clean" $?
+
+outside=$(grep -rnw --include='*.rs' 'unsafe' rust | grep -v '^rust/abstractions/' | grep -v '//.*unsafe' || true)
+[ -z "$outside" ]
+result "unsafe only in rust/abstractions" $?
+[ -z "$outside" ] || echo "$outside"
+
+python3 tools/testing/check-safety-comments.py rust/abstractions
+result "every unsafe block in rust/abstractions has a SAFETY comment" $?
+
+if [ -f tools/ferctl/tests/check_spec.py ]; then
+	python3 tools/ferctl/tests/check_spec.py "$ksrc" > "$out/spec.log" 2>&1
+	st=$?; tail -3 "$out/spec.log"
+	result "netlink spec validates and matches ferctl" $st
+fi
+
+echo "== VM: KUnit and selftests"
+if [ -f ferroute.ko ] && [ -x target/release/ferctl -o -x target/debug/ferctl ]; then
+	VM_OUT=$out/vm tools/testing/vm-run tools/testing/selftests/run.sh 2>&1 | tee "$out/vm.log"
+	vm_status=${PIPESTATUS[0]}
+	while read -r line; do
+		case "$line" in
+		"ok - "*) pass 1 ;;
+		"not ok - "*) fail 1 "vm: ${line#not ok - }" ;;
+		esac
+	done < <(grep -E '^(not )?ok - ' "$out/vm.log")
+	if [ -f "$out/vm/ktap.log" ]; then
+		python3 "$ksrc/tools/testing/kunit/kunit.py" parse < "$out/vm/ktap.log" > "$out/kunit.log" 2>&1
+		cat "$out/kunit.log" | tail -5
+		k=$(sed -n 's/.*Ran \([0-9]*\) tests: passed: \([0-9]*\).*/\2/p' "$out/kunit.log" | tail -1)
+		kf=$(sed -n 's/.*failed: \([0-9]*\).*/\1/p' "$out/kunit.log" | tail -1)
+		if [ -n "$k" ] && [ "$k" -gt 0 ]; then pass "$k"; else fail 1 "kunit: no test passed"; fi
+		[ -n "$kf" ] && [ "$kf" -gt 0 ] && fail "$kf" "kunit"
+	else
+		fail 1 "kunit: no KTAP output"
+	fi
+	[ "$vm_status" -eq 0 ] || fail 1 "vm run exited $vm_status"
+else
+	fail 1 "vm: module or ferctl not built"
+fi
+
+echo
+if [ ${#failures[@]} -gt 0 ]; then
+	echo "failures:"; printf '  %s\n' "${failures[@]}"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

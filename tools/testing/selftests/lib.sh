@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for ferroute's VM selftests (sourced; runs inside the VM).
+
+root=$(cd "$(dirname "$0")/../../.." && pwd)
+FERCTL=${FERCTL:-$root/target/release/ferctl}
+[ -x "$FERCTL" ] || FERCTL=$root/target/debug/ferctl
+MODULE=${MODULE:-$root/ferroute.ko}
+
+ferctl() { "$FERCTL" "$@"; }
+
+fail() { echo "FAIL: $*"; exit 1; }
+
+load() {
+	lsmod | grep -q '^ferroute ' || insmod "$MODULE" || fail "insmod"
+}
+
+unload() {
+	if lsmod | grep -q '^ferroute '; then rmmod ferroute || fail "rmmod"; fi
+}
+
+# Read one counter from `ferctl stats`.
+stat() {
+	ferctl stats | awk -v n="$1" '$1 == n { print $2 }'
+}
+
+cleanup_netns() {
+	for ns in $(ip netns list | awk '{print $1}'); do ip netns del "$ns"; done
+}
+
+# fer_ns NS DEV ROUTER_ADDR/LEN HOST_ADDR/LEN: a ferroute device in its own
+# namespace, the router's side addressed by ferctl, the host's by ip.
+fer_ns() {
+	ip netns add "$1"
+	ip link add "$2" type ferroute || fail "ip link add $2 type ferroute"
+	ferctl addr add "$3" dev "$2" || fail "ferctl addr add $3 dev $2"
+	ip link set "$2" netns "$1"
+	ip -n "$1" link set lo up
+	ip -n "$1" addr add "$4" dev "$2"
+	ip -n "$1" link set "$2" up
+}
+
+# veth_ns NS PORT PEER ROUTER_ADDR/LEN HOST_ADDR/LEN: a veth pair, PORT in
+# the init namespace attached to ferroute, PEER in NS.
+veth_ns() {
+	ip netns add "$1"
+	ip link add "$2" type veth peer name "$3" netns "$1"
+	ip link set "$2" up
+	ferctl port add "$2" || fail "ferctl port add $2"
+	ferctl addr add "$4" dev "$2" || fail "ferctl addr add $4 dev $2"
+	ip -n "$1" link set lo up
+	ip -n "$1" addr add "$5" dev "$3"
+	ip -n "$1" link set "$3" up
+}
+
+# Kernel messages that mean something went wrong.
+dmesg_clean() {
+	! dmesg | grep -E 'BUG|WARNING|Oops|general protection|kmemleak: [0-9]+ new suspected|refcount_t|use-after-free|unregister_netdevice: waiting'
+}
