@@ -1,0 +1,55 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The ferroute demo, run inside the VM by `make demo`: two namespaces, one
+# behind a ferroute device and one behind an attached veth port, ping the
+# router; then ferroute's ports, addresses, neighbours and counters.
+root=$(cd "$(dirname "$0")/.." && pwd)
+PATH=$root/target/release:$PATH
+set -e
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+say "insmod ferroute.ko (creates fer0; its KUnit suites run at load)"
+insmod "$root/ferroute.ko"
+dmesg | grep -E '# ferroute.*pass:|ferroute: IPv4' | sed 's/^\[[^]]*\] //'
+
+say "topology"
+cat <<'TXT'
+   ns1 [fer1 10.1.0.2/24] ==(ferroute device)== ROUTER 10.1.0.1 (on fer1)
+   ns2 [veth1 10.2.0.2/24] --veth-- [veth0, attached port] ROUTER 10.2.0.1
+TXT
+ip netns add ns1
+ip link add fer1 type ferroute
+ferctl addr add 10.1.0.1/24 dev fer1
+ip link set fer1 netns ns1
+ip -n ns1 addr add 10.1.0.2/24 dev fer1
+ip -n ns1 link set fer1 up
+ip -n ns1 route add default via 10.1.0.1
+
+ip netns add ns2
+ip link add veth0 type veth peer name veth1 netns ns2
+ip link set veth0 up
+ferctl port add veth0
+ferctl addr add 10.2.0.1/24 dev veth0
+ip -n ns2 addr add 10.2.0.2/24 dev veth1
+ip -n ns2 link set veth1 up
+
+say "ferctl port list"; ferctl port list
+say "ferctl addr list"; ferctl addr list
+
+say "ns1: ping -c 3 10.1.0.1 (through fer1)"
+ip netns exec ns1 ping -c 3 -i 0.2 10.1.0.1
+say "ns2: ping -c 3 10.2.0.1 (through the attached veth), with tcpdump on veth1"
+ip netns exec ns2 tcpdump -n -l -i veth1 -c 8 2>/dev/null &
+sleep 1
+ip netns exec ns2 ping -c 3 -i 0.2 10.2.0.1
+sleep 0.5
+say "ns2: ping 10.2.0.99 (not ferroute's): no reply"
+ip netns exec ns2 ping -c 1 -W 1 10.2.0.99 || true
+
+say "ferctl neigh list"; ferctl neigh list
+say "ferctl stats (non-zero)"; ferctl stats | awk '$2 != 0'
+say "ip -s link show fer1 (in ns1)"; ip -n ns1 -s link show fer1
+say "rmmod ferroute"
+rmmod ferroute
+dmesg | tail -2 | sed 's/^\[[^]]*\] //'
