@@ -42,6 +42,12 @@ pub struct Registration<H: PacketHandler> {
     inner: Pin<KBox<Inner<H>>>,
 }
 
+// SAFETY: The registration is only used to unregister (any thread) and to
+// reach the handler, which is `Send + Sync`.
+unsafe impl<H: PacketHandler> Send for Registration<H> {}
+// SAFETY: `&Registration` only exposes `&H`, and `H: Sync`.
+unsafe impl<H: PacketHandler> Sync for Registration<H> {}
+
 impl<H: PacketHandler> Registration<H> {
     /// Registers `handler` for frames of `ethertype` received on `dev`.
     pub fn register(dev: &NetDevice, ethertype: u16, handler: H) -> Result<Self> {

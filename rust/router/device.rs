@@ -11,6 +11,7 @@ use crate::abstractions::netdevice::{Driver, NetDevice};
 use crate::abstractions::skbuff::{reason, SkBuff};
 use crate::abstractions::sync::Rtnl;
 use crate::router;
+use kernel::c_str;
 use kernel::prelude::*;
 
 /// The ferroute device type.

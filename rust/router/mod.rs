@@ -18,7 +18,7 @@ mod input;
 pub mod netlink;
 mod output;
 pub mod port;
-mod stats;
+pub mod stats;
 
 use crate::abstractions::genetlink::Dump;
 use crate::abstractions::netdevice::{self, NetDevice};
@@ -27,16 +27,18 @@ use crate::abstractions::skbuff::SkBuff;
 use crate::abstractions::sync::{Rtnl, SpinLockBh};
 use crate::abstractions::time::{now_ms, Timer, TimerCallback};
 use crate::ipv4::addr::Ipv4Addr;
+use crate::ipv4::devinet;
 use crate::ipv4::fib::Fib;
 use crate::ipv4::iface::{AddrTable, IfAddr, PortId};
-use crate::ipv4::neigh::NeighCache;
+use crate::ipv4::neigh::{NeighAction, NeighCache};
 use crate::platform::TryVec;
 use core::sync::atomic::{AtomicU32, Ordering};
+use kernel::c_str;
 use kernel::prelude::*;
 use kernel::sync::{new_mutex, Arc, Mutex};
 use port::{Attachment, Port, PortKind};
 pub(crate) use global::{publish, with_router, with_router_arc, withdraw};
-pub(crate) use stats::Stats;
+use stats::Stats;
 
 /// An error of a control-plane request, with the message userspace sees.
 pub type CtlError = (kernel::error::Error, &'static CStr);
@@ -103,6 +105,7 @@ pub struct Router {
     neigh: SpinLockBh<NeighCache<SkBuff>>,
     stats: Stats,
     next_port_id: AtomicU32,
+    ip_ident: AtomicU32,
     neigh_timer: Timer<NeighTimer>,
 }
 
@@ -116,13 +119,19 @@ impl Router {
                 neigh <- crate::new_spinlock_bh!(NeighCache::new(), "ferroute_neigh"),
                 stats: Stats::new(),
                 next_port_id: AtomicU32::new(1),
+                ip_ident: AtomicU32::new(1),
                 neigh_timer: Timer::new()?,
             }),
             GFP_KERNEL,
         )?;
         router.config.replace(Some(KBox::new(Config::empty(), GFP_KERNEL)?));
-        router.neigh_timer.arm_ms(NEIGH_TICK_MS);
         Ok(router)
+    }
+
+    /// Starts the neighbour timer; called once the router is published, as
+    /// the timer finds it through the global.
+    pub fn start(&self) {
+        self.neigh_timer.arm_ms(NEIGH_TICK_MS);
     }
 
     /// Runs `f` on the current configuration (packet path, lock-free).
@@ -150,6 +159,11 @@ impl Router {
         let new = KBox::new(new, GFP_KERNEL).map_err(|_| (ENOMEM, c_str!("out of memory")))?;
         self.config.replace(Some(new));
         Ok(())
+    }
+
+    /// The IP identification for the next packet the router originates.
+    fn next_ip_ident(&self) -> u16 {
+        self.ip_ident.fetch_add(1, Ordering::Relaxed) as u16
     }
 
     fn new_port_id(&self) -> PortId {
@@ -248,14 +262,12 @@ impl Router {
     fn forget_port(&self, id: PortId, rtnl: &Rtnl) {
         let _ = self.update_config(rtnl, |c| {
             c.ports.retain(|p| p.id != id);
-            c.addrs.remove_port(id);
-            c.fib.remove_port(id);
+            devinet::inet_remove_port(&mut c.addrs, &mut c.fib, id);
             Ok(())
         });
-        let dropped = self.neigh.lock().flush_port(id);
-        for skb in dropped {
-            self.stats.drop_neigh(skb, crate::abstractions::skbuff::reason::NEIGH_DEAD);
-        }
+        self.neigh.lock().flush_port(id, |skb| {
+            self.stats.drop_neigh(skb, crate::abstractions::skbuff::reason::NEIGH_DEAD)
+        });
     }
 
     /// Removes the port of `dev`, whatever its kind (device unregistering).
@@ -285,8 +297,16 @@ impl Router {
         self.update_config(rtnl, |c| {
             let port = c.port_by_name(name).ok_or((ENODEV, c_str!("no such port")))?.id;
             let ifa = IfAddr { port, addr, prefix_len: plen };
-            c.addrs.add(ifa).map_err(|e| (errno_of(e), c_str!("cannot add this address")))?;
-            c.fib.add_ifaddr(&ifa).map_err(|e| (errno_of(e), c_str!("cannot add its routes")))
+            devinet::inet_insert_ifa(&mut c.addrs, &mut c.fib, ifa).map_err(|e| {
+                let msg = match e {
+                    crate::ipv4::errno::Errno::Eexist => c_str!("address already assigned to this port"),
+                    crate::ipv4::errno::Errno::Einval => {
+                        c_str!("invalid address (multicast, broadcast, 0/8 or 127/8) or prefix length")
+                    }
+                    _ => c_str!("cannot add this address"),
+                };
+                (errno_of(e), msg)
+            })
         })
     }
 
@@ -295,10 +315,37 @@ impl Router {
         self.update_config(rtnl, |c| {
             let port = c.port_by_name(name).ok_or((ENODEV, c_str!("no such port")))?.id;
             let ifa = IfAddr { port, addr, prefix_len: plen };
-            c.addrs.del(&ifa).map_err(|e| (errno_of(e), c_str!("no such address")))?;
-            c.fib.del_ifaddr(&ifa, &c.addrs);
-            Ok(())
+            devinet::inet_del_ifa(&mut c.addrs, &mut c.fib, &ifa)
+                .map(|_| ())
+                .map_err(|e| (errno_of(e), c_str!("no such address on this port")))
         })
+    }
+
+    /// Ages the neighbour cache: retransmits ARP requests, fails entries
+    /// that got no answer (their queued packets are dropped and counted).
+    fn neigh_tick(&self) {
+        let now = now_ms();
+        // One action per call, each taken under the lock and carried out
+        // outside it. Bounded so a huge table cannot stall the softirq.
+        for _ in 0..crate::ipv4::neigh::MAX_ENTRIES {
+            let action = self.neigh.lock().tick(now);
+            match action {
+                None => break,
+                Some(NeighAction::Failed { packets, .. }) => {
+                    for skb in packets {
+                        self.stats
+                            .drop_neigh(skb, crate::abstractions::skbuff::reason::NEIGH_FAILED);
+                    }
+                }
+                Some(NeighAction::Solicit { port, ip, unicast }) => {
+                    self.with_config(|c| {
+                        if let Some(p) = c.port(port) {
+                            output::send_arp_request(self, c, p, ip, unicast, None);
+                        }
+                    });
+                }
+            }
+        }
     }
 
     fn dump_ports(&self, dump: &mut Dump<'_>) -> Result {
@@ -368,7 +415,7 @@ impl Router {
                     if let Some(mac) = e.mac {
                         m.put(attr::MAC, &mac)?;
                     }
-                    m.put_u8(attr::NEIGH_STATE, e.state as u8)
+                    m.put_u8(attr::NEIGH_STATE, e.state.as_u8())
                 });
                 if !ok {
                     break;
@@ -382,7 +429,7 @@ impl Router {
 }
 
 /// The kernel error for a logic-layer errno.
-fn errno_of(e: crate::ipv4::Errno) -> kernel::error::Error {
+fn errno_of(e: crate::ipv4::errno::Errno) -> kernel::error::Error {
     kernel::error::Error::from_errno(e.to_errno())
 }
 

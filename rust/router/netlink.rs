@@ -12,6 +12,7 @@ use crate::abstractions::genetlink::{Dump, Family, Op, Policy, Request};
 use crate::abstractions::netdevice;
 use crate::abstractions::sync::RtnlGuard;
 use crate::ipv4::addr::Ipv4Addr;
+use kernel::c_str;
 use kernel::prelude::*;
 
 /// Attribute numbers (the spec's `ferroute` attribute set).
@@ -117,7 +118,7 @@ impl Family for FerrouteFamily {
                     let name = ifname(req)?;
                     let addr = req.required(attr::ADDRESS)?.u32().ok_or(EINVAL)?;
                     let plen = req.required(attr::PREFIXLEN)?.u8().ok_or(EINVAL)?;
-                    let addr = Ipv4Addr::from_be_u32(u32::from_be(addr));
+                    let addr = Ipv4Addr::from_octets(addr.to_ne_bytes());
                     let result = if cmd == cmd::ADDR_ADD {
                         router.addr_add(name.as_bytes(), addr, plen, &rtnl)
                     } else {
@@ -128,7 +129,7 @@ impl Family for FerrouteFamily {
                         e
                     })
                 }
-                _ => Err(EOPNOTSUPP),
+                _ => Err(crate::abstractions::errno(crate::abstractions::bindings::EOPNOTSUPP)),
             }
         })
         .unwrap_or(Err(ENODEV))
@@ -140,7 +141,7 @@ impl Family for FerrouteFamily {
             cmd::ADDR_GET => router.dump_addrs(dump),
             cmd::STATS_GET => router.dump_stats(dump),
             cmd::NEIGH_GET => router.dump_neighbours(dump),
-            _ => Err(EOPNOTSUPP),
+            _ => Err(crate::abstractions::errno(crate::abstractions::bindings::EOPNOTSUPP)),
         })
         .unwrap_or(Err(ENODEV))
     }

@@ -67,7 +67,7 @@ impl Stats {
         let arp = ArpStat::all()
             .iter()
             .map(|&s| (s.name(), self.arp.get(s as usize).map_or(0, |c| c.load(Ordering::Relaxed))));
-        ip.chain(icmp).chain(arp)
+        Iterator::chain(Iterator::chain(ip, icmp), arp)
     }
 
     /// Writes every counter into a dump, one entry each.

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Adding and removing addresses together with their routes, as
+//! net/ipv4/devinet.c does (`inet_insert_ifa` / `inet_del_ifa`, whose
+//! notifier calls `fib_add_ifaddr` / `fib_del_ifaddr`).
+
+use crate::ipv4::errno::Errno;
+use crate::ipv4::fib::Fib;
+use crate::ipv4::iface::{AddrTable, IfAddr, PortId};
+
+/// Adds `ifa` to `addrs` and its routes to `fib` (`inet_insert_ifa` and
+/// `fib_add_ifaddr`). Errors as [`AddrTable::add`] and
+/// [`Fib::add_ifaddr`]; on any error neither table is changed.
+pub fn inet_insert_ifa(addrs: &mut AddrTable, fib: &mut Fib, ifa: IfAddr) -> Result<(), Errno> {
+    addrs.add(ifa)?;
+    if let Err(e) = fib.add_ifaddr(&ifa, addrs) {
+        // The address was the last one pushed and has no secondaries yet,
+        // so deleting it removes exactly it.
+        let _ = addrs.del(&ifa);
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Removes `ifa` (and, if it is a primary, its secondaries) from `addrs`
+/// and their routes from `fib` (`inet_del_ifa` and `fib_del_ifaddr`).
+/// `EADDRNOTAVAIL` if `ifa` is not configured. Returns how many addresses
+/// were removed. Never allocates.
+pub fn inet_del_ifa(addrs: &mut AddrTable, fib: &mut Fib, ifa: &IfAddr) -> Result<usize, Errno> {
+    let n = addrs.del(ifa)?;
+    fib.del_ifaddr(ifa, addrs);
+    Ok(n)
+}
+
+/// Removes a port's addresses and every route through it (the port went
+/// away: `inetdev_destroy`, `fib_disable_ip`).
+pub fn inet_remove_port(addrs: &mut AddrTable, fib: &mut Fib, port: PortId) {
+    addrs.remove_port(port);
+    fib.remove_port(port);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ipv4::addr::Ipv4Addr;
+
+    #[test]
+    fn insert_and_delete_keep_both_tables_consistent() {
+        let (mut addrs, mut fib) = (AddrTable::new(), Fib::new());
+        let ifa = IfAddr {
+            port: PortId(1),
+            addr: Ipv4Addr::new(192, 168, 1, 1),
+            prefix_len: 24,
+        };
+        inet_insert_ifa(&mut addrs, &mut fib, ifa).unwrap();
+        assert_eq!(
+            inet_insert_ifa(&mut addrs, &mut fib, ifa),
+            Err(Errno::Eexist)
+        );
+        assert_eq!((addrs.len(), fib.routes().len()), (1, 3));
+        assert_eq!(inet_del_ifa(&mut addrs, &mut fib, &ifa), Ok(1));
+        assert_eq!((addrs.len(), fib.routes().len()), (0, 0));
+        assert_eq!(
+            inet_del_ifa(&mut addrs, &mut fib, &ifa),
+            Err(Errno::Eaddrnotavail)
+        );
+        inet_insert_ifa(&mut addrs, &mut fib, ifa).unwrap();
+        inet_remove_port(&mut addrs, &mut fib, PortId(1));
+        assert_eq!((addrs.len(), fib.routes().len()), (0, 0));
+    }
+}

@@ -1,0 +1,570 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! ICMP for the router itself (net/ipv4/icmp.c): receiving (`icmp_rcv`),
+//! answering echo requests (`icmp_echo`, `icmp_reply`), the rules for
+//! sending errors (`__icmp_send`), building them, and the global rate
+//! limit (`icmp_global_allow`).
+
+use crate::ipv4::addr::Ipv4Addr;
+use crate::ipv4::stats::{DropReason, IcmpStat};
+use crate::ipv4::wire::ethernet::PacketType;
+use crate::ipv4::wire::icmp::{self as wire_icmp, Packet, NR_ICMP_TYPES};
+use crate::ipv4::wire::ipv4::{self as wire_ip, DEFAULT_TTL, PROTO_ICMP};
+use crate::ipv4::wire::{read_u8, Error};
+
+/// `ICMP_EXT_ECHO` (RFC 8335 PROBE), answered by Linux only when enabled.
+const EXT_ECHO: u8 = 42;
+/// `ICMP_EXT_ECHOREPLY`.
+const EXT_ECHOREPLY: u8 = 43;
+
+/// An echo request to answer (the parts of it `icmp_echo` copies).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EchoRequest<'a> {
+    /// Who asked: the reply's destination.
+    pub src: Ipv4Addr,
+    /// The address pinged: the reply's source (`fib_compute_spec_dst`).
+    pub dst: Ipv4Addr,
+    /// The request's TOS, which the reply keeps.
+    pub tos: u8,
+    /// The request's code (Linux copies the header, code included).
+    pub code: u8,
+    /// Identifier.
+    pub ident: u16,
+    /// Sequence number.
+    pub seq_no: u16,
+    /// Data, echoed back.
+    pub data: &'a [u8],
+}
+
+/// What `icmp_rcv` made of a valid message for the router.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IcmpInput<'a> {
+    /// An echo request: answer it with [`build_echo_reply`].
+    Echo(EchoRequest<'a>),
+    /// Any other valid message: consumed, nothing to send (errors about
+    /// the router's own packets, echo replies, timestamps, ...).
+    Consumed {
+        /// Its type, for [`IcmpStat::in_for_type`].
+        msg_type: u8,
+    },
+}
+
+impl IcmpInput<'_> {
+    /// The per-type "In" counter to bump (InEchos, InDestUnreachs, ...).
+    pub fn in_stat(&self) -> Option<IcmpStat> {
+        match self {
+            IcmpInput::Echo(_) => IcmpStat::in_for_type(wire_icmp::ECHO),
+            IcmpInput::Consumed { msg_type } => IcmpStat::in_for_type(*msg_type),
+        }
+    }
+}
+
+/// `icmp_rcv` for a message addressed to the router: `ip` is its IPv4
+/// header, `icmp` the IP payload (up to `tot_len`), `broadcast` whether
+/// the input route was [`crate::ipv4::route::InputRoute::Broadcast`].
+///
+/// The caller counts InMsgs first, then on `Err` the counters of
+/// [`DropReason::icmp_rcv_stats`] (InErrors, and InCsumErrors for
+/// `ICMP_CSUM`), on `Ok` the per-type counter of [`IcmpInput::in_stat`].
+///
+/// - bad checksum: `ICMP_CSUM`; shorter than 8 bytes: `NOT_SPECIFIED`;
+/// - a type above 18: `UNHANDLED_PROTO` (RFC 1122 3.2.2);
+/// - to a broadcast address: echo and timestamp requests are ignored
+///   (`icmp_echo_ignore_broadcasts=1`) and types other than those and
+///   address-mask ones refused, all as `INVALID_PROTO`;
+/// - timestamp requests are consumed unanswered (Linux answers them; that
+///   is later work), as are PROBE requests (disabled by default in Linux).
+pub fn icmp_rcv<'a>(
+    ip: &wire_ip::Repr,
+    icmp: &'a [u8],
+    broadcast: bool,
+) -> Result<IcmpInput<'a>, DropReason> {
+    let p = Packet::new_unchecked(icmp);
+    if !p.verify_checksum() {
+        return Err(DropReason::IcmpCsum);
+    }
+    let p = Packet::new_checked(icmp).map_err(|_| DropReason::NotSpecified)?;
+    let t = p.msg_type();
+    if t == EXT_ECHO || t == EXT_ECHOREPLY {
+        return Ok(IcmpInput::Consumed { msg_type: t });
+    }
+    if t > NR_ICMP_TYPES {
+        return Err(DropReason::UnhandledProto);
+    }
+    if broadcast {
+        match t {
+            wire_icmp::ECHO | wire_icmp::TIMESTAMP => return Err(DropReason::InvalidProto),
+            wire_icmp::ADDRESS | wire_icmp::ADDRESSREPLY => {}
+            _ => return Err(DropReason::InvalidProto),
+        }
+    }
+    if t != wire_icmp::ECHO {
+        return Ok(IcmpInput::Consumed { msg_type: t });
+    }
+    Ok(IcmpInput::Echo(EchoRequest {
+        src: ip.src,
+        dst: ip.dst,
+        tos: ip.tos,
+        code: p.msg_code(),
+        ident: p.echo_ident(),
+        seq_no: p.echo_seq_no(),
+        data: icmp.get(wire_icmp::HEADER_LEN..).unwrap_or(&[]),
+    }))
+}
+
+/// The length of the reply to `req`, IPv4 header included: size the
+/// buffer (skb) with it.
+pub fn echo_reply_len(req: &EchoRequest<'_>) -> usize {
+    wire_ip::HEADER_LEN
+        .saturating_add(wire_icmp::HEADER_LEN)
+        .saturating_add(req.data.len())
+}
+
+/// Writes the echo reply to `req` (`icmp_echo`/`icmp_reply`) into the
+/// start of `buf`, IPv4 header included, and returns its length
+/// ([`echo_reply_len`]). `src` is the source route output chose (normally
+/// `req.dst`), `ip_ident` the IP identification to use. The reply has type
+/// 0 and the request's code, identifier, sequence number and data; the
+/// request's TOS; TTL 64; DF clear (Linux's ICMP socket does not set it).
+///
+/// `Err(Truncated)` if `buf` is too short, `Err(Malformed)` if the reply
+/// would exceed 65535 bytes.
+pub fn build_echo_reply(
+    req: &EchoRequest<'_>,
+    src: Ipv4Addr,
+    ip_ident: u16,
+    buf: &mut [u8],
+) -> Result<usize, Error> {
+    let len = echo_reply_len(req);
+    let out = buf.get_mut(..len).ok_or(Error::Truncated)?;
+    let (iph, icmp) = out
+        .split_at_mut_checked(wire_ip::HEADER_LEN)
+        .ok_or(Error::Truncated)?;
+    let ip = wire_ip::Repr {
+        src,
+        dst: req.src,
+        protocol: PROTO_ICMP,
+        ttl: DEFAULT_TTL,
+        tos: req.tos,
+        ident: ip_ident,
+        dont_frag: false,
+        more_frags: false,
+        frag_offset: 0,
+        payload_len: icmp.len(),
+    };
+    ip.emit(iph)?;
+    let reply = wire_icmp::Repr::Other {
+        msg_type: wire_icmp::ECHO_REPLY,
+        code: req.code,
+        rest: (u32::from(req.ident) << 16) | u32::from(req.seq_no),
+        data: req.data,
+    };
+    reply.emit(icmp)?;
+    Ok(len)
+}
+
+/// Whether `__icmp_send` would send an ICMP error about the packet `orig`
+/// (its bytes from the IPv4 header on), received as `pkt_type` with an
+/// input route that was broadcast (or multicast) if `route_broadcast`:
+/// never about a link-layer broadcast or multicast, a broadcast route, a
+/// non-first fragment, or an ICMP error (or unknown ICMP type), nor about
+/// a packet too short to hold the header or the ICMP type.
+pub fn should_send_error(orig: &[u8], pkt_type: PacketType, route_broadcast: bool) -> bool {
+    let p = wire_ip::Packet::new_unchecked(orig);
+    if orig.len() < wire_ip::HEADER_LEN || p.header_len() < wire_ip::HEADER_LEN {
+        return false;
+    }
+    if pkt_type != PacketType::Host || route_broadcast {
+        return false;
+    }
+    if p.frag_field() & wire_ip::IP_OFFSET != 0 {
+        return false;
+    }
+    if p.protocol() == PROTO_ICMP {
+        let at = p.header_len();
+        if orig.len() <= at {
+            return false;
+        }
+        let inner = read_u8(orig, at);
+        if wire_icmp::is_error(inner) {
+            return false;
+        }
+    }
+    true
+}
+
+/// An ICMP error to send (`icmp_send(skb, type, code, info)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IcmpErrorMsg {
+    /// Type (destination unreachable, time exceeded, parameter problem).
+    pub msg_type: u8,
+    /// Code.
+    pub code: u8,
+    /// The four "rest of header" bytes (`info`): the next-hop MTU for
+    /// "fragmentation needed", the pointer (top byte) for a parameter
+    /// problem, else 0.
+    pub info: u32,
+}
+
+impl IcmpErrorMsg {
+    /// Destination unreachable with `code`.
+    pub const fn dest_unreach(code: u8) -> Self {
+        IcmpErrorMsg {
+            msg_type: wire_icmp::DEST_UNREACH,
+            code,
+            info: 0,
+        }
+    }
+
+    /// Fragmentation needed and DF set, with the next-hop MTU.
+    pub const fn frag_needed(mtu: u16) -> Self {
+        IcmpErrorMsg {
+            msg_type: wire_icmp::DEST_UNREACH,
+            code: wire_icmp::unreach::FRAG_NEEDED,
+            info: mtu as u32,
+        }
+    }
+
+    /// Time to live exceeded in transit.
+    pub const fn ttl_exceeded() -> Self {
+        IcmpErrorMsg {
+            msg_type: wire_icmp::TIME_EXCEEDED,
+            code: wire_icmp::time_exceeded::TTL,
+            info: 0,
+        }
+    }
+}
+
+/// How much of the offending packet an ICMP error quotes: as much as fits
+/// a 576-byte datagram (`icmp_send`'s `room`), i.e. at most 548 bytes.
+pub const MAX_ERROR_QUOTE: usize = 576 - wire_ip::HEADER_LEN - wire_icmp::HEADER_LEN;
+
+/// `IPTOS_PREC_INTERNETCONTROL`.
+const IPTOS_PREC_INTERNETCONTROL: u8 = 0xc0;
+/// `IPTOS_TOS_MASK`.
+const IPTOS_TOS_MASK: u8 = 0x1e;
+
+/// The length of the error about `orig`, IPv4 header included.
+pub fn error_len(orig: &[u8]) -> usize {
+    wire_ip::HEADER_LEN
+        .saturating_add(wire_icmp::HEADER_LEN)
+        .saturating_add(orig.len().min(MAX_ERROR_QUOTE))
+}
+
+/// Writes the ICMP error `msg` about `orig` (the offending packet from its
+/// IPv4 header on) into the start of `buf`, from `src` back to `orig`'s
+/// source, and returns its length ([`error_len`]). TOS is the original's
+/// with precedence "internetwork control", TTL 64, DF clear.
+///
+/// Check [`should_send_error`] and the rate limit first. `Err(Truncated)`
+/// if `buf` is too short or `orig` has no IPv4 header.
+pub fn build_error(
+    msg: &IcmpErrorMsg,
+    orig: &[u8],
+    src: Ipv4Addr,
+    ip_ident: u16,
+    buf: &mut [u8],
+) -> Result<usize, Error> {
+    if orig.len() < wire_ip::HEADER_LEN {
+        return Err(Error::Truncated);
+    }
+    let o = wire_ip::Packet::new_unchecked(orig);
+    let quote = orig.get(..orig.len().min(MAX_ERROR_QUOTE)).unwrap_or(orig);
+    let len = error_len(orig);
+    let out = buf.get_mut(..len).ok_or(Error::Truncated)?;
+    let (iph, icmp) = out
+        .split_at_mut_checked(wire_ip::HEADER_LEN)
+        .ok_or(Error::Truncated)?;
+    wire_ip::Repr {
+        src,
+        dst: o.src_addr(),
+        protocol: PROTO_ICMP,
+        ttl: DEFAULT_TTL,
+        tos: (o.tos() & IPTOS_TOS_MASK) | IPTOS_PREC_INTERNETCONTROL,
+        ident: ip_ident,
+        dont_frag: false,
+        more_frags: false,
+        frag_offset: 0,
+        payload_len: icmp.len(),
+    }
+    .emit(iph)?;
+    wire_icmp::Repr::Other {
+        msg_type: msg.msg_type,
+        code: msg.code,
+        rest: msg.info,
+        data: quote,
+    }
+    .emit(icmp)?;
+    Ok(len)
+}
+
+/// `sysctl_icmp_msgs_per_sec`.
+pub const ICMP_MSGS_PER_SEC: u32 = 1000;
+/// `sysctl_icmp_msgs_burst`.
+pub const ICMP_MSGS_BURST: u32 = 50;
+/// `sysctl_icmp_ratemask`: destination unreachable, source quench, time
+/// exceeded, parameter problem.
+pub const ICMP_RATEMASK: u32 = 0x1818;
+
+/// `icmpv4_mask_allow`: whether an ICMP message of this type is exempt
+/// from rate limiting (types outside the ratemask, and "fragmentation
+/// needed", which PMTU discovery depends on).
+pub const fn icmpv4_mask_allow(msg_type: u8, code: u8) -> bool {
+    if msg_type > NR_ICMP_TYPES {
+        return true;
+    }
+    if msg_type == wire_icmp::DEST_UNREACH && code == wire_icmp::unreach::FRAG_NEEDED {
+        return true;
+    }
+    (1u32 << msg_type) & ICMP_RATEMASK == 0
+}
+
+/// The global ICMP token bucket (`icmp_global_allow` and
+/// `icmp_global_consume`): about [`ICMP_MSGS_PER_SEC`] messages a second,
+/// bursts of [`ICMP_MSGS_BURST`].
+///
+/// It starts empty with its stamp at time 0, as Linux's does, so the first
+/// call (at a `now` of a second or more) fills it to the burst. One
+/// difference, for determinism: each message consumes exactly one credit
+/// (Linux consumes a random 0 to 2, one on average).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IcmpGlobalLimit {
+    credit: u32,
+    stamp: u64,
+    per_sec: u32,
+    burst: u32,
+}
+
+impl Default for IcmpGlobalLimit {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl IcmpGlobalLimit {
+    /// A bucket with Linux's default rate and burst.
+    pub const fn new() -> Self {
+        Self::with_rate(ICMP_MSGS_PER_SEC, ICMP_MSGS_BURST)
+    }
+
+    /// A bucket with another rate and burst.
+    pub const fn with_rate(per_sec: u32, burst: u32) -> Self {
+        IcmpGlobalLimit {
+            credit: 0,
+            stamp: 0,
+            per_sec,
+            burst,
+        }
+    }
+
+    /// Whether a message may be sent at `now` (milliseconds), consuming a
+    /// credit if so. Refills at most once per 20 ms (`HZ / 50`), by
+    /// `per_sec * elapsed / 1000` for up to one second elapsed.
+    pub fn allow(&mut self, now: u64) -> bool {
+        if self.credit == 0 {
+            let delta = now.saturating_sub(self.stamp).min(1000);
+            if delta < 20 {
+                return false;
+            }
+            let incr = u64::from(self.per_sec).saturating_mul(delta) / 1000;
+            if incr == 0 {
+                return false;
+            }
+            self.stamp = now;
+            let incr = u32::try_from(incr).unwrap_or(u32::MAX);
+            self.credit = self.credit.saturating_add(incr).min(self.burst);
+        }
+        self.credit = self.credit.saturating_sub(1);
+        true
+    }
+
+    /// `icmpv4_global_allow`: exempt types pass without consuming; others
+    /// need a credit. When this is false, count OutRateLimitGlobal and send
+    /// nothing.
+    pub fn allow_type(&mut self, msg_type: u8, code: u8, now: u64) -> bool {
+        icmpv4_mask_allow(msg_type, code) || self.allow(now)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ipv4::receive::ip_rcv_core;
+    use crate::ipv4::wire::icmp::unreach;
+    use crate::ipv4::wire::ipv4::tests::PING;
+    use proptest::prelude::*;
+
+    fn echo_of(pkt: &[u8], broadcast: bool) -> Result<IcmpInput<'_>, DropReason> {
+        let h = ip_rcv_core(pkt).unwrap();
+        icmp_rcv(&h.ip, h.payload(pkt), broadcast)
+    }
+
+    #[test]
+    fn answers_a_ping_byte_for_byte_like_linux() {
+        let IcmpInput::Echo(req) = echo_of(&PING, false).unwrap() else {
+            panic!("not an echo");
+        };
+        assert_eq!((req.ident, req.seq_no, req.data.len()), (0x0b1a, 1, 56));
+        assert_eq!(echo_reply_len(&req), 84);
+        let mut buf = [0u8; 100];
+        let n = build_echo_reply(&req, req.dst, 0x1234, &mut buf).unwrap();
+        assert_eq!(n, 84);
+        let reply = &buf[..n];
+        let h = ip_rcv_core(reply).unwrap();
+        assert_eq!(
+            (h.ip.src, h.ip.dst, h.ip.ttl, h.ip.dont_frag),
+            (req.dst, req.src, 64, false)
+        );
+        // ICMP: type 0, checksum as computed for this reply, same rest.
+        assert_eq!(&reply[20..24], &[0, 0, 0x76, 0xaf]);
+        assert_eq!(reply[24..], PING[24..]);
+        assert_eq!(
+            build_echo_reply(&req, req.dst, 0, &mut buf[..83]),
+            Err(Error::Truncated)
+        );
+    }
+
+    #[test]
+    fn reply_to_a_captured_ping_equals_linux_reply() {
+        use crate::ipv4::wire::captured::{LO_PING, LO_PING_REPLY};
+        let IcmpInput::Echo(req) = echo_of(&LO_PING, false).unwrap() else {
+            panic!("not an echo");
+        };
+        let mut buf = [0u8; 84];
+        let n = build_echo_reply(&req, req.dst, 0x4e9c, &mut buf).unwrap();
+        assert_eq!(buf[..n], LO_PING_REPLY[..]);
+    }
+
+    #[test]
+    fn icmp_rcv_drops_as_linux_does() {
+        let mut bad = PING;
+        bad[30] ^= 1;
+        assert_eq!(echo_of(&bad, false), Err(DropReason::IcmpCsum));
+        assert_eq!(echo_of(&PING, true), Err(DropReason::InvalidProto));
+        let ip = ip_rcv_core(&PING).unwrap().ip;
+        let mut m = [0u8; 8];
+        let mk = |m: &mut [u8; 8], t: u8| {
+            m.fill(0);
+            m[0] = t;
+            wire_icmp::Packet::new_unchecked(&mut m[..]).fill_checksum();
+        };
+        mk(&mut m, 30);
+        assert_eq!(icmp_rcv(&ip, &m, false), Err(DropReason::UnhandledProto));
+        mk(&mut m, wire_icmp::DEST_UNREACH);
+        assert_eq!(
+            icmp_rcv(&ip, &m, false),
+            Ok(IcmpInput::Consumed { msg_type: 3 })
+        );
+        assert_eq!(icmp_rcv(&ip, &m, true), Err(DropReason::InvalidProto));
+        assert_eq!(
+            icmp_rcv(&ip, &m, false).unwrap().in_stat(),
+            Some(IcmpStat::InDestUnreachs)
+        );
+        mk(&mut m, wire_icmp::ADDRESS);
+        assert!(icmp_rcv(&ip, &m, true).is_ok());
+        // Short but checksum-valid: four zero bytes.
+        assert_eq!(
+            icmp_rcv(&ip, &[0, 0, 0xff, 0xff], false),
+            Err(DropReason::NotSpecified)
+        );
+    }
+
+    #[test]
+    fn error_rules_follow_icmp_send() {
+        assert!(should_send_error(&PING, PacketType::Host, false));
+        assert!(!should_send_error(&PING, PacketType::Broadcast, false));
+        assert!(!should_send_error(&PING, PacketType::Host, true));
+        assert!(!should_send_error(&PING[..19], PacketType::Host, false));
+        let mut frag = PING;
+        frag[7] = 1;
+        assert!(!should_send_error(&frag, PacketType::Host, false));
+        frag[6] = 0x20; // MF set on the first fragment: still answered.
+        frag[7] = 0;
+        assert!(should_send_error(&frag, PacketType::Host, false));
+        let mut err = PING;
+        err[20] = wire_icmp::DEST_UNREACH;
+        assert!(!should_send_error(&err, PacketType::Host, false));
+        err[20] = 99;
+        assert!(!should_send_error(&err, PacketType::Host, false));
+        assert!(!should_send_error(&PING[..20], PacketType::Host, false));
+    }
+
+    #[test]
+    fn builds_a_time_exceeded_quoting_the_packet() {
+        let src = Ipv4Addr::new(10, 0, 0, 254);
+        let mut buf = [0u8; 200];
+        let n = build_error(&IcmpErrorMsg::ttl_exceeded(), &PING, src, 7, &mut buf).unwrap();
+        assert_eq!(n, 20 + 8 + 84);
+        let h = ip_rcv_core(&buf[..n]).unwrap();
+        assert_eq!(
+            (h.ip.src, h.ip.dst, h.ip.tos),
+            (src, Ipv4Addr::new(192, 168, 1, 10), 0xc0)
+        );
+        let icmp = wire_icmp::Packet::new_checked(h.payload(&buf[..n])).unwrap();
+        assert!(icmp.verify_checksum());
+        assert_eq!((icmp.msg_type(), icmp.msg_code()), (11, 0));
+        assert_eq!(icmp.data(), &PING[..]);
+        // Frag needed carries the MTU; long packets are cut to 576 bytes.
+        let big = [0x45u8; 1500];
+        assert_eq!(error_len(&big), 576);
+        let mut buf = [0u8; 576];
+        build_error(&IcmpErrorMsg::frag_needed(1400), &big, src, 0, &mut buf).unwrap();
+        assert_eq!(&buf[24..28], &[0, 0, 0x05, 0x78]);
+        assert_eq!(
+            build_error(
+                &IcmpErrorMsg::dest_unreach(unreach::NET),
+                &PING[..10],
+                src,
+                0,
+                &mut buf
+            ),
+            Err(Error::Truncated)
+        );
+    }
+
+    #[test]
+    fn global_limit_bursts_then_refills_at_the_rate() {
+        let mut l = IcmpGlobalLimit::new();
+        let t0 = 1_000_000;
+        let sent = (0..100).filter(|_| l.allow(t0)).count();
+        assert_eq!(sent, 50);
+        // Less than 20 ms later: nothing.
+        assert!(!l.allow(t0 + 19));
+        // 20 ms at 1000/s: 20 more.
+        let sent = (0..100).filter(|_| l.allow(t0 + 20)).count();
+        assert_eq!(sent, 20);
+        // A long pause refills at most the burst.
+        let sent = (0..100).filter(|_| l.allow(t0 + 60_000)).count();
+        assert_eq!(sent, 50);
+        // Echo replies and "fragmentation needed" are not limited.
+        assert!(l.allow_type(wire_icmp::ECHO_REPLY, 0, t0 + 60_000));
+        assert!(l.allow_type(wire_icmp::DEST_UNREACH, unreach::FRAG_NEEDED, t0 + 60_000));
+        assert!(!l.allow_type(wire_icmp::DEST_UNREACH, unreach::HOST, t0 + 60_000));
+        assert!(!l.allow_type(wire_icmp::TIME_EXCEEDED, 0, t0 + 60_000));
+    }
+
+    proptest! {
+        #[test]
+        fn limiter_never_exceeds_rate_plus_burst(steps in proptest::collection::vec((0u64..50, 0usize..20), 1..200)) {
+            let mut l = IcmpGlobalLimit::new();
+            let mut now = 10_000u64;
+            let start = now;
+            let mut sent = 0u64;
+            for (dt, tries) in steps {
+                now += dt;
+                sent += (0..tries).filter(|_| l.allow(now)).count() as u64;
+            }
+            prop_assert!(sent <= u64::from(ICMP_MSGS_BURST) + (now - start) * u64::from(ICMP_MSGS_PER_SEC) / 1000);
+        }
+
+        #[test]
+        fn icmp_rcv_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..64), bcast in any::<bool>()) {
+            let ip = ip_rcv_core(&PING).unwrap().ip;
+            if let Ok(IcmpInput::Echo(req)) = icmp_rcv(&ip, &bytes, bcast) {
+                let mut buf = std::vec![0u8; echo_reply_len(&req)];
+                prop_assert!(build_echo_reply(&req, req.dst, 0, &mut buf).is_ok());
+            }
+            let _ = should_send_error(&bytes, PacketType::Host, bcast);
+        }
+    }
+}

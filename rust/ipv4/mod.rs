@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! ferroute's IPv4 logic: everything the router decides about a packet,
+//! as safe Rust with no kernel calls.
+//!
+//! This module tree is compiled twice: into the kernel module (root
+//! `rust/ferroute.rs`) and into the host crate `tools/testing/host`, where
+//! `cargo test` runs the tests next to each file. So it uses only `core`,
+//! allocates only through [`crate::platform::TryVec`], takes time as a `u64`
+//! of milliseconds passed in by the caller, contains no `unsafe`, and never
+//! panics on a value from a packet or a user.
+//!
+//! The files follow Linux's net/ipv4 and keep its names:
+//!
+//! | here | Linux |
+//! | --- | --- |
+//! | [`wire`] | packet formats (`struct iphdr`, `arphdr`, `icmphdr`, `udphdr`) |
+//! | [`checksum`] | `csum_partial`, `ip_fast_csum`, `csum_replace2` |
+//! | [`addr`] | `ipv4_is_*` of include/linux/in.h |
+//! | [`stats`] | IPSTATS/ICMP MIBs, include/net/dropreason-core.h |
+//! | [`receive`] | `ip_rcv_core` (ip_input.c) |
+//! | [`iface`] | `in_ifaddr` lists, `inet_select_addr` (devinet.c) |
+//! | [`fib`] | `fib_table_lookup`, `fib_rules_lookup`, `fib_add_ifaddr` |
+//! | [`devinet`] | `inet_insert_ifa`/`inet_del_ifa` with their FIB updates |
+//! | [`route`] | `ip_route_input_slow`, `ip_route_output_key` (route.c) |
+//! | [`arp`] | `arp_process`, `arp_solicit` (arp.c) |
+//! | [`neigh`] | the neighbour cache of net/core/neighbour.c |
+//! | [`icmp`] | `icmp_rcv`, `icmp_echo`, `icmp_send` rules, `icmp_global_allow` |
+//! | [`forward`] | `ip_forward` decisions (TTL, MTU) |
+
+pub mod addr;
+pub mod arp;
+pub mod checksum;
+pub mod devinet;
+pub mod errno;
+pub mod fib;
+pub mod forward;
+pub mod icmp;
+pub mod iface;
+pub mod neigh;
+pub mod receive;
+pub mod route;
+pub mod stats;
+pub mod wire;
+
+pub use errno::Errno;

@@ -1,0 +1,1021 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The neighbour (ARP) cache: net/core/neighbour.c's state machine for
+//! IPv4 over Ethernet, generic over the packet type `P` that waits for
+//! resolution (the glue's owned skb).
+//!
+//! Entries are keyed by (port, address) and move through the `NUD_*`
+//! states:
+//!
+//! ```text
+//!  resolve() ──► INCOMPLETE ──(reply)──► REACHABLE ──(30 s)──► STALE
+//!                  │  3 broadcast requests,           ▲          │ used
+//!                  │  1 s apart, unanswered           │confirmed ▼
+//!                  ▼                                  └──── DELAY (5 s)
+//!                FAILED ◄── 3 unicast probes unanswered ── PROBE ◄┘
+//! ```
+//!
+//! (`reachable_time` is fixed at 30 s rather than randomised, and entries
+//! are updated from ARP only: there are no upper-layer confirmations.)
+//!
+//! **Packets are never lost.** Every packet given to
+//! [`NeighCache::resolve`] comes back exactly once: at once (`Ready`,
+//! `Dropped`), as the oldest packet pushed out of a full queue (`Queued {
+//! dropped }`, `NEIGH_QUEUEFULL`, as `__neigh_event_send` drops the queue's
+//! head), through [`NeighCache::update`] when the address resolves, through
+//! [`NeighAction::Failed`] from [`NeighCache::tick`] when it does not, or
+//! through [`NeighCache::flush_port`] / [`NeighCache::clear`].
+//!
+//! **Bounds.** At most [`NeighCache::max_entries`] entries
+//! (`gc_thresh3`, 1024 by default); creating one more first runs a forced
+//! garbage collection (`neigh_forced_gc`: FAILED entries, and entries with
+//! nothing queued not updated for 5 s), and if the table is still full the
+//! packet is dropped with `NEIGH_CREATEFAIL` ("neighbour table overflow").
+//! Each unresolved entry queues at most [`NeighCache::queue_len`] packets
+//! (`unres_qlen`, 101 by default); its queue's memory is reserved when the
+//! entry starts resolving, so queueing itself never allocates.
+//!
+//! Linear scans: fine for a slice whose tables are small; the neighbour
+//! hash table is later work.
+
+use crate::ipv4::addr::Ipv4Addr;
+use crate::ipv4::iface::PortId;
+use crate::ipv4::stats::DropReason;
+use crate::ipv4::wire::ethernet::MacAddr;
+use crate::platform::TryVec;
+
+/// Default bound on entries (`gc_thresh3`).
+pub const MAX_ENTRIES: usize = 1024;
+/// Default bound on packets queued per unresolved entry (`unres_qlen`).
+pub const UNRES_QLEN: usize = 101;
+/// How long a confirmation keeps an entry REACHABLE (`base_reachable_time`).
+pub const REACHABLE_TIME_MS: u64 = 30_000;
+/// Time between ARP requests (`retrans_time`).
+pub const RETRANS_TIME_MS: u64 = 1_000;
+/// How long a used STALE entry waits for a confirmation before probing
+/// (`delay_first_probe_time`).
+pub const DELAY_PROBE_TIME_MS: u64 = 5_000;
+/// Broadcast requests before an INCOMPLETE entry fails (`mcast_solicit`).
+pub const MCAST_PROBES: u8 = 3;
+/// Unicast probes before a PROBE entry fails (`ucast_solicit`).
+pub const UCAST_PROBES: u8 = 3;
+/// Unused entries and FAILED ones are removed after this long
+/// (`gc_stale_time`).
+pub const GC_STALETIME_MS: u64 = 60_000;
+/// A different MAC within this long of an update is ignored unless it
+/// overrides (`locktime`: "use the first of several replies").
+pub const LOCKTIME_MS: u64 = 1_000;
+/// A forced collection spares entries updated this recently
+/// (`neigh_forced_gc`'s 5 s).
+pub const FORCED_GC_SPARE_MS: u64 = 5_000;
+
+/// Neighbour state (`NUD_*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NudState {
+    /// `NUD_INCOMPLETE`: requests sent, no answer yet; packets queue.
+    Incomplete,
+    /// `NUD_REACHABLE`: confirmed recently.
+    Reachable,
+    /// `NUD_STALE`: known MAC, not confirmed recently.
+    Stale,
+    /// `NUD_DELAY`: used while stale; waiting before probing.
+    Delay,
+    /// `NUD_PROBE`: unicast probes sent.
+    Probe,
+    /// `NUD_FAILED`: resolution failed.
+    Failed,
+}
+
+impl NudState {
+    /// The kernel's `NUD_*` bit (what `ip neigh` shows).
+    pub const fn as_u8(self) -> u8 {
+        match self {
+            NudState::Incomplete => 0x01,
+            NudState::Reachable => 0x02,
+            NudState::Stale => 0x04,
+            NudState::Delay => 0x08,
+            NudState::Probe => 0x10,
+            NudState::Failed => 0x20,
+        }
+    }
+
+    /// `NUD_VALID` without `NUD_NOARP`/`NUD_PERMANENT`: a MAC is known.
+    pub const fn is_valid(self) -> bool {
+        matches!(
+            self,
+            NudState::Reachable | NudState::Stale | NudState::Delay | NudState::Probe
+        )
+    }
+}
+
+/// What an ARP packet taught about a neighbour (the arguments of
+/// `neigh_update` that `arp_process` computes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NeighUpdate {
+    /// Port it was received on.
+    pub port: PortId,
+    /// The sender's address.
+    pub ip: Ipv4Addr,
+    /// The sender's MAC.
+    pub mac: MacAddr,
+    /// `Reachable` for a unicast reply to us, else `Stale`.
+    pub reachable: bool,
+    /// Create the entry if missing (a request for one of our addresses:
+    /// `neigh_event_ns`); otherwise only an existing entry is updated
+    /// (`arp_accept=0`).
+    pub create: bool,
+    /// Replace a different MAC even within [`LOCKTIME_MS`]
+    /// (`NEIGH_UPDATE_F_OVERRIDE`: requests for us, gratuitous ARP).
+    pub force_override: bool,
+}
+
+/// The outcome of [`NeighCache::resolve`] (`neigh_resolve_output` /
+/// `__neigh_event_send`).
+pub enum Resolve<P> {
+    /// The MAC is known: send the packet to it now.
+    Ready(MacAddr, P),
+    /// The packet waits for resolution.
+    Queued {
+        /// Send a broadcast ARP request now (the entry just started
+        /// resolving; later ones come from [`NeighCache::tick`]).
+        send_request: bool,
+        /// The oldest waiting packet, pushed out because the queue was
+        /// full: drop it with `NEIGH_QUEUEFULL`.
+        dropped: Option<P>,
+    },
+    /// The packet cannot wait: drop it with the reason
+    /// (`NEIGH_CREATEFAIL`: table full; `NOMEM`).
+    Dropped(P, DropReason),
+}
+
+/// Packets released from an entry's queue, oldest first. Owns them: no
+/// allocation, no lock needed to iterate.
+pub struct Released<P> {
+    mac: Option<MacAddr>,
+    /// Stored newest first, so that `pop` yields the oldest.
+    packets: TryVec<P>,
+}
+
+impl<P> Released<P> {
+    fn empty() -> Self {
+        Released {
+            mac: None,
+            packets: TryVec::new(),
+        }
+    }
+
+    fn from_queue(mac: Option<MacAddr>, mut packets: TryVec<P>) -> Self {
+        packets.as_mut_slice().reverse();
+        Released { mac, packets }
+    }
+
+    /// The MAC to send them to (`None` for packets to drop).
+    pub fn mac(&self) -> Option<MacAddr> {
+        self.mac
+    }
+
+    /// How many packets are left.
+    pub fn len(&self) -> usize {
+        self.packets.len()
+    }
+
+    /// Whether none are left.
+    pub fn is_empty(&self) -> bool {
+        self.packets.is_empty()
+    }
+}
+
+impl<P> Iterator for Released<P> {
+    type Item = P;
+
+    fn next(&mut self) -> Option<P> {
+        self.packets.pop()
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.packets.len(), Some(self.packets.len()))
+    }
+}
+
+/// Something the timer found to do (`neigh_timer_handler`).
+pub enum NeighAction<P> {
+    /// Send an ARP request for `ip` on `port` (`neigh_probe` /
+    /// `arp_solicit`): broadcast if `unicast` is `None`, else to that MAC
+    /// (a PROBE re-check).
+    Solicit {
+        /// Port.
+        port: PortId,
+        /// Address to resolve.
+        ip: Ipv4Addr,
+        /// MAC of a unicast probe.
+        unicast: Option<MacAddr>,
+    },
+    /// Resolution of `ip` on `port` failed: drop these packets with
+    /// `NEIGH_FAILED` (and send ICMP host unreachable for them, as
+    /// `arp_error_report` does).
+    Failed {
+        /// Port.
+        port: PortId,
+        /// Address that did not resolve.
+        ip: Ipv4Addr,
+        /// The packets that waited for it.
+        packets: Released<P>,
+    },
+}
+
+/// A snapshot of one entry, for `ip neigh`-like dumps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NeighInfo {
+    /// Port.
+    pub port: PortId,
+    /// Address.
+    pub addr: Ipv4Addr,
+    /// MAC, once known.
+    pub mac: Option<MacAddr>,
+    /// State.
+    pub state: NudState,
+    /// Packets waiting.
+    pub queued: usize,
+}
+
+/// Neighbour-table counters (`/proc/net/stat/arp_cache` columns).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct NeighStats {
+    /// Entries created.
+    pub allocs: u64,
+    /// Entries removed.
+    pub destroys: u64,
+    /// Resolutions that failed.
+    pub res_failed: u64,
+    /// Packets dropped while waiting (queue full or resolution failed).
+    pub unresolved_discards: u64,
+    /// Entries not created because the table was full.
+    pub table_fulls: u64,
+    /// Forced garbage collections.
+    pub forced_gc_runs: u64,
+}
+
+fn bump(c: &mut u64) {
+    *c = c.wrapping_add(1);
+}
+
+/// One entry (`struct neighbour`).
+struct Neighbour<P> {
+    port: PortId,
+    ip: Ipv4Addr,
+    mac: Option<MacAddr>,
+    state: NudState,
+    /// Last state or MAC change (`updated`).
+    updated: u64,
+    /// Last confirmation (`confirmed`).
+    confirmed: u64,
+    /// Last use for output (`used`).
+    used: u64,
+    /// Requests sent in this round (`probes`).
+    probes: u8,
+    /// When the timer of INCOMPLETE/DELAY/PROBE fires.
+    timer: u64,
+    /// Packets waiting (`arp_queue`), oldest first.
+    queue: TryVec<P>,
+}
+
+/// The neighbour cache.
+pub struct NeighCache<P> {
+    entries: TryVec<Neighbour<P>>,
+    max_entries: usize,
+    queue_len: usize,
+    stats: NeighStats,
+}
+
+impl<P> Default for NeighCache<P> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<P> NeighCache<P> {
+    /// An empty cache with Linux's default bounds; does not allocate.
+    pub fn new() -> Self {
+        Self::with_limits(MAX_ENTRIES, UNRES_QLEN)
+    }
+
+    /// An empty cache with other bounds (each at least 1).
+    pub fn with_limits(max_entries: usize, queue_len: usize) -> Self {
+        NeighCache {
+            entries: TryVec::new(),
+            max_entries: max_entries.max(1),
+            queue_len: queue_len.max(1),
+            stats: NeighStats::default(),
+        }
+    }
+
+    /// The bound on entries.
+    pub fn max_entries(&self) -> usize {
+        self.max_entries
+    }
+
+    /// The bound on packets queued per entry.
+    pub fn queue_len(&self) -> usize {
+        self.queue_len
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the cache is empty.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The counters.
+    pub fn stats(&self) -> NeighStats {
+        self.stats
+    }
+
+    fn find(&self, port: PortId, ip: Ipv4Addr) -> Option<usize> {
+        self.entries
+            .iter()
+            .position(|n| n.port == port && n.ip == ip)
+    }
+
+    /// The MAC and state of the entry for `ip` on `port`, if any
+    /// (`neigh_lookup`).
+    pub fn lookup(&self, port: PortId, ip: Ipv4Addr) -> Option<(Option<MacAddr>, NudState)> {
+        self.find(port, ip)
+            .and_then(|i| self.entries.get(i))
+            .map(|n| (n.mac, n.state))
+    }
+
+    /// Snapshots of every entry, with REACHABLE entries whose time ran out
+    /// by `now` shown as STALE (as the timer will make them).
+    pub fn entries(&self, now: u64) -> impl Iterator<Item = NeighInfo> + '_ {
+        self.entries.iter().map(move |n| NeighInfo {
+            port: n.port,
+            addr: n.ip,
+            mac: n.mac,
+            state: if n.state == NudState::Reachable
+                && now >= n.confirmed.saturating_add(REACHABLE_TIME_MS)
+            {
+                NudState::Stale
+            } else {
+                n.state
+            },
+            queued: n.queue.len(),
+        })
+    }
+
+    /// Removes entry `i`, returning its queue.
+    fn remove(&mut self, i: usize) -> Option<TryVec<P>> {
+        let n = self.entries.swap_remove(i)?;
+        bump(&mut self.stats.destroys);
+        Some(n.queue)
+    }
+
+    /// `neigh_forced_gc`: removes FAILED entries and entries with nothing
+    /// queued that were not updated within [`FORCED_GC_SPARE_MS`]. Only
+    /// entries with empty queues are removed, so no packet is dropped.
+    fn forced_gc(&mut self, now: u64) {
+        bump(&mut self.stats.forced_gc_runs);
+        let before = self.entries.len();
+        self.entries.retain(|n| {
+            let old = now >= n.updated.saturating_add(FORCED_GC_SPARE_MS);
+            !(n.queue.is_empty() && (n.state == NudState::Failed || old))
+        });
+        let removed = before.saturating_sub(self.entries.len());
+        for _ in 0..removed {
+            bump(&mut self.stats.destroys);
+        }
+    }
+
+    /// Makes room for one more entry; false if the table stays full.
+    fn make_room(&mut self, now: u64) -> bool {
+        if self.entries.len() < self.max_entries {
+            return true;
+        }
+        self.forced_gc(now);
+        if self.entries.len() < self.max_entries {
+            return true;
+        }
+        bump(&mut self.stats.table_fulls);
+        false
+    }
+
+    /// Creates an entry (`neigh_create`), returning its index.
+    fn create(&mut self, port: PortId, ip: Ipv4Addr, state: NudState, now: u64) -> Option<usize> {
+        if !self.make_room(now) {
+            return None;
+        }
+        let n = Neighbour {
+            port,
+            ip,
+            mac: None,
+            state,
+            updated: now,
+            confirmed: now,
+            used: now,
+            probes: 0,
+            timer: now,
+            queue: TryVec::new(),
+        };
+        self.entries.try_push(n).ok()?;
+        bump(&mut self.stats.allocs);
+        Some(self.entries.len().saturating_sub(1))
+    }
+
+    /// Puts entry `i` into INCOMPLETE with its first request counted and
+    /// its queue's room reserved. False (entry unchanged) if the queue's
+    /// memory cannot be had.
+    fn start_resolving(&mut self, i: usize, now: u64) -> bool {
+        let qlen = self.queue_len;
+        let Some(n) = self.entries.get_mut(i) else {
+            return false;
+        };
+        if n.queue.is_empty() {
+            match TryVec::try_with_capacity(qlen) {
+                Ok(q) => n.queue = q,
+                Err(_) => return false,
+            }
+        }
+        n.state = NudState::Incomplete;
+        n.updated = now;
+        n.probes = 1;
+        n.timer = now.saturating_add(RETRANS_TIME_MS);
+        true
+    }
+
+    /// Queues `pkt` on INCOMPLETE entry `i`, pushing out the oldest packet
+    /// if the queue is full.
+    fn enqueue(&mut self, i: usize, pkt: P, send_request: bool) -> Resolve<P> {
+        let qlen = self.queue_len;
+        let Some(n) = self.entries.get_mut(i) else {
+            return Resolve::Dropped(pkt, DropReason::NotSpecified);
+        };
+        let dropped = if n.queue.len() >= qlen {
+            n.queue.remove(0)
+        } else {
+            None
+        };
+        if dropped.is_some() {
+            bump(&mut self.stats.unresolved_discards);
+        }
+        // The queue's room was reserved by start_resolving and its length
+        // is below that, so this does not allocate and cannot fail.
+        match n.queue.try_push(pkt) {
+            Ok(()) => Resolve::Queued {
+                send_request,
+                dropped,
+            },
+            // Unreachable by the above; should it happen, the packet was
+            // dropped (freed) by the push, and the evicted one goes back.
+            Err(_) => Resolve::Queued {
+                send_request,
+                dropped,
+            },
+        }
+    }
+
+    /// Finds the MAC for `ip` on `port` to send `pkt` to, or queues `pkt`
+    /// until it is known (`neigh_resolve_output`, `__neigh_event_send`).
+    ///
+    /// A new or FAILED entry starts resolving: `Queued { send_request:
+    /// true }` tells the caller to broadcast the first request
+    /// (`arp_solicit`). A STALE entry is used and starts its DELAY.
+    pub fn resolve(&mut self, port: PortId, ip: Ipv4Addr, now: u64, pkt: P) -> Resolve<P> {
+        let i = match self.find(port, ip) {
+            Some(i) => i,
+            None => match self.create(port, ip, NudState::Failed, now) {
+                Some(i) => i,
+                None => {
+                    return Resolve::Dropped(
+                        pkt,
+                        if self.entries.len() >= self.max_entries {
+                            DropReason::NeighCreatefail
+                        } else {
+                            DropReason::Nomem
+                        },
+                    )
+                }
+            },
+        };
+        let Some(n) = self.entries.get_mut(i) else {
+            return Resolve::Dropped(pkt, DropReason::NotSpecified);
+        };
+        n.used = now;
+        match (n.state, n.mac) {
+            (NudState::Reachable, Some(mac)) => {
+                if now >= n.confirmed.saturating_add(REACHABLE_TIME_MS) {
+                    // The timer has not run yet: REACHABLE → STALE, and
+                    // being used, on to DELAY.
+                    n.state = NudState::Delay;
+                    n.updated = now;
+                    n.timer = now.saturating_add(DELAY_PROBE_TIME_MS);
+                }
+                Resolve::Ready(mac, pkt)
+            }
+            (NudState::Stale, Some(mac)) => {
+                n.state = NudState::Delay;
+                n.updated = now;
+                n.timer = now.saturating_add(DELAY_PROBE_TIME_MS);
+                Resolve::Ready(mac, pkt)
+            }
+            (NudState::Delay | NudState::Probe, Some(mac)) => Resolve::Ready(mac, pkt),
+            (NudState::Incomplete, _) => self.enqueue(i, pkt, false),
+            _ => {
+                // New, FAILED, or (impossibly) valid without a MAC.
+                if self.start_resolving(i, now) {
+                    self.enqueue(i, pkt, true)
+                } else {
+                    Resolve::Dropped(pkt, DropReason::Nomem)
+                }
+            }
+        }
+    }
+
+    /// Applies what an ARP packet taught (`neigh_update`). Returns the
+    /// packets that were waiting for this neighbour, now sendable to its
+    /// MAC (empty unless it was INCOMPLETE).
+    pub fn update(&mut self, u: &NeighUpdate, now: u64) -> Released<P> {
+        let i = match self.find(u.port, u.ip) {
+            Some(i) => i,
+            None if u.create => match self.create(u.port, u.ip, NudState::Failed, now) {
+                Some(i) => i,
+                None => return Released::empty(),
+            },
+            None => return Released::empty(),
+        };
+        let Some(n) = self.entries.get_mut(i) else {
+            return Released::empty();
+        };
+        let new_state = if u.reachable {
+            NudState::Reachable
+        } else {
+            NudState::Stale
+        };
+        if n.state.is_valid() {
+            if n.mac != Some(u.mac) {
+                let may_override = u.force_override || now >= n.updated.saturating_add(LOCKTIME_MS);
+                if !may_override {
+                    return Released::empty();
+                }
+                n.mac = Some(u.mac);
+                n.state = new_state;
+                n.updated = now;
+            } else if u.reachable {
+                n.state = NudState::Reachable;
+                n.updated = now;
+            }
+            // Same MAC and only STALE news: keep the state.
+            if u.reachable {
+                n.confirmed = now;
+            }
+            return Released::empty();
+        }
+        // INCOMPLETE or FAILED: resolved now.
+        n.mac = Some(u.mac);
+        n.state = new_state;
+        n.updated = now;
+        n.probes = 0;
+        if u.reachable {
+            n.confirmed = now;
+        }
+        let queue = core::mem::take(&mut n.queue);
+        Released::from_queue(Some(u.mac), queue)
+    }
+
+    /// Runs the timers due by `now` (`neigh_timer_handler` and the periodic
+    /// garbage collection) until one of them has something for the caller
+    /// to do, and returns that; `None` when nothing more is due. Call it in
+    /// a loop (taking the lock per call, if you like); every action moves
+    /// its entry's timer into the future, so the loop ends.
+    pub fn tick(&mut self, now: u64) -> Option<NeighAction<P>> {
+        let mut i = 0usize;
+        while i < self.entries.len() {
+            match self.tick_one(i, now) {
+                Step::Next => i = i.saturating_add(1),
+                Step::Removed => {}
+                Step::Act(a) => return Some(a),
+            }
+        }
+        None
+    }
+
+    fn tick_one(&mut self, i: usize, now: u64) -> Step<P> {
+        let Some(n) = self.entries.get_mut(i) else {
+            return Step::Next;
+        };
+        match n.state {
+            NudState::Reachable => {
+                if now >= n.confirmed.saturating_add(REACHABLE_TIME_MS) {
+                    n.updated = now;
+                    if now <= n.used.saturating_add(DELAY_PROBE_TIME_MS) {
+                        n.state = NudState::Delay;
+                        n.timer = now.saturating_add(DELAY_PROBE_TIME_MS);
+                    } else {
+                        n.state = NudState::Stale;
+                    }
+                }
+                Step::Next
+            }
+            NudState::Delay if now >= n.timer => {
+                if now <= n.confirmed.saturating_add(DELAY_PROBE_TIME_MS) {
+                    n.state = NudState::Reachable;
+                    n.updated = now;
+                    return Step::Next;
+                }
+                n.state = NudState::Probe;
+                n.updated = now;
+                n.probes = 1;
+                n.timer = now.saturating_add(RETRANS_TIME_MS);
+                Step::Act(NeighAction::Solicit {
+                    port: n.port,
+                    ip: n.ip,
+                    unicast: n.mac,
+                })
+            }
+            NudState::Probe | NudState::Incomplete if now >= n.timer => {
+                let max = if n.state == NudState::Probe {
+                    UCAST_PROBES
+                } else {
+                    MCAST_PROBES
+                };
+                if n.probes < max {
+                    n.probes = n.probes.saturating_add(1);
+                    n.timer = now.saturating_add(RETRANS_TIME_MS);
+                    let unicast = if n.state == NudState::Probe {
+                        n.mac
+                    } else {
+                        None
+                    };
+                    return Step::Act(NeighAction::Solicit {
+                        port: n.port,
+                        ip: n.ip,
+                        unicast,
+                    });
+                }
+                n.state = NudState::Failed;
+                n.updated = now;
+                n.mac = None;
+                let (port, ip) = (n.port, n.ip);
+                let queue = core::mem::take(&mut n.queue);
+                bump(&mut self.stats.res_failed);
+                for _ in 0..queue.len() {
+                    bump(&mut self.stats.unresolved_discards);
+                }
+                if queue.is_empty() {
+                    return Step::Next;
+                }
+                Step::Act(NeighAction::Failed {
+                    port,
+                    ip,
+                    packets: Released::from_queue(None, queue),
+                })
+            }
+            NudState::Failed | NudState::Stale => {
+                // neigh_periodic_work: unused entries and FAILED ones go.
+                let since = if n.state == NudState::Failed {
+                    n.updated
+                } else {
+                    n.used
+                };
+                if n.queue.is_empty() && now >= since.saturating_add(GC_STALETIME_MS) {
+                    let _ = self.remove(i);
+                    return Step::Removed;
+                }
+                Step::Next
+            }
+            _ => Step::Next,
+        }
+    }
+
+    /// Removes every entry of `port` and hands each waiting packet to
+    /// `drop_pkt` (drop it with `NEIGH_DEAD`): the port went away
+    /// (`neigh_ifdown`). Returns how many packets it handed over.
+    pub fn flush_port(&mut self, port: PortId, mut drop_pkt: impl FnMut(P)) -> usize {
+        let mut count = 0usize;
+        let mut i = 0usize;
+        while i < self.entries.len() {
+            if self.entries.get(i).is_some_and(|n| n.port == port) {
+                if let Some(q) = self.remove(i) {
+                    for p in Released::from_queue(None, q) {
+                        count = count.saturating_add(1);
+                        drop_pkt(p);
+                    }
+                }
+            } else {
+                i = i.saturating_add(1);
+            }
+        }
+        count
+    }
+
+    /// Removes every entry, handing each waiting packet to `drop_pkt`
+    /// (module unload: `neigh_table_clear`).
+    pub fn clear(&mut self, mut drop_pkt: impl FnMut(P)) -> usize {
+        let mut count = 0usize;
+        while let Some(n) = self.entries.pop() {
+            bump(&mut self.stats.destroys);
+            for p in Released::from_queue(None, n.queue) {
+                count = count.saturating_add(1);
+                drop_pkt(p);
+            }
+        }
+        count
+    }
+}
+
+/// What one timer step did.
+enum Step<P> {
+    /// Go on with the next entry.
+    Next,
+    /// The entry was removed; the same index holds another one now.
+    Removed,
+    /// Return this to the caller.
+    Act(NeighAction<P>),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::vec::Vec;
+
+    const P1: PortId = PortId(1);
+    const IP: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 2);
+    const MAC: MacAddr = [2, 0, 0, 0, 0, 2];
+
+    fn reply(ip: Ipv4Addr, mac: MacAddr) -> NeighUpdate {
+        NeighUpdate {
+            port: P1,
+            ip,
+            mac,
+            reachable: true,
+            create: false,
+            force_override: false,
+        }
+    }
+
+    fn drain(c: &mut NeighCache<u32>, now: u64) -> Vec<NeighAction<u32>> {
+        let mut v = Vec::new();
+        while let Some(a) = c.tick(now) {
+            v.push(a);
+        }
+        v
+    }
+
+    #[test]
+    fn packets_wait_for_the_reply_and_leave_in_order() {
+        let mut c = NeighCache::new();
+        assert!(matches!(
+            c.resolve(P1, IP, 0, 1),
+            Resolve::Queued {
+                send_request: true,
+                dropped: None
+            }
+        ));
+        assert!(matches!(
+            c.resolve(P1, IP, 10, 2),
+            Resolve::Queued {
+                send_request: false,
+                dropped: None
+            }
+        ));
+        let out = c.update(&reply(IP, MAC), 20);
+        assert_eq!(out.mac(), Some(MAC));
+        assert_eq!(out.collect::<Vec<_>>(), [1, 2]);
+        assert!(matches!(c.resolve(P1, IP, 30, 3), Resolve::Ready(MAC, 3)));
+        assert_eq!(c.lookup(P1, IP), Some((Some(MAC), NudState::Reachable)));
+    }
+
+    #[test]
+    fn three_requests_a_second_apart_then_failed() {
+        let mut c = NeighCache::new();
+        let _ = c.resolve(P1, IP, 0, 7);
+        assert!(drain(&mut c, 999).is_empty());
+        let a = drain(&mut c, 1000);
+        assert!(matches!(
+            a.as_slice(),
+            [NeighAction::Solicit { unicast: None, .. }]
+        ));
+        assert_eq!(drain(&mut c, 2000).len(), 1);
+        let a = drain(&mut c, 3000);
+        match a.as_slice() {
+            [NeighAction::Failed { ip, packets, .. }] => {
+                assert_eq!(*ip, IP);
+                assert_eq!(packets.len(), 1);
+            }
+            _ => panic!("expected failure"),
+        }
+        assert_eq!(c.lookup(P1, IP), Some((None, NudState::Failed)));
+        assert_eq!(c.stats().res_failed, 1);
+        // A new packet retries resolution.
+        assert!(matches!(
+            c.resolve(P1, IP, 4000, 8),
+            Resolve::Queued {
+                send_request: true,
+                ..
+            }
+        ));
+        // Failed entries are collected after gc_stale_time.
+        let mut c2: NeighCache<u32> = NeighCache::new();
+        let _ = c2.resolve(P1, IP, 0, 1);
+        drain(&mut c2, 1000);
+        drain(&mut c2, 2000);
+        drain(&mut c2, 3000);
+        drain(&mut c2, 3000 + GC_STALETIME_MS);
+        assert!(c2.is_empty());
+    }
+
+    #[test]
+    fn full_queue_drops_the_oldest() {
+        let mut c = NeighCache::with_limits(4, 2);
+        let _ = c.resolve(P1, IP, 0, 1);
+        let _ = c.resolve(P1, IP, 0, 2);
+        match c.resolve(P1, IP, 0, 3) {
+            Resolve::Queued {
+                dropped: Some(1), ..
+            } => {}
+            _ => panic!("expected the oldest back"),
+        }
+        assert_eq!(c.update(&reply(IP, MAC), 1).collect::<Vec<_>>(), [2, 3]);
+        assert_eq!(c.stats().unresolved_discards, 1);
+    }
+
+    #[test]
+    fn reachable_goes_stale_then_delay_then_probe() {
+        let mut c = NeighCache::new();
+        let _ = c.resolve(P1, IP, 0, 1);
+        let _ = c.update(&reply(IP, MAC), 0).count();
+        drain(&mut c, REACHABLE_TIME_MS + 10_000);
+        assert_eq!(c.lookup(P1, IP), Some((Some(MAC), NudState::Stale)));
+        let t = 100_000;
+        assert!(matches!(c.resolve(P1, IP, t, 2), Resolve::Ready(MAC, 2)));
+        assert_eq!(c.lookup(P1, IP).map(|x| x.1), Some(NudState::Delay));
+        let a = drain(&mut c, t + DELAY_PROBE_TIME_MS);
+        assert!(matches!(
+            a.as_slice(),
+            [NeighAction::Solicit {
+                unicast: Some(MAC),
+                ..
+            }]
+        ));
+        // Packets still go to the known MAC while probing.
+        assert!(matches!(
+            c.resolve(P1, IP, t + 5500, 3),
+            Resolve::Ready(MAC, 3)
+        ));
+        // A reply confirms it.
+        let _ = c.update(&reply(IP, MAC), t + 5600).count();
+        assert_eq!(c.lookup(P1, IP).map(|x| x.1), Some(NudState::Reachable));
+    }
+
+    #[test]
+    fn probe_unanswered_fails_after_three_unicast_probes() {
+        let mut c = NeighCache::new();
+        let _ = c.resolve(P1, IP, 0, 1);
+        let _ = c.update(&reply(IP, MAC), 0).count();
+        let _ = c.resolve(P1, IP, 40_000, 2);
+        let mut solicits = 0;
+        for t in (45_000..50_000).step_by(500) {
+            solicits += drain(&mut c, t).len();
+        }
+        assert_eq!(solicits, 3);
+        assert_eq!(c.lookup(P1, IP).map(|x| x.1), Some(NudState::Failed));
+    }
+
+    #[test]
+    fn updates_follow_neigh_update_rules() {
+        let mut c: NeighCache<u32> = NeighCache::new();
+        // No entry and not asked to create: ignored (arp_accept=0).
+        let _ = c.update(&reply(IP, MAC), 0);
+        assert!(c.is_empty());
+        let req = NeighUpdate {
+            reachable: false,
+            create: true,
+            force_override: true,
+            ..reply(IP, MAC)
+        };
+        let _ = c.update(&req, 0);
+        assert_eq!(c.lookup(P1, IP), Some((Some(MAC), NudState::Stale)));
+        // A different MAC within locktime does not override...
+        let other = [2, 0, 0, 0, 0, 3];
+        let _ = c.update(&reply(IP, other), 500);
+        assert_eq!(c.lookup(P1, IP), Some((Some(MAC), NudState::Stale)));
+        // ...after it, it does.
+        let _ = c.update(&reply(IP, other), 1500);
+        assert_eq!(c.lookup(P1, IP), Some((Some(other), NudState::Reachable)));
+        // Same MAC, stale news: the state stays REACHABLE.
+        let _ = c.update(
+            &NeighUpdate {
+                reachable: false,
+                ..reply(IP, other)
+            },
+            1600,
+        );
+        assert_eq!(c.lookup(P1, IP).map(|x| x.1), Some(NudState::Reachable));
+        // Gratuitous ARP overrides at once.
+        let _ = c.update(
+            &NeighUpdate {
+                force_override: true,
+                reachable: false,
+                ..reply(IP, MAC)
+            },
+            1700,
+        );
+        assert_eq!(c.lookup(P1, IP), Some((Some(MAC), NudState::Stale)));
+    }
+
+    #[test]
+    fn table_bound_forces_gc_then_refuses() {
+        let mut c = NeighCache::with_limits(2, 4);
+        let _ = c.resolve(P1, Ipv4Addr::new(10, 0, 0, 1), 0, 1);
+        let _ = c.resolve(P1, Ipv4Addr::new(10, 0, 0, 2), 0, 2);
+        match c.resolve(P1, Ipv4Addr::new(10, 0, 0, 3), 0, 3) {
+            Resolve::Dropped(3, DropReason::NeighCreatefail) => {}
+            _ => panic!("expected overflow"),
+        }
+        assert_eq!(c.stats().table_fulls, 1);
+        // Resolve one; after 5 s with nothing queued it can be collected.
+        let _ = c.update(&reply(Ipv4Addr::new(10, 0, 0, 1), MAC), 1).count();
+        assert!(matches!(
+            c.resolve(P1, Ipv4Addr::new(10, 0, 0, 3), 10_000, 4),
+            Resolve::Queued { .. }
+        ));
+        assert_eq!(c.len(), 2);
+        assert_eq!(c.flush_port(P1, |_| ()), 2);
+        assert!(c.is_empty());
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Resolve(u8, u8),
+        Reply(u8, u8, bool),
+        Tick,
+        Advance(u16),
+        FlushPort(u8),
+    }
+
+    fn arb_op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            4 => (0u8..2, 0u8..5).prop_map(|(p, i)| Op::Resolve(p, i)),
+            2 => (0u8..2, 0u8..5, any::<bool>()).prop_map(|(p, i, c)| Op::Reply(p, i, c)),
+            2 => Just(Op::Tick),
+            2 => any::<u16>().prop_map(Op::Advance),
+            1 => (0u8..2).prop_map(Op::FlushPort),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn every_packet_comes_back_exactly_once(ops in proptest::collection::vec(arb_op(), 0..200)) {
+            let mut c: NeighCache<u32> = NeighCache::with_limits(4, 3);
+            let mut now = 0u64;
+            let mut next = 0u32;
+            let mut out: Vec<u32> = Vec::new();
+            for op in ops {
+                match op {
+                    Op::Resolve(p, i) => {
+                        let id = next;
+                        next += 1;
+                        match c.resolve(PortId(p.into()), Ipv4Addr::new(10, 0, 0, i), now, id) {
+                            Resolve::Ready(_, x) | Resolve::Dropped(x, _) => out.push(x),
+                            Resolve::Queued { dropped, .. } => out.extend(dropped),
+                        }
+                    }
+                    Op::Reply(p, i, create) => {
+                        let u = NeighUpdate {
+                            port: PortId(p.into()),
+                            ip: Ipv4Addr::new(10, 0, 0, i),
+                            mac: [2, 0, 0, 0, p, i],
+                            reachable: !create,
+                            create,
+                            force_override: create,
+                        };
+                        out.extend(c.update(&u, now));
+                    }
+                    Op::Tick => {
+                        let mut guard = 0;
+                        while let Some(a) = c.tick(now) {
+                            guard += 1;
+                            prop_assert!(guard < 1000, "tick does not terminate");
+                            if let NeighAction::Failed { packets, .. } = a {
+                                out.extend(packets);
+                            }
+                        }
+                    }
+                    Op::Advance(ms) => now += u64::from(ms),
+                    Op::FlushPort(p) => {
+                        c.flush_port(PortId(p.into()), |x| out.push(x));
+                    }
+                }
+                prop_assert!(c.len() <= 4);
+                prop_assert!(c.entries(now).all(|e| e.queued <= 3));
+            }
+            c.clear(|x| out.push(x));
+            out.sort_unstable();
+            let expected: Vec<u32> = (0..next).collect();
+            prop_assert_eq!(out, expected);
+        }
+    }
+}

@@ -1,0 +1,609 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Route decisions for packets received ([`route_input`],
+//! `ip_route_input_slow`) and sent by the router ([`route_output`],
+//! `ip_route_output_key`), from net/ipv4/route.c.
+
+use crate::ipv4::addr::Ipv4Addr;
+use crate::ipv4::errno::Errno;
+use crate::ipv4::fib::{Fib, RouteType};
+use crate::ipv4::iface::{AddrTable, PortId, Scope};
+use crate::ipv4::stats::DropReason;
+use crate::ipv4::wire::icmp::unreach;
+
+/// Reverse-path filter mode (`net.ipv4.conf.*.rp_filter`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RpFilter {
+    /// 0: no source validation beyond refusing the router's own addresses
+    /// (Linux's default).
+    #[default]
+    Off,
+    /// 1 (RFC 3704 strict): the route back to the source must leave through
+    /// the port the packet came in on.
+    Strict,
+    /// 2 (RFC 3704 loose): some route back to the source must exist.
+    Loose,
+}
+
+/// Where a received packet goes (the `dst_entry` `ip_route_input_slow`
+/// attaches).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputRoute {
+    /// To one of the router's addresses (`RTN_LOCAL`, `ip_local_deliver`).
+    Local,
+    /// To a broadcast address, delivered locally (`RTN_BROADCAST`,
+    /// `RTCF_BROADCAST`): never answered with ICMP errors.
+    Broadcast,
+    /// To be forwarded (`RTN_UNICAST`, `ip_forward`).
+    Forward {
+        /// Output port.
+        port: PortId,
+        /// Address to resolve with ARP: the gateway, or the destination.
+        next_hop: Ipv4Addr,
+    },
+    /// No usable route (`RTN_UNREACHABLE` with `dst.error`, handled by
+    /// `ip_error`); see [`ip_error`] for what to count and send.
+    Error(Errno),
+}
+
+/// What `ip_error` does with a packet whose input route is
+/// [`InputRoute::Error`] (forwarding on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpError {
+    /// The ICMP destination-unreachable code to send back, if any (subject
+    /// to [`crate::ipv4::icmp::should_send_error`] and rate limits).
+    pub icmp_code: Option<u8>,
+    /// Why the packet is then dropped; [`DropReason::rcv_ip_stats`] gives
+    /// its counter (InNoRoutes for `ENETUNREACH`).
+    pub reason: DropReason,
+}
+
+/// `ip_error` for a router (forwarding on): `ENETUNREACH` (no route) sends
+/// net unreachable and counts InNoRoutes, `EHOSTUNREACH` (unreachable
+/// route) host unreachable, `EACCES` (prohibit) "packet filtered";
+/// anything else (`EINVAL`: blackhole) is dropped silently.
+pub const fn ip_error(err: Errno) -> IpError {
+    match err {
+        Errno::Enetunreach => IpError {
+            icmp_code: Some(unreach::NET),
+            reason: DropReason::IpInnoroutes,
+        },
+        Errno::Ehostunreach => IpError {
+            icmp_code: Some(unreach::HOST),
+            reason: DropReason::NotSpecified,
+        },
+        Errno::Eacces => IpError {
+            icmp_code: Some(unreach::PKT_FILTERED),
+            reason: DropReason::NotSpecified,
+        },
+        _ => IpError {
+            icmp_code: None,
+            reason: DropReason::NotSpecified,
+        },
+    }
+}
+
+/// Source validation (`fib_validate_source` with `accept_local=0` and no
+/// custom local routes): `Err(IpInvalidSource)` for a source that is one
+/// of the router's addresses (or, when filtering, routes as local or
+/// broadcast), `Err(IpRpfilter)` when the reverse-path filter rejects it
+/// (`-EXDEV`).
+fn fib_validate_source(
+    fib: &Fib,
+    addrs: &AddrTable,
+    src: Ipv4Addr,
+    in_port: PortId,
+    rp: RpFilter,
+) -> Result<(), DropReason> {
+    if rp == RpFilter::Off {
+        // The fast path: only our own addresses are refused.
+        if addrs.is_local(src) {
+            return Err(DropReason::IpInvalidSource);
+        }
+        return Ok(());
+    }
+    // __fib_validate_source: look the source up as a destination.
+    let Some(r) = fib.lookup(src, None).filter(|r| r.kind.error().is_none()) else {
+        return Err(DropReason::IpRpfilter);
+    };
+    if r.kind != RouteType::Unicast {
+        return Err(DropReason::IpInvalidSource);
+    }
+    if r.port == Some(in_port) || rp == RpFilter::Loose {
+        return Ok(());
+    }
+    Err(DropReason::IpRpfilter)
+}
+
+/// Decides where a packet from `src` to `dst` received on `in_port` goes
+/// (`ip_route_input_rcu` and `ip_route_input_slow`, for a port with
+/// forwarding on, `route_localnet` off and no multicast membership).
+///
+/// In Linux's order:
+/// 1. multicast destination: drop (`EINVAL`; ferroute joins no groups and
+///    does not route multicast) — `NOT_SPECIFIED`;
+/// 2. multicast or limited-broadcast source: martian source;
+/// 3. limited broadcast destination, or both addresses 0.0.0.0:
+///    [`InputRoute::Broadcast`] (source validated unless 0/8);
+/// 4. 0/8 source: martian source; 0/8 destination: martian destination;
+///    127/8 destination or source: `IP_LOCALNET`;
+/// 5. FIB lookup: no route or a reject route gives [`InputRoute::Error`];
+///    broadcast → [`InputRoute::Broadcast`], local →
+///    [`InputRoute::Local`], unicast → [`InputRoute::Forward`], each after
+///    source validation ([`RpFilter`]).
+///
+/// `Err` is a drop; [`DropReason::rcv_ip_stats`] gives its counters
+/// (InAddrErrors for martians, by ferroute's choice).
+pub fn route_input(
+    fib: &Fib,
+    addrs: &AddrTable,
+    src: Ipv4Addr,
+    dst: Ipv4Addr,
+    in_port: PortId,
+    rp: RpFilter,
+) -> Result<InputRoute, DropReason> {
+    if dst.is_multicast() {
+        return Err(DropReason::NotSpecified);
+    }
+    if src.is_multicast() || src.is_lbcast() {
+        return Err(DropReason::IpInvalidSource);
+    }
+    if dst.is_lbcast() || (src.is_unspecified() && dst.is_unspecified()) {
+        return brd_input(fib, addrs, src, in_port, rp);
+    }
+    if src.is_zeronet() {
+        return Err(DropReason::IpInvalidSource);
+    }
+    if dst.is_zeronet() {
+        return Err(DropReason::IpInvalidDest);
+    }
+    if dst.is_loopback() || src.is_loopback() {
+        return Err(DropReason::IpLocalnet);
+    }
+    let r = match fib.fib_lookup(dst, None) {
+        Ok(r) => r,
+        Err(e) => return Ok(InputRoute::Error(e)),
+    };
+    match r.kind {
+        RouteType::Broadcast => brd_input(fib, addrs, src, in_port, rp),
+        RouteType::Local => {
+            fib_validate_source(fib, addrs, src, in_port, rp)?;
+            Ok(InputRoute::Local)
+        }
+        RouteType::Unicast => {
+            // __mkroute_input
+            fib_validate_source(fib, addrs, src, in_port, rp)?;
+            match r.port {
+                Some(port) => Ok(InputRoute::Forward {
+                    port,
+                    next_hop: r.next_hop(dst),
+                }),
+                None => Ok(InputRoute::Error(Errno::Enetunreach)),
+            }
+        }
+        // fib_lookup never returns a reject type as Ok.
+        RouteType::Blackhole | RouteType::Unreachable | RouteType::Prohibit => {
+            Ok(InputRoute::Error(r.kind.error().unwrap_or(Errno::Einval)))
+        }
+    }
+}
+
+/// `brd_input`: a broadcast for the router, after validating a nonzero
+/// source.
+fn brd_input(
+    fib: &Fib,
+    addrs: &AddrTable,
+    src: Ipv4Addr,
+    in_port: PortId,
+    rp: RpFilter,
+) -> Result<InputRoute, DropReason> {
+    if !src.is_zeronet() {
+        fib_validate_source(fib, addrs, src, in_port, rp)?;
+    }
+    Ok(InputRoute::Broadcast)
+}
+
+/// How a packet the router originates leaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputKind {
+    /// To a unicast next hop on `port`.
+    Unicast,
+    /// To one of the router's own addresses (`RTCF_LOCAL`): deliver it to
+    /// the router's own input instead of transmitting.
+    Local,
+    /// To a broadcast address: transmit to ff:ff:ff:ff:ff:ff on `port`.
+    Broadcast,
+}
+
+/// The route of a packet the router sends (`struct rtable` from
+/// `ip_route_output_key`, with the chosen source in `fl4->saddr`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutputRoute {
+    /// Output port.
+    pub port: PortId,
+    /// Address to resolve (the gateway or the destination).
+    pub next_hop: Ipv4Addr,
+    /// Source address to put in the packet; 0.0.0.0 if the router has no
+    /// address to use (Linux sends from 0.0.0.0 then, too).
+    pub src: Ipv4Addr,
+    /// Unicast, local or broadcast.
+    pub kind: OutputKind,
+}
+
+/// Routes a packet the router originates to `dst`, optionally bound to
+/// output port `oif` and source `src` (`ip_route_output_key_hash_rcu` and
+/// `__mkroute_output`):
+/// - `EINVAL`: `src` is multicast, limited broadcast, 0/8 or 127/8;
+///   `dst` is 0.0.0.0 (ferroute has no loopback device) or multicast
+///   (not supported yet), or the limited broadcast without `oif` or a
+///   source that names the port;
+/// - `ENETUNREACH`: `src` is not one of the router's addresses, or no
+///   route (without `oif`; with `oif` the destination is assumed on-link,
+///   as Linux does);
+/// - `EHOSTUNREACH`, `EACCES`, `EINVAL`: a reject route matched.
+///
+/// The source, if not given, is the route's `prefsrc`, else
+/// `inet_select_addr(port, gateway, route scope)`; for a local destination
+/// it is the destination itself.
+pub fn route_output(
+    fib: &Fib,
+    addrs: &AddrTable,
+    dst: Ipv4Addr,
+    oif: Option<PortId>,
+    src: Option<Ipv4Addr>,
+) -> Result<OutputRoute, Errno> {
+    if let Some(s) = src {
+        if s.is_multicast() || s.is_lbcast() || s.is_zeronet() || s.is_loopback() {
+            return Err(Errno::Einval);
+        }
+        if oif.is_none() && dst.is_lbcast() {
+            // The limited broadcast leaves through the source's port.
+            let port = addrs.port_of(s).ok_or(Errno::Enetunreach)?;
+            return Ok(OutputRoute {
+                port,
+                next_hop: dst,
+                src: s,
+                kind: OutputKind::Broadcast,
+            });
+        }
+        if !addrs.is_local(s) {
+            return Err(Errno::Enetunreach);
+        }
+    }
+    if dst.is_unspecified() || dst.is_multicast() {
+        return Err(Errno::Einval);
+    }
+    if let Some(o) = oif {
+        if dst.is_lbcast() {
+            let src = src
+                .or_else(|| addrs.inet_select_addr(o, Ipv4Addr::UNSPECIFIED, Scope::Link))
+                .unwrap_or(Ipv4Addr::UNSPECIFIED);
+            return Ok(OutputRoute {
+                port: o,
+                next_hop: dst,
+                src,
+                kind: OutputKind::Broadcast,
+            });
+        }
+    } else if dst.is_lbcast() {
+        return Err(Errno::Einval);
+    }
+    let r = match fib.fib_lookup(dst, oif) {
+        Ok(r) => r,
+        Err(e) => {
+            let Some(o) = oif else {
+                return Err(e);
+            };
+            // "Apparently, routing tables are wrong. Assume, that the
+            // destination is on link."
+            let src = src
+                .or_else(|| addrs.inet_select_addr(o, Ipv4Addr::UNSPECIFIED, Scope::Link))
+                .unwrap_or(Ipv4Addr::UNSPECIFIED);
+            return Ok(OutputRoute {
+                port: o,
+                next_hop: dst,
+                src,
+                kind: OutputKind::Unicast,
+            });
+        }
+    };
+    let port = r.port.ok_or(Errno::Enetunreach)?;
+    if r.kind == RouteType::Local {
+        return Ok(OutputRoute {
+            port,
+            next_hop: dst,
+            src: src.or(r.prefsrc).unwrap_or(dst),
+            kind: OutputKind::Local,
+        });
+    }
+    // fib_select_path / fib_result_prefsrc
+    let src = src
+        .or(r.prefsrc)
+        .or_else(|| {
+            addrs.inet_select_addr(port, r.gateway.unwrap_or(Ipv4Addr::UNSPECIFIED), r.scope)
+        })
+        .unwrap_or(Ipv4Addr::UNSPECIFIED);
+    let kind = if r.kind == RouteType::Broadcast {
+        OutputKind::Broadcast
+    } else {
+        OutputKind::Unicast
+    };
+    Ok(OutputRoute {
+        port,
+        next_hop: r.next_hop(dst),
+        src,
+        kind,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ipv4::devinet::inet_insert_ifa;
+    use crate::ipv4::fib::{Route, RouteProtocol, RT_TABLE_MAIN};
+    use crate::ipv4::iface::IfAddr;
+
+    const P1: PortId = PortId(1);
+    const P2: PortId = PortId(2);
+
+    fn a(o: [u8; 4]) -> Ipv4Addr {
+        Ipv4Addr::from_octets(o)
+    }
+
+    /// 10.0.0.1/24 on P1, 10.1.0.1/24 on P2, 10.2.0.0/16 via 10.1.0.254.
+    fn router() -> (Fib, AddrTable) {
+        let (mut fib, mut addrs) = (Fib::new(), AddrTable::new());
+        for (port, o) in [(P1, [10, 0, 0, 1]), (P2, [10, 1, 0, 1])] {
+            let ifa = IfAddr {
+                port,
+                addr: a(o),
+                prefix_len: 24,
+            };
+            inet_insert_ifa(&mut addrs, &mut fib, ifa).unwrap();
+        }
+        fib.insert(Route {
+            table: RT_TABLE_MAIN,
+            dst: a([10, 2, 0, 0]),
+            prefix_len: 16,
+            kind: RouteType::Unicast,
+            scope: Scope::Universe,
+            protocol: RouteProtocol::Boot,
+            gateway: Some(a([10, 1, 0, 254])),
+            port: None,
+            prefsrc: None,
+            metric: 0,
+        })
+        .unwrap();
+        (fib, addrs)
+    }
+
+    fn input(src: [u8; 4], dst: [u8; 4]) -> Result<InputRoute, DropReason> {
+        let (fib, addrs) = router();
+        route_input(&fib, &addrs, a(src), a(dst), P1, RpFilter::Off)
+    }
+
+    #[test]
+    fn local_broadcast_and_forward() {
+        assert_eq!(input([10, 0, 0, 2], [10, 0, 0, 1]), Ok(InputRoute::Local));
+        // Any of the router's addresses, whatever the port (weak host).
+        assert_eq!(input([10, 0, 0, 2], [10, 1, 0, 1]), Ok(InputRoute::Local));
+        assert_eq!(
+            input([10, 0, 0, 2], [10, 0, 0, 255]),
+            Ok(InputRoute::Broadcast)
+        );
+        assert_eq!(
+            input([10, 0, 0, 2], [255, 255, 255, 255]),
+            Ok(InputRoute::Broadcast)
+        );
+        assert_eq!(
+            input([0, 0, 0, 0], [255, 255, 255, 255]),
+            Ok(InputRoute::Broadcast)
+        );
+        assert_eq!(input([0, 0, 0, 0], [0, 0, 0, 0]), Ok(InputRoute::Broadcast));
+        assert_eq!(
+            input([10, 0, 0, 2], [10, 1, 0, 9]),
+            Ok(InputRoute::Forward {
+                port: P2,
+                next_hop: a([10, 1, 0, 9])
+            })
+        );
+        assert_eq!(
+            input([10, 0, 0, 2], [10, 2, 3, 4]),
+            Ok(InputRoute::Forward {
+                port: P2,
+                next_hop: a([10, 1, 0, 254])
+            })
+        );
+        assert_eq!(
+            input([10, 0, 0, 2], [8, 8, 8, 8]),
+            Ok(InputRoute::Error(Errno::Enetunreach))
+        );
+        assert_eq!(
+            ip_error(Errno::Enetunreach),
+            IpError {
+                icmp_code: Some(unreach::NET),
+                reason: DropReason::IpInnoroutes
+            }
+        );
+        assert_eq!(ip_error(Errno::Einval).icmp_code, None);
+    }
+
+    #[test]
+    fn martians_are_dropped_in_linux_order() {
+        assert_eq!(
+            input([10, 0, 0, 2], [224, 0, 0, 1]),
+            Err(DropReason::NotSpecified)
+        );
+        assert_eq!(
+            input([224, 0, 0, 1], [10, 0, 0, 1]),
+            Err(DropReason::IpInvalidSource)
+        );
+        assert_eq!(
+            input([255, 255, 255, 255], [10, 0, 0, 1]),
+            Err(DropReason::IpInvalidSource)
+        );
+        assert_eq!(
+            input([0, 1, 2, 3], [10, 0, 0, 1]),
+            Err(DropReason::IpInvalidSource)
+        );
+        assert_eq!(
+            input([10, 0, 0, 2], [0, 1, 2, 3]),
+            Err(DropReason::IpInvalidDest)
+        );
+        assert_eq!(
+            input([10, 0, 0, 2], [127, 0, 0, 1]),
+            Err(DropReason::IpLocalnet)
+        );
+        assert_eq!(
+            input([127, 0, 0, 1], [10, 0, 0, 1]),
+            Err(DropReason::IpLocalnet)
+        );
+        // Our own address as source (fib_validate_source, accept_local=0).
+        assert_eq!(
+            input([10, 1, 0, 1], [10, 0, 0, 1]),
+            Err(DropReason::IpInvalidSource)
+        );
+        assert_eq!(
+            input([10, 1, 0, 1], [10, 0, 0, 255]),
+            Err(DropReason::IpInvalidSource)
+        );
+        assert_eq!(
+            input([10, 1, 0, 1], [10, 2, 0, 1]),
+            Err(DropReason::IpInvalidSource)
+        );
+        assert_eq!(
+            DropReason::IpInvalidSource.rcv_ip_stats(),
+            &[crate::ipv4::stats::IpStat::InAddrErrors]
+        );
+    }
+
+    #[test]
+    fn reverse_path_filter_strict_and_loose() {
+        let (fib, addrs) = router();
+        let rin =
+            |src: [u8; 4], port, rp| route_input(&fib, &addrs, a(src), a([10, 0, 0, 1]), port, rp);
+        assert_eq!(
+            rin([10, 0, 0, 2], P1, RpFilter::Strict),
+            Ok(InputRoute::Local)
+        );
+        assert_eq!(
+            rin([10, 1, 0, 2], P1, RpFilter::Strict),
+            Err(DropReason::IpRpfilter)
+        );
+        assert_eq!(
+            rin([10, 1, 0, 2], P1, RpFilter::Loose),
+            Ok(InputRoute::Local)
+        );
+        assert_eq!(
+            rin([9, 9, 9, 9], P1, RpFilter::Loose),
+            Err(DropReason::IpRpfilter)
+        );
+        assert_eq!(rin([9, 9, 9, 9], P1, RpFilter::Off), Ok(InputRoute::Local));
+        assert_eq!(
+            rin([10, 1, 0, 255], P2, RpFilter::Loose),
+            Err(DropReason::IpInvalidSource)
+        );
+    }
+
+    #[test]
+    fn reject_routes_become_input_errors() {
+        let (mut fib, addrs) = router();
+        fib.insert(Route {
+            table: RT_TABLE_MAIN,
+            dst: a([10, 3, 0, 0]),
+            prefix_len: 16,
+            kind: RouteType::Prohibit,
+            scope: Scope::Universe,
+            protocol: RouteProtocol::Boot,
+            gateway: None,
+            port: None,
+            prefsrc: None,
+            metric: 0,
+        })
+        .unwrap();
+        let r = route_input(
+            &fib,
+            &addrs,
+            a([10, 0, 0, 2]),
+            a([10, 3, 0, 1]),
+            P1,
+            RpFilter::Off,
+        );
+        assert_eq!(r, Ok(InputRoute::Error(Errno::Eacces)));
+        assert_eq!(
+            ip_error(Errno::Eacces).icmp_code,
+            Some(unreach::PKT_FILTERED)
+        );
+        assert_eq!(
+            route_output(&fib, &addrs, a([10, 3, 0, 1]), None, None),
+            Err(Errno::Eacces)
+        );
+    }
+
+    #[test]
+    fn output_selects_the_source_like_linux() {
+        let (fib, addrs) = router();
+        let out = |dst: [u8; 4], oif, src: Option<[u8; 4]>| {
+            route_output(&fib, &addrs, a(dst), oif, src.map(a))
+        };
+        // An echo reply from the pinged address.
+        assert_eq!(
+            out([10, 0, 0, 2], None, Some([10, 1, 0, 1])),
+            Ok(OutputRoute {
+                port: P1,
+                next_hop: a([10, 0, 0, 2]),
+                src: a([10, 1, 0, 1]),
+                kind: OutputKind::Unicast
+            })
+        );
+        // Connected route: its prefsrc.
+        assert_eq!(
+            out([10, 1, 0, 7], None, None).unwrap().src,
+            a([10, 1, 0, 1])
+        );
+        // Gateway route: inet_select_addr(port, gateway, universe).
+        let r = out([10, 2, 9, 9], None, None).unwrap();
+        assert_eq!(
+            (r.port, r.next_hop, r.src),
+            (P2, a([10, 1, 0, 254]), a([10, 1, 0, 1]))
+        );
+        // Local destinations: from themselves.
+        let r = out([10, 1, 0, 1], None, None).unwrap();
+        assert_eq!((r.kind, r.src), (OutputKind::Local, a([10, 1, 0, 1])));
+        assert_eq!(
+            out([10, 0, 0, 255], None, None).unwrap().kind,
+            OutputKind::Broadcast
+        );
+        assert_eq!(out([8, 8, 8, 8], None, None), Err(Errno::Enetunreach));
+        // With oif, no route means on-link.
+        let r = out([8, 8, 8, 8], Some(P2), None).unwrap();
+        assert_eq!(
+            (r.port, r.next_hop, r.src),
+            (P2, a([8, 8, 8, 8]), a([10, 1, 0, 1]))
+        );
+        let r = out([255, 255, 255, 255], Some(P1), None).unwrap();
+        assert_eq!((r.kind, r.src), (OutputKind::Broadcast, a([10, 0, 0, 1])));
+        let r = out([255, 255, 255, 255], None, Some([10, 1, 0, 1])).unwrap();
+        assert_eq!((r.kind, r.port), (OutputKind::Broadcast, P2));
+        assert_eq!(out([255, 255, 255, 255], None, None), Err(Errno::Einval));
+    }
+
+    #[test]
+    fn output_rejects_bad_sources() {
+        let (fib, addrs) = router();
+        let out = |src: [u8; 4]| route_output(&fib, &addrs, a([10, 0, 0, 2]), None, Some(a(src)));
+        assert_eq!(out([224, 0, 0, 1]), Err(Errno::Einval));
+        assert_eq!(out([255, 255, 255, 255]), Err(Errno::Einval));
+        assert_eq!(out([0, 0, 0, 9]), Err(Errno::Einval));
+        assert_eq!(out([127, 0, 0, 1]), Err(Errno::Einval));
+        assert_eq!(out([10, 0, 0, 77]), Err(Errno::Enetunreach));
+        assert_eq!(
+            route_output(&fib, &addrs, a([0, 0, 0, 0]), None, None),
+            Err(Errno::Einval)
+        );
+        assert_eq!(
+            route_output(&fib, &addrs, a([224, 0, 0, 5]), None, None),
+            Err(Errno::Einval)
+        );
+    }
+}

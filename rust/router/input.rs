@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The receive path: Ethernet demux, ARP input, `ip_rcv`, route input and
+//! local delivery. The IPv4 logic decides; this file acts on its decisions
+//! with the abstractions.
+
+use super::output;
+use super::port::Port;
+use super::{Config, Router};
+use crate::abstractions::skbuff::{reason, DropReason, SkBuff};
+use crate::abstractions::time::now_ms;
+use crate::ipv4::arp::{self, ArpIgnore};
+use crate::ipv4::icmp::{self, IcmpInput};
+use crate::ipv4::iface::PortId;
+use crate::ipv4::receive::{self, Header};
+use crate::ipv4::route::{self, InputRoute, RpFilter};
+use crate::ipv4::stats::{self, ArpStat, IcmpStat, IpStat};
+use crate::ipv4::wire::ethernet::{self, PacketType};
+
+/// Handles one frame received on port `id`; `skb->data` is at its
+/// Ethernet header.
+pub(super) fn receive(r: &Router, c: &Config, id: PortId, mut skb: SkBuff) {
+    let Some(port) = c.port(id) else {
+        skb.drop_with(reason::DEV_READY);
+        return;
+    };
+    if skb.linearize().is_err() {
+        skb.drop_with(reason::NOMEM);
+        return;
+    }
+    let Ok(eth) = ethernet::Frame::new_checked(skb.data()) else {
+        skb.drop_with(reason::PKT_TOO_SMALL);
+        return;
+    };
+    // Classify against the router's MAC on this link (for a ferroute
+    // device the kernel never ran eth_type_trans from the router's side).
+    let pkt_type = PacketType::classify(&eth.dst_addr(), &port.mac);
+    match eth.ethertype() {
+        ethernet::ETHERTYPE_ARP => arp_input(r, c, port, pkt_type, skb),
+        ethernet::ETHERTYPE_IPV4 => ip_input(r, c, port, pkt_type, skb),
+        _ => skb.drop_with(reason::UNHANDLED_PROTO),
+    }
+}
+
+/// `arp_rcv`/`arp_process`: answer requests for the router's addresses,
+/// learn the sender, release packets that were waiting for it.
+fn arp_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, skb: SkBuff) {
+    let payload = skb.data().get(ethernet::HEADER_LEN..).unwrap_or(&[]);
+    let decision = match arp::arp_process(
+        payload,
+        port.id,
+        port.mac,
+        pkt_type,
+        &c.addrs,
+        &c.fib,
+        ArpIgnore::Any,
+    ) {
+        Ok(d) => d,
+        Err(why) => {
+            r.stats.arp(ArpStat::InErrors);
+            skb.drop_with(drop_reason(why));
+            return;
+        }
+    };
+    skb.consume();
+    if let Some(s) = decision.stat {
+        r.stats.arp(s);
+    }
+    if let Some(learn) = decision.learn {
+        let released = r.neigh.lock().update(&learn, now_ms());
+        if let Some(mac) = released.mac() {
+            for pkt in released {
+                output::finish_output(r, port, mac, pkt);
+            }
+        } else {
+            for pkt in released {
+                r.stats.drop_neigh(pkt, reason::NEIGH_FAILED);
+            }
+        }
+    }
+    if let Some(reply) = decision.reply {
+        output::send_arp(r, port, &reply, None);
+    }
+}
+
+/// Frees a packet `ip_rcv`/`ip_route_input` refused, counting it as Linux
+/// does.
+fn ip_drop(r: &Router, skb: SkBuff, why: stats::DropReason) {
+    for &s in why.rcv_ip_stats() {
+        r.stats.ip(s);
+    }
+    skb.drop_with(drop_reason(why));
+}
+
+/// `ip_rcv`, `ip_rcv_finish` and `ip_route_input_noref`.
+fn ip_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: SkBuff) {
+    r.stats.ip(IpStat::InReceives);
+    if pkt_type == PacketType::OtherHost {
+        skb.drop_with(reason::OTHERHOST);
+        return;
+    }
+    let ip = skb.data().get(ethernet::HEADER_LEN..).unwrap_or(&[]);
+    let hdr = match receive::ip_rcv_core(ip) {
+        Ok(h) => h,
+        Err(why) => return ip_drop(r, skb, why),
+    };
+    // Drop link-layer padding (pskb_trim_rcsum to tot_len).
+    let frame_len = ethernet::HEADER_LEN.saturating_add(hdr.total_len);
+    if skb.trim(u32::try_from(frame_len).unwrap_or(u32::MAX)).is_err() {
+        return ip_drop(r, skb, stats::DropReason::Nomem);
+    }
+    let decision = route::route_input(&c.fib, &c.addrs, hdr.ip.src, hdr.ip.dst, port.id, RpFilter::Loose);
+    match decision {
+        Ok(InputRoute::Local) => local_deliver(r, c, hdr, false, skb),
+        Ok(InputRoute::Broadcast) => local_deliver(r, c, hdr, true, skb),
+        Ok(InputRoute::Forward { .. }) => {
+            // Forwarding is the next issue's work: until then ferroute
+            // routes only what is addressed to it, and counts the rest.
+            r.stats.ip(IpStat::InNoRoutes);
+            skb.drop_with(reason::IP_INNOROUTES);
+        }
+        Ok(InputRoute::Error(errno)) => ip_drop(r, skb, route::ip_error(errno).reason),
+        Err(why) => ip_drop(r, skb, why),
+    }
+}
+
+/// `ip_local_deliver` and `icmp_rcv`: ferroute answers echo requests.
+fn local_deliver(r: &Router, c: &Config, hdr: Header, broadcast: bool, skb: SkBuff) {
+    let ip = skb.data().get(ethernet::HEADER_LEN..).unwrap_or(&[]);
+    if !hdr.is_icmp() {
+        // No UDP or TCP service yet: what Linux does for an unknown
+        // protocol (the ICMP protocol-unreachable is later work).
+        r.stats.ip(IpStat::InUnknownProtos);
+        skb.drop_with(reason::IP_NOPROTO);
+        return;
+    }
+    r.stats.ip(IpStat::InDelivers);
+    r.stats.icmp(IcmpStat::InMsgs);
+    let input = match icmp::icmp_rcv(&hdr.ip, hdr.payload(ip), broadcast) {
+        Ok(i) => i,
+        Err(why) => {
+            for &s in why.icmp_rcv_stats() {
+                r.stats.icmp(s);
+            }
+            skb.drop_with(drop_reason(why));
+            return;
+        }
+    };
+    if let Some(s) = input.in_stat() {
+        r.stats.icmp(s);
+    }
+    let IcmpInput::Echo(request) = input else {
+        skb.consume();
+        return;
+    };
+    // icmp_reply: from the address that was pinged, through route output.
+    let rt = match route::route_output(&c.fib, &c.addrs, request.src, None, Some(request.dst)) {
+        Ok(rt) => rt,
+        Err(_) => {
+            r.stats.ip(IpStat::OutNoRoutes);
+            skb.drop_with(reason::IP_NOROUTE);
+            return;
+        }
+    };
+    let len = icmp::echo_reply_len(&request);
+    let Some(mut reply) = SkBuff::alloc(output::HEADROOM, u32::try_from(len).unwrap_or(u32::MAX)) else {
+        r.stats.ip(IpStat::OutDiscards);
+        skb.drop_with(reason::NOMEM);
+        return;
+    };
+    let built = reply
+        .put(u32::try_from(len).unwrap_or(u32::MAX))
+        .map(|buf| icmp::build_echo_reply(&request, rt.src, r.next_ip_ident(), buf));
+    skb.consume();
+    match built {
+        Some(Ok(_)) => {
+            r.stats.icmp(IcmpStat::OutMsgs);
+            r.stats.icmp(IcmpStat::OutEchoReps);
+            output::ip_output(r, c, &rt, reply);
+        }
+        _ => reply.drop_with(reason::NOT_SPECIFIED),
+    }
+}
+
+/// The kernel's drop reason for one of the logic's. Reasons that 6.12
+/// does not have yet (IP_INVALID_SOURCE, ...) map to NOT_SPECIFIED; the
+/// counters still tell them apart.
+pub(super) fn drop_reason(why: stats::DropReason) -> DropReason {
+    use stats::DropReason as L;
+    match why {
+        L::PktTooSmall | L::HdrTrunc => reason::PKT_TOO_SMALL,
+        L::Otherhost => reason::OTHERHOST,
+        L::IpCsum => reason::IP_CSUM,
+        L::IpInhdr => reason::IP_INHDR,
+        L::IpRpfilter => reason::IP_RPFILTER,
+        L::IpNoproto => reason::IP_NOPROTO,
+        L::IpInaddrerrors => reason::IP_INADDRERRORS,
+        L::IpInnoroutes => reason::IP_INNOROUTES,
+        L::IpOutnoroutes => reason::IP_NOROUTE,
+        L::IcmpCsum => reason::ICMP_CSUM,
+        L::UnhandledProto => reason::UNHANDLED_PROTO,
+        L::NeighFailed => reason::NEIGH_FAILED,
+        L::NeighQueuefull => reason::NEIGH_QUEUEFULL,
+        L::NeighDead => reason::NEIGH_DEAD,
+        L::Nomem => reason::NOMEM,
+        _ => reason::NOT_SPECIFIED,
+    }
+}

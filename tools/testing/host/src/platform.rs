@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The host twin of the kernel crate's `platform` module: a fallible
+//! vector over `std::vec::Vec`, with exactly the API of the kernel's
+//! KVec-backed `TryVec` (rust/abstractions/vec.rs) that the IPv4 logic may
+//! use.
+//!
+//! `std` is bound here only (the crate root is `no_std` outside tests), so
+//! that the shared code cannot name it.
+
+extern crate std;
+
+use core::ops::{Deref, DerefMut};
+use std::vec::Vec;
+
+/// Allocation failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AllocError;
+
+/// A vector whose every allocation can fail.
+///
+/// Deliberately not `Debug` or `Clone`: the kernel's `TryVec` is neither,
+/// so shared code must not rely on them.
+pub struct TryVec<T> {
+    inner: Vec<T>,
+}
+
+impl<T> Default for TryVec<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T> TryVec<T> {
+    /// An empty vector; does not allocate.
+    pub fn new() -> Self {
+        Self { inner: Vec::new() }
+    }
+
+    /// An empty vector with room for `n` elements.
+    pub fn try_with_capacity(n: usize) -> Result<Self, AllocError> {
+        let mut inner = Vec::new();
+        inner.try_reserve_exact(n).map_err(|_| AllocError)?;
+        Ok(Self { inner })
+    }
+
+    /// Appends `v`.
+    pub fn try_push(&mut self, v: T) -> Result<(), AllocError> {
+        self.inner.try_reserve(1).map_err(|_| AllocError)?;
+        self.inner.push(v);
+        Ok(())
+    }
+
+    /// Inserts `v` at `index` (clamped to the length), shifting the rest.
+    pub fn try_insert(&mut self, index: usize, v: T) -> Result<(), AllocError> {
+        self.inner.try_reserve(1).map_err(|_| AllocError)?;
+        let index = index.min(self.inner.len());
+        self.inner.insert(index, v);
+        Ok(())
+    }
+
+    /// The number of elements.
+    pub fn len(&self) -> usize {
+        self.inner.len()
+    }
+
+    /// Whether there are no elements.
+    pub fn is_empty(&self) -> bool {
+        self.inner.is_empty()
+    }
+
+    /// The elements.
+    pub fn as_slice(&self) -> &[T] {
+        self.inner.as_slice()
+    }
+
+    /// The elements, mutably.
+    pub fn as_mut_slice(&mut self) -> &mut [T] {
+        self.inner.as_mut_slice()
+    }
+
+    /// Removes and returns the last element.
+    pub fn pop(&mut self) -> Option<T> {
+        self.inner.pop()
+    }
+
+    /// Removes the element at `index`, shifting the rest; `None` if out of
+    /// range.
+    pub fn remove(&mut self, index: usize) -> Option<T> {
+        if index < self.inner.len() {
+            Some(self.inner.remove(index))
+        } else {
+            None
+        }
+    }
+
+    /// Removes the element at `index`, moving the last one into its place;
+    /// `None` if out of range.
+    pub fn swap_remove(&mut self, index: usize) -> Option<T> {
+        if index < self.inner.len() {
+            Some(self.inner.swap_remove(index))
+        } else {
+            None
+        }
+    }
+
+    /// Removes every element.
+    pub fn clear(&mut self) {
+        self.inner.clear();
+    }
+
+    /// Keeps the elements for which `f` is true, in order.
+    pub fn retain(&mut self, f: impl FnMut(&T) -> bool) {
+        self.inner.retain(f);
+    }
+
+    /// Shortens the vector to `len` elements (no-op if already shorter).
+    pub fn truncate(&mut self, len: usize) {
+        self.inner.truncate(len);
+    }
+}
+
+impl<T: Clone> TryVec<T> {
+    /// A copy of the vector.
+    pub fn try_clone(&self) -> Result<Self, AllocError> {
+        let mut v = Self::try_with_capacity(self.len())?;
+        v.inner.extend_from_slice(&self.inner);
+        Ok(v)
+    }
+}
+
+impl<T> Deref for TryVec<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        self.as_slice()
+    }
+}
+
+impl<T> DerefMut for TryVec<T> {
+    fn deref_mut(&mut self) -> &mut [T] {
+        self.as_mut_slice()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn insert_clamps_and_remove_out_of_range_is_none() {
+        let mut v = TryVec::new();
+        v.try_push(1).unwrap();
+        v.try_insert(10, 3).unwrap();
+        v.try_insert(1, 2).unwrap();
+        assert_eq!(v.as_slice(), &[1, 2, 3]);
+        assert_eq!(v.remove(3), None);
+        assert_eq!(v.swap_remove(0), Some(1));
+        assert_eq!(v.as_slice(), &[3, 2]);
+        let c = v.try_clone().unwrap();
+        v.retain(|x| *x != 3);
+        v.truncate(0);
+        assert!(v.is_empty());
+        assert_eq!(c.len(), 2);
+    }
+}
