@@ -52,7 +52,7 @@ fn skb_refuses_to_overrun(t: &mut Test) {
     kexpect!(t, skb.push(9).is_none());
     kexpect!(t, skb.pull(1).is_none());
     kexpect!(t, skb.put(10_000).is_none());
-    kexpect!(t, skb.len() == 0);
+    kexpect!(t, skb.is_empty());
     skb.consume();
 }
 

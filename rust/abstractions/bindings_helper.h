@@ -57,6 +57,7 @@ unsigned int ferroute_dev_mtu(const struct net_device *dev);
 unsigned short ferroute_dev_type(const struct net_device *dev);
 unsigned int ferroute_dev_flags(const struct net_device *dev);
 int ferroute_dev_has_ipv4(struct net_device *dev);
+int ferroute_dev_is_unregistering(const struct net_device *dev);
 int ferroute_dev_is_loopback(const struct net_device *dev);
 int ferroute_dev_rx_handler_busy(const struct net_device *dev);
 const struct rtnl_link_ops *ferroute_dev_link_ops(const struct net_device *dev);

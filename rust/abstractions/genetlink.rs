@@ -173,9 +173,10 @@ impl<'a> Request<'a> {
     }
 
     /// The network namespace of the requesting socket.
-    pub fn net(&self) -> *mut bindings::net {
-        // SAFETY: `info` is valid by the type invariant.
-        unsafe { bindings::ferroute_genl_info_net(self.info) }
+    pub fn net(&self) -> super::netdevice::Net<'a> {
+        // SAFETY: `info` is valid by the type invariant, and the requesting
+        // socket holds its namespace for the request's duration ('a).
+        unsafe { super::netdevice::Net::from_raw(bindings::ferroute_genl_info_net(self.info)) }
     }
 
     /// Sets the extended ACK message userspace sees with the error.
@@ -271,9 +272,10 @@ impl<'a> Dump<'a> {
     }
 
     /// The network namespace of the requesting socket.
-    pub fn net(&self) -> *mut bindings::net {
-        // SAFETY: `cb` is valid by the type invariant.
-        unsafe { bindings::ferroute_genl_dump_net(self.cb) }
+    pub fn net(&self) -> super::netdevice::Net<'a> {
+        // SAFETY: `cb` is valid by the type invariant, and the dumping
+        // socket holds its namespace while the dump runs ('a).
+        unsafe { super::netdevice::Net::from_raw(bindings::ferroute_genl_dump_net(self.cb)) }
     }
 
     /// Writes one entry with `fill`. Returns `false`, leaving nothing of the
@@ -377,14 +379,13 @@ impl<F: Family> Registration<F> {
         let mut ops = KVec::with_capacity(F::OPS.len(), GFP_KERNEL)?;
         let mut max_cmd = 0u8;
         for op in F::OPS {
-            let mut raw = bindings::genl_ops::default();
-            raw.cmd = op.cmd;
-            raw.flags = if op.admin { bindings::GENL_ADMIN_PERM as u8 } else { 0 };
-            if op.dump {
-                raw.dumpit = Some(Adapter::<F>::dumpit);
-            } else {
-                raw.doit = Some(Adapter::<F>::doit);
-            }
+            let raw = bindings::genl_ops {
+                cmd: op.cmd,
+                flags: if op.admin { bindings::GENL_ADMIN_PERM as u8 } else { 0 },
+                dumpit: if op.dump { Some(Adapter::<F>::dumpit) } else { None },
+                doit: if op.dump { None } else { Some(Adapter::<F>::doit) },
+                ..Default::default()
+            };
             ops.push(raw, GFP_KERNEL)?;
             max_cmd = max_cmd.max(op.cmd);
         }

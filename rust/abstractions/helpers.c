@@ -170,6 +170,11 @@ int ferroute_dev_has_ipv4(struct net_device *dev)
 	return in_dev && rtnl_dereference(in_dev->ifa_list);
 }
 
+int ferroute_dev_is_unregistering(const struct net_device *dev)
+{
+	return dev->reg_state == NETREG_UNREGISTERING;
+}
+
 int ferroute_dev_is_loopback(const struct net_device *dev)
 {
 	return !!(dev->flags & IFF_LOOPBACK);

@@ -361,12 +361,33 @@ impl Drop for LinkRegistration {
     }
 }
 
-/// Looks a device up by name in the namespace of a netlink request and
-/// takes a reference to it.
-pub fn dev_get_by_name(net: *mut bindings::net, name: &kernel::str::CStr) -> Option<ARef<NetDevice>> {
-    // SAFETY: `net` comes from a live netlink request (see genetlink) and
-    // `name` is NUL-terminated.
-    let dev = unsafe { bindings::ferroute_dev_get_by_name(net, name.as_char_ptr()) };
+/// A network namespace, borrowed for `'a` (from a netlink request).
+///
+/// # Invariants
+///
+/// `ptr` points to a `struct net` that stays alive for `'a`.
+pub struct Net<'a> {
+    ptr: *mut bindings::net,
+    _p: PhantomData<&'a ()>,
+}
+
+impl Net<'_> {
+    /// Borrows a namespace.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must point to a `struct net` alive for the returned lifetime.
+    pub(crate) unsafe fn from_raw(ptr: *mut bindings::net) -> Self {
+        // INVARIANT: The caller guarantees the namespace is alive.
+        Self { ptr, _p: PhantomData }
+    }
+}
+
+/// Looks a device up by name in a namespace and takes a reference to it.
+pub fn dev_get_by_name(net: &Net<'_>, name: &kernel::str::CStr) -> Option<ARef<NetDevice>> {
+    // SAFETY: `net` is alive (its type invariant) and `name` is
+    // NUL-terminated.
+    let dev = unsafe { bindings::ferroute_dev_get_by_name(net.ptr, name.as_char_ptr()) };
     let dev = NonNull::new(dev)?;
     // SAFETY: dev_get_by_name returned a held reference, which we take over.
     Some(unsafe { ARef::from_raw(dev.cast()) })

@@ -15,8 +15,12 @@ use kernel::types::Opaque;
 /// A netdevice event, as `enum netdev_cmd`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NetdevEvent {
-    /// `NETDEV_UNREGISTER`: the device is going away.
+    /// `NETDEV_UNREGISTER` for a device that is going away. (The core also
+    /// sends NETDEV_UNREGISTER when a device moves to another network
+    /// namespace; that is reported as [`NetdevEvent::ChangeNetns`].)
     Unregister,
+    /// The device is moving to another network namespace.
+    ChangeNetns,
     /// `NETDEV_CHANGENAME`.
     ChangeName,
     /// `NETDEV_UP`.
@@ -82,7 +86,14 @@ impl<T: NetdevNotifier> NotifierRegistration<T> {
         // SAFETY: netdevice notifiers are called with RTNL held.
         let rtnl = unsafe { Rtnl::assume_held() };
         let event = match event as u32 {
-            bindings::netdev_cmd_NETDEV_UNREGISTER => NetdevEvent::Unregister,
+            bindings::netdev_cmd_NETDEV_UNREGISTER => {
+                // SAFETY: The device is valid; reg_state is stable under RTNL.
+                if unsafe { bindings::ferroute_dev_is_unregistering(dev.as_raw()) } != 0 {
+                    NetdevEvent::Unregister
+                } else {
+                    NetdevEvent::ChangeNetns
+                }
+            }
             bindings::netdev_cmd_NETDEV_CHANGENAME => NetdevEvent::ChangeName,
             bindings::netdev_cmd_NETDEV_UP => NetdevEvent::Up,
             bindings::netdev_cmd_NETDEV_DOWN => NetdevEvent::Down,

@@ -189,10 +189,10 @@ impl RouteSelector {
         r.table == self.table
             && r.dst == self.dst
             && r.prefix_len == self.prefix_len
-            && self.kind.is_none_or(|k| k == r.kind)
-            && self.metric.is_none_or(|m| m == r.metric)
-            && self.port.is_none_or(|p| Some(p) == r.port)
-            && self.gateway.is_none_or(|g| Some(g) == r.gateway)
+            && self.kind.map_or(true, |k| k == r.kind)
+            && self.metric.map_or(true, |m| m == r.metric)
+            && self.port.map_or(true, |p| Some(p) == r.port)
+            && self.gateway.map_or(true, |g| Some(g) == r.gateway)
     }
 }
 

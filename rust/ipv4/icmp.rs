@@ -137,9 +137,11 @@ pub fn build_echo_reply(
 ) -> Result<usize, Error> {
     let len = echo_reply_len(req);
     let out = buf.get_mut(..len).ok_or(Error::Truncated)?;
-    let (iph, icmp) = out
-        .split_at_mut_checked(wire_ip::HEADER_LEN)
-        .ok_or(Error::Truncated)?;
+    // split_at_mut_checked is Rust 1.80; the kernel's minimum is 1.78.
+    if out.len() < wire_ip::HEADER_LEN {
+        return Err(Error::Truncated);
+    }
+    let (iph, icmp) = out.split_at_mut(wire_ip::HEADER_LEN);
     let ip = wire_ip::Repr {
         src,
         dst: req.src,
@@ -272,9 +274,11 @@ pub fn build_error(
     let quote = orig.get(..orig.len().min(MAX_ERROR_QUOTE)).unwrap_or(orig);
     let len = error_len(orig);
     let out = buf.get_mut(..len).ok_or(Error::Truncated)?;
-    let (iph, icmp) = out
-        .split_at_mut_checked(wire_ip::HEADER_LEN)
-        .ok_or(Error::Truncated)?;
+    // split_at_mut_checked is Rust 1.80; the kernel's minimum is 1.78.
+    if out.len() < wire_ip::HEADER_LEN {
+        return Err(Error::Truncated);
+    }
+    let (iph, icmp) = out.split_at_mut(wire_ip::HEADER_LEN);
     wire_ip::Repr {
         src,
         dst: o.src_addr(),

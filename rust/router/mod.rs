@@ -397,7 +397,8 @@ impl Router {
     }
 
     fn dump_stats(&self, dump: &mut Dump<'_>) -> Result {
-        self.stats.dump(dump)
+        let table = self.neigh.lock().stats();
+        self.stats.dump(dump, &table)
     }
 
     fn dump_neighbours(&self, dump: &mut Dump<'_>) -> Result {
@@ -415,7 +416,7 @@ impl Router {
                     if let Some(mac) = e.mac {
                         m.put(attr::MAC, &mac)?;
                     }
-                    m.put_u8(attr::NEIGH_STATE, e.state.as_u8())
+                    m.put_u8(attr::NEIGH_STATE, netlink::neigh_state(e.state))
                 });
                 if !ok {
                     break;

@@ -59,6 +59,19 @@ pub mod cmd {
     pub const NEIGH_GET: u8 = 8;
 }
 
+/// The `neigh-state` value of a neighbour state.
+pub fn neigh_state(s: crate::ipv4::neigh::NudState) -> u8 {
+    use crate::ipv4::neigh::NudState;
+    match s {
+        NudState::Incomplete => 1,
+        NudState::Reachable => 2,
+        NudState::Stale => 3,
+        NudState::Failed => 4,
+        NudState::Delay => 5,
+        NudState::Probe => 6,
+    }
+}
+
 /// IFNAMSIZ - 1.
 const IFNAME_MAX: u16 = 15;
 
@@ -78,7 +91,7 @@ impl Family for FerrouteFamily {
         Policy::ExactLen { len: 6 },
         Policy::NulString { max_len: 63 },
         Policy::U64,
-        Policy::U8 { min: 1, max: 4 },
+        Policy::U8 { min: 1, max: 6 },
         Policy::U32,
     ];
     const OPS: &'static [Op] = &[
@@ -98,7 +111,7 @@ impl Family for FerrouteFamily {
             match cmd {
                 cmd::PORT_ADD => {
                     let name = ifname(req)?;
-                    let dev = netdevice::dev_get_by_name(req.net(), name).ok_or_else(|| {
+                    let dev = netdevice::dev_get_by_name(&req.net(), name).ok_or_else(|| {
                         req.set_err_msg(c_str!("no such device in this network namespace"));
                         ENODEV
                     })?;
@@ -109,10 +122,9 @@ impl Family for FerrouteFamily {
                 }
                 cmd::PORT_DEL => {
                     let name = ifname(req)?;
-                    router.detach_by_name(name.as_bytes(), &rtnl).map_err(|e| {
-                        req.set_err_msg(c_str!("no such port"));
-                        e
-                    })
+                    router
+                        .detach_by_name(name.as_bytes(), &rtnl)
+                        .inspect_err(|_| req.set_err_msg(c_str!("no such attached port")))
                 }
                 cmd::ADDR_ADD | cmd::ADDR_DEL => {
                     let name = ifname(req)?;

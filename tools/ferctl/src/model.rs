@@ -81,6 +81,10 @@ pub enum NeighState {
     Stale,
     /// Resolution failed.
     Failed,
+    /// Stale and in use: waiting before probing.
+    Delay,
+    /// Being confirmed with unicast probes.
+    Probe,
     /// A value this ferctl does not know.
     Other(u8),
 }
@@ -92,6 +96,8 @@ impl From<u8> for NeighState {
             neigh_state::REACHABLE => NeighState::Reachable,
             neigh_state::STALE => NeighState::Stale,
             neigh_state::FAILED => NeighState::Failed,
+            neigh_state::DELAY => NeighState::Delay,
+            neigh_state::PROBE => NeighState::Probe,
             other => NeighState::Other(other),
         }
     }
@@ -111,6 +117,8 @@ impl fmt::Display for NeighState {
             NeighState::Reachable => f.write_str("REACHABLE"),
             NeighState::Stale => f.write_str("STALE"),
             NeighState::Failed => f.write_str("FAILED"),
+            NeighState::Delay => f.write_str("DELAY"),
+            NeighState::Probe => f.write_str("PROBE"),
             NeighState::Other(v) => write!(f, "STATE{v}"),
         }
     }

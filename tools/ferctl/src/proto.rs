@@ -115,6 +115,10 @@ pub mod neigh_state {
     pub const STALE: u8 = 3;
     /// Resolution failed.
     pub const FAILED: u8 = 4;
+    /// Stale and in use: waiting before probing.
+    pub const DELAY: u8 = 5;
+    /// Being confirmed with unicast probes.
+    pub const PROBE: u8 = 6;
 
     /// Every state with its spec name.
     pub const ALL: &[(&str, u8)] = &[
@@ -122,6 +126,8 @@ pub mod neigh_state {
         ("reachable", REACHABLE),
         ("stale", STALE),
         ("failed", FAILED),
+        ("delay", DELAY),
+        ("probe", PROBE),
     ];
 }
 

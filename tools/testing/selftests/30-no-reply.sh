@@ -4,10 +4,10 @@
 . "$(dirname "$0")/lib.sh"
 load
 fer_ns ns1 fer1 10.1.0.1/24 10.1.0.2/24
-before=$(stat OutEchoReps)
+before=$(counter IcmpOutEchoReps)
 if ip netns exec ns1 ping -c 2 -i 0.2 -W 1 10.1.0.99 | tee /tmp/ping.out | grep -q ' 0% packet loss'; then
 	fail "got replies from 10.1.0.99"
 fi
 grep -q ' 0 received' /tmp/ping.out || fail "expected 0 received"
-[ "$(stat OutEchoReps)" -eq "$before" ] || fail "ferroute sent echo replies"
+[ "$(counter IcmpOutEchoReps)" -eq "$before" ] || fail "ferroute sent echo replies"
 unload

@@ -1,7 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0
 # Shared helpers for ferroute's VM selftests (sourced; runs inside the VM).
 
-root=$(cd "$(dirname "$0")/../../.." && pwd)
+# The tree: $FERROUTE_ROOT, else the current directory if it is one (vm-run
+# starts there), else relative to the test script.
+if [ -n "${FERROUTE_ROOT:-}" ]; then
+	root=$FERROUTE_ROOT
+elif [ -f ./Kbuild ] && [ -d ./rust/ipv4 ]; then
+	root=$PWD
+else
+	root=$(cd "$(dirname "$0")/../../.." && pwd)
+fi
 FERCTL=${FERCTL:-$root/target/release/ferctl}
 [ -x "$FERCTL" ] || FERCTL=$root/target/debug/ferctl
 MODULE=${MODULE:-$root/ferroute.ko}
@@ -19,7 +27,7 @@ unload() {
 }
 
 # Read one counter from `ferctl stats`.
-stat() {
+counter() {
 	ferctl stats | awk -v n="$1" '$1 == n { print $2 }'
 }
 
