@@ -117,3 +117,126 @@ fn rcubox_publishes_and_replaces(t: &mut Test) {
     let g = ReadGuard::new();
     kexpect!(t, cell.read(&g) == Some(&8));
 }
+
+crate::kunit_suite!(
+    ferroute_ipv4,
+    "ferroute_ipv4",
+    [
+        checksum_of_rfc1071_example,
+        ip_rcv_core_classifies_bad_headers,
+        addresses_create_local_and_connected_routes,
+        route_output_answers_from_the_pinged_address,
+        arp_request_for_our_address_gets_a_reply,
+        neigh_queues_until_resolved,
+    ]
+);
+
+use crate::ipv4::addr::Ipv4Addr;
+use crate::ipv4::arp::{arp_process, ArpIgnore};
+use crate::ipv4::devinet::inet_insert_ifa;
+use crate::ipv4::fib::{Fib, RouteType};
+use crate::ipv4::iface::{AddrTable, IfAddr, PortId};
+use crate::ipv4::neigh::{NeighCache, Resolve};
+use crate::ipv4::receive::ip_rcv_core;
+use crate::ipv4::route::route_output;
+use crate::ipv4::stats::DropReason;
+use crate::ipv4::wire::arp::Repr as ArpRepr;
+use crate::ipv4::wire::ethernet::PacketType;
+
+/// A valid 20-byte header: 10.1.0.2 -> 10.1.0.1, ICMP, tot_len 84.
+const HEADER: [u8; 20] = [
+    0x45, 0x00, 0x00, 0x54, 0x12, 0x34, 0x40, 0x00, 0x40, 0x01, 0x00, 0x00, 10, 1, 0, 2, 10, 1, 0,
+    1,
+];
+
+fn valid_packet() -> [u8; 84] {
+    let mut p = [0u8; 84];
+    p[..20].copy_from_slice(&HEADER);
+    let c = crate::ipv4::checksum::checksum(&p[..20]);
+    p[10..12].copy_from_slice(&c.to_be_bytes());
+    p
+}
+
+fn router_with(addr: Ipv4Addr, plen: u8) -> (AddrTable, Fib) {
+    let mut addrs = AddrTable::new();
+    let mut fib = Fib::new();
+    let _ = inet_insert_ifa(&mut addrs, &mut fib, IfAddr { port: PortId(1), addr, prefix_len: plen });
+    (addrs, fib)
+}
+
+fn checksum_of_rfc1071_example(t: &mut Test) {
+    // RFC 1071 section 3: the sum of these words is 0xddf2.
+    let data = [0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7];
+    kexpect!(t, crate::ipv4::checksum::checksum(&data) == !0xddf2u16);
+    let p = valid_packet();
+    kexpect!(t, crate::ipv4::checksum::checksum(&p[..20]) == 0);
+}
+
+fn ip_rcv_core_classifies_bad_headers(t: &mut Test) {
+    let good = valid_packet();
+    kexpect!(t, ip_rcv_core(&good).map(|h| h.total_len == 84).unwrap_or(false));
+    kexpect!(t, ip_rcv_core(&good[..19]) == Err(DropReason::IpInhdr));
+    let mut bad_csum = good;
+    bad_csum[10] ^= 0xff;
+    kexpect!(t, ip_rcv_core(&bad_csum) == Err(DropReason::IpCsum));
+    let mut short_ihl = good;
+    short_ihl[0] = 0x44;
+    kexpect!(t, ip_rcv_core(&short_ihl) == Err(DropReason::IpInhdr));
+    kexpect!(t, ip_rcv_core(&good[..60]) == Err(DropReason::PktTooSmall));
+}
+
+fn addresses_create_local_and_connected_routes(t: &mut Test) {
+    let (addrs, fib) = router_with(Ipv4Addr::new(10, 1, 0, 1), 24);
+    kexpect!(t, addrs.is_local(Ipv4Addr::new(10, 1, 0, 1)));
+    let local = fib.lookup(Ipv4Addr::new(10, 1, 0, 1), None);
+    kexpect!(t, local.map(|r| r.kind == RouteType::Local && r.table == 255).unwrap_or(false));
+    let connected = fib.lookup(Ipv4Addr::new(10, 1, 0, 77), None);
+    kexpect!(t, connected.map(|r| r.kind == RouteType::Unicast && r.prefix_len == 24).unwrap_or(false));
+    kexpect!(t, fib.lookup(Ipv4Addr::new(10, 2, 0, 1), None).is_none());
+}
+
+fn route_output_answers_from_the_pinged_address(t: &mut Test) {
+    let (addrs, fib) = router_with(Ipv4Addr::new(10, 1, 0, 1), 24);
+    let rt = route_output(&fib, &addrs, Ipv4Addr::new(10, 1, 0, 2), None, None);
+    kexpect!(t, rt.map(|r| r.src == Ipv4Addr::new(10, 1, 0, 1) && r.port == PortId(1)).unwrap_or(false));
+    kexpect!(t, route_output(&fib, &addrs, Ipv4Addr::new(192, 0, 2, 1), None, None).is_err());
+}
+
+fn arp_request_for_our_address_gets_a_reply(t: &mut Test) {
+    let (addrs, fib) = router_with(Ipv4Addr::new(10, 1, 0, 1), 24);
+    let ours = [0x02, 0, 0, 0, 0, 1];
+    let theirs = [0x02, 0, 0, 0, 0, 2];
+    let request = ArpRepr::request(theirs, Ipv4Addr::new(10, 1, 0, 2), Ipv4Addr::new(10, 1, 0, 1));
+    let mut buf = [0u8; 28];
+    kexpect!(t, request.emit(&mut buf).is_ok());
+    let d = arp_process(&buf, PortId(1), ours, PacketType::Broadcast, &addrs, &fib, ArpIgnore::Any);
+    let reply = d.ok().and_then(|d| d.reply);
+    kexpect!(t, reply.map(|r| !r.is_request()).unwrap_or(false));
+    let other = ArpRepr::request(theirs, Ipv4Addr::new(10, 1, 0, 2), Ipv4Addr::new(10, 1, 0, 9));
+    kexpect!(t, other.emit(&mut buf).is_ok());
+    let d = arp_process(&buf, PortId(1), ours, PacketType::Broadcast, &addrs, &fib, ArpIgnore::Any);
+    kexpect!(t, d.map(|d| d.reply.is_none()).unwrap_or(false));
+}
+
+fn neigh_queues_until_resolved(t: &mut Test) {
+    let mut cache: NeighCache<u32> = NeighCache::new();
+    let ip = Ipv4Addr::new(10, 1, 0, 2);
+    let first = cache.resolve(PortId(1), ip, 0, 7);
+    kexpect!(t, matches!(first, Resolve::Queued { send_request: true, .. }));
+    let second = cache.resolve(PortId(1), ip, 1, 8);
+    kexpect!(t, matches!(second, Resolve::Queued { send_request: false, .. }));
+    let update = crate::ipv4::neigh::NeighUpdate {
+        port: PortId(1),
+        ip,
+        mac: [2, 0, 0, 0, 0, 2],
+        reachable: true,
+        create: true,
+        force_override: false,
+    };
+    let mut released = TryVec::new();
+    for p in cache.update(&update, 2) {
+        let _ = released.try_push(p);
+    }
+    kexpect!(t, released.as_slice() == [7, 8]);
+    kexpect!(t, matches!(cache.resolve(PortId(1), ip, 3, 9), Resolve::Ready(_, 9)));
+}

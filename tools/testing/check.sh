@@ -38,6 +38,8 @@ while read -r p f; do
 done < <(sed -n 's/^test result: [a-zA-Z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\1 \2/p' "$out/cargo.log")
 
 echo "== build"
+cargo build --release -p ferctl > "$out/ferctl.log" 2>&1
+result "ferctl builds" $?
 make --no-print-directory module > "$out/build.log" 2>&1
 st=$?
 grep -E 'warning|error' "$out/build.log" | grep -v '^make' | head -20
@@ -65,7 +67,7 @@ if [ -f tools/ferctl/tests/check_spec.py ]; then
 fi
 
 echo "== VM: KUnit and selftests"
-if [ -f ferroute.ko ] && [ -x target/release/ferctl -o -x target/debug/ferctl ]; then
+if [ -f ferroute.ko ] && [ -x target/release/ferctl ]; then
 	VM_OUT=$out/vm tools/testing/vm-run tools/testing/selftests/run.sh 2>&1 | tee "$out/vm.log"
 	vm_status=${PIPESTATUS[0]}
 	while read -r line; do
