@@ -68,7 +68,7 @@ fi
 
 echo "== VM: KUnit and selftests"
 if [ -f ferroute.ko ] && [ -x target/release/ferctl ]; then
-	VM_OUT=$out/vm tools/testing/vm-run tools/testing/selftests/run.sh 2>&1 | tee "$out/vm.log"
+	VM_OUT=$out/vm tools/testing/vm-run tools/testing/selftests/run.sh "$ksrc" 2>&1 | tee "$out/vm.log"
 	vm_status=${PIPESTATUS[0]}
 	while read -r line; do
 		case "$line" in

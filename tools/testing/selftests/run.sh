@@ -7,6 +7,8 @@
 # host counts).
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
+# Optional first argument: the kernel source tree (for ynl's cli.py).
+export KSRC=${1:-}
 
 dmesg -C
 insmod "$MODULE" || echo "not ok - insmod ferroute.ko"
@@ -26,6 +28,20 @@ for t in "$here"/[0-9]*.sh; do
 	fi
 	rmmod ferroute 2>/dev/null
 done
+# kmemleak reports objects unreferenced for 5 s and seen by two scans.
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo scan > /sys/kernel/debug/kmemleak
+	sleep 6
+	echo scan > /sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak > "$VM_OUT/kmemleak.log"
+	if grep -q ferroute "$VM_OUT/kmemleak.log"; then
+		echo "not ok - kmemleak finds no ferroute leak"
+		head -40 "$VM_OUT/kmemleak.log" | sed 's/^/    /'
+		status=1
+	else
+		echo "ok - kmemleak finds no ferroute leak"
+	fi
+fi
 dmesg > "$VM_OUT/dmesg.log"
 if dmesg_clean > "$VM_OUT/dmesg-bad.log"; then
 	echo "ok - kernel log has no warnings, oopses or leaks"
