@@ -15,7 +15,7 @@ grep -q "'ifname': 'fer0'" /tmp/ports || fail "ynl did not list fer0"
 ynl --do addr-add --json '{"ifname": "fer0", "address": 168230913, "prefixlen": 24}' || fail "ynl addr-add"
 ferctl addr list | tee /tmp/addrs
 grep -q 'fer0 *10.7.0.1/24' /tmp/addrs || fail "address added by ynl not listed by ferctl"
-ynl --do addr-add --json '{"ifname": "fer0", "address": 168230913, "prefixlen": 24}' 2> /tmp/err && fail "duplicate accepted"
+ynl --do addr-add --json '{"ifname": "fer0", "address": 168230913, "prefixlen": 24}' > /tmp/err 2>&1 && fail "duplicate accepted"
 cat /tmp/err
-grep -qi 'exist' /tmp/err || fail "no EEXIST for a duplicate address"
+grep -q 'error: -17' /tmp/err || fail "no EEXIST for a duplicate address"
 unload
