@@ -21,6 +21,7 @@ pub mod router;
 
 /// The allocation API the IPv4 logic uses; the host crate provides a twin.
 pub mod platform {
+    pub use crate::abstractions::shared::Shared;
     pub use crate::abstractions::vec::{AllocError, TryVec};
 }
 

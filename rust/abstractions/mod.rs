@@ -17,6 +17,7 @@ pub mod notifier;
 pub mod packet_type;
 pub mod rcu;
 pub mod rx_handler;
+pub mod shared;
 pub mod skbuff;
 pub mod sync;
 pub mod time;
