@@ -69,7 +69,7 @@ impl kernel::Module for Ferroute {
             link.create_device(c_str!("fer0"))?;
         }
         this.family = Some(genetlink::Registration::register(module)?);
-        pr_info!("ferroute: IPv4 router loaded\n");
+        pr_info!("IPv4 router loaded\n");
         Ok(this)
     }
 }
@@ -89,6 +89,6 @@ impl Drop for Ferroute {
         }
         // Nothing can reach the router any more: withdraw and free it.
         router::withdraw();
-        pr_info!("ferroute: unloaded\n");
+        pr_info!("unloaded\n");
     }
 }

@@ -278,6 +278,21 @@ impl<'a> Dump<'a> {
         unsafe { super::netdevice::Net::from_raw(bindings::ferroute_genl_dump_net(self.cb)) }
     }
 
+    /// Writes one entry per item of `items`, resuming where the previous
+    /// part of the dump stopped and recording where this one stops (the
+    /// usual `cb->args[0]` cursor), so handlers only say how to fill one.
+    pub fn entries<I: Iterator>(&mut self, items: I, mut fill: impl FnMut(&mut Message<'_>, I::Item) -> Result) {
+        let start = self.position();
+        let mut pos = start;
+        for item in items.skip(start) {
+            if !self.entry(|m| fill(m, item)) {
+                break;
+            }
+            pos += 1;
+        }
+        self.set_position(pos);
+    }
+
     /// Writes one entry with `fill`. Returns `false`, leaving nothing of the
     /// entry behind, when the reply is full: the caller stops and the core
     /// calls `dumpit` again with a fresh skb.

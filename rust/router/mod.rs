@@ -351,80 +351,50 @@ impl Router {
     fn dump_ports(&self, dump: &mut Dump<'_>) -> Result {
         use netlink::attr;
         self.with_config(|c| {
-            let start = dump.position();
-            let mut i = start;
-            for p in c.ports.iter().skip(start) {
-                let ok = dump.entry(|m| {
-                    m.put_u32(attr::PORT_ID, p.id.0)?;
-                    m.put_str(attr::IFNAME, p.name())?;
-                    m.put_u32(attr::IFINDEX, p.dev.ifindex() as u32)?;
-                    m.put_u8(attr::KIND, p.kind as u8)?;
-                    m.put(attr::MAC, &p.mac)
-                });
-                if !ok {
-                    break;
-                }
-                i += 1;
-            }
-            dump.set_position(i);
-            Ok(())
-        })
-        .unwrap_or(Ok(()))
+            dump.entries(c.ports.iter(), |m, p| {
+                m.put_u32(attr::PORT_ID, p.id.0)?;
+                m.put_str(attr::IFNAME, p.name())?;
+                m.put_u32(attr::IFINDEX, p.dev.ifindex() as u32)?;
+                m.put_u8(attr::KIND, p.kind as u8)?;
+                m.put(attr::MAC, &p.mac)
+            })
+        });
+        Ok(())
     }
 
     fn dump_addrs(&self, dump: &mut Dump<'_>) -> Result {
         use netlink::attr;
         self.with_config(|c| {
-            let start = dump.position();
-            let mut i = start;
-            for a in c.addrs.iter().skip(start) {
-                let name = c.port(a.port).map(|p| p.name()).unwrap_or(b"?");
-                let ok = dump.entry(|m| {
-                    m.put_u32(attr::PORT_ID, a.port.0)?;
-                    m.put_str(attr::IFNAME, name)?;
-                    m.put(attr::ADDRESS, &a.addr.octets())?;
-                    m.put_u8(attr::PREFIXLEN, a.prefix_len)
-                });
-                if !ok {
-                    break;
-                }
-                i += 1;
-            }
-            dump.set_position(i);
-            Ok(())
-        })
-        .unwrap_or(Ok(()))
+            dump.entries(c.addrs.iter(), |m, a| {
+                m.put_u32(attr::PORT_ID, a.port.0)?;
+                m.put_str(attr::IFNAME, c.port(a.port).map_or(b"?", |p| p.name()))?;
+                m.put(attr::ADDRESS, &a.addr.octets())?;
+                m.put_u8(attr::PREFIXLEN, a.prefix_len)
+            })
+        });
+        Ok(())
     }
 
     fn dump_stats(&self, dump: &mut Dump<'_>) -> Result {
         let table = self.neigh.lock().stats();
-        self.stats.dump(dump, &table)
+        self.stats.dump(dump, &table);
+        Ok(())
     }
 
     fn dump_neighbours(&self, dump: &mut Dump<'_>) -> Result {
         use netlink::attr;
-        let start = dump.position();
-        let mut i = start;
         let now = now_ms();
         self.with_config(|c| {
             let neigh = self.neigh.lock();
-            for e in neigh.entries(now).skip(start) {
-                let name = c.port(e.port).map(|p| p.name()).unwrap_or(b"?");
-                let ok = dump.entry(|m| {
-                    m.put_str(attr::IFNAME, name)?;
-                    m.put(attr::ADDRESS, &e.addr.octets())?;
-                    if let Some(mac) = e.mac {
-                        m.put(attr::MAC, &mac)?;
-                    }
-                    m.put_u8(attr::NEIGH_STATE, netlink::neigh_state(e.state))
-                });
-                if !ok {
-                    break;
+            dump.entries(neigh.entries(now), |m, e| {
+                m.put_str(attr::IFNAME, c.port(e.port).map_or(b"?", |p| p.name()))?;
+                m.put(attr::ADDRESS, &e.addr.octets())?;
+                if let Some(mac) = e.mac {
+                    m.put(attr::MAC, &mac)?;
                 }
-                i += 1;
-            }
+                m.put_u8(attr::NEIGH_STATE, netlink::neigh_state(e.state))
+            })
         });
-        dump.set_position(i);
         Ok(())
     }
 }

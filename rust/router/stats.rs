@@ -12,7 +12,6 @@ use crate::abstractions::skbuff::{DropReason, SkBuff};
 use crate::ipv4::neigh::NeighStats;
 use crate::ipv4::stats::{ArpStat, IcmpStat, IpStat};
 use core::sync::atomic::{AtomicU64, Ordering};
-use kernel::prelude::*;
 
 /// All counters of one router.
 pub struct Stats {
@@ -93,27 +92,17 @@ impl Stats {
     }
 
     /// Writes every counter into a dump, one entry each.
-    pub fn dump(&self, dump: &mut Dump<'_>, table: &NeighStats) -> Result {
+    pub fn dump(&self, dump: &mut Dump<'_>, table: &NeighStats) {
         use super::netlink::attr;
-        let start = dump.position();
-        let mut i = start;
-        for (prefix, name, value) in self.counters(table).skip(start) {
+        dump.entries(self.counters(table), |m, (prefix, name, value)| {
             let mut full = [0u8; 64];
             let (p, n) = (prefix.as_bytes(), name.as_bytes());
             let len = (p.len() + n.len()).min(full.len());
             for (d, s) in full.iter_mut().zip(Iterator::chain(p.iter(), n.iter())) {
                 *d = *s;
             }
-            let ok = dump.entry(|m| {
-                m.put_str(attr::STAT_NAME, &full[..len])?;
-                m.put_u64(attr::STAT_VALUE, value)
-            });
-            if !ok {
-                break;
-            }
-            i += 1;
-        }
-        dump.set_position(i);
-        Ok(())
+            m.put_str(attr::STAT_NAME, &full[..len])?;
+            m.put_u64(attr::STAT_VALUE, value)
+        });
     }
 }
