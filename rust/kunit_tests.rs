@@ -25,6 +25,7 @@ crate::kunit_suite!(
         tryvec_remove_keeps_order,
         tryvec_retain_and_truncate,
         rcubox_publishes_and_replaces,
+        percpu_counters_sum_over_cpus,
     ]
 );
 
@@ -116,6 +117,23 @@ fn rcubox_publishes_and_replaces(t: &mut Test) {
     }
     let g = ReadGuard::new();
     kexpect!(t, cell.read(&g) == Some(&8));
+}
+
+fn percpu_counters_sum_over_cpus(t: &mut Test) {
+    let Ok(c) = crate::abstractions::percpu::PerCpuCounters::<3>::new() else {
+        kexpect!(t, false);
+        return;
+    };
+    kexpect!(t, c.sum(0) == 0 && c.sum(2) == 0);
+    for _ in 0..5 {
+        c.inc(1);
+    }
+    c.inc(2);
+    c.inc(3); // out of range: ignored
+    kexpect!(t, c.sum(0) == 0);
+    kexpect!(t, c.sum(1) == 5);
+    kexpect!(t, c.sum(2) == 1);
+    kexpect!(t, c.sum(3) == 0);
 }
 
 crate::kunit_suite!(

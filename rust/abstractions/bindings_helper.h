@@ -109,6 +109,12 @@ void ferroute_timer_setup(struct timer_list *timer,
 void ferroute_spin_lock_bh(spinlock_t *lock);
 void ferroute_spin_unlock_bh(spinlock_t *lock);
 
+/* per-CPU counters */
+void *ferroute_counters_alloc(unsigned int n);
+void ferroute_counters_free(void *counters);
+void ferroute_counters_inc(void *counters, unsigned int i);
+u64 ferroute_counters_sum(void *counters, unsigned int i);
+
 /* KUnit */
 void ferroute_kunit_fail(struct kunit *test, const char *file, int line,
 			 const char *msg);

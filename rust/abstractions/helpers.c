@@ -396,6 +396,34 @@ void ferroute_spin_unlock_bh(spinlock_t *lock)
 	spin_unlock_bh(lock);
 }
 
+void *ferroute_counters_alloc(unsigned int n)
+{
+	return (void __force *)__alloc_percpu(n * sizeof(u64), sizeof(u64));
+}
+
+void ferroute_counters_free(void *counters)
+{
+	free_percpu((u64 __percpu __force *)counters);
+}
+
+void ferroute_counters_inc(void *counters, unsigned int i)
+{
+	u64 __percpu *c = (u64 __percpu __force *)counters;
+
+	this_cpu_inc(c[i]);
+}
+
+u64 ferroute_counters_sum(void *counters, unsigned int i)
+{
+	u64 __percpu *c = (u64 __percpu __force *)counters;
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += *per_cpu_ptr(&c[i], cpu);
+	return sum;
+}
+
 void ferroute_kunit_fail(struct kunit *test, const char *file, int line,
 			 const char *msg)
 {

@@ -15,6 +15,7 @@ pub mod kunit;
 pub mod netdevice;
 pub mod notifier;
 pub mod packet_type;
+pub mod percpu;
 pub mod rcu;
 pub mod rx_handler;
 pub mod shared;

@@ -117,7 +117,7 @@ impl Router {
                 config: RcuBox::empty(),
                 attachments <- new_mutex!(TryVec::new(), "ferroute_attachments"),
                 neigh <- crate::new_spinlock_bh!(NeighCache::new(), "ferroute_neigh"),
-                stats: Stats::new(),
+                stats: Stats::new()?,
                 next_port_id: AtomicU32::new(1),
                 ip_ident: AtomicU32::new(1),
                 neigh_timer: Timer::new()?,
