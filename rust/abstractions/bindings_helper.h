@@ -11,8 +11,10 @@
 #include <linux/if_arp.h>
 #include <linux/if_ether.h>
 #include <linux/jiffies.h>
+#include <linux/miscdevice.h>
 #include <linux/netdevice.h>
 #include <linux/rcupdate.h>
+#include <linux/route.h>
 #include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
@@ -108,6 +110,9 @@ void ferroute_timer_setup(struct timer_list *timer,
 			  void (*func)(struct timer_list *));
 void ferroute_spin_lock_bh(spinlock_t *lock);
 void ferroute_spin_unlock_bh(spinlock_t *lock);
+
+/* misc device, capabilities */
+int ferroute_capable_net_admin(void);
 
 /* per-CPU counters */
 void *ferroute_counters_alloc(unsigned int n);

@@ -396,6 +396,11 @@ void ferroute_spin_unlock_bh(spinlock_t *lock)
 	spin_unlock_bh(lock);
 }
 
+int ferroute_capable_net_admin(void)
+{
+	return capable(CAP_NET_ADMIN);
+}
+
 void *ferroute_counters_alloc(unsigned int n)
 {
 	return (void __force *)__alloc_percpu(n * sizeof(u64), sizeof(u64));

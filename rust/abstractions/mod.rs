@@ -12,6 +12,7 @@
 pub mod bindings;
 pub mod genetlink;
 pub mod kunit;
+pub mod miscdev;
 pub mod netdevice;
 pub mod notifier;
 pub mod packet_type;

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Misc character devices (`misc_register`) with an ioctl handler, and the
+//! `struct rtentry` the legacy route ioctls carry.
+//!
+//! C headers: [`include/linux/miscdevice.h`](srctree/include/linux/miscdevice.h),
+//! [`include/uapi/linux/route.h`](srctree/include/uapi/linux/route.h)
+
+use super::bindings;
+use core::marker::PhantomData;
+use core::mem::{offset_of, size_of};
+use kernel::error::{code::*, to_result, Result};
+use kernel::prelude::*;
+use kernel::types::Opaque;
+use kernel::uaccess::{UserPtr, UserSlice};
+
+/// What a misc device does with an ioctl.
+pub trait IoctlHandler: 'static {
+    /// Handles `cmd` with the user argument `arg`; the value is returned
+    /// to userspace.
+    fn ioctl(cmd: u32, arg: UserPtr) -> Result<i32>;
+}
+
+struct Storage {
+    misc: Opaque<bindings::miscdevice>,
+    fops: Opaque<bindings::file_operations>,
+}
+
+/// A registered misc device.
+///
+/// # Invariants
+///
+/// `storage.misc` is registered while this object lives and points at
+/// `storage.fops`.
+pub struct MiscRegistration<T: IoctlHandler> {
+    storage: Pin<KBox<Storage>>,
+    _t: PhantomData<T>,
+}
+
+// SAFETY: Only used to deregister, from any thread.
+unsafe impl<T: IoctlHandler> Send for MiscRegistration<T> {}
+// SAFETY: No method reads through `&self`.
+unsafe impl<T: IoctlHandler> Sync for MiscRegistration<T> {}
+
+impl<T: IoctlHandler> MiscRegistration<T> {
+    /// Registers `/dev/NAME` (mode 0666: opening is harmless, each ioctl
+    /// checks its own permission, as socket ioctls do).
+    pub fn register(name: &'static CStr, module: &'static ThisModule) -> Result<Self> {
+        let storage = KBox::pin(
+            Storage { misc: Opaque::uninit(), fops: Opaque::uninit() },
+            GFP_KERNEL,
+        )?;
+        // SAFETY: `storage` is ours and pinned, so the miscdevice and its
+        // file_operations stay put while registered. All-zero is valid for
+        // both before the fields the core reads are set.
+        unsafe {
+            let fops = storage.fops.get();
+            core::ptr::write_bytes(fops, 0, 1);
+            (*fops).owner = module.as_ptr().cast();
+            (*fops).unlocked_ioctl = Some(Self::ioctl_callback);
+            let misc = storage.misc.get();
+            core::ptr::write_bytes(misc, 0, 1);
+            (*misc).minor = bindings::MISC_DYNAMIC_MINOR as i32;
+            (*misc).name = name.as_char_ptr();
+            (*misc).fops = fops;
+            (*misc).mode = 0o666;
+            to_result(bindings::misc_register(misc))?;
+        }
+        // INVARIANT: registered above.
+        Ok(Self { storage, _t: PhantomData })
+    }
+
+    /// # Safety
+    ///
+    /// Called by the VFS for an open file of this device.
+    unsafe extern "C" fn ioctl_callback(
+        _file: *mut bindings::file,
+        cmd: kernel::ffi::c_uint,
+        arg: kernel::ffi::c_ulong,
+    ) -> kernel::ffi::c_long {
+        match T::ioctl(cmd, arg as UserPtr) {
+            Ok(v) => v as kernel::ffi::c_long,
+            Err(e) => e.to_errno() as kernel::ffi::c_long,
+        }
+    }
+}
+
+impl<T: IoctlHandler> Drop for MiscRegistration<T> {
+    fn drop(&mut self) {
+        // SAFETY: Registered by the type invariant; misc_deregister waits
+        // for no one, but the fops owner pins the module while a file is
+        // open, so no ioctl can run after the module is gone.
+        unsafe { bindings::misc_deregister(self.storage.misc.get()) };
+    }
+}
+
+/// Whether the calling task has CAP_NET_ADMIN.
+pub fn capable_net_admin() -> bool {
+    // SAFETY: FFI call without safety requirements (process context).
+    unsafe { bindings::ferroute_capable_net_admin() != 0 }
+}
+
+/// An IPv4 socket address from a `struct sockaddr`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SockAddrIn {
+    /// `sa_family`.
+    pub family: u16,
+    /// The address bytes (network order), `sin_addr`.
+    pub addr: [u8; 4],
+}
+
+/// `struct rtentry` as the route ioctls carry it, read from userspace.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RtEntry {
+    /// `rt_dst`.
+    pub dst: SockAddrIn,
+    /// `rt_gateway`.
+    pub gateway: SockAddrIn,
+    /// `rt_genmask`.
+    pub genmask: SockAddrIn,
+    /// `rt_flags` (RTF_*).
+    pub flags: u16,
+    /// `rt_metric` (+1, as the ABI has it).
+    pub metric: i16,
+    /// `rt_dev`, read as `ip_rt_ioctl` does (at most IFNAMSIZ-1 bytes).
+    pub dev: Option<[u8; 16]>,
+    /// `rt_mtu`.
+    pub mtu: u64,
+}
+
+/// `AF_INET`.
+pub const AF_INET: u16 = bindings::AF_INET as u16;
+/// `SIOCADDRT`.
+pub const SIOCADDRT: u32 = bindings::SIOCADDRT;
+/// `SIOCDELRT`.
+pub const SIOCDELRT: u32 = bindings::SIOCDELRT;
+
+fn sockaddr_in(raw: &[u8], at: usize) -> SockAddrIn {
+    let b = |i: usize| raw.get(at + i).copied().unwrap_or(0);
+    SockAddrIn {
+        family: u16::from_ne_bytes([b(0), b(1)]),
+        // sockaddr_in: family (2), port (2), address (4).
+        addr: [b(4), b(5), b(6), b(7)],
+    }
+}
+
+fn ne_u64(raw: &[u8], at: usize) -> u64 {
+    let mut b = [0u8; 8];
+    for (i, d) in b.iter_mut().enumerate() {
+        *d = raw.get(at + i).copied().unwrap_or(0);
+    }
+    u64::from_ne_bytes(b)
+}
+
+impl RtEntry {
+    /// Reads the `struct rtentry` at user address `arg` (EFAULT if it is
+    /// not readable), and the device name it points to, if any.
+    pub fn read_from_user(arg: UserPtr) -> Result<Self> {
+        type Rt = bindings::rtentry;
+        let mut raw = [0u8; size_of::<Rt>()];
+        UserSlice::new(arg, raw.len()).reader().read_slice(&mut raw)?;
+        let u16_at = |at: usize| u16::from_ne_bytes([raw[at], raw[at + 1]]);
+        let dev_ptr = ne_u64(&raw, offset_of!(Rt, rt_dev)) as UserPtr;
+        let dev = if dev_ptr == 0 {
+            None
+        } else {
+            let mut name = [0u8; 16];
+            UserSlice::new(dev_ptr, 15).reader().read_slice(&mut name[..15]).map_err(|_| EFAULT)?;
+            Some(name)
+        };
+        Ok(Self {
+            dst: sockaddr_in(&raw, offset_of!(Rt, rt_dst)),
+            gateway: sockaddr_in(&raw, offset_of!(Rt, rt_gateway)),
+            genmask: sockaddr_in(&raw, offset_of!(Rt, rt_genmask)),
+            flags: u16_at(offset_of!(Rt, rt_flags)),
+            metric: u16_at(offset_of!(Rt, rt_metric)) as i16,
+            dev,
+            mtu: ne_u64(&raw, offset_of!(Rt, rt_mtu)),
+        })
+    }
+}
