@@ -192,6 +192,44 @@ impl<'a> Request<'a> {
         unsafe { bindings::ferroute_genl_set_bad_attr(self.info, i32::from(ty)) };
     }
 
+    /// Sends one reply message to the requester, filled by `fill` (a do
+    /// operation that answers, like `ip route get`). The acknowledgement
+    /// follows when the handler returns.
+    pub fn reply(&self, fill: impl FnOnce(&mut Message<'_>) -> Result) -> Result {
+        // SAFETY: FFI call; allocates a message of NLMSG_DEFAULT_SIZE.
+        let skb = unsafe { bindings::ferroute_genlmsg_new() };
+        if skb.is_null() {
+            return Err(ENOMEM);
+        }
+        // SAFETY: `skb` is a fresh message we own; `info` is valid (type
+        // invariant) and names the family and command of the request.
+        let hdr = unsafe {
+            let info = self.info;
+            bindings::ferroute_genlmsg_put_reply(
+                skb,
+                info,
+                (*info).family,
+                bindings::ferroute_genl_info_cmd(info),
+            )
+        };
+        if hdr.is_null() {
+            // SAFETY: `skb` is ours and not sent.
+            unsafe { bindings::ferroute_nlmsg_free(skb) };
+            return Err(super::errno(bindings::EMSGSIZE));
+        }
+        let mut msg = Message { skb, _p: PhantomData };
+        if let Err(e) = fill(&mut msg) {
+            // SAFETY: `skb` is ours and not sent.
+            unsafe { bindings::ferroute_nlmsg_free(skb) };
+            return Err(e);
+        }
+        // SAFETY: `hdr` was put on `skb`; genlmsg_reply consumes `skb`.
+        to_result(unsafe {
+            bindings::ferroute_genlmsg_end(skb, hdr);
+            bindings::ferroute_genlmsg_reply(skb, self.info)
+        })
+    }
+
     /// Returns the attribute or, when it is missing, reports it to userspace
     /// and fails with EINVAL.
     pub fn required(&self, ty: u16) -> Result<Attr<'a>> {
