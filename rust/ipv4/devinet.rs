@@ -24,19 +24,36 @@ pub fn inet_insert_ifa(addrs: &mut AddrTable, fib: &mut Fib, ifa: IfAddr) -> Res
 
 /// Removes `ifa` (and, if it is a primary, its secondaries) from `addrs`
 /// and their routes from `fib` (`inet_del_ifa` and `fib_del_ifaddr`).
-/// `EADDRNOTAVAIL` if `ifa` is not configured. Returns how many addresses
-/// were removed. Never allocates.
+/// `EADDRNOTAVAIL` if `ifa` is not configured; `ENOBUFS` if the FIB could
+/// not copy the paths it changes (then `fib` is unchanged but `addrs` is
+/// not: callers work on a copy of both, as the router's configuration
+/// updates do). Returns how many addresses were removed.
 pub fn inet_del_ifa(addrs: &mut AddrTable, fib: &mut Fib, ifa: &IfAddr) -> Result<usize, Errno> {
     let n = addrs.del(ifa)?;
-    fib.del_ifaddr(ifa, addrs);
+    fib.del_ifaddr(ifa, addrs)?;
     Ok(n)
 }
 
 /// Removes a port's addresses and every route through it (the port went
 /// away: `inetdev_destroy`, `fib_disable_ip`).
+///
+/// Removing routes allocates (the FIB copies the trie paths it changes);
+/// if that fails the port's routes stay, pointing at a port that no longer
+/// exists (the packet path drops what they route). Use
+/// [`try_inet_remove_port`] to see the error.
 pub fn inet_remove_port(addrs: &mut AddrTable, fib: &mut Fib, port: PortId) {
+    let _ = try_inet_remove_port(addrs, fib, port);
+}
+
+/// [`inet_remove_port`], reporting `ENOBUFS` (the addresses are removed
+/// either way; the FIB is unchanged on error).
+pub fn try_inet_remove_port(
+    addrs: &mut AddrTable,
+    fib: &mut Fib,
+    port: PortId,
+) -> Result<(), Errno> {
     addrs.remove_port(port);
-    fib.remove_port(port);
+    fib.remove_port(port)
 }
 
 #[cfg(test)]
@@ -57,15 +74,15 @@ mod tests {
             inet_insert_ifa(&mut addrs, &mut fib, ifa),
             Err(Errno::Eexist)
         );
-        assert_eq!((addrs.len(), fib.routes().len()), (1, 3));
+        assert_eq!((addrs.len(), fib.routes().count()), (1, 3));
         assert_eq!(inet_del_ifa(&mut addrs, &mut fib, &ifa), Ok(1));
-        assert_eq!((addrs.len(), fib.routes().len()), (0, 0));
+        assert_eq!((addrs.len(), fib.routes().count()), (0, 0));
         assert_eq!(
             inet_del_ifa(&mut addrs, &mut fib, &ifa),
             Err(Errno::Eaddrnotavail)
         );
         inet_insert_ifa(&mut addrs, &mut fib, ifa).unwrap();
         inet_remove_port(&mut addrs, &mut fib, PortId(1));
-        assert_eq!((addrs.len(), fib.routes().len()), (0, 0));
+        assert_eq!((addrs.len(), fib.routes().count()), (0, 0));
     }
 }

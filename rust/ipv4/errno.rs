@@ -17,6 +17,8 @@ pub enum Errno {
     Enomem,
     /// `EACCES` (13): a `prohibit` route matched.
     Eacces,
+    /// `EBUSY` (16): the object is in use (a table that still has routes).
+    Ebusy,
     /// `EEXIST` (17): the entry exists already.
     Eexist,
     /// `ENODEV` (19): no such port.
@@ -42,6 +44,7 @@ impl Errno {
             Errno::Esrch => 3,
             Errno::Enomem => 12,
             Errno::Eacces => 13,
+            Errno::Ebusy => 16,
             Errno::Eexist => 17,
             Errno::Enodev => 19,
             Errno::Einval => 22,
@@ -65,6 +68,7 @@ impl Errno {
             Errno::Esrch => "ESRCH",
             Errno::Enomem => "ENOMEM",
             Errno::Eacces => "EACCES",
+            Errno::Ebusy => "EBUSY",
             Errno::Eexist => "EEXIST",
             Errno::Enodev => "ENODEV",
             Errno::Einval => "EINVAL",

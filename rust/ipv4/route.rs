@@ -160,11 +160,11 @@ pub fn route_input(
     if dst.is_loopback() || src.is_loopback() {
         return Err(DropReason::IpLocalnet);
     }
-    let r = match fib.fib_lookup(dst, None) {
+    let r = match fib.fib_lookup(dst, src, Some(in_port), None, 0, 0) {
         Ok(r) => r,
         Err(e) => return Ok(InputRoute::Error(e)),
     };
-    match r.kind {
+    match r.route.kind {
         RouteType::Broadcast => brd_input(fib, addrs, src, in_port, rp),
         RouteType::Local => {
             fib_validate_source(fib, addrs, src, in_port, rp)?;
@@ -173,7 +173,7 @@ pub fn route_input(
         RouteType::Unicast => {
             // __mkroute_input
             fib_validate_source(fib, addrs, src, in_port, rp)?;
-            match r.port {
+            match r.port() {
                 Some(port) => Ok(InputRoute::Forward {
                     port,
                     next_hop: r.next_hop(dst),
@@ -182,9 +182,9 @@ pub fn route_input(
             }
         }
         // fib_lookup never returns a reject type as Ok.
-        RouteType::Blackhole | RouteType::Unreachable | RouteType::Prohibit => {
-            Ok(InputRoute::Error(r.kind.error().unwrap_or(Errno::Einval)))
-        }
+        RouteType::Blackhole | RouteType::Unreachable | RouteType::Prohibit => Ok(
+            InputRoute::Error(r.route.kind.error().unwrap_or(Errno::Einval)),
+        ),
     }
 }
 
@@ -288,7 +288,7 @@ pub fn route_output(
     } else if dst.is_lbcast() {
         return Err(Errno::Einval);
     }
-    let r = match fib.fib_lookup(dst, oif) {
+    let r = match fib.fib_lookup(dst, src.unwrap_or(Ipv4Addr::UNSPECIFIED), None, oif, 0, 0) {
         Ok(r) => r,
         Err(e) => {
             let Some(o) = oif else {
@@ -307,23 +307,27 @@ pub fn route_output(
             });
         }
     };
-    let port = r.port.ok_or(Errno::Enetunreach)?;
-    if r.kind == RouteType::Local {
+    let port = r.port().ok_or(Errno::Enetunreach)?;
+    if r.route.kind == RouteType::Local {
         return Ok(OutputRoute {
             port,
             next_hop: dst,
-            src: src.or(r.prefsrc).unwrap_or(dst),
+            src: src.or(r.route.prefsrc).unwrap_or(dst),
             kind: OutputKind::Local,
         });
     }
     // fib_select_path / fib_result_prefsrc
     let src = src
-        .or(r.prefsrc)
+        .or(r.route.prefsrc)
         .or_else(|| {
-            addrs.inet_select_addr(port, r.gateway.unwrap_or(Ipv4Addr::UNSPECIFIED), r.scope)
+            addrs.inet_select_addr(
+                port,
+                r.nh.gateway.unwrap_or(Ipv4Addr::UNSPECIFIED),
+                r.route.scope,
+            )
         })
         .unwrap_or(Ipv4Addr::UNSPECIFIED);
-    let kind = if r.kind == RouteType::Broadcast {
+    let kind = if r.route.kind == RouteType::Broadcast {
         OutputKind::Broadcast
     } else {
         OutputKind::Unicast
@@ -372,6 +376,9 @@ mod tests {
             port: None,
             prefsrc: None,
             metric: 0,
+            tos: 0,
+            mtu: 0,
+            onlink: false,
         })
         .unwrap();
         (fib, addrs)
@@ -519,6 +526,9 @@ mod tests {
             port: None,
             prefsrc: None,
             metric: 0,
+            tos: 0,
+            mtu: 0,
+            onlink: false,
         })
         .unwrap();
         let r = route_input(

@@ -260,11 +260,24 @@ impl Router {
     /// Removes a port and everything that refers to it: addresses, routes,
     /// neighbours (their queued packets are dropped).
     fn forget_port(&self, id: PortId, rtnl: &Rtnl) {
-        let _ = self.update_config(rtnl, |c| {
+        let full = self.update_config(rtnl, |c| {
             c.ports.retain(|p| p.id != id);
-            devinet::inet_remove_port(&mut c.addrs, &mut c.fib, id);
-            Ok(())
+            devinet::try_inet_remove_port(&mut c.addrs, &mut c.fib, id)
+                .map_err(|e| (errno_of(e), c_str!("out of memory")))
         });
+        if full.is_err() {
+            // Removing routes copies their paths in the persistent FIB and
+            // can fail for memory. The port must go regardless: it holds a
+            // reference that unregister_netdevice waits for. Its routes stay
+            // behind, pointing at a port that no longer exists, which the
+            // output path treats as no route.
+            pr_warn!("out of memory removing the routes of port {}\n", id.0);
+            let _ = self.update_config(rtnl, |c| {
+                c.ports.retain(|p| p.id != id);
+                c.addrs.remove_port(id);
+                Ok(())
+            });
+        }
         self.neigh.lock().flush_port(id, |skb| {
             self.stats.drop_neigh(skb, crate::abstractions::skbuff::reason::NEIGH_DEAD)
         });

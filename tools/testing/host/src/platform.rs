@@ -3,7 +3,9 @@
 //! The host twin of the kernel crate's `platform` module: a fallible
 //! vector over `std::vec::Vec`, with exactly the API of the kernel's
 //! KVec-backed `TryVec` (rust/abstractions/vec.rs) that the IPv4 logic may
-//! use.
+//! use, and [`Shared`], a refcounted immutable value over `std::sync::Arc`
+//! with the API of the kernel's (rust/abstractions/shared.rs, over
+//! `kernel::sync::Arc`).
 //!
 //! `std` is bound here only (the crate root is `no_std` outside tests), so
 //! that the shared code cannot name it.
@@ -11,6 +13,7 @@
 extern crate std;
 
 use core::ops::{Deref, DerefMut};
+use std::sync::Arc;
 use std::vec::Vec;
 
 /// Allocation failed.
@@ -49,6 +52,11 @@ impl<T> TryVec<T> {
         self.inner.try_reserve(1).map_err(|_| AllocError)?;
         self.inner.push(v);
         Ok(())
+    }
+
+    /// Makes room for `additional` more elements.
+    pub fn try_reserve(&mut self, additional: usize) -> Result<(), AllocError> {
+        self.inner.try_reserve(additional).map_err(|_| AllocError)
     }
 
     /// Inserts `v` at `index` (clamped to the length), shifting the rest.
@@ -143,6 +151,45 @@ impl<T> DerefMut for TryVec<T> {
     }
 }
 
+/// A reference-counted immutable value (the kernel's is over
+/// `kernel::sync::Arc`).
+///
+/// Deliberately not `Debug`: the kernel's `Shared` is not.
+pub struct Shared<T> {
+    inner: Arc<T>,
+}
+
+impl<T> Shared<T> {
+    /// Moves `v` into a new shared allocation.
+    ///
+    /// `std`'s `Arc::new` aborts rather than failing, so this never returns
+    /// `Err` on the host; shared code must still handle it.
+    pub fn try_new(v: T) -> Result<Self, AllocError> {
+        Ok(Self { inner: Arc::new(v) })
+    }
+
+    /// Whether `a` and `b` are the same allocation.
+    pub fn ptr_eq(a: &Self, b: &Self) -> bool {
+        Arc::ptr_eq(&a.inner, &b.inner)
+    }
+}
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+impl<T> Deref for Shared<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.inner
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,5 +209,15 @@ mod tests {
         v.truncate(0);
         assert!(v.is_empty());
         assert_eq!(c.len(), 2);
+    }
+
+    #[test]
+    fn shared_clones_are_the_same_allocation() {
+        let a = Shared::try_new(5u32).unwrap();
+        let b = a.clone();
+        let c = Shared::try_new(5u32).unwrap();
+        assert!(Shared::ptr_eq(&a, &b));
+        assert!(!Shared::ptr_eq(&a, &c));
+        assert_eq!(*b, 5);
     }
 }

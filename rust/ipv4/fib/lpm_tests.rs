@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Tests of the persistent trie against a linear-scan oracle.
+
+use super::*;
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+use std::vec::Vec;
+
+fn mask(len: u8) -> u32 {
+    if len == 0 {
+        0
+    } else {
+        u32::MAX << (32 - u32::from(len))
+    }
+}
+
+/// The oracle: a plain map scanned linearly.
+fn oracle_longest(m: &BTreeMap<(u32, u8), u32>, addr: u32) -> Option<(u8, u32)> {
+    m.iter()
+        .filter(|((p, l), _)| addr & mask(*l) == *p)
+        .max_by_key(|((_, l), _)| *l)
+        .map(|((_, l), v)| (*l, *v))
+}
+
+fn oracle_all(m: &BTreeMap<(u32, u8), u32>, addr: u32) -> Vec<(u8, u32)> {
+    let mut v: Vec<(u8, u32)> = m
+        .iter()
+        .filter(|((p, l), _)| addr & mask(*l) == *p)
+        .map(|((_, l), v)| (*l, *v))
+        .collect();
+    v.sort_by_key(|x| std::cmp::Reverse(x.0));
+    v
+}
+
+fn all(t: &Trie<u32>, addr: u32) -> Vec<(u8, u32)> {
+    let mut v = Vec::new();
+    t.lookup_each(addr, |l, x| {
+        v.push((l, *x));
+        None::<()>
+    });
+    v
+}
+
+#[test]
+fn match_table_has_one_bit_per_length() {
+    for c in 0..128u32 {
+        assert_eq!(MATCH[c as usize].count_ones(), 7);
+        assert_eq!(MATCH[c as usize] & (1 << 127), 0);
+    }
+    assert_eq!(pos_len(0), 0);
+    assert_eq!(pos_len(1), 1);
+    assert_eq!(pos_len(2), 1);
+    assert_eq!(pos_len(126), 6);
+}
+
+#[test]
+fn every_length_from_0_to_32_round_trips() {
+    let mut t = Trie::new();
+    let addr = 0xC0A8_0101u32;
+    for len in 0..=32u8 {
+        t.insert(addr & mask(len), len, u32::from(len)).unwrap();
+    }
+    assert_eq!(t.len(), 33);
+    assert_eq!(t.longest(addr), Some((32, &32)));
+    assert_eq!(all(&t, addr).len(), 33);
+    let listed: Vec<_> = t.iter().map(|(p, l, v)| (p, l, *v)).collect();
+    assert_eq!(listed.len(), 33);
+    for (p, l, v) in listed {
+        assert_eq!((p, u32::from(l)), (addr & mask(l), v));
+    }
+    assert_eq!(t.insert(0, 33, 0), Err(TrieError::BadPrefix));
+    for len in (0..=32u8).rev() {
+        assert_eq!(t.remove(addr & mask(len), len), Ok(Some(u32::from(len))));
+    }
+    assert!(t.is_empty());
+    assert!(t.root.is_none(), "empty nodes are pruned");
+}
+
+#[test]
+fn an_update_copies_only_its_path() {
+    let mut t = Trie::new();
+    t.insert(0x0a00_0000, 8, 1).unwrap();
+    t.insert(0xc0a8_0000, 16, 2).unwrap();
+    let old = t.clone();
+    t.insert(0x0a01_0000, 16, 3).unwrap();
+    let (Some(a), Some(b)) = (old.root.as_deref(), t.root.as_deref()) else {
+        panic!("roots");
+    };
+    // The 192/8 subtree is shared, the 10/8 one copied.
+    let c192 = chunk(0xc0a8_0000, 0);
+    assert!(core::ptr::eq(
+        a.child(c192).unwrap(),
+        b.child(c192).unwrap()
+    ));
+    assert_eq!(old.longest(0x0a01_0101), Some((8, &1)));
+    assert_eq!(t.longest(0x0a01_0101), Some((16, &3)));
+}
+
+fn arb_prefix() -> impl Strategy<Value = (u32, u8)> {
+    // Addresses from a few clusters so that prefixes nest.
+    (0u32..4, any::<u32>(), 0u8..=32).prop_map(|(cl, a, len)| {
+        let a = match cl {
+            0 => a,
+            1 => 0x0a00_0000 | (a & 0x0000_ffff),
+            2 => 0xc0a8_0000 | (a & 0x0000_03ff),
+            _ => a & 0xff00_00ff,
+        };
+        (a & mask(len), len)
+    })
+}
+
+type Snapshot = (Trie<u32>, BTreeMap<(u32, u8), u32>);
+
+#[derive(Debug, Clone)]
+enum Op {
+    Insert((u32, u8), u32),
+    Remove((u32, u8)),
+    Snapshot,
+}
+
+fn arb_op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        4 => (arb_prefix(), any::<u32>()).prop_map(|(p, v)| Op::Insert(p, v)),
+        2 => arb_prefix().prop_map(Op::Remove),
+        1 => Just(Op::Snapshot),
+    ]
+}
+
+fn probes(m: &BTreeMap<(u32, u8), u32>, extra: &[u32]) -> Vec<u32> {
+    let mut v: Vec<u32> = extra.to_vec();
+    for (p, l) in m.keys() {
+        let last = p | !mask(*l);
+        v.extend([*p, last, p.wrapping_sub(1), last.wrapping_add(1)]);
+    }
+    v
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+    #[test]
+    fn trie_equals_a_linear_scan_and_old_versions_persist(
+        ops in proptest::collection::vec(arb_op(), 1..120),
+        extra in proptest::collection::vec(any::<u32>(), 1..32),
+    ) {
+        let mut t: Trie<u32> = Trie::new();
+        let mut m: BTreeMap<(u32, u8), u32> = BTreeMap::new();
+        let mut snaps: Vec<Snapshot> = Vec::new();
+        for op in ops {
+            match op {
+                Op::Insert((p, l), v) => {
+                    prop_assert_eq!(t.insert(p, l, v).unwrap(), m.insert((p, l), v));
+                }
+                Op::Remove((p, l)) => {
+                    prop_assert_eq!(t.remove(p, l).unwrap(), m.remove(&(p, l)));
+                }
+                Op::Snapshot => snaps.push((t.clone(), m.clone())),
+            }
+            prop_assert_eq!(t.len(), m.len());
+        }
+        snaps.push((t, m));
+        for (t, m) in &snaps {
+            for a in probes(m, &extra) {
+                prop_assert_eq!(t.longest(a).map(|(l, v)| (l, *v)), oracle_longest(m, a));
+                prop_assert_eq!(all(t, a), oracle_all(m, a));
+            }
+            for ((p, l), v) in m {
+                prop_assert_eq!(t.get(*p, *l), Some(v));
+            }
+            let listed: BTreeMap<(u32, u8), u32> =
+                t.iter().map(|(p, l, v)| ((p, l), *v)).collect();
+            prop_assert_eq!(&listed, m);
+            let s = t.stats();
+            prop_assert_eq!(s.prefixes, m.len());
+        }
+    }
+}

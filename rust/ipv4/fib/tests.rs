@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Tests of the FIB as a whole: Linux's behaviours, the rule walk over
+//! real tables, multipath, and a linear-scan oracle.
+
+use super::*;
+use crate::ipv4::iface::{AddrTable, IfAddr};
+use proptest::prelude::*;
+use std::vec::Vec;
+
+pub(super) const P1: PortId = PortId(1);
+const P2: PortId = PortId(2);
+
+/// `fib_lookup` with only a destination and an output port.
+pub(super) fn fl(fib: &Fib, dst: Ipv4Addr, oif: Option<PortId>) -> Result<Route, Errno> {
+    fib.fib_lookup(dst, Ipv4Addr::UNSPECIFIED, None, oif, 0, 0)
+        .map(|r| Route {
+            gateway: r.nh.gateway,
+            port: r.nh.port,
+            ..*r.route
+        })
+}
+
+pub(super) fn a(o: [u8; 4]) -> Ipv4Addr {
+    Ipv4Addr::from_octets(o)
+}
+
+pub(super) fn unicast(dst: [u8; 4], len: u8, port: PortId) -> Route {
+    Route {
+        table: RT_TABLE_MAIN,
+        dst: a(dst),
+        prefix_len: len,
+        kind: RouteType::Unicast,
+        scope: Scope::Link,
+        protocol: RouteProtocol::Boot,
+        gateway: None,
+        port: Some(port),
+        prefsrc: None,
+        metric: 0,
+        tos: 0,
+        mtu: 0,
+        onlink: false,
+    }
+}
+
+pub(super) fn with_addr(
+    fib: &mut Fib,
+    addrs: &mut AddrTable,
+    port: PortId,
+    o: [u8; 4],
+    len: u8,
+) -> IfAddr {
+    let ifa = IfAddr {
+        port,
+        addr: a(o),
+        prefix_len: len,
+    };
+    addrs.add(ifa).unwrap();
+    fib.add_ifaddr(&ifa, addrs).unwrap();
+    ifa
+}
+
+#[test]
+fn an_address_creates_local_connected_and_broadcast_routes() {
+    let (mut fib, mut addrs) = (Fib::new(), AddrTable::new());
+    with_addr(&mut fib, &mut addrs, P1, [10, 0, 0, 1], 24);
+    let mut rs: Vec<Route> = fib.routes().copied().collect();
+    rs.sort_by_key(|r| (std::cmp::Reverse(r.table), r.kind.as_u8()));
+    assert_eq!(rs.len(), 3);
+    assert_eq!(
+        (rs[0].table, rs[0].kind, rs[0].scope),
+        (RT_TABLE_LOCAL, RouteType::Local, Scope::Host)
+    );
+    assert_eq!(
+        (rs[2].table, rs[2].dst, rs[2].prefix_len),
+        (RT_TABLE_MAIN, a([10, 0, 0, 0]), 24)
+    );
+    assert_eq!(
+        (rs[2].scope, rs[2].prefsrc),
+        (Scope::Link, Some(a([10, 0, 0, 1])))
+    );
+    assert_eq!(
+        (rs[1].dst, rs[1].kind),
+        (a([10, 0, 0, 255]), RouteType::Broadcast)
+    );
+
+    let r = fl(&fib, a([10, 0, 0, 1]), None).unwrap();
+    assert_eq!(r.kind, RouteType::Local);
+    let r = fl(&fib, a([10, 0, 0, 7]), None).unwrap();
+    assert_eq!(
+        (r.kind, r.port, r.next_hop(a([10, 0, 0, 7]))),
+        (RouteType::Unicast, Some(P1), a([10, 0, 0, 7]))
+    );
+    assert_eq!(
+        fl(&fib, a([10, 0, 0, 255]), None).unwrap().kind,
+        RouteType::Broadcast
+    );
+    assert_eq!(fl(&fib, a([10, 0, 1, 1]), None), Err(Errno::Enetunreach));
+}
+
+#[test]
+fn slash_31_and_32_get_no_broadcast_route() {
+    let (mut fib, mut addrs) = (Fib::new(), AddrTable::new());
+    with_addr(&mut fib, &mut addrs, P1, [10, 0, 0, 0], 31);
+    assert_eq!(fib.routes().count(), 2);
+    with_addr(&mut fib, &mut addrs, P2, [10, 9, 0, 1], 32);
+    // A /32 equal to its prefix: local route only.
+    assert_eq!(fib.routes().count(), 3);
+}
+
+#[test]
+fn secondary_addresses_get_a_local_route_with_the_primary_as_prefsrc() {
+    let (mut fib, mut addrs) = (Fib::new(), AddrTable::new());
+    let prim = with_addr(&mut fib, &mut addrs, P1, [10, 0, 0, 1], 24);
+    let sec = with_addr(&mut fib, &mut addrs, P1, [10, 0, 0, 2], 24);
+    assert_eq!(fib.routes().count(), 4);
+    let local = fl(&fib, sec.addr, None).unwrap();
+    assert_eq!(
+        (local.kind, local.prefsrc),
+        (RouteType::Local, Some(prim.addr))
+    );
+    // Deleting the secondary removes only its local route.
+    addrs.del(&sec).unwrap();
+    fib.del_ifaddr(&sec, &addrs).unwrap();
+    assert_eq!(fib.routes().count(), 3);
+    // Re-add it, then delete the primary: everything goes (Linux's
+    // promote_secondaries=0).
+    addrs.add(sec).unwrap();
+    fib.add_ifaddr(&sec, &addrs).unwrap();
+    assert_eq!(addrs.del(&prim), Ok(2));
+    fib.del_ifaddr(&prim, &addrs).unwrap();
+    assert!(fib.is_empty());
+}
+
+#[test]
+fn deleting_an_address_keeps_static_routes_and_other_ports() {
+    let (mut fib, mut addrs) = (Fib::new(), AddrTable::new());
+    let x = with_addr(&mut fib, &mut addrs, P1, [10, 0, 0, 1], 24);
+    with_addr(&mut fib, &mut addrs, P2, [10, 0, 0, 2], 24);
+    fib.insert(Route {
+        dst: a([10, 2, 0, 0]),
+        prefix_len: 16,
+        gateway: Some(a([10, 0, 0, 254])),
+        port: None,
+        scope: Scope::Universe,
+        ..unicast([0; 4], 0, P1)
+    })
+    .unwrap();
+    addrs.del(&x).unwrap();
+    fib.del_ifaddr(&x, &addrs).unwrap();
+    assert_eq!(fib.routes().filter(|r| r.port == Some(P1)).count(), 1);
+    assert_eq!(fib.routes().filter(|r| r.port == Some(P2)).count(), 3);
+    fib.remove_port(P1).unwrap();
+    assert_eq!(fib.routes().count(), 3);
+}
+
+#[test]
+fn longest_prefix_then_lowest_metric() {
+    let mut fib = Fib::new();
+    fib.insert(unicast([10, 0, 0, 0], 8, P1)).unwrap();
+    fib.insert(Route {
+        metric: 10,
+        ..unicast([10, 1, 0, 0], 16, P1)
+    })
+    .unwrap();
+    fib.insert(Route {
+        metric: 5,
+        ..unicast([10, 1, 0, 0], 16, P2)
+    })
+    .unwrap();
+    assert_eq!(
+        fib.insert(Route {
+            metric: 5,
+            ..unicast([10, 1, 0, 0], 16, P1)
+        }),
+        Err(Errno::Eexist)
+    );
+    assert_eq!(fl(&fib, a([10, 1, 2, 3]), None).unwrap().port, Some(P2));
+    assert_eq!(fl(&fib, a([10, 1, 2, 3]), Some(P1)).unwrap().metric, 10);
+    assert_eq!(fl(&fib, a([10, 2, 2, 3]), None).unwrap().prefix_len, 8);
+    assert_eq!(
+        fl(&fib, a([10, 2, 2, 3]), Some(P2)),
+        Err(Errno::Enetunreach)
+    );
+}
+
+#[test]
+fn reject_routes_return_their_errors() {
+    let mut fib = Fib::new();
+    let reject = |kind, dst: [u8; 4], len| Route {
+        kind,
+        port: None,
+        scope: Scope::Universe,
+        ..unicast(dst, len, P1)
+    };
+    fib.insert(reject(RouteType::Blackhole, [10, 1, 0, 0], 16))
+        .unwrap();
+    fib.insert(reject(RouteType::Unreachable, [10, 2, 0, 0], 16))
+        .unwrap();
+    fib.insert(reject(RouteType::Prohibit, [10, 3, 0, 0], 16))
+        .unwrap();
+    fib.insert(unicast([10, 0, 0, 0], 8, P1)).unwrap();
+    assert_eq!(fl(&fib, a([10, 1, 0, 1]), None), Err(Errno::Einval));
+    assert_eq!(fl(&fib, a([10, 2, 0, 1]), None), Err(Errno::Ehostunreach));
+    assert_eq!(fl(&fib, a([10, 3, 0, 1]), Some(P1)), Err(Errno::Eacces));
+    assert_eq!(fl(&fib, a([10, 4, 0, 1]), None).unwrap().prefix_len, 8);
+    assert_eq!(
+        fib.insert(Route {
+            kind: RouteType::Blackhole,
+            ..unicast([10, 5, 0, 0], 16, P1)
+        }),
+        Err(Errno::Einval)
+    );
+}
+
+#[test]
+fn tables_are_searched_local_main_default() {
+    let mut fib = Fib::new();
+    fib.insert(Route {
+        table: RT_TABLE_DEFAULT,
+        ..unicast([0; 4], 0, P2)
+    })
+    .unwrap();
+    assert_eq!(fl(&fib, a([8, 8, 8, 8]), None).unwrap().port, Some(P2));
+    // main is searched before default even for a shorter prefix.
+    fib.insert(unicast([0; 4], 0, P1)).unwrap();
+    assert_eq!(fl(&fib, a([8, 8, 8, 8]), None).unwrap().port, Some(P1));
+    // A reject in main stops the rules.
+    fib.insert(Route {
+        kind: RouteType::Unreachable,
+        port: None,
+        scope: Scope::Universe,
+        ..unicast([8, 0, 0, 0], 8, P1)
+    })
+    .unwrap();
+    assert_eq!(fl(&fib, a([8, 8, 8, 8]), None), Err(Errno::Ehostunreach));
+}
+
+#[test]
+fn insert_validates_like_fib_create_info() {
+    let (mut fib, mut addrs) = (Fib::new(), AddrTable::new());
+    with_addr(&mut fib, &mut addrs, P1, [10, 0, 0, 1], 24);
+    assert_eq!(
+        fib.insert(unicast([10, 9, 0, 1], 16, P1)),
+        Err(Errno::Einval)
+    );
+    assert_eq!(
+        fib.insert(unicast([10, 9, 0, 0], 33, P1)),
+        Err(Errno::Einval)
+    );
+    let via = |gw: [u8; 4], port| Route {
+        gateway: Some(a(gw)),
+        port,
+        scope: Scope::Universe,
+        ..unicast([10, 9, 0, 0], 16, P1)
+    };
+    assert_eq!(
+        fib.insert(via([10, 1, 0, 254], None)),
+        Err(Errno::Enetunreach)
+    );
+    assert_eq!(
+        fib.insert(via([10, 0, 0, 254], Some(P2))),
+        Err(Errno::Enetunreach)
+    );
+    assert_eq!(fib.insert(via([10, 0, 0, 255], None)), Err(Errno::Einval));
+    assert_eq!(
+        fib.insert(Route {
+            scope: Scope::Link,
+            ..via([10, 0, 0, 254], None)
+        }),
+        Err(Errno::Einval)
+    );
+    assert_eq!(
+        fib.insert(Route {
+            port: None,
+            ..unicast([10, 8, 0, 0], 16, P1)
+        }),
+        Err(Errno::Enodev)
+    );
+    assert_eq!(
+        fib.insert(Route {
+            prefsrc: Some(a([10, 0, 0, 9])),
+            ..unicast([10, 8, 0, 0], 16, P1)
+        }),
+        Err(Errno::Einval)
+    );
+    fib.insert(Route {
+        prefsrc: Some(a([10, 0, 0, 1])),
+        ..via([10, 0, 0, 254], None)
+    })
+    .unwrap();
+    let r = fl(&fib, a([10, 9, 1, 1]), None).unwrap();
+    assert_eq!(
+        (r.port, r.next_hop(a([10, 9, 1, 1]))),
+        (Some(P1), a([10, 0, 0, 254]))
+    );
+    let sel = RouteSelector {
+        table: RT_TABLE_MAIN,
+        dst: a([10, 9, 0, 0]),
+        prefix_len: 16,
+        ..Default::default()
+    };
+    assert_eq!(
+        fib.delete(&RouteSelector {
+            metric: Some(1),
+            ..sel
+        }),
+        Err(Errno::Esrch)
+    );
+    assert!(fib.delete(&sel).is_ok());
+    assert_eq!(fib.delete(&sel), Err(Errno::Esrch));
+}
+
+/// The oracle: Linux's fib_trie walk spelled out. For each table in
+/// rule order, for each prefix length from 32 down, the routes of that
+/// length holding `dst`, by metric (stable): the first reject route or
+/// usable route ends the walk.
+fn oracle(routes: &[Route], dst: Ipv4Addr, oif: Option<PortId>) -> Option<Route> {
+    for table in DEFAULT_RULE_TABLES {
+        for len in (0..=32u8).rev() {
+            let mut c: std::vec::Vec<&Route> = routes
+                .iter()
+                .filter(|r| r.table == table && r.prefix_len == len && r.matches(dst))
+                .collect();
+            c.sort_by_key(|r| r.metric);
+            for r in c {
+                if r.kind.error().is_some() || oif.is_none() || r.port == oif {
+                    return Some(*r);
+                }
+            }
+        }
+    }
+    None
+}
+
+fn arb_route() -> impl Strategy<Value = Route> {
+    (
+        prop::sample::select(std::vec![RT_TABLE_LOCAL, RT_TABLE_MAIN, RT_TABLE_DEFAULT]),
+        any::<u8>(),
+        0u8..=32,
+        0usize..6,
+        1u32..4,
+        0u32..3,
+    )
+        .prop_map(|(table, last, len, kind, port, metric)| {
+            let kinds = [
+                RouteType::Unicast,
+                RouteType::Unicast,
+                RouteType::Local,
+                RouteType::Broadcast,
+                RouteType::Unreachable,
+                RouteType::Blackhole,
+            ];
+            let kind = kinds[kind];
+            // A small address space, so that prefixes overlap.
+            let addr = Ipv4Addr::new(10, 0, last & 0x3, last);
+            let reject = kind.error().is_some();
+            Route {
+                table,
+                dst: addr.network(len).unwrap(),
+                prefix_len: len,
+                kind,
+                scope: Scope::Link,
+                protocol: RouteProtocol::Boot,
+                gateway: None,
+                port: if reject { None } else { Some(PortId(port)) },
+                prefsrc: None,
+                metric,
+                tos: 0,
+                mtu: 0,
+                onlink: false,
+            }
+        })
+}
+
+proptest! {
+    #[test]
+    fn lookup_equals_the_naive_oracle(
+        routes in proptest::collection::vec(arb_route(), 0..24),
+        probes in proptest::collection::vec((any::<u8>(), any::<u8>(), 0u32..4), 1..16),
+    ) {
+        let mut fib = Fib::new();
+        let mut kept = std::vec::Vec::new();
+        for r in routes {
+            if fib.insert(r).is_ok() {
+                kept.push(r);
+            }
+        }
+        for (x, y, oif) in probes {
+            let dst = Ipv4Addr::new(10, 0, x & 0x3, y);
+            let oif = if oif == 0 { None } else { Some(PortId(oif)) };
+            prop_assert_eq!(fib.lookup(dst, oif).copied(), oracle(&kept, dst, oif));
+        }
+    }
+}
