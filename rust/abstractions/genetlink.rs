@@ -138,6 +138,27 @@ impl<'a> Attr<'a> {
     }
 }
 
+/// The payload of a validated attribute.
+///
+/// # Safety
+///
+/// `nla` must be null or point to an attribute the genetlink core
+/// validated, inside a message that lives for `'a`.
+unsafe fn attr_from_raw<'a>(nla: *const bindings::nlattr) -> Option<Attr<'a>> {
+    if nla.is_null() {
+        return None;
+    }
+    // SAFETY: A non-null attribute was validated by the core (caller's
+    // guarantee): its header is readable and `nla_len` bytes from its start
+    // lie in the message, which lives for 'a.
+    unsafe {
+        let len = usize::from((*nla).nla_len);
+        let payload_len = len.checked_sub(4)?;
+        let payload = nla.cast::<u8>().add(4);
+        Some(Attr { payload: core::slice::from_raw_parts(payload, payload_len) })
+    }
+}
+
 /// A do request being handled.
 ///
 /// # Invariants
@@ -161,15 +182,9 @@ impl<'a> Request<'a> {
         if nla.is_null() {
             return None;
         }
-        // SAFETY: A non-null attribute was validated by the core: its header
-        // is readable and `nla_len` bytes from its start lie in the request,
-        // which lives for 'a.
-        unsafe {
-            let len = usize::from((*nla).nla_len);
-            let payload_len = len.checked_sub(4)?;
-            let payload = nla.cast::<u8>().add(4);
-            Some(Attr { payload: core::slice::from_raw_parts(payload, payload_len) })
-        }
+        // SAFETY: The attribute is from this request, validated by the
+        // core, and lives as long as the request ('a).
+        unsafe { attr_from_raw(nla) }
     }
 
     /// The network namespace of the requesting socket.
@@ -251,6 +266,7 @@ impl<'a> Request<'a> {
 /// run, and `family` the registered family, for `'a`.
 pub struct Dump<'a> {
     skb: *mut bindings::sk_buff,
+    maxattr: u16,
     cb: *mut bindings::netlink_callback,
     family: *const bindings::genl_family,
     cmd: u8,
@@ -297,6 +313,20 @@ impl Message<'_> {
 }
 
 impl<'a> Dump<'a> {
+    /// The attribute of number `ty` of the dump request, if present.
+    pub fn attr(&self, ty: u16) -> Option<Attr<'a>> {
+        if ty == 0 || ty > self.maxattr {
+            return None;
+        }
+        // SAFETY: `cb` is valid (type invariant); the core parsed the dump
+        // request's attributes into an array of maxattr + 1 entries, and
+        // `ty` is in range.
+        let nla = unsafe { bindings::ferroute_genl_dump_attr(self.cb, i32::from(ty)) };
+        // SAFETY: The attribute belongs to the dump request, validated by
+        // the core, alive while the dump runs ('a).
+        unsafe { attr_from_raw(nla) }
+    }
+
     /// Where the previous part of the dump stopped (`cb->args[0]`).
     pub fn position(&self) -> usize {
         // SAFETY: `cb` is valid; `args` is an array of 6 longs.
@@ -387,7 +417,8 @@ impl<F: Family> Adapter<F> {
         // SAFETY: The family is registered; genl_info_dump gives it.
         let family = unsafe { bindings::ferroute_genl_dump_family(cb) };
         // INVARIANT: skb, cb and family are valid for this call.
-        let mut dump = Dump { skb, cb, family, cmd, _p: PhantomData };
+        let maxattr = u16::try_from(F::POLICY.len().saturating_sub(1)).unwrap_or(0);
+        let mut dump = Dump { skb, maxattr, cb, family, cmd, _p: PhantomData };
         let result = F::dumpit(cmd, &mut dump);
         // SAFETY: `skb` is valid.
         let len = unsafe { bindings::ferroute_skb_len_of(skb) } as i32;

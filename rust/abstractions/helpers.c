@@ -325,6 +325,13 @@ u8 ferroute_genl_dump_cmd(struct netlink_callback *cb)
 	return genl_info_dump(cb)->genlhdr->cmd;
 }
 
+struct nlattr *ferroute_genl_dump_attr(struct netlink_callback *cb, int type)
+{
+	const struct genl_info *info = genl_info_dump(cb);
+
+	return info->attrs ? info->attrs[type] : NULL;
+}
+
 const struct genl_family *ferroute_genl_dump_family(struct netlink_callback *cb)
 {
 	return genl_info_dump(cb)->family;

@@ -18,6 +18,7 @@ mod input;
 pub mod netlink;
 mod output;
 pub mod port;
+pub mod routes;
 pub mod stats;
 
 use crate::abstractions::genetlink::Dump;
@@ -75,7 +76,7 @@ impl Config {
         self.ports.iter().find(|p| core::ptr::eq(p.dev.as_raw(), dev.as_raw()))
     }
 
-    fn port_by_name(&self, name: &[u8]) -> Option<&Port> {
+    pub(crate) fn port_by_name(&self, name: &[u8]) -> Option<&Port> {
         self.ports.iter().find(|p| p.is_named(name))
     }
 }
@@ -135,14 +136,14 @@ impl Router {
     }
 
     /// Runs `f` on the current configuration (packet path, lock-free).
-    fn with_config<R>(&self, f: impl FnOnce(&Config) -> R) -> Option<R> {
+    pub(crate) fn with_config<R>(&self, f: impl FnOnce(&Config) -> R) -> Option<R> {
         let guard = ReadGuard::new();
         self.config.read(&guard).map(f)
     }
 
     /// Changes the configuration: copy, change, publish (RTNL serializes
     /// writers).
-    fn update_config(
+    pub(crate) fn update_config(
         &self,
         _rtnl: &Rtnl,
         change: impl FnOnce(&mut Config) -> Result<(), CtlError>,
@@ -413,7 +414,7 @@ impl Router {
 }
 
 /// The kernel error for a logic-layer errno.
-fn errno_of(e: crate::ipv4::errno::Errno) -> kernel::error::Error {
+pub(crate) fn errno_of(e: crate::ipv4::errno::Errno) -> kernel::error::Error {
     kernel::error::Error::from_errno(e.to_errno())
 }
 

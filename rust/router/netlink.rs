@@ -12,6 +12,9 @@ use crate::abstractions::genetlink::{Dump, Family, Op, Policy, Request};
 use crate::abstractions::netdevice;
 use crate::abstractions::sync::RtnlGuard;
 use crate::ipv4::addr::Ipv4Addr;
+use crate::ipv4::fib::{NlFlags, Route, RouteProtocol, RouteSelector, RouteType};
+use crate::ipv4::iface::Scope;
+use super::routes::{RouteQuery, RouteRequest};
 use kernel::c_str;
 use kernel::prelude::*;
 
@@ -37,6 +40,34 @@ pub mod attr {
     pub const NEIGH_STATE: u16 = 9;
     /// The router's port number (u32).
     pub const PORT_ID: u16 = 10;
+    /// Routing table id (u32).
+    pub const TABLE: u16 = 11;
+    /// Route type, an RTN_* number (u8).
+    pub const ROUTE_TYPE: u16 = 12;
+    /// Route scope, an RT_SCOPE_* number (u8).
+    pub const SCOPE: u16 = 13;
+    /// Gateway (u32, network byte order).
+    pub const GATEWAY: u16 = 14;
+    /// Route metric (u32).
+    pub const METRIC: u16 = 15;
+    /// Preferred source (u32, network byte order).
+    pub const PREFSRC: u16 = 16;
+    /// Route protocol, an RTPROT_* number (u8).
+    pub const PROTOCOL: u16 = 17;
+    /// TOS (u8).
+    pub const TOS: u16 = 18;
+    /// Route MTU (u32).
+    pub const MTU: u16 = 19;
+    /// 1 add, 2 replace, 3 append, 4 prepend (u8).
+    pub const ROUTE_MODE: u16 = 20;
+    /// `route get ... from` (u32, network byte order).
+    pub const SRC: u16 = 21;
+    /// `route get ... iif` (string).
+    pub const IIFNAME: u16 = 22;
+    /// `route get ... mark` (u32).
+    pub const MARK: u16 = 23;
+    /// On-link gateway (u8 0/1).
+    pub const ONLINK: u16 = 24;
 }
 
 /// Command numbers.
@@ -57,6 +88,14 @@ pub mod cmd {
     pub const STATS_GET: u8 = 7;
     /// List neighbours (dump).
     pub const NEIGH_GET: u8 = 8;
+    /// Add a route (do, admin).
+    pub const ROUTE_ADD: u8 = 9;
+    /// Delete a route (do, admin).
+    pub const ROUTE_DEL: u8 = 10;
+    /// Ask for the route to an address (do).
+    pub const ROUTE_GET: u8 = 11;
+    /// List routes (dump).
+    pub const ROUTE_LIST: u8 = 12;
 }
 
 /// The `neigh-state` value of a neighbour state.
@@ -93,6 +132,20 @@ impl Family for FerrouteFamily {
         Policy::U64,
         Policy::U8 { min: 1, max: 6 },
         Policy::U32,
+        Policy::U32,
+        Policy::U8 { min: 1, max: 8 },
+        Policy::U8 { min: 0, max: 255 },
+        Policy::U32,
+        Policy::U32,
+        Policy::U32,
+        Policy::U8 { min: 0, max: 255 },
+        Policy::U8 { min: 0, max: 255 },
+        Policy::U32,
+        Policy::U8 { min: 1, max: 4 },
+        Policy::U32,
+        Policy::NulString { max_len: IFNAME_MAX },
+        Policy::U32,
+        Policy::U8 { min: 0, max: 1 },
     ];
     const OPS: &'static [Op] = &[
         Op { cmd: cmd::PORT_ADD, dump: false, admin: true },
@@ -103,9 +156,16 @@ impl Family for FerrouteFamily {
         Op { cmd: cmd::ADDR_GET, dump: true, admin: false },
         Op { cmd: cmd::STATS_GET, dump: true, admin: false },
         Op { cmd: cmd::NEIGH_GET, dump: true, admin: false },
+        Op { cmd: cmd::ROUTE_ADD, dump: false, admin: true },
+        Op { cmd: cmd::ROUTE_DEL, dump: false, admin: true },
+        Op { cmd: cmd::ROUTE_GET, dump: false, admin: false },
+        Op { cmd: cmd::ROUTE_LIST, dump: true, admin: false },
     ];
 
     fn doit(cmd: u8, req: &Request<'_>) -> Result {
+        if cmd == cmd::ROUTE_GET {
+            return route_get(req);
+        }
         super::global::with_router_arc(|router| {
             let rtnl = RtnlGuard::lock();
             match cmd {
@@ -141,6 +201,40 @@ impl Family for FerrouteFamily {
                         e
                     })
                 }
+                cmd::ROUTE_ADD => {
+                    let (route, dev) = route_from(req, true)?;
+                    let flags = match req.attr(attr::ROUTE_MODE).and_then(|a| a.u8()) {
+                        None | Some(1) => NlFlags::ADD,
+                        Some(2) => NlFlags::REPLACE,
+                        Some(3) => NlFlags::APPEND,
+                        _ => NlFlags::PREPEND,
+                    };
+                    let r = RouteRequest { route, dev, flags };
+                    router.route_add(r, &rtnl).map_err(|(e, msg)| {
+                        req.set_err_msg(msg);
+                        e
+                    })
+                }
+                cmd::ROUTE_DEL => {
+                    let (route, dev) = route_from(req, false)?;
+                    let sel = RouteSelector {
+                        table: route.table,
+                        dst: route.dst,
+                        prefix_len: route.prefix_len,
+                        tos: route.tos,
+                        kind: req.attr(attr::ROUTE_TYPE).map(|_| route.kind),
+                        scope: req.attr(attr::SCOPE).map(|_| route.scope),
+                        protocol: req.attr(attr::PROTOCOL).map(|_| route.protocol),
+                        prefsrc: route.prefsrc,
+                        metric: req.attr(attr::METRIC).map(|_| route.metric),
+                        port: None,
+                        gateway: route.gateway,
+                    };
+                    router.route_del(sel, dev, &rtnl).map_err(|(e, msg)| {
+                        req.set_err_msg(msg);
+                        e
+                    })
+                }
                 _ => Err(crate::abstractions::errno(crate::abstractions::bindings::EOPNOTSUPP)),
             }
         })
@@ -153,6 +247,11 @@ impl Family for FerrouteFamily {
             cmd::ADDR_GET => router.dump_addrs(dump),
             cmd::STATS_GET => router.dump_stats(dump),
             cmd::NEIGH_GET => router.dump_neighbours(dump),
+            cmd::ROUTE_LIST => {
+                let table = dump.attr(attr::TABLE).and_then(|a| a.u32()).unwrap_or(0);
+                router.dump_routes(dump, table);
+                Ok(())
+            }
             _ => Err(crate::abstractions::errno(crate::abstractions::bindings::EOPNOTSUPP)),
         })
         .unwrap_or(Err(ENODEV))
@@ -169,4 +268,96 @@ fn ifname<'a>(req: &Request<'a>) -> Result<&'a CStr> {
             let end = b.iter().position(|&c| c == 0).ok_or(EINVAL)?;
             CStr::from_bytes_with_nul(&b[..=end]).map_err(|_| EINVAL)
         })
+}
+
+/// An IPv4 address attribute (network byte order on the wire).
+fn addr_attr(req: &Request<'_>, ty: u16) -> Option<Ipv4Addr> {
+    req.attr(ty)
+        .and_then(|a| a.u32())
+        .map(|v| Ipv4Addr::from_octets(v.to_ne_bytes()))
+}
+
+/// The route a route-add or route-del request describes, with iproute2's
+/// defaults (table main, unicast, protocol boot; scope host for local, link
+/// for broadcast and for unicast without a gateway, else universe), and the
+/// name of its output port.
+fn route_from<'a>(req: &Request<'a>, add: bool) -> Result<(Route, Option<&'a [u8]>)> {
+    let dst = addr_attr(req, attr::ADDRESS).ok_or_else(|| {
+        req.set_bad_attr(attr::ADDRESS);
+        EINVAL
+    })?;
+    let prefix_len = req.required(attr::PREFIXLEN)?.u8().ok_or(EINVAL)?;
+    let kind = match req.attr(attr::ROUTE_TYPE).and_then(|a| a.u8()) {
+        None => RouteType::Unicast,
+        Some(t) => RouteType::from_u8(t).ok_or_else(|| {
+            req.set_err_msg(c_str!("unsupported route type"));
+            EINVAL
+        })?,
+    };
+    let gateway = addr_attr(req, attr::GATEWAY);
+    let scope = match req.attr(attr::SCOPE).and_then(|a| a.u8()) {
+        Some(0) => Scope::Universe,
+        Some(253) => Scope::Link,
+        Some(254) => Scope::Host,
+        Some(_) => {
+            req.set_err_msg(c_str!("scope must be universe, link or host"));
+            return Err(EINVAL);
+        }
+        None => match kind {
+            RouteType::Local => Scope::Host,
+            RouteType::Broadcast => Scope::Link,
+            RouteType::Unicast if gateway.is_none() && add => Scope::Link,
+            _ => Scope::Universe,
+        },
+    };
+    let protocol = match req.attr(attr::PROTOCOL).and_then(|a| a.u8()) {
+        None | Some(3) => RouteProtocol::Boot,
+        Some(2) => RouteProtocol::Kernel,
+        Some(4) => RouteProtocol::Static,
+        Some(_) => {
+            req.set_err_msg(c_str!("protocol must be kernel, boot or static"));
+            return Err(EINVAL);
+        }
+    };
+    let dev = req.attr(attr::IFNAME).map(|a| a.str_bytes());
+    let route = Route {
+        table: req.attr(attr::TABLE).and_then(|a| a.u32()).unwrap_or(254),
+        dst,
+        prefix_len,
+        kind,
+        scope,
+        protocol,
+        gateway,
+        port: None,
+        prefsrc: addr_attr(req, attr::PREFSRC),
+        metric: req.attr(attr::METRIC).and_then(|a| a.u32()).unwrap_or(0),
+        tos: req.attr(attr::TOS).and_then(|a| a.u8()).unwrap_or(0),
+        mtu: req.attr(attr::MTU).and_then(|a| a.u32()).unwrap_or(0),
+        onlink: req.attr(attr::ONLINK).and_then(|a| a.u8()) == Some(1),
+    };
+    Ok((route, dev))
+}
+
+/// `route-get`: answers with the route the FIB chooses.
+fn route_get(req: &Request<'_>) -> Result {
+    let dst = addr_attr(req, attr::ADDRESS).ok_or_else(|| {
+        req.set_bad_attr(attr::ADDRESS);
+        EINVAL
+    })?;
+    let q = RouteQuery {
+        dst,
+        src: addr_attr(req, attr::SRC),
+        iif: req.attr(attr::IIFNAME).map(|a| a.str_bytes()),
+        oif: req.attr(attr::IFNAME).map(|a| a.str_bytes()),
+        mark: req.attr(attr::MARK).and_then(|a| a.u32()).unwrap_or(0),
+    };
+    super::global::with_router_arc(|router| {
+        req.reply(|m| {
+            router.route_get(&q, m).map_err(|(e, msg)| {
+                req.set_err_msg(msg);
+                e
+            })
+        })
+    })
+    .unwrap_or(Err(ENODEV))
 }

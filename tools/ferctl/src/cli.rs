@@ -9,16 +9,20 @@
 //! positional value (the address), in any order.
 //!
 //! Adding an object means one entry in [`OBJECTS`], one variant in
-//! [`Command`] and one `parse_*` function built from [`Args`]; e.g. a later
-//! `route add 10.2.0.0/16 via 10.1.0.254 dev veth1 metric 10 table 100` is a
-//! loop over [`Args::next`] with one arm per keyword, each taking its value
-//! with [`Args::value_for`] and storing it with [`set_once`], exactly like
-//! [`parse_addr_change`].
+//! [`Command`] and one `parse_*` function built from [`Args`]: a loop over
+//! [`Args::next`] with one arm per keyword, each taking its value with
+//! [`Args::value_for`] and storing it with [`set_once`], like
+//! [`parse_addr_change`] and [`parse_route_spec`].
+//!
+//! `ferctl -batch FILE` reads commands (`OBJECT COMMAND ARGS`, no options)
+//! one per line; [`batch_words`] splits a line and [`parse_command`] parses
+//! it.
 
 use std::net::Ipv4Addr;
 
 use crate::error::Error;
-use crate::proto::IFNAME_MAX;
+use crate::model::{Names, PROTOCOL_NAMES, SCOPE_NAMES, TABLE_NAMES};
+use crate::proto::{route_mode, route_type, table, IFNAME_MAX};
 
 /// Global options.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -88,6 +92,133 @@ pub enum AddrCmd {
     },
 }
 
+/// A route as given to `route add|replace|append|prepend|del`: the prefix
+/// and whatever keywords were given (the kernel fills in the defaults that
+/// are not the contract's).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RouteSpec {
+    /// Destination prefix (`default` is 0.0.0.0/0).
+    pub prefix: Prefix,
+    /// Route type keyword (`blackhole`, ...), RTN_* number.
+    pub rtype: Option<u8>,
+    /// `table ID`.
+    pub table: Option<u32>,
+    /// `via ADDR`.
+    pub gateway: Option<Ipv4Addr>,
+    /// `dev NAME`: output port.
+    pub dev: Option<String>,
+    /// `metric N`.
+    pub metric: Option<u32>,
+    /// `src ADDR`: preferred source address.
+    pub prefsrc: Option<Ipv4Addr>,
+    /// `proto NAME|N`.
+    pub protocol: Option<u8>,
+    /// `scope NAME|N`.
+    pub scope: Option<u8>,
+    /// `tos N`.
+    pub tos: Option<u8>,
+    /// `mtu N`.
+    pub mtu: Option<u32>,
+    /// `onlink`.
+    pub onlink: bool,
+}
+
+impl RouteSpec {
+    /// A route to `prefix` with nothing else given.
+    pub fn new(prefix: Prefix) -> Self {
+        RouteSpec {
+            prefix,
+            rtype: None,
+            table: None,
+            gateway: None,
+            dev: None,
+            metric: None,
+            prefsrc: None,
+            protocol: None,
+            scope: None,
+            tos: None,
+            mtu: None,
+            onlink: false,
+        }
+    }
+}
+
+/// The route as it could be typed again: `blackhole 10.9.0.0/16 table 100`.
+impl std::fmt::Display for RouteSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(t) = self.rtype {
+            write!(f, "{} ", crate::model::RouteType(t))?;
+        }
+        write!(f, "{}", self.prefix)?;
+        if let Some(gw) = self.gateway {
+            write!(f, " via {gw}")?;
+        }
+        if let Some(dev) = &self.dev {
+            write!(f, " dev {dev}")?;
+        }
+        if let Some(m) = self.metric {
+            write!(f, " metric {m}")?;
+        }
+        if let Some(t) = self.table {
+            write!(f, " table {}", crate::model::TableId(t))?;
+        }
+        if let Some(src) = self.prefsrc {
+            write!(f, " src {src}")?;
+        }
+        if let Some(p) = self.protocol {
+            write!(f, " proto {}", crate::model::Protocol(p))?;
+        }
+        if let Some(sc) = self.scope {
+            write!(f, " scope {}", crate::model::Scope(sc))?;
+        }
+        if let Some(tos) = self.tos {
+            write!(f, " tos 0x{tos:02x}")?;
+        }
+        if let Some(mtu) = self.mtu {
+            write!(f, " mtu {mtu}")?;
+        }
+        if self.onlink {
+            f.write_str(" onlink")?;
+        }
+        Ok(())
+    }
+}
+
+/// `ferctl route ...`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RouteCmd {
+    /// `route add|replace|append|prepend ROUTE`.
+    Add {
+        /// [`route_mode`] value.
+        mode: u8,
+        /// The route.
+        route: RouteSpec,
+    },
+    /// `route del ROUTE`: delete the first route matching the given keys.
+    Del {
+        /// The (partial) key.
+        route: RouteSpec,
+    },
+    /// `route get ADDR [from ADDR] [iif NAME] [oif NAME] [mark N]`.
+    Get {
+        /// Destination to look up.
+        dst: Ipv4Addr,
+        /// `from`: source address.
+        from: Option<Ipv4Addr>,
+        /// `iif`: input port.
+        iif: Option<String>,
+        /// `oif` / `dev`: output port.
+        oif: Option<String>,
+        /// `mark`.
+        mark: Option<u32>,
+    },
+    /// `route list [table ID|all]`.
+    List {
+        /// Table to list, [`table::ALL`] (0) for every table.
+        table: u32,
+    },
+}
+
 /// Something for the router to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
@@ -95,6 +226,8 @@ pub enum Command {
     Port(PortCmd),
     /// Address management.
     Addr(AddrCmd),
+    /// Routes.
+    Route(RouteCmd),
     /// `stats`: print the router's counters.
     Stats,
     /// `neigh list [dev PORT]`: print the neighbour cache.
@@ -113,6 +246,8 @@ pub enum Topic {
     Port,
     /// `ferctl addr help`.
     Addr,
+    /// `ferctl route help`.
+    Route,
     /// `ferctl stats help`.
     Stats,
     /// `ferctl neigh help`.
@@ -130,6 +265,8 @@ pub enum Action {
     Version,
     /// Hidden: print the netlink constants as JSON (for check_spec.py).
     DumpConstants,
+    /// `-batch FILE`: run the commands of FILE (`-` = stdin), one a line.
+    Batch(String),
 }
 
 /// A parsed command line.
@@ -150,6 +287,7 @@ pub fn matches(arg: &str, keyword: &str) -> bool {
 pub const OBJECTS: &[(&str, Topic)] = &[
     ("port", Topic::Port),
     ("address", Topic::Addr),
+    ("route", Topic::Route),
     ("stats", Topic::Stats),
     ("neighbour", Topic::Neigh),
     ("neighbor", Topic::Neigh),
@@ -286,6 +424,19 @@ where
                 opts,
                 action: Action::Version,
             });
+        } else if matches(opt, "batch") {
+            let file = argv
+                .next()
+                .ok_or_else(|| usage("option \"-batch\" needs a file name".to_string()))?;
+            if let Some(extra) = argv.next() {
+                return Err(usage(format!(
+                    "unexpected argument \"{extra}\" after \"-batch {file}\""
+                )));
+            }
+            return Ok(Invocation {
+                opts,
+                action: Action::Batch(file),
+            });
         } else if matches(opt, "json") {
             opts.json = true;
         } else if matches(opt, "pretty") {
@@ -300,6 +451,27 @@ where
         }
     }
 
+    let action = parse_command(argv)?;
+    Ok(Invocation { opts, action })
+}
+
+/// Split one line of a batch file into words: blank lines give none, and
+/// a word starting with `#` comments out the rest of the line.
+pub fn batch_words(line: &str) -> Vec<String> {
+    line.split_whitespace()
+        .take_while(|w| !w.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Parse `OBJECT [COMMAND [ARGS]]` (a command line after the options, or
+/// one line of a batch file): [`Action::Run`] or [`Action::Help`].
+pub fn parse_command<I, S>(argv: I) -> Result<Action, Error>
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    let mut argv = argv.into_iter().map(Into::into);
     let Some(object) = argv.next() else {
         return Err(usage("no object given".to_string()));
     };
@@ -312,23 +484,18 @@ where
 
     // `OBJECT help` anywhere in the verb position.
     if topic == Topic::All || rest.first().is_some_and(|v| v == "help") {
-        return Ok(Invocation {
-            opts,
-            action: Action::Help(topic),
-        });
+        return Ok(Action::Help(topic));
     }
 
     let command = match topic {
         Topic::Port => parse_port(rest)?,
         Topic::Addr => parse_addr_cmd(rest)?,
+        Topic::Route => parse_route(rest)?,
         Topic::Stats => parse_stats(rest)?,
         Topic::Neigh => parse_neigh(rest)?,
         Topic::All => return Err(usage("no object given".to_string())),
     };
-    Ok(Invocation {
-        opts,
-        action: Action::Run(command),
-    })
+    Ok(Action::Run(command))
 }
 
 fn is_list_verb(verb: &str) -> bool {
@@ -431,6 +598,253 @@ pub fn parse_addr_change(mut args: Args) -> Result<(Prefix, String), Error> {
     Ok((prefix, dev))
 }
 
+/// A number in decimal or, with `0x`, hexadecimal (iproute2's `get_u32`
+/// without its octal), no sign, no spaces.
+pub fn parse_number<T: TryFrom<u64>>(s: &str) -> Option<T> {
+    let (digits, radix) = match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        Some(hex) => (hex, 16),
+        None => (s, 10),
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    u64::from_str_radix(digits, radix)
+        .ok()
+        .and_then(|v| T::try_from(v).ok())
+}
+
+/// A name from `names` or a number.
+fn parse_named<T: TryFrom<u64> + Copy>(names: Names<T>, s: &str) -> Option<T> {
+    names
+        .iter()
+        .find(|(name, _)| *name == s)
+        .map(|(_, v)| *v)
+        .or_else(|| parse_number(s))
+}
+
+/// `table ID`: `main`, `local`, `default` or 1..=4294967295; with
+/// `all_ok`, `all` and 0 (every table) too.
+pub fn parse_table(args: &Args, s: &str, all_ok: bool) -> Result<u32, Error> {
+    match (s, parse_named(TABLE_NAMES, s)) {
+        ("all", _) | (_, Some(table::ALL)) if all_ok => Ok(table::ALL),
+        (_, Some(id)) if id != table::ALL => Ok(id),
+        _ => Err(args.error(format!(
+            "invalid table \"{s}\" (main, local, default or 1 to {}{})",
+            u32::MAX,
+            if all_ok { ", or all" } else { "" }
+        ))),
+    }
+}
+
+/// A route type keyword of the contract (`blackhole`, ...).
+fn route_type_keyword(s: &str) -> Option<u8> {
+    route_type::ALL
+        .iter()
+        .find(|(name, _)| *name == s)
+        .map(|(_, v)| *v)
+}
+
+fn parse_route(rest: Vec<String>) -> Result<Command, Error> {
+    let mut it = rest.into_iter();
+    let verb = it.next();
+    let rest: Vec<String> = it.collect();
+    let add = |rest, mode, context| -> Result<RouteCmd, Error> {
+        Ok(RouteCmd::Add {
+            mode,
+            route: parse_route_spec(Args::new(rest, context), false)?,
+        })
+    };
+    // iproute2's order, so that abbreviations resolve as with `ip route`.
+    let cmd = match verb.as_deref() {
+        None => RouteCmd::List { table: table::MAIN },
+        Some(v) if matches(v, "add") => add(rest, route_mode::ADD, "route add")?,
+        Some(v) if matches(v, "replace") => add(rest, route_mode::REPLACE, "route replace")?,
+        Some(v) if matches(v, "prepend") => add(rest, route_mode::PREPEND, "route prepend")?,
+        Some(v) if matches(v, "append") => add(rest, route_mode::APPEND, "route append")?,
+        Some(v) if matches(v, "delete") => RouteCmd::Del {
+            route: parse_route_spec(Args::new(rest, "route del"), true)?,
+        },
+        Some(v) if is_list_verb(v) => parse_route_list(Args::new(rest, "route list"))?,
+        Some(v) if matches(v, "get") => parse_route_get(Args::new(rest, "route get"))?,
+        Some(v) => {
+            return Err(usage(format!(
+                "route: command \"{v}\" is unknown \
+                 (add, replace, append, prepend, del, get, list)"
+            )))
+        }
+    };
+    Ok(Command::Route(cmd))
+}
+
+/// `[TYPE] PREFIX` and the keywords of `ip route add`, in any order
+/// (`to` may precede the type and prefix). For `del` (a partial key),
+/// `mtu` and `onlink` are refused: they are not part of a route's key.
+pub fn parse_route_spec(mut args: Args, del: bool) -> Result<RouteSpec, Error> {
+    let mut prefix = None;
+    let mut rtype = None;
+    let mut r = RouteSpec::new(Prefix {
+        addr: Ipv4Addr::UNSPECIFIED,
+        len: 0,
+    });
+    while let Some(arg) = args.next() {
+        let kw = arg.as_str();
+        match kw {
+            "via" => {
+                let mut v = args.value_for(kw)?;
+                if v == "inet" {
+                    v = args.value_for(kw)?;
+                }
+                set_once(&args, &mut r.gateway, parse_addr(&v)?, kw)?;
+            }
+            "dev" | "oif" => {
+                let v = args.value_for(kw)?;
+                set_once(&args, &mut r.dev, parse_ifname(&v)?, "dev")?;
+            }
+            "metric" | "priority" | "preference" => {
+                let v = args.value_for(kw)?;
+                let n = parse_number(&v)
+                    .ok_or_else(|| args.error(format!("invalid metric \"{v}\"")))?;
+                set_once(&args, &mut r.metric, n, "metric")?;
+            }
+            "table" => {
+                let v = args.value_for(kw)?;
+                let id = parse_table(&args, &v, false)?;
+                set_once(&args, &mut r.table, id, kw)?;
+            }
+            "src" => {
+                let v = args.value_for(kw)?;
+                set_once(&args, &mut r.prefsrc, parse_addr(&v)?, kw)?;
+            }
+            "proto" | "protocol" => {
+                let v = args.value_for(kw)?;
+                let p = parse_named(PROTOCOL_NAMES, &v)
+                    .ok_or_else(|| args.error(format!("invalid protocol \"{v}\"")))?;
+                set_once(&args, &mut r.protocol, p, "proto")?;
+            }
+            "scope" => {
+                let v = args.value_for(kw)?;
+                let sc = parse_named(SCOPE_NAMES, &v)
+                    .ok_or_else(|| args.error(format!("invalid scope \"{v}\"")))?;
+                set_once(&args, &mut r.scope, sc, kw)?;
+            }
+            "tos" | "dsfield" => {
+                let v = args.value_for(kw)?;
+                let t =
+                    parse_number(&v).ok_or_else(|| args.error(format!("invalid tos \"{v}\"")))?;
+                set_once(&args, &mut r.tos, t, "tos")?;
+            }
+            "mtu" | "onlink" if del => {
+                return Err(args.error(format!("\"{kw}\" is not part of a route's key")))
+            }
+            "mtu" => {
+                let v = args.value_for(kw)?;
+                let m =
+                    parse_number(&v).ok_or_else(|| args.error(format!("invalid mtu \"{v}\"")))?;
+                set_once(&args, &mut r.mtu, m, kw)?;
+            }
+            "onlink" => {
+                if r.onlink {
+                    return Err(args.error("\"onlink\" given twice"));
+                }
+                r.onlink = true;
+            }
+            "to" if prefix.is_none() && rtype.is_none() => {}
+            _ if prefix.is_some() && kw.starts_with(|c: char| c.is_ascii_digit()) => {
+                return Err(args.error("destination given twice"))
+            }
+            "default" => {
+                if prefix.is_some() {
+                    return Err(args.error("destination given twice"));
+                }
+                prefix = Some(Prefix {
+                    addr: Ipv4Addr::UNSPECIFIED,
+                    len: 0,
+                })
+            }
+            _ => match route_type_keyword(kw) {
+                Some(t) if rtype.is_none() && prefix.is_none() => rtype = Some(t),
+                Some(_) if prefix.is_some() => {
+                    return Err(args.error(format!(
+                        "route type \"{arg}\" must come before the destination"
+                    )))
+                }
+                Some(_) => return Err(args.error("route type given twice")),
+                None if kw.starts_with(|c: char| c.is_ascii_digit()) => {
+                    prefix = Some(parse_prefix(kw)?)
+                }
+                None => return Err(args.error(format!("unknown keyword \"{arg}\""))),
+            },
+        }
+    }
+    r.prefix = prefix.ok_or_else(|| args.error("missing destination (PREFIX or default)"))?;
+    r.rtype = rtype;
+    Ok(r)
+}
+
+fn parse_route_list(mut args: Args) -> Result<RouteCmd, Error> {
+    let mut id = None;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "table" => {
+                let v = args.value_for("table")?;
+                let t = parse_table(&args, &v, true)?;
+                set_once(&args, &mut id, t, "table")?;
+            }
+            _ => return Err(args.error(format!("unexpected argument \"{arg}\""))),
+        }
+    }
+    Ok(RouteCmd::List {
+        table: id.unwrap_or(table::MAIN),
+    })
+}
+
+fn parse_route_get(mut args: Args) -> Result<RouteCmd, Error> {
+    let (mut dst, mut from, mut iif, mut oif, mut mark) = (None, None, None, None, None);
+    while let Some(arg) = args.next() {
+        let kw = arg.as_str();
+        match kw {
+            "from" => {
+                let v = args.value_for(kw)?;
+                set_once(&args, &mut from, parse_addr(&v)?, kw)?;
+            }
+            "iif" => {
+                let v = args.value_for(kw)?;
+                set_once(&args, &mut iif, parse_ifname(&v)?, kw)?;
+            }
+            "oif" | "dev" => {
+                let v = args.value_for(kw)?;
+                set_once(&args, &mut oif, parse_ifname(&v)?, "oif")?;
+            }
+            "mark" => {
+                let v = args.value_for(kw)?;
+                let m =
+                    parse_number(&v).ok_or_else(|| args.error(format!("invalid mark \"{v}\"")))?;
+                set_once(&args, &mut mark, m, kw)?;
+            }
+            "to" if dst.is_none() => {}
+            _ if dst.is_some() && kw.starts_with(|c: char| c.is_ascii_digit()) => {
+                return Err(args.error(format!("unexpected argument \"{arg}\"")))
+            }
+            _ if kw.starts_with(|c: char| c.is_ascii_digit()) => {
+                let p = parse_prefix(kw)?;
+                if p.len != 32 {
+                    return Err(args.error(format!("\"{arg}\" is not a single address")));
+                }
+                dst = Some(p.addr);
+            }
+            _ => return Err(args.error(format!("unknown keyword \"{arg}\""))),
+        }
+    }
+    let dst = dst.ok_or_else(|| args.error("missing destination address"))?;
+    Ok(RouteCmd::Get {
+        dst,
+        from,
+        iif,
+        oif,
+        mark,
+    })
+}
+
 fn parse_stats(rest: Vec<String>) -> Result<Command, Error> {
     let mut it = rest.into_iter();
     match it.next().as_deref() {
@@ -460,6 +874,7 @@ pub fn help(topic: Topic) -> &'static str {
         Topic::All => HELP_ALL,
         Topic::Port => HELP_PORT,
         Topic::Addr => HELP_ADDR,
+        Topic::Route => HELP_ROUTE,
         Topic::Stats => HELP_STATS,
         Topic::Neigh => HELP_NEIGH,
     }
@@ -475,6 +890,21 @@ Usage: ferctl address add A.B.C.D/N dev PORT
        ferctl address del A.B.C.D/N dev PORT
        ferctl address { list | show } [ [dev] PORT ]
 ";
+const HELP_ROUTE: &str = "\
+Usage: ferctl route { add | replace | append | prepend | del } ROUTE
+       ferctl route get ADDRESS [ from ADDRESS ] [ iif PORT ] [ oif PORT ]
+                        [ mark NUMBER ]
+       ferctl route { list | show } [ table { TABLE_ID | all } ]
+ROUTE := [ TYPE ] PREFIX [ via ADDRESS ] [ dev PORT ] [ metric NUMBER ]
+         [ table TABLE_ID ] [ src ADDRESS ] [ proto RTPROTO ]
+         [ scope SCOPE ] [ tos TOS ] [ mtu NUMBER ] [ onlink ]
+TYPE := { unicast | local | broadcast | blackhole | unreachable | prohibit }
+PREFIX := { A.B.C.D[/N] | default }
+TABLE_ID := { main | local | default | NUMBER }
+RTPROTO := { kernel | boot | static | NUMBER }
+SCOPE := { universe | global | link | host | NUMBER }
+(route del takes ROUTE as a partial key, without mtu and onlink)
+";
 const HELP_STATS: &str = "\
 Usage: ferctl stats [ show ]
 ";
@@ -483,7 +913,8 @@ Usage: ferctl neigh { list | show } [ dev PORT ]
 ";
 const HELP_ALL: &str = "\
 Usage: ferctl [ OPTIONS ] OBJECT { COMMAND | help }
-where  OBJECT := { port | address | stats | neigh }
+       ferctl [ -j[son] ] [ -p[retty] ] -b[atch] FILE
+where  OBJECT := { port | address | route | stats | neigh }
        OPTIONS := { -j[son] | -p[retty] | -h[elp] | -V[ersion] }
 
        ferctl port add DEV            attach an existing Ethernet device
@@ -492,10 +923,16 @@ where  OBJECT := { port | address | stats | neigh }
        ferctl addr add A.B.C.D/N dev PORT
        ferctl addr del A.B.C.D/N dev PORT
        ferctl addr list [dev PORT]    list router addresses
+       ferctl route add 10.2.0.0/16 via 10.1.0.254 [dev PORT] [metric N]
+       ferctl route del 10.2.0.0/16 [table ID]
+       ferctl route get 10.2.3.4      show the route the router would use
+       ferctl route list [table ID|all]
        ferctl stats                   print counters, one per line
        ferctl neigh list [dev PORT]   print the neighbour cache
 
 Objects and commands may be abbreviated (ferctl a s = ferctl address show).
+-batch FILE runs one command a line (no options; # starts a comment) from
+FILE or stdin (-), over one netlink socket, and stops at the first failure.
 Exit status: 0 success, 1 operation failed, 2 bad usage.
 ";
 
@@ -689,10 +1126,424 @@ mod tests {
     #[test]
     fn usage_errors() {
         assert!(err(&[]).contains("no object"));
-        assert!(err(&["route", "add"]).contains("object \"route\" is unknown"));
+        assert!(err(&["frob", "add"]).contains("object \"frob\" is unknown"));
         assert!(err(&["-x", "port"]).contains("option \"-x\" is unknown"));
         assert!(err(&["-j"]).contains("no object"));
         assert!(err(&["frob"]).contains("try \"ferctl help\""));
+    }
+
+    fn route(args: &[&str]) -> RouteCmd {
+        let mut all = vec!["route"];
+        all.extend_from_slice(args);
+        match run(&all) {
+            Command::Route(r) => r,
+            other => panic!("{args:?} gave {other:?}"),
+        }
+    }
+
+    fn added(args: &[&str]) -> RouteSpec {
+        let mut all = vec!["add"];
+        all.extend_from_slice(args);
+        match route(&all) {
+            RouteCmd::Add {
+                mode: route_mode::ADD,
+                route,
+            } => route,
+            other => panic!("{args:?} gave {other:?}"),
+        }
+    }
+
+    fn a(s: &str) -> Ipv4Addr {
+        parse_addr(s).unwrap()
+    }
+
+    #[test]
+    fn route_add_forms() {
+        let r = added(&[
+            "10.2.0.0/16",
+            "via",
+            "10.1.0.254",
+            "dev",
+            "veth1",
+            "metric",
+            "10",
+        ]);
+        let mut want = RouteSpec::new(p("10.2.0.0/16"));
+        want.gateway = Some(a("10.1.0.254"));
+        want.dev = Some("veth1".into());
+        want.metric = Some(10);
+        assert_eq!(r, want);
+        assert_eq!(
+            r.to_string(),
+            "10.2.0.0/16 via 10.1.0.254 dev veth1 metric 10"
+        );
+        // Keywords in any order, iproute2 aliases.
+        assert_eq!(
+            added(&[
+                "metric",
+                "10",
+                "oif",
+                "veth1",
+                "to",
+                "10.2.0.0/16",
+                "via",
+                "inet",
+                "10.1.0.254"
+            ]),
+            want
+        );
+        assert_eq!(
+            added(&[
+                "10.2.0.0/16",
+                "via",
+                "10.1.0.254",
+                "dev",
+                "veth1",
+                "priority",
+                "0xa"
+            ]),
+            want
+        );
+
+        let d = added(&["default", "via", "10.1.0.254"]);
+        assert_eq!(d.prefix, p("0.0.0.0/0"));
+        assert_eq!(added(&["10.1.0.5", "dev", "fer1"]).prefix, p("10.1.0.5/32"));
+
+        for (word, nr) in [
+            ("unicast", 1),
+            ("local", 2),
+            ("broadcast", 3),
+            ("blackhole", 6),
+            ("unreachable", 7),
+            ("prohibit", 8),
+        ] {
+            let r = added(&[word, "10.9.0.0/16"]);
+            assert_eq!((r.rtype, r.prefix), (Some(nr), p("10.9.0.0/16")), "{word}");
+        }
+        assert_eq!(added(&["to", "blackhole", "default"]).rtype, Some(6));
+        assert_eq!(
+            added(&["blackhole", "10.9.0.0/16"]).to_string(),
+            "blackhole 10.9.0.0/16"
+        );
+
+        let r = added(&[
+            "10.3.0.0/24",
+            "dev",
+            "fer1",
+            "table",
+            "100",
+            "src",
+            "10.1.0.1",
+            "proto",
+            "static",
+            "scope",
+            "link",
+            "tos",
+            "0x10",
+            "mtu",
+            "1400",
+            "onlink",
+        ]);
+        assert_eq!(r.table, Some(100));
+        assert_eq!(r.prefsrc, Some(a("10.1.0.1")));
+        assert_eq!(r.protocol, Some(4));
+        assert_eq!(r.scope, Some(253));
+        assert_eq!(r.tos, Some(16));
+        assert_eq!(r.mtu, Some(1400));
+        assert!(r.onlink);
+        assert_eq!(
+            r.to_string(),
+            "10.3.0.0/24 dev fer1 table 100 src 10.1.0.1 proto static scope link tos 0x10 \
+             mtu 1400 onlink"
+        );
+
+        for (t, id) in [
+            ("main", 254),
+            ("local", 255),
+            ("default", 253),
+            ("1", 1),
+            ("4294967295", u32::MAX),
+        ] {
+            assert_eq!(added(&["10.0.0.0/8", "table", t]).table, Some(id), "{t}");
+        }
+        for (pr, nr) in [("kernel", 2), ("boot", 3), ("static", 4), ("99", 99)] {
+            assert_eq!(added(&["10.0.0.0/8", "proto", pr]).protocol, Some(nr));
+        }
+        for (sc, nr) in [
+            ("universe", 0),
+            ("global", 0),
+            ("link", 253),
+            ("host", 254),
+            ("200", 200),
+        ] {
+            assert_eq!(added(&["10.0.0.0/8", "scope", sc]).scope, Some(nr));
+        }
+        assert_eq!(added(&["10.0.0.0/8", "tos", "16"]).tos, Some(16));
+    }
+
+    #[test]
+    fn route_modes_and_del() {
+        let spec = |args: &[&str]| match route(args) {
+            RouteCmd::Add { mode, route } => (mode, route.prefix),
+            other => panic!("{other:?}"),
+        };
+        let pf = p("10.2.0.0/16");
+        assert_eq!(spec(&["add", "10.2.0.0/16"]), (route_mode::ADD, pf));
+        assert_eq!(spec(&["replace", "10.2.0.0/16"]), (route_mode::REPLACE, pf));
+        assert_eq!(spec(&["append", "10.2.0.0/16"]), (route_mode::APPEND, pf));
+        assert_eq!(spec(&["prepend", "10.2.0.0/16"]), (route_mode::PREPEND, pf));
+        // iproute2's abbreviations: a = add, r = replace, p = prepend.
+        assert_eq!(spec(&["a", "10.2.0.0/16"]).0, route_mode::ADD);
+        assert_eq!(spec(&["r", "10.2.0.0/16"]).0, route_mode::REPLACE);
+        assert_eq!(spec(&["p", "10.2.0.0/16"]).0, route_mode::PREPEND);
+        assert_eq!(spec(&["app", "10.2.0.0/16"]).0, route_mode::APPEND);
+
+        let mut want = RouteSpec::new(pf);
+        want.gateway = Some(a("10.1.0.254"));
+        want.table = Some(100);
+        let del = RouteCmd::Del {
+            route: want.clone(),
+        };
+        assert_eq!(
+            route(&["del", "10.2.0.0/16", "via", "10.1.0.254", "table", "100"]),
+            del
+        );
+        assert_eq!(
+            route(&["delete", "10.2.0.0/16", "via", "10.1.0.254", "table", "100"]),
+            del
+        );
+        assert_eq!(
+            route(&["d", "table", "100", "10.2.0.0/16", "via", "10.1.0.254"]),
+            del
+        );
+        let RouteCmd::Del { route: bh } = route(&["del", "blackhole", "10.9.0.0/16"]) else {
+            panic!()
+        };
+        assert_eq!(bh.rtype, Some(6));
+    }
+
+    #[test]
+    fn route_list_and_get() {
+        let list = |t| RouteCmd::List { table: t };
+        assert_eq!(route(&[]), list(254));
+        assert_eq!(route(&["list"]), list(254));
+        assert_eq!(route(&["show"]), list(254));
+        assert_eq!(route(&["s", "table", "all"]), list(0));
+        assert_eq!(route(&["list", "table", "0"]), list(0));
+        assert_eq!(route(&["list", "table", "local"]), list(255));
+        assert_eq!(route(&["list", "table", "100"]), list(100));
+
+        assert_eq!(
+            route(&["get", "10.2.3.4"]),
+            RouteCmd::Get {
+                dst: a("10.2.3.4"),
+                from: None,
+                iif: None,
+                oif: None,
+                mark: None
+            }
+        );
+        assert_eq!(
+            route(&[
+                "get",
+                "from",
+                "10.1.0.2",
+                "to",
+                "10.2.3.4/32",
+                "iif",
+                "veth1",
+                "oif",
+                "veth2",
+                "mark",
+                "0x10"
+            ]),
+            RouteCmd::Get {
+                dst: a("10.2.3.4"),
+                from: Some(a("10.1.0.2")),
+                iif: Some("veth1".into()),
+                oif: Some("veth2".into()),
+                mark: Some(16)
+            }
+        );
+        let RouteCmd::Get { oif, .. } = route(&["g", "10.2.3.4", "dev", "fer1"]) else {
+            panic!()
+        };
+        assert_eq!(oif.as_deref(), Some("fer1"));
+    }
+
+    #[test]
+    fn route_errors() {
+        let cases: &[(&[&str], &str)] = &[
+            (
+                &["route", "add", "10.0.0.0/33"],
+                "invalid prefix length \"33\"",
+            ),
+            (
+                &["route", "add", "10.0.0.0/8", "via"],
+                "\"via\" needs an argument",
+            ),
+            (
+                &["route", "add", "10.0.0.0/8", "via", "dev"],
+                "invalid IPv4 address \"dev\"",
+            ),
+            (
+                &["route", "add", "10.0.0.0/8", "frob", "1"],
+                "unknown keyword \"frob\"",
+            ),
+            (
+                &["route", "add", "frob", "10.0.0.0/8"],
+                "unknown keyword \"frob\"",
+            ),
+            (
+                &["route", "add", "10.0.0.0/8", "table", "4294967296"],
+                "invalid table",
+            ),
+            (
+                &["route", "add", "10.0.0.0/8", "table", "0"],
+                "invalid table \"0\"",
+            ),
+            (
+                &["route", "add", "10.0.0.0/8", "table", "all"],
+                "invalid table \"all\"",
+            ),
+            (
+                &["route", "add", "10.0.0.0/8", "table", "-1"],
+                "invalid table",
+            ),
+            (
+                &["route", "add", "10.0.0.0/8", "metric", "x"],
+                "invalid metric",
+            ),
+            (
+                &["route", "add", "10.0.0.0/8", "metric", "4294967296"],
+                "invalid metric",
+            ),
+            (
+                &["route", "add", "10.0.0.0/8", "proto", "256"],
+                "invalid protocol",
+            ),
+            (
+                &["route", "add", "10.0.0.0/8", "scope", "far"],
+                "invalid scope",
+            ),
+            (&["route", "add", "10.0.0.0/8", "tos", "256"], "invalid tos"),
+            (&["route", "add", "10.0.0.0/8", "mtu", ""], "invalid mtu"),
+            (
+                &["route", "add", "10.0.0.0/8", "dev", "a/b"],
+                "invalid device name",
+            ),
+            (
+                &[
+                    "route",
+                    "add",
+                    "10.0.0.0/8",
+                    "via",
+                    "1.1.1.1",
+                    "via",
+                    "1.1.1.2",
+                ],
+                "twice",
+            ),
+            (&["route", "add", "10.0.0.0/8", "onlink", "onlink"], "twice"),
+            (
+                &["route", "add", "10.0.0.0/8", "10.1.0.0/16"],
+                "destination given twice",
+            ),
+            (
+                &["route", "add", "default", "default"],
+                "destination given twice",
+            ),
+            (
+                &["route", "add", "blackhole", "prohibit", "10.0.0.0/8"],
+                "route type given twice",
+            ),
+            (
+                &["route", "add", "10.0.0.0/8", "blackhole"],
+                "must come before",
+            ),
+            (
+                &["route", "add", "via", "10.1.0.254"],
+                "missing destination",
+            ),
+            (&["route", "add"], "missing destination"),
+            (
+                &["route", "del", "10.0.0.0/8", "mtu", "1400"],
+                "not part of a route's key",
+            ),
+            (
+                &["route", "del", "10.0.0.0/8", "onlink"],
+                "not part of a route's key",
+            ),
+            (&["route", "get"], "missing destination address"),
+            (&["route", "get", "10.0.0.0/8"], "not a single address"),
+            (
+                &["route", "get", "10.0.0.1", "10.0.0.2"],
+                "unexpected argument",
+            ),
+            (&["route", "get", "10.0.0.1", "frob"], "unknown keyword"),
+            (&["route", "get", "10.0.0.1", "from"], "needs an argument"),
+            (&["route", "get", "10.0.0.1", "mark", "-1"], "invalid mark"),
+            (&["route", "list", "table", "4294967296"], "invalid table"),
+            (&["route", "list", "dev", "x"], "unexpected argument"),
+            (&["route", "flush"], "command \"flush\" is unknown"),
+        ];
+        for (args, want) in cases {
+            let msg = err(args);
+            assert!(msg.contains(want), "{args:?}: {msg}");
+        }
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(parse_number::<u32>("10"), Some(10));
+        assert_eq!(parse_number::<u32>("0x1f"), Some(31));
+        assert_eq!(parse_number::<u32>("4294967295"), Some(u32::MAX));
+        for bad in ["", "0x", "+1", "-1", " 1", "1 ", "1e3", "4294967296"] {
+            assert_eq!(parse_number::<u32>(bad), None, "{bad:?}");
+        }
+        assert_eq!(parse_number::<u8>("256"), None);
+    }
+
+    #[test]
+    fn batch_lines() {
+        assert!(batch_words("").is_empty());
+        assert!(batch_words("   \t ").is_empty());
+        assert!(batch_words("# a comment").is_empty());
+        assert!(batch_words("   # indented comment").is_empty());
+        assert_eq!(
+            batch_words("  route add 10.0.0.0/8\tvia 10.1.0.254 # trailing\r\n"),
+            ["route", "add", "10.0.0.0/8", "via", "10.1.0.254"]
+        );
+        assert_eq!(
+            parse_command(batch_words("route add blackhole 10.9.0.0/16")).unwrap(),
+            Action::Run(Command::Route(RouteCmd::Add {
+                mode: route_mode::ADD,
+                route: RouteSpec {
+                    rtype: Some(6),
+                    ..RouteSpec::new(p("10.9.0.0/16"))
+                },
+            }))
+        );
+        assert_eq!(
+            parse_command(["route", "help"]).unwrap(),
+            Action::Help(Topic::Route)
+        );
+        // No options inside a batch.
+        assert!(parse_command(["-j", "route"]).is_err());
+        assert!(parse_command(Vec::<String>::new()).is_err());
+    }
+
+    #[test]
+    fn batch_option() {
+        assert_eq!(
+            parse(["-batch", "routes.txt"]).unwrap().action,
+            Action::Batch("routes.txt".into())
+        );
+        let inv = parse(["-j", "-b", "-"]).unwrap();
+        assert!(inv.opts.json);
+        assert_eq!(inv.action, Action::Batch("-".into()));
+        assert!(err(&["-batch"]).contains("needs a file name"));
+        assert!(err(&["-batch", "f", "route"]).contains("unexpected argument"));
     }
 
     #[test]

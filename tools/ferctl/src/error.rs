@@ -67,8 +67,19 @@ pub enum Error {
         /// Why it failed.
         cause: NlError,
     },
-    /// Writing the output failed (a closed pipe, a full disk).
+    /// Writing the output failed (a full disk).
     Output(String),
+    /// The reader of the output went away (a closed pipe): end quietly.
+    OutputClosed,
+    /// Reading a batch file failed.
+    Input(String),
+    /// Line `line` of a batch file failed.
+    Line {
+        /// 1-based line number.
+        line: usize,
+        /// What went wrong on it.
+        error: Box<Error>,
+    },
 }
 
 impl Error {
@@ -76,7 +87,13 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) => EXIT_USAGE,
-            Error::Op { .. } | Error::Output(_) => EXIT_FAILURE,
+            // A batch stops at its first failure, bad syntax included,
+            // with 1 as iproute2's `ip -batch`.
+            Error::Op { .. }
+            | Error::Output(_)
+            | Error::OutputClosed
+            | Error::Input(_)
+            | Error::Line { .. } => EXIT_FAILURE,
         }
     }
 
@@ -85,6 +102,18 @@ impl Error {
         Error::Op {
             what: what.into(),
             cause,
+        }
+    }
+
+    /// Attach a batch line number (not to a closed output: that is not the
+    /// line's fault).
+    pub fn at_line(self, line: usize) -> Self {
+        match self {
+            Error::OutputClosed => self,
+            error => Error::Line {
+                line,
+                error: Box::new(error),
+            },
         }
     }
 }
@@ -101,6 +130,9 @@ impl fmt::Display for Error {
             } => write!(f, "{}", NlError::FamilyNotFound),
             Error::Op { what, cause } => write!(f, "{what}: {cause}"),
             Error::Output(msg) => write!(f, "writing output: {msg}"),
+            Error::OutputClosed => f.write_str("output closed"),
+            Error::Input(msg) => f.write_str(msg),
+            Error::Line { line, error } => write!(f, "line {line}: {error}"),
         }
     }
 }
@@ -163,5 +195,13 @@ mod tests {
     #[test]
     fn usage_exit_code() {
         assert_eq!(Error::Usage("x".into()).exit_code(), EXIT_USAGE);
+    }
+
+    #[test]
+    fn batch_line_errors_exit_1() {
+        let e = Error::Usage("route add: unknown keyword \"x\"".into()).at_line(17);
+        assert_eq!(e.to_string(), "line 17: route add: unknown keyword \"x\"");
+        assert_eq!(e.exit_code(), EXIT_FAILURE);
+        assert_eq!(Error::OutputClosed.at_line(3), Error::OutputClosed);
     }
 }

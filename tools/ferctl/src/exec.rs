@@ -2,12 +2,14 @@
 //! Running a parsed [`Command`] against a [`Genl`] backend: request
 //! building, reply decoding, filtering and formatting, glued together.
 
-use crate::cli::{AddrCmd, Command, Options, PortCmd};
+use std::io::{BufRead, Write};
+
+use crate::cli::{self, Action, AddrCmd, Command, Options, PortCmd, RouteCmd};
 use crate::error::{Error, NlError};
 use crate::msg::{self, RawAttr, Request};
 use crate::netlink::Genl;
 use crate::output;
-use crate::proto::cmd;
+use crate::proto::{cmd, route_mode, table};
 
 const ENODEV: i32 = 19;
 
@@ -21,6 +23,16 @@ pub fn describe(command: &Command) -> String {
         Command::Addr(AddrCmd::Add { prefix, dev }) => format!("addr add {prefix} dev {dev}"),
         Command::Addr(AddrCmd::Del { prefix, dev }) => format!("addr del {prefix} dev {dev}"),
         Command::Addr(AddrCmd::List { .. }) => "addr list".to_string(),
+        Command::Route(RouteCmd::Add { mode, route }) => {
+            let verb = route_mode::ALL
+                .iter()
+                .find(|(_, m)| m == mode)
+                .map_or("add", |(name, _)| name);
+            format!("route {verb} {route}")
+        }
+        Command::Route(RouteCmd::Del { route }) => format!("route del {route}"),
+        Command::Route(RouteCmd::Get { dst, .. }) => format!("route get {dst}"),
+        Command::Route(RouteCmd::List { .. }) => "route list".to_string(),
         Command::Stats => "stats".to_string(),
         Command::Neigh { .. } => "neigh list".to_string(),
     }
@@ -31,7 +43,15 @@ fn dump<T>(
     command: u8,
     decode: fn(&[RawAttr]) -> Result<T, NlError>,
 ) -> Result<Vec<T>, NlError> {
-    genl.execute(&Request::dump(command))?
+    dump_req(genl, &Request::dump(command), decode)
+}
+
+fn dump_req<T>(
+    genl: &mut dyn Genl,
+    req: &Request,
+    decode: fn(&[RawAttr]) -> Result<T, NlError>,
+) -> Result<Vec<T>, NlError> {
+    genl.execute(req)?
         .iter()
         .map(|attrs| decode(attrs))
         .collect()
@@ -74,6 +94,35 @@ pub fn execute(command: &Command, opts: Options, genl: &mut dyn Genl) -> Result<
             addrs.retain(|a| keep(dev, &a.ifname));
             output::addrs(&addrs, opts)
         }
+        Command::Route(RouteCmd::Add { mode, route }) => {
+            done(genl.execute(&Request::route_add(*mode, route)))
+        }
+        Command::Route(RouteCmd::Del { route }) => done(genl.execute(&Request::route_del(route))),
+        Command::Route(RouteCmd::Get {
+            dst,
+            from,
+            iif,
+            oif,
+            mark,
+        }) => {
+            let req = Request::route_get(*dst, *from, iif.as_deref(), oif.as_deref(), *mark);
+            let replies = genl.execute(&req).map_err(fail)?;
+            let [reply] = replies.as_slice() else {
+                return Err(fail(NlError::Malformed(format!(
+                    "{} replies to route-get, expected 1",
+                    replies.len()
+                ))));
+            };
+            let lookup = msg::decode_route_lookup(*dst, reply).map_err(fail)?;
+            output::route_lookup(&lookup, opts)
+        }
+        Command::Route(RouteCmd::List { table: id }) => {
+            let mut routes =
+                dump_req(genl, &Request::route_list(*id), msg::decode_route).map_err(fail)?;
+            // The kernel filters already; this only guards the output.
+            routes.retain(|r| *id == table::ALL || r.table.0 == *id);
+            output::routes(&routes, *id == table::ALL, opts)
+        }
         Command::Stats => {
             let stats = dump(genl, cmd::STATS_GET, msg::decode_stat).map_err(fail)?;
             output::stats(&stats, opts)
@@ -82,6 +131,51 @@ pub fn execute(command: &Command, opts: Options, genl: &mut dyn Genl) -> Result<
             let mut neighs = dump(genl, cmd::NEIGH_GET, msg::decode_neigh).map_err(fail)?;
             neighs.retain(|n| keep(dev, &n.dev));
             output::neighs(&neighs, opts)
+        }
+    }
+}
+
+/// `ferctl -batch`: run the commands of `input`, one a line, over `genl`
+/// (one socket for all lines), writing their output to `out` as they go.
+/// Blank lines and `#` comments are skipped; the first line that does not
+/// parse or fails stops the batch with an [`Error::Line`].
+pub fn run_batch(
+    input: &mut dyn BufRead,
+    opts: Options,
+    genl: &mut dyn Genl,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    let mut buf = Vec::new();
+    let mut nr = 0;
+    loop {
+        buf.clear();
+        let n = input
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| Error::Input(format!("reading batch input: {e}")))?;
+        if n == 0 {
+            return Ok(());
+        }
+        nr += 1;
+        let line = std::str::from_utf8(&buf)
+            .map_err(|_| Error::Input("not valid UTF-8".to_string()).at_line(nr))?;
+        let words = cli::batch_words(line);
+        if words.is_empty() {
+            continue;
+        }
+        let text = match cli::parse_command(words).map_err(|e| e.at_line(nr))? {
+            Action::Run(command) => execute(&command, opts, genl).map_err(|e| e.at_line(nr))?,
+            Action::Help(topic) => cli::help(topic).to_string(),
+            other => {
+                return Err(Error::Input(format!("{other:?} is not a command")).at_line(nr));
+            }
+        };
+        if !text.is_empty() {
+            out.write_all(text.as_bytes())
+                .and_then(|()| out.flush())
+                .map_err(|e| match e.kind() {
+                    std::io::ErrorKind::BrokenPipe => Error::OutputClosed,
+                    _ => Error::Output(e.to_string()),
+                })?;
         }
     }
 }
@@ -128,6 +222,290 @@ mod tests {
             (attr::ADDRESS, a.to_vec()),
             (attr::PREFIXLEN, vec![len]),
         ]
+    }
+
+    fn route_reply(table: u32, dst: [u8; 4], len: u8, extra: Vec<RawAttr>) -> Vec<RawAttr> {
+        let mut v = vec![
+            (attr::TABLE, table.to_ne_bytes().to_vec()),
+            (attr::ADDRESS, dst.to_vec()),
+            (attr::PREFIXLEN, vec![len]),
+            (attr::ROUTE_TYPE, vec![1]),
+            (attr::SCOPE, vec![0]),
+            (attr::PROTOCOL, vec![3]),
+            (attr::METRIC, 0u32.to_ne_bytes().to_vec()),
+        ];
+        for (nr, p) in extra {
+            match v.iter_mut().find(|(n, _)| *n == nr) {
+                Some(slot) => slot.1 = p,
+                None => v.push((nr, p)),
+            }
+        }
+        v
+    }
+
+    #[test]
+    fn route_add_and_del_send_one_do() {
+        let (sent, out) = run(
+            &["route", "add", "10.2.0.0/16", "via", "10.1.0.254"],
+            Ok(vec![]),
+        );
+        assert_eq!(out.unwrap(), "");
+        assert_eq!(sent.len(), 1);
+        assert_eq!((sent[0].cmd, sent[0].dump), (cmd::ROUTE_ADD, false));
+        let (sent, _) = run(&["route", "append", "10.2.0.0/16"], Ok(vec![]));
+        assert!(sent[0]
+            .attrs
+            .contains(&(attr::ROUTE_MODE, vec![route_mode::APPEND])));
+        let (sent, out) = run(
+            &["route", "del", "10.2.0.0/16"],
+            Err(NlError::Errno {
+                errno: 3,
+                extack: Some("route not found".into()),
+            }),
+        );
+        assert_eq!(sent[0].cmd, cmd::ROUTE_DEL);
+        let e = out.unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "route del 10.2.0.0/16: No such process: route not found"
+        );
+        assert_eq!(e.exit_code(), 1);
+        let (_, out) = run(
+            &[
+                "route",
+                "replace",
+                "blackhole",
+                "10.9.0.0/16",
+                "table",
+                "100",
+            ],
+            Err(NlError::Errno {
+                errno: 1,
+                extack: None,
+            }),
+        );
+        assert_eq!(
+            out.unwrap_err().to_string(),
+            "route replace blackhole 10.9.0.0/16 table 100: Operation not permitted"
+        );
+    }
+
+    #[test]
+    fn route_list_text_and_json() {
+        let replies = vec![
+            route_reply(
+                254,
+                [10, 2, 0, 0],
+                16,
+                vec![
+                    (attr::GATEWAY, vec![10, 1, 0, 254]),
+                    (attr::IFNAME, b"veth1\0".to_vec()),
+                    (attr::METRIC, 10u32.to_ne_bytes().to_vec()),
+                ],
+            ),
+            route_reply(100, [10, 3, 0, 0], 16, vec![(attr::ROUTE_TYPE, vec![6])]),
+        ];
+
+        let (sent, out) = run(&["route", "show", "table", "all"], Ok(replies.clone()));
+        assert_eq!(sent[0], Request::route_list(0));
+        assert_eq!(
+            out.unwrap(),
+            "10.2.0.0/16 via 10.1.0.254 dev veth1 metric 10\n\
+             blackhole 10.3.0.0/16 table 100\n"
+        );
+        // One table: the request filters, and so does ferctl.
+        let (sent, out) = run(&["route"], Ok(replies.clone()));
+        assert_eq!(
+            sent[0].attrs,
+            vec![(attr::TABLE, 254u32.to_ne_bytes().to_vec())]
+        );
+        assert_eq!(
+            out.unwrap(),
+            "10.2.0.0/16 via 10.1.0.254 dev veth1 metric 10\n"
+        );
+        let (_, out) = run(&["-j", "route", "list", "table", "100"], Ok(replies));
+        let v: serde_json::Value = serde_json::from_str(&out.unwrap()).unwrap();
+        assert_eq!(v.as_array().map(Vec::len), Some(1));
+        assert_eq!(v[0]["type"], "blackhole");
+        assert_eq!(v[0]["table"], "100");
+    }
+
+    #[test]
+    fn route_get_text_json_and_errors() {
+        let reply = route_reply(
+            254,
+            [10, 2, 0, 0],
+            16,
+            vec![
+                (attr::GATEWAY, vec![10, 1, 0, 254]),
+                (attr::IFNAME, b"veth1\0".to_vec()),
+                (attr::PREFSRC, vec![10, 1, 0, 1]),
+            ],
+        );
+        let (sent, out) = run(&["route", "get", "10.2.3.4"], Ok(vec![reply.clone()]));
+        assert_eq!((sent[0].cmd, sent[0].dump), (cmd::ROUTE_GET, false));
+        assert_eq!(sent[0].attrs, vec![(attr::ADDRESS, vec![10, 2, 3, 4])]);
+        assert_eq!(
+            out.unwrap(),
+            "10.2.3.4 via 10.1.0.254 dev veth1 table main src 10.1.0.1\n"
+        );
+        let (_, out) = run(&["-j", "route", "get", "10.2.3.4"], Ok(vec![reply.clone()]));
+        assert_eq!(
+            out.unwrap(),
+            "{\"dst\":\"10.2.3.4\",\"type\":\"unicast\",\"table\":\"main\",\
+             \"prefix\":\"10.2.0.0/16\",\"gateway\":\"10.1.0.254\",\"dev\":\"veth1\",\
+             \"prefsrc\":\"10.1.0.1\",\"metric\":0,\"scope\":\"global\"}\n"
+        );
+        let (_, out) = run(&["route", "get", "10.2.3.4"], Ok(vec![]));
+        assert_eq!(
+            out.unwrap_err().to_string(),
+            "route get 10.2.3.4: malformed reply from kernel: 0 replies to route-get, expected 1"
+        );
+        let (_, out) = run(
+            &["route", "get", "10.2.3.4"],
+            Ok(vec![reply.clone(), reply]),
+        );
+        assert!(out.unwrap_err().to_string().contains("2 replies"));
+        let (_, out) = run(
+            &["route", "get", "10.99.0.1"],
+            Err(NlError::Errno {
+                errno: 101,
+                extack: None,
+            }),
+        );
+        assert_eq!(
+            out.unwrap_err().to_string(),
+            "route get 10.99.0.1: Network is unreachable"
+        );
+    }
+
+    /// A fake kernel for batches: fails the `fail_at`th request (1-based).
+    struct Scripted {
+        sent: Vec<Request>,
+        fail_at: Option<usize>,
+    }
+
+    impl Genl for Scripted {
+        fn execute(&mut self, req: &Request) -> Result<Vec<Vec<RawAttr>>, NlError> {
+            self.sent.push(req.clone());
+            if Some(self.sent.len()) == self.fail_at {
+                return Err(NlError::Errno {
+                    errno: 17,
+                    extack: Some("route exists".into()),
+                });
+            }
+            Ok(if req.cmd == cmd::ROUTE_LIST {
+                vec![route_reply(254, [10, 2, 0, 0], 16, vec![])]
+            } else {
+                vec![]
+            })
+        }
+    }
+
+    fn batch(text: &str, fail_at: Option<usize>) -> (Vec<Request>, String, Result<(), Error>) {
+        let mut genl = Scripted {
+            sent: Vec::new(),
+            fail_at,
+        };
+        let mut out = Vec::new();
+        let res = run_batch(
+            &mut text.as_bytes(),
+            Options::default(),
+            &mut genl,
+            &mut out,
+        );
+        (genl.sent, String::from_utf8_lossy(&out).into_owned(), res)
+    }
+
+    const BATCH: &str = "\
+# routes for the lab
+route add 10.2.0.0/16 via 10.1.0.254
+
+   route add blackhole 10.9.0.0/16   # a comment
+\t# indented comment
+route list
+route add 10.3.0.0/16 dev fer1
+";
+
+    #[test]
+    fn batch_runs_every_line_in_order() {
+        let (sent, out, res) = batch(BATCH, None);
+        res.unwrap();
+        let cmds: Vec<u8> = sent.iter().map(|r| r.cmd).collect();
+        assert_eq!(
+            cmds,
+            [
+                cmd::ROUTE_ADD,
+                cmd::ROUTE_ADD,
+                cmd::ROUTE_LIST,
+                cmd::ROUTE_ADD
+            ]
+        );
+        assert_eq!(out, "10.2.0.0/16\n");
+        // No trailing newline, CRLF line ends.
+        let (sent, _, res) = batch("route add 10.2.0.0/16\r\nroute add 10.3.0.0/16", None);
+        res.unwrap();
+        assert_eq!(sent.len(), 2);
+        let (sent, out, res) = batch("", None);
+        assert!(res.is_ok() && sent.is_empty() && out.is_empty());
+    }
+
+    #[test]
+    fn batch_stops_at_a_failing_line() {
+        // The 3rd request is on line 6.
+        let (sent, out, res) = batch(BATCH, Some(3));
+        assert_eq!(sent.len(), 3);
+        assert_eq!(out, "");
+        let e = res.unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "line 6: route list: File exists: route exists"
+        );
+        assert_eq!(e.exit_code(), 1);
+    }
+
+    #[test]
+    fn batch_stops_at_a_bad_line() {
+        let text = "route add 10.2.0.0/16\n\n# x\nroute add 10.3.0.0/33\nroute add 10.4.0.0/16\n";
+        let (sent, _, res) = batch(text, None);
+        assert_eq!(sent.len(), 1);
+        let e = res.unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "line 4: invalid prefix length \"33\" in \"10.3.0.0/33\"; try \"ferctl help\""
+        );
+        assert_eq!(e.exit_code(), 1);
+        let (_, _, res) = batch("\n\nroute add 10.2.0.0/16 frob\n", None);
+        assert!(res
+            .unwrap_err()
+            .to_string()
+            .starts_with("line 3: route add: unknown keyword \"frob\""));
+        let (_, _, res) = batch("-j route list\n", None);
+        assert!(res
+            .unwrap_err()
+            .to_string()
+            .starts_with("line 1: object \"-j\""));
+        let bad_utf8 = [b'#', b'\n', 0xff, b'\n'];
+        let mut genl = Scripted {
+            sent: Vec::new(),
+            fail_at: None,
+        };
+        let e = run_batch(
+            &mut &bad_utf8[..],
+            Options::default(),
+            &mut genl,
+            &mut Vec::new(),
+        )
+        .unwrap_err();
+        assert_eq!(e.to_string(), "line 2: not valid UTF-8");
+    }
+
+    #[test]
+    fn batch_help_lines_print_help() {
+        let (sent, out, res) = batch("route help\n", None);
+        res.unwrap();
+        assert!(sent.is_empty());
+        assert!(out.starts_with("Usage: ferctl route"));
     }
 
     #[test]

@@ -13,6 +13,10 @@
 //! ferctl addr list [dev fer1]            # fer1 10.1.0.1/24
 //! ferctl stats                           # InHdrErrors 0
 //! ferctl neigh list                      # 10.1.0.2 dev veth1 lladdr 02:.. REACHABLE
+//! ferctl route add 10.2.0.0/16 via 10.1.0.254 dev veth1 metric 10
+//! ferctl route get 10.2.3.4              # 10.2.3.4 via 10.1.0.254 dev veth1 ...
+//! ferctl route list [table all]          # like ip route show
+//! ferctl -batch routes.txt               # one command a line, one socket
 //! ferctl -j [-p] addr list               # JSON (indented with -p)
 //! ```
 //!
@@ -55,8 +59,34 @@ fn print(text: &str) -> i32 {
 }
 
 fn fail(e: &Error) -> i32 {
-    eprintln!("ferctl: {e}");
+    if *e != Error::OutputClosed {
+        eprintln!("ferctl: {e}");
+    }
     e.exit_code()
+}
+
+/// `-batch FILE`: FILE or stdin (`-`), over one lazily opened socket.
+fn batch(file: &str, opts: cli::Options) -> i32 {
+    let mut input: Box<dyn std::io::BufRead> = if file == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        match std::fs::File::open(file) {
+            Ok(f) => Box::new(std::io::BufReader::new(f)),
+            Err(e) => {
+                return fail(&Error::Input(format!(
+                    "cannot open batch file \"{file}\": {}",
+                    e.raw_os_error()
+                        .map_or_else(|| e.to_string(), error::strerror)
+                )))
+            }
+        }
+    };
+    let mut kernel = netlink::LazyKernel::default();
+    let mut out = std::io::stdout().lock();
+    match exec::run_batch(&mut *input, opts, &mut kernel, &mut out) {
+        Ok(()) => 0,
+        Err(e) => fail(&e),
+    }
 }
 
 fn run() -> i32 {
@@ -83,6 +113,7 @@ fn run() -> i32 {
             proto::FAMILY_VERSION
         )),
         Action::DumpConstants => print(&format!("{:#}\n", proto::constants_json())),
+        Action::Batch(file) => batch(&file, inv.opts),
         Action::Run(command) => {
             let mut kernel = match netlink::Kernel::connect() {
                 Ok(k) => k,

@@ -7,7 +7,7 @@ use std::net::Ipv4Addr;
 
 use serde::{Serialize, Serializer};
 
-use crate::proto::{neigh_state, port_kind};
+use crate::proto::{neigh_state, port_kind, protocol, route_type, scope, table};
 
 /// A MAC address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -182,4 +182,238 @@ pub struct Neigh {
     pub lladdr: Option<Mac>,
     /// Entry state.
     pub state: NeighState,
+}
+
+/// A name table: numbers iproute2 knows by name (`/etc/iproute2/rt_*`
+/// defaults). The first name of a number is the one printed.
+pub type Names<T> = &'static [(&'static str, T)];
+
+/// Table ids by name (`rt_tables`), with `unspec` for 0.
+pub const TABLE_NAMES: Names<u32> = &[
+    ("unspec", table::ALL),
+    ("default", table::DEFAULT),
+    ("main", table::MAIN),
+    ("local", table::LOCAL),
+];
+
+/// Route types by name (iproute2's `rtnl_rtntype_n2a`).
+pub const ROUTE_TYPE_NAMES: Names<u8> = &[
+    ("unicast", route_type::UNICAST),
+    ("local", route_type::LOCAL),
+    ("broadcast", route_type::BROADCAST),
+    ("anycast", 4),
+    ("multicast", 5),
+    ("blackhole", route_type::BLACKHOLE),
+    ("unreachable", route_type::UNREACHABLE),
+    ("prohibit", route_type::PROHIBIT),
+    ("throw", 9),
+    ("nat", 10),
+];
+
+/// Scopes by name (`rt_scopes`); iproute2 prints RT_SCOPE_UNIVERSE as
+/// `global` and ferctl follows it, the spec's `universe` is read too.
+pub const SCOPE_NAMES: Names<u8> = &[
+    ("global", scope::UNIVERSE),
+    ("universe", scope::UNIVERSE),
+    ("site", 200),
+    ("link", scope::LINK),
+    ("host", scope::HOST),
+    ("nowhere", 255),
+];
+
+/// Route protocols by name (`rt_protos`).
+pub const PROTOCOL_NAMES: Names<u8> = &[
+    ("unspec", 0),
+    ("redirect", 1),
+    ("kernel", protocol::KERNEL),
+    ("boot", protocol::BOOT),
+    ("static", protocol::STATIC),
+    ("gated", 8),
+    ("ra", 9),
+    ("mrt", 10),
+    ("zebra", 11),
+    ("bird", 12),
+    ("dnrouted", 13),
+    ("xorp", 14),
+    ("ntk", 15),
+    ("dhcp", 16),
+    ("keepalived", 18),
+    ("babel", 42),
+    ("bgp", 186),
+    ("isis", 187),
+    ("ospf", 188),
+    ("rip", 189),
+    ("eigrp", 192),
+];
+
+/// The name of `v` in `names`, or the number itself.
+pub fn name_of<T: PartialEq + Copy + fmt::Display>(names: Names<T>, v: T) -> String {
+    names
+        .iter()
+        .find(|(_, n)| *n == v)
+        .map_or_else(|| v.to_string(), |(name, _)| (*name).to_string())
+}
+
+macro_rules! named_number {
+    ($(#[$doc:meta])* $name:ident, $ty:ty, $names:expr) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub struct $name(pub $ty);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&name_of($names, self.0))
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+    };
+}
+
+named_number!(
+    /// A routing table id, shown by name (`main`) or number.
+    TableId,
+    u32,
+    TABLE_NAMES
+);
+named_number!(
+    /// A route type (RTN_*), shown by name (`blackhole`).
+    RouteType,
+    u8,
+    ROUTE_TYPE_NAMES
+);
+named_number!(
+    /// A route scope (RT_SCOPE_*), shown by name (`link`).
+    Scope,
+    u8,
+    SCOPE_NAMES
+);
+named_number!(
+    /// A route protocol (RTPROT_*), shown by name (`kernel`).
+    Protocol,
+    u8,
+    PROTOCOL_NAMES
+);
+
+/// A route's destination as `ip route` prints it: `default` for 0/0, a
+/// bare address for a host route, `A.B.C.D/N` otherwise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RouteDst {
+    /// Network address.
+    pub addr: Ipv4Addr,
+    /// Prefix length.
+    pub len: u8,
+}
+
+impl fmt::Display for RouteDst {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.len {
+            0 if self.addr.is_unspecified() => f.write_str("default"),
+            32 => write!(f, "{}", self.addr),
+            len => write!(f, "{}/{len}", self.addr),
+        }
+    }
+}
+
+impl Serialize for RouteDst {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// One route (a `route-list` dump entry). JSON fields follow `ip -j route`
+/// where it has one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Route {
+    /// Route type.
+    #[serde(rename = "type")]
+    pub rtype: RouteType,
+    /// Destination prefix.
+    pub dst: RouteDst,
+    /// Next hop.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<Ipv4Addr>,
+    /// Output port.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dev: Option<String>,
+    /// Table.
+    pub table: TableId,
+    /// Who made the route.
+    pub protocol: Protocol,
+    /// Scope.
+    pub scope: Scope,
+    /// Preferred source address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefsrc: Option<Ipv4Addr>,
+    /// Metric (priority), 0 when the kernel sent none.
+    pub metric: u32,
+    /// Type of service, when not 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tos: Option<u8>,
+    /// Path MTU, when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mtu: Option<u32>,
+    /// The gateway is on link regardless of the addresses.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub onlink: bool,
+}
+
+/// The answer to a route lookup (a `route-get` reply).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RouteLookup {
+    /// The destination that was looked up.
+    pub dst: Ipv4Addr,
+    /// Type of the matching route.
+    #[serde(rename = "type")]
+    pub rtype: RouteType,
+    /// Table of the matching route.
+    pub table: TableId,
+    /// The matching route's prefix, always `A.B.C.D/N`.
+    pub prefix: String,
+    /// Next hop.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<Ipv4Addr>,
+    /// Output port.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dev: Option<String>,
+    /// Source address the router would use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefsrc: Option<Ipv4Addr>,
+    /// Metric of the matching route.
+    pub metric: u32,
+    /// Scope of the matching route.
+    pub scope: Scope,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_numbers() {
+        assert_eq!(TableId(254).to_string(), "main");
+        assert_eq!(TableId(100).to_string(), "100");
+        assert_eq!(RouteType(6).to_string(), "blackhole");
+        assert_eq!(RouteType(42).to_string(), "42");
+        assert_eq!(Scope(0).to_string(), "global");
+        assert_eq!(Scope(253).to_string(), "link");
+        assert_eq!(Protocol(2).to_string(), "kernel");
+        assert_eq!(Protocol(77).to_string(), "77");
+    }
+
+    #[test]
+    fn route_dst_like_ip_route() {
+        let d = |a: [u8; 4], len| RouteDst {
+            addr: Ipv4Addr::from(a),
+            len,
+        };
+        assert_eq!(d([0, 0, 0, 0], 0).to_string(), "default");
+        assert_eq!(d([10, 1, 0, 1], 32).to_string(), "10.1.0.1");
+        assert_eq!(d([10, 2, 0, 0], 16).to_string(), "10.2.0.0/16");
+        assert_eq!(d([0, 0, 0, 0], 1).to_string(), "0.0.0.0/1");
+    }
 }

@@ -10,10 +10,13 @@ use neli::genl::{AttrTypeBuilder, Genlmsghdr, GenlmsghdrBuilder, NlattrBuilder};
 use neli::types::{Buffer, GenlBuffer};
 use neli::ToBytes;
 
-use crate::cli::Prefix;
+use crate::cli::{Prefix, RouteSpec};
 use crate::error::NlError;
-use crate::model::{Address, Mac, Neigh, NeighState, Port, PortKind, Stat};
-use crate::proto::{attr, cmd, FAMILY_VERSION, MAC_LEN};
+use crate::model::{
+    Address, Mac, Neigh, NeighState, Port, PortKind, Protocol, Route, RouteDst, RouteLookup,
+    RouteType, Scope, Stat, TableId,
+};
+use crate::proto::{attr, cmd, protocol, route_type, scope, table, FAMILY_VERSION, MAC_LEN};
 
 /// One attribute as it travels: type number and payload bytes.
 pub type RawAttr = (u16, Vec<u8>);
@@ -35,6 +38,21 @@ fn string_attr(nr: u16, s: &str) -> RawAttr {
     bytes.extend_from_slice(s.as_bytes());
     bytes.push(0);
     (nr, bytes)
+}
+
+/// A u8 attribute.
+fn u8_attr(nr: u16, v: u8) -> RawAttr {
+    (nr, vec![v])
+}
+
+/// A u32 attribute in host byte order.
+fn u32_attr(nr: u16, v: u32) -> RawAttr {
+    (nr, v.to_ne_bytes().to_vec())
+}
+
+/// An IPv4 address attribute (u32, network byte order).
+fn ipv4_attr(nr: u16, a: Ipv4Addr) -> RawAttr {
+    (nr, a.octets().to_vec())
 }
 
 impl Request {
@@ -68,6 +86,90 @@ impl Request {
                 (attr::PREFIXLEN, vec![prefix.len]),
             ],
         }
+    }
+
+    /// `route-add` of `route` with a [`crate::proto::route_mode`]. The
+    /// contract's defaults (table main, type unicast, protocol boot) are
+    /// sent explicitly; scope is left to the kernel unless given.
+    pub fn route_add(mode: u8, route: &RouteSpec) -> Self {
+        let mut attrs = vec![
+            ipv4_attr(attr::ADDRESS, route.prefix.addr),
+            u8_attr(attr::PREFIXLEN, route.prefix.len),
+            u32_attr(attr::TABLE, route.table.unwrap_or(table::MAIN)),
+            u8_attr(attr::ROUTE_TYPE, route.rtype.unwrap_or(route_type::UNICAST)),
+        ];
+        attrs.extend(route.scope.map(|v| u8_attr(attr::SCOPE, v)));
+        attrs.extend(route.gateway.map(|v| ipv4_attr(attr::GATEWAY, v)));
+        attrs.extend(route.dev.as_deref().map(|v| string_attr(attr::IFNAME, v)));
+        attrs.extend(route.metric.map(|v| u32_attr(attr::METRIC, v)));
+        attrs.extend(route.prefsrc.map(|v| ipv4_attr(attr::PREFSRC, v)));
+        attrs.push(u8_attr(
+            attr::PROTOCOL,
+            route.protocol.unwrap_or(protocol::BOOT),
+        ));
+        attrs.extend(route.tos.map(|v| u8_attr(attr::TOS, v)));
+        attrs.extend(route.mtu.map(|v| u32_attr(attr::MTU, v)));
+        if route.onlink {
+            attrs.push(u8_attr(attr::ONLINK, 1));
+        }
+        attrs.push(u8_attr(attr::ROUTE_MODE, mode));
+        Request {
+            cmd: cmd::ROUTE_ADD,
+            dump: false,
+            attrs,
+        }
+    }
+
+    /// `route-del`: prefix, table (default main) and only the keys given.
+    pub fn route_del(route: &RouteSpec) -> Self {
+        let mut attrs = vec![
+            ipv4_attr(attr::ADDRESS, route.prefix.addr),
+            u8_attr(attr::PREFIXLEN, route.prefix.len),
+            u32_attr(attr::TABLE, route.table.unwrap_or(table::MAIN)),
+        ];
+        attrs.extend(route.rtype.map(|v| u8_attr(attr::ROUTE_TYPE, v)));
+        attrs.extend(route.scope.map(|v| u8_attr(attr::SCOPE, v)));
+        attrs.extend(route.gateway.map(|v| ipv4_attr(attr::GATEWAY, v)));
+        attrs.extend(route.dev.as_deref().map(|v| string_attr(attr::IFNAME, v)));
+        attrs.extend(route.metric.map(|v| u32_attr(attr::METRIC, v)));
+        attrs.extend(route.prefsrc.map(|v| ipv4_attr(attr::PREFSRC, v)));
+        attrs.extend(route.protocol.map(|v| u8_attr(attr::PROTOCOL, v)));
+        attrs.extend(route.tos.map(|v| u8_attr(attr::TOS, v)));
+        Request {
+            cmd: cmd::ROUTE_DEL,
+            dump: false,
+            attrs,
+        }
+    }
+
+    /// `route-get` of `dst` (no prefixlen is sent).
+    pub fn route_get(
+        dst: Ipv4Addr,
+        from: Option<Ipv4Addr>,
+        iif: Option<&str>,
+        oif: Option<&str>,
+        mark: Option<u32>,
+    ) -> Self {
+        let mut attrs = vec![ipv4_attr(attr::ADDRESS, dst)];
+        attrs.extend(from.map(|v| ipv4_attr(attr::SRC, v)));
+        attrs.extend(iif.map(|v| string_attr(attr::IIFNAME, v)));
+        attrs.extend(oif.map(|v| string_attr(attr::IFNAME, v)));
+        attrs.extend(mark.map(|v| u32_attr(attr::MARK, v)));
+        Request {
+            cmd: cmd::ROUTE_GET,
+            dump: false,
+            attrs,
+        }
+    }
+
+    /// `route-list` dump of one table, or of all with [`table::ALL`] (then
+    /// no attribute is sent).
+    pub fn route_list(id: u32) -> Self {
+        let mut req = Request::dump(cmd::ROUTE_LIST);
+        if id != table::ALL {
+            req.attrs.push(u32_attr(attr::TABLE, id));
+        }
+        req
     }
 
     /// The generic netlink header and attributes, as neli sends them.
@@ -136,6 +238,13 @@ impl<'a> Attrs<'a> {
         Self::fixed::<1>(nr, self.required(nr)?).map(|[b]| b)
     }
 
+    /// An optional u8 attribute.
+    pub fn opt_u8(&self, nr: u16) -> Result<Option<u8>, NlError> {
+        self.get(nr)
+            .map(|p| Self::fixed::<1>(nr, p).map(|[b]| b))
+            .transpose()
+    }
+
     /// A u32 attribute in host byte order.
     pub fn u32(&self, nr: u16) -> Result<u32, NlError> {
         Self::fixed::<4>(nr, self.required(nr)?).map(u32::from_ne_bytes)
@@ -156,6 +265,18 @@ impl<'a> Attrs<'a> {
     /// An IPv4 address (u32 in network byte order).
     pub fn ipv4(&self, nr: u16) -> Result<Ipv4Addr, NlError> {
         Self::fixed::<4>(nr, self.required(nr)?).map(Ipv4Addr::from)
+    }
+
+    /// An optional IPv4 address.
+    pub fn opt_ipv4(&self, nr: u16) -> Result<Option<Ipv4Addr>, NlError> {
+        self.get(nr)
+            .map(|p| Self::fixed::<4>(nr, p).map(Ipv4Addr::from))
+            .transpose()
+    }
+
+    /// An optional string.
+    pub fn opt_string(&self, nr: u16) -> Result<Option<String>, NlError> {
+        self.get(nr).map(|_| self.string(nr)).transpose()
     }
 
     /// An optional MAC address.
@@ -226,6 +347,59 @@ pub fn decode_neigh(attrs: &[RawAttr]) -> Result<Neigh, NlError> {
     })
 }
 
+/// The prefix length of a route reply, checked.
+fn prefixlen(a: &Attrs<'_>) -> Result<u8, NlError> {
+    let len = a.u8(attr::PREFIXLEN)?;
+    if len > 32 {
+        return Err(NlError::Malformed(format!("prefix length {len}")));
+    }
+    Ok(len)
+}
+
+/// Decode a `route-list` reply. A missing metric is 0 (rtnetlink omits a
+/// zero priority); a zero tos or mtu means unset.
+pub fn decode_route(attrs: &[RawAttr]) -> Result<Route, NlError> {
+    let a = Attrs(attrs);
+    Ok(Route {
+        rtype: RouteType(a.u8(attr::ROUTE_TYPE)?),
+        dst: RouteDst {
+            addr: a.ipv4(attr::ADDRESS)?,
+            len: prefixlen(&a)?,
+        },
+        gateway: a.opt_ipv4(attr::GATEWAY)?,
+        dev: a.opt_string(attr::IFNAME)?.filter(|d| !d.is_empty()),
+        table: TableId(a.u32(attr::TABLE)?),
+        protocol: Protocol(a.u8(attr::PROTOCOL)?),
+        scope: Scope(a.u8(attr::SCOPE)?),
+        prefsrc: a.opt_ipv4(attr::PREFSRC)?,
+        metric: a.opt_u32(attr::METRIC)?.unwrap_or(0),
+        tos: a.opt_u8(attr::TOS)?.filter(|t| *t != 0),
+        mtu: a.opt_u32(attr::MTU)?.filter(|m| *m != 0),
+        onlink: a.opt_u8(attr::ONLINK)?.is_some_and(|o| o != 0),
+    })
+}
+
+/// Decode the `route-get` reply to a lookup of `dst`. Metric and scope
+/// default to 0 and universe when missing.
+pub fn decode_route_lookup(dst: Ipv4Addr, attrs: &[RawAttr]) -> Result<RouteLookup, NlError> {
+    let a = Attrs(attrs);
+    let prefix = Prefix {
+        addr: a.ipv4(attr::ADDRESS)?,
+        len: prefixlen(&a)?,
+    };
+    Ok(RouteLookup {
+        dst,
+        rtype: RouteType(a.u8(attr::ROUTE_TYPE)?),
+        table: TableId(a.u32(attr::TABLE)?),
+        prefix: prefix.to_string(),
+        gateway: a.opt_ipv4(attr::GATEWAY)?,
+        dev: a.opt_string(attr::IFNAME)?.filter(|d| !d.is_empty()),
+        prefsrc: a.opt_ipv4(attr::PREFSRC)?,
+        metric: a.opt_u32(attr::METRIC)?.unwrap_or(0),
+        scope: Scope(a.opt_u8(attr::SCOPE)?.unwrap_or(scope::UNIVERSE)),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,6 +444,309 @@ mod tests {
         if cfg!(target_endian = "little") {
             assert_eq!(dump.to_bytes().unwrap(), vec![7, 1, 0, 0]);
         }
+    }
+
+    fn spec(args: &[&str]) -> RouteSpec {
+        crate::cli::parse_route_spec(
+            crate::cli::Args::new(args.iter().map(|a| a.to_string()).collect(), "test"),
+            false,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn route_add_request_bytes() {
+        let route = spec(&[
+            "10.2.0.0/16",
+            "via",
+            "10.1.0.254",
+            "dev",
+            "veth1",
+            "metric",
+            "10",
+        ]);
+        let req = Request::route_add(crate::proto::route_mode::ADD, &route);
+        assert_eq!((req.cmd, req.dump), (9, false));
+        #[rustfmt::skip]
+        let expected: Vec<u8> = vec![
+            // genlmsghdr: cmd 9 (route-add), version 1, reserved
+            9, 1, 0, 0,
+            // address (3): 10.2.0.0 big-endian
+            8, 0, 3, 0, 10, 2, 0, 0,
+            // prefixlen (4): 16, 3 bytes pad
+            5, 0, 4, 0, 16, 0, 0, 0,
+            // table (11): main 254, host order
+            8, 0, 11, 0, 254, 0, 0, 0,
+            // route-type (12): unicast 1
+            5, 0, 12, 0, 1, 0, 0, 0,
+            // gateway (14): 10.1.0.254 big-endian
+            8, 0, 14, 0, 10, 1, 0, 254,
+            // ifname (2): "veth1\0", 2 bytes pad
+            10, 0, 2, 0, b'v', b'e', b't', b'h', b'1', 0, 0, 0,
+            // metric (15): 10
+            8, 0, 15, 0, 10, 0, 0, 0,
+            // protocol (17): boot 3
+            5, 0, 17, 0, 3, 0, 0, 0,
+            // route-mode (20): add 1
+            5, 0, 20, 0, 1, 0, 0, 0,
+        ];
+        if cfg!(target_endian = "little") {
+            assert_eq!(req.to_bytes().unwrap(), expected);
+        }
+    }
+
+    #[test]
+    fn route_add_every_attribute() {
+        let route = spec(&[
+            "blackhole",
+            "10.9.0.0/16",
+            "table",
+            "100",
+            "scope",
+            "host",
+            "src",
+            "10.1.0.1",
+            "proto",
+            "static",
+            "tos",
+            "0x10",
+            "mtu",
+            "1400",
+            "onlink",
+        ]);
+        let req = Request::route_add(crate::proto::route_mode::PREPEND, &route);
+        let nrs: Vec<u16> = req.attrs.iter().map(|(n, _)| *n).collect();
+        assert_eq!(
+            nrs,
+            [
+                attr::ADDRESS,
+                attr::PREFIXLEN,
+                attr::TABLE,
+                attr::ROUTE_TYPE,
+                attr::SCOPE,
+                attr::PREFSRC,
+                attr::PROTOCOL,
+                attr::TOS,
+                attr::MTU,
+                attr::ONLINK,
+                attr::ROUTE_MODE
+            ]
+        );
+        let a = Attrs(&req.attrs);
+        assert_eq!(a.u32(attr::TABLE).unwrap(), 100);
+        assert_eq!(a.u8(attr::ROUTE_TYPE).unwrap(), 6);
+        assert_eq!(a.u8(attr::SCOPE).unwrap(), 254);
+        assert_eq!(a.ipv4(attr::PREFSRC).unwrap(), Ipv4Addr::new(10, 1, 0, 1));
+        assert_eq!(a.u8(attr::PROTOCOL).unwrap(), 4);
+        assert_eq!(a.u8(attr::TOS).unwrap(), 16);
+        assert_eq!(a.u32(attr::MTU).unwrap(), 1400);
+        assert_eq!(a.u8(attr::ONLINK).unwrap(), 1);
+        assert_eq!(a.u8(attr::ROUTE_MODE).unwrap(), 4);
+    }
+
+    #[test]
+    fn route_del_sends_only_the_key() {
+        let req = Request::route_del(&spec(&["10.2.0.0/16", "via", "10.1.0.254"]));
+        assert_eq!(req.cmd, cmd::ROUTE_DEL);
+        assert_eq!(
+            req.attrs,
+            vec![
+                (attr::ADDRESS, vec![10, 2, 0, 0]),
+                (attr::PREFIXLEN, vec![16]),
+                (attr::TABLE, 254u32.to_ne_bytes().to_vec()),
+                (attr::GATEWAY, vec![10, 1, 0, 254]),
+            ]
+        );
+        let req = Request::route_del(&spec(&[
+            "unreachable",
+            "10.2.0.0/16",
+            "table",
+            "local",
+            "dev",
+            "x",
+            "metric",
+            "5",
+            "src",
+            "1.2.3.4",
+            "proto",
+            "kernel",
+            "scope",
+            "link",
+            "tos",
+            "8",
+        ]));
+        let nrs: Vec<u16> = req.attrs.iter().map(|(n, _)| *n).collect();
+        assert_eq!(
+            nrs,
+            [
+                attr::ADDRESS,
+                attr::PREFIXLEN,
+                attr::TABLE,
+                attr::ROUTE_TYPE,
+                attr::SCOPE,
+                attr::IFNAME,
+                attr::METRIC,
+                attr::PREFSRC,
+                attr::PROTOCOL,
+                attr::TOS
+            ]
+        );
+    }
+
+    #[test]
+    fn route_get_and_list_requests() {
+        let req = Request::route_get(Ipv4Addr::new(10, 2, 3, 4), None, None, None, None);
+        assert_eq!((req.cmd, req.dump), (cmd::ROUTE_GET, false));
+        assert_eq!(req.attrs, vec![(attr::ADDRESS, vec![10, 2, 3, 4])]);
+        let req = Request::route_get(
+            Ipv4Addr::new(10, 2, 3, 4),
+            Some(Ipv4Addr::new(10, 1, 0, 2)),
+            Some("veth1"),
+            Some("veth2"),
+            Some(7),
+        );
+        assert_eq!(
+            req.attrs,
+            vec![
+                (attr::ADDRESS, vec![10, 2, 3, 4]),
+                (attr::SRC, vec![10, 1, 0, 2]),
+                (attr::IIFNAME, b"veth1\0".to_vec()),
+                (attr::IFNAME, b"veth2\0".to_vec()),
+                (attr::MARK, 7u32.to_ne_bytes().to_vec()),
+            ]
+        );
+        let all = Request::route_list(0);
+        assert_eq!((all.cmd, all.dump), (cmd::ROUTE_LIST, true));
+        assert!(all.attrs.is_empty());
+        let main = Request::route_list(254);
+        assert_eq!(
+            main.attrs,
+            vec![(attr::TABLE, 254u32.to_ne_bytes().to_vec())]
+        );
+        if cfg!(target_endian = "little") {
+            assert_eq!(
+                main.to_bytes().unwrap(),
+                vec![12, 1, 0, 0, 8, 0, 11, 0, 254, 0, 0, 0]
+            );
+        }
+    }
+
+    fn route_reply(
+        table: u32,
+        dst: [u8; 4],
+        len: u8,
+        rtype: u8,
+        extra: Vec<RawAttr>,
+    ) -> Vec<RawAttr> {
+        let mut v = vec![
+            (attr::TABLE, table.to_ne_bytes().to_vec()),
+            (attr::ADDRESS, dst.to_vec()),
+            (attr::PREFIXLEN, vec![len]),
+            (attr::ROUTE_TYPE, vec![rtype]),
+            (attr::SCOPE, vec![0]),
+            (attr::PROTOCOL, vec![3]),
+            (attr::METRIC, 0u32.to_ne_bytes().to_vec()),
+        ];
+        for (nr, p) in extra {
+            match v.iter_mut().find(|(n, _)| *n == nr) {
+                Some(slot) => slot.1 = p,
+                None => v.push((nr, p)),
+            }
+        }
+        v
+    }
+
+    #[test]
+    fn decodes_route() {
+        let r = decode_route(&route_reply(
+            254,
+            [10, 2, 0, 0],
+            16,
+            1,
+            vec![
+                (attr::GATEWAY, vec![10, 1, 0, 254]),
+                s(attr::IFNAME, "veth1"),
+                (attr::METRIC, 10u32.to_ne_bytes().to_vec()),
+                (attr::TOS, vec![0]),
+                (attr::MTU, 1400u32.to_ne_bytes().to_vec()),
+                (attr::ONLINK, vec![1]),
+            ],
+        ))
+        .unwrap();
+        assert_eq!(r.table, TableId(254));
+        assert_eq!(r.dst.to_string(), "10.2.0.0/16");
+        assert_eq!(r.rtype, RouteType(1));
+        assert_eq!(r.gateway, Some(Ipv4Addr::new(10, 1, 0, 254)));
+        assert_eq!(r.dev.as_deref(), Some("veth1"));
+        assert_eq!(r.metric, 10);
+        assert_eq!(r.tos, None);
+        assert_eq!(r.mtu, Some(1400));
+        assert!(r.onlink);
+        assert_eq!(r.prefsrc, None);
+
+        // Metric is optional; everything else the contract lists is not.
+        let mut no_metric = route_reply(254, [10, 0, 0, 0], 8, 1, vec![]);
+        no_metric.retain(|(n, _)| *n != attr::METRIC);
+        assert_eq!(decode_route(&no_metric).unwrap().metric, 0);
+        for missing in [
+            attr::TABLE,
+            attr::ADDRESS,
+            attr::PREFIXLEN,
+            attr::ROUTE_TYPE,
+            attr::SCOPE,
+        ] {
+            let mut r = route_reply(254, [10, 0, 0, 0], 8, 1, vec![]);
+            r.retain(|(n, _)| *n != missing);
+            assert_eq!(
+                decode_route(&r),
+                Err(NlError::Malformed(format!(
+                    "missing attribute {}",
+                    attr::name(missing)
+                )))
+            );
+        }
+        let bad = route_reply(254, [10, 0, 0, 0], 33, 1, vec![]);
+        assert!(matches!(decode_route(&bad), Err(NlError::Malformed(_))));
+        let bad = route_reply(254, [10, 0, 0, 0], 8, 1, vec![(attr::GATEWAY, vec![1, 2])]);
+        assert!(matches!(decode_route(&bad), Err(NlError::Malformed(_))));
+    }
+
+    #[test]
+    fn decodes_route_lookup() {
+        let dst = Ipv4Addr::new(10, 2, 3, 4);
+        let l = decode_route_lookup(
+            dst,
+            &route_reply(
+                254,
+                [10, 2, 0, 0],
+                16,
+                1,
+                vec![
+                    (attr::GATEWAY, vec![10, 1, 0, 254]),
+                    s(attr::IFNAME, "veth1"),
+                    (attr::PREFSRC, vec![10, 1, 0, 1]),
+                    (attr::METRIC, 10u32.to_ne_bytes().to_vec()),
+                ],
+            ),
+        )
+        .unwrap();
+        assert_eq!(l.dst, dst);
+        assert_eq!(l.prefix, "10.2.0.0/16");
+        assert_eq!(l.table, TableId(254));
+        assert_eq!(l.gateway, Some(Ipv4Addr::new(10, 1, 0, 254)));
+        assert_eq!(l.prefsrc, Some(Ipv4Addr::new(10, 1, 0, 1)));
+        assert_eq!(l.metric, 10);
+        assert_eq!(l.scope, Scope(0));
+        // Only table, type, address and prefixlen are required.
+        let minimal = vec![
+            (attr::TABLE, 254u32.to_ne_bytes().to_vec()),
+            (attr::ROUTE_TYPE, vec![6]),
+            (attr::ADDRESS, vec![10, 9, 0, 0]),
+            (attr::PREFIXLEN, vec![16]),
+        ];
+        let l = decode_route_lookup(dst, &minimal).unwrap();
+        assert_eq!((l.metric, l.scope, l.dev), (0, Scope(0), None));
+        assert!(decode_route_lookup(dst, &minimal[1..]).is_err());
     }
 
     #[test]

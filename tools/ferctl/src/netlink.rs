@@ -199,3 +199,21 @@ impl Genl for Kernel {
             .collect()
     }
 }
+
+/// A [`Kernel`] connected on first use and then kept: a batch opens one
+/// socket and resolves the family once, and not at all if no line needs the
+/// kernel.
+#[derive(Default)]
+pub struct LazyKernel {
+    kernel: Option<Kernel>,
+}
+
+impl Genl for LazyKernel {
+    fn execute(&mut self, req: &Request) -> Result<Vec<Vec<RawAttr>>, NlError> {
+        let kernel = match self.kernel.take() {
+            Some(k) => k,
+            None => Kernel::connect()?,
+        };
+        self.kernel.insert(kernel).execute(req)
+    }
+}

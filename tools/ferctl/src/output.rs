@@ -9,13 +9,27 @@ use serde::Serialize;
 
 use crate::cli::Options;
 use crate::error::Error;
-use crate::model::{Address, Neigh, Port, Stat};
+use crate::model::{Address, Neigh, Port, Route, RouteLookup, Stat};
+use crate::proto::{protocol, route_type, scope, table};
 
 fn json<T: Serialize>(items: &[T], opts: Options) -> Result<String, Error> {
     let text = if opts.pretty {
         serde_json::to_string_pretty(items)
     } else {
         serde_json::to_string(items)
+    };
+    text.map(|mut s| {
+        s.push('\n');
+        s
+    })
+    .map_err(|e| Error::Output(e.to_string()))
+}
+
+fn json_one<T: Serialize>(item: &T, opts: Options) -> Result<String, Error> {
+    let text = if opts.pretty {
+        serde_json::to_string_pretty(item)
+    } else {
+        serde_json::to_string(item)
     };
     text.map(|mut s| {
         s.push('\n');
@@ -83,6 +97,80 @@ pub fn neighs(items: &[Neigh], opts: Options) -> Result<String, Error> {
     }))
 }
 
+/// `route list`, like `ip route show`: the type unless unicast, the
+/// destination, then `tos`, `via`, `dev`, `table` (only with `all_tables`
+/// and not main, as `ip route show table all`), `proto` unless boot,
+/// `scope` unless universe, `src`, `metric` unless 0, `onlink`, `mtu`.
+/// E.g. `10.1.0.0/24 dev fer1 proto kernel scope link src 10.1.0.1`.
+pub fn routes(items: &[Route], all_tables: bool, opts: Options) -> Result<String, Error> {
+    if opts.json {
+        return json(items, opts);
+    }
+    Ok(lines(items, |out, r| {
+        if r.rtype.0 != route_type::UNICAST {
+            let _ = write!(out, "{} ", r.rtype);
+        }
+        let _ = write!(out, "{}", r.dst);
+        if let Some(tos) = r.tos {
+            let _ = write!(out, " tos 0x{tos:02x}");
+        }
+        if let Some(gw) = r.gateway {
+            let _ = write!(out, " via {gw}");
+        }
+        if let Some(dev) = &r.dev {
+            let _ = write!(out, " dev {dev}");
+        }
+        if all_tables && r.table.0 != table::MAIN {
+            let _ = write!(out, " table {}", r.table);
+        }
+        if r.protocol.0 != protocol::BOOT {
+            let _ = write!(out, " proto {}", r.protocol);
+        }
+        if r.scope.0 != scope::UNIVERSE {
+            let _ = write!(out, " scope {}", r.scope);
+        }
+        if let Some(src) = r.prefsrc {
+            let _ = write!(out, " src {src}");
+        }
+        if r.metric != 0 {
+            let _ = write!(out, " metric {}", r.metric);
+        }
+        if r.onlink {
+            out.push_str(" onlink");
+        }
+        if let Some(mtu) = r.mtu {
+            let _ = write!(out, " mtu {mtu}");
+        }
+    }))
+}
+
+/// `route get`, like `ip route get`: the type unless unicast, the address
+/// looked up, `via`, `dev`, `table`, `src`; e.g.
+/// `10.2.3.4 via 10.1.0.254 dev veth1 table main src 10.1.0.1`. With `-j`
+/// one JSON object.
+pub fn route_lookup(r: &RouteLookup, opts: Options) -> Result<String, Error> {
+    if opts.json {
+        return json_one(r, opts);
+    }
+    let mut out = String::new();
+    if r.rtype.0 != route_type::UNICAST {
+        let _ = write!(out, "{} ", r.rtype);
+    }
+    let _ = write!(out, "{}", r.dst);
+    if let Some(gw) = r.gateway {
+        let _ = write!(out, " via {gw}");
+    }
+    if let Some(dev) = &r.dev {
+        let _ = write!(out, " dev {dev}");
+    }
+    let _ = write!(out, " table {}", r.table);
+    if let Some(src) = r.prefsrc {
+        let _ = write!(out, " src {src}");
+    }
+    out.push('\n');
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,6 +210,177 @@ mod tests {
                 mac: Some(Mac([0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff])),
             },
         ]
+    }
+
+    fn route(rtype: u8, dst: [u8; 4], len: u8) -> Route {
+        use crate::model::{Protocol, RouteDst, RouteType, Scope, TableId};
+        Route {
+            rtype: RouteType(rtype),
+            dst: RouteDst {
+                addr: Ipv4Addr::from(dst),
+                len,
+            },
+            gateway: None,
+            dev: None,
+            table: TableId(254),
+            protocol: Protocol(3),
+            scope: Scope(0),
+            prefsrc: None,
+            metric: 0,
+            tos: None,
+            mtu: None,
+            onlink: false,
+        }
+    }
+
+    fn sample_routes() -> Vec<Route> {
+        use crate::model::{Protocol, Scope, TableId};
+        let mut gw = route(1, [10, 2, 0, 0], 16);
+        gw.gateway = Some(Ipv4Addr::new(10, 1, 0, 254));
+        gw.dev = Some("veth1".into());
+        gw.metric = 10;
+        let bh = route(6, [10, 9, 0, 0], 16);
+        let mut conn = route(1, [10, 1, 0, 0], 24);
+        conn.dev = Some("fer1".into());
+        conn.protocol = Protocol(2);
+        conn.scope = Scope(253);
+        conn.prefsrc = Some(Ipv4Addr::new(10, 1, 0, 1));
+        let mut dflt = route(1, [0, 0, 0, 0], 0);
+        dflt.gateway = Some(Ipv4Addr::new(10, 1, 0, 254));
+        dflt.onlink = true;
+        dflt.mtu = Some(1400);
+        dflt.tos = Some(0x10);
+        dflt.protocol = Protocol(4);
+        let mut local = route(2, [10, 1, 0, 1], 32);
+        local.dev = Some("fer1".into());
+        local.table = TableId(255);
+        local.protocol = Protocol(2);
+        local.scope = Scope(254);
+        local.prefsrc = Some(Ipv4Addr::new(10, 1, 0, 1));
+        let mut bcast = route(3, [10, 1, 0, 255], 32);
+        bcast.dev = Some("fer1".into());
+        bcast.table = TableId(255);
+        bcast.protocol = Protocol(2);
+        bcast.scope = Scope(253);
+        bcast.prefsrc = Some(Ipv4Addr::new(10, 1, 0, 1));
+        let mut t100 = route(7, [10, 7, 0, 0], 16);
+        t100.table = TableId(100);
+        vec![gw, bh, conn, dflt, local, bcast, t100]
+    }
+
+    #[test]
+    fn routes_text_like_ip_route() {
+        let r = sample_routes();
+        assert_eq!(
+            routes(&r[..4], false, TEXT).unwrap(),
+            "10.2.0.0/16 via 10.1.0.254 dev veth1 metric 10\n\
+             blackhole 10.9.0.0/16\n\
+             10.1.0.0/24 dev fer1 proto kernel scope link src 10.1.0.1\n\
+             default tos 0x10 via 10.1.0.254 proto static onlink mtu 1400\n"
+        );
+        // table all: the table of every non-main route.
+        assert_eq!(
+            routes(&r, true, TEXT).unwrap(),
+            "10.2.0.0/16 via 10.1.0.254 dev veth1 metric 10\n\
+             blackhole 10.9.0.0/16\n\
+             10.1.0.0/24 dev fer1 proto kernel scope link src 10.1.0.1\n\
+             default tos 0x10 via 10.1.0.254 proto static onlink mtu 1400\n\
+             local 10.1.0.1 dev fer1 table local proto kernel scope host src 10.1.0.1\n\
+             broadcast 10.1.0.255 dev fer1 table local proto kernel scope link src 10.1.0.1\n\
+             unreachable 10.7.0.0/16 table 100\n"
+        );
+        // One table asked for by name: not repeated on every line.
+        assert_eq!(
+            routes(&r[4..5], false, TEXT).unwrap(),
+            "local 10.1.0.1 dev fer1 proto kernel scope host src 10.1.0.1\n"
+        );
+        assert_eq!(routes(&[], false, TEXT).unwrap(), "");
+    }
+
+    #[test]
+    fn routes_json() {
+        let r = sample_routes();
+        assert_eq!(
+            routes(&r[..2], false, JSON).unwrap(),
+            "[{\"type\":\"unicast\",\"dst\":\"10.2.0.0/16\",\"gateway\":\"10.1.0.254\",\
+             \"dev\":\"veth1\",\"table\":\"main\",\"protocol\":\"boot\",\"scope\":\"global\",\
+             \"metric\":10},\
+             {\"type\":\"blackhole\",\"dst\":\"10.9.0.0/16\",\"table\":\"main\",\
+             \"protocol\":\"boot\",\"scope\":\"global\",\"metric\":0}]\n"
+        );
+        let v: serde_json::Value = serde_json::from_str(&routes(&r, true, JSON).unwrap()).unwrap();
+        assert_eq!(v[3]["dst"], "default");
+        assert_eq!(v[3]["tos"], 16);
+        assert_eq!(v[3]["mtu"], 1400);
+        assert_eq!(v[3]["onlink"], true);
+        assert_eq!(v[4]["type"], "local");
+        assert_eq!(v[4]["dst"], "10.1.0.1");
+        assert_eq!(v[4]["table"], "local");
+        assert_eq!(v[4]["scope"], "host");
+        assert_eq!(v[4]["prefsrc"], "10.1.0.1");
+        assert_eq!(v[6]["table"], "100");
+        assert_eq!(routes(&[], true, JSON).unwrap(), "[]\n");
+    }
+
+    fn lookup() -> RouteLookup {
+        use crate::model::{RouteType, Scope, TableId};
+        RouteLookup {
+            dst: Ipv4Addr::new(10, 2, 3, 4),
+            rtype: RouteType(1),
+            table: TableId(254),
+            prefix: "10.2.0.0/16".into(),
+            gateway: Some(Ipv4Addr::new(10, 1, 0, 254)),
+            dev: Some("veth1".into()),
+            prefsrc: Some(Ipv4Addr::new(10, 1, 0, 1)),
+            metric: 10,
+            scope: Scope(0),
+        }
+    }
+
+    #[test]
+    fn route_lookup_text_and_json() {
+        use crate::model::{RouteType, Scope, TableId};
+        assert_eq!(
+            route_lookup(&lookup(), TEXT).unwrap(),
+            "10.2.3.4 via 10.1.0.254 dev veth1 table main src 10.1.0.1\n"
+        );
+        assert_eq!(
+            route_lookup(&lookup(), JSON).unwrap(),
+            "{\"dst\":\"10.2.3.4\",\"type\":\"unicast\",\"table\":\"main\",\
+             \"prefix\":\"10.2.0.0/16\",\"gateway\":\"10.1.0.254\",\"dev\":\"veth1\",\
+             \"prefsrc\":\"10.1.0.1\",\"metric\":10,\"scope\":\"global\"}\n"
+        );
+        let local = RouteLookup {
+            dst: Ipv4Addr::new(10, 1, 0, 1),
+            rtype: RouteType(2),
+            table: TableId(255),
+            prefix: "10.1.0.1/32".into(),
+            gateway: None,
+            dev: Some("fer1".into()),
+            prefsrc: Some(Ipv4Addr::new(10, 1, 0, 1)),
+            metric: 0,
+            scope: Scope(254),
+        };
+        assert_eq!(
+            route_lookup(&local, TEXT).unwrap(),
+            "local 10.1.0.1 dev fer1 table local src 10.1.0.1\n"
+        );
+        let v: serde_json::Value =
+            serde_json::from_str(&route_lookup(&local, JSON).unwrap()).unwrap();
+        assert_eq!(v["type"], "local");
+        assert_eq!(v["scope"], "host");
+        assert!(v.get("gateway").is_none());
+        let bh = RouteLookup {
+            rtype: RouteType(6),
+            gateway: None,
+            dev: None,
+            prefsrc: None,
+            ..lookup()
+        };
+        assert_eq!(
+            route_lookup(&bh, TEXT).unwrap(),
+            "blackhole 10.2.3.4 table main\n"
+        );
     }
 
     #[test]

@@ -39,6 +39,34 @@ pub mod attr {
     pub const NEIGH_STATE: u16 = 9;
     /// The router's own port number (u32).
     pub const PORT_ID: u16 = 10;
+    /// Routing table id (u32, see [`super::table`]).
+    pub const TABLE: u16 = 11;
+    /// Route type (u8, see [`super::route_type`]).
+    pub const ROUTE_TYPE: u16 = 12;
+    /// Route scope (u8, see [`super::scope`]).
+    pub const SCOPE: u16 = 13;
+    /// Next hop address (u32, network byte order).
+    pub const GATEWAY: u16 = 14;
+    /// Route metric (priority) (u32).
+    pub const METRIC: u16 = 15;
+    /// Preferred source address (u32, network byte order).
+    pub const PREFSRC: u16 = 16;
+    /// Route origin (u8, see [`super::protocol`]).
+    pub const PROTOCOL: u16 = 17;
+    /// Type of service (u8).
+    pub const TOS: u16 = 18;
+    /// Path MTU of a route (u32).
+    pub const MTU: u16 = 19;
+    /// How route-add treats an existing route (u8, see [`super::route_mode`]).
+    pub const ROUTE_MODE: u16 = 20;
+    /// Source address of a route-get (u32, network byte order).
+    pub const SRC: u16 = 21;
+    /// Input port of a route-get (string, at most 15 characters).
+    pub const IIFNAME: u16 = 22;
+    /// Packet mark of a route-get (u32).
+    pub const MARK: u16 = 23;
+    /// The gateway is on link even if no address says so (u8, 0 or 1).
+    pub const ONLINK: u16 = 24;
 
     /// Every attribute with its spec name, in numbering order.
     pub const ALL: &[(&str, u16)] = &[
@@ -52,6 +80,20 @@ pub mod attr {
         ("stat-value", STAT_VALUE),
         ("neigh-state", NEIGH_STATE),
         ("port-id", PORT_ID),
+        ("table", TABLE),
+        ("route-type", ROUTE_TYPE),
+        ("scope", SCOPE),
+        ("gateway", GATEWAY),
+        ("metric", METRIC),
+        ("prefsrc", PREFSRC),
+        ("protocol", PROTOCOL),
+        ("tos", TOS),
+        ("mtu", MTU),
+        ("route-mode", ROUTE_MODE),
+        ("src", SRC),
+        ("iifname", IIFNAME),
+        ("mark", MARK),
+        ("onlink", ONLINK),
     ];
 
     /// Spec name of an attribute number, for error messages.
@@ -80,6 +122,14 @@ pub mod cmd {
     pub const STATS_GET: u8 = 7;
     /// List neighbour cache entries (dump).
     pub const NEIGH_GET: u8 = 8;
+    /// Add, replace, append or prepend a route (do).
+    pub const ROUTE_ADD: u8 = 9;
+    /// Delete a route matching a (partial) key (do).
+    pub const ROUTE_DEL: u8 = 10;
+    /// Look up the route for a destination (do, one reply).
+    pub const ROUTE_GET: u8 = 11;
+    /// List routes (dump).
+    pub const ROUTE_LIST: u8 = 12;
 
     /// Every command with its spec name, in numbering order.
     pub const ALL: &[(&str, u8)] = &[
@@ -91,6 +141,10 @@ pub mod cmd {
         ("addr-get", ADDR_GET),
         ("stats-get", STATS_GET),
         ("neigh-get", NEIGH_GET),
+        ("route-add", ROUTE_ADD),
+        ("route-del", ROUTE_DEL),
+        ("route-get", ROUTE_GET),
+        ("route-list", ROUTE_LIST),
     ];
 }
 
@@ -131,6 +185,94 @@ pub mod neigh_state {
     ];
 }
 
+/// Well-known routing table ids (not an enum of the spec: any u32 is a
+/// table).
+pub mod table {
+    /// All tables, as a route-list filter (RT_TABLE_UNSPEC).
+    pub const ALL: u32 = 0;
+    /// RT_TABLE_DEFAULT.
+    pub const DEFAULT: u32 = 253;
+    /// RT_TABLE_MAIN: where routes go unless told otherwise.
+    pub const MAIN: u32 = 254;
+    /// RT_TABLE_LOCAL: local and broadcast routes of the router's addresses.
+    pub const LOCAL: u32 = 255;
+
+    /// Names iproute2 gives them.
+    pub const NAMES: &[(&str, u32)] = &[("local", LOCAL), ("main", MAIN), ("default", DEFAULT)];
+}
+
+/// Values of the `route-type` attribute (Linux RTN_*).
+pub mod route_type {
+    /// RTN_UNICAST: a gateway or direct route.
+    pub const UNICAST: u8 = 1;
+    /// RTN_LOCAL: accept locally.
+    pub const LOCAL: u8 = 2;
+    /// RTN_BROADCAST: accept locally as broadcast, send as broadcast.
+    pub const BROADCAST: u8 = 3;
+    /// RTN_BLACKHOLE: drop silently.
+    pub const BLACKHOLE: u8 = 6;
+    /// RTN_UNREACHABLE: drop, ICMP host unreachable.
+    pub const UNREACHABLE: u8 = 7;
+    /// RTN_PROHIBIT: drop, ICMP administratively prohibited.
+    pub const PROHIBIT: u8 = 8;
+
+    /// Every type with its spec name.
+    pub const ALL: &[(&str, u8)] = &[
+        ("unicast", UNICAST),
+        ("local", LOCAL),
+        ("broadcast", BROADCAST),
+        ("blackhole", BLACKHOLE),
+        ("unreachable", UNREACHABLE),
+        ("prohibit", PROHIBIT),
+    ];
+}
+
+/// Values of the `scope` attribute (Linux RT_SCOPE_*).
+pub mod scope {
+    /// RT_SCOPE_UNIVERSE (iproute2 calls it "global").
+    pub const UNIVERSE: u8 = 0;
+    /// RT_SCOPE_LINK: directly attached.
+    pub const LINK: u8 = 253;
+    /// RT_SCOPE_HOST: this host.
+    pub const HOST: u8 = 254;
+
+    /// Every scope with its spec name.
+    pub const ALL: &[(&str, u8)] = &[("universe", UNIVERSE), ("link", LINK), ("host", HOST)];
+}
+
+/// Values of the `protocol` attribute (Linux RTPROT_*).
+pub mod protocol {
+    /// RTPROT_KERNEL: made by the router for its own addresses.
+    pub const KERNEL: u8 = 2;
+    /// RTPROT_BOOT: added by hand (the default of route-add).
+    pub const BOOT: u8 = 3;
+    /// RTPROT_STATIC: added by the administrator as permanent.
+    pub const STATIC: u8 = 4;
+
+    /// Every protocol with its spec name.
+    pub const ALL: &[(&str, u8)] = &[("kernel", KERNEL), ("boot", BOOT), ("static", STATIC)];
+}
+
+/// Values of the `route-mode` attribute of route-add.
+pub mod route_mode {
+    /// Fail with EEXIST if the route exists (`ip route add`).
+    pub const ADD: u8 = 1;
+    /// Replace an existing route (`ip route replace`).
+    pub const REPLACE: u8 = 2;
+    /// Add after the existing routes of the prefix (`ip route append`).
+    pub const APPEND: u8 = 3;
+    /// Add before the existing routes of the prefix (`ip route prepend`).
+    pub const PREPEND: u8 = 4;
+
+    /// Every mode with its spec name.
+    pub const ALL: &[(&str, u8)] = &[
+        ("add", ADD),
+        ("replace", REPLACE),
+        ("append", APPEND),
+        ("prepend", PREPEND),
+    ];
+}
+
 /// The contract as JSON, printed by the hidden `ferctl --dump-constants`
 /// option for `tests/check_spec.py`.
 pub fn constants_json() -> serde_json::Value {
@@ -148,6 +290,10 @@ pub fn constants_json() -> serde_json::Value {
         "commands": table(cmd::ALL),
         "port-kind": table(port_kind::ALL),
         "neigh-state": table(neigh_state::ALL),
+        "route-type": table(route_type::ALL),
+        "scope": table(scope::ALL),
+        "protocol": table(protocol::ALL),
+        "route-mode": table(route_mode::ALL),
     })
 }
 
@@ -175,5 +321,11 @@ mod tests {
         assert_eq!(v["neigh-state"]["failed"], 4);
         assert_eq!(attr::name(attr::MAC), "mac");
         assert_eq!(attr::name(99), "unknown");
+        assert_eq!(v["attributes"]["onlink"], 24);
+        assert_eq!(v["commands"]["route-list"], 12);
+        assert_eq!(v["route-type"]["prohibit"], 8);
+        assert_eq!(v["scope"]["host"], 254);
+        assert_eq!(v["protocol"]["boot"], 3);
+        assert_eq!(v["route-mode"]["prepend"], 4);
     }
 }

@@ -12,15 +12,17 @@ usage: check_spec.py KERNEL_SRC_DIR
    uses (`ferctl --dump-constants`; the binary is $FERCTL if set, otherwise
    `cargo run` of tools/ferctl) and the attribute types and operation modes
    against the contract;
-4. runs the kernel's cli.py on it (`--dump port-get`): it must get as far as
-   looking up the family (success with the module loaded, "family not
-   found" without).
+4. runs the kernel's cli.py on it (`--dump port-get`, `--dump route-list`,
+   `--do route-get`): each must get as far as looking up the family
+   (success with the module loaded, "family not found" without).
 """
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 import jsonschema
 import yaml
@@ -34,9 +36,31 @@ TYPES = {
     'ifindex': 'u32', 'ifname': 'string', 'address': 'u32', 'prefixlen': 'u8',
     'kind': 'u8', 'mac': 'binary', 'stat-name': 'string', 'stat-value': 'u64',
     'neigh-state': 'u8', 'port-id': 'u32',
+    # Routes.
+    'table': 'u32', 'route-type': 'u8', 'scope': 'u8', 'gateway': 'u32',
+    'metric': 'u32', 'prefsrc': 'u32', 'protocol': 'u8', 'tos': 'u8',
+    'mtu': 'u32', 'route-mode': 'u8', 'src': 'u32', 'iifname': 'string',
+    'mark': 'u32', 'onlink': 'u8',
 }
-DO_OPS = {'port-add', 'port-del', 'addr-add', 'addr-del'}
-DUMP_OPS = {'port-get', 'addr-get', 'stats-get', 'neigh-get'}
+# IPv4 addresses travel in network byte order.
+BIG_ENDIAN = ('address', 'gateway', 'prefsrc', 'src')
+# Attributes tied to their enum with "enum:". route-type, scope and protocol
+# are not: scope and protocol take any number (iproute2's "scope N", "proto
+# N"), and YNL's C generator refuses the non-contiguous route-type enum on an
+# attribute; their enums are still defined and cross-checked below.
+ENUM_ATTRS = {'kind': 'port-kind', 'neigh-state': 'neigh-state',
+              'route-mode': 'route-mode'}
+# The contract's enum values (Linux's RTN_*, RT_SCOPE_*, RTPROT_* numbers).
+ENUMS = {
+    'route-type': {'unicast': 1, 'local': 2, 'broadcast': 3, 'blackhole': 6,
+                   'unreachable': 7, 'prohibit': 8},
+    'scope': {'universe': 0, 'link': 253, 'host': 254},
+    'protocol': {'kernel': 2, 'boot': 3, 'static': 4},
+    'route-mode': {'add': 1, 'replace': 2, 'append': 3, 'prepend': 4},
+}
+DO_OPS = {'port-add', 'port-del', 'addr-add', 'addr-del', 'route-add', 'route-del'}
+GET_DO_OPS = {'route-get'}
+DUMP_OPS = {'port-get', 'addr-get', 'stats-get', 'neigh-get', 'route-list'}
 
 passed = 0
 failed = 0
@@ -136,14 +160,25 @@ def main():
     # Contract types and modes.
     types = {a['name']: a['type'] for a in aset[0]['attributes']} if aset else {}
     check('attribute types match the contract', types == TYPES, f'{types}')
-    addr = [a for a in aset[0]['attributes'] if a['name'] == 'address'] if aset else []
-    check('address is big-endian', bool(addr) and addr[0].get('byte-order') == 'big-endian')
+    byattr = {a['name']: a for a in aset[0]['attributes']} if aset else {}
+    for name in BIG_ENDIAN:
+        check(f'{name} is big-endian',
+              byattr.get(name, {}).get('byte-order') == 'big-endian')
+    enum_refs = {n: a.get('enum') for n, a in byattr.items() if 'enum' in a}
+    check('enumerated attributes name their enums', enum_refs == ENUM_ATTRS, f'{enum_refs}')
+    for name, values in ENUMS.items():
+        check(f'{name} values match the contract', enums.get(name) == values,
+              f'{enums.get(name)}')
     modes = {o['name']: ('do' in o, 'dump' in o, 'admin-perm' in o.get('flags', []))
              for o in spec['operations']['list']}
     check('changes are admin-perm do operations',
           all(modes.get(n) == (True, False, True) for n in DO_OPS), f'{modes}')
+    check('route-get is a do operation open to everyone',
+          all(modes.get(n) == (True, False, False) for n in GET_DO_OPS), f'{modes}')
     check('gets are dump operations',
           all(modes.get(n) == (False, True, False) for n in DUMP_OPS), f'{modes}')
+    check('every operation is checked', set(modes) == DO_OPS | GET_DO_OPS | DUMP_OPS,
+          f'{sorted(modes)}')
 
     # What ferctl uses.
     try:
@@ -154,23 +189,50 @@ def main():
               f'{consts["attributes"]} != {attrs}')
         check('ferctl command numbers', consts['commands'] == ops,
               f'{consts["commands"]} != {ops}')
-        for name in ('port-kind', 'neigh-state'):
-            check(f'ferctl {name} values', consts[name] == enums.get(name),
-                  f'{consts[name]} != {enums.get(name)}')
+        for name in ('port-kind', 'neigh-state', 'route-type', 'scope', 'protocol',
+                     'route-mode'):
+            check(f'ferctl {name} values', consts.get(name) == enums.get(name),
+                  f'{consts.get(name)} != {enums.get(name)}')
     except Exception as e:  # noqa: BLE001
         check('ferctl --dump-constants runs', False, f'{type(e).__name__}: {e}')
 
+    # The kernel's C code generator: uapi header, kernel and user code. It
+    # wants a kernel tree (MAINTAINERS, Documentation/netlink/genetlink.yaml)
+    # around the spec, so it runs on a copy.
+    gen = os.path.join(ynl_dir(ksrc), 'ynl-gen-c.py')
+    if os.path.exists(gen):
+        with tempfile.TemporaryDirectory() as tree:
+            specs = os.path.join(tree, 'Documentation', 'netlink', 'specs')
+            os.makedirs(specs)
+            shutil.copy(schema_path, os.path.join(tree, 'Documentation', 'netlink'))
+            shutil.copy(SPEC, specs)
+            open(os.path.join(tree, 'MAINTAINERS'), 'w').close()
+            for mode, what in (('uapi', '--header'), ('kernel', '--header'),
+                               ('kernel', '--source'), ('user', '--header'),
+                               ('user', '--source')):
+                res = subprocess.run([sys.executable, gen, '--mode', mode, what,
+                                      '--spec', os.path.join(specs, 'ferroute.yaml'),
+                                      '-o', os.path.join(tree, 'out')],
+                                     capture_output=True, text=True, timeout=120,
+                                     stdin=subprocess.DEVNULL)
+                err = res.stderr.strip().splitlines()
+                check(f'ynl-gen-c --mode {mode} {what}', res.returncode == 0,
+                      err[-1] if err else '')
+
     # The kernel's cli.py: parses the spec, then needs the family.
     cli = os.path.join(ynl_dir(ksrc), 'cli.py')
-    res = subprocess.run([sys.executable, cli, '--spec', SPEC, '--schema', schema_path,
-                          '--dump', 'port-get'],
-                         capture_output=True, text=True, timeout=60)
-    not_loaded = ("not supported by the kernel" in res.stderr
-                  or "KeyError: 'ferroute'" in res.stderr)
-    check('cli.py --dump port-get ' + ('ran' if res.returncode == 0 else
-                                       'reached the family lookup (module not loaded)'),
-          res.returncode == 0 or not_loaded,
-          res.stderr.strip().splitlines()[-1] if res.stderr.strip() else '')
+    for what in (['--dump', 'port-get'],
+                 ['--dump', 'route-list', '--json', '{"table": 254}'],
+                 ['--do', 'route-get', '--json', '{"address": 167837697}']):
+        res = subprocess.run([sys.executable, cli, '--spec', SPEC, '--schema', schema_path]
+                             + what, capture_output=True, text=True, timeout=60)
+        not_loaded = ("not supported by the kernel" in res.stderr
+                      or "KeyError: 'ferroute'" in res.stderr)
+        check(f'cli.py {what[0]} {what[1]} ' + (
+                  'ran' if res.returncode == 0 else
+                  'reached the family lookup (module not loaded)'),
+              res.returncode == 0 or not_loaded,
+              res.stderr.strip().splitlines()[-1] if res.stderr.strip() else '')
 
     print(f'{passed} passed, {failed} failed')
     return 1 if failed else 0

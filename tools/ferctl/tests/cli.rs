@@ -25,7 +25,13 @@ fn bad_usage_exits_2_before_touching_netlink() {
         &["addr", "add", "10.1.0.256/24", "dev", "veth1"],
         &["addr", "add", "10.1.0.1/24"],
         &["frobnicate"],
-        &["route", "add", "10.2.0.0/16", "via", "10.1.0.254"],
+        &["route", "add", "10.0.0.0/33"],
+        &["route", "add", "10.2.0.0/16", "via"],
+        &["route", "add", "10.2.0.0/16", "frob"],
+        &["route", "add", "10.2.0.0/16", "table", "4294967296"],
+        &["route", "get"],
+        &["route", "list", "table", "nope"],
+        &["-batch"],
         &["port", "add"],
         &["-x", "port", "list"],
         &[],
@@ -62,6 +68,61 @@ fn dump_constants_is_json() {
     assert_eq!(v["family"], "ferroute");
     assert_eq!(v["commands"]["port-add"], 1);
     assert_eq!(v["attributes"]["ifname"], 2);
+    assert_eq!(v["commands"]["route-add"], 9);
+    assert_eq!(v["attributes"]["onlink"], 24);
+    assert_eq!(v["route-type"]["blackhole"], 6);
+    assert_eq!(v["scope"]["link"], 253);
+    assert_eq!(v["protocol"]["static"], 4);
+    assert_eq!(v["route-mode"]["replace"], 2);
+}
+
+fn ferctl_stdin(args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = match Command::new(env!("CARGO_BIN_EXE_ferctl"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(e) => panic!("cannot run ferctl: {e}"),
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        if let Err(e) = stdin.write_all(input.as_bytes()) {
+            panic!("writing stdin: {e}");
+        }
+    }
+    match child.wait_with_output() {
+        Ok(out) => out,
+        Err(e) => panic!("waiting for ferctl: {e}"),
+    }
+}
+
+/// Lines that need no kernel run without one (the socket is opened on the
+/// first line that needs it); the first bad line stops the batch, exit 1.
+#[test]
+fn batch_reports_the_failing_line() {
+    let text = "# comment\n\nroute help\n  # more\nroute add 10.2.0.0/16 frob\nroute list\n";
+    let out = ferctl_stdin(&["-batch", "-"], text);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "ferctl: line 5: route add: unknown keyword \"frob\"; try \"ferctl help\"\n"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("Usage: ferctl route"));
+
+    let out = ferctl_stdin(&["-b", "-"], "\n# only comments\n");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+
+    let out = ferctl(&["-batch", "/nonexistent/ferctl-batch"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "ferctl: cannot open batch file \"/nonexistent/ferctl-batch\": No such file or directory\n"
+    );
 }
 
 /// Without the module (the host test machines) this is the clear "not

@@ -6,11 +6,11 @@
 . "$(dirname "$0")/lib.sh"
 load
 veth_ns ns2 veth0 veth1 10.2.0.1/24 10.2.0.2/24
-ip netns exec ns2 tcpdump -n -l -i veth1 -w /tmp/cap.pcap 2>/dev/null &
+ip netns exec ns2 tcpdump -n -U -i veth1 -w /tmp/cap.pcap 2>/dev/null &
 dump=$!
 sleep 1
 ip netns exec ns2 ping -c 5 -i 0.2 -W 2 10.2.0.1 | tee /tmp/ping.out
-sleep 0.5
+sleep 1
 kill $dump; wait $dump 2>/dev/null
 grep -q '5 packets transmitted, 5 received' /tmp/ping.out || fail "expected 5 replies"
 tcpdump -n -r /tmp/cap.pcap 2>/dev/null | tee /tmp/cap.txt

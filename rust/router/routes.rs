@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Route configuration and queries: what `ferctl route add/del/list/get`
+//! reach through netlink (`inet_rtm_newroute`, `inet_rtm_delroute`,
+//! `inet_dump_fib`, `inet_rtm_getroute` in Linux).
+
+use super::netlink::attr;
+use super::{errno_of, Config, CtlError, Router};
+use crate::abstractions::genetlink::{Dump, Message};
+use crate::abstractions::sync::Rtnl;
+use crate::ipv4::addr::Ipv4Addr;
+use crate::ipv4::fib::{NlFlags, Route, RouteSelector};
+use crate::ipv4::iface::PortId;
+use crate::ipv4::route::route_output;
+use kernel::c_str;
+use kernel::prelude::*;
+
+/// A route as requested, with its output port still a name.
+pub struct RouteRequest<'a> {
+    /// The route (its `port` is filled from `dev`).
+    pub route: Route,
+    /// The output port's name, if given.
+    pub dev: Option<&'a [u8]>,
+    /// add, replace, append, prepend.
+    pub flags: NlFlags,
+}
+
+/// A `route get` query.
+pub struct RouteQuery<'a> {
+    /// Destination.
+    pub dst: Ipv4Addr,
+    /// `from`.
+    pub src: Option<Ipv4Addr>,
+    /// `iif`.
+    pub iif: Option<&'a [u8]>,
+    /// `oif`.
+    pub oif: Option<&'a [u8]>,
+    /// `mark`.
+    pub mark: u32,
+}
+
+fn port_id(c: &Config, name: Option<&[u8]>) -> Result<Option<PortId>, CtlError> {
+    match name {
+        None => Ok(None),
+        Some(n) => c
+            .port_by_name(n)
+            .map(|p| Some(p.id))
+            .ok_or((ENODEV, c_str!("no such port"))),
+    }
+}
+
+impl Router {
+    /// `ip route add|replace|append|prepend`.
+    pub fn route_add(&self, req: RouteRequest<'_>, rtnl: &Rtnl) -> Result<(), CtlError> {
+        self.update_config(rtnl, |c| {
+            let mut route = req.route;
+            route.port = port_id(c, req.dev)?;
+            c.fib.insert_route(route, &[], req.flags).map_err(|e| {
+                let msg = match e {
+                    crate::ipv4::errno::Errno::Eexist => c_str!("route already exists"),
+                    crate::ipv4::errno::Errno::Enoent => c_str!("no such route to replace"),
+                    crate::ipv4::errno::Errno::Enetunreach => c_str!("gateway is not reachable on-link"),
+                    crate::ipv4::errno::Errno::Einval => c_str!("invalid route"),
+                    _ => c_str!("cannot add the route"),
+                };
+                (errno_of(e), msg)
+            })
+        })
+    }
+
+    /// `ip route del`: the first route the (partial) key selects.
+    pub fn route_del(
+        &self,
+        mut sel: RouteSelector,
+        dev: Option<&[u8]>,
+        rtnl: &Rtnl,
+    ) -> Result<(), CtlError> {
+        self.update_config(rtnl, |c| {
+            sel.port = port_id(c, dev)?;
+            c.fib
+                .delete(&sel)
+                .map(|_| ())
+                .map_err(|e| (errno_of(e), c_str!("no such route")))
+        })
+    }
+
+    /// `ip route get`: the route the FIB chooses for the query, and the
+    /// source route output would use, written into `m`.
+    pub fn route_get(&self, q: &RouteQuery<'_>, m: &mut Message<'_>) -> Result<(), CtlError> {
+        self.with_config(|c| {
+            let iif = port_id(c, q.iif)?;
+            let oif = port_id(c, q.oif)?;
+            let src = q.src.unwrap_or(Ipv4Addr::UNSPECIFIED);
+            let res = c
+                .fib
+                .fib_lookup(q.dst, src, iif, oif, 0, q.mark)
+                .map_err(|e| (errno_of(e), c_str!("no route to the destination")))?;
+            let route = res.route;
+            // The source a packet from the router would carry
+            // (ip_route_output_key); none for a forwarded query.
+            let prefsrc = if iif.is_none() {
+                route_output(&c.fib, &c.addrs, q.dst, oif, q.src)
+                    .ok()
+                    .map(|o| o.src)
+            } else {
+                None
+            };
+            let port = res.port().and_then(|p| c.port(p));
+            let fill = |m: &mut Message<'_>| -> Result {
+                m.put_u32(attr::TABLE, route.table)?;
+                m.put_u8(attr::ROUTE_TYPE, route.kind.as_u8())?;
+                m.put(attr::ADDRESS, &route.dst.octets())?;
+                m.put_u8(attr::PREFIXLEN, route.prefix_len)?;
+                if let Some(gw) = res.nh.gateway {
+                    m.put(attr::GATEWAY, &gw.octets())?;
+                }
+                if let Some(p) = port {
+                    m.put_str(attr::IFNAME, p.name())?;
+                }
+                if let Some(s) = prefsrc.filter(|s| *s != Ipv4Addr::UNSPECIFIED) {
+                    m.put(attr::PREFSRC, &s.octets())?;
+                }
+                m.put_u32(attr::METRIC, route.metric)?;
+                m.put_u8(attr::SCOPE, route.scope.as_u8())
+            };
+            fill(m).map_err(|e| (e, c_str!("reply too large")))
+        })
+        .unwrap_or(Err((ENODEV, c_str!("router not ready"))))
+    }
+
+    /// Dumps the routes of `table` (all tables for 0).
+    pub fn dump_routes(&self, dump: &mut Dump<'_>, table: u32) {
+        self.with_config(|c| {
+            let routes = c.fib.routes().filter(|r| table == 0 || r.table == table);
+            dump.entries(routes, |m, r| {
+                m.put_u32(attr::TABLE, r.table)?;
+                m.put(attr::ADDRESS, &r.dst.octets())?;
+                m.put_u8(attr::PREFIXLEN, r.prefix_len)?;
+                m.put_u8(attr::ROUTE_TYPE, r.kind.as_u8())?;
+                m.put_u8(attr::SCOPE, r.scope.as_u8())?;
+                m.put_u8(attr::PROTOCOL, r.protocol.as_u8())?;
+                m.put_u32(attr::METRIC, r.metric)?;
+                if let Some(gw) = r.gateway {
+                    m.put(attr::GATEWAY, &gw.octets())?;
+                }
+                if let Some(p) = r.port.and_then(|p| c.port(p)) {
+                    m.put_str(attr::IFNAME, p.name())?;
+                }
+                if let Some(s) = r.prefsrc {
+                    m.put(attr::PREFSRC, &s.octets())?;
+                }
+                if r.tos != 0 {
+                    m.put_u8(attr::TOS, r.tos)?;
+                }
+                if r.mtu != 0 {
+                    m.put_u32(attr::MTU, r.mtu)?;
+                }
+                if r.onlink {
+                    m.put_u8(attr::ONLINK, 1)?;
+                }
+                Ok(())
+            });
+        });
+    }
+}
