@@ -5,6 +5,7 @@
 #   make            build the module and ferctl (sets up the machine first)
 #   make demo       boot a VM, load ferroute, send traffic through it, show it
 #   make check      all tests: host, KUnit, VM selftests; last line "N passed, N failed"
+#   make bench      FIB lookup/insert benchmarks (host criterion; not part of check)
 #   make CLIPPY=1   build the module with clippy
 #   make setup      only install packages and build the (cached) test kernel
 #
@@ -45,8 +46,12 @@ check: setup
 demo: all
 	tools/testing/vm-run samples/demo.sh
 
-bench: all
-	@echo "make bench: no benchmarks yet (the FIB issue adds them)"
+# Host criterion bench of the FIB (RouteViews table from python3-pyasn when
+# installed). The in-kernel comparison with fib_table_lookup is not there yet.
+bench:
+	@dpkg-query -W -f='$${Status}' python3-pyasn 2>/dev/null | grep -q 'ok installed' || \
+		(apt-get update -q && apt-get install -y -q --no-install-recommends python3-pyasn)
+	$(CARGO) bench -p ferroute-host
 
 fmt:
 	rustfmt --edition 2021 rust/ferroute.rs
