@@ -18,6 +18,8 @@ pub mod abstractions;
 pub mod ipv4;
 mod kunit_tests;
 pub mod router;
+#[path = "uapi/ferroute.rs"]
+pub mod uapi;
 
 /// The allocation API the IPv4 logic uses; the host crate provides a twin.
 pub mod platform {

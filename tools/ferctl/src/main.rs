@@ -38,6 +38,9 @@ pub mod msg;
 pub mod netlink;
 pub mod output;
 pub mod proto;
+/// The family's numbers, shared with the kernel module (rust/uapi).
+#[path = "../../../rust/uapi/ferroute.rs"]
+pub mod uapi;
 
 use std::io::Write;
 

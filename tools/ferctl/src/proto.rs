@@ -19,54 +19,7 @@ pub const MAC_LEN: usize = 6;
 
 /// Attribute numbers of the `ferroute` attribute set.
 pub mod attr {
-    /// Linux ifindex of a port (u32).
-    pub const IFINDEX: u16 = 1;
-    /// Port name (NUL-terminated string, at most 15 characters).
-    pub const IFNAME: u16 = 2;
-    /// IPv4 address (u32, network byte order).
-    pub const ADDRESS: u16 = 3;
-    /// Prefix length (u8, 0..=32).
-    pub const PREFIXLEN: u16 = 4;
-    /// Port kind (u8, see [`super::port_kind`]).
-    pub const KIND: u16 = 5;
-    /// MAC address (binary, exactly 6 bytes).
-    pub const MAC: u16 = 6;
-    /// Counter name (string).
-    pub const STAT_NAME: u16 = 7;
-    /// Counter value (u64).
-    pub const STAT_VALUE: u16 = 8;
-    /// Neighbour state (u8, see [`super::neigh_state`]).
-    pub const NEIGH_STATE: u16 = 9;
-    /// The router's own port number (u32).
-    pub const PORT_ID: u16 = 10;
-    /// Routing table id (u32, see [`super::table`]).
-    pub const TABLE: u16 = 11;
-    /// Route type (u8, see [`super::route_type`]).
-    pub const ROUTE_TYPE: u16 = 12;
-    /// Route scope (u8, see [`super::scope`]).
-    pub const SCOPE: u16 = 13;
-    /// Next hop address (u32, network byte order).
-    pub const GATEWAY: u16 = 14;
-    /// Route metric (priority) (u32).
-    pub const METRIC: u16 = 15;
-    /// Preferred source address (u32, network byte order).
-    pub const PREFSRC: u16 = 16;
-    /// Route origin (u8, see [`super::protocol`]).
-    pub const PROTOCOL: u16 = 17;
-    /// Type of service (u8).
-    pub const TOS: u16 = 18;
-    /// Path MTU of a route (u32).
-    pub const MTU: u16 = 19;
-    /// How route-add treats an existing route (u8, see [`super::route_mode`]).
-    pub const ROUTE_MODE: u16 = 20;
-    /// Source address of a route-get (u32, network byte order).
-    pub const SRC: u16 = 21;
-    /// Input port of a route-get (string, at most 15 characters).
-    pub const IIFNAME: u16 = 22;
-    /// Packet mark of a route-get (u32).
-    pub const MARK: u16 = 23;
-    /// The gateway is on link even if no address says so (u8, 0 or 1).
-    pub const ONLINK: u16 = 24;
+    pub use crate::uapi::attr::*;
 
     /// Every attribute with its spec name, in numbering order.
     pub const ALL: &[(&str, u16)] = &[
@@ -106,30 +59,7 @@ pub mod attr {
 
 /// Command numbers of the family.
 pub mod cmd {
-    /// Attach an existing device of the caller's netns (do).
-    pub const PORT_ADD: u8 = 1;
-    /// Detach a port (do).
-    pub const PORT_DEL: u8 = 2;
-    /// List ports (dump).
-    pub const PORT_GET: u8 = 3;
-    /// Add an address to a port (do).
-    pub const ADDR_ADD: u8 = 4;
-    /// Remove an address from a port (do).
-    pub const ADDR_DEL: u8 = 5;
-    /// List addresses (dump).
-    pub const ADDR_GET: u8 = 6;
-    /// List counters (dump).
-    pub const STATS_GET: u8 = 7;
-    /// List neighbour cache entries (dump).
-    pub const NEIGH_GET: u8 = 8;
-    /// Add, replace, append or prepend a route (do).
-    pub const ROUTE_ADD: u8 = 9;
-    /// Delete a route matching a (partial) key (do).
-    pub const ROUTE_DEL: u8 = 10;
-    /// Look up the route for a destination (do, one reply).
-    pub const ROUTE_GET: u8 = 11;
-    /// List routes (dump).
-    pub const ROUTE_LIST: u8 = 12;
+    pub use crate::uapi::cmd::*;
 
     /// Every command with its spec name, in numbering order.
     pub const ALL: &[(&str, u8)] = &[

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The `ferroute` generic netlink family's numbers: the one place they are
+//! written. The module (`crate::uapi`) and ferctl (`#[path]`-included) both
+//! use this file, and tools/ferctl/tests/check_spec.py checks ferctl's view
+//! of it against Documentation/netlink/specs/ferroute.yaml, so kernel,
+//! tool and spec cannot drift apart.
+
+/// Attribute numbers (the spec's `ferroute` attribute set).
+pub mod attr {
+    /// Linux ifindex of a port (u32).
+    pub const IFINDEX: u16 = 1;
+    /// Port name (string).
+    pub const IFNAME: u16 = 2;
+    /// IPv4 address (u32, network byte order).
+    pub const ADDRESS: u16 = 3;
+    /// Prefix length (u8, 0..=32).
+    pub const PREFIXLEN: u16 = 4;
+    /// Port kind (u8).
+    pub const KIND: u16 = 5;
+    /// MAC address (6 bytes).
+    pub const MAC: u16 = 6;
+    /// Counter name (string).
+    pub const STAT_NAME: u16 = 7;
+    /// Counter value (u64).
+    pub const STAT_VALUE: u16 = 8;
+    /// Neighbour state (u8).
+    pub const NEIGH_STATE: u16 = 9;
+    /// The router's port number (u32).
+    pub const PORT_ID: u16 = 10;
+    /// Routing table id (u32).
+    pub const TABLE: u16 = 11;
+    /// Route type, an RTN_* number (u8).
+    pub const ROUTE_TYPE: u16 = 12;
+    /// Route scope, an RT_SCOPE_* number (u8).
+    pub const SCOPE: u16 = 13;
+    /// Gateway (u32, network byte order).
+    pub const GATEWAY: u16 = 14;
+    /// Route metric (u32).
+    pub const METRIC: u16 = 15;
+    /// Preferred source (u32, network byte order).
+    pub const PREFSRC: u16 = 16;
+    /// Route protocol, an RTPROT_* number (u8).
+    pub const PROTOCOL: u16 = 17;
+    /// TOS (u8).
+    pub const TOS: u16 = 18;
+    /// Route MTU (u32).
+    pub const MTU: u16 = 19;
+    /// 1 add, 2 replace, 3 append, 4 prepend (u8).
+    pub const ROUTE_MODE: u16 = 20;
+    /// `route get ... from` (u32, network byte order).
+    pub const SRC: u16 = 21;
+    /// `route get ... iif` (string).
+    pub const IIFNAME: u16 = 22;
+    /// `route get ... mark` (u32).
+    pub const MARK: u16 = 23;
+    /// On-link gateway (u8 0/1).
+    pub const ONLINK: u16 = 24;
+}
+
+/// Command numbers.
+pub mod cmd {
+    /// Attach a device (do, admin).
+    pub const PORT_ADD: u8 = 1;
+    /// Detach a port (do, admin).
+    pub const PORT_DEL: u8 = 2;
+    /// List ports (dump).
+    pub const PORT_GET: u8 = 3;
+    /// Add an address (do, admin).
+    pub const ADDR_ADD: u8 = 4;
+    /// Remove an address (do, admin).
+    pub const ADDR_DEL: u8 = 5;
+    /// List addresses (dump).
+    pub const ADDR_GET: u8 = 6;
+    /// List counters (dump).
+    pub const STATS_GET: u8 = 7;
+    /// List neighbours (dump).
+    pub const NEIGH_GET: u8 = 8;
+    /// Add a route (do, admin).
+    pub const ROUTE_ADD: u8 = 9;
+    /// Delete a route (do, admin).
+    pub const ROUTE_DEL: u8 = 10;
+    /// Ask for the route to an address (do).
+    pub const ROUTE_GET: u8 = 11;
+    /// List routes (dump).
+    pub const ROUTE_LIST: u8 = 12;
+}
