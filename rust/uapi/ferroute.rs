@@ -56,6 +56,51 @@ pub mod attr {
     pub const MARK: u16 = 23;
     /// On-link gateway (u8 0/1).
     pub const ONLINK: u16 = 24;
+    /// Rule priority, `pref` (u32).
+    pub const PRIORITY: u16 = 25;
+    /// Rule source prefix length, with `src` (u8, 0..=32).
+    pub const SRC_LEN: u16 = 26;
+    /// Rule mark mask, with `mark` (u32).
+    pub const FWMASK: u16 = 27;
+    /// Rule action, an FR_ACT_* number (u8).
+    pub const RULE_ACTION: u16 = 28;
+    /// Priority a `goto` rule continues at (u32).
+    pub const GOTO: u16 = 29;
+    /// Rule applies when it does not match, `not` (u8 0/1).
+    pub const INVERT: u16 = 30;
+    /// Multipath next hops: an indexed array of [`nexthop`] nests.
+    pub const MULTIPATH: u16 = 31;
+    /// Number of routes in a table (u32, table-list replies).
+    pub const ROUTE_COUNT: u16 = 32;
+}
+
+/// Attribute numbers inside one `multipath` entry (the spec's `nexthop`
+/// attribute set).
+pub mod nexthop {
+    /// Gateway (u32, network byte order).
+    pub const GATEWAY: u16 = 1;
+    /// Output port name (string).
+    pub const IFNAME: u16 = 2;
+    /// Weight, 1..=256 (u32).
+    pub const WEIGHT: u16 = 3;
+    /// On-link gateway (u8 0/1).
+    pub const ONLINK: u16 = 4;
+}
+
+/// Rule actions (`FR_ACT_*`, the `rule-action` attribute).
+pub mod rule_action {
+    /// Look up a table.
+    pub const TO_TABLE: u8 = 1;
+    /// Continue at another priority.
+    pub const GOTO: u8 = 2;
+    /// Do nothing.
+    pub const NOP: u8 = 3;
+    /// Drop silently (EINVAL).
+    pub const BLACKHOLE: u8 = 6;
+    /// Network unreachable (ENETUNREACH).
+    pub const UNREACHABLE: u8 = 7;
+    /// Administratively prohibited (EACCES).
+    pub const PROHIBIT: u8 = 8;
 }
 
 /// Command numbers.
@@ -84,4 +129,12 @@ pub mod cmd {
     pub const ROUTE_GET: u8 = 11;
     /// List routes (dump).
     pub const ROUTE_LIST: u8 = 12;
+    /// Add a policy rule (do, admin).
+    pub const RULE_ADD: u8 = 13;
+    /// Delete a policy rule (do, admin).
+    pub const RULE_DEL: u8 = 14;
+    /// List policy rules (dump).
+    pub const RULE_LIST: u8 = 15;
+    /// List routing tables (dump).
+    pub const TABLE_LIST: u8 = 16;
 }
