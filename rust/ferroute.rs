@@ -36,6 +36,7 @@ module! {
 }
 
 use abstractions::genetlink;
+use abstractions::miscdev::MiscRegistration;
 use abstractions::netdevice::{LinkRegistration, NetDevice};
 use abstractions::notifier::{NetdevEvent, NetdevNotifier, NotifierRegistration};
 use abstractions::sync::{Rtnl, RtnlGuard};
@@ -54,6 +55,7 @@ impl NetdevNotifier for PortWatcher {
 /// The loaded module: its registrations, dropped in reverse order of need
 /// by `Drop` below.
 struct Ferroute {
+    route_ioctl: Option<MiscRegistration<router::ioctl::RouteIoctl>>,
     family: Option<genetlink::Registration<router::netlink::FerrouteFamily>>,
     notifier: Option<NotifierRegistration<PortWatcher>>,
     link: Option<LinkRegistration>,
@@ -63,7 +65,7 @@ impl kernel::Module for Ferroute {
     fn init(module: &'static ThisModule) -> Result<Self> {
         router::publish(router::Router::new()?)?;
         router::with_router(|r| r.start());
-        let mut this = Ferroute { family: None, notifier: None, link: None };
+        let mut this = Ferroute { route_ioctl: None, family: None, notifier: None, link: None };
         // On error `this` drops, undoing what was done.
         this.link = Some(LinkRegistration::register::<router::device::FerDevice>()?);
         this.notifier = Some(NotifierRegistration::register()?);
@@ -71,6 +73,7 @@ impl kernel::Module for Ferroute {
             link.create_device(c_str!("fer0"))?;
         }
         this.family = Some(genetlink::Registration::register(module)?);
+        this.route_ioctl = Some(MiscRegistration::register(c_str!("ferroute"), module)?);
         pr_info!("IPv4 router loaded\n");
         Ok(this)
     }
@@ -79,6 +82,7 @@ impl kernel::Module for Ferroute {
 impl Drop for Ferroute {
     fn drop(&mut self) {
         // No new configuration requests.
+        self.route_ioctl = None;
         self.family = None;
         // No device events; then ferroute devices are deleted (each
         // removes its port from the router as it unregisters).

@@ -25,6 +25,9 @@ pub enum Errno {
     Enodev,
     /// `EINVAL` (22): invalid argument (or a `blackhole` route matched).
     Einval,
+    /// `EAFNOSUPPORT` (97): not an IPv4 address (a route ioctl's
+    /// `sockaddr` of another family).
+    Eafnosupport,
     /// `EADDRNOTAVAIL` (99): the address is not configured.
     Eaddrnotavail,
     /// `ENETUNREACH` (101): no route to the network.
@@ -48,6 +51,7 @@ impl Errno {
             Errno::Eexist => 17,
             Errno::Enodev => 19,
             Errno::Einval => 22,
+            Errno::Eafnosupport => 97,
             Errno::Eaddrnotavail => 99,
             Errno::Enetunreach => 101,
             Errno::Enobufs => 105,
@@ -72,6 +76,7 @@ impl Errno {
             Errno::Eexist => "EEXIST",
             Errno::Enodev => "ENODEV",
             Errno::Einval => "EINVAL",
+            Errno::Eafnosupport => "EAFNOSUPPORT",
             Errno::Eaddrnotavail => "EADDRNOTAVAIL",
             Errno::Enetunreach => "ENETUNREACH",
             Errno::Enobufs => "ENOBUFS",

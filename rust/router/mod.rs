@@ -13,6 +13,7 @@
 //! - Counters are atomics.
 
 pub mod device;
+pub mod ioctl;
 pub(crate) mod global;
 mod input;
 pub mod netlink;

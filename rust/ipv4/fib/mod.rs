@@ -9,6 +9,7 @@
 //! | [`table`] | `fib_table_insert`, `fib_table_delete`, `fib_table_lookup` |
 //! | [`alias`] | `fib_alias`, `fib_info`, `fib_nh`, `fib_select_multipath` |
 //! | [`rules`] | net/core/fib_rules.c, net/ipv4/fib_rules.c |
+//! | [`rtentry`] | `rtentry_to_fib_config`, `ip_rt_ioctl` (SIOCADDRT, SIOCDELRT) |
 //! | `ifaddr` | `fib_add_ifaddr`, `fib_del_ifaddr` (fib_frontend.c) |
 //! | [`Fib`] | `fib_lookup`, `fib_new_table`, `fib_get_table` |
 //!
@@ -28,6 +29,7 @@ mod ifaddr;
 #[cfg(test)]
 mod linux_tests;
 pub mod lpm;
+pub mod rtentry;
 pub mod rules;
 pub mod table;
 #[cfg(test)]

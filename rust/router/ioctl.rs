@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! `/dev/ferroute`: the legacy route ioctls `SIOCADDRT` and `SIOCDELRT`
+//! (what net-tools' `route add` sends to an `AF_INET` socket), with a
+//! `struct rtentry` converted as `ip_rt_ioctl` does
+//! ([`crate::ipv4::fib::rtentry`]).
+
+use super::{errno_of, with_router_arc, CtlError, Router};
+use crate::abstractions::miscdev::{self, IoctlHandler, RtEntry, SockAddrIn};
+use crate::abstractions::sync::{Rtnl, RtnlGuard};
+use crate::ipv4::addr::Ipv4Addr;
+use crate::ipv4::errno::Errno;
+use crate::ipv4::fib::rtentry::{self, RtIoctl, SockAddr};
+use kernel::c_str;
+use kernel::prelude::*;
+use kernel::uaccess::UserPtr;
+
+/// The ioctl handler of `/dev/ferroute`.
+pub struct RouteIoctl;
+
+impl IoctlHandler for RouteIoctl {
+    fn ioctl(cmd: u32, arg: UserPtr) -> Result<i32> {
+        let which = match cmd {
+            miscdev::SIOCADDRT => RtIoctl::Add,
+            miscdev::SIOCDELRT => RtIoctl::Del,
+            _ => return Err(ENOTTY),
+        };
+        // inet_ioctl copies the rtentry before ip_rt_ioctl checks the
+        // capability: EFAULT comes first.
+        let rt = RtEntry::read_from_user(arg)?;
+        if !miscdev::capable_net_admin() {
+            return Err(EPERM);
+        }
+        with_router_arc(|router| {
+            let rtnl = RtnlGuard::lock();
+            router
+                .route_ioctl(which, &rt, &rtnl)
+                .map(|()| 0)
+                .map_err(|(e, _)| e)
+        })
+        .unwrap_or(Err(ENODEV))
+    }
+}
+
+fn sockaddr(s: SockAddrIn) -> SockAddr {
+    SockAddr {
+        family: s.family,
+        addr: Ipv4Addr::from_octets(s.addr),
+    }
+}
+
+impl Router {
+    /// `ip_rt_ioctl`: adds or deletes the route `rt` describes.
+    pub fn route_ioctl(&self, cmd: RtIoctl, rt: &RtEntry, rtnl: &Rtnl) -> Result<(), CtlError> {
+        let dev = rt.dev.as_ref().map(|name| {
+            let end = name.iter().position(|&b| b == 0).unwrap_or(name.len());
+            &name[..end]
+        });
+        let entry = rtentry::RtEntry {
+            dst: sockaddr(rt.dst),
+            gateway: sockaddr(rt.gateway),
+            genmask: sockaddr(rt.genmask),
+            flags: rt.flags,
+            metric: rt.metric,
+            dev,
+        };
+        self.update_config(rtnl, |c| {
+            let ports = &c.ports;
+            let port_of = |n: &[u8]| ports.iter().find(|p| p.is_named(n)).map(|p| p.id);
+            rtentry::ip_rt_ioctl(cmd, &entry, &mut c.fib, port_of).map_err(|e| {
+                let msg = match e {
+                    Errno::Esrch => c_str!("no such route"),
+                    Errno::Eexist => c_str!("route already exists"),
+                    _ => c_str!("bad rtentry"),
+                };
+                (errno_of(e), msg)
+            })
+        })
+    }
+}
