@@ -440,5 +440,6 @@ void ferroute_kunit_fail(struct kunit *test, const char *file, int line,
 			 const char *msg)
 {
 	kunit_set_failure(test);
-	kunit_err(test, "    # %s:%d: %s\n", file, line, msg);
+	/* kunit_err() adds the "    # case: " prefix itself. */
+	kunit_err(test, "%s:%d: expected %s\n", file, line, msg);
 }
