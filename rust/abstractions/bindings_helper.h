@@ -11,6 +11,7 @@
 #include <linux/if_arp.h>
 #include <linux/if_ether.h>
 #include <linux/jiffies.h>
+#include <linux/kthread.h>
 #include <linux/miscdevice.h>
 #include <linux/netdevice.h>
 #include <linux/rcupdate.h>
@@ -127,5 +128,10 @@ u64 ferroute_counters_sum(void *counters, unsigned int i);
 /* KUnit */
 void ferroute_kunit_fail(struct kunit *test, const char *file, int line,
 			 const char *msg);
+
+/* kernel threads */
+int ferroute_kthread_run(int (*threadfn)(void *data), void *data,
+			 const char *name, struct task_struct **task);
+void ferroute_cond_resched(void);
 
 #endif /* FERROUTE_BINDINGS_HELPER_H */

@@ -4,7 +4,9 @@
  * or macro that bindgen cannot bind, and adds no logic of its own.
  */
 #include <linux/inetdevice.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/sched/task.h>
 #include <net/sock.h>
 #include "bindings_helper.h"
 
@@ -455,5 +457,25 @@ void ferroute_kunit_fail(struct kunit *test, const char *file, int line,
 			 const char *msg)
 {
 	kunit_set_failure(test);
-	kunit_err(test, "    # %s:%d: %s\n", file, line, msg);
+	/* kunit_err() adds the "    # case: " prefix itself. */
+	kunit_err(test, "%s:%d: expected %s\n", file, line, msg);
+}
+
+int ferroute_kthread_run(int (*threadfn)(void *data), void *data,
+			 const char *name, struct task_struct **task)
+{
+	struct task_struct *t = kthread_create(threadfn, data, "%s", name);
+
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	/* Kept until kthread_stop_put(), even if threadfn returns early. */
+	get_task_struct(t);
+	wake_up_process(t);
+	*task = t;
+	return 0;
+}
+
+void ferroute_cond_resched(void)
+{
+	cond_resched();
 }
