@@ -51,7 +51,8 @@ pub struct RouteQuery<'a> {
     pub mark: u32,
 }
 
-fn port_id(c: &Config, name: Option<&[u8]>) -> Result<Option<PortId>, CtlError> {
+/// The port named `name`, if a name is given; `ENODEV` if there is none.
+pub(super) fn port_id(c: &Config, name: Option<&[u8]>) -> Result<Option<PortId>, CtlError> {
     match name {
         None => Ok(None),
         Some(n) => c

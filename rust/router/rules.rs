@@ -5,12 +5,12 @@
 //! Linux).
 
 use super::netlink::attr;
-use super::{errno_of, Config, CtlError, Router};
+use super::routes::port_id;
+use super::{errno_of, CtlError, Router};
 use crate::abstractions::genetlink::Dump;
 use crate::abstractions::sync::Rtnl;
 use crate::ipv4::errno::Errno;
 use crate::ipv4::fib::{Rule, RuleAction, RuleSelector};
-use crate::ipv4::iface::PortId;
 use crate::uapi::rule_action;
 use kernel::c_str;
 use kernel::prelude::*;
@@ -39,16 +39,6 @@ pub struct RuleDelRequest<'a> {
     pub oif: Option<&'a [u8]>,
 }
 
-fn port_of(c: &Config, name: Option<&[u8]>) -> Result<Option<PortId>, CtlError> {
-    match name {
-        None => Ok(None),
-        Some(n) => c
-            .port_by_name(n)
-            .map(|p| Some(p.id))
-            .ok_or((ENODEV, c_str!("no such port"))),
-    }
-}
-
 /// The `rule-action` number of an action.
 pub fn action_number(a: RuleAction) -> u8 {
     match a {
@@ -66,8 +56,8 @@ impl Router {
     pub fn rule_add(&self, req: RuleRequest<'_>, rtnl: &Rtnl) -> Result<(), CtlError> {
         self.update_config(rtnl, |c| {
             let mut rule = req.rule;
-            rule.iif = port_of(c, req.iif)?;
-            rule.oif = port_of(c, req.oif)?;
+            rule.iif = port_id(c, req.iif)?;
+            rule.oif = port_id(c, req.oif)?;
             if !req.has_priority {
                 rule.priority = c.fib.default_rule_pref();
             }
@@ -89,8 +79,8 @@ impl Router {
     pub fn rule_del(&self, req: RuleDelRequest<'_>, rtnl: &Rtnl) -> Result<(), CtlError> {
         self.update_config(rtnl, |c| {
             let mut sel = req.sel;
-            sel.iif = port_of(c, req.iif)?;
-            sel.oif = port_of(c, req.oif)?;
+            sel.iif = port_id(c, req.iif)?;
+            sel.oif = port_id(c, req.oif)?;
             c.fib
                 .del_rule(&sel)
                 .map(|_| ())
