@@ -31,6 +31,9 @@ pub struct Options {
     pub json: bool,
     /// `-p` / `-pretty`: indent JSON output.
     pub pretty: bool,
+    /// `-force`: a batch goes on after a failing line (iproute2's
+    /// `ip -force -batch`); each failure is still reported.
+    pub force: bool,
 }
 
 /// An IPv4 address with a prefix length, as in `10.1.0.1/24`.
@@ -437,6 +440,9 @@ where
                 opts,
                 action: Action::Batch(file),
             });
+        } else if opt == "force" {
+            // Spelled out, as in iproute2 (where -f is -family).
+            opts.force = true;
         } else if matches(opt, "json") {
             opts.json = true;
         } else if matches(opt, "pretty") {
@@ -913,7 +919,7 @@ Usage: ferctl neigh { list | show } [ dev PORT ]
 ";
 const HELP_ALL: &str = "\
 Usage: ferctl [ OPTIONS ] OBJECT { COMMAND | help }
-       ferctl [ -j[son] ] [ -p[retty] ] -b[atch] FILE
+       ferctl [ -force ] [ -j[son] ] [ -p[retty] ] -b[atch] FILE
 where  OBJECT := { port | address | route | stats | neigh }
        OPTIONS := { -j[son] | -p[retty] | -h[elp] | -V[ersion] }
 
@@ -932,7 +938,8 @@ where  OBJECT := { port | address | route | stats | neigh }
 
 Objects and commands may be abbreviated (ferctl a s = ferctl address show).
 -batch FILE runs one command a line (no options; # starts a comment) from
-FILE or stdin (-), over one netlink socket, and stops at the first failure.
+FILE or stdin (-), over one netlink socket, and stops at the first failure
+(with -force it reports each failure and goes on, exit 1 if any failed).
 Exit status: 0 success, 1 operation failed, 2 bad usage.
 ";
 
@@ -1542,6 +1549,12 @@ mod tests {
         let inv = parse(["-j", "-b", "-"]).unwrap();
         assert!(inv.opts.json);
         assert_eq!(inv.action, Action::Batch("-".into()));
+        assert!(!inv.opts.force);
+        let inv = parse(["-force", "-j", "-batch", "q.txt"]).unwrap();
+        assert!(inv.opts.force && inv.opts.json);
+        assert!(parse(["--force", "-b", "-"]).unwrap().opts.force);
+        // Spelled out: -f is not -force (it is -family in iproute2).
+        assert!(err(&["-f", "-b", "-"]).contains("option \"-f\" is unknown"));
         assert!(err(&["-batch"]).contains("needs a file name"));
         assert!(err(&["-batch", "f", "route"]).contains("unexpected argument"));
     }
