@@ -87,6 +87,9 @@ void *ferroute_genlmsg_put_dump(struct sk_buff *skb, struct netlink_callback *cb
 void ferroute_genlmsg_end(struct sk_buff *skb, void *hdr);
 void ferroute_genlmsg_cancel(struct sk_buff *skb, void *hdr);
 int ferroute_genlmsg_reply(struct sk_buff *skb, struct genl_info *info);
+struct nlattr *ferroute_nla_nest_start(struct sk_buff *skb, int type);
+void ferroute_nla_nest_end(struct sk_buff *skb, struct nlattr *start);
+void ferroute_nla_nest_cancel(struct sk_buff *skb, struct nlattr *start);
 void ferroute_nlmsg_free(struct sk_buff *skb);
 struct nlattr *ferroute_genl_info_attr(struct genl_info *info, int type);
 void ferroute_genl_set_err_msg(struct genl_info *info, const char *msg);

@@ -45,6 +45,10 @@ pub enum Policy {
         /// The required length.
         len: u16,
     },
+    /// A nest of attributes (`NLA_NESTED`). The core checks only that it is
+    /// a nest; the handler walks it with [`Attr::nested`] and validates
+    /// what it finds.
+    Nested,
 }
 
 impl Policy {
@@ -55,10 +59,11 @@ impl Policy {
             Policy::U8 { min, max } => {
                 p.type_ = bindings::NLA_U8 as u8;
                 p.validation_type = bindings::nla_policy_validation_NLA_VALIDATE_RANGE as u8;
-                p.__bindgen_anon_1.__bindgen_anon_1 = bindings::nla_policy__bindgen_ty_1__bindgen_ty_1 {
-                    min: i16::from(min),
-                    max: i16::from(max),
-                };
+                p.__bindgen_anon_1.__bindgen_anon_1 =
+                    bindings::nla_policy__bindgen_ty_1__bindgen_ty_1 {
+                        min: i16::from(min),
+                        max: i16::from(max),
+                    };
             }
             Policy::U32 => p.type_ = bindings::NLA_U32 as u8,
             Policy::U64 => p.type_ = bindings::NLA_U64 as u8,
@@ -69,11 +74,13 @@ impl Policy {
             Policy::ExactLen { len } => {
                 p.type_ = bindings::NLA_BINARY as u8;
                 p.validation_type = bindings::nla_policy_validation_NLA_VALIDATE_RANGE as u8;
-                p.__bindgen_anon_1.__bindgen_anon_1 = bindings::nla_policy__bindgen_ty_1__bindgen_ty_1 {
-                    min: len as i16,
-                    max: len as i16,
-                };
+                p.__bindgen_anon_1.__bindgen_anon_1 =
+                    bindings::nla_policy__bindgen_ty_1__bindgen_ty_1 {
+                        min: len as i16,
+                        max: len as i16,
+                    };
             }
+            Policy::Nested => p.type_ = bindings::NLA_NESTED as u8,
         }
         p
     }
@@ -133,8 +140,56 @@ impl<'a> Attr<'a> {
 
     /// The payload as a string without its NUL.
     pub fn str_bytes(&self) -> &'a [u8] {
-        let end = self.payload.iter().position(|&b| b == 0).unwrap_or(self.payload.len());
+        let end = self
+            .payload
+            .iter()
+            .position(|&b| b == 0)
+            .unwrap_or(self.payload.len());
         &self.payload[..end]
+    }
+
+    /// The attributes nested in this one, as `(type, attribute)` pairs.
+    ///
+    /// The whole nest is checked first (`nla_validate` without a policy:
+    /// every header complete, every length within the nest), so iteration
+    /// cannot fail half-way; a malformed nest is `EINVAL`.
+    pub fn nested(&self) -> Result<NestedAttrs<'a>> {
+        let mut walk = NestedAttrs { rest: self.payload };
+        while !walk.rest.is_empty() {
+            if walk.next_checked().is_none() {
+                return Err(EINVAL);
+            }
+        }
+        Ok(NestedAttrs { rest: self.payload })
+    }
+}
+
+/// The attributes of a nest ([`Attr::nested`]).
+pub struct NestedAttrs<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> NestedAttrs<'a> {
+    /// `NLA_TYPE_MASK`: the type without the nested/byte-order flags.
+    const TYPE_MASK: u16 = 0x3fff;
+
+    fn next_checked(&mut self) -> Option<(u16, Attr<'a>)> {
+        let len = usize::from(u16::from_ne_bytes(self.rest.get(0..2)?.try_into().ok()?));
+        let ty = u16::from_ne_bytes(self.rest.get(2..4)?.try_into().ok()?) & Self::TYPE_MASK;
+        let payload = self.rest.get(4..len)?;
+        // NLA_ALIGN: attributes start on 4-byte boundaries; the padding of
+        // the last one may be missing.
+        let next = len.checked_add(3)? & !3;
+        self.rest = self.rest.get(next..).unwrap_or(&[]);
+        Some((ty, Attr { payload }))
+    }
+}
+
+impl<'a> Iterator for NestedAttrs<'a> {
+    type Item = (u16, Attr<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_checked()
     }
 }
 
@@ -155,7 +210,9 @@ unsafe fn attr_from_raw<'a>(nla: *const bindings::nlattr) -> Option<Attr<'a>> {
         let len = usize::from((*nla).nla_len);
         let payload_len = len.checked_sub(4)?;
         let payload = nla.cast::<u8>().add(4);
-        Some(Attr { payload: core::slice::from_raw_parts(payload, payload_len) })
+        Some(Attr {
+            payload: core::slice::from_raw_parts(payload, payload_len),
+        })
     }
 }
 
@@ -232,7 +289,10 @@ impl<'a> Request<'a> {
             unsafe { bindings::ferroute_nlmsg_free(skb) };
             return Err(super::errno(bindings::EMSGSIZE));
         }
-        let mut msg = Message { skb, _p: PhantomData };
+        let mut msg = Message {
+            skb,
+            _p: PhantomData,
+        };
         if let Err(e) = fill(&mut msg) {
             // SAFETY: `skb` is ours and not sent.
             unsafe { bindings::ferroute_nlmsg_free(skb) };
@@ -303,6 +363,28 @@ impl Message<'_> {
         self.put(ty, &[v])
     }
 
+    /// Adds a nest of type `ty` holding the attributes `fill` puts; if
+    /// `fill` fails, the nest is removed again.
+    pub fn nest(&mut self, ty: u16, fill: impl FnOnce(&mut Message<'_>) -> Result) -> Result {
+        // SAFETY: `skb` is the valid reply skb (Dump's invariant); the
+        // helper checks the tailroom and returns null when there is none.
+        let start = unsafe { bindings::ferroute_nla_nest_start(self.skb, i32::from(ty)) };
+        if start.is_null() {
+            return Err(super::errno(bindings::EMSGSIZE));
+        }
+        let result = fill(self);
+        // SAFETY: `start` was returned by nla_nest_start on this skb and
+        // everything `fill` added since lies after it.
+        unsafe {
+            if result.is_ok() {
+                bindings::ferroute_nla_nest_end(self.skb, start);
+            } else {
+                bindings::ferroute_nla_nest_cancel(self.skb, start);
+            }
+        }
+        result
+    }
+
     /// Adds a NUL-terminated string made from `s` (which has no NUL).
     pub fn put_str(&mut self, ty: u16, s: &[u8]) -> Result {
         let mut buf = [0u8; 64];
@@ -349,7 +431,11 @@ impl<'a> Dump<'a> {
     /// Writes one entry per item of `items`, resuming where the previous
     /// part of the dump stopped and recording where this one stops (the
     /// usual `cb->args[0]` cursor), so handlers only say how to fill one.
-    pub fn entries<I: Iterator>(&mut self, items: I, mut fill: impl FnMut(&mut Message<'_>, I::Item) -> Result) {
+    pub fn entries<I: Iterator>(
+        &mut self,
+        items: I,
+        mut fill: impl FnMut(&mut Message<'_>, I::Item) -> Result,
+    ) {
         let start = self.position();
         let mut pos = start;
         for item in items.skip(start) {
@@ -372,7 +458,10 @@ impl<'a> Dump<'a> {
         if hdr.is_null() {
             return false;
         }
-        let mut msg = Message { skb: self.skb, _p: PhantomData };
+        let mut msg = Message {
+            skb: self.skb,
+            _p: PhantomData,
+        };
         match fill(&mut msg) {
             Ok(()) => {
                 // SAFETY: `hdr` was returned by genlmsg_put on this skb.
@@ -400,7 +489,11 @@ impl<F: Family> Adapter<F> {
         let cmd = unsafe { bindings::ferroute_genl_info_cmd(info) };
         // INVARIANT: `info` is valid for the duration of this call.
         let maxattr = u16::try_from(F::POLICY.len().saturating_sub(1)).unwrap_or(0);
-        let req = Request { info, maxattr, _p: PhantomData };
+        let req = Request {
+            info,
+            maxattr,
+            _p: PhantomData,
+        };
         match F::doit(cmd, &req) {
             Ok(()) => 0,
             Err(e) => e.to_errno(),
@@ -411,14 +504,24 @@ impl<F: Family> Adapter<F> {
     ///
     /// Called by the genetlink core with a valid reply skb and callback of a
     /// dump of a registered family.
-    unsafe extern "C" fn dumpit(skb: *mut bindings::sk_buff, cb: *mut bindings::netlink_callback) -> i32 {
+    unsafe extern "C" fn dumpit(
+        skb: *mut bindings::sk_buff,
+        cb: *mut bindings::netlink_callback,
+    ) -> i32 {
         // SAFETY: The core passes a valid genetlink dump callback.
         let cmd = unsafe { bindings::ferroute_genl_dump_cmd(cb) };
         // SAFETY: The family is registered; genl_info_dump gives it.
         let family = unsafe { bindings::ferroute_genl_dump_family(cb) };
         // INVARIANT: skb, cb and family are valid for this call.
         let maxattr = u16::try_from(F::POLICY.len().saturating_sub(1)).unwrap_or(0);
-        let mut dump = Dump { skb, maxattr, cb, family, cmd, _p: PhantomData };
+        let mut dump = Dump {
+            skb,
+            maxattr,
+            cb,
+            family,
+            cmd,
+            _p: PhantomData,
+        };
         let result = F::dumpit(cmd, &mut dump);
         // SAFETY: `skb` is valid.
         let len = unsafe { bindings::ferroute_skb_len_of(skb) } as i32;
@@ -465,16 +568,32 @@ impl<F: Family> Registration<F> {
         for op in F::OPS {
             let raw = bindings::genl_ops {
                 cmd: op.cmd,
-                flags: if op.admin { bindings::GENL_ADMIN_PERM as u8 } else { 0 },
-                dumpit: if op.dump { Some(Adapter::<F>::dumpit) } else { None },
-                doit: if op.dump { None } else { Some(Adapter::<F>::doit) },
+                flags: if op.admin {
+                    bindings::GENL_ADMIN_PERM as u8
+                } else {
+                    0
+                },
+                dumpit: if op.dump {
+                    Some(Adapter::<F>::dumpit)
+                } else {
+                    None
+                },
+                doit: if op.dump {
+                    None
+                } else {
+                    Some(Adapter::<F>::doit)
+                },
                 ..Default::default()
             };
             ops.push(raw, GFP_KERNEL)?;
             max_cmd = max_cmd.max(op.cmd);
         }
         let storage = KBox::pin(
-            FamilyStorage { family: Opaque::uninit(), ops, policy },
+            FamilyStorage {
+                family: Opaque::uninit(),
+                ops,
+                policy,
+            },
             GFP_KERNEL,
         )?;
         let name = F::NAME.as_bytes();
@@ -504,7 +623,10 @@ impl<F: Family> Registration<F> {
             to_result(bindings::genl_register_family(fam))?;
         }
         // INVARIANT: registered above.
-        Ok(Self { storage, _f: PhantomData })
+        Ok(Self {
+            storage,
+            _f: PhantomData,
+        })
     }
 }
 

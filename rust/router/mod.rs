@@ -19,6 +19,7 @@ pub mod netlink;
 mod output;
 pub mod port;
 pub mod routes;
+pub mod rules;
 pub mod stats;
 
 use crate::abstractions::genetlink::Dump;

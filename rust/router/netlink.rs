@@ -8,13 +8,17 @@
 //! what serializes writers of the router's configuration. Attributes are
 //! validated strictly by the policy below before a handler sees them.
 
+use super::routes::{HopRequest, RouteQuery, RouteRequest};
+use super::rules::{RuleDelRequest, RuleRequest};
 use crate::abstractions::genetlink::{Dump, Family, Op, Policy, Request};
 use crate::abstractions::netdevice;
 use crate::abstractions::sync::RtnlGuard;
 use crate::ipv4::addr::Ipv4Addr;
+use crate::ipv4::fib::{NextHop, Rule, RuleAction, RuleSelector, RT_TABLE_MAIN};
 use crate::ipv4::fib::{NlFlags, Route, RouteProtocol, RouteSelector, RouteType};
 use crate::ipv4::iface::Scope;
-use super::routes::{RouteQuery, RouteRequest};
+use crate::platform::TryVec;
+use crate::uapi::{nexthop, rule_action};
 use kernel::c_str;
 use kernel::prelude::*;
 
@@ -45,7 +49,9 @@ impl Family for FerrouteFamily {
     const POLICY: &'static [Policy] = &[
         Policy::Reject,
         Policy::U32,
-        Policy::NulString { max_len: IFNAME_MAX },
+        Policy::NulString {
+            max_len: IFNAME_MAX,
+        },
         Policy::U32,
         Policy::U8 { min: 0, max: 32 },
         Policy::U8 { min: 1, max: 2 },
@@ -65,23 +71,102 @@ impl Family for FerrouteFamily {
         Policy::U32,
         Policy::U8 { min: 1, max: 4 },
         Policy::U32,
-        Policy::NulString { max_len: IFNAME_MAX },
+        Policy::NulString {
+            max_len: IFNAME_MAX,
+        },
         Policy::U32,
         Policy::U8 { min: 0, max: 1 },
+        // 25 priority .. 32 route-count
+        Policy::U32,
+        Policy::U8 { min: 0, max: 32 },
+        Policy::U32,
+        Policy::U8 { min: 1, max: 8 },
+        Policy::U32,
+        Policy::U8 { min: 0, max: 1 },
+        Policy::Nested,
+        Policy::U32,
     ];
     const OPS: &'static [Op] = &[
-        Op { cmd: cmd::PORT_ADD, dump: false, admin: true },
-        Op { cmd: cmd::PORT_DEL, dump: false, admin: true },
-        Op { cmd: cmd::PORT_GET, dump: true, admin: false },
-        Op { cmd: cmd::ADDR_ADD, dump: false, admin: true },
-        Op { cmd: cmd::ADDR_DEL, dump: false, admin: true },
-        Op { cmd: cmd::ADDR_GET, dump: true, admin: false },
-        Op { cmd: cmd::STATS_GET, dump: true, admin: false },
-        Op { cmd: cmd::NEIGH_GET, dump: true, admin: false },
-        Op { cmd: cmd::ROUTE_ADD, dump: false, admin: true },
-        Op { cmd: cmd::ROUTE_DEL, dump: false, admin: true },
-        Op { cmd: cmd::ROUTE_GET, dump: false, admin: false },
-        Op { cmd: cmd::ROUTE_LIST, dump: true, admin: false },
+        Op {
+            cmd: cmd::PORT_ADD,
+            dump: false,
+            admin: true,
+        },
+        Op {
+            cmd: cmd::PORT_DEL,
+            dump: false,
+            admin: true,
+        },
+        Op {
+            cmd: cmd::PORT_GET,
+            dump: true,
+            admin: false,
+        },
+        Op {
+            cmd: cmd::ADDR_ADD,
+            dump: false,
+            admin: true,
+        },
+        Op {
+            cmd: cmd::ADDR_DEL,
+            dump: false,
+            admin: true,
+        },
+        Op {
+            cmd: cmd::ADDR_GET,
+            dump: true,
+            admin: false,
+        },
+        Op {
+            cmd: cmd::STATS_GET,
+            dump: true,
+            admin: false,
+        },
+        Op {
+            cmd: cmd::NEIGH_GET,
+            dump: true,
+            admin: false,
+        },
+        Op {
+            cmd: cmd::ROUTE_ADD,
+            dump: false,
+            admin: true,
+        },
+        Op {
+            cmd: cmd::ROUTE_DEL,
+            dump: false,
+            admin: true,
+        },
+        Op {
+            cmd: cmd::ROUTE_GET,
+            dump: false,
+            admin: false,
+        },
+        Op {
+            cmd: cmd::ROUTE_LIST,
+            dump: true,
+            admin: false,
+        },
+        Op {
+            cmd: cmd::RULE_ADD,
+            dump: false,
+            admin: true,
+        },
+        Op {
+            cmd: cmd::RULE_DEL,
+            dump: false,
+            admin: true,
+        },
+        Op {
+            cmd: cmd::RULE_LIST,
+            dump: true,
+            admin: false,
+        },
+        Op {
+            cmd: cmd::TABLE_LIST,
+            dump: true,
+            admin: false,
+        },
     ];
 
     fn doit(cmd: u8, req: &Request<'_>) -> Result {
@@ -124,21 +209,33 @@ impl Family for FerrouteFamily {
                     })
                 }
                 cmd::ROUTE_ADD => {
-                    let (route, dev) = route_from(req, true)?;
+                    let (route, dev, hops) = route_from(req, true)?;
                     let flags = match req.attr(attr::ROUTE_MODE).and_then(|a| a.u8()) {
                         None | Some(1) => NlFlags::ADD,
                         Some(2) => NlFlags::REPLACE,
                         Some(3) => NlFlags::APPEND,
                         _ => NlFlags::PREPEND,
                     };
-                    let r = RouteRequest { route, dev, flags };
+                    let r = RouteRequest {
+                        route,
+                        dev,
+                        hops,
+                        flags,
+                    };
                     router.route_add(r, &rtnl).map_err(|(e, msg)| {
                         req.set_err_msg(msg);
                         e
                     })
                 }
                 cmd::ROUTE_DEL => {
-                    let (route, dev) = route_from(req, false)?;
+                    let (route, dev, hops) = route_from(req, false)?;
+                    if !hops.is_empty() {
+                        req.set_bad_attr(attr::MULTIPATH);
+                        req.set_err_msg(c_str!(
+                            "delete a multipath route by its key, not its next hops"
+                        ));
+                        return Err(EINVAL);
+                    }
                     let sel = RouteSelector {
                         table: route.table,
                         dst: route.dst,
@@ -157,7 +254,23 @@ impl Family for FerrouteFamily {
                         e
                     })
                 }
-                _ => Err(crate::abstractions::errno(crate::abstractions::bindings::EOPNOTSUPP)),
+                cmd::RULE_ADD => {
+                    let r = rule_from(req)?;
+                    router.rule_add(r, &rtnl).map_err(|(e, msg)| {
+                        req.set_err_msg(msg);
+                        e
+                    })
+                }
+                cmd::RULE_DEL => {
+                    let r = rule_selector_from(req)?;
+                    router.rule_del(r, &rtnl).map_err(|(e, msg)| {
+                        req.set_err_msg(msg);
+                        e
+                    })
+                }
+                _ => Err(crate::abstractions::errno(
+                    crate::abstractions::bindings::EOPNOTSUPP,
+                )),
             }
         })
         .unwrap_or(Err(ENODEV))
@@ -174,7 +287,17 @@ impl Family for FerrouteFamily {
                 router.dump_routes(dump, table);
                 Ok(())
             }
-            _ => Err(crate::abstractions::errno(crate::abstractions::bindings::EOPNOTSUPP)),
+            cmd::RULE_LIST => {
+                router.dump_rules(dump);
+                Ok(())
+            }
+            cmd::TABLE_LIST => {
+                router.dump_tables(dump);
+                Ok(())
+            }
+            _ => Err(crate::abstractions::errno(
+                crate::abstractions::bindings::EOPNOTSUPP,
+            )),
         })
         .unwrap_or(Err(ENODEV))
     }
@@ -184,12 +307,11 @@ impl Family for FerrouteFamily {
 fn ifname<'a>(req: &Request<'a>) -> Result<&'a CStr> {
     let a = req.required(attr::IFNAME)?;
     // The policy (NLA_NUL_STRING) guarantees a NUL within the payload.
-    CStr::from_bytes_with_nul(a.bytes())
-        .or_else(|_| {
-            let b = a.bytes();
-            let end = b.iter().position(|&c| c == 0).ok_or(EINVAL)?;
-            CStr::from_bytes_with_nul(&b[..=end]).map_err(|_| EINVAL)
-        })
+    CStr::from_bytes_with_nul(a.bytes()).or_else(|_| {
+        let b = a.bytes();
+        let end = b.iter().position(|&c| c == 0).ok_or(EINVAL)?;
+        CStr::from_bytes_with_nul(&b[..=end]).map_err(|_| EINVAL)
+    })
 }
 
 /// An IPv4 address attribute (network byte order on the wire).
@@ -199,11 +321,18 @@ fn addr_attr(req: &Request<'_>, ty: u16) -> Option<Ipv4Addr> {
         .map(|v| Ipv4Addr::from_octets(v.to_ne_bytes()))
 }
 
+/// A requested route, the name of its output port and its multipath next
+/// hops.
+type RouteParts<'a> = (Route, Option<&'a [u8]>, TryVec<HopRequest<'a>>);
+
 /// The route a route-add or route-del request describes, with iproute2's
 /// defaults (table main, unicast, protocol boot; scope host for local, link
 /// for broadcast and for unicast without a gateway, else universe), and the
 /// name of its output port.
-fn route_from<'a>(req: &Request<'a>, add: bool) -> Result<(Route, Option<&'a [u8]>)> {
+fn route_from<'a>(
+    req: &Request<'a>,
+    add: bool,
+) -> Result<RouteParts<'a>> {
     let dst = addr_attr(req, attr::ADDRESS).ok_or_else(|| {
         req.set_bad_attr(attr::ADDRESS);
         EINVAL
@@ -217,6 +346,7 @@ fn route_from<'a>(req: &Request<'a>, add: bool) -> Result<(Route, Option<&'a [u8
         })?,
     };
     let gateway = addr_attr(req, attr::GATEWAY);
+    let hops = hops_from(req)?;
     let scope = match req.attr(attr::SCOPE).and_then(|a| a.u8()) {
         Some(0) => Scope::Universe,
         Some(253) => Scope::Link,
@@ -228,7 +358,7 @@ fn route_from<'a>(req: &Request<'a>, add: bool) -> Result<(Route, Option<&'a [u8
         None => match kind {
             RouteType::Local => Scope::Host,
             RouteType::Broadcast => Scope::Link,
-            RouteType::Unicast if gateway.is_none() && add => Scope::Link,
+            RouteType::Unicast if gateway.is_none() && hops.is_empty() && add => Scope::Link,
             _ => Scope::Universe,
         },
     };
@@ -257,7 +387,198 @@ fn route_from<'a>(req: &Request<'a>, add: bool) -> Result<(Route, Option<&'a [u8
         mtu: req.attr(attr::MTU).and_then(|a| a.u32()).unwrap_or(0),
         onlink: req.attr(attr::ONLINK).and_then(|a| a.u8()) == Some(1),
     };
-    Ok((route, dev))
+    Ok((route, dev, hops))
+}
+
+/// Fails with EINVAL, naming `ty` as the bad attribute and saying why.
+fn bad_attr(req: &Request<'_>, ty: u16, msg: &'static CStr) -> Error {
+    req.set_bad_attr(ty);
+    req.set_err_msg(msg);
+    EINVAL
+}
+
+/// The `multipath` next hops of a route request (`fib_get_nhs`): each
+/// entry a nest of `nexthop` attributes, checked here because the core
+/// does not look inside nests without a policy.
+fn hops_from<'a>(req: &Request<'a>) -> Result<TryVec<HopRequest<'a>>> {
+    let mut hops = TryVec::new();
+    let Some(mp) = req.attr(attr::MULTIPATH) else {
+        return Ok(hops);
+    };
+    if req.attr(attr::GATEWAY).is_some() || req.attr(attr::IFNAME).is_some() {
+        return Err(bad_attr(
+            req,
+            attr::MULTIPATH,
+            c_str!("give either via/dev or next hops, not both"),
+        ));
+    }
+    let malformed = |_| bad_attr(req, attr::MULTIPATH, c_str!("malformed next hop"));
+    for (ty, entry) in mp.nested().map_err(malformed)? {
+        if ty != crate::uapi::multipath::NEXTHOP {
+            return Err(bad_attr(
+                req,
+                attr::MULTIPATH,
+                c_str!("multipath holds only nexthop nests"),
+            ));
+        }
+        let mut hop = HopRequest {
+            hop: NextHop::default(),
+            dev: None,
+        };
+        for (ty, a) in entry.nested().map_err(malformed)? {
+            let b = a.bytes();
+            match (ty, b.len()) {
+                (nexthop::GATEWAY, 4) => {
+                    hop.hop.gateway = Some(Ipv4Addr::from_octets([b[0], b[1], b[2], b[3]]));
+                }
+                (nexthop::IFNAME, 2..=16) if b.last() == Some(&0) => hop.dev = Some(a.str_bytes()),
+                (nexthop::WEIGHT, 4) => {
+                    let w = a.u32().unwrap_or(0);
+                    hop.hop.weight = u16::try_from(w)
+                        .ok()
+                        .filter(|w| (1..=256).contains(w))
+                        .ok_or_else(|| {
+                            bad_attr(
+                                req,
+                                attr::MULTIPATH,
+                                c_str!("next-hop weight must be 1 to 256"),
+                            )
+                        })?;
+                }
+                (nexthop::ONLINK, 1) if b[0] <= 1 => hop.hop.onlink = b[0] == 1,
+                _ => {
+                    return Err(bad_attr(
+                        req,
+                        attr::MULTIPATH,
+                        c_str!("unknown or malformed next-hop attribute"),
+                    ))
+                }
+            }
+        }
+        hops.try_push(hop).map_err(|_| ENOMEM)?;
+    }
+    if hops.is_empty() {
+        return Err(bad_attr(
+            req,
+            attr::MULTIPATH,
+            c_str!("multipath without next hops"),
+        ));
+    }
+    Ok(hops)
+}
+
+/// An address with its prefix length (`from`/`to` of a rule); a length
+/// without an address is refused, an address without one is a host.
+fn prefix_attr(req: &Request<'_>, addr_ty: u16, len_ty: u16) -> Result<Option<(Ipv4Addr, u8)>> {
+    let len = req.attr(len_ty).and_then(|a| a.u8());
+    match (addr_attr(req, addr_ty), len) {
+        (Some(a), len) => Ok(Some((a, len.unwrap_or(32)))),
+        (None, None | Some(0)) => Ok(None),
+        (None, Some(_)) => Err(bad_attr(
+            req,
+            addr_ty,
+            c_str!("prefix length without an address"),
+        )),
+    }
+}
+
+/// The action of a rule request (iproute2's default: lookup main).
+fn rule_action_from(req: &Request<'_>, del: bool) -> Result<Option<RuleAction>> {
+    let table = req.attr(attr::TABLE).and_then(|a| a.u32());
+    let action = req.attr(attr::RULE_ACTION).and_then(|a| a.u8());
+    Ok(Some(match action {
+        None if del && table.is_none() => return Ok(None),
+        None | Some(rule_action::TO_TABLE) => RuleAction::ToTable(table.unwrap_or(RT_TABLE_MAIN)),
+        Some(rule_action::GOTO) => match req.attr(attr::GOTO).and_then(|a| a.u32()) {
+            Some(p) => RuleAction::Goto(p),
+            None if del => return Ok(None),
+            None => {
+                return Err(bad_attr(
+                    req,
+                    attr::GOTO,
+                    c_str!("goto without a target priority"),
+                ))
+            }
+        },
+        Some(rule_action::NOP) => RuleAction::Nop,
+        Some(rule_action::BLACKHOLE) => RuleAction::Blackhole,
+        Some(rule_action::UNREACHABLE) => RuleAction::Unreachable,
+        Some(rule_action::PROHIBIT) => RuleAction::Prohibit,
+        Some(_) => {
+            return Err(bad_attr(
+                req,
+                attr::RULE_ACTION,
+                c_str!("unsupported rule action"),
+            ))
+        }
+    }))
+}
+
+/// The mark and mask of a rule request (a mark without a mask matches
+/// exactly, as `fib_nl2rule` has it).
+fn fwmark_attr(req: &Request<'_>) -> Option<(u32, u32)> {
+    let mark = req.attr(attr::MARK).and_then(|a| a.u32());
+    let mask = req.attr(attr::FWMASK).and_then(|a| a.u32());
+    match (mark, mask) {
+        (None, None) => None,
+        (Some(m), None) => Some((m, if m == 0 { 0 } else { u32::MAX })),
+        (m, Some(k)) => Some((m.unwrap_or(0), k)),
+    }
+}
+
+/// A `rule-add` request.
+fn rule_from<'a>(req: &Request<'a>) -> Result<RuleRequest<'a>> {
+    let priority = req.attr(attr::PRIORITY).and_then(|a| a.u32());
+    let action = rule_action_from(req, false)?.unwrap_or(RuleAction::ToTable(RT_TABLE_MAIN));
+    let mut rule = Rule::new(priority.unwrap_or(0), action);
+    if let Some((a, l)) = prefix_attr(req, attr::SRC, attr::SRC_LEN)? {
+        rule.src = a;
+        rule.src_len = l;
+    }
+    if let Some((a, l)) = prefix_attr(req, attr::ADDRESS, attr::PREFIXLEN)? {
+        rule.dst = a;
+        rule.dst_len = l;
+    }
+    rule.tos = req.attr(attr::TOS).and_then(|a| a.u8()).unwrap_or(0);
+    if let Some((mark, mask)) = fwmark_attr(req) {
+        rule.fwmark = mark;
+        rule.fwmask = mask;
+    }
+    rule.invert = req.attr(attr::INVERT).and_then(|a| a.u8()) == Some(1);
+    if let RuleAction::Goto(target) = action {
+        if priority.is_some_and(|p| target <= p) {
+            return Err(bad_attr(
+                req,
+                attr::GOTO,
+                c_str!("goto must jump to a higher priority"),
+            ));
+        }
+    }
+    Ok(RuleRequest {
+        rule,
+        has_priority: priority.is_some(),
+        iif: req.attr(attr::IIFNAME).map(|a| a.str_bytes()),
+        oif: req.attr(attr::IFNAME).map(|a| a.str_bytes()),
+    })
+}
+
+/// A `rule-del` request: every attribute given must match.
+fn rule_selector_from<'a>(req: &Request<'a>) -> Result<RuleDelRequest<'a>> {
+    let sel = RuleSelector {
+        priority: req.attr(attr::PRIORITY).and_then(|a| a.u32()),
+        action: rule_action_from(req, true)?,
+        src: prefix_attr(req, attr::SRC, attr::SRC_LEN)?,
+        dst: prefix_attr(req, attr::ADDRESS, attr::PREFIXLEN)?,
+        iif: None,
+        oif: None,
+        tos: req.attr(attr::TOS).and_then(|a| a.u8()),
+        fwmark: fwmark_attr(req),
+    };
+    Ok(RuleDelRequest {
+        sel,
+        iif: req.attr(attr::IIFNAME).map(|a| a.str_bytes()),
+        oif: req.attr(attr::IFNAME).map(|a| a.str_bytes()),
+    })
 }
 
 /// `route-get`: answers with the route the FIB chooses.

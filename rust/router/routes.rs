@@ -9,9 +9,10 @@ use super::{errno_of, Config, CtlError, Router};
 use crate::abstractions::genetlink::{Dump, Message};
 use crate::abstractions::sync::Rtnl;
 use crate::ipv4::addr::Ipv4Addr;
-use crate::ipv4::fib::{NlFlags, Route, RouteSelector};
+use crate::ipv4::fib::{NextHop, NlFlags, Route, RouteSelector};
 use crate::ipv4::iface::PortId;
 use crate::ipv4::route::route_output;
+use crate::platform::TryVec;
 use kernel::c_str;
 use kernel::prelude::*;
 
@@ -21,8 +22,19 @@ pub struct RouteRequest<'a> {
     pub route: Route,
     /// The output port's name, if given.
     pub dev: Option<&'a [u8]>,
+    /// Multipath next hops (`nexthop via G dev D weight W ...`); empty for
+    /// a single-path route.
+    pub hops: TryVec<HopRequest<'a>>,
     /// add, replace, append, prepend.
     pub flags: NlFlags,
+}
+
+/// One requested multipath next hop, its port still a name.
+pub struct HopRequest<'a> {
+    /// The next hop (its `port` is filled from `dev`).
+    pub hop: NextHop,
+    /// The output port's name, if given.
+    pub dev: Option<&'a [u8]>,
 }
 
 /// A `route get` query.
@@ -55,11 +67,23 @@ impl Router {
         self.update_config(rtnl, |c| {
             let mut route = req.route;
             route.port = port_id(c, req.dev)?;
-            c.fib.insert_route(route, &[], req.flags).map_err(|e| {
+            let mut hops = TryVec::try_with_capacity(req.hops.len())
+                .map_err(|_| (ENOMEM, c_str!("out of memory")))?;
+            for h in req.hops.iter() {
+                let hop = NextHop {
+                    port: port_id(c, h.dev)?,
+                    ..h.hop
+                };
+                hops.try_push(hop)
+                    .map_err(|_| (ENOMEM, c_str!("out of memory")))?;
+            }
+            c.fib.insert_route(route, &hops, req.flags).map_err(|e| {
                 let msg = match e {
                     crate::ipv4::errno::Errno::Eexist => c_str!("route already exists"),
                     crate::ipv4::errno::Errno::Enoent => c_str!("no such route to replace"),
-                    crate::ipv4::errno::Errno::Enetunreach => c_str!("gateway is not reachable on-link"),
+                    crate::ipv4::errno::Errno::Enetunreach => {
+                        c_str!("gateway is not reachable on-link")
+                    }
                     crate::ipv4::errno::Errno::Einval => c_str!("invalid route"),
                     _ => c_str!("cannot add the route"),
                 };
@@ -131,8 +155,12 @@ impl Router {
     /// Dumps the routes of `table` (all tables for 0).
     pub fn dump_routes(&self, dump: &mut Dump<'_>, table: u32) {
         self.with_config(|c| {
-            let routes = c.fib.routes().filter(|r| table == 0 || r.table == table);
-            dump.entries(routes, |m, r| {
+            let routes = c
+                .fib
+                .aliases()
+                .filter(|a| table == 0 || a.route().table == table);
+            dump.entries(routes, |m, a| {
+                let r = a.route();
                 m.put_u32(attr::TABLE, r.table)?;
                 m.put(attr::ADDRESS, &r.dst.octets())?;
                 m.put_u8(attr::PREFIXLEN, r.prefix_len)?;
@@ -140,11 +168,23 @@ impl Router {
                 m.put_u8(attr::SCOPE, r.scope.as_u8())?;
                 m.put_u8(attr::PROTOCOL, r.protocol.as_u8())?;
                 m.put_u32(attr::METRIC, r.metric)?;
-                if let Some(gw) = r.gateway {
-                    m.put(attr::GATEWAY, &gw.octets())?;
-                }
-                if let Some(p) = r.port.and_then(|p| c.port(p)) {
-                    m.put_str(attr::IFNAME, p.name())?;
+                if a.num_paths() > 1 {
+                    m.nest(attr::MULTIPATH, |m| {
+                        for h in a.nexthops() {
+                            m.nest(crate::uapi::multipath::NEXTHOP, |m| put_hop(c, m, &h))?;
+                        }
+                        Ok(())
+                    })?;
+                } else {
+                    if let Some(gw) = r.gateway {
+                        m.put(attr::GATEWAY, &gw.octets())?;
+                    }
+                    if let Some(p) = r.port.and_then(|p| c.port(p)) {
+                        m.put_str(attr::IFNAME, p.name())?;
+                    }
+                    if r.onlink {
+                        m.put_u8(attr::ONLINK, 1)?;
+                    }
                 }
                 if let Some(s) = r.prefsrc {
                     m.put(attr::PREFSRC, &s.octets())?;
@@ -155,11 +195,37 @@ impl Router {
                 if r.mtu != 0 {
                     m.put_u32(attr::MTU, r.mtu)?;
                 }
-                if r.onlink {
-                    m.put_u8(attr::ONLINK, 1)?;
-                }
                 Ok(())
             });
         });
     }
+
+    /// Dumps the routing tables and how many routes each holds.
+    pub fn dump_tables(&self, dump: &mut Dump<'_>) {
+        self.with_config(|c| {
+            dump.entries(c.fib.tables(), |m, t| {
+                m.put_u32(attr::TABLE, t.id())?;
+                m.put_u32(
+                    attr::ROUTE_COUNT,
+                    u32::try_from(t.len()).unwrap_or(u32::MAX),
+                )
+            });
+        });
+    }
+}
+
+/// One multipath next hop, as the `nexthop` attribute set has it.
+fn put_hop(c: &Config, m: &mut Message<'_>, h: &NextHop) -> Result {
+    use crate::uapi::nexthop;
+    if let Some(gw) = h.gateway {
+        m.put(nexthop::GATEWAY, &gw.octets())?;
+    }
+    if let Some(p) = h.port.and_then(|p| c.port(p)) {
+        m.put_str(nexthop::IFNAME, p.name())?;
+    }
+    m.put_u32(nexthop::WEIGHT, u32::from(h.weight))?;
+    if h.onlink {
+        m.put_u8(nexthop::ONLINK, 1)?;
+    }
+    Ok(())
 }

@@ -68,10 +68,17 @@ pub mod attr {
     pub const GOTO: u16 = 29;
     /// Rule applies when it does not match, `not` (u8 0/1).
     pub const INVERT: u16 = 30;
-    /// Multipath next hops: an indexed array of [`nexthop`] nests.
+    /// Multipath next hops: a nest of [`multipath::NEXTHOP`] nests, in
+    /// order.
     pub const MULTIPATH: u16 = 31;
     /// Number of routes in a table (u32, table-list replies).
     pub const ROUTE_COUNT: u16 = 32;
+}
+
+/// Attribute numbers inside the `multipath` nest.
+pub mod multipath {
+    /// One next hop (a nest of [`super::nexthop`] attributes), repeated.
+    pub const NEXTHOP: u16 = 1;
 }
 
 /// Attribute numbers inside one `multipath` entry (the spec's `nexthop`

@@ -469,12 +469,16 @@ impl Fib {
     /// Removes every route through `port` (`fib_sync_down_dev` and flush
     /// when a device unregisters). A multipath route with one next hop on
     /// `port` goes as a whole (Linux marks that next hop dead instead).
-    /// On error the FIB is unchanged.
+    /// Rules naming `port` as `iif` or `oif` go too (Linux keeps them,
+    /// inactive, by device name; ports here are numbers that are never
+    /// reused). On error the FIB is unchanged.
     pub fn remove_port(&mut self, port: PortId) -> Result<(), Errno> {
         let mut next = self.try_clone()?;
         for t in next.tables.iter_mut() {
             t.retain_aliases(|a| !a.nexthops().any(|h| h.port == Some(port)))?;
         }
+        next.rules
+            .retain(|r| r.iif != Some(port) && r.oif != Some(port))?;
         *self = next;
         Ok(())
     }

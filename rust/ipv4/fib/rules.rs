@@ -250,6 +250,23 @@ impl Rules {
         self.list.remove(at).ok_or(Errno::Enoent)
     }
 
+    /// Removes every rule for which `keep` is false (a port that goes away
+    /// takes its `iif`/`oif` rules with it). On error nothing changed.
+    pub fn retain(&mut self, mut keep: impl FnMut(&Rule) -> bool) -> Result<(), Errno> {
+        if self.as_slice().iter().all(&mut keep) {
+            return Ok(());
+        }
+        let mut list = TryVec::try_with_capacity(self.as_slice().len())?;
+        for r in self.as_slice() {
+            if keep(r) {
+                list.try_push(*r)?;
+            }
+        }
+        self.list = list;
+        self.custom = true;
+        Ok(())
+    }
+
     /// `fib_rules_lookup` with `fib4_rule_action`: for each rule that
     /// matches `flow`, in order, act: `goto` jumps to the first rule of its
     /// target priority (an unresolved goto is skipped), `nop` goes on, a

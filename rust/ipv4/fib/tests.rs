@@ -155,6 +155,32 @@ fn deleting_an_address_keeps_static_routes_and_other_ports() {
 }
 
 #[test]
+fn removing_a_port_takes_its_rules_and_keeps_the_others() {
+    let mut fib = Fib::new();
+    let iif = Rule {
+        iif: Some(P1),
+        ..Rule::new(100, RuleAction::ToTable(100))
+    };
+    let oif = Rule {
+        oif: Some(P1),
+        ..Rule::new(101, RuleAction::Prohibit)
+    };
+    let other = Rule {
+        iif: Some(P2),
+        ..Rule::new(102, RuleAction::ToTable(100))
+    };
+    for r in [iif, oif, other] {
+        fib.add_rule(r, true).unwrap();
+    }
+    fib.remove_port(P1).unwrap();
+    let prefs: Vec<u32> = fib.rules().iter().map(|r| r.priority).collect();
+    assert_eq!(prefs, [0, 102, 32766, 32767]);
+    // Nothing to remove: the rules stay as they are.
+    fib.remove_port(PortId(9)).unwrap();
+    assert_eq!(fib.rules().len(), 4);
+}
+
+#[test]
 fn longest_prefix_then_lowest_metric() {
     let mut fib = Fib::new();
     fib.insert(unicast([10, 0, 0, 0], 8, P1)).unwrap();

@@ -124,6 +124,40 @@ pub struct RouteSpec {
     pub mtu: Option<u32>,
     /// `onlink`.
     pub onlink: bool,
+    /// `nexthop via ADDR dev NAME weight N ...`: multipath next hops.
+    pub nexthops: Vec<NextHopSpec>,
+}
+
+/// One `nexthop` of a multipath route.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NextHopSpec {
+    /// `via ADDR`.
+    pub gateway: Option<Ipv4Addr>,
+    /// `dev NAME`.
+    pub dev: Option<String>,
+    /// `weight N` (1..=256).
+    pub weight: Option<u16>,
+    /// `onlink`.
+    pub onlink: bool,
+}
+
+impl std::fmt::Display for NextHopSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("nexthop")?;
+        if let Some(gw) = self.gateway {
+            write!(f, " via {gw}")?;
+        }
+        if let Some(dev) = &self.dev {
+            write!(f, " dev {dev}")?;
+        }
+        if let Some(w) = self.weight {
+            write!(f, " weight {w}")?;
+        }
+        if self.onlink {
+            f.write_str(" onlink")?;
+        }
+        Ok(())
+    }
 }
 
 impl RouteSpec {
@@ -142,6 +176,7 @@ impl RouteSpec {
             tos: None,
             mtu: None,
             onlink: false,
+            nexthops: Vec::new(),
         }
     }
 }
@@ -183,8 +218,107 @@ impl std::fmt::Display for RouteSpec {
         if self.onlink {
             f.write_str(" onlink")?;
         }
+        for nh in &self.nexthops {
+            write!(f, " {nh}")?;
+        }
         Ok(())
     }
+}
+
+/// What a rule does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleActionSpec {
+    /// `lookup TABLE` / `table TABLE`.
+    Table(u32),
+    /// `goto PRIORITY`.
+    Goto(u32),
+    /// `nop`.
+    Nop,
+    /// `blackhole`.
+    Blackhole,
+    /// `unreachable`.
+    Unreachable,
+    /// `prohibit`.
+    Prohibit,
+}
+
+/// A rule as given to `rule add|del`: whatever keywords were given.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RuleSpec {
+    /// `not`.
+    pub not: bool,
+    /// `pref N` / `priority N` / `order N`.
+    pub pref: Option<u32>,
+    /// `from PREFIX` (`all` is none).
+    pub from: Option<Prefix>,
+    /// `to PREFIX`.
+    pub to: Option<Prefix>,
+    /// `iif NAME` / `dev NAME`.
+    pub iif: Option<String>,
+    /// `oif NAME`.
+    pub oif: Option<String>,
+    /// `tos N`.
+    pub tos: Option<u8>,
+    /// `fwmark MARK[/MASK]`.
+    pub fwmark: Option<(u32, Option<u32>)>,
+    /// The action (`lookup main` when none is given to `rule add`).
+    pub action: Option<RuleActionSpec>,
+}
+
+/// The rule as it could be typed again.
+impl std::fmt::Display for RuleSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut words: Vec<String> = Vec::new();
+        if self.not {
+            words.push("not".into());
+        }
+        if let Some(p) = self.pref {
+            words.push(format!("pref {p}"));
+        }
+        if let Some(p) = self.from {
+            words.push(format!("from {p}"));
+        }
+        if let Some(p) = self.to {
+            words.push(format!("to {p}"));
+        }
+        if let Some(d) = &self.iif {
+            words.push(format!("iif {d}"));
+        }
+        if let Some(d) = &self.oif {
+            words.push(format!("oif {d}"));
+        }
+        if let Some(t) = self.tos {
+            words.push(format!("tos 0x{t:02x}"));
+        }
+        match self.fwmark {
+            Some((m, Some(k))) => words.push(format!("fwmark 0x{m:x}/0x{k:x}")),
+            Some((m, None)) => words.push(format!("fwmark 0x{m:x}")),
+            None => {}
+        }
+        match self.action {
+            Some(RuleActionSpec::Table(t)) => {
+                words.push(format!("lookup {}", crate::model::TableId(t)))
+            }
+            Some(RuleActionSpec::Goto(p)) => words.push(format!("goto {p}")),
+            Some(RuleActionSpec::Nop) => words.push("nop".into()),
+            Some(RuleActionSpec::Blackhole) => words.push("blackhole".into()),
+            Some(RuleActionSpec::Unreachable) => words.push("unreachable".into()),
+            Some(RuleActionSpec::Prohibit) => words.push("prohibit".into()),
+            None => {}
+        }
+        f.write_str(&words.join(" "))
+    }
+}
+
+/// `ferctl rule ...`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RuleCmd {
+    /// `rule add RULE`.
+    Add(RuleSpec),
+    /// `rule del RULE`: delete the first rule matching what is given.
+    Del(RuleSpec),
+    /// `rule list`.
+    List,
 }
 
 /// `ferctl route ...`
@@ -231,6 +365,10 @@ pub enum Command {
     Addr(AddrCmd),
     /// Routes.
     Route(RouteCmd),
+    /// Policy rules.
+    Rule(RuleCmd),
+    /// `table list`: the routing tables and their sizes.
+    Tables,
     /// `stats`: print the router's counters.
     Stats,
     /// `neigh list [dev PORT]`: print the neighbour cache.
@@ -251,6 +389,10 @@ pub enum Topic {
     Addr,
     /// `ferctl route help`.
     Route,
+    /// `ferctl rule help`.
+    Rule,
+    /// `ferctl table help`.
+    Table,
     /// `ferctl stats help`.
     Stats,
     /// `ferctl neigh help`.
@@ -291,9 +433,11 @@ pub const OBJECTS: &[(&str, Topic)] = &[
     ("port", Topic::Port),
     ("address", Topic::Addr),
     ("route", Topic::Route),
+    ("rule", Topic::Rule),
     ("stats", Topic::Stats),
     ("neighbour", Topic::Neigh),
     ("neighbor", Topic::Neigh),
+    ("table", Topic::Table),
     ("help", Topic::All),
 ];
 
@@ -497,6 +641,8 @@ where
         Topic::Port => parse_port(rest)?,
         Topic::Addr => parse_addr_cmd(rest)?,
         Topic::Route => parse_route(rest)?,
+        Topic::Rule => parse_rule(rest)?,
+        Topic::Table => parse_table_cmd(rest)?,
         Topic::Stats => parse_stats(rest)?,
         Topic::Neigh => parse_neigh(rest)?,
         Topic::All => return Err(usage("no object given".to_string())),
@@ -754,6 +900,11 @@ pub fn parse_route_spec(mut args: Args, del: bool) -> Result<RouteSpec, Error> {
                 }
                 r.onlink = true;
             }
+            "nexthop" if del => return Err(args.error("\"nexthop\" is not part of a route's key")),
+            "nexthop" => {
+                r.nexthops = parse_nexthops(&mut args)?;
+                break;
+            }
             "to" if prefix.is_none() && rtype.is_none() => {}
             _ if prefix.is_some() && kw.starts_with(|c: char| c.is_ascii_digit()) => {
                 return Err(args.error("destination given twice"))
@@ -784,7 +935,193 @@ pub fn parse_route_spec(mut args: Args, del: bool) -> Result<RouteSpec, Error> {
     }
     r.prefix = prefix.ok_or_else(|| args.error("missing destination (PREFIX or default)"))?;
     r.rtype = rtype;
+    if !r.nexthops.is_empty() && (r.gateway.is_some() || r.dev.is_some() || r.onlink) {
+        return Err(args.error(
+            "\"via\", \"dev\" and \"onlink\" go inside each \"nexthop\" of a multipath route",
+        ));
+    }
     Ok(r)
+}
+
+/// The next hops after a first `nexthop` keyword, to the end of the
+/// arguments (as `ip route` has them: `nexthop via A dev D weight W
+/// nexthop ...`).
+fn parse_nexthops(args: &mut Args) -> Result<Vec<NextHopSpec>, Error> {
+    let mut hops = vec![NextHopSpec::default()];
+    while let Some(arg) = args.next() {
+        let kw = arg.as_str();
+        let Some(h) = hops.last_mut() else { break };
+        match kw {
+            "nexthop" => hops.push(NextHopSpec::default()),
+            "via" => {
+                let mut v = args.value_for(kw)?;
+                if v == "inet" {
+                    v = args.value_for(kw)?;
+                }
+                set_once(args, &mut h.gateway, parse_addr(&v)?, kw)?;
+            }
+            "dev" => {
+                let v = args.value_for(kw)?;
+                set_once(args, &mut h.dev, parse_ifname(&v)?, kw)?;
+            }
+            "weight" => {
+                let v = args.value_for(kw)?;
+                let w = parse_number::<u16>(&v)
+                    .filter(|w| (1..=256).contains(w))
+                    .ok_or_else(|| args.error(format!("invalid weight \"{v}\" (1 to 256)")))?;
+                set_once(args, &mut h.weight, w, kw)?;
+            }
+            "onlink" => {
+                if h.onlink {
+                    return Err(args.error("\"onlink\" given twice"));
+                }
+                h.onlink = true;
+            }
+            _ => {
+                return Err(args.error(format!(
+                    "unknown next-hop keyword \"{arg}\" (nexthop takes via, dev, weight, onlink, and comes last)"
+                )))
+            }
+        }
+    }
+    if let Some(i) = hops
+        .iter()
+        .position(|h| h.gateway.is_none() && h.dev.is_none())
+    {
+        return Err(args.error(format!("nexthop {} has neither \"via\" nor \"dev\"", i + 1)));
+    }
+    Ok(hops)
+}
+
+fn parse_rule(rest: Vec<String>) -> Result<Command, Error> {
+    let mut it = rest.into_iter();
+    let verb = it.next();
+    let rest: Vec<String> = it.collect();
+    let cmd = match verb.as_deref() {
+        None => RuleCmd::List,
+        Some(v) if matches(v, "add") => RuleCmd::Add(parse_rule_spec(Args::new(rest, "rule add"))?),
+        Some(v) if matches(v, "delete") => {
+            RuleCmd::Del(parse_rule_spec(Args::new(rest, "rule del"))?)
+        }
+        Some(v) if is_list_verb(v) => {
+            Args::new(rest, "rule list").finish()?;
+            RuleCmd::List
+        }
+        Some(v) => {
+            return Err(usage(format!(
+                "rule: command \"{v}\" is unknown (add, del, list)"
+            )))
+        }
+    };
+    Ok(Command::Rule(cmd))
+}
+
+/// `from`/`to` of a rule: `all` or a prefix (a bare address is a /32).
+fn parse_rule_prefix(s: &str) -> Result<Option<Prefix>, Error> {
+    if s == "all" {
+        return Ok(None);
+    }
+    let p = parse_prefix(s)?;
+    Ok(if p.len == 0 { None } else { Some(p) })
+}
+
+/// The selector and action of `ip rule add|del`, in any order.
+pub fn parse_rule_spec(mut args: Args) -> Result<RuleSpec, Error> {
+    let mut r = RuleSpec::default();
+    let (mut from_seen, mut to_seen) = (false, false);
+    while let Some(arg) = args.next() {
+        let kw = arg.as_str();
+        let mut action = |args: &Args, a: RuleActionSpec| {
+            set_once(
+                args,
+                &mut r.action,
+                a,
+                "action (lookup, goto, nop, blackhole, ...)",
+            )
+        };
+        match kw {
+            "not" => {
+                if r.not {
+                    return Err(args.error("\"not\" given twice"));
+                }
+                r.not = true;
+            }
+            "pref" | "priority" | "preference" | "order" => {
+                let v = args.value_for(kw)?;
+                let n = parse_number(&v)
+                    .ok_or_else(|| args.error(format!("invalid priority \"{v}\"")))?;
+                set_once(&args, &mut r.pref, n, "pref")?;
+            }
+            "from" => {
+                let v = args.value_for(kw)?;
+                if std::mem::replace(&mut from_seen, true) {
+                    return Err(args.error("\"from\" given twice"));
+                }
+                r.from = parse_rule_prefix(&v)?;
+            }
+            "to" => {
+                let v = args.value_for(kw)?;
+                if std::mem::replace(&mut to_seen, true) {
+                    return Err(args.error("\"to\" given twice"));
+                }
+                r.to = parse_rule_prefix(&v)?;
+            }
+            "iif" | "dev" => {
+                let v = args.value_for(kw)?;
+                set_once(&args, &mut r.iif, parse_ifname(&v)?, "iif")?;
+            }
+            "oif" => {
+                let v = args.value_for(kw)?;
+                set_once(&args, &mut r.oif, parse_ifname(&v)?, kw)?;
+            }
+            "tos" | "dsfield" => {
+                let v = args.value_for(kw)?;
+                let t =
+                    parse_number(&v).ok_or_else(|| args.error(format!("invalid tos \"{v}\"")))?;
+                set_once(&args, &mut r.tos, t, "tos")?;
+            }
+            "fwmark" => {
+                let v = args.value_for(kw)?;
+                let bad = || args.error(format!("invalid fwmark \"{v}\" (MARK or MARK/MASK)"));
+                let (mark, mask) = match v.split_once('/') {
+                    Some((m, k)) => (
+                        parse_number(m).ok_or_else(bad)?,
+                        Some(parse_number(k).ok_or_else(bad)?),
+                    ),
+                    None => (parse_number(&v).ok_or_else(bad)?, None),
+                };
+                set_once(&args, &mut r.fwmark, (mark, mask), kw)?;
+            }
+            "lookup" | "table" => {
+                let v = args.value_for(kw)?;
+                let id = parse_table(&args, &v, false)?;
+                action(&args, RuleActionSpec::Table(id))?;
+            }
+            "goto" => {
+                let v = args.value_for(kw)?;
+                let n = parse_number(&v)
+                    .ok_or_else(|| args.error(format!("invalid goto target \"{v}\"")))?;
+                action(&args, RuleActionSpec::Goto(n))?;
+            }
+            "nop" => action(&args, RuleActionSpec::Nop)?,
+            "blackhole" => action(&args, RuleActionSpec::Blackhole)?,
+            "unreachable" => action(&args, RuleActionSpec::Unreachable)?,
+            "prohibit" => action(&args, RuleActionSpec::Prohibit)?,
+            _ => return Err(args.error(format!("unknown keyword \"{arg}\""))),
+        }
+    }
+    Ok(r)
+}
+
+fn parse_table_cmd(rest: Vec<String>) -> Result<Command, Error> {
+    let mut it = rest.into_iter();
+    match it.next().as_deref() {
+        None => {}
+        Some(v) if is_list_verb(v) => {}
+        Some(v) => return Err(usage(format!("table: command \"{v}\" is unknown (list)"))),
+    }
+    Args::new(it.collect(), "table list").finish()?;
+    Ok(Command::Tables)
 }
 
 fn parse_route_list(mut args: Args) -> Result<RouteCmd, Error> {
@@ -881,6 +1218,8 @@ pub fn help(topic: Topic) -> &'static str {
         Topic::Port => HELP_PORT,
         Topic::Addr => HELP_ADDR,
         Topic::Route => HELP_ROUTE,
+        Topic::Rule => HELP_RULE,
+        Topic::Table => HELP_TABLE,
         Topic::Stats => HELP_STATS,
         Topic::Neigh => HELP_NEIGH,
     }
@@ -904,12 +1243,29 @@ Usage: ferctl route { add | replace | append | prepend | del } ROUTE
 ROUTE := [ TYPE ] PREFIX [ via ADDRESS ] [ dev PORT ] [ metric NUMBER ]
          [ table TABLE_ID ] [ src ADDRESS ] [ proto RTPROTO ]
          [ scope SCOPE ] [ tos TOS ] [ mtu NUMBER ] [ onlink ]
+         [ nexthop NH ] ...
+NH := [ via ADDRESS ] [ dev PORT ] [ weight 1..256 ] [ onlink ]
 TYPE := { unicast | local | broadcast | blackhole | unreachable | prohibit }
 PREFIX := { A.B.C.D[/N] | default }
 TABLE_ID := { main | local | default | NUMBER }
 RTPROTO := { kernel | boot | static | NUMBER }
 SCOPE := { universe | global | link | host | NUMBER }
-(route del takes ROUTE as a partial key, without mtu and onlink)
+(route del takes ROUTE as a partial key, without mtu, onlink, nexthop;
+ nexthop NH ... comes last and replaces via/dev/onlink)
+";
+const HELP_RULE: &str = "\
+Usage: ferctl rule { add | del } SELECTOR ACTION
+       ferctl rule { list | show }
+SELECTOR := [ not ] [ pref NUMBER ] [ from PREFIX ] [ to PREFIX ]
+            [ iif PORT ] [ oif PORT ] [ tos TOS ] [ fwmark MARK[/MASK] ]
+ACTION := { lookup TABLE_ID | goto NUMBER | nop | blackhole |
+            unreachable | prohibit }
+PREFIX := { A.B.C.D[/N] | all }
+(rule add without an action looks up main; rule del deletes the first rule
+ matching what is given)
+";
+const HELP_TABLE: &str = "\
+Usage: ferctl table { list | show }
 ";
 const HELP_STATS: &str = "\
 Usage: ferctl stats [ show ]
@@ -920,7 +1276,7 @@ Usage: ferctl neigh { list | show } [ dev PORT ]
 const HELP_ALL: &str = "\
 Usage: ferctl [ OPTIONS ] OBJECT { COMMAND | help }
        ferctl [ -force ] [ -j[son] ] [ -p[retty] ] -b[atch] FILE
-where  OBJECT := { port | address | route | stats | neigh }
+where  OBJECT := { port | address | route | rule | table | stats | neigh }
        OPTIONS := { -j[son] | -p[retty] | -h[elp] | -V[ersion] }
 
        ferctl port add DEV            attach an existing Ethernet device
@@ -933,6 +1289,10 @@ where  OBJECT := { port | address | route | stats | neigh }
        ferctl route del 10.2.0.0/16 [table ID]
        ferctl route get 10.2.3.4      show the route the router would use
        ferctl route list [table ID|all]
+       ferctl route add 10.3.0.0/16 nexthop via A dev P weight 1 nexthop via B ...
+       ferctl rule add pref 100 from 10.9.0.0/16 lookup 100
+       ferctl rule list               list policy rules in evaluation order
+       ferctl table list              list routing tables and their sizes
        ferctl stats                   print counters, one per line
        ferctl neigh list [dev PORT]   print the neighbour cache
 
@@ -1158,6 +1518,183 @@ mod tests {
             } => route,
             other => panic!("{args:?} gave {other:?}"),
         }
+    }
+
+    #[test]
+    fn multipath_nexthops() {
+        let r = added(&[
+            "10.3.0.0/16",
+            "table",
+            "100",
+            "nexthop",
+            "via",
+            "10.1.0.2",
+            "dev",
+            "d0",
+            "weight",
+            "1",
+            "nexthop",
+            "via",
+            "10.2.0.2",
+            "weight",
+            "256",
+            "onlink",
+        ]);
+        assert_eq!(r.table, Some(100));
+        assert_eq!(
+            r.nexthops,
+            vec![
+                NextHopSpec {
+                    gateway: Some(a("10.1.0.2")),
+                    dev: Some("d0".into()),
+                    weight: Some(1),
+                    onlink: false
+                },
+                NextHopSpec {
+                    gateway: Some(a("10.2.0.2")),
+                    dev: None,
+                    weight: Some(256),
+                    onlink: true
+                },
+            ]
+        );
+        assert_eq!(
+            r.to_string(),
+            "10.3.0.0/16 table 100 nexthop via 10.1.0.2 dev d0 weight 1 \
+             nexthop via 10.2.0.2 weight 256 onlink"
+        );
+        assert!(err(&[
+            "route",
+            "add",
+            "10.3.0.0/16",
+            "nexthop",
+            "via",
+            "10.1.0.2",
+            "weight",
+            "0"
+        ])
+        .contains("invalid weight"));
+        assert!(err(&[
+            "route",
+            "add",
+            "10.3.0.0/16",
+            "nexthop",
+            "via",
+            "10.1.0.2",
+            "weight",
+            "257"
+        ])
+        .contains("invalid weight"));
+        assert!(
+            err(&["route", "add", "10.3.0.0/16", "nexthop", "weight", "2"]).contains("neither")
+        );
+        assert!(err(&[
+            "route",
+            "add",
+            "10.3.0.0/16",
+            "via",
+            "10.1.0.2",
+            "nexthop",
+            "dev",
+            "d0"
+        ])
+        .contains("inside each"));
+        assert!(err(&[
+            "route",
+            "add",
+            "10.3.0.0/16",
+            "nexthop",
+            "dev",
+            "d0",
+            "metric",
+            "5"
+        ])
+        .contains("next-hop keyword"));
+        assert!(
+            err(&["route", "del", "10.3.0.0/16", "nexthop", "dev", "d0"])
+                .contains("not part of a route's key")
+        );
+    }
+
+    fn rule(args: &[&str]) -> Command {
+        let mut all = vec!["rule"];
+        all.extend_from_slice(args);
+        run(&all)
+    }
+
+    #[test]
+    fn rule_commands() {
+        assert_eq!(rule(&[]), Command::Rule(RuleCmd::List));
+        assert_eq!(rule(&["show"]), Command::Rule(RuleCmd::List));
+        let Command::Rule(RuleCmd::Add(r)) = rule(&[
+            "add",
+            "not",
+            "pref",
+            "100",
+            "from",
+            "10.9.0.0/16",
+            "to",
+            "10.50.0.1",
+            "iif",
+            "d0",
+            "oif",
+            "d1",
+            "tos",
+            "0x10",
+            "fwmark",
+            "0x10/0xff",
+            "lookup",
+            "100",
+        ]) else {
+            panic!("not a rule add")
+        };
+        assert_eq!(
+            r,
+            RuleSpec {
+                not: true,
+                pref: Some(100),
+                from: Some(p("10.9.0.0/16")),
+                to: Some(p("10.50.0.1/32")),
+                iif: Some("d0".into()),
+                oif: Some("d1".into()),
+                tos: Some(0x10),
+                fwmark: Some((0x10, Some(0xff))),
+                action: Some(RuleActionSpec::Table(100)),
+            }
+        );
+        assert_eq!(
+            r.to_string(),
+            "not pref 100 from 10.9.0.0/16 to 10.50.0.1/32 iif d0 oif d1 tos 0x10 \
+             fwmark 0x10/0xff lookup 100"
+        );
+        let Command::Rule(RuleCmd::Add(r)) =
+            rule(&["a", "from", "all", "fwmark", "7", "goto", "200"])
+        else {
+            panic!("not a rule add")
+        };
+        assert_eq!((r.from, r.fwmark), (None, Some((7, None))));
+        assert_eq!(r.action, Some(RuleActionSpec::Goto(200)));
+        for (kw, action) in [
+            ("nop", RuleActionSpec::Nop),
+            ("blackhole", RuleActionSpec::Blackhole),
+            ("unreachable", RuleActionSpec::Unreachable),
+            ("prohibit", RuleActionSpec::Prohibit),
+        ] {
+            let Command::Rule(RuleCmd::Del(r)) = rule(&["del", "pref", "5", kw]) else {
+                panic!("not a rule del")
+            };
+            assert_eq!((r.pref, r.action), (Some(5), Some(action)));
+        }
+        assert!(err(&["rule", "add", "lookup", "100", "prohibit"]).contains("given twice"));
+        assert!(err(&["rule", "add", "pref", "x"]).contains("invalid priority"));
+        assert!(err(&["rule", "add", "fwmark", "1/x"]).contains("invalid fwmark"));
+        assert!(err(&["rule", "add", "from", "10.0.0.0/33"]).contains("10.0.0.0/33"));
+        assert!(err(&["rule", "add", "lookup", "0"]).contains("invalid table"));
+        assert!(err(&["rule", "add", "via", "1.2.3.4"]).contains("unknown keyword"));
+        assert!(err(&["rule", "flush"]).contains("unknown"));
+        assert_eq!(run(&["table"]), Command::Tables);
+        assert_eq!(run(&["table", "list"]), Command::Tables);
+        assert!(err(&["table", "list", "x"]).contains("unexpected"));
     }
 
     fn a(s: &str) -> Ipv4Addr {

@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, Write};
 
-use crate::cli::{self, Action, AddrCmd, Command, Options, PortCmd, RouteCmd};
+use crate::cli::{self, Action, AddrCmd, Command, Options, PortCmd, RouteCmd, RuleCmd};
 use crate::error::{Error, NlError};
 use crate::msg::{self, RawAttr, Request};
 use crate::netlink::Genl;
@@ -33,6 +33,10 @@ pub fn describe(command: &Command) -> String {
         Command::Route(RouteCmd::Del { route }) => format!("route del {route}"),
         Command::Route(RouteCmd::Get { dst, .. }) => format!("route get {dst}"),
         Command::Route(RouteCmd::List { .. }) => "route list".to_string(),
+        Command::Rule(RuleCmd::Add(rule)) => format!("rule add {rule}"),
+        Command::Rule(RuleCmd::Del(rule)) => format!("rule del {rule}"),
+        Command::Rule(RuleCmd::List) => "rule list".to_string(),
+        Command::Tables => "table list".to_string(),
         Command::Stats => "stats".to_string(),
         Command::Neigh { .. } => "neigh list".to_string(),
     }
@@ -122,6 +126,16 @@ pub fn execute(command: &Command, opts: Options, genl: &mut dyn Genl) -> Result<
             // The kernel filters already; this only guards the output.
             routes.retain(|r| *id == table::ALL || r.table.0 == *id);
             output::routes(&routes, *id == table::ALL, opts)
+        }
+        Command::Rule(RuleCmd::Add(rule)) => done(genl.execute(&Request::rule_change(true, rule))),
+        Command::Rule(RuleCmd::Del(rule)) => done(genl.execute(&Request::rule_change(false, rule))),
+        Command::Rule(RuleCmd::List) => {
+            let rules = dump(genl, cmd::RULE_LIST, msg::decode_rule).map_err(fail)?;
+            output::rules(&rules, opts)
+        }
+        Command::Tables => {
+            let tables = dump(genl, cmd::TABLE_LIST, msg::decode_table).map_err(fail)?;
+            output::tables(&tables, opts)
         }
         Command::Stats => {
             let stats = dump(genl, cmd::STATS_GET, msg::decode_stat).map_err(fail)?;

@@ -360,6 +360,126 @@ pub struct Route {
     /// The gateway is on link regardless of the addresses.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub onlink: bool,
+    /// Multipath next hops (`ip -j route`'s `nexthops`); empty for a
+    /// single-path route.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub nexthops: Vec<NextHop>,
+}
+
+/// One next hop of a multipath route.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NextHop {
+    /// Gateway.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<Ipv4Addr>,
+    /// Output port.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dev: Option<String>,
+    /// Weight, 1..=256.
+    pub weight: u32,
+    /// The gateway is on link regardless of the addresses.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub onlink: bool,
+}
+
+/// What a policy rule does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleAction {
+    /// Look up a table.
+    Table(TableId),
+    /// Continue at a priority.
+    Goto(u32),
+    /// Nothing.
+    Nop,
+    /// Drop silently.
+    Blackhole,
+    /// Network unreachable.
+    Unreachable,
+    /// Administratively prohibited.
+    Prohibit,
+    /// An action ferctl does not know (FR_ACT_* number).
+    Other(u8),
+}
+
+/// One policy rule (a `rule-list` dump entry). JSON fields follow
+/// `ip -j rule`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rule {
+    /// Priority.
+    pub priority: u32,
+    /// `not`.
+    pub not: bool,
+    /// Source prefix; none for `all`.
+    pub src: Option<(Ipv4Addr, u8)>,
+    /// Destination prefix.
+    pub dst: Option<(Ipv4Addr, u8)>,
+    /// Input port.
+    pub iif: Option<String>,
+    /// Output port.
+    pub oif: Option<String>,
+    /// TOS, when not 0.
+    pub tos: Option<u8>,
+    /// Mark and mask, when the mask is not 0.
+    pub fwmark: Option<(u32, u32)>,
+    /// The action.
+    pub action: RuleAction,
+}
+
+impl Serialize for Rule {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("priority", &self.priority)?;
+        if self.not {
+            m.serialize_entry("not", &true)?;
+        }
+        match self.src {
+            Some((a, len)) => {
+                m.serialize_entry("src", &a)?;
+                m.serialize_entry("srclen", &len)?;
+            }
+            None => m.serialize_entry("src", "all")?,
+        }
+        if let Some((a, len)) = self.dst {
+            m.serialize_entry("dst", &a)?;
+            m.serialize_entry("dstlen", &len)?;
+        }
+        if let Some(t) = self.tos {
+            m.serialize_entry("tos", &format!("0x{t:02x}"))?;
+        }
+        if let Some((mark, mask)) = self.fwmark {
+            m.serialize_entry("fwmark", &format!("0x{mark:x}"))?;
+            m.serialize_entry("fwmask", &format!("0x{mask:x}"))?;
+        }
+        if let Some(d) = &self.iif {
+            m.serialize_entry("iif", d)?;
+        }
+        if let Some(d) = &self.oif {
+            m.serialize_entry("oif", d)?;
+        }
+        match self.action {
+            RuleAction::Table(t) => m.serialize_entry("table", &t)?,
+            RuleAction::Goto(p) => {
+                m.serialize_entry("action", "goto")?;
+                m.serialize_entry("target", &p)?;
+            }
+            RuleAction::Nop => m.serialize_entry("action", "nop")?,
+            RuleAction::Blackhole => m.serialize_entry("action", "blackhole")?,
+            RuleAction::Unreachable => m.serialize_entry("action", "unreachable")?,
+            RuleAction::Prohibit => m.serialize_entry("action", "prohibit")?,
+            RuleAction::Other(n) => m.serialize_entry("action", &n)?,
+        }
+        m.end()
+    }
+}
+
+/// A routing table (a `table-list` dump entry).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Table {
+    /// Table id.
+    pub table: TableId,
+    /// How many routes it holds.
+    pub routes: u32,
 }
 
 /// The answer to a route lookup (a `route-get` reply).

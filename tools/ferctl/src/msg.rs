@@ -10,13 +10,16 @@ use neli::genl::{AttrTypeBuilder, Genlmsghdr, GenlmsghdrBuilder, NlattrBuilder};
 use neli::types::{Buffer, GenlBuffer};
 use neli::ToBytes;
 
-use crate::cli::{Prefix, RouteSpec};
+use crate::cli::{NextHopSpec, Prefix, RouteSpec, RuleActionSpec, RuleSpec};
 use crate::error::NlError;
 use crate::model::{
-    Address, Mac, Neigh, NeighState, Port, PortKind, Protocol, Route, RouteDst, RouteLookup,
-    RouteType, Scope, Stat, TableId,
+    Address, Mac, Neigh, NeighState, NextHop, Port, PortKind, Protocol, Route, RouteDst,
+    RouteLookup, RouteType, Rule, RuleAction, Scope, Stat, Table, TableId,
 };
-use crate::proto::{attr, cmd, protocol, route_type, scope, table, FAMILY_VERSION, MAC_LEN};
+use crate::proto::{
+    attr, cmd, multipath, nexthop, protocol, route_type, rule_action, scope, table, FAMILY_VERSION,
+    MAC_LEN, NLA_F_NESTED,
+};
 
 /// One attribute as it travels: type number and payload bytes.
 pub type RawAttr = (u16, Vec<u8>);
@@ -53,6 +56,54 @@ fn u32_attr(nr: u16, v: u32) -> RawAttr {
 /// An IPv4 address attribute (u32, network byte order).
 fn ipv4_attr(nr: u16, a: Ipv4Addr) -> RawAttr {
     (nr, a.octets().to_vec())
+}
+
+/// The payload of a nest holding `attrs` (each attribute: length, type,
+/// payload, padded to 4 bytes, as `nla_put` lays them out).
+pub fn nest_payload(attrs: &[RawAttr]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (nr, payload) in attrs {
+        let len = u16::try_from(4 + payload.len()).unwrap_or(u16::MAX);
+        out.extend_from_slice(&len.to_ne_bytes());
+        out.extend_from_slice(&nr.to_ne_bytes());
+        out.extend_from_slice(payload);
+        out.resize(out.len().next_multiple_of(4), 0);
+    }
+    out
+}
+
+/// The attributes in a nest's payload; a truncated or overlong attribute
+/// is an error.
+pub fn parse_nest(mut p: &[u8]) -> Result<Vec<RawAttr>, NlError> {
+    let bad = || NlError::Malformed("malformed nested attribute".to_string());
+    let mut out = Vec::new();
+    while !p.is_empty() {
+        let hdr: [u8; 4] = p.get(..4).and_then(|h| h.try_into().ok()).ok_or_else(bad)?;
+        let len = usize::from(u16::from_ne_bytes([hdr[0], hdr[1]]));
+        let nr = u16::from_ne_bytes([hdr[2], hdr[3]]) & !(3 << 14);
+        let payload = p.get(4..len).ok_or_else(bad)?;
+        out.push((nr, payload.to_vec()));
+        p = p.get(len.next_multiple_of(4)..).unwrap_or(&[]);
+    }
+    Ok(out)
+}
+
+/// The `multipath` attribute of a route: a nest of `nexthop` nests.
+fn multipath_attr(hops: &[NextHopSpec]) -> RawAttr {
+    let entries: Vec<RawAttr> = hops
+        .iter()
+        .map(|h| {
+            let mut a = Vec::new();
+            a.extend(h.gateway.map(|v| ipv4_attr(nexthop::GATEWAY, v)));
+            a.extend(h.dev.as_deref().map(|v| string_attr(nexthop::IFNAME, v)));
+            a.extend(h.weight.map(|v| u32_attr(nexthop::WEIGHT, u32::from(v))));
+            if h.onlink {
+                a.push(u8_attr(nexthop::ONLINK, 1));
+            }
+            (multipath::NEXTHOP | NLA_F_NESTED, nest_payload(&a))
+        })
+        .collect();
+    (attr::MULTIPATH | NLA_F_NESTED, nest_payload(&entries))
 }
 
 impl Request {
@@ -111,6 +162,9 @@ impl Request {
         attrs.extend(route.mtu.map(|v| u32_attr(attr::MTU, v)));
         if route.onlink {
             attrs.push(u8_attr(attr::ONLINK, 1));
+        }
+        if !route.nexthops.is_empty() {
+            attrs.push(multipath_attr(&route.nexthops));
         }
         attrs.push(u8_attr(attr::ROUTE_MODE, mode));
         Request {
@@ -172,13 +226,65 @@ impl Request {
         req
     }
 
+    /// `rule-add` (`add`) or `rule-del` of `rule`. `rule add` without an
+    /// action sends none (the kernel's default is `lookup main`).
+    pub fn rule_change(add: bool, rule: &RuleSpec) -> Self {
+        let mut attrs = Vec::new();
+        attrs.extend(rule.pref.map(|v| u32_attr(attr::PRIORITY, v)));
+        if let Some(p) = rule.from {
+            attrs.push(ipv4_attr(attr::SRC, p.addr));
+            attrs.push(u8_attr(attr::SRC_LEN, p.len));
+        }
+        if let Some(p) = rule.to {
+            attrs.push(ipv4_attr(attr::ADDRESS, p.addr));
+            attrs.push(u8_attr(attr::PREFIXLEN, p.len));
+        }
+        attrs.extend(rule.iif.as_deref().map(|v| string_attr(attr::IIFNAME, v)));
+        attrs.extend(rule.oif.as_deref().map(|v| string_attr(attr::IFNAME, v)));
+        attrs.extend(rule.tos.map(|v| u8_attr(attr::TOS, v)));
+        if let Some((mark, mask)) = rule.fwmark {
+            attrs.push(u32_attr(attr::MARK, mark));
+            attrs.extend(mask.map(|k| u32_attr(attr::FWMASK, k)));
+        }
+        if rule.not {
+            attrs.push(u8_attr(attr::INVERT, 1));
+        }
+        match rule.action {
+            Some(RuleActionSpec::Table(t)) => {
+                attrs.push(u8_attr(attr::RULE_ACTION, rule_action::TO_TABLE));
+                attrs.push(u32_attr(attr::TABLE, t));
+            }
+            Some(RuleActionSpec::Goto(p)) => {
+                attrs.push(u8_attr(attr::RULE_ACTION, rule_action::GOTO));
+                attrs.push(u32_attr(attr::GOTO, p));
+            }
+            Some(RuleActionSpec::Nop) => attrs.push(u8_attr(attr::RULE_ACTION, rule_action::NOP)),
+            Some(RuleActionSpec::Blackhole) => {
+                attrs.push(u8_attr(attr::RULE_ACTION, rule_action::BLACKHOLE))
+            }
+            Some(RuleActionSpec::Unreachable) => {
+                attrs.push(u8_attr(attr::RULE_ACTION, rule_action::UNREACHABLE))
+            }
+            Some(RuleActionSpec::Prohibit) => {
+                attrs.push(u8_attr(attr::RULE_ACTION, rule_action::PROHIBIT))
+            }
+            None => {}
+        }
+        Request {
+            cmd: if add { cmd::RULE_ADD } else { cmd::RULE_DEL },
+            dump: false,
+            attrs,
+        }
+    }
+
     /// The generic netlink header and attributes, as neli sends them.
     pub fn to_genl(&self) -> Result<Genlmsghdr<u8, u16>, NlError> {
         let build_err = |e: &dyn std::fmt::Display| NlError::Io(format!("building request: {e}"));
         let mut attrs = GenlBuffer::<u16, Buffer>::new();
         for (nr, payload) in &self.attrs {
             let nla_type = AttrTypeBuilder::default()
-                .nla_type(*nr)
+                .nla_type(*nr & !NLA_F_NESTED)
+                .nla_nested(*nr & NLA_F_NESTED != 0)
                 .build()
                 .map_err(|e| build_err(&e))?;
             let nla = NlattrBuilder::default()
@@ -376,6 +482,74 @@ pub fn decode_route(attrs: &[RawAttr]) -> Result<Route, NlError> {
         tos: a.opt_u8(attr::TOS)?.filter(|t| *t != 0),
         mtu: a.opt_u32(attr::MTU)?.filter(|m| *m != 0),
         onlink: a.opt_u8(attr::ONLINK)?.is_some_and(|o| o != 0),
+        nexthops: match a.get(attr::MULTIPATH) {
+            Some(p) => decode_multipath(p)?,
+            None => Vec::new(),
+        },
+    })
+}
+
+/// The next hops of a `multipath` attribute.
+fn decode_multipath(p: &[u8]) -> Result<Vec<NextHop>, NlError> {
+    parse_nest(p)?
+        .iter()
+        .filter(|(nr, _)| *nr == multipath::NEXTHOP)
+        .map(|(_, entry)| {
+            let attrs = parse_nest(entry)?;
+            let a = Attrs(&attrs);
+            Ok(NextHop {
+                gateway: a.opt_ipv4(nexthop::GATEWAY)?,
+                dev: a.opt_string(nexthop::IFNAME)?.filter(|d| !d.is_empty()),
+                weight: a.opt_u32(nexthop::WEIGHT)?.unwrap_or(1),
+                onlink: a.opt_u8(nexthop::ONLINK)?.is_some_and(|o| o != 0),
+            })
+        })
+        .collect()
+}
+
+/// An optional prefix from an address and a length attribute.
+fn opt_prefix(a: &Attrs<'_>, addr_nr: u16, len_nr: u16) -> Result<Option<(Ipv4Addr, u8)>, NlError> {
+    match (a.opt_ipv4(addr_nr)?, a.opt_u8(len_nr)?) {
+        (Some(addr), Some(len)) if len <= 32 => Ok(Some((addr, len))),
+        (Some(_), Some(len)) => Err(NlError::Malformed(format!("prefix length {len}"))),
+        _ => Ok(None),
+    }
+}
+
+/// Decode a `rule-list` reply.
+pub fn decode_rule(attrs: &[RawAttr]) -> Result<Rule, NlError> {
+    let a = Attrs(attrs);
+    let action = match a.u8(attr::RULE_ACTION)? {
+        rule_action::TO_TABLE => RuleAction::Table(TableId(a.u32(attr::TABLE)?)),
+        rule_action::GOTO => RuleAction::Goto(a.u32(attr::GOTO)?),
+        rule_action::NOP => RuleAction::Nop,
+        rule_action::BLACKHOLE => RuleAction::Blackhole,
+        rule_action::UNREACHABLE => RuleAction::Unreachable,
+        rule_action::PROHIBIT => RuleAction::Prohibit,
+        n => RuleAction::Other(n),
+    };
+    Ok(Rule {
+        priority: a.u32(attr::PRIORITY)?,
+        not: a.opt_u8(attr::INVERT)?.is_some_and(|v| v != 0),
+        src: opt_prefix(&a, attr::SRC, attr::SRC_LEN)?,
+        dst: opt_prefix(&a, attr::ADDRESS, attr::PREFIXLEN)?,
+        iif: a.opt_string(attr::IIFNAME)?,
+        oif: a.opt_string(attr::IFNAME)?,
+        tos: a.opt_u8(attr::TOS)?.filter(|t| *t != 0),
+        fwmark: match (a.opt_u32(attr::MARK)?, a.opt_u32(attr::FWMASK)?) {
+            (_, None | Some(0)) => None,
+            (m, Some(k)) => Some((m.unwrap_or(0), k)),
+        },
+        action,
+    })
+}
+
+/// Decode a `table-list` reply.
+pub fn decode_table(attrs: &[RawAttr]) -> Result<Table, NlError> {
+    let a = Attrs(attrs);
+    Ok(Table {
+        table: TableId(a.u32(attr::TABLE)?),
+        routes: a.u32(attr::ROUTE_COUNT)?,
     })
 }
 
@@ -493,6 +667,153 @@ mod tests {
         if cfg!(target_endian = "little") {
             assert_eq!(req.to_bytes().unwrap(), expected);
         }
+    }
+
+    #[test]
+    fn multipath_request_bytes_and_decoding() {
+        let route = spec(&[
+            "10.3.0.0/16",
+            "nexthop",
+            "via",
+            "10.1.0.2",
+            "dev",
+            "d0",
+            "weight",
+            "3",
+            "nexthop",
+            "via",
+            "10.2.0.2",
+            "onlink",
+        ]);
+        let req = Request::route_add(crate::proto::route_mode::ADD, &route);
+        let (nr, payload) = req
+            .attrs
+            .iter()
+            .find(|(nr, _)| nr & !NLA_F_NESTED == attr::MULTIPATH)
+            .unwrap();
+        assert_eq!(*nr, attr::MULTIPATH | NLA_F_NESTED);
+        #[rustfmt::skip]
+        let expected: Vec<u8> = vec![
+            // nexthop (1, nested): 8 + 8 + 8 bytes of attributes
+            28, 0, 1, 0x80,
+            // gateway 10.1.0.2, ifname "d0\0" (1 pad), weight 3
+            8, 0, 1, 0, 10, 1, 0, 2,
+            7, 0, 2, 0, b'd', b'0', 0, 0,
+            8, 0, 3, 0, 3, 0, 0, 0,
+            // nexthop: gateway 10.2.0.2, onlink
+            20, 0, 1, 0x80,
+            8, 0, 1, 0, 10, 2, 0, 2,
+            5, 0, 4, 0, 1, 0, 0, 0,
+        ];
+        if cfg!(target_endian = "little") {
+            assert_eq!(payload, &expected);
+            // The reply side reads what the request side writes.
+            let mut attrs = route_reply(254, [10, 3, 0, 0], 16, 1, vec![]);
+            attrs.push((attr::MULTIPATH, expected.clone()));
+            let r = decode_route(&attrs).unwrap();
+            assert_eq!(
+                r.nexthops,
+                vec![
+                    NextHop {
+                        gateway: Some(Ipv4Addr::new(10, 1, 0, 2)),
+                        dev: Some("d0".into()),
+                        weight: 3,
+                        onlink: false
+                    },
+                    NextHop {
+                        gateway: Some(Ipv4Addr::new(10, 2, 0, 2)),
+                        dev: None,
+                        weight: 1,
+                        onlink: true
+                    },
+                ]
+            );
+            // A truncated nest is malformed, not a panic.
+            attrs.pop();
+            attrs.push((attr::MULTIPATH, expected[..10].to_vec()));
+            assert!(decode_route(&attrs).is_err());
+        }
+    }
+
+    #[test]
+    fn rule_requests_and_decoding() {
+        let rule = |args: &[&str]| match crate::cli::parse_rule_spec(crate::cli::Args::new(
+            args.iter().map(|s| s.to_string()).collect(),
+            "rule add",
+        )) {
+            Ok(r) => r,
+            Err(e) => panic!("{args:?}: {e}"),
+        };
+        let r = rule(&[
+            "pref",
+            "100",
+            "from",
+            "10.9.0.0/16",
+            "fwmark",
+            "0x10",
+            "lookup",
+            "100",
+        ]);
+        let req = Request::rule_change(true, &r);
+        assert_eq!((req.cmd, req.dump), (cmd::RULE_ADD, false));
+        assert_eq!(
+            req.attrs,
+            vec![
+                u32_attr(attr::PRIORITY, 100),
+                (attr::SRC, vec![10, 9, 0, 0]),
+                u8_attr(attr::SRC_LEN, 16),
+                u32_attr(attr::MARK, 0x10),
+                u8_attr(attr::RULE_ACTION, rule_action::TO_TABLE),
+                u32_attr(attr::TABLE, 100),
+            ]
+        );
+        // rule del sends only what was given.
+        let req = Request::rule_change(false, &rule(&["pref", "7"]));
+        assert_eq!(req.cmd, cmd::RULE_DEL);
+        assert_eq!(req.attrs, vec![u32_attr(attr::PRIORITY, 7)]);
+        let req = Request::rule_change(true, &rule(&["not", "to", "10.1.2.3", "goto", "9"]));
+        assert_eq!(
+            req.attrs,
+            vec![
+                (attr::ADDRESS, vec![10, 1, 2, 3]),
+                u8_attr(attr::PREFIXLEN, 32),
+                u8_attr(attr::INVERT, 1),
+                u8_attr(attr::RULE_ACTION, rule_action::GOTO),
+                u32_attr(attr::GOTO, 9),
+            ]
+        );
+
+        let reply = vec![
+            u32_attr(attr::PRIORITY, 200),
+            (attr::SRC, vec![10, 9, 0, 0]),
+            u8_attr(attr::SRC_LEN, 16),
+            u32_attr(attr::MARK, 0x10),
+            u32_attr(attr::FWMASK, 0xff),
+            string_attr(attr::IIFNAME, "d0"),
+            u8_attr(attr::RULE_ACTION, rule_action::TO_TABLE),
+            u32_attr(attr::TABLE, 254),
+        ];
+        let r = decode_rule(&reply).unwrap();
+        assert_eq!(r.priority, 200);
+        assert_eq!(r.src, Some((Ipv4Addr::new(10, 9, 0, 0), 16)));
+        assert_eq!(r.fwmark, Some((0x10, 0xff)));
+        assert_eq!(r.iif.as_deref(), Some("d0"));
+        assert_eq!(r.action, RuleAction::Table(TableId(254)));
+        let goto = vec![
+            u32_attr(attr::PRIORITY, 5),
+            u8_attr(attr::RULE_ACTION, rule_action::GOTO),
+        ];
+        assert!(decode_rule(&goto).is_err(), "goto without target");
+        let bad_len = vec![
+            u32_attr(attr::PRIORITY, 5),
+            (attr::SRC, vec![10, 0, 0, 0]),
+            u8_attr(attr::SRC_LEN, 40),
+            u8_attr(attr::RULE_ACTION, rule_action::NOP),
+        ];
+        assert!(decode_rule(&bad_len).is_err());
+        let t =
+            decode_table(&[u32_attr(attr::TABLE, 100), u32_attr(attr::ROUTE_COUNT, 7)]).unwrap();
+        assert_eq!((t.table, t.routes), (TableId(100), 7));
     }
 
     #[test]

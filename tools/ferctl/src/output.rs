@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::cli::Options;
 use crate::error::Error;
-use crate::model::{Address, Neigh, Port, Route, RouteLookup, Stat};
+use crate::model::{Address, Neigh, Port, Route, RouteLookup, Rule, RuleAction, Stat, Table};
 use crate::proto::{protocol, route_type, scope, table};
 
 fn json<T: Serialize>(items: &[T], opts: Options) -> Result<String, Error> {
@@ -141,6 +141,88 @@ pub fn routes(items: &[Route], all_tables: bool, opts: Options) -> Result<String
         if let Some(mtu) = r.mtu {
             let _ = write!(out, " mtu {mtu}");
         }
+        for h in &r.nexthops {
+            out.push_str("\n\tnexthop");
+            if let Some(gw) = h.gateway {
+                let _ = write!(out, " via {gw}");
+            }
+            if let Some(dev) = &h.dev {
+                let _ = write!(out, " dev {dev}");
+            }
+            let _ = write!(out, " weight {}", h.weight);
+            if h.onlink {
+                out.push_str(" onlink");
+            }
+        }
+    }))
+}
+
+/// `rule list`, like `ip rule show`:
+/// `100:\tfrom 10.9.0.0/16 to 10.50.0.0/16 fwmark 0x10/0xff iif d0 lookup 100`.
+pub fn rules(items: &[Rule], opts: Options) -> Result<String, Error> {
+    if opts.json {
+        return json(items, opts);
+    }
+    Ok(lines(items, |out, r| {
+        let _ = write!(out, "{}:\t", r.priority);
+        if r.not {
+            out.push_str("not ");
+        }
+        match r.src {
+            Some((a, 32)) => {
+                let _ = write!(out, "from {a}");
+            }
+            Some((a, len)) => {
+                let _ = write!(out, "from {a}/{len}");
+            }
+            None => out.push_str("from all"),
+        }
+        match r.dst {
+            Some((a, 32)) => {
+                let _ = write!(out, " to {a}");
+            }
+            Some((a, len)) => {
+                let _ = write!(out, " to {a}/{len}");
+            }
+            None => {}
+        }
+        if let Some(t) = r.tos {
+            let _ = write!(out, " tos 0x{t:02x}");
+        }
+        match r.fwmark {
+            Some((m, u32::MAX)) => {
+                let _ = write!(out, " fwmark 0x{m:x}");
+            }
+            Some((m, k)) => {
+                let _ = write!(out, " fwmark 0x{m:x}/0x{k:x}");
+            }
+            None => {}
+        }
+        if let Some(d) = &r.iif {
+            let _ = write!(out, " iif {d}");
+        }
+        if let Some(d) = &r.oif {
+            let _ = write!(out, " oif {d}");
+        }
+        let _ = match r.action {
+            RuleAction::Table(t) => write!(out, " lookup {t}"),
+            RuleAction::Goto(p) => write!(out, " goto {p}"),
+            RuleAction::Nop => write!(out, " nop"),
+            RuleAction::Blackhole => write!(out, " blackhole"),
+            RuleAction::Unreachable => write!(out, " unreachable"),
+            RuleAction::Prohibit => write!(out, " prohibit"),
+            RuleAction::Other(n) => write!(out, " action {n}"),
+        };
+    }))
+}
+
+/// `table list`: `main 12` (the table and how many routes it holds).
+pub fn tables(items: &[Table], opts: Options) -> Result<String, Error> {
+    if opts.json {
+        return json(items, opts);
+    }
+    Ok(lines(items, |out, t| {
+        let _ = write!(out, "{} {}", t.table, t.routes);
     }))
 }
 
@@ -232,6 +314,7 @@ mod tests {
             tos: None,
             mtu: None,
             onlink: false,
+            nexthops: Vec::new(),
         }
     }
 

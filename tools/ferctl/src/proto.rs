@@ -47,6 +47,14 @@ pub mod attr {
         ("iifname", IIFNAME),
         ("mark", MARK),
         ("onlink", ONLINK),
+        ("priority", PRIORITY),
+        ("src-len", SRC_LEN),
+        ("fwmask", FWMASK),
+        ("rule-action", RULE_ACTION),
+        ("goto", GOTO),
+        ("invert", INVERT),
+        ("multipath", MULTIPATH),
+        ("route-count", ROUTE_COUNT),
     ];
 
     /// Spec name of an attribute number, for error messages.
@@ -75,8 +83,46 @@ pub mod cmd {
         ("route-del", ROUTE_DEL),
         ("route-get", ROUTE_GET),
         ("route-list", ROUTE_LIST),
+        ("rule-add", RULE_ADD),
+        ("rule-del", RULE_DEL),
+        ("rule-list", RULE_LIST),
+        ("table-list", TABLE_LIST),
     ];
 }
+
+pub use crate::uapi::multipath;
+
+/// Attribute numbers inside one `multipath` entry (the `nexthop` set).
+pub mod nexthop {
+    pub use crate::uapi::nexthop::*;
+
+    /// Every attribute with its spec name, in numbering order.
+    pub const ALL: &[(&str, u16)] = &[
+        ("gateway", GATEWAY),
+        ("ifname", IFNAME),
+        ("weight", WEIGHT),
+        ("onlink", ONLINK),
+    ];
+}
+
+/// Values of the `rule-action` attribute (Linux FR_ACT_*).
+pub mod rule_action {
+    pub use crate::uapi::rule_action::*;
+
+    /// Every action with its spec name.
+    pub const ALL: &[(&str, u8)] = &[
+        ("to-table", TO_TABLE),
+        ("goto", GOTO),
+        ("nop", NOP),
+        ("blackhole", BLACKHOLE),
+        ("unreachable", UNREACHABLE),
+        ("prohibit", PROHIBIT),
+    ];
+}
+
+/// `NLA_F_NESTED`: set on the type of an attribute holding attributes
+/// (the kernel's strict validation requires it on nests).
+pub const NLA_F_NESTED: u16 = 1 << 15;
 
 /// Values of the `kind` attribute.
 pub mod port_kind {
@@ -224,6 +270,8 @@ pub fn constants_json() -> serde_json::Value {
         "scope": table(scope::ALL),
         "protocol": table(protocol::ALL),
         "route-mode": table(route_mode::ALL),
+        "rule-action": table(rule_action::ALL),
+        "nexthop-attributes": table(nexthop::ALL),
     })
 }
 
@@ -237,6 +285,9 @@ mod tests {
             assert_eq!(usize::from(*nr), i + 1);
         }
         for (i, (_, nr)) in cmd::ALL.iter().enumerate() {
+            assert_eq!(usize::from(*nr), i + 1);
+        }
+        for (i, (_, nr)) in nexthop::ALL.iter().enumerate() {
             assert_eq!(usize::from(*nr), i + 1);
         }
     }
@@ -257,5 +308,9 @@ mod tests {
         assert_eq!(v["scope"]["host"], 254);
         assert_eq!(v["protocol"]["boot"], 3);
         assert_eq!(v["route-mode"]["prepend"], 4);
+        assert_eq!(v["attributes"]["route-count"], 32);
+        assert_eq!(v["commands"]["table-list"], 16);
+        assert_eq!(v["rule-action"]["prohibit"], 8);
+        assert_eq!(v["nexthop-attributes"]["weight"], 3);
     }
 }

@@ -41,7 +41,13 @@ TYPES = {
     'metric': 'u32', 'prefsrc': 'u32', 'protocol': 'u8', 'tos': 'u8',
     'mtu': 'u32', 'route-mode': 'u8', 'src': 'u32', 'iifname': 'string',
     'mark': 'u32', 'onlink': 'u8',
+    # Rules, tables, multipath.
+    'priority': 'u32', 'src-len': 'u8', 'fwmask': 'u32', 'rule-action': 'u8',
+    'goto': 'u32', 'invert': 'u8', 'multipath': 'nest',
+    'route-count': 'u32',
 }
+# The `nexthop` attribute set of a multipath entry.
+NEXTHOP_TYPES = {'gateway': 'u32', 'ifname': 'string', 'weight': 'u32', 'onlink': 'u8'}
 # IPv4 addresses travel in network byte order.
 BIG_ENDIAN = ('address', 'gateway', 'prefsrc', 'src')
 # Attributes tied to their enum with "enum:". route-type, scope and protocol
@@ -57,10 +63,14 @@ ENUMS = {
     'scope': {'universe': 0, 'link': 253, 'host': 254},
     'protocol': {'kernel': 2, 'boot': 3, 'static': 4},
     'route-mode': {'add': 1, 'replace': 2, 'append': 3, 'prepend': 4},
+    'rule-action': {'to-table': 1, 'goto': 2, 'nop': 3, 'blackhole': 6,
+                    'unreachable': 7, 'prohibit': 8},
 }
-DO_OPS = {'port-add', 'port-del', 'addr-add', 'addr-del', 'route-add', 'route-del'}
+DO_OPS = {'port-add', 'port-del', 'addr-add', 'addr-del', 'route-add', 'route-del',
+          'rule-add', 'rule-del'}
 GET_DO_OPS = {'route-get'}
-DUMP_OPS = {'port-get', 'addr-get', 'stats-get', 'neigh-get', 'route-list'}
+DUMP_OPS = {'port-get', 'addr-get', 'stats-get', 'neigh-get', 'route-list', 'rule-list',
+            'table-list'}
 
 passed = 0
 failed = 0
@@ -135,6 +145,17 @@ def main():
     aset = [s for s in spec['attribute-sets'] if s['name'] == 'ferroute']
     check('attribute set ferroute exists', len(aset) == 1)
     attrs = numbered(aset[0]['attributes'], 1) if aset else {}
+    nhset = [s for s in spec['attribute-sets'] if s['name'] == 'nexthop']
+    check('attribute set nexthop exists', len(nhset) == 1)
+    nh_attrs = numbered(nhset[0]['attributes'], 1) if nhset else {}
+    nh_types = {a['name']: a['type'] for a in nhset[0]['attributes']} if nhset else {}
+    check('nexthop attribute types match the contract', nh_types == NEXTHOP_TYPES,
+          f'{nh_types}')
+    mpset = [s for s in spec['attribute-sets'] if s['name'] == 'multipath']
+    check('multipath holds repeated nexthop nests (number 1)',
+          len(mpset) == 1 and [(a['name'], a['type'], a.get('multi-attr'),
+                                a.get('nested-attributes')) for a in mpset[0]['attributes']]
+          == [('nexthop', 'nest', True, 'nexthop')])
     ops = numbered(spec['operations']['list'], 1)
     enums = {d['name']: numbered(d['entries'], d.get('value-start', 0))
              for d in spec.get('definitions', []) if d['type'] == 'enum'}
@@ -189,8 +210,10 @@ def main():
               f'{consts["attributes"]} != {attrs}')
         check('ferctl command numbers', consts['commands'] == ops,
               f'{consts["commands"]} != {ops}')
+        check('ferctl nexthop attribute numbers', consts.get('nexthop-attributes') == nh_attrs,
+              f'{consts.get("nexthop-attributes")} != {nh_attrs}')
         for name in ('port-kind', 'neigh-state', 'route-type', 'scope', 'protocol',
-                     'route-mode'):
+                     'route-mode', 'rule-action'):
             check(f'ferctl {name} values', consts.get(name) == enums.get(name),
                   f'{consts.get(name)} != {enums.get(name)}')
     except Exception as e:  # noqa: BLE001
@@ -223,7 +246,9 @@ def main():
     cli = os.path.join(ynl_dir(ksrc), 'cli.py')
     for what in (['--dump', 'port-get'],
                  ['--dump', 'route-list', '--json', '{"table": 254}'],
-                 ['--do', 'route-get', '--json', '{"address": 167837697}']):
+                 ['--do', 'route-get', '--json', '{"address": 167837697}'],
+                 ['--dump', 'rule-list'],
+                 ['--dump', 'table-list']):
         res = subprocess.run([sys.executable, cli, '--spec', SPEC, '--schema', schema_path]
                              + what, capture_output=True, text=True, timeout=60)
         not_loaded = ("not supported by the kernel" in res.stderr
