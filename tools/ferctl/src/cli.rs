@@ -935,6 +935,11 @@ pub fn parse_route_spec(mut args: Args, del: bool) -> Result<RouteSpec, Error> {
     }
     r.prefix = prefix.ok_or_else(|| args.error("missing destination (PREFIX or default)"))?;
     r.rtype = rtype;
+    // iproute2 (iproute_modify) sends local and broadcast routes to table
+    // local unless a table is given, for add and del alike.
+    if r.table.is_none() && matches!(rtype, Some(route_type::LOCAL | route_type::BROADCAST)) {
+        r.table = Some(table::LOCAL);
+    }
     if !r.nexthops.is_empty() && (r.gateway.is_some() || r.dev.is_some() || r.onlink) {
         return Err(args.error(
             "\"via\", \"dev\" and \"onlink\" go inside each \"nexthop\" of a multipath route",
@@ -1765,6 +1770,31 @@ mod tests {
             assert_eq!((r.rtype, r.prefix), (Some(nr), p("10.9.0.0/16")), "{word}");
         }
         assert_eq!(added(&["to", "blackhole", "default"]).rtype, Some(6));
+        // As in ip route: local and broadcast routes go to table local
+        // unless told otherwise; the others to main (the kernel's default).
+        for (word, want) in [
+            ("local", Some(255)),
+            ("broadcast", Some(255)),
+            ("unicast", None),
+            ("blackhole", None),
+            ("unreachable", None),
+            ("prohibit", None),
+        ] {
+            assert_eq!(
+                added(&[word, "10.9.0.0/16", "dev", "fer1"]).table,
+                want,
+                "{word}"
+            );
+        }
+        assert_eq!(
+            added(&["local", "10.9.0.0/16", "dev", "fer1", "table", "main"]).table,
+            Some(254)
+        );
+        let RouteCmd::Del { route: del } = route(&["del", "local", "10.9.0.1", "dev", "fer1"])
+        else {
+            panic!()
+        };
+        assert_eq!(del.table, Some(255));
         assert_eq!(
             added(&["blackhole", "10.9.0.0/16"]).to_string(),
             "blackhole 10.9.0.0/16"
