@@ -103,8 +103,11 @@ RULES = [
     f"pref 300 from {LOCAL_SRC}/32 lookup 200",
     "pref 350 nop",
     "pref 400 to 172.16.0.0/12 lookup 100",
-    "pref 410 not to 10.0.0.0/8 fwmark 0x30 lookup 200",
-    "pref 420 fwmark 0x20 lookup 100",
+    # `not` inverts the whole selector (fib_rule_match): this one matches
+    # marks with a bit of 0x30 set. (A `not` over several selectors would
+    # match nearly every query and hide table main.)
+    "pref 410 not fwmark 0x0/0x30 lookup 100",
+    "pref 420 fwmark 0x20 lookup 200",
 ]
 RULE_PREFIXES = ["10.50.0.0/16", "10.51.0.0/16", "10.52.0.0/16", "10.53.0.0/16",
                  "172.16.0.0/12", "10.0.0.0/8"]
