@@ -12,9 +12,9 @@
 #
 # The default size fits the selftest time limit under QEMU TCG: ferroute
 # takes some 25 ms per route add there (a synchronize_rcu per
-# configuration change) and both tools some 2 ms per query. The full
-# acceptance run, 10,000 routes and 10,000 random destinations (some 41,000
-# queries; about 8 minutes):
+# configuration change); queries cost 0.5 ms (ip) to 1.3 ms (ferctl). The full
+# acceptance run, 10,000 routes and 10,000 random destinations (40,881
+# queries; 0 mismatches, 282 s: load 13 s ip, 183 s ferctl):
 #   FIB_ORACLE_ROUTES=10000 FIB_ORACLE_QUERIES=10000 sh 85-fib-oracle.sh
 . "$(dirname "$0")/lib.sh"
 oracle=$root/tools/testing/fib-oracle.py
