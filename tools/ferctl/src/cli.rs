@@ -31,6 +31,9 @@ pub struct Options {
     pub json: bool,
     /// `-p` / `-pretty`: indent JSON output.
     pub pretty: bool,
+    /// `-force`: a batch goes on after a failing line (iproute2's
+    /// `ip -force -batch`); each failure is still reported.
+    pub force: bool,
 }
 
 /// An IPv4 address with a prefix length, as in `10.1.0.1/24`.
@@ -581,6 +584,9 @@ where
                 opts,
                 action: Action::Batch(file),
             });
+        } else if opt == "force" {
+            // Spelled out, as in iproute2 (where -f is -family).
+            opts.force = true;
         } else if matches(opt, "json") {
             opts.json = true;
         } else if matches(opt, "pretty") {
@@ -929,6 +935,11 @@ pub fn parse_route_spec(mut args: Args, del: bool) -> Result<RouteSpec, Error> {
     }
     r.prefix = prefix.ok_or_else(|| args.error("missing destination (PREFIX or default)"))?;
     r.rtype = rtype;
+    // iproute2 (iproute_modify) sends local and broadcast routes to table
+    // local unless a table is given, for add and del alike.
+    if r.table.is_none() && matches!(rtype, Some(route_type::LOCAL | route_type::BROADCAST)) {
+        r.table = Some(table::LOCAL);
+    }
     if !r.nexthops.is_empty() && (r.gateway.is_some() || r.dev.is_some() || r.onlink) {
         return Err(args.error(
             "\"via\", \"dev\" and \"onlink\" go inside each \"nexthop\" of a multipath route",
@@ -1269,7 +1280,7 @@ Usage: ferctl neigh { list | show } [ dev PORT ]
 ";
 const HELP_ALL: &str = "\
 Usage: ferctl [ OPTIONS ] OBJECT { COMMAND | help }
-       ferctl [ -j[son] ] [ -p[retty] ] -b[atch] FILE
+       ferctl [ -force ] [ -j[son] ] [ -p[retty] ] -b[atch] FILE
 where  OBJECT := { port | address | route | rule | table | stats | neigh }
        OPTIONS := { -j[son] | -p[retty] | -h[elp] | -V[ersion] }
 
@@ -1292,7 +1303,8 @@ where  OBJECT := { port | address | route | rule | table | stats | neigh }
 
 Objects and commands may be abbreviated (ferctl a s = ferctl address show).
 -batch FILE runs one command a line (no options; # starts a comment) from
-FILE or stdin (-), over one netlink socket, and stops at the first failure.
+FILE or stdin (-), over one netlink socket, and stops at the first failure
+(with -force it reports each failure and goes on, exit 1 if any failed).
 Exit status: 0 success, 1 operation failed, 2 bad usage.
 ";
 
@@ -1758,6 +1770,31 @@ mod tests {
             assert_eq!((r.rtype, r.prefix), (Some(nr), p("10.9.0.0/16")), "{word}");
         }
         assert_eq!(added(&["to", "blackhole", "default"]).rtype, Some(6));
+        // As in ip route: local and broadcast routes go to table local
+        // unless told otherwise; the others to main (the kernel's default).
+        for (word, want) in [
+            ("local", Some(255)),
+            ("broadcast", Some(255)),
+            ("unicast", None),
+            ("blackhole", None),
+            ("unreachable", None),
+            ("prohibit", None),
+        ] {
+            assert_eq!(
+                added(&[word, "10.9.0.0/16", "dev", "fer1"]).table,
+                want,
+                "{word}"
+            );
+        }
+        assert_eq!(
+            added(&["local", "10.9.0.0/16", "dev", "fer1", "table", "main"]).table,
+            Some(254)
+        );
+        let RouteCmd::Del { route: del } = route(&["del", "local", "10.9.0.1", "dev", "fer1"])
+        else {
+            panic!()
+        };
+        assert_eq!(del.table, Some(255));
         assert_eq!(
             added(&["blackhole", "10.9.0.0/16"]).to_string(),
             "blackhole 10.9.0.0/16"
@@ -2079,6 +2116,12 @@ mod tests {
         let inv = parse(["-j", "-b", "-"]).unwrap();
         assert!(inv.opts.json);
         assert_eq!(inv.action, Action::Batch("-".into()));
+        assert!(!inv.opts.force);
+        let inv = parse(["-force", "-j", "-batch", "q.txt"]).unwrap();
+        assert!(inv.opts.force && inv.opts.json);
+        assert!(parse(["--force", "-b", "-"]).unwrap().opts.force);
+        // Spelled out: -f is not -force (it is -family in iproute2).
+        assert!(err(&["-f", "-b", "-"]).contains("option \"-f\" is unknown"));
         assert!(err(&["-batch"]).contains("needs a file name"));
         assert!(err(&["-batch", "f", "route"]).contains("unexpected argument"));
     }

@@ -152,36 +152,39 @@ pub fn execute(command: &Command, opts: Options, genl: &mut dyn Genl) -> Result<
 /// `ferctl -batch`: run the commands of `input`, one a line, over `genl`
 /// (one socket for all lines), writing their output to `out` as they go.
 /// Blank lines and `#` comments are skipped; the first line that does not
-/// parse or fails stops the batch with an [`Error::Line`].
+/// parse or fails stops the batch with an [`Error::Line`] — unless
+/// `opts.force`, which writes each such error to `errors` (`ferctl: line N:
+/// ...`, as it would end the batch) and goes on. Returns the number of
+/// lines that failed (0 without `force`). A closed output stops the batch
+/// either way.
 pub fn run_batch(
     input: &mut dyn BufRead,
     opts: Options,
     genl: &mut dyn Genl,
     out: &mut dyn Write,
-) -> Result<(), Error> {
+    errors: &mut dyn Write,
+) -> Result<usize, Error> {
     let mut buf = Vec::new();
     let mut nr = 0;
+    let mut failed = 0;
     loop {
         buf.clear();
         let n = input
             .read_until(b'\n', &mut buf)
             .map_err(|e| Error::Input(format!("reading batch input: {e}")))?;
         if n == 0 {
-            return Ok(());
+            return Ok(failed);
         }
         nr += 1;
-        let line = std::str::from_utf8(&buf)
-            .map_err(|_| Error::Input("not valid UTF-8".to_string()).at_line(nr))?;
-        let words = cli::batch_words(line);
-        if words.is_empty() {
-            continue;
-        }
-        let text = match cli::parse_command(words).map_err(|e| e.at_line(nr))? {
-            Action::Run(command) => execute(&command, opts, genl).map_err(|e| e.at_line(nr))?,
-            Action::Help(topic) => cli::help(topic).to_string(),
-            other => {
-                return Err(Error::Input(format!("{other:?} is not a command")).at_line(nr));
+        let text = match batch_line(&buf, nr, opts, genl) {
+            Ok(text) => text,
+            Err(Error::OutputClosed) => return Err(Error::OutputClosed),
+            Err(e) if opts.force => {
+                failed += 1;
+                writeln!(errors, "ferctl: {e}").map_err(|e| Error::Output(e.to_string()))?;
+                continue;
             }
+            Err(e) => return Err(e),
         };
         if !text.is_empty() {
             out.write_all(text.as_bytes())
@@ -191,6 +194,21 @@ pub fn run_batch(
                     _ => Error::Output(e.to_string()),
                 })?;
         }
+    }
+}
+
+/// One line of a batch (line number `nr`): what to print.
+fn batch_line(buf: &[u8], nr: usize, opts: Options, genl: &mut dyn Genl) -> Result<String, Error> {
+    let line = std::str::from_utf8(buf)
+        .map_err(|_| Error::Input("not valid UTF-8".to_string()).at_line(nr))?;
+    let words = cli::batch_words(line);
+    if words.is_empty() {
+        return Ok(String::new());
+    }
+    match cli::parse_command(words).map_err(|e| e.at_line(nr))? {
+        Action::Run(command) => execute(&command, opts, genl).map_err(|e| e.at_line(nr)),
+        Action::Help(topic) => Ok(cli::help(topic).to_string()),
+        other => Err(Error::Input(format!("{other:?} is not a command")).at_line(nr)),
     }
 }
 
@@ -416,19 +434,30 @@ mod tests {
         }
     }
 
-    fn batch(text: &str, fail_at: Option<usize>) -> (Vec<Request>, String, Result<(), Error>) {
+    fn batch(text: &str, fail_at: Option<usize>) -> (Vec<Request>, String, Result<usize, Error>) {
+        let (sent, out, errors, res) = batch_opts(text, fail_at, Options::default());
+        assert_eq!(errors, "");
+        (sent, out, res)
+    }
+
+    fn batch_opts(
+        text: &str,
+        fail_at: Option<usize>,
+        opts: Options,
+    ) -> (Vec<Request>, String, String, Result<usize, Error>) {
         let mut genl = Scripted {
             sent: Vec::new(),
             fail_at,
         };
         let mut out = Vec::new();
-        let res = run_batch(
-            &mut text.as_bytes(),
-            Options::default(),
-            &mut genl,
-            &mut out,
-        );
-        (genl.sent, String::from_utf8_lossy(&out).into_owned(), res)
+        let mut errors = Vec::new();
+        let res = run_batch(&mut text.as_bytes(), opts, &mut genl, &mut out, &mut errors);
+        (
+            genl.sent,
+            String::from_utf8_lossy(&out).into_owned(),
+            String::from_utf8_lossy(&errors).into_owned(),
+            res,
+        )
     }
 
     const BATCH: &str = "\
@@ -509,9 +538,44 @@ route add 10.3.0.0/16 dev fer1
             Options::default(),
             &mut genl,
             &mut Vec::new(),
+            &mut Vec::new(),
         )
         .unwrap_err();
         assert_eq!(e.to_string(), "line 2: not valid UTF-8");
+    }
+
+    #[test]
+    fn batch_force_goes_on_after_failures() {
+        let force = Options {
+            force: true,
+            ..Options::default()
+        };
+        // The 3rd request (line 6, route list) fails, and so does line 8;
+        // every other line still runs, in order.
+        let text = format!("{BATCH}route add 10.4.0.0/33\nroute list\n");
+        let (sent, out, errors, res) = batch_opts(&text, Some(3), force);
+        assert_eq!(res.unwrap(), 2);
+        let cmds: Vec<u8> = sent.iter().map(|r| r.cmd).collect();
+        assert_eq!(
+            cmds,
+            [
+                cmd::ROUTE_ADD,
+                cmd::ROUTE_ADD,
+                cmd::ROUTE_LIST,
+                cmd::ROUTE_ADD,
+                cmd::ROUTE_LIST
+            ]
+        );
+        assert_eq!(out, "10.2.0.0/16\n");
+        assert_eq!(
+            errors,
+            "ferctl: line 6: route list: File exists: route exists\n\
+             ferctl: line 8: invalid prefix length \"33\" in \"10.4.0.0/33\"; \
+             try \"ferctl help\"\n"
+        );
+        // Nothing failed: 0, nothing on the error output.
+        let (sent, _, errors, res) = batch_opts(BATCH, None, force);
+        assert_eq!((res.unwrap(), sent.len(), errors.as_str()), (0, 4, ""));
     }
 
     #[test]

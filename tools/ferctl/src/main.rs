@@ -68,7 +68,8 @@ fn fail(e: &Error) -> i32 {
     e.exit_code()
 }
 
-/// `-batch FILE`: FILE or stdin (`-`), over one lazily opened socket.
+/// `-batch FILE`: FILE or stdin (`-`), over one lazily opened socket;
+/// with `-force`, on past failing lines.
 fn batch(file: &str, opts: cli::Options) -> i32 {
     let mut input: Box<dyn std::io::BufRead> = if file == "-" {
         Box::new(std::io::stdin().lock())
@@ -86,8 +87,11 @@ fn batch(file: &str, opts: cli::Options) -> i32 {
     };
     let mut kernel = netlink::LazyKernel::default();
     let mut out = std::io::stdout().lock();
-    match exec::run_batch(&mut *input, opts, &mut kernel, &mut out) {
-        Ok(()) => 0,
+    let mut errors = std::io::stderr().lock();
+    match exec::run_batch(&mut *input, opts, &mut kernel, &mut out, &mut errors) {
+        Ok(0) => 0,
+        // -force: each failure is reported already; exit 1 as `ip` does.
+        Ok(_) => EXIT_FAILURE,
         Err(e) => fail(&e),
     }
 }

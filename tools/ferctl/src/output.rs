@@ -262,10 +262,12 @@ mod tests {
     const TEXT: Options = Options {
         json: false,
         pretty: false,
+        force: false,
     };
     const JSON: Options = Options {
         json: true,
         pretty: false,
+        force: false,
     };
 
     fn sample_ports() -> Vec<Port> {
@@ -502,6 +504,7 @@ mod tests {
             Options {
                 json: true,
                 pretty: true,
+                force: false,
             },
         )
         .unwrap();

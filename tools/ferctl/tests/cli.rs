@@ -125,6 +125,25 @@ fn batch_reports_the_failing_line() {
     );
 }
 
+/// `-force`: every bad line is reported, the others still run; exit 1.
+#[test]
+fn batch_force_reports_every_failing_line() {
+    let text = "route add 10.2.0.0/16 frob\nroute help\nroute get 10.0.0.0/8\nstats help\n";
+    let out = ferctl_stdin(&["-force", "-batch", "-"], text);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "ferctl: line 1: route add: unknown keyword \"frob\"; try \"ferctl help\"\n\
+         ferctl: line 3: route get: \"10.0.0.0/8\" is not a single address; try \"ferctl help\"\n"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("Usage: ferctl route"), "{stdout}");
+    assert!(stdout.contains("Usage: ferctl stats"), "{stdout}");
+
+    let out = ferctl_stdin(&["-force", "-b", "-"], "route help\n");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
 /// Without the module (the host test machines) this is the clear "not
 /// loaded" message; with it (inside the test VM) the dump succeeds.
 #[test]
