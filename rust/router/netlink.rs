@@ -486,6 +486,15 @@ fn prefix_attr(req: &Request<'_>, addr_ty: u16, len_ty: u16) -> Result<Option<(I
 fn rule_action_from(req: &Request<'_>, del: bool) -> Result<Option<RuleAction>> {
     let table = req.attr(attr::TABLE).and_then(|a| a.u32());
     let action = req.attr(attr::RULE_ACTION).and_then(|a| a.u8());
+    // fib_nl2rule: a goto target belongs to action goto only ("Unexpected
+    // goto"), for add and del alike.
+    if req.attr(attr::GOTO).is_some() && action != Some(rule_action::GOTO) {
+        return Err(bad_attr(
+            req,
+            attr::GOTO,
+            c_str!("goto target without action goto"),
+        ));
+    }
     Ok(Some(match action {
         None if del && table.is_none() => return Ok(None),
         None | Some(rule_action::TO_TABLE) => RuleAction::ToTable(table.unwrap_or(RT_TABLE_MAIN)),

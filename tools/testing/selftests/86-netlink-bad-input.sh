@@ -1,0 +1,93 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Every malformed netlink message gets a clear error and changes nothing:
+# lib/nlraw.py sends requests ferctl never would (bad lengths, types,
+# ranges, nests, operations, sizes) and prints the errno and extended ACK
+# of each, which must be exactly the expected ones; the routes, rules and
+# tables must be byte-identical afterwards. Changes need CAP_NET_ADMIN.
+. "$(dirname "$0")/lib.sh"
+nlraw=$(dirname "$0")/lib/nlraw.py
+load
+fer_ns ns1 fer1 10.1.0.1/24 10.1.0.2/24
+
+# Some state to keep: another table, a rule, a multipath route.
+ferctl route add 10.7.0.0/16 via 10.1.0.2 table 100 || fail "table 100 route"
+ferctl rule add pref 100 to 10.7.0.0/16 lookup 100 || fail "rule add"
+ferctl route add 10.40.0.0/16 nexthop via 10.1.0.2 nexthop via 10.1.0.3 weight 2 || fail "multipath add"
+ferctl route list table all > /tmp/routes.before
+ferctl rule list > /tmp/rules.before
+ferctl table list > /tmp/tables.before
+
+# NAME ERRNO WHERE MSG (see nlraw.py). Policy errors come from lib/nlattr.c
+# (genetlink validates strictly: unknown types, wrong lengths, missing
+# NLA_F_NESTED and trailing bytes are EINVAL, values out of range ERANGE),
+# operation errors from net/netlink/genetlink.c, the rest from ferroute.
+cat > /tmp/bad.expected <<'EOF'
+prefixlen-33 ERANGE at=4 integer out of range
+unknown-attr-99 EINVAL at=99 Unknown attribute type
+attr-type-0 EINVAL at=0 Unknown attribute type
+u32-with-2-bytes EINVAL at=15 invalid attribute length
+u8-with-4-bytes EINVAL at=4 invalid attribute length
+ifname-without-nul EINVAL at=2 Attribute failed policy validation
+ifname-16-chars EINVAL at=2 Attribute failed policy validation
+ifname-20-chars EINVAL at=2 Attribute failed policy validation
+ifname-15-chars ENODEV - no such port
+nla-len-past-end EINVAL - bytes leftover after parsing attributes
+nla-len-below-header EINVAL - bytes leftover after parsing attributes
+trailing-bytes EINVAL - bytes leftover after parsing attributes
+short-genl-header EINVAL - -
+missing-address EINVAL miss=3 -
+missing-prefixlen EINVAL miss=4 -
+bad-scope EINVAL - scope must be universe, link or host
+route-del-unknown-table ESRCH - no such route
+unknown-device ENODEV - no such port
+unknown-device-new-table ENODEV - no such port
+gateway-off-link ENETUNREACH - gateway is not reachable on-link
+multipath-without-nested-flag EINVAL at=31 NLA_F_NESTED is missing
+multipath-inner-len EINVAL at=31 malformed next hop
+nexthop-inner-len EINVAL at=31 malformed next hop
+nexthop-weight-0 EINVAL at=31 next-hop weight must be 1 to 256
+nexthop-weight-257 EINVAL at=31 next-hop weight must be 1 to 256
+nexthop-weight-2-bytes EINVAL at=31 unknown or malformed next-hop attribute
+nexthop-unknown-attr EINVAL at=31 unknown or malformed next-hop attribute
+multipath-entry-type-2 EINVAL at=31 multipath holds only nexthop nests
+multipath-empty EINVAL at=31 multipath without next hops
+multipath-and-gateway EINVAL at=31 give either via/dev or next hops, not both
+multipath-hop-off-link ENETUNREACH - gateway is not reachable on-link
+route-del-multipath EINVAL at=31 delete a multipath route by its key, not its next hops
+rule-action-4 EINVAL at=28 unsupported rule action
+rule-action-9 ERANGE at=28 integer out of range
+rule-goto-backwards EINVAL at=29 goto must jump to a higher priority
+rule-goto-itself EINVAL at=29 goto must jump to a higher priority
+rule-goto-without-target EINVAL miss=29 goto without a target priority
+rule-goto-without-action EINVAL at=29 goto target without action goto
+rule-del-goto-without-action EINVAL at=29 goto target without action goto
+do-only-as-dump EOPNOTSUPP - -
+dump-only-as-do EOPNOTSUPP - -
+unknown-command EOPNOTSUPP - -
+dump-huge-attr EINVAL at=11 invalid attribute length
+dump-256k EMSGSIZE - sendmsg
+dump-100k-valid OK - -
+EOF
+python3 "$nlraw" bad > /tmp/bad.out || fail "nlraw.py bad"
+cat /tmp/bad.out
+diff -u /tmp/bad.expected /tmp/bad.out || fail "errors differ from the expected ones"
+
+ferctl route list table all | cmp - /tmp/routes.before || fail "a refused request changed the routes"
+ferctl rule list | cmp - /tmp/rules.before || fail "a refused request changed the rules"
+ferctl table list | cmp - /tmp/tables.before || fail "a refused request changed the tables"
+
+# Well-formed raw changes: EPERM without CAP_NET_ADMIN (genetlink's
+# GENL_ADMIN_PERM), accepted with it.
+setpriv --reuid=65534 --regid=65534 --clear-groups python3 "$nlraw" good > /tmp/good.out
+cat /tmp/good.out
+[ "$(cat /tmp/good.out)" = "$(printf 'route-add EPERM - -\nrule-add EPERM - -')" ] ||
+	fail "unprivileged raw changes not EPERM"
+ferctl route list table all | cmp - /tmp/routes.before || fail "an unprivileged request changed the routes"
+ferctl rule list | cmp - /tmp/rules.before || fail "an unprivileged request changed the rules"
+python3 "$nlraw" good > /tmp/good.out
+[ "$(cat /tmp/good.out)" = "$(printf 'route-add OK - -\nrule-add OK - -')" ] ||
+	fail "privileged raw changes refused: $(cat /tmp/good.out)"
+ferctl route list | grep -q '^10.51.0.0/16 dev fer1' || fail "raw route-add not listed"
+ferctl rule list | grep -q '^701:	from all lookup 100$' || fail "raw rule-add not listed"
+unload
