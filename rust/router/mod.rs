@@ -12,6 +12,7 @@
 //!   bottom-half spinlock.
 //! - Counters are atomics.
 
+mod bench;
 pub mod device;
 pub(crate) mod global;
 mod input;

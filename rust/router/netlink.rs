@@ -68,6 +68,36 @@ impl Family for FerrouteFamily {
         Policy::NulString { max_len: IFNAME_MAX },
         Policy::U32,
         Policy::U8 { min: 0, max: 1 },
+        // 25..=32: rules, tables and multipath (not handled on this branch).
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        // 33..=39: unused.
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        // 40..=51: fib-bench.
+        Policy::U32,
+        Policy::U32,
+        Policy::U64,
+        Policy::U32,
+        Policy::U64,
+        Policy::U32,
+        Policy::U64,
+        Policy::U32,
+        Policy::U32,
+        Policy::U32,
+        Policy::U32,
+        Policy::U64,
     ];
     const OPS: &'static [Op] = &[
         Op { cmd: cmd::PORT_ADD, dump: false, admin: true },
@@ -82,11 +112,16 @@ impl Family for FerrouteFamily {
         Op { cmd: cmd::ROUTE_DEL, dump: false, admin: true },
         Op { cmd: cmd::ROUTE_GET, dump: false, admin: false },
         Op { cmd: cmd::ROUTE_LIST, dump: true, admin: false },
+        Op { cmd: cmd::FIB_BENCH, dump: false, admin: true },
     ];
 
     fn doit(cmd: u8, req: &Request<'_>) -> Result {
         if cmd == cmd::ROUTE_GET {
             return route_get(req);
+        }
+        if cmd == cmd::FIB_BENCH {
+            return super::global::with_router_arc(|router| super::bench::fib_bench(router, req))
+                .unwrap_or(Err(ENODEV));
         }
         super::global::with_router_arc(|router| {
             let rtnl = RtnlGuard::lock();

@@ -41,6 +41,11 @@ TYPES = {
     'metric': 'u32', 'prefsrc': 'u32', 'protocol': 'u8', 'tos': 'u8',
     'mtu': 'u32', 'route-mode': 'u8', 'src': 'u32', 'iifname': 'string',
     'mark': 'u32', 'onlink': 'u8',
+    # fib-bench (numbers from 40).
+    'bench-keys': 'u32', 'bench-seed': 'u32', 'bench-ferroute-ns': 'u64',
+    'bench-ferroute-hits': 'u32', 'bench-linux-ns': 'u64', 'bench-linux-hits': 'u32',
+    'bench-rules-ns': 'u64', 'bench-rules-hits': 'u32', 'bench-mismatches': 'u32',
+    'bench-routes': 'u32', 'bench-nodes': 'u32', 'bench-bytes': 'u64',
 }
 # IPv4 addresses travel in network byte order.
 BIG_ENDIAN = ('address', 'gateway', 'prefsrc', 'src')
@@ -60,6 +65,8 @@ ENUMS = {
 }
 DO_OPS = {'port-add', 'port-del', 'addr-add', 'addr-del', 'route-add', 'route-del'}
 GET_DO_OPS = {'route-get'}
+# Admin do operations that answer (measurements, not changes).
+ADMIN_GET_DO_OPS = {'fib-bench'}
 DUMP_OPS = {'port-get', 'addr-get', 'stats-get', 'neigh-get', 'route-list'}
 
 passed = 0
@@ -175,9 +182,11 @@ def main():
           all(modes.get(n) == (True, False, True) for n in DO_OPS), f'{modes}')
     check('route-get is a do operation open to everyone',
           all(modes.get(n) == (True, False, False) for n in GET_DO_OPS), f'{modes}')
+    check('fib-bench is an admin-perm do operation',
+          all(modes.get(n) == (True, False, True) for n in ADMIN_GET_DO_OPS), f'{modes}')
     check('gets are dump operations',
           all(modes.get(n) == (False, True, False) for n in DUMP_OPS), f'{modes}')
-    check('every operation is checked', set(modes) == DO_OPS | GET_DO_OPS | DUMP_OPS,
+    check('every operation is checked', set(modes) == DO_OPS | GET_DO_OPS | ADMIN_GET_DO_OPS | DUMP_OPS,
           f'{sorted(modes)}')
 
     # What ferctl uses.
