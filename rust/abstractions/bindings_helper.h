@@ -21,6 +21,7 @@
 #include <linux/spinlock.h>
 #include <linux/timer.h>
 #include <net/genetlink.h>
+#include <net/ip_fib.h>
 #include <net/netlink.h>
 #include <net/rtnetlink.h>
 #include <kunit/test.h>
@@ -110,6 +111,8 @@ void ferroute_local_bh_disable(void);
 void ferroute_local_bh_enable(void);
 unsigned long ferroute_jiffies(void);
 u64 ferroute_now_ms(void);
+u64 ferroute_ktime_get_ns(void);
+void ferroute_cond_resched(void);
 unsigned long ferroute_msecs_to_jiffies(unsigned int ms);
 void ferroute_timer_setup(struct timer_list *timer,
 			  void (*func)(struct timer_list *));

@@ -6,7 +6,9 @@
 #include <linux/inetdevice.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/sched.h>
 #include <linux/sched/task.h>
+#include <linux/timekeeping.h>
 #include <net/sock.h>
 #include "bindings_helper.h"
 
@@ -397,6 +399,16 @@ unsigned long ferroute_jiffies(void)
 u64 ferroute_now_ms(void)
 {
 	return jiffies64_to_msecs(get_jiffies_64());
+}
+
+u64 ferroute_ktime_get_ns(void)
+{
+	return ktime_get_ns();
+}
+
+void ferroute_cond_resched(void)
+{
+	cond_resched();
 }
 
 unsigned long ferroute_msecs_to_jiffies(unsigned int ms)

@@ -11,6 +11,7 @@
 
 pub mod bindings;
 pub mod genetlink;
+pub mod kernel_fib;
 pub mod kthread;
 pub mod kunit;
 pub mod miscdev;

@@ -381,6 +381,11 @@ impl Net<'_> {
         // INVARIANT: The caller guarantees the namespace is alive.
         Self { ptr, _p: PhantomData }
     }
+
+    /// The `struct net` pointer, alive for the borrow's lifetime.
+    pub(crate) fn as_raw(&self) -> *mut bindings::net {
+        self.ptr
+    }
 }
 
 /// Looks a device up by name in a namespace and takes a reference to it.

@@ -8,12 +8,16 @@
 //! packet path take a [`ReadGuard`] and borrow the current value lock-free;
 //! a writer builds a new value, publishes it with release ordering
 //! (`rcu_assign_pointer`), waits for a grace period (`synchronize_rcu`) and
-//! only then frees the old one.
+//! only then frees the old one. A writer that must not wait (one route add
+//! of a million-route load) uses [`RcuBox::replace_deferred`] instead,
+//! which frees the old value from an RCU callback (`call_rcu`), as Linux's
+//! fib_trie frees its replaced nodes.
 
 use super::bindings;
 use core::marker::PhantomData;
 use core::sync::atomic::{AtomicPtr, Ordering};
-use kernel::alloc::KBox;
+use kernel::alloc::{flags::GFP_KERNEL, KBox};
+use kernel::types::Opaque;
 
 /// An RCU read-side critical section (`rcu_read_lock`) until dropped.
 pub struct ReadGuard {
@@ -50,6 +54,41 @@ impl Drop for ReadGuard {
 pub fn synchronize() {
     // SAFETY: FFI call; callers are in process context (it sleeps).
     unsafe { bindings::synchronize_rcu() };
+}
+
+/// Waits for every RCU callback queued so far to have run (`rcu_barrier`):
+/// after it, no callback of this module can still be pending.
+pub fn barrier() {
+    // SAFETY: FFI call; callers are in process context (it sleeps).
+    unsafe { bindings::rcu_barrier() };
+}
+
+/// A value replaced by [`RcuBox::replace_deferred`], waiting in an RCU
+/// callback to be freed.
+///
+/// # Invariants
+///
+/// `old` comes from `KBox::into_raw` and is owned by this object; `head` is
+/// the first field, so a pointer to it is a pointer to the whole object.
+#[repr(C)]
+struct Retired<T> {
+    head: Opaque<bindings::callback_head>,
+    old: *mut T,
+}
+
+/// The RCU callback of [`RcuBox::replace_deferred`].
+///
+/// # Safety
+///
+/// `head` is the `head` of a `Retired<T>` made by `KBox::into_raw`, queued
+/// with `call_rcu`; the RCU core calls this once, after a grace period.
+unsafe extern "C" fn free_retired<T>(head: *mut bindings::callback_head) {
+    // SAFETY: `head` is the first field of a `#[repr(C)]` `Retired<T>` that
+    // came from `KBox::into_raw` (caller's guarantee and type invariant).
+    let retired = unsafe { KBox::from_raw(head.cast::<Retired<T>>()) };
+    // SAFETY: `old` is an owned `KBox` (type invariant); a grace period has
+    // passed since it was unpublished, so no reader can still borrow it.
+    drop(unsafe { KBox::from_raw(retired.old) });
 }
 
 /// A value published under RCU.
@@ -100,8 +139,50 @@ impl<T> RcuBox<T> {
     }
 }
 
+impl<T: Send + 'static> RcuBox<T> {
+    /// Publishes `new` and frees the previous value after a grace period
+    /// without waiting for it: the previous value is dropped from an RCU
+    /// callback, in softirq context, so `T`'s drop must not sleep. If the
+    /// callback's record cannot be allocated, waits as [`RcuBox::replace`]
+    /// does. Writers must be serialized by the caller.
+    pub fn replace_deferred(&self, new: Option<KBox<T>>) {
+        let new = new.map_or(core::ptr::null_mut(), KBox::into_raw);
+        // INVARIANT: As in `replace`.
+        let old = self.ptr.swap(new, Ordering::AcqRel);
+        if old.is_null() {
+            return;
+        }
+        let retired = Retired { head: Opaque::uninit(), old };
+        match KBox::new(retired, GFP_KERNEL) {
+            Ok(r) => {
+                let r = KBox::into_raw(r);
+                // SAFETY: `r` is a live `Retired<T>` whose ownership passes
+                // to the callback; its `head` is free for the RCU core to
+                // use until the callback runs, which frees `r` and `old`
+                // (which nothing else owns any more). `drop` calls
+                // `rcu_barrier`, so the callback cannot outlive the module.
+                unsafe {
+                    bindings::call_rcu(
+                        Opaque::raw_get(core::ptr::addr_of!((*r).head)),
+                        Some(free_retired::<T>),
+                    )
+                };
+            }
+            Err(_) => {
+                synchronize();
+                // SAFETY: `old` came from `KBox::into_raw`; after the grace
+                // period no reader can still borrow it.
+                drop(unsafe { KBox::from_raw(old) });
+            }
+        }
+    }
+}
+
 impl<T> Drop for RcuBox<T> {
     fn drop(&mut self) {
+        // Values retired by `replace_deferred` may still wait in RCU
+        // callbacks whose code is this module's: let them run first.
+        barrier();
         let p = *self.ptr.get_mut();
         if !p.is_null() {
             // Readers borrow through `&self`, so none exists now; still,

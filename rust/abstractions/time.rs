@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Time and timers.
+//! Time, timers and yielding the CPU.
 //!
-//! C header: [`include/linux/timer.h`](srctree/include/linux/timer.h)
+//! C headers: [`include/linux/timer.h`](srctree/include/linux/timer.h),
+//! [`include/linux/timekeeping.h`](srctree/include/linux/timekeeping.h),
+//! [`include/linux/sched.h`](srctree/include/linux/sched.h)
 
 use super::bindings;
 use core::marker::PhantomData;
@@ -13,6 +15,27 @@ use kernel::types::Opaque;
 pub fn now_ms() -> u64 {
     // SAFETY: FFI call without safety requirements.
     unsafe { bindings::ferroute_now_ms() }
+}
+
+/// Nanoseconds of the monotonic clock (`ktime_get_ns`), for measuring
+/// durations.
+pub fn ktime_get_ns() -> u64 {
+    // SAFETY: FFI call without safety requirements.
+    unsafe { bindings::ferroute_ktime_get_ns() }
+}
+
+/// Lets the scheduler run something else if it wants to (`cond_resched`),
+/// between the chunks of a long computation in process context.
+///
+/// Like every sleeping function, it must not be called in atomic context:
+/// not under a spinlock and not inside an RCU read-side section (while a
+/// [`ReadGuard`](super::rcu::ReadGuard) is alive). CONFIG_DEBUG_ATOMIC_SLEEP
+/// reports such a call.
+pub fn cond_resched() {
+    // SAFETY: FFI call; the context requirement is documented above and is
+    // the one of every sleeping function (mutex lock, GFP_KERNEL
+    // allocation).
+    unsafe { bindings::ferroute_cond_resched() };
 }
 
 /// What a [`Timer`] runs when it fires (in softirq context).

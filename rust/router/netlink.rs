@@ -85,6 +85,27 @@ impl Family for FerrouteFamily {
         Policy::U8 { min: 0, max: 1 },
         Policy::Nested,
         Policy::U32,
+        // 33..=39: unused.
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        // 40..=51: fib-bench.
+        Policy::U32,
+        Policy::U32,
+        Policy::U64,
+        Policy::U32,
+        Policy::U64,
+        Policy::U32,
+        Policy::U64,
+        Policy::U32,
+        Policy::U32,
+        Policy::U32,
+        Policy::U32,
+        Policy::U64,
     ];
     const OPS: &'static [Op] = &[
         Op {
@@ -167,11 +188,20 @@ impl Family for FerrouteFamily {
             dump: true,
             admin: false,
         },
+        Op {
+            cmd: cmd::FIB_BENCH,
+            dump: false,
+            admin: true,
+        },
     ];
 
     fn doit(cmd: u8, req: &Request<'_>) -> Result {
         if cmd == cmd::ROUTE_GET {
             return route_get(req);
+        }
+        if cmd == cmd::FIB_BENCH {
+            return super::global::with_router_arc(|router| super::bench::fib_bench(router, req))
+                .unwrap_or(Err(ENODEV));
         }
         super::global::with_router_arc(|router| {
             let rtnl = RtnlGuard::lock();

@@ -73,6 +73,38 @@ pub mod attr {
     pub const MULTIPATH: u16 = 31;
     /// Number of routes in a table (u32, table-list replies).
     pub const ROUTE_COUNT: u16 = 32;
+    // 33..=39 unused.
+    /// `fib-bench`: number of random keys (u32; request, default 1,000,000,
+    /// at most 16,777,216; echoed in the reply).
+    pub const BENCH_KEYS: u16 = 40;
+    /// `fib-bench`: seed of the key generator (u32; request, default
+    /// 12345; echoed in the reply).
+    pub const BENCH_SEED: u16 = 41;
+    /// `fib-bench`: nanoseconds of ferroute's main-table lookups over all
+    /// keys (u64).
+    pub const BENCH_FERROUTE_NS: u16 = 42;
+    /// `fib-bench`: keys with a route in ferroute's main table (u32).
+    pub const BENCH_FERROUTE_HITS: u16 = 43;
+    /// `fib-bench`: nanoseconds of the kernel's `fib_table_lookup` on its
+    /// main table over the same keys (u64).
+    pub const BENCH_LINUX_NS: u16 = 44;
+    /// `fib-bench`: keys with a route in the kernel's main table (u32).
+    pub const BENCH_LINUX_HITS: u16 = 45;
+    /// `fib-bench`: nanoseconds of ferroute's full `fib_lookup` (policy
+    /// rules, then tables; what route input calls) over the same keys (u64).
+    pub const BENCH_RULES_NS: u16 = 46;
+    /// `fib-bench`: keys the full `fib_lookup` found a route for (u32).
+    pub const BENCH_RULES_HITS: u16 = 47;
+    /// `fib-bench`: keys for which ferroute and the kernel found different
+    /// prefix lengths, or only one found a route (u32).
+    pub const BENCH_MISMATCHES: u16 = 48;
+    /// `fib-bench`: routes in ferroute's main table (u32).
+    pub const BENCH_ROUTES: u16 = 49;
+    /// `fib-bench`: trie nodes of ferroute's main table (u32).
+    pub const BENCH_NODES: u16 = 50;
+    /// `fib-bench`: bytes of ferroute's main table, trie nodes and route
+    /// lists, as `TrieStats` counts them (u64).
+    pub const BENCH_BYTES: u16 = 51;
 }
 
 /// Attribute numbers inside the `multipath` nest.
@@ -144,4 +176,7 @@ pub mod cmd {
     pub const RULE_LIST: u8 = 15;
     /// List routing tables (dump).
     pub const TABLE_LIST: u8 = 16;
+    /// Time ferroute's FIB lookup against the kernel's `fib_table_lookup`
+    /// over the same random keys (do, admin).
+    pub const FIB_BENCH: u8 = 17;
 }

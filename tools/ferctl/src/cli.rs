@@ -376,6 +376,14 @@ pub enum Command {
         /// Show only the entries of this port.
         dev: Option<String>,
     },
+    /// `bench fib [keys N] [seed N]`: time ferroute's FIB lookup against
+    /// the kernel's over the same random keys, in the kernel.
+    BenchFib {
+        /// Number of keys (kernel default 1,000,000).
+        keys: Option<u32>,
+        /// Seed of the key generator (kernel default 12345).
+        seed: Option<u32>,
+    },
 }
 
 /// Help topics: the whole tool or one object.
@@ -397,6 +405,8 @@ pub enum Topic {
     Stats,
     /// `ferctl neigh help`.
     Neigh,
+    /// `ferctl bench help`.
+    Bench,
 }
 
 /// What the command line asks for.
@@ -438,6 +448,7 @@ pub const OBJECTS: &[(&str, Topic)] = &[
     ("neighbour", Topic::Neigh),
     ("neighbor", Topic::Neigh),
     ("table", Topic::Table),
+    ("bench", Topic::Bench),
     ("help", Topic::All),
 ];
 
@@ -645,6 +656,7 @@ where
         Topic::Table => parse_table_cmd(rest)?,
         Topic::Stats => parse_stats(rest)?,
         Topic::Neigh => parse_neigh(rest)?,
+        Topic::Bench => parse_bench(rest)?,
         Topic::All => return Err(usage("no object given".to_string())),
     };
     Ok(Action::Run(command))
@@ -1204,6 +1216,38 @@ fn parse_stats(rest: Vec<String>) -> Result<Command, Error> {
     Ok(Command::Stats)
 }
 
+fn parse_bench(rest: Vec<String>) -> Result<Command, Error> {
+    let mut it = rest.into_iter();
+    match it.next().as_deref() {
+        Some(v) if matches(v, "fib") => {}
+        Some(v) => return Err(usage(format!("bench: \"{v}\" is unknown (fib)"))),
+        None => return Err(usage("bench: what to benchmark? (fib)".to_string())),
+    }
+    let mut args = Args::new(it.collect(), "bench fib");
+    let (mut keys, mut seed) = (None, None);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "keys" => {
+                let v = args.value_for("keys")?;
+                let n = parse_number::<u32>(&v)
+                    .filter(|n| (1..=1 << 24).contains(n))
+                    .ok_or_else(|| {
+                        args.error(format!("invalid number of keys \"{v}\" (1..=16777216)"))
+                    })?;
+                set_once(&args, &mut keys, n, "keys")?;
+            }
+            "seed" => {
+                let v = args.value_for("seed")?;
+                let n = parse_number::<u32>(&v)
+                    .ok_or_else(|| args.error(format!("invalid seed \"{v}\"")))?;
+                set_once(&args, &mut seed, n, "seed")?;
+            }
+            _ => return Err(args.error(format!("unexpected argument \"{arg}\""))),
+        }
+    }
+    Ok(Command::BenchFib { keys, seed })
+}
+
 fn parse_neigh(rest: Vec<String>) -> Result<Command, Error> {
     let mut it = rest.into_iter();
     let verb = it.next();
@@ -1227,6 +1271,7 @@ pub fn help(topic: Topic) -> &'static str {
         Topic::Table => HELP_TABLE,
         Topic::Stats => HELP_STATS,
         Topic::Neigh => HELP_NEIGH,
+        Topic::Bench => HELP_BENCH,
     }
 }
 
@@ -1278,10 +1323,16 @@ Usage: ferctl stats [ show ]
 const HELP_NEIGH: &str = "\
 Usage: ferctl neigh { list | show } [ dev PORT ]
 ";
+const HELP_BENCH: &str = "\
+Usage: ferctl bench fib [ keys NUMBER ] [ seed NUMBER ]
+Times, in the kernel, ferroute's main-table lookup, the kernel's
+fib_table_lookup on its main table and ferroute's fib_lookup (rules, then
+tables) over the same NUMBER random addresses (default 1000000).
+";
 const HELP_ALL: &str = "\
 Usage: ferctl [ OPTIONS ] OBJECT { COMMAND | help }
        ferctl [ -force ] [ -j[son] ] [ -p[retty] ] -b[atch] FILE
-where  OBJECT := { port | address | route | rule | table | stats | neigh }
+where  OBJECT := { port | address | route | rule | table | stats | neigh | bench }
        OPTIONS := { -j[son] | -p[retty] | -h[elp] | -V[ersion] }
 
        ferctl port add DEV            attach an existing Ethernet device
@@ -1300,6 +1351,7 @@ where  OBJECT := { port | address | route | rule | table | stats | neigh }
        ferctl table list              list routing tables and their sizes
        ferctl stats                   print counters, one per line
        ferctl neigh list [dev PORT]   print the neighbour cache
+       ferctl bench fib [keys N]      time ferroute's FIB against the kernel's
 
 Objects and commands may be abbreviated (ferctl a s = ferctl address show).
 -batch FILE runs one command a line (no options; # starts a comment) from

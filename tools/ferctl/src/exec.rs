@@ -39,6 +39,7 @@ pub fn describe(command: &Command) -> String {
         Command::Tables => "table list".to_string(),
         Command::Stats => "stats".to_string(),
         Command::Neigh { .. } => "neigh list".to_string(),
+        Command::BenchFib { .. } => "bench fib".to_string(),
     }
 }
 
@@ -145,6 +146,18 @@ pub fn execute(command: &Command, opts: Options, genl: &mut dyn Genl) -> Result<
             let mut neighs = dump(genl, cmd::NEIGH_GET, msg::decode_neigh).map_err(fail)?;
             neighs.retain(|n| keep(dev, &n.dev));
             output::neighs(&neighs, opts)
+        }
+        Command::BenchFib { keys, seed } => {
+            let replies = genl
+                .execute(&Request::fib_bench(*keys, *seed))
+                .map_err(fail)?;
+            let [reply] = replies.as_slice() else {
+                return Err(fail(NlError::Malformed(format!(
+                    "{} replies to fib-bench, expected 1",
+                    replies.len()
+                ))));
+            };
+            output::fib_bench(&msg::decode_fib_bench(reply).map_err(fail)?, opts)
         }
     }
 }

@@ -161,6 +161,37 @@ pub struct Address {
     pub prefixlen: u8,
 }
 
+/// The `fib-bench` reply: lookups over the same random keys in ferroute's
+/// main table, in the kernel's (`fib_table_lookup`), and through
+/// ferroute's rules (`fib_lookup`), timed in the kernel.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FibBench {
+    /// Number of keys.
+    pub keys: u32,
+    /// Seed of the key generator.
+    pub seed: u32,
+    /// Nanoseconds of ferroute's main-table lookups.
+    pub ferroute_ns: u64,
+    /// Keys with a route in ferroute's main table.
+    pub ferroute_hits: u32,
+    /// Nanoseconds of the kernel's `fib_table_lookup`.
+    pub linux_ns: u64,
+    /// Keys with a route in the kernel's main table.
+    pub linux_hits: u32,
+    /// Nanoseconds of ferroute's `fib_lookup` (rules, then tables).
+    pub rules_ns: u64,
+    /// Keys `fib_lookup` found a route for.
+    pub rules_hits: u32,
+    /// Keys whose prefix length differs between ferroute and the kernel.
+    pub mismatches: u32,
+    /// Routes in ferroute's main table.
+    pub routes: u32,
+    /// Trie nodes of ferroute's main table.
+    pub nodes: u32,
+    /// Bytes of ferroute's main table (nodes and route lists).
+    pub bytes: u64,
+}
+
 /// One counter (a `stats-get` dump entry).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Stat {

@@ -13,7 +13,7 @@ use neli::ToBytes;
 use crate::cli::{NextHopSpec, Prefix, RouteSpec, RuleActionSpec, RuleSpec};
 use crate::error::NlError;
 use crate::model::{
-    Address, Mac, Neigh, NeighState, NextHop, Port, PortKind, Protocol, Route, RouteDst,
+    Address, FibBench, Mac, Neigh, NeighState, NextHop, Port, PortKind, Protocol, Route, RouteDst,
     RouteLookup, RouteType, Rule, RuleAction, Scope, Stat, Table, TableId,
 };
 use crate::proto::{
@@ -302,6 +302,23 @@ impl Request {
             .map_err(|e| build_err(&e))
     }
 
+    /// `fib-bench` with `keys` random keys from `seed` (kernel defaults
+    /// when `None`).
+    pub fn fib_bench(keys: Option<u32>, seed: Option<u32>) -> Self {
+        let mut attrs = Vec::new();
+        if let Some(k) = keys {
+            attrs.push(u32_attr(attr::BENCH_KEYS, k));
+        }
+        if let Some(s) = seed {
+            attrs.push(u32_attr(attr::BENCH_SEED, s));
+        }
+        Request {
+            cmd: cmd::FIB_BENCH,
+            dump: false,
+            attrs,
+        }
+    }
+
     /// The bytes following the netlink header: genlmsghdr and attributes.
     pub fn to_bytes(&self) -> Result<Vec<u8>, NlError> {
         let genl = self.to_genl()?;
@@ -571,6 +588,25 @@ pub fn decode_route_lookup(dst: Ipv4Addr, attrs: &[RawAttr]) -> Result<RouteLook
         prefsrc: a.opt_ipv4(attr::PREFSRC)?,
         metric: a.opt_u32(attr::METRIC)?.unwrap_or(0),
         scope: Scope(a.opt_u8(attr::SCOPE)?.unwrap_or(scope::UNIVERSE)),
+    })
+}
+
+/// Decode the `fib-bench` reply.
+pub fn decode_fib_bench(attrs: &[RawAttr]) -> Result<FibBench, NlError> {
+    let a = Attrs(attrs);
+    Ok(FibBench {
+        keys: a.u32(attr::BENCH_KEYS)?,
+        seed: a.u32(attr::BENCH_SEED)?,
+        ferroute_ns: a.u64(attr::BENCH_FERROUTE_NS)?,
+        ferroute_hits: a.u32(attr::BENCH_FERROUTE_HITS)?,
+        linux_ns: a.u64(attr::BENCH_LINUX_NS)?,
+        linux_hits: a.u32(attr::BENCH_LINUX_HITS)?,
+        rules_ns: a.u64(attr::BENCH_RULES_NS)?,
+        rules_hits: a.u32(attr::BENCH_RULES_HITS)?,
+        mismatches: a.u32(attr::BENCH_MISMATCHES)?,
+        routes: a.u32(attr::BENCH_ROUTES)?,
+        nodes: a.u32(attr::BENCH_NODES)?,
+        bytes: a.u64(attr::BENCH_BYTES)?,
     })
 }
 

@@ -9,7 +9,9 @@ use serde::Serialize;
 
 use crate::cli::Options;
 use crate::error::Error;
-use crate::model::{Address, Neigh, Port, Route, RouteLookup, Rule, RuleAction, Stat, Table};
+use crate::model::{
+    Address, FibBench, Neigh, Port, Route, RouteLookup, Rule, RuleAction, Stat, Table,
+};
 use crate::proto::{protocol, route_type, scope, table};
 
 fn json<T: Serialize>(items: &[T], opts: Options) -> Result<String, Error> {
@@ -71,6 +73,44 @@ pub fn addrs(items: &[Address], opts: Options) -> Result<String, Error> {
     Ok(lines(items, |out, a| {
         let _ = write!(out, "{} {}/{}", a.ifname, a.local, a.prefixlen);
     }))
+}
+
+/// Lookups per second and nanoseconds per lookup of `ns` for `keys`.
+fn rate(keys: u32, ns: u64) -> (f64, f64) {
+    let per = ns as f64 / f64::from(keys.max(1));
+    let lps = if ns == 0 {
+        0.0
+    } else {
+        f64::from(keys) * 1e9 / ns as f64
+    };
+    (lps, per)
+}
+
+/// `bench fib`: one line per lookup function, then the table's size.
+pub fn fib_bench(b: &FibBench, opts: Options) -> Result<String, Error> {
+    if opts.json {
+        return json_one(b, opts);
+    }
+    let mut out = String::new();
+    let _ = writeln!(out, "keys {} seed {}", b.keys, b.seed);
+    for (name, ns, hits) in [
+        ("ferroute table lookup", b.ferroute_ns, b.ferroute_hits),
+        ("linux fib_table_lookup", b.linux_ns, b.linux_hits),
+        ("ferroute fib_lookup", b.rules_ns, b.rules_hits),
+    ] {
+        let (lps, per) = rate(b.keys, ns);
+        let _ = writeln!(
+            out,
+            "{name:<23} {lps:>12.0} lookups/s {per:>8.1} ns/lookup  hits {hits}"
+        );
+    }
+    let _ = writeln!(out, "prefix length mismatches {}", b.mismatches);
+    let _ = writeln!(
+        out,
+        "ferroute main table: {} routes, {} trie nodes, {} bytes",
+        b.routes, b.nodes, b.bytes
+    );
+    Ok(out)
 }
 
 /// `stats`: `InHdrErrors 0`.

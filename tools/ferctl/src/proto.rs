@@ -55,6 +55,18 @@ pub mod attr {
         ("invert", INVERT),
         ("multipath", MULTIPATH),
         ("route-count", ROUTE_COUNT),
+        ("bench-keys", BENCH_KEYS),
+        ("bench-seed", BENCH_SEED),
+        ("bench-ferroute-ns", BENCH_FERROUTE_NS),
+        ("bench-ferroute-hits", BENCH_FERROUTE_HITS),
+        ("bench-linux-ns", BENCH_LINUX_NS),
+        ("bench-linux-hits", BENCH_LINUX_HITS),
+        ("bench-rules-ns", BENCH_RULES_NS),
+        ("bench-rules-hits", BENCH_RULES_HITS),
+        ("bench-mismatches", BENCH_MISMATCHES),
+        ("bench-routes", BENCH_ROUTES),
+        ("bench-nodes", BENCH_NODES),
+        ("bench-bytes", BENCH_BYTES),
     ];
 
     /// Spec name of an attribute number, for error messages.
@@ -87,6 +99,7 @@ pub mod cmd {
         ("rule-del", RULE_DEL),
         ("rule-list", RULE_LIST),
         ("table-list", TABLE_LIST),
+        ("fib-bench", FIB_BENCH),
     ];
 }
 
@@ -281,11 +294,20 @@ mod tests {
 
     #[test]
     fn numbering_is_dense_from_one() {
-        for (i, (_, nr)) in attr::ALL.iter().enumerate() {
+        // fib-bench's attributes start at 40 and its command is 17, past
+        // the numbers reserved for rules, tables and multipath.
+        let (before, bench): (Vec<_>, Vec<_>) =
+            attr::ALL.iter().partition(|(_, nr)| *nr < attr::BENCH_KEYS);
+        for (i, (_, nr)) in before.iter().enumerate() {
             assert_eq!(usize::from(*nr), i + 1);
         }
+        for (i, (_, nr)) in bench.iter().enumerate() {
+            assert_eq!(usize::from(*nr), i + usize::from(attr::BENCH_KEYS));
+        }
         for (i, (_, nr)) in cmd::ALL.iter().enumerate() {
-            assert_eq!(usize::from(*nr), i + 1);
+            if *nr != cmd::FIB_BENCH {
+                assert_eq!(usize::from(*nr), i + 1);
+            }
         }
         for (i, (_, nr)) in nexthop::ALL.iter().enumerate() {
             assert_eq!(usize::from(*nr), i + 1);
@@ -304,6 +326,8 @@ mod tests {
         assert_eq!(attr::name(99), "unknown");
         assert_eq!(v["attributes"]["onlink"], 24);
         assert_eq!(v["commands"]["route-list"], 12);
+        assert_eq!(v["commands"]["fib-bench"], 17);
+        assert_eq!(v["attributes"]["bench-bytes"], 51);
         assert_eq!(v["route-type"]["prohibit"], 8);
         assert_eq!(v["scope"]["host"], 254);
         assert_eq!(v["protocol"]["boot"], 3);

@@ -45,6 +45,11 @@ TYPES = {
     'priority': 'u32', 'src-len': 'u8', 'fwmask': 'u32', 'rule-action': 'u8',
     'goto': 'u32', 'invert': 'u8', 'multipath': 'nest',
     'route-count': 'u32',
+    # fib-bench (numbers from 40).
+    'bench-keys': 'u32', 'bench-seed': 'u32', 'bench-ferroute-ns': 'u64',
+    'bench-ferroute-hits': 'u32', 'bench-linux-ns': 'u64', 'bench-linux-hits': 'u32',
+    'bench-rules-ns': 'u64', 'bench-rules-hits': 'u32', 'bench-mismatches': 'u32',
+    'bench-routes': 'u32', 'bench-nodes': 'u32', 'bench-bytes': 'u64',
 }
 # The `nexthop` attribute set of a multipath entry.
 NEXTHOP_TYPES = {'gateway': 'u32', 'ifname': 'string', 'weight': 'u32', 'onlink': 'u8'}
@@ -69,6 +74,8 @@ ENUMS = {
 DO_OPS = {'port-add', 'port-del', 'addr-add', 'addr-del', 'route-add', 'route-del',
           'rule-add', 'rule-del'}
 GET_DO_OPS = {'route-get'}
+# Admin do operations that answer (measurements, not changes).
+ADMIN_GET_DO_OPS = {'fib-bench'}
 DUMP_OPS = {'port-get', 'addr-get', 'stats-get', 'neigh-get', 'route-list', 'rule-list',
             'table-list'}
 
@@ -196,9 +203,11 @@ def main():
           all(modes.get(n) == (True, False, True) for n in DO_OPS), f'{modes}')
     check('route-get is a do operation open to everyone',
           all(modes.get(n) == (True, False, False) for n in GET_DO_OPS), f'{modes}')
+    check('fib-bench is an admin-perm do operation',
+          all(modes.get(n) == (True, False, True) for n in ADMIN_GET_DO_OPS), f'{modes}')
     check('gets are dump operations',
           all(modes.get(n) == (False, True, False) for n in DUMP_OPS), f'{modes}')
-    check('every operation is checked', set(modes) == DO_OPS | GET_DO_OPS | DUMP_OPS,
+    check('every operation is checked', set(modes) == DO_OPS | GET_DO_OPS | ADMIN_GET_DO_OPS | DUMP_OPS,
           f'{sorted(modes)}')
 
     # What ferctl uses.
