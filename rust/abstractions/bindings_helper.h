@@ -135,6 +135,5 @@ void ferroute_kunit_fail(struct kunit *test, const char *file, int line,
 /* kernel threads */
 int ferroute_kthread_run(int (*threadfn)(void *data), void *data,
 			 const char *name, struct task_struct **task);
-void ferroute_cond_resched(void);
 
 #endif /* FERROUTE_BINDINGS_HELPER_H */

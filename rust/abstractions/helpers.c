@@ -487,7 +487,3 @@ int ferroute_kthread_run(int (*threadfn)(void *data), void *data,
 	return 0;
 }
 
-void ferroute_cond_resched(void)
-{
-	cond_resched();
-}

@@ -46,19 +46,12 @@ impl Context {
     }
 }
 
-/// Gives the CPU to another task if one is due (`cond_resched`), and
-/// reports an RCU quiescent state. Sleeps: never call it with a
-/// [`super::rcu::ReadGuard`] alive or a spinlock held.
-pub fn cond_resched() {
-    // SAFETY: FFI call without safety requirements; sleeping in the wrong
-    // context is reported by might_sleep, not undefined behaviour.
-    unsafe { bindings::ferroute_cond_resched() };
-}
+pub use super::time::cond_resched;
 
 /// Runs the scheduler (`schedule`) from a running task: gives the CPU to
 /// another task if one is runnable, and in any case reports an RCU
 /// quiescent state for this CPU (`rcu_note_context_switch`), where
-/// [`cond_resched`] on a kernel without preemption reports one only once a
+/// [`cond_resched`](super::time::cond_resched) on a kernel without preemption reports one only once a
 /// grace period has waited long. A loop that must not hold up
 /// [`super::rcu::synchronize`] calls this between its read-side sections.
 /// Sleeps, with the same rules as [`cond_resched`].
