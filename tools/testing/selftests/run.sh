@@ -19,7 +19,7 @@ status=0
 for t in "$here"/[0-9]*.sh; do
 	name=$(basename "$t" .sh)
 	cleanup_netns
-	if timeout 120 sh "$t" > "$VM_OUT/$name.log" 2>&1; then
+	if timeout 300 sh "$t" > "$VM_OUT/$name.log" 2>&1; then
 		echo "ok - $name"
 	else
 		echo "not ok - $name"
