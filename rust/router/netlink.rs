@@ -193,6 +193,11 @@ impl Family for FerrouteFamily {
             dump: false,
             admin: true,
         },
+        Op {
+            cmd: cmd::TABLE_DEL,
+            dump: false,
+            admin: true,
+        },
     ];
 
     fn doit(cmd: u8, req: &Request<'_>) -> Result {
@@ -287,6 +292,13 @@ impl Family for FerrouteFamily {
                 cmd::RULE_ADD => {
                     let r = rule_from(req)?;
                     router.rule_add(r, &rtnl).map_err(|(e, msg)| {
+                        req.set_err_msg(msg);
+                        e
+                    })
+                }
+                cmd::TABLE_DEL => {
+                    let id = req.required(attr::TABLE)?.u32().ok_or(EINVAL)?;
+                    router.table_del(id, &rtnl).map_err(|(e, msg)| {
                         req.set_err_msg(msg);
                         e
                     })

@@ -201,6 +201,21 @@ impl Router {
         });
     }
 
+    /// Removes the empty table `id` (0 is main): `EBUSY` if it still has
+    /// routes, `ENOENT` if there is no such table. The rules are not
+    /// looked at (a rule may name a table that does not exist, as in Linux).
+    pub fn table_del(&self, id: u32, rtnl: &Rtnl) -> Result<(), CtlError> {
+        self.update_config(rtnl, |c| {
+            c.fib.del_table(id).map_err(|e| {
+                let msg = match e {
+                    crate::ipv4::errno::Errno::Ebusy => c_str!("the table still has routes"),
+                    _ => c_str!("no such table"),
+                };
+                (errno_of(e), msg)
+            })
+        })
+    }
+
     /// Dumps the routing tables and how many routes each holds.
     pub fn dump_tables(&self, dump: &mut Dump<'_>) {
         self.with_config(|c| {

@@ -179,4 +179,6 @@ pub mod cmd {
     /// Time ferroute's FIB lookup against the kernel's `fib_table_lookup`
     /// over the same random keys (do, admin).
     pub const FIB_BENCH: u8 = 17;
+    /// Remove an empty routing table (do, admin).
+    pub const TABLE_DEL: u8 = 18;
 }

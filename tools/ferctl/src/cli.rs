@@ -369,6 +369,8 @@ pub enum Command {
     Rule(RuleCmd),
     /// `table list`: the routing tables and their sizes.
     Tables,
+    /// `table del ID`: remove an empty table.
+    TableDel(u32),
     /// `stats`: print the router's counters.
     Stats,
     /// `neigh list [dev PORT]`: print the neighbour cache.
@@ -1135,7 +1137,18 @@ fn parse_table_cmd(rest: Vec<String>) -> Result<Command, Error> {
     match it.next().as_deref() {
         None => {}
         Some(v) if is_list_verb(v) => {}
-        Some(v) => return Err(usage(format!("table: command \"{v}\" is unknown (list)"))),
+        Some(v) if matches(v, "delete") => {
+            let mut args = Args::new(it.collect(), "table del");
+            let v = args.next().ok_or_else(|| args.error("missing table id"))?;
+            let id = parse_table(&args, &v, false)?;
+            args.finish()?;
+            return Ok(Command::TableDel(id));
+        }
+        Some(v) => {
+            return Err(usage(format!(
+                "table: command \"{v}\" is unknown (list, del)"
+            )))
+        }
     }
     Args::new(it.collect(), "table list").finish()?;
     Ok(Command::Tables)
@@ -1316,6 +1329,7 @@ PREFIX := { A.B.C.D[/N] | all }
 ";
 const HELP_TABLE: &str = "\
 Usage: ferctl table { list | show }
+       ferctl table del TABLE_ID     remove an empty table
 ";
 const HELP_STATS: &str = "\
 Usage: ferctl stats [ show ]
@@ -1751,6 +1765,10 @@ mod tests {
         assert!(err(&["rule", "flush"]).contains("unknown"));
         assert_eq!(run(&["table"]), Command::Tables);
         assert_eq!(run(&["table", "list"]), Command::Tables);
+        assert_eq!(run(&["table", "del", "100"]), Command::TableDel(100));
+        assert_eq!(run(&["table", "d", "main"]), Command::TableDel(254));
+        assert!(err(&["table", "del"]).contains("missing table id"));
+        assert!(err(&["table", "del", "0"]).contains("invalid table"));
         assert!(err(&["table", "list", "x"]).contains("unexpected"));
     }
 

@@ -37,6 +37,7 @@ pub fn describe(command: &Command) -> String {
         Command::Rule(RuleCmd::Del(rule)) => format!("rule del {rule}"),
         Command::Rule(RuleCmd::List) => "rule list".to_string(),
         Command::Tables => "table list".to_string(),
+        Command::TableDel(id) => format!("table del {}", crate::model::TableId(*id)),
         Command::Stats => "stats".to_string(),
         Command::Neigh { .. } => "neigh list".to_string(),
         Command::BenchFib { .. } => "bench fib".to_string(),
@@ -134,6 +135,7 @@ pub fn execute(command: &Command, opts: Options, genl: &mut dyn Genl) -> Result<
             let rules = dump(genl, cmd::RULE_LIST, msg::decode_rule).map_err(fail)?;
             output::rules(&rules, opts)
         }
+        Command::TableDel(id) => done(genl.execute(&Request::table_del(*id))),
         Command::Tables => {
             let tables = dump(genl, cmd::TABLE_LIST, msg::decode_table).map_err(fail)?;
             output::tables(&tables, opts)

@@ -277,6 +277,15 @@ impl Request {
         }
     }
 
+    /// `table-del` of the table `id`.
+    pub fn table_del(id: u32) -> Self {
+        Request {
+            cmd: cmd::TABLE_DEL,
+            dump: false,
+            attrs: vec![u32_attr(attr::TABLE, id)],
+        }
+    }
+
     /// The generic netlink header and attributes, as neli sends them.
     pub fn to_genl(&self) -> Result<Genlmsghdr<u8, u16>, NlError> {
         let build_err = |e: &dyn std::fmt::Display| NlError::Io(format!("building request: {e}"));

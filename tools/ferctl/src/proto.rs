@@ -100,6 +100,7 @@ pub mod cmd {
         ("rule-list", RULE_LIST),
         ("table-list", TABLE_LIST),
         ("fib-bench", FIB_BENCH),
+        ("table-del", TABLE_DEL),
     ];
 }
 

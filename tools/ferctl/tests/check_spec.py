@@ -72,7 +72,7 @@ ENUMS = {
                     'unreachable': 7, 'prohibit': 8},
 }
 DO_OPS = {'port-add', 'port-del', 'addr-add', 'addr-del', 'route-add', 'route-del',
-          'rule-add', 'rule-del'}
+          'rule-add', 'rule-del', 'table-del'}
 GET_DO_OPS = {'route-get'}
 # Admin do operations that answer (measurements, not changes).
 ADMIN_GET_DO_OPS = {'fib-bench'}

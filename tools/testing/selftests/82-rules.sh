@@ -118,4 +118,12 @@ ferctl table list | tee /tmp/tables
 grep -q '^local ' /tmp/tables || fail "local table not listed"
 grep -q '^100 2$' /tmp/tables || fail "table 100 size"
 grep -q '^200 1$' /tmp/tables || fail "table 200 size"
+# A table goes only when empty: EBUSY, then ENOENT once it is gone.
+ferctl table del 200 2> /tmp/err && fail "a table with routes was removed"
+grep -q 'Device or resource busy' /tmp/err || fail "table del of a full table: no EBUSY"
+ferctl route del 10.20.0.0/16 table 200 || fail "route del in table 200"
+ferctl table del 200 || fail "table del of an empty table"
+ferctl table list | grep -q '^200 ' && fail "removed table still listed"
+ferctl table del 200 2> /tmp/err && fail "table removed twice"
+grep -q 'No such file or directory' /tmp/err || fail "table del of a missing table: no ENOENT"
 unload
