@@ -5,7 +5,7 @@
 #   make            build the module and ferctl (sets up the machine first)
 #   make demo       boot a VM, load ferroute, send traffic through it, show it
 #   make check      all tests: host, KUnit, VM selftests; last line "N passed, N failed"
-#   make bench      FIB lookup/insert benchmarks (host criterion; not part of check)
+#   make bench      FIB benchmarks: host criterion, and ferroute vs the kernel's FIB in a VM (not in check)
 #   make CLIPPY=1   build the module with clippy
 #   make setup      only install packages and build the (cached) test kernel
 #
@@ -46,12 +46,27 @@ check: setup
 demo: all
 	tools/testing/vm-run samples/demo.sh
 
-# Host criterion bench of the FIB (RouteViews table from python3-pyasn when
-# installed). The in-kernel comparison with fib_table_lookup is not there yet.
-bench:
+# FIB benchmarks (not part of check):
+# 1. the host criterion bench of the FIB (RouteViews table from python3-pyasn);
+# 2. in one VM run, a 920,000-prefix table (the RouteViews table grown by
+#    more-specifics, tools/testing/bench/gen-table.py) loaded into ferroute
+#    (ferctl -batch) and into the kernel's FIB (ip -batch), then ferroute's
+#    lookup and the kernel's fib_table_lookup timed from kernel code over the
+#    same 1M random keys (ferctl bench fib); prints a table with the ratios
+#    ferroute/Linux. BENCH_PREFIXES, BENCH_KEYS and BENCH_VM_MEM change it;
+#    BENCH_HOST=0 skips the host bench.
+BENCH_PREFIXES ?= 920000
+BENCH_KEYS ?= 1000000
+BENCH_VM_MEM ?= 3G
+BENCH_HOST ?= 1
+BENCH_OUT := out/bench
+bench: all
 	@dpkg-query -W -f='$${Status}' python3-pyasn 2>/dev/null | grep -q 'ok installed' || \
 		(apt-get update -q && apt-get install -y -q --no-install-recommends python3-pyasn)
-	$(CARGO) bench -p ferroute-host
+	$(if $(filter 1,$(BENCH_HOST)),$(CARGO) bench -p ferroute-host)
+	python3 tools/testing/bench/gen-table.py --prefixes $(BENCH_PREFIXES) $(BENCH_OUT)
+	VM_MEM=$(BENCH_VM_MEM) VM_APPEND="kmemleak=off lockdep.prove_locking=0 slub_nomerge" \
+		tools/testing/vm-run tools/testing/bench/fib-bench.sh $(BENCH_OUT) $(BENCH_KEYS)
 
 fmt:
 	rustfmt --edition 2021 rust/ferroute.rs

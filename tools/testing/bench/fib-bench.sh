@@ -1,0 +1,138 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# fib-bench.sh DIR [KEYS]: the in-kernel FIB comparison of `make bench`, run
+# inside the VM (tools/testing/vm-run). DIR holds ferroute.batch and
+# ip.batch from gen-table.py: the same routes, `route add P/L dev d0`.
+#
+# 1. A dummy device d0, up, attached to ferroute (which takes no kernel
+#    IPv4 on it; kernel routes through it need none either). Loopback's
+#    addresses are flushed and lo taken down, so that the kernel's main
+#    table, which holds the local table's routes too while no policy rule
+#    was added (tables merged), has exactly the loaded routes, like
+#    ferroute's main table.
+# 2. Load time: wall time (date +%s.%N) of `ferctl -batch` of the table,
+#    then of `ip -batch` of the same table (in chunks of 100,000 lines: a
+#    single ip -batch process grows by ~3 kB per route and is OOM-killed).
+# 3. Memory, before and after each load (after a 3 s pause, so RCU callbacks
+#    have freed what the loads replaced): the Slab line of /proc/meminfo
+#    for both; for ferroute, its own count of its main table's bytes
+#    (TrieStats: trie nodes and route lists, from fib-bench); for Linux,
+#    its own count, /proc/net/fib_triestat's "Total size" of the main table
+#    (leaves, aliases, internal nodes), and, printed below the table, the
+#    growth of the ip_fib_trie and ip_fib_alias slab caches (/proc/slabinfo,
+#    objects x object size; the VM boots with slub_nomerge so they are not
+#    merged into others; internal nodes are kmalloc'd and not in them; the
+#    one fib_info all routes share is not counted).
+# 4. `ferctl bench fib keys KEYS`: ferroute's main-table lookup and the
+#    kernel's fib_table_lookup over the same KEYS random addresses, called
+#    from kernel code (rust/router/bench.rs).
+set -u
+dir=${1:?usage: fib-bench.sh DIR [KEYS]}
+keys=${2:-1000000}
+root=$PWD
+FERCTL=$root/target/release/ferctl
+fail() { echo "fib-bench: $*" >&2; exit 1; }
+
+now() { date +%s.%N; }
+slab_kb() { awk '/^Slab:/ { print $2 }' /proc/meminfo; }
+# Bytes of the kernel FIB's own slab caches.
+fib_slab() {
+	awk '$1 == "ip_fib_trie" || $1 == "ip_fib_alias" { b += $2 * $4 } END { print b + 0 }' /proc/slabinfo
+}
+# "Total size" of the Main table in /proc/net/fib_triestat, in bytes.
+triestat_main() {
+	awk '/^Main:/ { m = 1 } m && /Total size/ { print $3 * 1024; exit }' /proc/net/fib_triestat
+}
+settle() { sync; sleep 3; }
+
+insmod "$root/ferroute.ko" || fail "insmod"
+ip link add d0 type dummy || fail "ip link add d0 type dummy"
+ip link set d0 up
+"$FERCTL" port add d0 || fail "ferctl port add d0"
+ip addr flush dev lo; ip link set lo down
+
+n=$(wc -l < "$dir/ferroute.batch")
+echo "table: $n prefixes ($(head -1 "$dir/table.txt"))"
+
+# Both tools read their batch from tmpfs, not from the 9p share.
+mkdir -p /tmp/ipb && cp "$dir/ferroute.batch" /tmp/ferroute.batch || fail "cp"
+split -l 100000 "$dir/ip.batch" /tmp/ipb/part. || fail "split"
+settle
+slab0=$(slab_kb)
+t0=$(now)
+"$FERCTL" -batch /tmp/ferroute.batch || fail "ferctl -batch"
+t1=$(now)
+settle
+slab1=$(slab_kb)
+
+echo "ferroute: loaded in $(echo "$t1 - $t0" | bc) s; Slab $slab0 -> $slab1 kB"
+
+# ip -batch grows by about 3 kB per route it adds (2.6 GB of anonymous
+# memory, OOM-killed, at ~900k routes in a 3 GB VM), so the table goes in
+# chunks of 100,000 lines, one ip process each; the time covers them all.
+rm -f /tmp/ferroute.batch
+fib0=$(fib_slab)
+t2=$(now)
+for part in /tmp/ipb/part.*; do
+	ip -batch "$part" || fail "ip -batch $part"
+done
+t3=$(now)
+rm -rf /tmp/ipb
+settle
+slab2=$(slab_kb)
+fib1=$(fib_slab)
+tstat=$(triestat_main)
+echo "Linux: loaded in $(echo "$t3 - $t2" | bc) s; Slab $slab1 -> $slab2 kB; FIB slabs $fib0 -> $fib1 B"
+
+echo "running ferctl bench fib keys $keys"
+"$FERCTL" -j bench fib keys "$keys" > "$VM_OUT/fib-bench.json" || fail "ferctl bench fib"
+"$FERCTL" bench fib keys "$keys" seed 2 || fail "ferctl bench fib (second seed)"
+
+python3 - "$VM_OUT/fib-bench.json" "$n" "$t0" "$t1" "$t2" "$t3" \
+	"$slab0" "$slab1" "$slab2" "$fib0" "$fib1" "$tstat" <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1]))
+n = int(sys.argv[2])
+t0, t1, t2, t3 = (float(x) for x in sys.argv[3:7])
+slab0, slab1, slab2, fib0, fib1, tstat = (int(x) for x in sys.argv[7:13])
+keys = b['keys']
+
+def lps(ns):
+    return keys * 1e9 / ns if ns else 0.0
+
+rows = []
+def row(metric, fer, lin, fmt, ratio=True):
+    r = f'{fer / lin:.2f}' if ratio and lin else '-'
+    rows.append((metric, fmt(fer), fmt(lin), r))
+
+MiB = 1024 * 1024
+row(f'lookups/s ({keys:,} random keys)', lps(b['ferroute_ns']), lps(b['linux_ns']), lambda v: f'{v:,.0f}')
+row('ns/lookup', b['ferroute_ns'] / keys, b['linux_ns'] / keys, lambda v: f'{v:,.1f}')
+row('keys with a route', b['ferroute_hits'], b['linux_hits'], lambda v: f'{v:,}')
+row(f'load time, {n:,} routes (s)', t1 - t0, t3 - t2, lambda v: f'{v:,.1f}')
+row('load, routes/s', n / (t1 - t0), n / (t3 - t2), lambda v: f'{v:,.0f}')
+row('memory: Slab delta (MiB)', (slab1 - slab0) * 1024 / MiB, (slab2 - slab1) * 1024 / MiB,
+    lambda v: f'{v:,.1f}')
+row('memory: FIB own count (MiB)', b['bytes'] / MiB, tstat / MiB, lambda v: f'{v:,.1f}')
+row('memory: bytes/route (own count)', b['bytes'] / n, tstat / n, lambda v: f'{v:,.1f}')
+
+w = [max(len(r[i]) for r in rows + [('metric', 'ferroute', 'Linux', 'ferroute/Linux')]) for i in range(4)]
+line = lambda r: f'{r[0]:<{w[0]}} | {r[1]:>{w[1]}} | {r[2]:>{w[2]}} | {r[3]:>{w[3]}}'
+print()
+print(line(('metric', 'ferroute', 'Linux', 'ferroute/Linux')))
+print('-' * (sum(w) + 9))
+for r in rows:
+    print(line(r))
+print()
+print(f"ferroute: main-table lookup (Table::lookup); also fib_lookup through the rules: "
+      f"{lps(b['rules_ns']):,.0f} lookups/s ({b['rules_ns'] / keys:,.1f} ns), "
+      f"{b['rules_hits']:,} hits")
+print(f"Linux: fib_table_lookup on the main table (FIB_LOOKUP_NOREF, under rcu_read_lock)")
+print(f"keys whose prefix length differs between the two: {b['mismatches']:,}")
+print(f"ferroute main table: {b['routes']:,} routes, {b['nodes']:,} trie nodes, {b['bytes']:,} bytes "
+      f"(TrieStats); Linux main table: ip_fib_trie+ip_fib_alias slabs {fib1 - fib0:,} bytes, "
+      f"fib_triestat Total size {tstat:,} bytes")
+print("QEMU TCG (no KVM) and the debug test kernel (lockdep, PROVE_RCU; kmemleak and lock")
+print("proving off on the command line): absolute numbers are slow, the ratios are the point.")
+PY
