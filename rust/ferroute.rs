@@ -66,7 +66,12 @@ impl kernel::Module for Ferroute {
     fn init(module: &'static ThisModule) -> Result<Self> {
         router::publish(router::Router::new()?)?;
         router::with_router(|r| r.start());
-        let mut this = Ferroute { route_ioctl: None, family: None, notifier: None, link: None };
+        let mut this = Ferroute {
+            route_ioctl: None,
+            family: None,
+            notifier: None,
+            link: None,
+        };
         // On error `this` drops, undoing what was done.
         this.link = Some(LinkRegistration::register::<router::device::FerDevice>()?);
         this.notifier = Some(NotifierRegistration::register()?);

@@ -74,12 +74,22 @@ fn unicast(dst: [u8; 4], len: u8, port: PortId) -> Route {
 
 /// A reject route in main: `ip route add TYPE DST/LEN`.
 fn reject(kind: RouteType, dst: [u8; 4], len: u8) -> Route {
-    Route { kind, port: None, scope: Scope::Universe, ..unicast(dst, len, P1) }
+    Route {
+        kind,
+        port: None,
+        scope: Scope::Universe,
+        ..unicast(dst, len, P1)
+    }
 }
 
 /// The selector of `ip route del DST/LEN` in main.
 fn sel(dst: [u8; 4], len: u8) -> RouteSelector {
-    RouteSelector { table: RT_TABLE_MAIN, dst: a(dst), prefix_len: len, ..Default::default() }
+    RouteSelector {
+        table: RT_TABLE_MAIN,
+        dst: a(dst),
+        prefix_len: len,
+        ..Default::default()
+    }
 }
 
 /// `fib_lookup` of `dst` (no source, port or mark): the prefix length and
@@ -91,7 +101,8 @@ fn fl(fib: &Fib, dst: Ipv4Addr) -> Result<(u8, Option<PortId>), Errno> {
 
 /// `fib_lookup` of a flow: the answering table and output port.
 fn flow(fib: &Fib, src: [u8; 4], dst: [u8; 4], mark: u32) -> Result<(u32, Option<PortId>), Errno> {
-    fib.fib_lookup(a(dst), a(src), None, None, 0, mark).map(|r| (r.route.table, r.nh.port))
+    fib.fib_lookup(a(dst), a(src), None, None, 0, mark)
+        .map(|r| (r.route.table, r.nh.port))
 }
 
 /// /0, /8, /16, /24 and /32 nested in one another, on ports 1 to 5.
@@ -159,7 +170,10 @@ fn delete_restores_the_shorter_match(t: &mut Test) {
     // Deleting what is not there: fib_table_delete's ESRCH, also for a
     // table that does not exist, and for a prefix of the wrong length.
     kexpect!(t, fib.delete(&sel([10, 1, 2, 3], 32)) == Err(Errno::Esrch));
-    let other_table = RouteSelector { table: 77, ..sel([10, 0, 0, 0], 8) };
+    let other_table = RouteSelector {
+        table: 77,
+        ..sel([10, 0, 0, 0], 8)
+    };
     kexpect!(t, fib.delete(&other_table) == Err(Errno::Esrch));
     kexpect!(t, fib.insert(unicast([10, 0, 0, 0], 8, P2)).is_ok());
     kexpect!(t, fib.delete(&sel([10, 0, 0, 0], 9)) == Err(Errno::Esrch));
@@ -168,7 +182,10 @@ fn delete_restores_the_shorter_match(t: &mut Test) {
 
 fn lowest_metric_wins_and_duplicates_are_eexist(t: &mut Test) {
     let mut fib = Fib::new();
-    let m = |metric, port| Route { metric, ..unicast([10, 5, 0, 0], 16, port) };
+    let m = |metric, port| Route {
+        metric,
+        ..unicast([10, 5, 0, 0], 16, port)
+    };
     kexpect!(t, fib.insert(m(10, P1)).is_ok());
     kexpect!(t, fib.insert(m(5, P2)).is_ok());
     // Same prefix and metric: EEXIST, whatever the port.
@@ -176,33 +193,71 @@ fn lowest_metric_wins_and_duplicates_are_eexist(t: &mut Test) {
     kexpect!(t, fib.insert(m(5, P2)) == Err(Errno::Eexist));
     kexpect!(t, fl(&fib, a([10, 5, 1, 1])) == Ok((16, Some(P2))));
     // Bound to port 1, the metric 10 route answers.
-    let bound = fib.fib_lookup(a([10, 5, 1, 1]), Ipv4Addr::UNSPECIFIED, None, Some(P1), 0, 0);
+    let bound = fib.fib_lookup(
+        a([10, 5, 1, 1]),
+        Ipv4Addr::UNSPECIFIED,
+        None,
+        Some(P1),
+        0,
+        0,
+    );
     kexpect!(t, bound.map(|r| r.route.metric) == Ok(10));
     // Deleting by a metric no route has: ESRCH; by the right one: the
     // other route takes over.
-    let by_metric = |metric| RouteSelector { metric: Some(metric), ..sel([10, 5, 0, 0], 16) };
+    let by_metric = |metric| RouteSelector {
+        metric: Some(metric),
+        ..sel([10, 5, 0, 0], 16)
+    };
     kexpect!(t, fib.delete(&by_metric(7)) == Err(Errno::Esrch));
     kexpect!(t, fib.delete(&by_metric(5)).map(|r| r.port) == Ok(Some(P2)));
     kexpect!(t, fl(&fib, a([10, 5, 1, 1])) == Ok((16, Some(P1))));
     // Invalid prefixes: host bits set, or longer than 32.
-    kexpect!(t, fib.insert(unicast([10, 6, 0, 1], 16, P1)) == Err(Errno::Einval));
-    kexpect!(t, fib.insert(unicast([10, 6, 0, 0], 33, P1)) == Err(Errno::Einval));
+    kexpect!(
+        t,
+        fib.insert(unicast([10, 6, 0, 1], 16, P1)) == Err(Errno::Einval)
+    );
+    kexpect!(
+        t,
+        fib.insert(unicast([10, 6, 0, 0], 33, P1)) == Err(Errno::Einval)
+    );
     // A routing type needs a port.
-    let portless = Route { port: None, ..unicast([10, 6, 0, 0], 16, P1) };
+    let portless = Route {
+        port: None,
+        ..unicast([10, 6, 0, 0], 16, P1)
+    };
     kexpect!(t, fib.insert(portless) == Err(Errno::Enodev));
 }
 
 fn reject_routes_fail_with_their_errno(t: &mut Test) {
     let mut fib = Fib::new();
-    kexpect!(t, fib.insert(reject(RouteType::Blackhole, [10, 1, 0, 0], 16)).is_ok());
-    kexpect!(t, fib.insert(reject(RouteType::Unreachable, [10, 2, 0, 0], 16)).is_ok());
-    kexpect!(t, fib.insert(reject(RouteType::Prohibit, [10, 3, 0, 0], 16)).is_ok());
+    kexpect!(
+        t,
+        fib.insert(reject(RouteType::Blackhole, [10, 1, 0, 0], 16))
+            .is_ok()
+    );
+    kexpect!(
+        t,
+        fib.insert(reject(RouteType::Unreachable, [10, 2, 0, 0], 16))
+            .is_ok()
+    );
+    kexpect!(
+        t,
+        fib.insert(reject(RouteType::Prohibit, [10, 3, 0, 0], 16))
+            .is_ok()
+    );
     kexpect!(t, fib.insert(unicast([10, 0, 0, 0], 8, P1)).is_ok());
     kexpect!(t, fl(&fib, a([10, 1, 0, 1])) == Err(Errno::Einval));
     kexpect!(t, fl(&fib, a([10, 2, 0, 1])) == Err(Errno::Ehostunreach));
     kexpect!(t, fl(&fib, a([10, 3, 255, 255])) == Err(Errno::Eacces));
     // A reject route ends the walk even for a lookup bound to a port.
-    let bound = fib.fib_lookup(a([10, 3, 0, 1]), Ipv4Addr::UNSPECIFIED, None, Some(P1), 0, 0);
+    let bound = fib.fib_lookup(
+        a([10, 3, 0, 1]),
+        Ipv4Addr::UNSPECIFIED,
+        None,
+        Some(P1),
+        0,
+        0,
+    );
     kexpect!(t, bound.err() == Some(Errno::Eacces));
     // Just outside a reject route, the /8 answers.
     kexpect!(t, fl(&fib, a([10, 4, 0, 0])) == Ok((8, Some(P1))));
@@ -210,7 +265,10 @@ fn reject_routes_fail_with_their_errno(t: &mut Test) {
     let r = fib.lookup(a([10, 2, 0, 1]), None);
     kexpect!(t, r.map(|r| r.kind) == Some(RouteType::Unreachable));
     // A reject route with a port is invalid.
-    let with_port = Route { kind: RouteType::Blackhole, ..unicast([10, 5, 0, 0], 16, P1) };
+    let with_port = Route {
+        kind: RouteType::Blackhole,
+        ..unicast([10, 5, 0, 0], 16, P1)
+    };
     kexpect!(t, fib.insert(with_port) == Err(Errno::Einval));
     // A more specific unicast route inside a reject route wins.
     kexpect!(t, fib.insert(unicast([10, 2, 7, 0], 24, P2)).is_ok());
@@ -229,16 +287,28 @@ fn default_rules_are_local_main_default(t: &mut Test) {
     kexpect!(t, rules.len() == 3);
     kexpect!(
         t,
-        rules.iter().zip(prio.iter()).all(|(r, (p, act))| r.priority == *p && r.action == *act)
+        rules
+            .iter()
+            .zip(prio.iter())
+            .all(|(r, (p, act))| r.priority == *p && r.action == *act)
     );
     kexpect!(t, rules == DEFAULT_RULES);
     kexpect!(t, fib.default_rule_pref() == 32765);
     // default is searched after main, local before both.
-    let default_route = Route { table: RT_TABLE_DEFAULT, ..unicast([0, 0, 0, 0], 0, P3) };
+    let default_route = Route {
+        table: RT_TABLE_DEFAULT,
+        ..unicast([0, 0, 0, 0], 0, P3)
+    };
     kexpect!(t, fib.insert(default_route).is_ok());
-    kexpect!(t, flow(&fib, [0; 4], [8, 8, 8, 8], 0) == Ok((RT_TABLE_DEFAULT, Some(P3))));
+    kexpect!(
+        t,
+        flow(&fib, [0; 4], [8, 8, 8, 8], 0) == Ok((RT_TABLE_DEFAULT, Some(P3)))
+    );
     kexpect!(t, fib.insert(unicast([0, 0, 0, 0], 0, P2)).is_ok());
-    kexpect!(t, flow(&fib, [0; 4], [8, 8, 8, 8], 0) == Ok((RT_TABLE_MAIN, Some(P2))));
+    kexpect!(
+        t,
+        flow(&fib, [0; 4], [8, 8, 8, 8], 0) == Ok((RT_TABLE_MAIN, Some(P2)))
+    );
     let local = Route {
         table: RT_TABLE_LOCAL,
         kind: RouteType::Local,
@@ -247,18 +317,30 @@ fn default_rules_are_local_main_default(t: &mut Test) {
     };
     kexpect!(t, fib.insert(local).is_ok());
     let r = fib.fib_lookup(a([8, 8, 8, 8]), Ipv4Addr::UNSPECIFIED, None, None, 0, 0);
-    kexpect!(t, r.map(|r| (r.route.table, r.route.kind)) == Ok((RT_TABLE_LOCAL, RouteType::Local)));
+    kexpect!(
+        t,
+        r.map(|r| (r.route.table, r.route.kind)) == Ok((RT_TABLE_LOCAL, RouteType::Local))
+    );
     // Without the main rule, main is not searched.
-    let main_rule = RuleSelector { priority: Some(32766), ..Default::default() };
+    let main_rule = RuleSelector {
+        priority: Some(32766),
+        ..Default::default()
+    };
     kexpect!(t, fib.del_rule(&main_rule).is_ok());
-    kexpect!(t, flow(&fib, [0; 4], [8, 8, 4, 4], 0) == Ok((RT_TABLE_DEFAULT, Some(P3))));
+    kexpect!(
+        t,
+        flow(&fib, [0; 4], [8, 8, 4, 4], 0) == Ok((RT_TABLE_DEFAULT, Some(P3)))
+    );
     kexpect!(t, fib.del_rule(&main_rule) == Err(Errno::Enoent));
 }
 
 fn rules_steer_by_source_mark_goto_and_actions(t: &mut Test) {
     let mut fib = Fib::new();
     kexpect!(t, fib.insert(unicast([0, 0, 0, 0], 0, P1)).is_ok());
-    let in_table = |table, dst, len, port| Route { table, ..unicast(dst, len, port) };
+    let in_table = |table, dst, len, port| Route {
+        table,
+        ..unicast(dst, len, port)
+    };
     kexpect!(t, fib.insert(in_table(100, [10, 20, 0, 0], 16, P4)).is_ok());
     kexpect!(t, fib.insert(in_table(101, [0, 0, 0, 0], 0, P5)).is_ok());
     kexpect!(t, fib.insert(in_table(102, [0, 0, 0, 0], 0, P3)).is_ok());
@@ -271,55 +353,152 @@ fn rules_steer_by_source_mark_goto_and_actions(t: &mut Test) {
     kexpect!(t, fib.insert(local).is_ok());
 
     // ip rule add from 10.9.0.0/16 lookup 100
-    let from =
-        Rule { src: a([10, 9, 0, 0]), src_len: 16, ..Rule::new(100, RuleAction::ToTable(100)) };
+    let from = Rule {
+        src: a([10, 9, 0, 0]),
+        src_len: 16,
+        ..Rule::new(100, RuleAction::ToTable(100))
+    };
     kexpect!(t, fib.add_rule(from, true).is_ok());
     kexpect!(t, fib.add_rule(from, true) == Err(Errno::Eexist));
-    kexpect!(t, flow(&fib, [10, 9, 1, 1], [10, 20, 1, 1], 0) == Ok((100, Some(P4))));
-    kexpect!(t, flow(&fib, [10, 9, 255, 255], [10, 20, 1, 1], 0) == Ok((100, Some(P4))));
-    kexpect!(t, flow(&fib, [10, 8, 255, 255], [10, 20, 1, 1], 0) == Ok((RT_TABLE_MAIN, Some(P1))));
-    kexpect!(t, flow(&fib, [10, 10, 0, 0], [10, 20, 1, 1], 0) == Ok((RT_TABLE_MAIN, Some(P1))));
+    kexpect!(
+        t,
+        flow(&fib, [10, 9, 1, 1], [10, 20, 1, 1], 0) == Ok((100, Some(P4)))
+    );
+    kexpect!(
+        t,
+        flow(&fib, [10, 9, 255, 255], [10, 20, 1, 1], 0) == Ok((100, Some(P4)))
+    );
+    kexpect!(
+        t,
+        flow(&fib, [10, 8, 255, 255], [10, 20, 1, 1], 0) == Ok((RT_TABLE_MAIN, Some(P1)))
+    );
+    kexpect!(
+        t,
+        flow(&fib, [10, 10, 0, 0], [10, 20, 1, 1], 0) == Ok((RT_TABLE_MAIN, Some(P1)))
+    );
     // Table 100 has no route: the walk goes on to main.
-    kexpect!(t, flow(&fib, [10, 9, 1, 1], [10, 30, 1, 1], 0) == Ok((RT_TABLE_MAIN, Some(P1))));
+    kexpect!(
+        t,
+        flow(&fib, [10, 9, 1, 1], [10, 30, 1, 1], 0) == Ok((RT_TABLE_MAIN, Some(P1)))
+    );
     // Rule 0 (local) comes first.
     let r = fib.fib_lookup(a([10, 9, 0, 1]), a([10, 9, 1, 1]), None, None, 0, 0);
     kexpect!(t, r.map(|r| r.route.kind) == Ok(RouteType::Local));
 
     // ip rule add fwmark 0x10/0xf0 lookup 101
-    let mark = Rule { fwmark: 0x10, fwmask: 0xf0, ..Rule::new(200, RuleAction::ToTable(101)) };
+    let mark = Rule {
+        fwmark: 0x10,
+        fwmask: 0xf0,
+        ..Rule::new(200, RuleAction::ToTable(101))
+    };
     kexpect!(t, fib.add_rule(mark, true).is_ok());
-    kexpect!(t, flow(&fib, [1, 1, 1, 1], [8, 8, 8, 8], 0x10) == Ok((101, Some(P5))));
-    kexpect!(t, flow(&fib, [1, 1, 1, 1], [8, 8, 8, 8], 0x7e0) == Ok((RT_TABLE_MAIN, Some(P1))));
-    kexpect!(t, flow(&fib, [1, 1, 1, 1], [8, 8, 8, 8], 0x11f) == Ok((101, Some(P5))));
-    kexpect!(t, flow(&fib, [1, 1, 1, 1], [8, 8, 8, 8], 0x20) == Ok((RT_TABLE_MAIN, Some(P1))));
-    kexpect!(t, flow(&fib, [1, 1, 1, 1], [8, 8, 8, 8], 0) == Ok((RT_TABLE_MAIN, Some(P1))));
+    kexpect!(
+        t,
+        flow(&fib, [1, 1, 1, 1], [8, 8, 8, 8], 0x10) == Ok((101, Some(P5)))
+    );
+    kexpect!(
+        t,
+        flow(&fib, [1, 1, 1, 1], [8, 8, 8, 8], 0x7e0) == Ok((RT_TABLE_MAIN, Some(P1)))
+    );
+    kexpect!(
+        t,
+        flow(&fib, [1, 1, 1, 1], [8, 8, 8, 8], 0x11f) == Ok((101, Some(P5)))
+    );
+    kexpect!(
+        t,
+        flow(&fib, [1, 1, 1, 1], [8, 8, 8, 8], 0x20) == Ok((RT_TABLE_MAIN, Some(P1)))
+    );
+    kexpect!(
+        t,
+        flow(&fib, [1, 1, 1, 1], [8, 8, 8, 8], 0) == Ok((RT_TABLE_MAIN, Some(P1)))
+    );
 
     // goto 400 skips the prohibit rule at 350.
-    let to =
-        |dst: [u8; 4], prio, action| Rule { dst: a(dst), dst_len: 16, ..Rule::new(prio, action) };
-    kexpect!(t, fib.add_rule(to([10, 40, 0, 0], 300, RuleAction::Goto(400)), true).is_ok());
-    kexpect!(t, fib.add_rule(to([10, 40, 0, 0], 350, RuleAction::Prohibit), true).is_ok());
-    kexpect!(t, fib.add_rule(to([10, 40, 0, 0], 400, RuleAction::ToTable(102)), true).is_ok());
-    kexpect!(t, flow(&fib, [1, 1, 1, 1], [10, 40, 1, 1], 0) == Ok((102, Some(P3))));
+    let to = |dst: [u8; 4], prio, action| Rule {
+        dst: a(dst),
+        dst_len: 16,
+        ..Rule::new(prio, action)
+    };
+    kexpect!(
+        t,
+        fib.add_rule(to([10, 40, 0, 0], 300, RuleAction::Goto(400)), true)
+            .is_ok()
+    );
+    kexpect!(
+        t,
+        fib.add_rule(to([10, 40, 0, 0], 350, RuleAction::Prohibit), true)
+            .is_ok()
+    );
+    kexpect!(
+        t,
+        fib.add_rule(to([10, 40, 0, 0], 400, RuleAction::ToTable(102)), true)
+            .is_ok()
+    );
+    kexpect!(
+        t,
+        flow(&fib, [1, 1, 1, 1], [10, 40, 1, 1], 0) == Ok((102, Some(P3)))
+    );
     // A goto backwards, and table 0, are invalid.
-    kexpect!(t, fib.add_rule(Rule::new(450, RuleAction::Goto(400)), true) == Err(Errno::Einval));
-    kexpect!(t, fib.add_rule(Rule::new(450, RuleAction::ToTable(0)), true) == Err(Errno::Einval));
+    kexpect!(
+        t,
+        fib.add_rule(Rule::new(450, RuleAction::Goto(400)), true) == Err(Errno::Einval)
+    );
+    kexpect!(
+        t,
+        fib.add_rule(Rule::new(450, RuleAction::ToTable(0)), true) == Err(Errno::Einval)
+    );
     // Without the goto, the prohibit rule answers.
-    let goto = RuleSelector { priority: Some(300), ..Default::default() };
-    kexpect!(t, fib.del_rule(&goto).map(|r| r.action) == Ok(RuleAction::Goto(400)));
-    kexpect!(t, flow(&fib, [1, 1, 1, 1], [10, 40, 1, 1], 0) == Err(Errno::Eacces));
+    let goto = RuleSelector {
+        priority: Some(300),
+        ..Default::default()
+    };
+    kexpect!(
+        t,
+        fib.del_rule(&goto).map(|r| r.action) == Ok(RuleAction::Goto(400))
+    );
+    kexpect!(
+        t,
+        flow(&fib, [1, 1, 1, 1], [10, 40, 1, 1], 0) == Err(Errno::Eacces)
+    );
     kexpect!(t, fib.del_rule(&goto) == Err(Errno::Enoent));
 
     // Reject actions and nop.
-    kexpect!(t, fib.add_rule(to([10, 50, 0, 0], 500, RuleAction::Unreachable), true).is_ok());
-    kexpect!(t, fib.add_rule(to([10, 51, 0, 0], 510, RuleAction::Blackhole), true).is_ok());
-    kexpect!(t, fib.add_rule(to([10, 60, 0, 0], 520, RuleAction::Nop), true).is_ok());
-    kexpect!(t, flow(&fib, [1, 1, 1, 1], [10, 50, 0, 1], 0) == Err(Errno::Enetunreach));
-    kexpect!(t, flow(&fib, [1, 1, 1, 1], [10, 51, 0, 1], 0) == Err(Errno::Einval));
-    kexpect!(t, flow(&fib, [1, 1, 1, 1], [10, 60, 0, 1], 0) == Ok((RT_TABLE_MAIN, Some(P1))));
-    kexpect!(t, flow(&fib, [1, 1, 1, 1], [10, 52, 0, 1], 0) == Ok((RT_TABLE_MAIN, Some(P1))));
+    kexpect!(
+        t,
+        fib.add_rule(to([10, 50, 0, 0], 500, RuleAction::Unreachable), true)
+            .is_ok()
+    );
+    kexpect!(
+        t,
+        fib.add_rule(to([10, 51, 0, 0], 510, RuleAction::Blackhole), true)
+            .is_ok()
+    );
+    kexpect!(
+        t,
+        fib.add_rule(to([10, 60, 0, 0], 520, RuleAction::Nop), true)
+            .is_ok()
+    );
+    kexpect!(
+        t,
+        flow(&fib, [1, 1, 1, 1], [10, 50, 0, 1], 0) == Err(Errno::Enetunreach)
+    );
+    kexpect!(
+        t,
+        flow(&fib, [1, 1, 1, 1], [10, 51, 0, 1], 0) == Err(Errno::Einval)
+    );
+    kexpect!(
+        t,
+        flow(&fib, [1, 1, 1, 1], [10, 60, 0, 1], 0) == Ok((RT_TABLE_MAIN, Some(P1)))
+    );
+    kexpect!(
+        t,
+        flow(&fib, [1, 1, 1, 1], [10, 52, 0, 1], 0) == Ok((RT_TABLE_MAIN, Some(P1)))
+    );
     kexpect!(t, fib.rules().len() == 10);
-    let prios = fib.rules().windows(2).all(|w| w[0].priority <= w[1].priority);
+    let prios = fib
+        .rules()
+        .windows(2)
+        .all(|w| w[0].priority <= w[1].priority);
     kexpect!(t, prios);
 }
 
@@ -330,8 +509,12 @@ fn spread(fib: &Fib, flows: u32, key: impl Fn(u32) -> (Ipv4Addr, Ipv4Addr)) -> (
     let mut stable = true;
     for i in 0..flows {
         let (src, dst) = key(i);
-        let first = fib.fib_lookup(dst, src, None, None, 0, 0).map(|r| (r.nh_sel, r.nh.port));
-        let again = fib.fib_lookup(dst, src, None, None, 0, 0).map(|r| (r.nh_sel, r.nh.port));
+        let first = fib
+            .fib_lookup(dst, src, None, None, 0, 0)
+            .map(|r| (r.nh_sel, r.nh.port));
+        let again = fib
+            .fib_lookup(dst, src, None, None, 0, 0)
+            .map(|r| (r.nh_sel, r.nh.port));
         stable &= first == again;
         let port = first.ok().and_then(|(_, p)| p).map_or(0, |p| p.0 as usize);
         if let Some(c) = per_port.get_mut(port) {
@@ -348,14 +531,26 @@ fn near(got: u32, want: u32) -> bool {
 
 fn multipath_spreads_by_weight_and_keeps_flows(t: &mut Test) {
     let mut fib = Fib::new();
-    let hop = |port, weight| NextHop { port: Some(port), weight, ..NextHop::default() };
-    let route = |dst, len| Route { port: None, ..unicast(dst, len, P1) };
+    let hop = |port, weight| NextHop {
+        port: Some(port),
+        weight,
+        ..NextHop::default()
+    };
+    let route = |dst, len| Route {
+        port: None,
+        ..unicast(dst, len, P1)
+    };
     kexpect!(
         t,
-        fib.insert_route(route([0; 4], 0), &[hop(P1, 1), hop(P2, 3)], NlFlags::ADD).is_ok()
+        fib.insert_route(route([0; 4], 0), &[hop(P1, 1), hop(P2, 3)], NlFlags::ADD)
+            .is_ok()
     );
     let three = [hop(P1, 1), hop(P2, 2), hop(P3, 3)];
-    kexpect!(t, fib.insert_route(route([10, 77, 0, 0], 16), &three, NlFlags::ADD).is_ok());
+    kexpect!(
+        t,
+        fib.insert_route(route([10, 77, 0, 0], 16), &three, NlFlags::ADD)
+            .is_ok()
+    );
     // Weights must be 1..=256.
     let bad = fib.insert_route(route([10, 78, 0, 0], 16), &[hop(P1, 0)], NlFlags::ADD);
     kexpect!(t, bad == Err(Errno::Einval));
@@ -363,8 +558,9 @@ fn multipath_spreads_by_weight_and_keeps_flows(t: &mut Test) {
     kexpect!(t, bad == Err(Errno::Einval));
 
     // Weights 1 and 3: sources vary.
-    let (n, stable) =
-        spread(&fib, 4000, |i| (Ipv4Addr::from_bits(0x0a00_0000 | i), a([198, 51, 100, 7])));
+    let (n, stable) = spread(&fib, 4000, |i| {
+        (Ipv4Addr::from_bits(0x0a00_0000 | i), a([198, 51, 100, 7]))
+    });
     kexpect!(t, stable);
     kexpect!(t, n[0] == 0 && n[3] == 0);
     kexpect!(t, near(n[1], 1000) && near(n[2], 3000));
@@ -408,14 +604,22 @@ impl XorShift {
 fn oracle(routes: &[Route], dst: Ipv4Addr, oif: Option<PortId>) -> Option<Route> {
     let usable =
         |r: &&Route| r.matches(dst) && (r.kind.error().is_some() || oif.is_none() || r.port == oif);
-    routes.iter().filter(usable).min_by_key(|r| (u8::MAX - r.prefix_len, r.metric)).copied()
+    routes
+        .iter()
+        .filter(usable)
+        .min_by_key(|r| (u8::MAX - r.prefix_len, r.metric))
+        .copied()
 }
 
 /// A random route within 10.0.0.0/12 (mostly /8 to /32, some shorter),
 /// on ports 1 to 3, metric 0 to 2, a tenth of them each reject type.
 fn random_route(rng: &mut XorShift) -> Route {
     let r = rng.next();
-    let len = if r % 8 == 0 { (r >> 8) % 8 } else { 8 + (r >> 8) % 25 } as u8;
+    let len = if r % 8 == 0 {
+        (r >> 8) % 8
+    } else {
+        8 + (r >> 8) % 25
+    } as u8;
     let addr = Ipv4Addr::from_bits(0x0a00_0000 | (rng.next() & 0x000f_ffff));
     let r = rng.next();
     let kind = match r % 10 {
@@ -432,7 +636,12 @@ fn random_route(rng: &mut XorShift) -> Route {
     if kind == RouteType::Unicast {
         route
     } else {
-        Route { kind, port: None, scope: Scope::Universe, ..route }
+        Route {
+            kind,
+            port: None,
+            scope: Scope::Universe,
+            ..route
+        }
     }
 }
 
@@ -447,7 +656,11 @@ fn compare(fib: &Fib, routes: &[Route], rng: &mut XorShift, n: u32) -> u32 {
         } else {
             Ipv4Addr::from_bits(0x0a00_0000 | (r & 0x000f_ffff))
         };
-        let oif = if i % 2 == 0 { None } else { Some(PortId(1 + rng.next() % 4)) };
+        let oif = if i % 2 == 0 {
+            None
+        } else {
+            Some(PortId(1 + rng.next() % 4))
+        };
         if fib.lookup(dst, oif).copied() != oracle(routes, dst, oif) {
             bad = bad.saturating_add(1);
         }
@@ -498,7 +711,10 @@ fn lookups_equal_a_linear_scan_oracle(t: &mut Test) {
         let Some(r) = routes.remove(i) else {
             continue;
         };
-        let s = RouteSelector { metric: Some(r.metric), ..sel(r.dst.octets(), r.prefix_len) };
+        let s = RouteSelector {
+            metric: Some(r.metric),
+            ..sel(r.dst.octets(), r.prefix_len)
+        };
         if fib.delete(&s) != Ok(r) || fib.delete(&s) != Err(Errno::Esrch) {
             wrong_delete = wrong_delete.saturating_add(1);
         }
@@ -531,7 +747,10 @@ fn reader_check(fib: &Fib, rng: &mut XorShift) -> bool {
     let toggled = toggled == Ok((24, Some(P2))) || toggled == Ok((16, Some(P1)));
     let outer = fl(fib, Ipv4Addr::from_bits(0x0a01_0600 | (r & 0xff))) == Ok((16, Some(P1)));
     let c = (r >> 8) & 0x3f;
-    let churn = fl(fib, Ipv4Addr::from_bits(0xac10_0000 | (c << 8) | ((r >> 16) & 0xff)));
+    let churn = fl(
+        fib,
+        Ipv4Addr::from_bits(0xac10_0000 | (c << 8) | ((r >> 16) & 0xff)),
+    );
     let churn = churn == Ok((24, Some(churn_port(c)))) || churn == Err(Errno::Enetunreach);
     stable && toggled && outer && churn
 }
@@ -616,7 +835,9 @@ fn readers_see_consistent_fibs_while_a_writer_publishes(t: &mut Test) {
 
     let start = |i: usize| {
         let race = race.clone();
-        KThread::run(kernel::c_str!("ferroute_fibrd"), move |ctx: &Context| reader(&race, i, ctx))
+        KThread::run(kernel::c_str!("ferroute_fibrd"), move |ctx: &Context| {
+            reader(&race, i, ctx)
+        })
     };
     let (Ok(r0), Ok(r1)) = (start(0), start(1)) else {
         kexpect!(t, false);
@@ -668,6 +889,9 @@ fn readers_see_consistent_fibs_while_a_writer_publishes(t: &mut Test) {
     kexpect!(t, violations == 0);
     // The last version is the writer's.
     let g = ReadGuard::new();
-    let same = race.fib.read(&g).map(|f| f.len() == mine.len() && f.routes().eq(mine.routes()));
+    let same = race
+        .fib
+        .read(&g)
+        .map(|f| f.len() == mine.len() && f.routes().eq(mine.routes()));
     kexpect!(t, same == Some(true));
 }

@@ -178,7 +178,15 @@ fn valid_packet() -> [u8; 84] {
 fn router_with(addr: Ipv4Addr, plen: u8) -> (AddrTable, Fib) {
     let mut addrs = AddrTable::new();
     let mut fib = Fib::new();
-    let _ = inet_insert_ifa(&mut addrs, &mut fib, IfAddr { port: PortId(1), addr, prefix_len: plen });
+    let _ = inet_insert_ifa(
+        &mut addrs,
+        &mut fib,
+        IfAddr {
+            port: PortId(1),
+            addr,
+            prefix_len: plen,
+        },
+    );
     (addrs, fib)
 }
 
@@ -192,7 +200,12 @@ fn checksum_of_rfc1071_example(t: &mut Test) {
 
 fn ip_rcv_core_classifies_bad_headers(t: &mut Test) {
     let good = valid_packet();
-    kexpect!(t, ip_rcv_core(&good).map(|h| h.total_len == 84).unwrap_or(false));
+    kexpect!(
+        t,
+        ip_rcv_core(&good)
+            .map(|h| h.total_len == 84)
+            .unwrap_or(false)
+    );
     kexpect!(t, ip_rcv_core(&good[..19]) == Err(DropReason::IpInhdr));
     let mut bad_csum = good;
     bad_csum[10] ^= 0xff;
@@ -207,32 +220,73 @@ fn addresses_create_local_and_connected_routes(t: &mut Test) {
     let (addrs, fib) = router_with(Ipv4Addr::new(10, 1, 0, 1), 24);
     kexpect!(t, addrs.is_local(Ipv4Addr::new(10, 1, 0, 1)));
     let local = fib.lookup(Ipv4Addr::new(10, 1, 0, 1), None);
-    kexpect!(t, local.map(|r| r.kind == RouteType::Local && r.table == 255).unwrap_or(false));
+    kexpect!(
+        t,
+        local
+            .map(|r| r.kind == RouteType::Local && r.table == 255)
+            .unwrap_or(false)
+    );
     let connected = fib.lookup(Ipv4Addr::new(10, 1, 0, 77), None);
-    kexpect!(t, connected.map(|r| r.kind == RouteType::Unicast && r.prefix_len == 24).unwrap_or(false));
+    kexpect!(
+        t,
+        connected
+            .map(|r| r.kind == RouteType::Unicast && r.prefix_len == 24)
+            .unwrap_or(false)
+    );
     kexpect!(t, fib.lookup(Ipv4Addr::new(10, 2, 0, 1), None).is_none());
 }
 
 fn route_output_answers_from_the_pinged_address(t: &mut Test) {
     let (addrs, fib) = router_with(Ipv4Addr::new(10, 1, 0, 1), 24);
     let rt = route_output(&fib, &addrs, Ipv4Addr::new(10, 1, 0, 2), None, None);
-    kexpect!(t, rt.map(|r| r.src == Ipv4Addr::new(10, 1, 0, 1) && r.port == PortId(1)).unwrap_or(false));
-    kexpect!(t, route_output(&fib, &addrs, Ipv4Addr::new(192, 0, 2, 1), None, None).is_err());
+    kexpect!(
+        t,
+        rt.map(|r| r.src == Ipv4Addr::new(10, 1, 0, 1) && r.port == PortId(1))
+            .unwrap_or(false)
+    );
+    kexpect!(
+        t,
+        route_output(&fib, &addrs, Ipv4Addr::new(192, 0, 2, 1), None, None).is_err()
+    );
 }
 
 fn arp_request_for_our_address_gets_a_reply(t: &mut Test) {
     let (addrs, fib) = router_with(Ipv4Addr::new(10, 1, 0, 1), 24);
     let ours = [0x02, 0, 0, 0, 0, 1];
     let theirs = [0x02, 0, 0, 0, 0, 2];
-    let request = ArpRepr::request(theirs, Ipv4Addr::new(10, 1, 0, 2), Ipv4Addr::new(10, 1, 0, 1));
+    let request = ArpRepr::request(
+        theirs,
+        Ipv4Addr::new(10, 1, 0, 2),
+        Ipv4Addr::new(10, 1, 0, 1),
+    );
     let mut buf = [0u8; 28];
     kexpect!(t, request.emit(&mut buf).is_ok());
-    let d = arp_process(&buf, PortId(1), ours, PacketType::Broadcast, &addrs, &fib, ArpIgnore::Any);
+    let d = arp_process(
+        &buf,
+        PortId(1),
+        ours,
+        PacketType::Broadcast,
+        &addrs,
+        &fib,
+        ArpIgnore::Any,
+    );
     let reply = d.ok().and_then(|d| d.reply);
     kexpect!(t, reply.map(|r| !r.is_request()).unwrap_or(false));
-    let other = ArpRepr::request(theirs, Ipv4Addr::new(10, 1, 0, 2), Ipv4Addr::new(10, 1, 0, 9));
+    let other = ArpRepr::request(
+        theirs,
+        Ipv4Addr::new(10, 1, 0, 2),
+        Ipv4Addr::new(10, 1, 0, 9),
+    );
     kexpect!(t, other.emit(&mut buf).is_ok());
-    let d = arp_process(&buf, PortId(1), ours, PacketType::Broadcast, &addrs, &fib, ArpIgnore::Any);
+    let d = arp_process(
+        &buf,
+        PortId(1),
+        ours,
+        PacketType::Broadcast,
+        &addrs,
+        &fib,
+        ArpIgnore::Any,
+    );
     kexpect!(t, d.map(|d| d.reply.is_none()).unwrap_or(false));
 }
 
@@ -240,9 +294,27 @@ fn neigh_queues_until_resolved(t: &mut Test) {
     let mut cache: NeighCache<u32> = NeighCache::new();
     let ip = Ipv4Addr::new(10, 1, 0, 2);
     let first = cache.resolve(PortId(1), ip, 0, 7);
-    kexpect!(t, matches!(first, Resolve::Queued { send_request: true, .. }));
+    kexpect!(
+        t,
+        matches!(
+            first,
+            Resolve::Queued {
+                send_request: true,
+                ..
+            }
+        )
+    );
     let second = cache.resolve(PortId(1), ip, 1, 8);
-    kexpect!(t, matches!(second, Resolve::Queued { send_request: false, .. }));
+    kexpect!(
+        t,
+        matches!(
+            second,
+            Resolve::Queued {
+                send_request: false,
+                ..
+            }
+        )
+    );
     let update = crate::ipv4::neigh::NeighUpdate {
         port: PortId(1),
         ip,
@@ -256,5 +328,8 @@ fn neigh_queues_until_resolved(t: &mut Test) {
         let _ = released.try_push(p);
     }
     kexpect!(t, released.as_slice() == [7, 8]);
-    kexpect!(t, matches!(cache.resolve(PortId(1), ip, 3, 9), Resolve::Ready(_, 9)));
+    kexpect!(
+        t,
+        matches!(cache.resolve(PortId(1), ip, 3, 9), Resolve::Ready(_, 9))
+    );
 }

@@ -42,7 +42,10 @@ impl<'a> KernelFibTable<'a> {
             unsafe { bindings::fib_new_table(net.as_raw(), bindings::rt_class_t_RT_TABLE_MAIN) };
         // INVARIANT: A non-null table lives while RTNL is held and the
         // namespace lives, both for 'a.
-        NonNull::new(tb).map(|ptr| Self { ptr, _p: PhantomData })
+        NonNull::new(tb).map(|ptr| Self {
+            ptr,
+            _p: PhantomData,
+        })
     }
 
     /// `fib_table_lookup` of `dst` (host byte order) with no input or
@@ -84,7 +87,10 @@ pub struct FlowKey {
 impl FlowKey {
     /// A zeroed flow and result.
     pub fn new() -> Self {
-        Self { fl4: bindings::flowi4::default(), res: bindings::fib_result::default() }
+        Self {
+            fl4: bindings::flowi4::default(),
+            res: bindings::fib_result::default(),
+        }
     }
 }
 

@@ -94,7 +94,9 @@ where
     if let Some(f) = slot.take() {
         // INVARIANT: This is the kernel thread `KThread::run` started, and
         // the context is only lent for the duration of the closure.
-        f(&Context { _not_send: PhantomData });
+        f(&Context {
+            _not_send: PhantomData,
+        });
     }
     0
 }
@@ -143,7 +145,11 @@ impl KThread {
         // INVARIANT: The helper returned a started kernel thread with a
         // reference taken for us; `data` is its closure slot and
         // `free_slot::<F>` its destructor.
-        Ok(Self { task, data, free: free_slot::<F> })
+        Ok(Self {
+            task,
+            data,
+            free: free_slot::<F>,
+        })
     }
 
     /// Asks the thread to stop, waits until it has exited and frees its

@@ -38,7 +38,13 @@ impl Test {
 
     /// Records a failure of `what` at `file:line` unless `ok`; the case
     /// goes on (an expectation, as KUNIT_EXPECT_* is).
-    pub fn expect(&mut self, ok: bool, file: &'static kernel::str::CStr, line: u32, what: &'static kernel::str::CStr) {
+    pub fn expect(
+        &mut self,
+        ok: bool,
+        file: &'static kernel::str::CStr,
+        line: u32,
+        what: &'static kernel::str::CStr,
+    ) {
         if ok {
             return;
         }
@@ -46,7 +52,12 @@ impl Test {
         // SAFETY: `test` is valid (type invariant); strings are static and
         // NUL-terminated.
         unsafe {
-            bindings::ferroute_kunit_fail(self.test, file.as_char_ptr(), line as i32, what.as_char_ptr())
+            bindings::ferroute_kunit_fail(
+                self.test,
+                file.as_char_ptr(),
+                line as i32,
+                what.as_char_ptr(),
+            )
         };
     }
 

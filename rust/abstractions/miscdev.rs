@@ -47,7 +47,10 @@ impl<T: IoctlHandler> MiscRegistration<T> {
     /// checks its own permission, as socket ioctls do).
     pub fn register(name: &'static CStr, module: &'static ThisModule) -> Result<Self> {
         let storage = KBox::pin(
-            Storage { misc: Opaque::uninit(), fops: Opaque::uninit() },
+            Storage {
+                misc: Opaque::uninit(),
+                fops: Opaque::uninit(),
+            },
             GFP_KERNEL,
         )?;
         // SAFETY: `storage` is ours and pinned, so the miscdevice and its
@@ -67,7 +70,10 @@ impl<T: IoctlHandler> MiscRegistration<T> {
             to_result(bindings::misc_register(misc))?;
         }
         // INVARIANT: registered above.
-        Ok(Self { storage, _t: PhantomData })
+        Ok(Self {
+            storage,
+            _t: PhantomData,
+        })
     }
 
     /// # Safety
@@ -158,14 +164,19 @@ impl RtEntry {
     pub fn read_from_user(arg: UserPtr) -> Result<Self> {
         type Rt = bindings::rtentry;
         let mut raw = [0u8; size_of::<Rt>()];
-        UserSlice::new(arg, raw.len()).reader().read_slice(&mut raw)?;
+        UserSlice::new(arg, raw.len())
+            .reader()
+            .read_slice(&mut raw)?;
         let u16_at = |at: usize| u16::from_ne_bytes([raw[at], raw[at + 1]]);
         let dev_ptr = ne_u64(&raw, offset_of!(Rt, rt_dev)) as UserPtr;
         let dev = if dev_ptr == 0 {
             None
         } else {
             let mut name = [0u8; 16];
-            UserSlice::new(dev_ptr, 15).reader().read_slice(&mut name[..15]).map_err(|_| EFAULT)?;
+            UserSlice::new(dev_ptr, 15)
+                .reader()
+                .read_slice(&mut name[..15])
+                .map_err(|_| EFAULT)?;
             Some(name)
         };
         Ok(Self {

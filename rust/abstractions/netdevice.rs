@@ -76,7 +76,8 @@ impl NetDevice {
     pub fn name(&self) -> &[u8] {
         // SAFETY: The device is valid; `dev->name` is a NUL-terminated
         // IFNAMSIZ array inside it.
-        let name = unsafe { kernel::str::CStr::from_char_ptr(bindings::ferroute_dev_name(self.as_raw())) };
+        let name =
+            unsafe { kernel::str::CStr::from_char_ptr(bindings::ferroute_dev_name(self.as_raw())) };
         name.as_bytes()
     }
 
@@ -91,7 +92,8 @@ impl NetDevice {
         let mut mac = [0u8; 6];
         // SAFETY: The device is valid; Ethernet devices (the only kind
         // ferroute accepts) have a 6-byte `dev_addr`.
-        let addr = unsafe { core::slice::from_raw_parts(bindings::ferroute_dev_addr(self.as_raw()), 6) };
+        let addr =
+            unsafe { core::slice::from_raw_parts(bindings::ferroute_dev_addr(self.as_raw()), 6) };
         mac.copy_from_slice(addr);
         mac
     }
@@ -117,7 +119,9 @@ impl NetDevice {
     /// Whether the device is administratively up.
     pub fn is_up(&self) -> bool {
         // SAFETY: The device is valid by the type invariant.
-        unsafe { bindings::ferroute_dev_flags(self.as_raw()) & bindings::net_device_flags_IFF_UP != 0 }
+        unsafe {
+            bindings::ferroute_dev_flags(self.as_raw()) & bindings::net_device_flags_IFF_UP != 0
+        }
     }
 
     /// Whether the device is of the rtnetlink kind registered by `link`.
@@ -333,7 +337,14 @@ impl LinkRegistration {
         // callback initialises a device of this kind; the name is
         // NUL-terminated.
         let dev = unsafe {
-            bindings::alloc_netdev_mqs(0, name.as_char_ptr(), bindings::NET_NAME_USER as u8, (*ops).setup, 1, 1)
+            bindings::alloc_netdev_mqs(
+                0,
+                name.as_char_ptr(),
+                bindings::NET_NAME_USER as u8,
+                (*ops).setup,
+                1,
+                1,
+            )
         };
         if dev.is_null() {
             return Err(ENOMEM);
@@ -379,7 +390,10 @@ impl Net<'_> {
     /// `ptr` must point to a `struct net` alive for the returned lifetime.
     pub(crate) unsafe fn from_raw(ptr: *mut bindings::net) -> Self {
         // INVARIANT: The caller guarantees the namespace is alive.
-        Self { ptr, _p: PhantomData }
+        Self {
+            ptr,
+            _p: PhantomData,
+        }
     }
 
     /// The `struct net` pointer, alive for the borrow's lifetime.

@@ -66,7 +66,10 @@ impl<T: NetdevNotifier> NotifierRegistration<T> {
         // SAFETY: `nb` is valid and pinned until unregistered in drop.
         to_result(unsafe { bindings::register_netdevice_notifier(nb.get()) })?;
         // INVARIANT: registered above.
-        Ok(Self { nb, _t: PhantomData })
+        Ok(Self {
+            nb,
+            _t: PhantomData,
+        })
     }
 
     /// # Safety

@@ -32,7 +32,9 @@ impl ReadGuard {
     pub fn new() -> Self {
         // SAFETY: FFI call without safety requirements.
         unsafe { bindings::ferroute_rcu_read_lock() };
-        Self { _not_send: PhantomData }
+        Self {
+            _not_send: PhantomData,
+        }
     }
 }
 
@@ -110,7 +112,9 @@ unsafe impl<T: Send + Sync> Send for RcuBox<T> {}
 impl<T> RcuBox<T> {
     /// Creates an empty box.
     pub const fn empty() -> Self {
-        Self { ptr: AtomicPtr::new(core::ptr::null_mut()) }
+        Self {
+            ptr: AtomicPtr::new(core::ptr::null_mut()),
+        }
     }
 
     /// Borrows the current value for the length of a read-side section.
@@ -152,7 +156,10 @@ impl<T: Send + 'static> RcuBox<T> {
         if old.is_null() {
             return;
         }
-        let retired = Retired { head: Opaque::uninit(), old };
+        let retired = Retired {
+            head: Opaque::uninit(),
+            old,
+        };
         match KBox::new(retired, GFP_KERNEL) {
             Ok(r) => {
                 let r = KBox::into_raw(r);

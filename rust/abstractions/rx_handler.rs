@@ -40,7 +40,9 @@ impl ExactClaim {
             )
         })?;
         // INVARIANT: registered above; the reference keeps the device.
-        Ok(Self { dev: Some(dev.to_owned_ref()) })
+        Ok(Self {
+            dev: Some(dev.to_owned_ref()),
+        })
     }
 
     /// Releases the claim; `rtnl` proves RTNL is held, which
@@ -60,7 +62,9 @@ impl ExactClaim {
     /// # Safety
     ///
     /// Called by the networking core with a valid `*pskb`.
-    unsafe extern "C" fn handler(_pskb: *mut *mut bindings::sk_buff) -> bindings::rx_handler_result_t {
+    unsafe extern "C" fn handler(
+        _pskb: *mut *mut bindings::sk_buff,
+    ) -> bindings::rx_handler_result_t {
         bindings::rx_handler_result_RX_HANDLER_EXACT
     }
 }

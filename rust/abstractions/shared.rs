@@ -21,7 +21,9 @@ pub struct Shared<T> {
 impl<T> Shared<T> {
     /// Moves `v` into a new shared allocation.
     pub fn try_new(v: T) -> Result<Self, AllocError> {
-        Arc::new(v, GFP_KERNEL).map(|inner| Self { inner }).map_err(|_| AllocError)
+        Arc::new(v, GFP_KERNEL)
+            .map(|inner| Self { inner })
+            .map_err(|_| AllocError)
     }
 
     /// Whether `a` and `b` are the same allocation.
@@ -32,7 +34,9 @@ impl<T> Shared<T> {
 
 impl<T> Clone for Shared<T> {
     fn clone(&self) -> Self {
-        Self { inner: self.inner.clone() }
+        Self {
+            inner: self.inner.clone(),
+        }
     }
 }
 

@@ -217,7 +217,10 @@ impl SkBuff {
         // are exclusively ours while we hold `&mut self`.
         unsafe {
             let p = bindings::skb_put(self.as_raw(), len);
-            Some(core::slice::from_raw_parts_mut(p.cast::<u8>(), len as usize))
+            Some(core::slice::from_raw_parts_mut(
+                p.cast::<u8>(),
+                len as usize,
+            ))
         }
     }
 
@@ -235,7 +238,10 @@ impl SkBuff {
                 return None;
             }
             let p = bindings::skb_push(self.as_raw(), len);
-            Some(core::slice::from_raw_parts_mut(p.cast::<u8>(), len as usize))
+            Some(core::slice::from_raw_parts_mut(
+                p.cast::<u8>(),
+                len as usize,
+            ))
         }
     }
 

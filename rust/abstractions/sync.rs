@@ -29,7 +29,9 @@ impl Rtnl {
     /// The caller must hold RTNL for the lifetime of the returned value.
     pub(crate) unsafe fn assume_held() -> Self {
         // INVARIANT: The caller guarantees RTNL is held.
-        Self { _not_send: PhantomData }
+        Self {
+            _not_send: PhantomData,
+        }
     }
 }
 
@@ -46,7 +48,8 @@ impl RtnlGuard {
         unsafe { bindings::rtnl_lock() };
         // SAFETY: RTNL was just taken and is released only when the guard,
         // which owns the `Rtnl`, drops.
-        Self { rtnl: unsafe { Rtnl::assume_held() } }
+        let rtnl = unsafe { Rtnl::assume_held() };
+        Self { rtnl }
     }
 }
 

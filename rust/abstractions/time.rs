@@ -69,7 +69,10 @@ impl<T: TimerCallback> Timer<T> {
         // initialises it completely.
         unsafe { bindings::ferroute_timer_setup(timer.get(), Some(Self::callback)) };
         // INVARIANT: set up just above; `Drop` shuts it down.
-        Ok(Self { timer, _callback: PhantomData })
+        Ok(Self {
+            timer,
+            _callback: PhantomData,
+        })
     }
 
     /// Arms (or re-arms) the timer to fire in `ms` milliseconds.

@@ -49,7 +49,9 @@ impl<T> TryVec<T> {
 
     /// Makes room for `additional` more elements.
     pub fn try_reserve(&mut self, additional: usize) -> Result<(), AllocError> {
-        self.inner.reserve(additional, GFP_ATOMIC).map_err(|_| AllocError)
+        self.inner
+            .reserve(additional, GFP_ATOMIC)
+            .map_err(|_| AllocError)
     }
 
     /// Inserts `v` at `index` (clamped to the length), shifting the rest.

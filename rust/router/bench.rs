@@ -96,13 +96,19 @@ fn run_pass(
 
 /// The `fib-bench` operation.
 pub(crate) fn fib_bench(router: &Router, req: &Request<'_>) -> Result {
-    let n = req.attr(attr::BENCH_KEYS).and_then(|a| a.u32()).unwrap_or(DEFAULT_KEYS);
+    let n = req
+        .attr(attr::BENCH_KEYS)
+        .and_then(|a| a.u32())
+        .unwrap_or(DEFAULT_KEYS);
     if n == 0 || n > MAX_KEYS {
         req.set_bad_attr(attr::BENCH_KEYS);
         req.set_err_msg(c_str!("bench-keys must be 1..=16777216"));
         return Err(EINVAL);
     }
-    let seed = req.attr(attr::BENCH_SEED).and_then(|a| a.u32()).unwrap_or(DEFAULT_SEED);
+    let seed = req
+        .attr(attr::BENCH_SEED)
+        .and_then(|a| a.u32())
+        .unwrap_or(DEFAULT_SEED);
     let len = n as usize;
 
     let mut keys = KVVec::with_capacity(len, GFP_KERNEL)?;
@@ -166,7 +172,10 @@ pub(crate) fn fib_bench(router: &Router, req: &Request<'_>) -> Result {
                 let t0 = ktime_get_ns();
                 for (k, p) in keys.iter().zip(plens.iter_mut()) {
                     let dst = Ipv4Addr::from_bits(*k);
-                    if let Ok(r) = c.fib.fib_lookup(dst, Ipv4Addr::UNSPECIFIED, None, None, 0, 0) {
+                    if let Ok(r) = c
+                        .fib
+                        .fib_lookup(dst, Ipv4Addr::UNSPECIFIED, None, None, 0, 0)
+                    {
                         *p = r.route.prefix_len;
                         hits += 1;
                     }
@@ -176,7 +185,11 @@ pub(crate) fn fib_bench(router: &Router, req: &Request<'_>) -> Result {
             .unwrap_or((0, 0))
     });
 
-    let mismatches = ours.iter().zip(linux.iter()).filter(|(a, b)| a != b).count();
+    let mismatches = ours
+        .iter()
+        .zip(linux.iter())
+        .filter(|(a, b)| a != b)
+        .count();
     let (routes, nodes, bytes) = router
         .with_config(|c| {
             c.fib.table(RT_TABLE_MAIN).map_or((0, 0, 0), |t| {

@@ -106,10 +106,20 @@ fn ip_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: 
     };
     // Drop link-layer padding (pskb_trim_rcsum to tot_len).
     let frame_len = ethernet::HEADER_LEN.saturating_add(hdr.total_len);
-    if skb.trim(u32::try_from(frame_len).unwrap_or(u32::MAX)).is_err() {
+    if skb
+        .trim(u32::try_from(frame_len).unwrap_or(u32::MAX))
+        .is_err()
+    {
         return ip_drop(r, skb, stats::DropReason::Nomem);
     }
-    let decision = route::route_input(&c.fib, &c.addrs, hdr.ip.src, hdr.ip.dst, port.id, RpFilter::Loose);
+    let decision = route::route_input(
+        &c.fib,
+        &c.addrs,
+        hdr.ip.src,
+        hdr.ip.dst,
+        port.id,
+        RpFilter::Loose,
+    );
     match decision {
         Ok(InputRoute::Local) => local_deliver(r, c, hdr, false, skb),
         Ok(InputRoute::Broadcast) => local_deliver(r, c, hdr, true, skb),
@@ -163,7 +173,8 @@ fn local_deliver(r: &Router, c: &Config, hdr: Header, broadcast: bool, skb: SkBu
         }
     };
     let len = icmp::echo_reply_len(&request);
-    let Some(mut reply) = SkBuff::alloc(output::HEADROOM, u32::try_from(len).unwrap_or(u32::MAX)) else {
+    let Some(mut reply) = SkBuff::alloc(output::HEADROOM, u32::try_from(len).unwrap_or(u32::MAX))
+    else {
         r.stats.ip(IpStat::OutDiscards);
         skb.drop_with(reason::NOMEM);
         return;

@@ -14,9 +14,9 @@
 
 mod bench;
 pub mod device;
-pub mod ioctl;
 pub(crate) mod global;
 mod input;
+pub mod ioctl;
 pub mod netlink;
 mod output;
 pub mod port;
@@ -37,11 +37,11 @@ use crate::ipv4::iface::{AddrTable, IfAddr, PortId};
 use crate::ipv4::neigh::{NeighAction, NeighCache};
 use crate::platform::TryVec;
 use core::sync::atomic::{AtomicU32, Ordering};
+pub(crate) use global::{publish, with_router, with_router_arc, withdraw};
 use kernel::c_str;
 use kernel::prelude::*;
 use kernel::sync::{new_mutex, Arc, Mutex};
 use port::{Attachment, Port, PortKind};
-pub(crate) use global::{publish, with_router, with_router_arc, withdraw};
 use stats::Stats;
 
 /// An error of a control-plane request, with the message userspace sees.
@@ -59,7 +59,11 @@ pub struct Config {
 
 impl Config {
     fn empty() -> Self {
-        Self { ports: TryVec::new(), addrs: AddrTable::new(), fib: Fib::new() }
+        Self {
+            ports: TryVec::new(),
+            addrs: AddrTable::new(),
+            fib: Fib::new(),
+        }
     }
 
     fn try_clone(&self) -> Result<Self, kernel::error::Error> {
@@ -76,7 +80,9 @@ impl Config {
     }
 
     fn port_by_dev(&self, dev: &NetDevice) -> Option<&Port> {
-        self.ports.iter().find(|p| core::ptr::eq(p.dev.as_raw(), dev.as_raw()))
+        self.ports
+            .iter()
+            .find(|p| core::ptr::eq(p.dev.as_raw(), dev.as_raw()))
     }
 
     pub(crate) fn port_by_name(&self, name: &[u8]) -> Option<&Port> {
@@ -128,7 +134,9 @@ impl Router {
             }),
             GFP_KERNEL,
         )?;
-        router.config.replace(Some(KBox::new(Config::empty(), GFP_KERNEL)?));
+        router
+            .config
+            .replace(Some(KBox::new(Config::empty(), GFP_KERNEL)?));
         Ok(router)
     }
 
@@ -196,7 +204,9 @@ impl Router {
         if !dev.is_ethernet() {
             return Err((EINVAL, c_str!("only Ethernet devices can be attached")));
         }
-        let known = self.with_config(|c| c.port_by_dev(dev).map(|p| p.kind)).flatten();
+        let known = self
+            .with_config(|c| c.port_by_dev(dev).map(|p| p.kind))
+            .flatten();
         match known {
             Some(PortKind::Fer) => {
                 return Err((EINVAL, c_str!("ferroute devices are ports already")))
@@ -211,13 +221,18 @@ impl Router {
             ));
         }
         if netdevice::rx_handler_busy(dev, rtnl) {
-            return Err((EBUSY, c_str!("device is already claimed (bridge, bond, ...)")));
+            return Err((
+                EBUSY,
+                c_str!("device is already claimed (bridge, bond, ...)"),
+            ));
         }
         let id = self.new_port_id();
         let mut attachments = self.attachments.lock();
         // Reserve first, so that nothing can fail after the device is
         // claimed.
-        attachments.try_reserve(1).map_err(|_| (ENOMEM, c_str!("out of memory")))?;
+        attachments
+            .try_reserve(1)
+            .map_err(|_| (ENOMEM, c_str!("out of memory")))?;
         self.update_config(rtnl, |c| {
             c.ports
                 .try_push(Port::new(id, PortKind::Attached, dev))
@@ -286,13 +301,16 @@ impl Router {
             });
         }
         self.neigh.lock().flush_port(id, |skb| {
-            self.stats.drop_neigh(skb, crate::abstractions::skbuff::reason::NEIGH_DEAD)
+            self.stats
+                .drop_neigh(skb, crate::abstractions::skbuff::reason::NEIGH_DEAD)
         });
     }
 
     /// Removes the port of `dev`, whatever its kind (device unregistering).
     pub fn remove_port_of(&self, dev: &NetDevice, rtnl: &Rtnl) {
-        let port = self.with_config(|c| c.port_by_dev(dev).map(|p| (p.id, p.kind))).flatten();
+        let port = self
+            .with_config(|c| c.port_by_dev(dev).map(|p| (p.id, p.kind)))
+            .flatten();
         match port {
             Some((id, PortKind::Attached)) => self.detach(id, rtnl),
             Some((id, PortKind::Fer)) => self.forget_port(id, rtnl),
@@ -313,15 +331,32 @@ impl Router {
 
     /// Adds an address to the port named `name`, with its local and
     /// connected routes (fib_add_ifaddr).
-    pub fn addr_add(&self, name: &[u8], addr: Ipv4Addr, plen: u8, rtnl: &Rtnl) -> Result<(), CtlError> {
+    pub fn addr_add(
+        &self,
+        name: &[u8],
+        addr: Ipv4Addr,
+        plen: u8,
+        rtnl: &Rtnl,
+    ) -> Result<(), CtlError> {
         self.update_config(rtnl, |c| {
-            let port = c.port_by_name(name).ok_or((ENODEV, c_str!("no such port")))?.id;
-            let ifa = IfAddr { port, addr, prefix_len: plen };
+            let port = c
+                .port_by_name(name)
+                .ok_or((ENODEV, c_str!("no such port")))?
+                .id;
+            let ifa = IfAddr {
+                port,
+                addr,
+                prefix_len: plen,
+            };
             devinet::inet_insert_ifa(&mut c.addrs, &mut c.fib, ifa).map_err(|e| {
                 let msg = match e {
-                    crate::ipv4::errno::Errno::Eexist => c_str!("address already assigned to this port"),
+                    crate::ipv4::errno::Errno::Eexist => {
+                        c_str!("address already assigned to this port")
+                    }
                     crate::ipv4::errno::Errno::Einval => {
-                        c_str!("invalid address (multicast, broadcast, 0/8 or 127/8) or prefix length")
+                        c_str!(
+                            "invalid address (multicast, broadcast, 0/8 or 127/8) or prefix length"
+                        )
                     }
                     _ => c_str!("cannot add this address"),
                 };
@@ -331,10 +366,23 @@ impl Router {
     }
 
     /// Removes an address and its routes (fib_del_ifaddr).
-    pub fn addr_del(&self, name: &[u8], addr: Ipv4Addr, plen: u8, rtnl: &Rtnl) -> Result<(), CtlError> {
+    pub fn addr_del(
+        &self,
+        name: &[u8],
+        addr: Ipv4Addr,
+        plen: u8,
+        rtnl: &Rtnl,
+    ) -> Result<(), CtlError> {
         self.update_config(rtnl, |c| {
-            let port = c.port_by_name(name).ok_or((ENODEV, c_str!("no such port")))?.id;
-            let ifa = IfAddr { port, addr, prefix_len: plen };
+            let port = c
+                .port_by_name(name)
+                .ok_or((ENODEV, c_str!("no such port")))?
+                .id;
+            let ifa = IfAddr {
+                port,
+                addr,
+                prefix_len: plen,
+            };
             devinet::inet_del_ifa(&mut c.addrs, &mut c.fib, &ifa)
                 .map(|_| ())
                 .map_err(|e| (errno_of(e), c_str!("no such address on this port")))

@@ -371,10 +371,7 @@ type RouteParts<'a> = (Route, Option<&'a [u8]>, TryVec<HopRequest<'a>>);
 /// defaults (table main, unicast, protocol boot; scope host for local, link
 /// for broadcast and for unicast without a gateway, else universe), and the
 /// name of its output port.
-fn route_from<'a>(
-    req: &Request<'a>,
-    add: bool,
-) -> Result<RouteParts<'a>> {
+fn route_from<'a>(req: &Request<'a>, add: bool) -> Result<RouteParts<'a>> {
     let dst = addr_attr(req, attr::ADDRESS).ok_or_else(|| {
         req.set_bad_attr(attr::ADDRESS);
         EINVAL

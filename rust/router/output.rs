@@ -38,7 +38,10 @@ pub(super) fn ip_output(r: &Router, c: &Config, rt: &OutputRoute, skb: SkBuff) {
     let outcome = r.neigh.lock().resolve(rt.port, rt.next_hop, now_ms(), skb);
     match outcome {
         Resolve::Ready(mac, skb) => finish_output(r, port, mac, skb),
-        Resolve::Queued { send_request, dropped } => {
+        Resolve::Queued {
+            send_request,
+            dropped,
+        } => {
             if let Some(old) = dropped {
                 r.stats.drop_neigh(old, reason::NEIGH_QUEUEFULL);
             }
@@ -91,7 +94,11 @@ pub(super) fn send_arp(r: &Router, port: &Port, repr: &ArpRepr, eth_dst: Option<
         return;
     }
     skb.set_protocol(ethernet::ETHERTYPE_ARP);
-    r.stats.arp(if repr.is_request() { ArpStat::OutRequests } else { ArpStat::OutReplies });
+    r.stats.arp(if repr.is_request() {
+        ArpStat::OutRequests
+    } else {
+        ArpStat::OutReplies
+    });
     transmit(port, skb);
 }
 

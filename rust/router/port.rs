@@ -47,7 +47,11 @@ pub struct Port {
 impl Port {
     /// The port name, without padding.
     pub fn name(&self) -> &[u8] {
-        let end = self.name.iter().position(|&b| b == 0).unwrap_or(self.name.len());
+        let end = self
+            .name
+            .iter()
+            .position(|&b| b == 0)
+            .unwrap_or(self.name.len());
         &self.name[..end]
     }
 
@@ -69,7 +73,13 @@ impl Port {
         let n = dev.name();
         let len = n.len().min(15);
         name[..len].copy_from_slice(&n[..len]);
-        Self { id, kind, dev: dev.to_owned_ref(), mac, name }
+        Self {
+            id,
+            kind,
+            dev: dev.to_owned_ref(),
+            mac,
+            name,
+        }
     }
 }
 

@@ -7,10 +7,10 @@
 //! them, as the kernel's SNMP MIBs do.
 
 use crate::abstractions::genetlink::Dump;
+use crate::abstractions::percpu::PerCpuCounters;
 use crate::abstractions::skbuff::{DropReason, SkBuff};
 use crate::ipv4::neigh::NeighStats;
 use crate::ipv4::stats::{ArpStat, IcmpStat, IpStat};
-use crate::abstractions::percpu::PerCpuCounters;
 use kernel::error::Result;
 
 /// All counters of one router.
@@ -55,8 +55,13 @@ impl Stats {
     /// nstat prints them (IpInReceives, IcmpOutEchoReps, ArpInRequests);
     /// neighbour-table counters as `arp_cache.` and their
     /// /proc/net/stat/arp_cache column, read from the table itself.
-    fn counters(&self, table: &NeighStats) -> impl Iterator<Item = (&'static str, &'static str, u64)> + '_ {
-        let ip = IpStat::all().iter().map(move |&s| ("Ip", s.name(), self.ip.sum(s.index())));
+    fn counters(
+        &self,
+        table: &NeighStats,
+    ) -> impl Iterator<Item = (&'static str, &'static str, u64)> + '_ {
+        let ip = IpStat::all()
+            .iter()
+            .map(move |&s| ("Ip", s.name(), self.ip.sum(s.index())));
         let icmp = IcmpStat::all()
             .iter()
             .map(move |&s| ("Icmp", s.name(), self.icmp.sum(s.index())));

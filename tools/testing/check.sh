@@ -52,6 +52,11 @@ grep -E '^(warning|error)' -A4 "$out/clippy.log" | head -30
 [ $st -eq 0 ] && ! grep -q 'warning:' "$out/clippy.log"
 result "module is clippy clean" $?
 
+rustfmt --edition 2021 --check rust/ferroute.rs > "$out/rustfmt.log" 2>&1 &&
+	cargo fmt --all --check >> "$out/rustfmt.log" 2>&1
+st=$?; [ $st -eq 0 ] || head -20 "$out/rustfmt.log"
+result "sources are rustfmt-formatted (module and host crates)" $st
+
 outside=$(grep -rnw --include='*.rs' 'unsafe' rust | grep -v '^rust/abstractions/' | grep -v '//.*unsafe' || true)
 [ -z "$outside" ]
 result "unsafe only in rust/abstractions" $?

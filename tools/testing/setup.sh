@@ -47,6 +47,13 @@ install_rust_tools() {
 		log "adding the rust-src component"
 		rustup component add rust-src >&2
 	fi
+	# make check runs clippy on the module and checks rustfmt formatting.
+	for tool in rustfmt clippy-driver; do
+		if ! command -v "$tool" > /dev/null; then
+			log "adding the ${tool%-driver} component"
+			rustup component add "${tool%-driver}" >&2
+		fi
+	done
 	if ! bindgen --version 2>/dev/null | grep -q " $bindgen_version\$"; then
 		log "installing bindgen-cli $bindgen_version (takes a few minutes)"
 		cargo install bindgen-cli --version "$bindgen_version" --locked >&2
