@@ -48,6 +48,18 @@ say "ns2: ping 10.2.0.99 (not ferroute's): no reply"
 ip netns exec ns2 ping -c 1 -W 1 10.2.0.99 || true
 
 say "ferctl neigh list"; ferctl neigh list
+
+say "routes, a policy rule and a multipath route; the FIB's decisions"
+ferctl route add 10.9.0.0/16 via 10.2.0.2 metric 10
+ferctl route add 10.8.0.0/16 nexthop via 10.1.0.2 weight 1 nexthop via 10.2.0.2 weight 3
+ferctl route add 10.7.0.0/16 via 10.1.0.2 table 100
+ferctl rule add pref 100 to 10.7.0.0/16 lookup 100
+ferctl route list table all
+ferctl rule list
+ferctl table list
+for d in 10.9.1.1 10.7.1.1 10.8.1.1 10.8.1.2 10.8.1.3 10.66.1.1; do
+	ferctl route get "$d" || true
+done
 say "ferctl stats (non-zero)"; ferctl stats | awk '$2 != 0'
 say "ip -s link show fer1 (in ns1)"; ip -n ns1 -s link show fer1
 say "rmmod ferroute"
