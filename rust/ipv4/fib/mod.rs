@@ -391,11 +391,15 @@ impl Fib {
             return Err(Errno::Einval);
         }
         if let Some(gw) = h.gateway {
-            if route.scope >= Scope::Link || gw.is_multicast() || gw.is_lbcast() || gw.is_zeronet()
+            // fib_create_info: a host-scope route cannot have a gateway.
+            if route.scope == Scope::Host || gw.is_multicast() || gw.is_lbcast() || gw.is_zeronet()
             {
                 return Err(Errno::Einval);
             }
             if h.onlink {
+                if route.scope >= Scope::Link {
+                    return Err(Errno::Einval);
+                }
                 // fib_check_nh_v4_gw, RTNH_F_ONLINK: the gateway must be a
                 // unicast address on the given port.
                 if h.port.is_none() {
@@ -410,11 +414,18 @@ impl Fib {
                 }
                 return Ok(h);
             }
-            // fib_check_nh_v4_gw: the gateway must be reachable at link
-            // scope, through the given port if any; the route's own table
-            // is tried first, then the rules.
+            // fib_check_nh_v4_gw: the gateway must be reachable at a scope
+            // narrower than the route's (at least link; so a link-scope
+            // route's gateway must be one of the router's own addresses),
+            // through the given port if any; the route's own table is
+            // tried first, then the rules.
+            let min_scope = if route.scope >= Scope::Link {
+                Scope::Host
+            } else {
+                Scope::Link
+            };
             let in_table = if route.table != RT_TABLE_MAIN {
-                match self.table_lookup(route.table, gw, h.port, Scope::Link) {
+                match self.table_lookup(route.table, gw, h.port, min_scope) {
                     TableLookup::Found { alias, .. } => Some(alias.route()),
                     _ => None,
                 }
@@ -422,7 +433,7 @@ impl Fib {
                 None
             };
             let via = in_table
-                .or_else(|| self.lookup_scoped(gw, h.port, Scope::Link))
+                .or_else(|| self.lookup_scoped(gw, h.port, min_scope))
                 .ok_or(Errno::Enetunreach)?;
             if via.kind != RouteType::Unicast && via.kind != RouteType::Local {
                 return Err(Errno::Einval);

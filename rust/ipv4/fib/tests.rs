@@ -289,13 +289,52 @@ fn insert_validates_like_fib_create_info() {
         Err(Errno::Enetunreach)
     );
     assert_eq!(fib.insert(via([10, 0, 0, 255], None)), Err(Errno::Einval));
+    // A link-scope route's gateway is looked up at host scope
+    // (fib_check_nh_v4_gw's scope + 1): a neighbour is ENETUNREACH, the
+    // router's own address is accepted; host scope cannot have a gateway,
+    // onlink needs universe scope (as Linux answers `ip route add ... scope`).
     assert_eq!(
         fib.insert(Route {
             scope: Scope::Link,
             ..via([10, 0, 0, 254], None)
         }),
+        Err(Errno::Enetunreach)
+    );
+    assert_eq!(
+        fib.insert(Route {
+            scope: Scope::Host,
+            ..via([10, 0, 0, 254], None)
+        }),
         Err(Errno::Einval)
     );
+    assert_eq!(
+        fib.insert(Route {
+            scope: Scope::Link,
+            onlink: true,
+            ..via([10, 0, 0, 254], Some(P1))
+        }),
+        Err(Errno::Einval)
+    );
+    let own = Route {
+        scope: Scope::Link,
+        dst: a([10, 8, 0, 0]),
+        ..via([10, 0, 0, 1], None)
+    };
+    assert_eq!(fib.insert(own), Ok(()));
+    let sel = RouteSelector {
+        table: RT_TABLE_MAIN,
+        dst: own.dst,
+        prefix_len: 16,
+        tos: 0,
+        kind: None,
+        scope: None,
+        protocol: None,
+        prefsrc: None,
+        metric: None,
+        port: None,
+        gateway: None,
+    };
+    assert_eq!(fib.delete(&sel).map(|r| r.scope), Ok(Scope::Link));
     assert_eq!(
         fib.insert(Route {
             port: None,
