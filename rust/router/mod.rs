@@ -88,6 +88,20 @@ impl Config {
     pub(crate) fn port_by_name(&self, name: &[u8]) -> Option<&Port> {
         self.ports.iter().find(|p| p.is_named(name))
     }
+
+    /// The address `addr/plen` on the port named `name`; `ENODEV` if there
+    /// is no such port.
+    fn ifaddr_on(&self, name: &[u8], addr: Ipv4Addr, plen: u8) -> Result<IfAddr, CtlError> {
+        let port = self
+            .port_by_name(name)
+            .ok_or((ENODEV, c_str!("no such port")))?
+            .id;
+        Ok(IfAddr {
+            port,
+            addr,
+            prefix_len: plen,
+        })
+    }
 }
 
 /// The neighbour retransmit timer.
@@ -339,15 +353,7 @@ impl Router {
         rtnl: &Rtnl,
     ) -> Result<(), CtlError> {
         self.update_config(rtnl, |c| {
-            let port = c
-                .port_by_name(name)
-                .ok_or((ENODEV, c_str!("no such port")))?
-                .id;
-            let ifa = IfAddr {
-                port,
-                addr,
-                prefix_len: plen,
-            };
+            let ifa = c.ifaddr_on(name, addr, plen)?;
             devinet::inet_insert_ifa(&mut c.addrs, &mut c.fib, ifa).map_err(|e| {
                 let msg = match e {
                     crate::ipv4::errno::Errno::Eexist => {
@@ -374,15 +380,7 @@ impl Router {
         rtnl: &Rtnl,
     ) -> Result<(), CtlError> {
         self.update_config(rtnl, |c| {
-            let port = c
-                .port_by_name(name)
-                .ok_or((ENODEV, c_str!("no such port")))?
-                .id;
-            let ifa = IfAddr {
-                port,
-                addr,
-                prefix_len: plen,
-            };
+            let ifa = c.ifaddr_on(name, addr, plen)?;
             devinet::inet_del_ifa(&mut c.addrs, &mut c.fib, &ifa)
                 .map(|_| ())
                 .map_err(|e| (errno_of(e), c_str!("no such address on this port")))

@@ -271,23 +271,9 @@ mod tests {
         ]
     }
 
+    /// A route-list reply of a unicast route (msg.rs's test helper).
     fn route_reply(table: u32, dst: [u8; 4], len: u8, extra: Vec<RawAttr>) -> Vec<RawAttr> {
-        let mut v = vec![
-            (attr::TABLE, table.to_ne_bytes().to_vec()),
-            (attr::ADDRESS, dst.to_vec()),
-            (attr::PREFIXLEN, vec![len]),
-            (attr::ROUTE_TYPE, vec![1]),
-            (attr::SCOPE, vec![0]),
-            (attr::PROTOCOL, vec![3]),
-            (attr::METRIC, 0u32.to_ne_bytes().to_vec()),
-        ];
-        for (nr, p) in extra {
-            match v.iter_mut().find(|(n, _)| *n == nr) {
-                Some(slot) => slot.1 = p,
-                None => v.push((nr, p)),
-            }
-        }
-        v
+        crate::msg::tests::route_reply(table, dst, len, 1, extra)
     }
 
     #[test]

@@ -620,7 +620,7 @@ pub fn decode_fib_bench(attrs: &[RawAttr]) -> Result<FibBench, NlError> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn s(nr: u16, v: &str) -> RawAttr {
@@ -997,7 +997,9 @@ mod tests {
         }
     }
 
-    fn route_reply(
+    /// A route-list reply: the attributes every route has, then `extra`
+    /// (replacing a default of the same number or added after them).
+    pub(crate) fn route_reply(
         table: u32,
         dst: [u8; 4],
         len: u8,
