@@ -38,43 +38,71 @@ module! {
 
 use abstractions::genetlink;
 use abstractions::miscdev::MiscRegistration;
-use abstractions::netdevice::{LinkRegistration, NetDevice};
+use abstractions::netdevice::{Device, LinkRegistration, NetDevice};
 use abstractions::notifier::{NetdevEvent, NetdevNotifier, NotifierRegistration};
-use abstractions::sync::{Rtnl, RtnlGuard};
+use abstractions::pernet::PernetRegistration;
+use abstractions::sync::Rtnl;
+use router::device::FerDevice;
+use router::Router;
 
-/// Detaches attached ports whose device goes away.
+/// Keeps ports in step with their devices: detaches an attached port whose
+/// device goes away or leaves its router's namespace, and refreshes what a
+/// port copies of its device (name, address, namespace) when it changes.
 struct PortWatcher;
 
 impl NetdevNotifier for PortWatcher {
     fn event(event: NetdevEvent, dev: &NetDevice, rtnl: &Rtnl) {
-        if event == NetdevEvent::Unregister {
-            router::with_router_arc(|r| r.remove_port_of(dev, rtnl));
+        // An attached port belongs to the router of its device's namespace;
+        // a ferroute device's own port to the router that owns the device,
+        // wherever it lives (and another router may have attached it).
+        let local = router::router_arc(&dev.net_rtnl(rtnl));
+        match event {
+            NetdevEvent::Unregister | NetdevEvent::ChangeNetns => {
+                if let Some(r) = &local {
+                    r.detach_dev(dev, rtnl);
+                }
+            }
+            NetdevEvent::ChangeName | NetdevEvent::ChangeAddr | NetdevEvent::Register => {
+                if let Some(r) = &local {
+                    r.refresh_port(dev, rtnl);
+                }
+                let owner = Device::<FerDevice>::from_netdev(dev).and_then(|d| d.data(rtnl));
+                if let Some(owner) = owner {
+                    if !local.as_deref().is_some_and(|l| core::ptr::eq(l, owner)) {
+                        owner.refresh_port(dev, rtnl);
+                    }
+                }
+            }
+            _ => {}
         }
     }
 }
 
-/// The loaded module: its registrations, dropped in reverse order of need
-/// by `Drop` below.
+/// The loaded module: its registrations, dropped in the order `Drop`
+/// below gives.
 struct Ferroute {
     route_ioctl: Option<MiscRegistration<router::ioctl::RouteIoctl>>,
     family: Option<genetlink::Registration<router::netlink::FerrouteFamily>>,
+    link: Option<LinkRegistration<FerDevice>>,
+    routers: Option<PernetRegistration<Router>>,
     notifier: Option<NotifierRegistration<PortWatcher>>,
-    link: Option<LinkRegistration>,
 }
 
 impl kernel::Module for Ferroute {
     fn init(module: &'static ThisModule) -> Result<Self> {
-        router::publish(router::Router::new()?)?;
-        router::with_router(|r| r.start());
         let mut this = Ferroute {
             route_ioctl: None,
             family: None,
-            notifier: None,
             link: None,
+            routers: None,
+            notifier: None,
         };
-        // On error `this` drops, undoing what was done.
-        this.link = Some(LinkRegistration::register::<router::device::FerDevice>()?);
+        // On error `this` drops, undoing what was done. The notifier comes
+        // first and goes last, so that no port can outlive its device.
         this.notifier = Some(NotifierRegistration::register()?);
+        // A router in every namespace, and in every new one.
+        this.routers = Some(PernetRegistration::register()?);
+        this.link = Some(LinkRegistration::register()?);
         if let Some(link) = &this.link {
             link.create_device(c_str!("fer0"))?;
         }
@@ -90,17 +118,16 @@ impl Drop for Ferroute {
         // No new configuration requests.
         self.route_ioctl = None;
         self.family = None;
-        // No device events; then ferroute devices are deleted (each
-        // removes its port from the router as it unregisters).
-        self.notifier = None;
+        // Ferroute devices are deleted in every namespace (each removes its
+        // port from the router that owns it as it unregisters).
         self.link = None;
-        // Attached ports go back to the kernel.
-        {
-            let rtnl = RtnlGuard::lock();
-            router::with_router_arc(|r| r.detach_all(&rtnl));
-        }
-        // Nothing can reach the router any more: withdraw and free it.
-        router::withdraw();
+        // Every router is torn down: attached ports go back to the kernel.
+        self.routers = None;
+        // Only now, with no port left, stop watching devices.
+        self.notifier = None;
+        // Configurations retired with call_rcu are freed by this module's
+        // code: let every such callback run before the module goes.
+        abstractions::rcu::barrier();
         pr_info!("unloaded\n");
     }
 }

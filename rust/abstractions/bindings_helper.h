@@ -21,6 +21,8 @@
 #include <linux/spinlock.h>
 #include <linux/timer.h>
 #include <net/genetlink.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
 #include <net/ip_fib.h>
 #include <net/netlink.h>
 #include <net/rtnetlink.h>
@@ -62,9 +64,11 @@ unsigned short ferroute_dev_type(const struct net_device *dev);
 unsigned int ferroute_dev_flags(const struct net_device *dev);
 int ferroute_dev_has_ipv4(struct net_device *dev);
 int ferroute_dev_is_unregistering(const struct net_device *dev);
+int ferroute_dev_is_registered(const struct net_device *dev);
 int ferroute_dev_is_loopback(const struct net_device *dev);
 int ferroute_dev_rx_handler_busy(const struct net_device *dev);
 const struct rtnl_link_ops *ferroute_dev_link_ops(const struct net_device *dev);
+const struct net_device_ops *ferroute_dev_netdev_ops(const struct net_device *dev);
 void ferroute_dev_eth_random_addr(struct net_device *dev);
 void ferroute_dev_set_link_ops(struct net_device *dev,
 			       const struct rtnl_link_ops *ops);
@@ -120,7 +124,14 @@ void ferroute_spin_lock_bh(spinlock_t *lock);
 void ferroute_spin_unlock_bh(spinlock_t *lock);
 
 /* misc device, capabilities */
-int ferroute_capable_net_admin(void);
+int ferroute_ns_capable_net_admin(struct net *net);
+
+struct net *ferroute_dev_net(const struct net_device *dev);
+unsigned int ferroute_net_inum(const struct net *net);
+void *ferroute_net_generic(const struct net *net, unsigned int id);
+struct net *ferroute_get_current_net(void);
+void ferroute_put_net(struct net *net);
+void **ferroute_file_private_data(struct file *file);
 
 /* per-CPU counters */
 void *ferroute_counters_alloc(unsigned int n);

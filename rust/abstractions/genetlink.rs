@@ -7,9 +7,9 @@
 //! A family is a [`Family`] implementation: its name, attribute policy and
 //! operations as constants, and `doit`/`dumpit` as safe functions over
 //! [`Request`] and [`Dump`]. The core validates every request strictly
-//! against the policy before a handler runs (all operations are below
-//! `resv_start_op`), and checks CAP_NET_ADMIN for operations marked
-//! `admin` (`GENL_ADMIN_PERM`), so handlers see only well-formed attributes
+//! against the policy before a handler runs, and checks CAP_NET_ADMIN over
+//! the requester's network namespace for operations marked `admin`
+//! (`GENL_UNS_ADMIN_PERM`), so handlers see only well-formed attributes
 //! from privileged callers where it matters.
 
 use super::bindings;
@@ -93,7 +93,10 @@ pub struct Op {
     pub cmd: u8,
     /// A dump (`NLM_F_DUMP`) rather than a do operation.
     pub dump: bool,
-    /// Requires CAP_NET_ADMIN (`GENL_ADMIN_PERM`).
+    /// Requires CAP_NET_ADMIN over the user namespace that owns the
+    /// requester's network namespace (`GENL_UNS_ADMIN_PERM`, as rtnetlink
+    /// checks for its changes): a root in a container configures its own
+    /// namespace and nothing else.
     pub admin: bool,
 }
 
@@ -259,8 +262,14 @@ impl<'a> Request<'a> {
     }
 
     /// Marks attribute `ty` as the bad (or missing) one in the extended ACK.
+    /// Numbers outside the family's attributes are ignored.
     pub fn set_bad_attr(&self, ty: u16) {
-        // SAFETY: `info` is valid by the type invariant.
+        if ty == 0 || ty > self.maxattr {
+            return;
+        }
+        // SAFETY: `info` is valid by the type invariant, and the helper
+        // indexes `info->attrs`, which the core sized for maxattr + 1
+        // entries; `ty` is in range (checked above).
         unsafe { bindings::ferroute_genl_set_bad_attr(self.info, i32::from(ty)) };
     }
 
@@ -564,12 +573,11 @@ impl<F: Family> Registration<F> {
             policy.push(p.to_raw(), GFP_KERNEL)?;
         }
         let mut ops = KVec::with_capacity(F::OPS.len(), GFP_KERNEL)?;
-        let mut max_cmd = 0u8;
         for op in F::OPS {
             let raw = bindings::genl_ops {
                 cmd: op.cmd,
                 flags: if op.admin {
-                    bindings::GENL_ADMIN_PERM as u8
+                    bindings::GENL_UNS_ADMIN_PERM as u8
                 } else {
                     0
                 },
@@ -586,7 +594,6 @@ impl<F: Family> Registration<F> {
                 ..Default::default()
             };
             ops.push(raw, GFP_KERNEL)?;
-            max_cmd = max_cmd.max(op.cmd);
         }
         let storage = KBox::pin(
             FamilyStorage {
@@ -615,9 +622,11 @@ impl<F: Family> Registration<F> {
             (*fam).policy = storage.policy.as_ptr();
             (*fam).ops = storage.ops.as_ptr();
             (*fam).n_ops = storage.ops.len() as u8;
-            // Every operation is below resv_start_op: strict validation, no
-            // unknown attributes, no trailing data.
-            (*fam).resv_start_op = max_cmd.saturating_add(1);
+            // resv_start_op 0, as new families leave it: every command is
+            // "new", so the core also checks the genetlink header (reserved
+            // byte zero, only REQUEST/ACK/ECHO/DUMP flags). Attribute
+            // validation is strict either way (no GENL_DONT_VALIDATE_*).
+            (*fam).resv_start_op = 0;
             (*fam).module = module.as_ptr().cast();
             (*fam).set_netnsok(1);
             to_result(bindings::genl_register_family(fam))?;

@@ -6,6 +6,7 @@
 #include <linux/inetdevice.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/nsproxy.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/timekeeping.h>
@@ -179,6 +180,11 @@ int ferroute_dev_is_unregistering(const struct net_device *dev)
 	return dev->reg_state == NETREG_UNREGISTERING;
 }
 
+int ferroute_dev_is_registered(const struct net_device *dev)
+{
+	return dev->reg_state == NETREG_REGISTERED;
+}
+
 int ferroute_dev_is_loopback(const struct net_device *dev)
 {
 	return !!(dev->flags & IFF_LOOPBACK);
@@ -192,6 +198,11 @@ int ferroute_dev_rx_handler_busy(const struct net_device *dev)
 const struct rtnl_link_ops *ferroute_dev_link_ops(const struct net_device *dev)
 {
 	return dev->rtnl_link_ops;
+}
+
+const struct net_device_ops *ferroute_dev_netdev_ops(const struct net_device *dev)
+{
+	return dev->netdev_ops;
 }
 
 void ferroute_dev_eth_random_addr(struct net_device *dev)
@@ -238,6 +249,11 @@ void ferroute_dev_setup_ether(struct net_device *dev,
 	dev->needs_free_netdev = true;
 	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
 	dev->lltx = true;
+	/*
+	 * netpoll (netconsole) calls ndo_start_xmit with interrupts off; the
+	 * router's receive path takes bottom-half locks.
+	 */
+	dev->priv_flags |= IFF_DISABLE_NETPOLL;
 	eth_hw_addr_random(dev);
 }
 
@@ -432,9 +448,41 @@ void ferroute_spin_unlock_bh(spinlock_t *lock)
 	spin_unlock_bh(lock);
 }
 
-int ferroute_capable_net_admin(void)
+/* CAP_NET_ADMIN over the user namespace that owns @net, as rtnetlink checks. */
+int ferroute_ns_capable_net_admin(struct net *net)
 {
-	return capable(CAP_NET_ADMIN);
+	return ns_capable(net->user_ns, CAP_NET_ADMIN);
+}
+
+struct net *ferroute_dev_net(const struct net_device *dev)
+{
+	return dev_net(dev);
+}
+
+unsigned int ferroute_net_inum(const struct net *net)
+{
+	return net->ns.inum;
+}
+
+void *ferroute_net_generic(const struct net *net, unsigned int id)
+{
+	return net_generic(net, id);
+}
+
+/* The calling task's network namespace, with a reference. */
+struct net *ferroute_get_current_net(void)
+{
+	return get_net(current->nsproxy->net_ns);
+}
+
+void ferroute_put_net(struct net *net)
+{
+	put_net(net);
+}
+
+void **ferroute_file_private_data(struct file *file)
+{
+	return &file->private_data;
 }
 
 void *ferroute_counters_alloc(unsigned int n)

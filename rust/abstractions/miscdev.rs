@@ -7,6 +7,7 @@
 //! [`include/uapi/linux/route.h`](srctree/include/uapi/linux/route.h)
 
 use super::bindings;
+use super::netdevice::{Net, NetRef};
 use core::marker::PhantomData;
 use core::mem::{offset_of, size_of};
 use kernel::error::{code::*, to_result, Result};
@@ -16,9 +17,10 @@ use kernel::uaccess::{UserPtr, UserSlice};
 
 /// What a misc device does with an ioctl.
 pub trait IoctlHandler: 'static {
-    /// Handles `cmd` with the user argument `arg`; the value is returned
-    /// to userspace.
-    fn ioctl(cmd: u32, arg: UserPtr) -> Result<i32>;
+    /// Handles `cmd` with the user argument `arg`, for a file opened in
+    /// network namespace `net` (the opener's, as a socket's namespace is
+    /// its creator's); the value is returned to userspace.
+    fn ioctl(net: &Net<'_>, cmd: u32, arg: UserPtr) -> Result<i32>;
 }
 
 struct Storage {
@@ -60,6 +62,8 @@ impl<T: IoctlHandler> MiscRegistration<T> {
             let fops = storage.fops.get();
             core::ptr::write_bytes(fops, 0, 1);
             (*fops).owner = module.as_ptr().cast();
+            (*fops).open = Some(Self::open_callback);
+            (*fops).release = Some(Self::release_callback);
             (*fops).unlocked_ioctl = Some(Self::ioctl_callback);
             let misc = storage.misc.get();
             core::ptr::write_bytes(misc, 0, 1);
@@ -76,15 +80,65 @@ impl<T: IoctlHandler> MiscRegistration<T> {
         })
     }
 
+    /// Records the opener's network namespace in the file
+    /// (`file->private_data` owns a `NetRef`, `KBox::into_raw`).
+    ///
+    /// # Safety
+    ///
+    /// Called by misc_open for a file of this device being opened.
+    unsafe extern "C" fn open_callback(
+        _inode: *mut bindings::inode,
+        file: *mut bindings::file,
+    ) -> i32 {
+        let Some(net) = NetRef::current() else {
+            return ENXIO.to_errno();
+        };
+        let net = match KBox::new(net, GFP_KERNEL) {
+            Ok(b) => b,
+            Err(_) => return ENOMEM.to_errno(),
+        };
+        // SAFETY: `file` is the valid file being opened; misc_open set
+        // private_data to the miscdevice, which nothing of ours reads, so
+        // it is ours to replace. `release_callback` takes it back.
+        unsafe { *bindings::ferroute_file_private_data(file) = KBox::into_raw(net).cast() };
+        0
+    }
+
+    /// # Safety
+    ///
+    /// Called by the VFS once, when the last reference to a file that
+    /// `open_callback` opened goes.
+    unsafe extern "C" fn release_callback(
+        _inode: *mut bindings::inode,
+        file: *mut bindings::file,
+    ) -> i32 {
+        // SAFETY: `file` is valid; `open_callback` stored an owned
+        // `KBox<NetRef>` in private_data, taken back exactly once here.
+        unsafe {
+            let p = core::ptr::replace(
+                bindings::ferroute_file_private_data(file),
+                core::ptr::null_mut(),
+            );
+            if !p.is_null() {
+                drop(KBox::from_raw(p.cast::<NetRef>()));
+            }
+        }
+        0
+    }
+
     /// # Safety
     ///
     /// Called by the VFS for an open file of this device.
     unsafe extern "C" fn ioctl_callback(
-        _file: *mut bindings::file,
+        file: *mut bindings::file,
         cmd: kernel::ffi::c_uint,
         arg: kernel::ffi::c_ulong,
     ) -> kernel::ffi::c_long {
-        match T::ioctl(cmd, arg as UserPtr) {
+        // SAFETY: `file` is an open file of this device: `open_callback`
+        // stored a `KBox<NetRef>` in private_data, freed only by release,
+        // which cannot run while this ioctl holds the file.
+        let net = unsafe { &*(*bindings::ferroute_file_private_data(file)).cast::<NetRef>() };
+        match T::ioctl(&net.net(), cmd, arg as UserPtr) {
             Ok(v) => v as kernel::ffi::c_long,
             Err(e) => e.to_errno() as kernel::ffi::c_long,
         }
@@ -98,12 +152,6 @@ impl<T: IoctlHandler> Drop for MiscRegistration<T> {
         // open, so no ioctl can run after the module is gone.
         unsafe { bindings::misc_deregister(self.storage.misc.get()) };
     }
-}
-
-/// Whether the calling task has CAP_NET_ADMIN.
-pub fn capable_net_admin() -> bool {
-    // SAFETY: FFI call without safety requirements (process context).
-    unsafe { bindings::ferroute_capable_net_admin() != 0 }
 }
 
 /// An IPv4 socket address from a `struct sockaddr`.

@@ -19,6 +19,7 @@ pub mod netdevice;
 pub mod notifier;
 pub mod packet_type;
 pub mod percpu;
+pub mod pernet;
 pub mod rcu;
 pub mod rx_handler;
 pub mod shared;

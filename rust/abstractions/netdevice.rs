@@ -12,12 +12,14 @@
 //! `extern "C"` callbacks are generated here, as `phy.rs` does for PHYs.
 
 use super::bindings;
+use super::rcu::ReadGuard;
 use super::skbuff::SkBuff;
 use super::sync::Rtnl;
 use core::marker::PhantomData;
 use core::ptr::NonNull;
 use kernel::error::{to_result, Result};
 use kernel::prelude::*;
+use kernel::sync::Arc;
 use kernel::types::{ARef, AlwaysRefCounted, Opaque};
 
 /// A network device.
@@ -72,10 +74,13 @@ impl NetDevice {
         ARef::from(self)
     }
 
-    /// The device name, without its NUL terminator.
-    pub fn name(&self) -> &[u8] {
+    /// The device name, without its NUL terminator. RTNL (which
+    /// `dev_change_name` holds while it rewrites the name) keeps it stable
+    /// for the borrow.
+    pub fn name<'a>(&'a self, _rtnl: &'a Rtnl) -> &'a [u8] {
         // SAFETY: The device is valid; `dev->name` is a NUL-terminated
-        // IFNAMSIZ array inside it.
+        // IFNAMSIZ array inside it, only written under RTNL, which the
+        // caller holds for 'a.
         let name =
             unsafe { kernel::str::CStr::from_char_ptr(bindings::ferroute_dev_name(self.as_raw())) };
         name.as_bytes()
@@ -124,17 +129,173 @@ impl NetDevice {
         }
     }
 
-    /// Whether the device is of the rtnetlink kind registered by `link`.
-    pub fn is_kind(&self, link: &LinkRegistration) -> bool {
-        // SAFETY: The device is valid by the type invariant.
-        let ops = unsafe { bindings::ferroute_dev_link_ops(self.as_raw()) };
-        core::ptr::eq(ops, link.ops.get())
+    /// The network namespace the device lives in, borrowed for an RCU
+    /// read-side section: a device moving away leaves its old namespace
+    /// alive until readers are done (the namespace is freed only after its
+    /// devices are gone and a grace period has passed).
+    pub fn net<'a>(&'a self, _guard: &'a ReadGuard) -> Net<'a> {
+        // SAFETY: The device is valid; see above for why the namespace
+        // lives for the read-side section.
+        unsafe { Net::from_raw(bindings::ferroute_dev_net(self.as_raw())) }
+    }
+
+    /// The network namespace the device lives in, stable under RTNL (moves
+    /// happen under it).
+    pub fn net_rtnl<'a>(&'a self, _rtnl: &'a Rtnl) -> Net<'a> {
+        // SAFETY: The device is valid; `dev_net` changes only in
+        // `__dev_change_net_namespace`, under RTNL, and the namespace of a
+        // registered device is alive.
+        unsafe { Net::from_raw(bindings::ferroute_dev_net(self.as_raw())) }
+    }
+
+    /// Counts a packet dropped on transmit (`core_stats`, which every
+    /// device has).
+    pub fn count_tx_dropped(&self) {
+        // SAFETY: The device is valid by the type invariant;
+        // dev_core_stats_tx_dropped_inc allocates core_stats if needed.
+        unsafe { bindings::ferroute_dev_count_tx_dropped(self.as_raw()) };
+    }
+
+    /// Queues `skb` for transmission on this device (`dev_queue_xmit`).
+    /// The skb is consumed whatever the outcome; returns whether the
+    /// device accepted it.
+    pub fn queue_xmit(&self, mut skb: SkBuff) -> bool {
+        skb.set_dev(self);
+        skb.reset_mac_header();
+        // SAFETY: The skb is owned and handed over (dev_queue_xmit always
+        // consumes it); `skb->dev` is this valid device.
+        let ret = unsafe { bindings::__dev_queue_xmit(skb.into_raw(), core::ptr::null_mut()) };
+        ret == bindings::NET_XMIT_SUCCESS as i32
+    }
+}
+
+/// A device of type `T`: a [`NetDevice`] known to have been set up by
+/// `T`'s [`LinkRegistration`], so that what only such devices have (per-CPU
+/// `tstats`, the driver's data in the private area, a receive path) can be
+/// reached, and foreign devices (a veth, a physical NIC) cannot.
+///
+/// # Invariants
+///
+/// The device was set up by `Adapter::<T>::setup_callback`: its
+/// `netdev_ops` are `T`'s, it has per-CPU tstats, and its private area is
+/// one pointer, null or holding `Arc::into_raw` of `T::Data` between
+/// `ndo_init` and `ndo_uninit`.
+#[repr(transparent)]
+pub struct Device<T: Driver>(NetDevice, PhantomData<T>);
+
+// SAFETY: As for `NetDevice`.
+unsafe impl<T: Driver> Send for Device<T> {}
+// SAFETY: As for `NetDevice`.
+unsafe impl<T: Driver> Sync for Device<T> {}
+
+// SAFETY: The same reference count as `NetDevice`'s.
+unsafe impl<T: Driver> AlwaysRefCounted for Device<T> {
+    fn inc_ref(&self) {
+        self.0.inc_ref();
+    }
+
+    unsafe fn dec_ref(obj: NonNull<Self>) {
+        // SAFETY: `Device<T>` is a transparent wrapper of `NetDevice`, and
+        // the caller owns a reference.
+        unsafe { NetDevice::dec_ref(obj.cast()) };
+    }
+}
+
+impl<T: Driver> core::ops::Deref for Device<T> {
+    type Target = NetDevice;
+
+    fn deref(&self) -> &NetDevice {
+        &self.0
+    }
+}
+
+impl<T: Driver> Device<T> {
+    /// # Safety
+    ///
+    /// `ptr` must point to a device set up by `T`'s adapter, valid for 'a.
+    unsafe fn from_raw<'a>(ptr: *mut bindings::net_device) -> &'a Self {
+        // SAFETY: `Device<T>` is a transparent wrapper of `NetDevice`, and
+        // the caller guarantees validity and the type invariant.
+        unsafe { &*ptr.cast() }
+    }
+
+    /// The device as a `Device<T>`, if it is one: its transmit function
+    /// is `T`'s trampoline, which only `T`'s setup installs (no other code
+    /// can have its address).
+    pub fn from_netdev(dev: &NetDevice) -> Option<&Self> {
+        // SAFETY: The device is valid; netdev_ops is set before
+        // registration and not changed afterwards.
+        let ops = unsafe { bindings::ferroute_dev_netdev_ops(dev.as_raw()) };
+        // SAFETY: A registered device's netdev_ops point to a valid
+        // net_device_ops for its lifetime.
+        let xmit = unsafe { ops.as_ref() }.and_then(|o| o.ndo_start_xmit)?;
+        let ours: unsafe extern "C" fn(
+            *mut bindings::sk_buff,
+            *mut bindings::net_device,
+        ) -> bindings::netdev_tx_t = Adapter::<T>::start_xmit_callback;
+        // By address (core::ptr::fn_addr_eq is newer than the kernel's
+        // minimum Rust): a duplicated trampoline could only make this say
+        // no, never yes for another function.
+        if xmit as usize != ours as usize {
+            return None;
+        }
+        // SAFETY: `Device<T>` is a transparent wrapper of `NetDevice`; the
+        // device was set up by `T`'s adapter (see above), which is the
+        // type invariant.
+        Some(unsafe { &*(dev as *const NetDevice).cast::<Self>() })
+    }
+
+    /// The data [`Driver::init`] returned, between `ndo_init` and
+    /// `ndo_uninit` (RTNL, held here, orders both against the caller).
+    pub fn data<'a>(&'a self, _rtnl: &'a Rtnl) -> Option<&'a T::Data> {
+        // SAFETY: The private area is one pointer (type invariant), written
+        // only by init_callback and uninit_callback, both under RTNL.
+        let p = unsafe { *self.priv_slot() };
+        // SAFETY: A non-null slot holds a reference the device owns until
+        // uninit_callback clears it, which cannot happen while the caller
+        // holds RTNL for 'a.
+        unsafe { p.as_ref() }
+    }
+
+    /// Takes a reference to the device (`dev_hold`).
+    pub fn to_owned_device(&self) -> ARef<Self> {
+        ARef::from(self)
+    }
+
+    /// The untyped device.
+    pub fn as_netdev(&self) -> &NetDevice {
+        &self.0
+    }
+
+    fn priv_slot(&self) -> *mut *const T::Data {
+        // SAFETY: The device is valid; by the type invariant its private
+        // area is one pointer.
+        unsafe { bindings::ferroute_netdev_priv(self.as_raw()).cast() }
+    }
+
+    /// Unregisters the device (`unregister_netdevice`) if it is
+    /// registered, and returns whether it was. `ndo_uninit` runs before
+    /// this returns; the rest of the teardown runs when RTNL is released
+    /// (`netdev_run_todo`), which waits until every reference is dropped:
+    /// the caller must drop its own (`ARef`s of this device) before it
+    /// releases RTNL.
+    pub fn unregister(&self, _rtnl: &Rtnl) -> bool {
+        // SAFETY: The device is valid and RTNL is held, so reg_state is
+        // stable.
+        if unsafe { bindings::ferroute_dev_is_registered(self.as_raw()) } == 0 {
+            return false;
+        }
+        // SAFETY: RTNL is held and the device is registered, as
+        // unregister_netdevice_many_notify requires (it BUGs on any other
+        // state); a NULL queue unregisters it at once.
+        unsafe { bindings::unregister_netdevice_queue(self.as_raw(), core::ptr::null_mut()) };
+        true
     }
 
     /// Counts a transmitted packet in the device's own statistics.
     pub fn count_tx(&self, len: u32) {
-        // SAFETY: The device is valid; ferroute devices have per-CPU tstats
-        // (set up in `setup`), and this is only called on them.
+        // SAFETY: The device is valid and has per-CPU tstats (type
+        // invariant), which dev_sw_netstats_tx_add updates.
         unsafe { bindings::ferroute_dev_count_tx(self.as_raw(), len) };
     }
 
@@ -144,33 +305,20 @@ impl NetDevice {
         unsafe { bindings::ferroute_dev_count_rx(self.as_raw(), len) };
     }
 
-    /// Counts a packet dropped on transmit.
-    pub fn count_tx_dropped(&self) {
-        // SAFETY: The device is valid by the type invariant.
-        unsafe { bindings::ferroute_dev_count_tx_dropped(self.as_raw()) };
-    }
-
-    /// Queues `skb` for transmission on this device (`dev_queue_xmit`).
-    /// The skb is consumed whatever the outcome; returns whether the
-    /// device accepted it.
-    pub fn queue_xmit(&self, mut skb: SkBuff) -> bool {
-        skb.set_dev(self.as_raw());
-        skb.reset_mac_header();
-        // SAFETY: The skb is owned and handed over (dev_queue_xmit always
-        // consumes it); `skb->dev` is this valid device.
-        let ret = unsafe { bindings::__dev_queue_xmit(skb.into_raw(), core::ptr::null_mut()) };
-        ret == bindings::NET_XMIT_SUCCESS as i32
-    }
-
     /// Hands an Ethernet frame to the receive path of this device's network
     /// stack (`eth_type_trans` + `netif_rx`), as if it had arrived on it.
-    /// The skb is consumed; returns whether the stack accepted it.
+    /// The skb is consumed; returns whether the stack accepted it. A frame
+    /// shorter than an Ethernet header is dropped.
     pub fn rx(&self, skb: SkBuff) -> bool {
+        if skb.data().len() < ETH_HLEN {
+            skb.drop_with(super::skbuff::reason::PKT_TOO_SMALL);
+            return false;
+        }
         let len = skb.len();
         let raw = skb.into_raw();
-        // SAFETY: `raw` is an owned skb whose data starts with an Ethernet
-        // header of at least ETH_HLEN bytes (the caller built it), and the
-        // device is valid. netif_rx consumes the skb.
+        // SAFETY: `raw` is an owned skb whose linear data starts with at
+        // least ETH_HLEN bytes (checked above), as eth_type_trans requires;
+        // the device is valid. netif_rx consumes the skb.
         let ret = unsafe {
             let proto = bindings::eth_type_trans(raw, self.as_raw());
             bindings::ferroute_skb_set_protocol(raw, proto);
@@ -185,23 +333,43 @@ impl NetDevice {
     }
 }
 
+/// `ETH_HLEN`.
+const ETH_HLEN: usize = bindings::ETH_HLEN as usize;
+
 /// A device type: the callbacks of `net_device_ops` ferroute implements.
-pub trait Driver: 'static {
+///
+/// Each device carries one `Arc<Data>` (in its private area) from a
+/// successful [`Driver::init`] until [`Driver::uninit`], handed to
+/// [`Driver::start_xmit`].
+pub trait Driver: Sized + 'static {
     /// The kind name used by `ip link add NAME type KIND`.
     const KIND: &'static kernel::str::CStr;
 
-    /// Called when a device of this kind is registered (`ndo_init`), under
-    /// RTNL. An error aborts the registration.
-    fn init(_dev: &NetDevice, _rtnl: &Rtnl) -> Result {
-        Ok(())
-    }
+    /// What each device of this kind refers to (ferroute: the router that
+    /// owns it).
+    type Data: Send + Sync;
 
-    /// Called when a device of this kind is unregistered (`ndo_uninit`),
-    /// under RTNL.
-    fn uninit(_dev: &NetDevice, _rtnl: &Rtnl) {}
+    /// Called when a device of this kind is registered (`ndo_init`), under
+    /// RTNL, in the namespace it is created in. An error aborts the
+    /// registration.
+    ///
+    /// The rule: whatever `init` acquires must be released by the time
+    /// [`Driver::uninit`] returns, references to the device itself above
+    /// all. When `register_netdevice` fails after `ndo_init` (an ifindex
+    /// taken, a notifier refusing), the core calls `ndo_uninit` and its
+    /// caller frees the device at once with `free_netdev`, without waiting
+    /// for references: a `dev_put` deferred past `uninit` (to an RCU
+    /// callback, say) would write into freed memory.
+    fn init(dev: &Device<Self>, rtnl: &Rtnl) -> Result<Arc<Self::Data>>;
+
+    /// Called when a device of this kind is unregistered or its
+    /// registration failed (`ndo_uninit`), under RTNL, with the data
+    /// `init` returned. See [`Driver::init`] for what must be released
+    /// before it returns.
+    fn uninit(dev: &Device<Self>, data: Arc<Self::Data>, rtnl: &Rtnl);
 
     /// Transmits a packet (`ndo_start_xmit`); must consume `skb`.
-    fn start_xmit(dev: &NetDevice, skb: SkBuff);
+    fn start_xmit(dev: &Device<Self>, data: &Self::Data, skb: SkBuff);
 }
 
 struct Adapter<T: Driver>(PhantomData<T>);
@@ -220,27 +388,47 @@ impl<T: Driver> Adapter<T> {
 
     /// # Safety
     ///
-    /// Called by the networking core with a valid device being registered.
+    /// Called by the networking core with a valid device of this kind being
+    /// registered.
     unsafe extern "C" fn init_callback(dev: *mut bindings::net_device) -> i32 {
-        // SAFETY: The core passes a valid device.
-        let dev = unsafe { NetDevice::from_raw(dev) };
+        // SAFETY: The core passes a valid device set up by `setup_callback`
+        // (the only place these ops are installed).
+        let dev = unsafe { Device::<T>::from_raw(dev) };
         // SAFETY: register_netdevice calls ndo_init with RTNL held.
         let rtnl = unsafe { Rtnl::assume_held() };
         match T::init(dev, &rtnl) {
-            Ok(()) => 0,
+            Ok(data) => {
+                // SAFETY: The private area is one pointer (type invariant of
+                // `Device`), not yet read by anyone: transmit starts after
+                // registration.
+                unsafe { *dev.priv_slot() = Arc::into_raw(data) };
+                0
+            }
             Err(e) => e.to_errno(),
         }
     }
 
     /// # Safety
     ///
-    /// Called by the networking core with a valid device being unregistered.
+    /// Called by the networking core with a valid device of this kind being
+    /// unregistered, or whose registration failed after `ndo_init`.
     unsafe extern "C" fn uninit_callback(dev: *mut bindings::net_device) {
-        // SAFETY: The core passes a valid device.
-        let dev = unsafe { NetDevice::from_raw(dev) };
-        // SAFETY: unregister_netdevice calls ndo_uninit with RTNL held.
+        // SAFETY: The core passes a valid device of this kind.
+        let dev = unsafe { Device::<T>::from_raw(dev) };
+        // SAFETY: ndo_uninit is called with RTNL held (unregister and the
+        // error path of register_netdevice).
         let rtnl = unsafe { Rtnl::assume_held() };
-        T::uninit(dev, &rtnl);
+        let slot = dev.priv_slot();
+        // SAFETY: The private area is one pointer; the device is closed
+        // (no transmit runs any more), so nothing else reads it now.
+        let data = unsafe { core::ptr::replace(slot, core::ptr::null()) };
+        if data.is_null() {
+            return;
+        }
+        // SAFETY: A non-null slot holds the reference `init_callback` put
+        // there with `Arc::into_raw`, taken out exactly once just above.
+        let data = unsafe { Arc::from_raw(data) };
+        T::uninit(dev, data, &rtnl);
     }
 
     /// # Safety
@@ -263,31 +451,47 @@ impl<T: Driver> Adapter<T> {
 
     /// # Safety
     ///
-    /// Called by the networking core with a valid device and an skb whose
-    /// ownership it hands over.
+    /// Called by the networking core with a valid device of this kind and
+    /// an skb whose ownership it hands over.
     unsafe extern "C" fn start_xmit_callback(
         skb: *mut bindings::sk_buff,
         dev: *mut bindings::net_device,
     ) -> bindings::netdev_tx_t {
-        // SAFETY: The core passes a valid device, registered while it
-        // transmits.
-        let dev = unsafe { NetDevice::from_raw(dev) };
+        // SAFETY: The core passes a valid device of this kind, registered
+        // and open while it transmits.
+        let dev = unsafe { Device::<T>::from_raw(dev) };
         // SAFETY: The core hands us ownership of a valid skb. A transmitted
         // skb may be shared (e.g. with a packet socket tap), so unshare it.
-        if let Some(skb) = unsafe { SkBuff::from_raw_shared(skb) } {
-            T::start_xmit(dev, skb);
-        } else {
+        let Some(skb) = (unsafe { SkBuff::from_raw_shared(skb) }) else {
             dev.count_tx_dropped();
+            return bindings::netdev_tx_NETDEV_TX_OK;
+        };
+        // SAFETY: The device is registered, so `init_callback` succeeded
+        // and the slot is only cleared in `uninit_callback`, which runs
+        // after the device is closed and transmit has stopped.
+        let data = unsafe { *dev.priv_slot() };
+        // SAFETY: A non-null slot holds a reference owned by the device
+        // until `uninit_callback`, which cannot run during this call.
+        match unsafe { data.as_ref() } {
+            Some(data) => T::start_xmit(dev, data, skb),
+            None => {
+                skb.drop_with(super::skbuff::reason::DEV_READY);
+                dev.count_tx_dropped();
+            }
         }
         bindings::netdev_tx_NETDEV_TX_OK
     }
 
     /// # Safety
     ///
-    /// Called by rtnetlink with a freshly allocated device.
+    /// Called by rtnetlink with a freshly allocated device whose private
+    /// area is `priv_size` (one pointer) zeroed bytes.
     unsafe extern "C" fn setup_callback(dev: *mut bindings::net_device) {
         // SAFETY: The core passes a valid, not yet registered device; OPS is
         // a promoted constant, so it lives for 'static.
+        // INVARIANT: The ops, tstats and the private area (zeroed by
+        // alloc_netdev_mqs, so a null pointer) are what `Device<T>`
+        // requires.
         unsafe { bindings::ferroute_dev_setup_ether(dev, &Self::OPS) };
     }
 }
@@ -296,20 +500,22 @@ impl<T: Driver> Adapter<T> {
 ///
 /// # Invariants
 ///
-/// `ops` is registered with rtnetlink while this object lives.
-pub struct LinkRegistration {
+/// `ops` is registered with rtnetlink while this object lives, with `T`'s
+/// setup callback and a private area of one pointer.
+pub struct LinkRegistration<T: Driver> {
     ops: Pin<KBox<Opaque<bindings::rtnl_link_ops>>>,
+    _t: PhantomData<T>,
 }
 
 // SAFETY: The registration is only used to unregister, which may happen from
 // any thread.
-unsafe impl Send for LinkRegistration {}
+unsafe impl<T: Driver> Send for LinkRegistration<T> {}
 // SAFETY: `&LinkRegistration` only exposes the ops pointer for comparison.
-unsafe impl Sync for LinkRegistration {}
+unsafe impl<T: Driver> Sync for LinkRegistration<T> {}
 
-impl LinkRegistration {
+impl<T: Driver> LinkRegistration<T> {
     /// Registers device type `T`.
-    pub fn register<T: Driver>() -> Result<Self> {
+    pub fn register() -> Result<Self> {
         let ops = KBox::pin(Opaque::<bindings::rtnl_link_ops>::uninit(), GFP_KERNEL)?;
         // SAFETY: `ops` is a fresh allocation we own; all-zero is a valid
         // rtnl_link_ops, and we fill the fields rtnetlink reads.
@@ -318,27 +524,30 @@ impl LinkRegistration {
             core::ptr::write_bytes(raw, 0, 1);
             (*raw).kind = T::KIND.as_char_ptr();
             (*raw).setup = Some(Adapter::<T>::setup_callback);
+            (*raw).priv_size = core::mem::size_of::<*const T::Data>();
         }
         // SAFETY: `ops` is valid, filled in, and pinned for as long as it is
         // registered (until drop).
         to_result(unsafe { bindings::rtnl_link_register(ops.get()) })?;
         // INVARIANT: registered just above.
-        Ok(Self { ops })
+        Ok(Self {
+            ops,
+            _t: PhantomData,
+        })
     }
-}
 
-impl LinkRegistration {
-    /// Creates and registers a device of this kind named `name` (as `ip link
-    /// add NAME type KIND` would), owned by rtnetlink: it is deleted with
-    /// `ip link del` or when this registration drops.
+    /// Creates and registers a device of this kind named `name` in the
+    /// initial network namespace (as `ip link add NAME type KIND` would),
+    /// owned by rtnetlink: it is deleted with `ip link del` or when this
+    /// registration drops.
     pub fn create_device(&self, name: &kernel::str::CStr) -> Result {
         let ops = self.ops.get();
         // SAFETY: `ops` is registered (type invariant) and its setup
         // callback initialises a device of this kind; the name is
-        // NUL-terminated.
+        // NUL-terminated. The private area is one pointer.
         let dev = unsafe {
             bindings::alloc_netdev_mqs(
-                0,
+                core::mem::size_of::<*const T::Data>() as i32,
                 name.as_char_ptr(),
                 bindings::NET_NAME_USER as u8,
                 (*ops).setup,
@@ -351,7 +560,9 @@ impl LinkRegistration {
         }
         // SAFETY: `dev` is a fresh, unregistered device we own. Setting the
         // link ops makes rtnetlink own it once registered, so it is deleted
-        // when `ops` is unregistered.
+        // when `ops` is unregistered. If registration fails, ndo_uninit has
+        // released all `T::init` took (the rule on `Driver::init`), so the
+        // device can be freed at once.
         unsafe {
             bindings::ferroute_dev_set_link_ops(dev, ops);
             let ret = bindings::register_netdev(dev);
@@ -364,7 +575,7 @@ impl LinkRegistration {
     }
 }
 
-impl Drop for LinkRegistration {
+impl<T: Driver> Drop for LinkRegistration<T> {
     fn drop(&mut self) {
         // SAFETY: By the type invariant `ops` is registered; unregistering
         // deletes every device of this kind in every namespace first.
@@ -399,6 +610,65 @@ impl Net<'_> {
     /// The `struct net` pointer, alive for the borrow's lifetime.
     pub(crate) fn as_raw(&self) -> *mut bindings::net {
         self.ptr
+    }
+
+    /// The namespace's inode number (what `ls -l /proc/PID/ns/net` and
+    /// `stat -L /run/netns/NAME` show): a name for it that userspace knows.
+    pub fn inum(&self) -> u32 {
+        // SAFETY: The namespace is alive (type invariant).
+        unsafe { bindings::ferroute_net_inum(self.ptr) }
+    }
+
+    /// Whether this is the same namespace as `other`.
+    pub fn is(&self, other: &Net<'_>) -> bool {
+        core::ptr::eq(self.ptr, other.ptr)
+    }
+
+    /// Whether the calling task has CAP_NET_ADMIN over the user namespace
+    /// that owns this network namespace (what rtnetlink requires for a
+    /// change: `netlink_ns_capable(skb, net->user_ns, CAP_NET_ADMIN)`).
+    pub fn ns_capable_net_admin(&self) -> bool {
+        // SAFETY: The namespace is alive (type invariant); process context,
+        // as every caller with a task is.
+        unsafe { bindings::ferroute_ns_capable_net_admin(self.ptr) != 0 }
+    }
+}
+
+/// A reference to a network namespace (`get_net`/`put_net`).
+///
+/// # Invariants
+///
+/// `ptr` points to a namespace of which this object owns one reference.
+pub struct NetRef {
+    ptr: NonNull<bindings::net>,
+}
+
+// SAFETY: A namespace reference may be dropped from any thread.
+unsafe impl Send for NetRef {}
+// SAFETY: `&NetRef` only lends the namespace, which is thread-safe.
+unsafe impl Sync for NetRef {}
+
+impl NetRef {
+    /// The calling task's network namespace.
+    pub fn current() -> Option<Self> {
+        // SAFETY: FFI call; process context, where `current` has an
+        // nsproxy.
+        let ptr = NonNull::new(unsafe { bindings::ferroute_get_current_net() })?;
+        // INVARIANT: get_net took the reference we own.
+        Some(Self { ptr })
+    }
+
+    /// Borrows the namespace.
+    pub fn net(&self) -> Net<'_> {
+        // SAFETY: The reference we own keeps it alive for the borrow.
+        unsafe { Net::from_raw(self.ptr.as_ptr()) }
+    }
+}
+
+impl Drop for NetRef {
+    fn drop(&mut self) {
+        // SAFETY: We own one reference (type invariant), released once.
+        unsafe { bindings::ferroute_put_net(self.ptr.as_ptr()) };
     }
 }
 

@@ -21,8 +21,12 @@ pub enum NetdevEvent {
     Unregister,
     /// The device is moving to another network namespace.
     ChangeNetns,
+    /// `NETDEV_REGISTER` (also sent in the new namespace after a move).
+    Register,
     /// `NETDEV_CHANGENAME`.
     ChangeName,
+    /// `NETDEV_CHANGEADDR`.
+    ChangeAddr,
     /// `NETDEV_UP`.
     Up,
     /// `NETDEV_DOWN`.
@@ -97,7 +101,9 @@ impl<T: NetdevNotifier> NotifierRegistration<T> {
                     NetdevEvent::ChangeNetns
                 }
             }
+            bindings::netdev_cmd_NETDEV_REGISTER => NetdevEvent::Register,
             bindings::netdev_cmd_NETDEV_CHANGENAME => NetdevEvent::ChangeName,
+            bindings::netdev_cmd_NETDEV_CHANGEADDR => NetdevEvent::ChangeAddr,
             bindings::netdev_cmd_NETDEV_UP => NetdevEvent::Up,
             bindings::netdev_cmd_NETDEV_DOWN => NetdevEvent::Down,
             _ => NetdevEvent::Other,

@@ -127,8 +127,9 @@ impl<T> RcuBox<T> {
     }
 
     /// Publishes `new` and frees the previous value after a grace period.
-    /// Sleeps. Writers must be serialized by the caller (ferroute holds the
-    /// router's configuration mutex).
+    /// Sleeps: never inside a read-side section (synchronize_rcu reports
+    /// that on a debug kernel). Writers must be serialized by the caller
+    /// (ferroute holds RTNL).
     pub fn replace(&self, new: Option<KBox<T>>) {
         let new = new.map_or(core::ptr::null_mut(), KBox::into_raw);
         // INVARIANT: `new` is null or an owned KBox; the release ordering
@@ -166,8 +167,10 @@ impl<T: Send + 'static> RcuBox<T> {
                 // SAFETY: `r` is a live `Retired<T>` whose ownership passes
                 // to the callback; its `head` is free for the RCU core to
                 // use until the callback runs, which frees `r` and `old`
-                // (which nothing else owns any more). `drop` calls
-                // `rcu_barrier`, so the callback cannot outlive the module.
+                // (which nothing else owns any more). The callback is this
+                // module's code: `RcuBox`'s drop calls `rcu_barrier`, and
+                // module exit does too (for a box that is never dropped,
+                // such as a `static`), so it cannot outlive the module.
                 unsafe {
                     bindings::call_rcu(
                         Opaque::raw_get(core::ptr::addr_of!((*r).head)),

@@ -310,11 +310,13 @@ impl SkBuff {
         unsafe { bindings::ferroute_skb_set_protocol(self.as_raw(), ethertype.to_be()) };
     }
 
-    /// Sets the device the packet is sent out of or received on.
-    pub(crate) fn set_dev(&mut self, dev: *mut bindings::net_device) {
-        // SAFETY: By the type invariant the skb is valid and owned; the
-        // caller (the netdevice module) passes a valid device.
-        unsafe { bindings::ferroute_skb_set_dev(self.as_raw(), dev) };
+    /// Sets the device the packet is sent out of or received on. The skb
+    /// holds no reference: the caller hands it to that device's transmit
+    /// or receive path while it holds one (as the kernel does).
+    pub(crate) fn set_dev(&mut self, dev: &super::netdevice::NetDevice) {
+        // SAFETY: By the type invariant the skb is valid and owned; `dev` is
+        // a valid device.
+        unsafe { bindings::ferroute_skb_set_dev(self.as_raw(), dev.as_raw()) };
     }
 
     /// Makes a copy of this skb sharing its data (`skb_clone`); the data

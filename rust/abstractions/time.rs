@@ -38,65 +38,121 @@ pub fn cond_resched() {
     unsafe { bindings::ferroute_cond_resched() };
 }
 
-/// What a [`Timer`] runs when it fires (in softirq context).
-pub trait TimerCallback: 'static {
-    /// Runs the timer's work.
-    fn run();
+/// What a [`Timer`] runs when it fires (in softirq context): the timer's
+/// context value, which the timer owns.
+pub trait TimerCallback: Send + Sync + Sized + 'static {
+    /// Runs the timer's work; `timer` re-arms the timer that fired.
+    fn run(&self, timer: &Rearm<'_>);
 }
 
-/// A kernel timer (`struct timer_list`) running `T::run` in softirq.
+/// The timer that is firing, for re-arming it from its own callback.
+pub struct Rearm<'a> {
+    timer: *mut bindings::timer_list,
+    _p: PhantomData<&'a ()>,
+}
+
+impl Rearm<'_> {
+    /// Arms the timer again, to fire in `ms` milliseconds.
+    pub fn arm_ms(&self, ms: u32) {
+        // SAFETY: `timer` is the set-up timer whose callback is running,
+        // alive for the call (`Timer`'s drop waits for the callback).
+        // After timer_shutdown_sync has begun, mod_timer does nothing.
+        unsafe { arm(self.timer, ms) };
+    }
+}
+
+/// `mod_timer(timer, jiffies + msecs_to_jiffies(ms))`; jiffies wrap, as in
+/// C.
+///
+/// # Safety
+///
+/// `timer` must be a set-up timer, valid for the call.
+unsafe fn arm(timer: *mut bindings::timer_list, ms: u32) {
+    // SAFETY: FFI calls without requirements, and mod_timer on a valid,
+    // set-up timer (caller's guarantee).
+    unsafe {
+        let expires =
+            bindings::ferroute_jiffies().wrapping_add(bindings::ferroute_msecs_to_jiffies(ms));
+        bindings::mod_timer(timer, expires);
+    }
+}
+
+#[repr(C)]
+struct TimerInner<T> {
+    // Must stay first: the callback finds the whole from the timer_list.
+    timer: Opaque<bindings::timer_list>,
+    ctx: T,
+}
+
+/// A kernel timer (`struct timer_list`) running `T::run` on its context in
+/// softirq.
 ///
 /// # Invariants
 ///
-/// `timer` was set up by `timer_setup` with `T`'s trampoline, and is shut
-/// down (neither armed nor running) before its memory is freed.
+/// `inner.timer` was set up by `timer_setup` with `T`'s trampoline, and is
+/// shut down (neither armed nor running, and never again armed) before
+/// `inner` is freed.
 pub struct Timer<T: TimerCallback> {
-    timer: Pin<KBox<Opaque<bindings::timer_list>>>,
-    _callback: PhantomData<T>,
+    inner: Pin<KBox<TimerInner<T>>>,
 }
 
 // SAFETY: A timer may be armed and shut down from any context; the kernel's
-// timer API is thread-safe.
+// timer API is thread-safe, and the context is `Send + Sync`.
 unsafe impl<T: TimerCallback> Send for Timer<T> {}
 // SAFETY: As above; all methods take `&self` and call thread-safe C APIs.
 unsafe impl<T: TimerCallback> Sync for Timer<T> {}
 
 impl<T: TimerCallback> Timer<T> {
-    /// Creates a timer that is not armed.
-    pub fn new() -> Result<Self> {
-        let timer = KBox::pin(Opaque::<bindings::timer_list>::uninit(), GFP_KERNEL)?;
-        // SAFETY: `timer` is a fresh, pinned allocation; timer_setup
+    /// Creates a timer with context `ctx` that is not armed.
+    pub fn new(ctx: T) -> Result<Self> {
+        let inner = KBox::pin(
+            TimerInner {
+                timer: Opaque::uninit(),
+                ctx,
+            },
+            GFP_KERNEL,
+        )?;
+        // SAFETY: `inner.timer` is a fresh, pinned allocation; timer_setup
         // initialises it completely.
-        unsafe { bindings::ferroute_timer_setup(timer.get(), Some(Self::callback)) };
+        unsafe { bindings::ferroute_timer_setup(inner.timer.get(), Some(Self::callback)) };
         // INVARIANT: set up just above; `Drop` shuts it down.
-        Ok(Self {
-            timer,
-            _callback: PhantomData,
-        })
+        Ok(Self { inner })
     }
 
     /// Arms (or re-arms) the timer to fire in `ms` milliseconds.
     pub fn arm_ms(&self, ms: u32) {
-        // SAFETY: FFI calls; the timer is set up (type invariant) and its
-        // memory outlives any arming since `Drop` shuts it down first.
-        unsafe {
-            let expires = bindings::ferroute_jiffies() + bindings::ferroute_msecs_to_jiffies(ms);
-            bindings::mod_timer(self.timer.get(), expires);
-        }
+        // SAFETY: The timer is set up (type invariant) and its memory
+        // outlives any arming since `Drop` shuts it down first.
+        unsafe { arm(self.inner.timer.get(), ms) };
+    }
+
+    /// The context.
+    pub fn context(&self) -> &T {
+        &self.inner.ctx
     }
 
     /// # Safety
     ///
-    /// Called by the timer core for a timer set up by `new`.
-    unsafe extern "C" fn callback(_timer: *mut bindings::timer_list) {
-        T::run();
+    /// Called by the timer core for a timer set up by `new`, which is the
+    /// first field of a live `TimerInner<T>`.
+    unsafe extern "C" fn callback(timer: *mut bindings::timer_list) {
+        // SAFETY: `timer` is the first field of a `#[repr(C)]`
+        // `TimerInner<T>` (set up in `new`), alive until `Drop` has waited
+        // for this callback.
+        let inner = unsafe { &*timer.cast::<TimerInner<T>>() };
+        inner.ctx.run(&Rearm {
+            timer,
+            _p: PhantomData,
+        });
     }
 }
 
 impl<T: TimerCallback> Drop for Timer<T> {
+    /// Shuts the timer down, waiting for a running callback: process
+    /// context, and never from the timer's own callback.
     fn drop(&mut self) {
         // SAFETY: The timer is set up; timer_shutdown_sync waits for a
         // running callback and prevents re-arming, so the memory can go.
-        unsafe { bindings::timer_shutdown_sync(self.timer.get()) };
+        unsafe { bindings::timer_shutdown_sync(self.inner.timer.get()) };
     }
 }

@@ -6,13 +6,19 @@
 //! stack of the namespace the device lives in transmits on it enters the
 //! router's receive path, and what the router sends out of it goes up that
 //! stack with `netif_rx`. `ip link add NAME type ferroute` creates one.
+//!
+//! A device belongs to the router of the namespace it is created in, for
+//! its whole life, wherever it is moved afterwards (as a veth keeps its
+//! peer): its private area holds a reference to that router.
 
-use crate::abstractions::netdevice::{Driver, NetDevice};
-use crate::abstractions::skbuff::{reason, SkBuff};
+use super::Router;
+use crate::abstractions::netdevice::{Device, Driver};
+use crate::abstractions::rcu::ReadGuard;
+use crate::abstractions::skbuff::SkBuff;
 use crate::abstractions::sync::Rtnl;
-use crate::router;
 use kernel::c_str;
 use kernel::prelude::*;
+use kernel::sync::Arc;
 
 /// The ferroute device type.
 pub struct FerDevice;
@@ -20,25 +26,30 @@ pub struct FerDevice;
 impl Driver for FerDevice {
     const KIND: &'static CStr = c_str!("ferroute");
 
-    fn init(dev: &NetDevice, rtnl: &Rtnl) -> Result {
-        router::with_router_arc(|r| r.add_fer_port(dev, rtnl)).unwrap_or(Err(ENODEV))
+    type Data = Router;
+
+    /// Adds the device as a port of the router of its namespace.
+    fn init(dev: &Device<Self>, rtnl: &Rtnl) -> Result<Arc<Router>> {
+        let router = {
+            let guard = ReadGuard::new();
+            super::router_of(&dev.net(&guard), &guard).map(Arc::from)
+        }
+        .ok_or(ENODEV)?;
+        router.add_fer_port(dev, rtnl)?;
+        Ok(router)
     }
 
-    fn uninit(dev: &NetDevice, rtnl: &Rtnl) {
-        router::with_router_arc(|r| r.remove_port_of(dev, rtnl));
+    /// Removes the port, releasing its device reference before returning
+    /// (the rule on [`Driver::init`]).
+    fn uninit(dev: &Device<Self>, router: Arc<Router>, rtnl: &Rtnl) {
+        router.remove_fer_port(dev, rtnl);
     }
 
-    fn start_xmit(dev: &NetDevice, skb: SkBuff) {
+    fn start_xmit(dev: &Device<Self>, router: &Router, skb: SkBuff) {
         dev.count_tx(skb.len());
         // The frame leaves the namespace's stack and enters the router.
-        if !router::receive_on_fer(dev, skb) {
+        if !router.receive_on_fer(dev, skb) {
             dev.count_tx_dropped();
         }
     }
-}
-
-/// Frees a frame that arrived on a device the router does not know (it is
-/// being set up or torn down).
-pub(crate) fn drop_unknown(skb: SkBuff) {
-    skb.drop_with(reason::DEV_READY);
 }

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! `/dev/ferroute`: the legacy route ioctls `SIOCADDRT` and `SIOCDELRT`
-//! (what net-tools' `route add` sends to an `AF_INET` socket), with a
-//! `struct rtentry` converted as `ip_rt_ioctl` does
+//! (what net-tools' `route add` sends to an `AF_INET` socket), acting on
+//! the router of the namespace the file was opened in (as a socket's
+//! ioctls act on its namespace), with a `struct rtentry` converted as
+//! `ip_rt_ioctl` does
 //! ([`crate::ipv4::fib::rtentry`]).
 
-use super::{errno_of, with_router_arc, CtlError, Router};
+use super::{errno_of, router_arc, CtlError, Router};
 use crate::abstractions::miscdev::{self, IoctlHandler, RtEntry, SockAddrIn};
+use crate::abstractions::netdevice::Net;
 use crate::abstractions::sync::{Rtnl, RtnlGuard};
 use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::errno::Errno;
@@ -19,7 +22,7 @@ use kernel::uaccess::UserPtr;
 pub struct RouteIoctl;
 
 impl IoctlHandler for RouteIoctl {
-    fn ioctl(cmd: u32, arg: UserPtr) -> Result<i32> {
+    fn ioctl(net: &Net<'_>, cmd: u32, arg: UserPtr) -> Result<i32> {
         let which = match cmd {
             miscdev::SIOCADDRT => RtIoctl::Add,
             miscdev::SIOCDELRT => RtIoctl::Del,
@@ -28,17 +31,17 @@ impl IoctlHandler for RouteIoctl {
         // inet_ioctl copies the rtentry before ip_rt_ioctl checks the
         // capability: EFAULT comes first.
         let rt = RtEntry::read_from_user(arg)?;
-        if !miscdev::capable_net_admin() {
+        // ip_rt_ioctl: ns_capable(net->user_ns, CAP_NET_ADMIN), for the
+        // namespace the file was opened in.
+        if !net.ns_capable_net_admin() {
             return Err(EPERM);
         }
-        with_router_arc(|router| {
-            let rtnl = RtnlGuard::lock();
-            router
-                .route_ioctl(which, &rt, &rtnl)
-                .map(|()| 0)
-                .map_err(|(e, _)| e)
-        })
-        .unwrap_or(Err(ENODEV))
+        let router = router_arc(net).ok_or(ENODEV)?;
+        let rtnl = RtnlGuard::lock();
+        router
+            .route_ioctl(which, &rt, &rtnl)
+            .map(|()| 0)
+            .map_err(|(e, _)| e)
     }
 }
 

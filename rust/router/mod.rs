@@ -14,10 +14,10 @@
 
 mod bench;
 pub mod device;
-pub(crate) mod global;
 mod input;
 pub mod ioctl;
 pub mod netlink;
+pub(crate) mod netns;
 mod output;
 pub mod port;
 pub mod routes;
@@ -25,11 +25,11 @@ pub mod rules;
 pub mod stats;
 
 use crate::abstractions::genetlink::Dump;
-use crate::abstractions::netdevice::{self, NetDevice};
+use crate::abstractions::netdevice::{self, Device, NetDevice};
 use crate::abstractions::rcu::{RcuBox, ReadGuard};
 use crate::abstractions::skbuff::SkBuff;
-use crate::abstractions::sync::{Rtnl, SpinLockBh};
-use crate::abstractions::time::{now_ms, Timer, TimerCallback};
+use crate::abstractions::sync::{Rtnl, RtnlGuard, SpinLockBh};
+use crate::abstractions::time::{now_ms, Rearm, Timer, TimerCallback};
 use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::devinet;
 use crate::ipv4::fib::Fib;
@@ -37,11 +37,12 @@ use crate::ipv4::iface::{AddrTable, IfAddr, PortId};
 use crate::ipv4::neigh::{NeighAction, NeighCache};
 use crate::platform::TryVec;
 use core::sync::atomic::{AtomicU32, Ordering};
-pub(crate) use global::{publish, with_router, with_router_arc, withdraw};
+use device::FerDevice;
 use kernel::c_str;
 use kernel::prelude::*;
 use kernel::sync::{new_mutex, Arc, Mutex};
-use port::{Attachment, Port, PortKind};
+pub(crate) use netns::{router_arc, router_of};
+use port::{Attachment, Port, PortDev, PortKind};
 use stats::Stats;
 
 /// An error of a control-plane request, with the message userspace sees.
@@ -49,6 +50,8 @@ pub type CtlError = (kernel::error::Error, &'static CStr);
 
 /// The configuration the packet path reads.
 pub struct Config {
+    /// The inode number of the router's own namespace.
+    pub netns: u32,
     /// Every port, attached or ferroute device.
     pub ports: TryVec<Port>,
     /// The router's addresses.
@@ -58,8 +61,9 @@ pub struct Config {
 }
 
 impl Config {
-    fn empty() -> Self {
+    fn empty(netns: u32) -> Self {
         Self {
+            netns,
             ports: TryVec::new(),
             addrs: AddrTable::new(),
             fib: Fib::new(),
@@ -68,6 +72,7 @@ impl Config {
 
     fn try_clone(&self) -> Result<Self, kernel::error::Error> {
         Ok(Self {
+            netns: self.netns,
             ports: self.ports.try_clone().map_err(|_| ENOMEM)?,
             addrs: self.addrs.try_clone().map_err(|_| ENOMEM)?,
             fib: self.fib.try_clone().map_err(|_| ENOMEM)?,
@@ -80,13 +85,24 @@ impl Config {
     }
 
     fn port_by_dev(&self, dev: &NetDevice) -> Option<&Port> {
-        self.ports
-            .iter()
-            .find(|p| core::ptr::eq(p.dev.as_raw(), dev.as_raw()))
+        self.ports.iter().find(|p| p.is_dev(dev))
     }
 
+    /// The port a user means by `name`, resolved as `dev_get_by_name` in
+    /// the router's namespace would: a port whose device lives in the
+    /// router's namespace has the name there (names are unique within a
+    /// namespace); otherwise a ferroute device of this router that lives
+    /// elsewhere, if exactly one has that name.
     pub(crate) fn port_by_name(&self, name: &[u8]) -> Option<&Port> {
-        self.ports.iter().find(|p| p.is_named(name))
+        let named = || self.ports.iter().filter(|p| p.is_named(name));
+        if let Some(p) = named().find(|p| p.netns == self.netns) {
+            return Some(p);
+        }
+        let mut elsewhere = named();
+        match (elsewhere.next(), elsewhere.next()) {
+            (Some(p), None) => Some(p),
+            _ => None,
+        }
     }
 
     /// The address `addr/plen` on the port named `name`; `ENODEV` if there
@@ -104,24 +120,25 @@ impl Config {
     }
 }
 
-/// The neighbour retransmit timer.
-struct NeighTimer;
+/// The neighbour retransmit timer's context: the router it ages. The
+/// reference is released when [`Router::shutdown`] drops the timer.
+struct NeighTimer(Arc<Router>);
 
 /// How often the neighbour cache is aged, in milliseconds.
 const NEIGH_TICK_MS: u32 = 200;
 
 impl TimerCallback for NeighTimer {
-    fn run() {
-        with_router(|r| {
-            r.neigh_tick();
-            r.neigh_timer.arm_ms(NEIGH_TICK_MS);
-        });
+    fn run(&self, timer: &Rearm<'_>) {
+        self.0.neigh_tick();
+        timer.arm_ms(NEIGH_TICK_MS);
     }
 }
 
-/// The router.
+/// The router of one network namespace.
 #[pin_data]
 pub struct Router {
+    /// The inode number of its namespace.
+    netns: u32,
     config: RcuBox<Config>,
     #[pin]
     attachments: Mutex<TryVec<Attachment>>,
@@ -130,34 +147,74 @@ pub struct Router {
     stats: Stats,
     next_port_id: AtomicU32,
     ip_ident: AtomicU32,
-    neigh_timer: Timer<NeighTimer>,
+    #[pin]
+    neigh_timer: Mutex<Option<Timer<NeighTimer>>>,
 }
 
 impl Router {
-    /// Creates a router with no ports and starts its neighbour timer.
-    pub fn new() -> Result<Arc<Self>> {
+    /// Creates the router of the namespace whose inode number is `netns`,
+    /// with no ports.
+    pub fn new(netns: u32) -> Result<Arc<Self>> {
         let router = Arc::pin_init(
             try_pin_init!(Self {
+                netns,
                 config: RcuBox::empty(),
                 attachments <- new_mutex!(TryVec::new(), "ferroute_attachments"),
                 neigh <- crate::new_spinlock_bh!(NeighCache::new(), "ferroute_neigh"),
                 stats: Stats::new()?,
                 next_port_id: AtomicU32::new(1),
                 ip_ident: AtomicU32::new(1),
-                neigh_timer: Timer::new()?,
+                neigh_timer <- new_mutex!(None, "ferroute_neigh_timer"),
             }),
             GFP_KERNEL,
         )?;
         router
             .config
-            .replace(Some(KBox::new(Config::empty(), GFP_KERNEL)?));
+            .replace(Some(KBox::new(Config::empty(netns), GFP_KERNEL)?));
         Ok(router)
     }
 
-    /// Starts the neighbour timer; called once the router is published, as
-    /// the timer finds it through the global.
-    pub fn start(&self) {
-        self.neigh_timer.arm_ms(NEIGH_TICK_MS);
+    /// Starts the neighbour timer, which holds a reference to the router
+    /// until [`Router::shutdown`].
+    pub fn start(self: &Arc<Self>) -> Result {
+        let timer = Timer::new(NeighTimer(self.clone()))?;
+        timer.arm_ms(NEIGH_TICK_MS);
+        *self.neigh_timer.lock() = Some(timer);
+        Ok(())
+    }
+
+    /// Tears the router down (its namespace is going, or the module):
+    /// gives attached devices back to the kernel, deletes the ferroute
+    /// devices it owns that live in other namespaces (those in its own are
+    /// gone already), and stops its timer. Process context, RTNL not held.
+    pub fn shutdown(&self) {
+        {
+            let rtnl = RtnlGuard::lock();
+            self.detach_all(&rtnl);
+            // Each unregistration removes the port (FerDevice::uninit).
+            loop {
+                let fer = self
+                    .with_config(|c| {
+                        c.ports.iter().find_map(|p| match &p.dev {
+                            PortDev::Fer(d) => Some((p.id, d.clone())),
+                            PortDev::Attached(_) => None,
+                        })
+                    })
+                    .flatten();
+                let Some((id, dev)) = fer else { break };
+                if !dev.unregister(&rtnl) {
+                    // Not registered (cannot happen under RTNL: uninit
+                    // would have removed the port); never loop on it.
+                    self.forget_port_sync(id, &rtnl);
+                }
+                // `dev` is released here, before RTNL is: rtnl_unlock
+                // finishes the unregistration and waits for references.
+            }
+        }
+        // The timer's callback may be running: dropping the timer waits for
+        // it, outside any lock it could want.
+        let timer = self.neigh_timer.lock().take();
+        drop(timer);
     }
 
     /// Runs `f` on the current configuration (packet path, lock-free).
@@ -167,27 +224,48 @@ impl Router {
     }
 
     /// Changes the configuration: copy, change, publish (RTNL serializes
-    /// writers); the old copy is freed after a grace period.
+    /// writers); the old copy is freed after a grace period, without
+    /// waiting for it, as Linux's fib_trie frees replaced nodes: a
+    /// million-route load cannot wait for a million grace periods.
     pub(crate) fn update_config(
+        &self,
+        rtnl: &Rtnl,
+        change: impl FnOnce(&mut Config) -> Result<(), CtlError>,
+    ) -> Result<(), CtlError> {
+        let new = self.changed_config(rtnl, change)?;
+        self.config.replace_deferred(Some(new));
+        Ok(())
+    }
+
+    /// As [`Router::update_config`], but waits for the grace period and
+    /// frees the old copy before returning: for a change that must release
+    /// the device references the old copy holds now (a ferroute device's
+    /// uninit, see `Driver::init`).
+    fn update_config_sync(
+        &self,
+        rtnl: &Rtnl,
+        change: impl FnOnce(&mut Config) -> Result<(), CtlError>,
+    ) -> Result<(), CtlError> {
+        let new = self.changed_config(rtnl, change)?;
+        self.config.replace(Some(new));
+        Ok(())
+    }
+
+    fn changed_config(
         &self,
         _rtnl: &Rtnl,
         change: impl FnOnce(&mut Config) -> Result<(), CtlError>,
-    ) -> Result<(), CtlError> {
+    ) -> Result<KBox<Config>, CtlError> {
         let mut new = {
             let guard = ReadGuard::new();
             match self.config.read(&guard) {
                 Some(c) => c.try_clone(),
-                None => Ok(Config::empty()),
+                None => Ok(Config::empty(self.netns)),
             }
         }
         .map_err(|e| (e, c_str!("out of memory")))?;
         change(&mut new)?;
-        let new = KBox::new(new, GFP_KERNEL).map_err(|_| (ENOMEM, c_str!("out of memory")))?;
-        // The old configuration is freed after a grace period without
-        // waiting for it, as Linux's fib_trie frees replaced nodes: a
-        // million-route load cannot wait for a million grace periods.
-        self.config.replace_deferred(Some(new));
-        Ok(())
+        KBox::new(new, GFP_KERNEL).map_err(|_| (ENOMEM, c_str!("out of memory")))
     }
 
     /// The IP identification for the next packet the router originates.
@@ -200,14 +278,61 @@ impl Router {
     }
 
     /// Adds a ferroute device as a port (from its `ndo_init`).
-    pub fn add_fer_port(&self, dev: &NetDevice, rtnl: &Rtnl) -> Result {
+    pub fn add_fer_port(&self, dev: &Device<FerDevice>, rtnl: &Rtnl) -> Result {
         let id = self.new_port_id();
+        let port = Port::new(id, PortDev::Fer(dev.to_owned_device()), rtnl);
         self.update_config(rtnl, |c| {
             c.ports
-                .try_push(Port::new(id, PortKind::Fer, dev))
+                .try_push(port)
                 .map_err(|_| (ENOMEM, c_str!("out of memory")))
         })
         .map_err(|(e, _)| e)
+    }
+
+    /// Removes a ferroute device's port (from its `ndo_uninit`), and with
+    /// it every reference the configuration holds to the device, before
+    /// returning: after a failed registration the core frees the device
+    /// at once (see `Driver::init`).
+    pub fn remove_fer_port(&self, dev: &Device<FerDevice>, rtnl: &Rtnl) {
+        let id = self
+            .with_config(|c| c.port_by_dev(dev).map(|p| p.id))
+            .flatten();
+        if let Some(id) = id {
+            self.forget_port_sync(id, rtnl);
+        }
+    }
+
+    /// The device of a port changed (renamed, new address, moved): copy
+    /// what the configuration keeps of it again.
+    pub fn refresh_port(&self, dev: &NetDevice, rtnl: &Rtnl) {
+        let known = self.with_config(|c| c.port_by_dev(dev).is_some());
+        if known != Some(true) {
+            return;
+        }
+        let refreshed = self.update_config(rtnl, |c| {
+            for p in c.ports.iter_mut().filter(|p| p.is_dev(dev)) {
+                p.refresh(rtnl);
+            }
+            Ok(())
+        });
+        if refreshed.is_err() {
+            pr_warn!("out of memory refreshing a port\n");
+        }
+    }
+
+    /// Receives a frame transmitted on a ferroute device this router owns.
+    pub(crate) fn receive_on_fer(&self, dev: &Device<FerDevice>, skb: SkBuff) -> bool {
+        self.with_config(|c| match c.port_by_dev(dev) {
+            Some(p) => {
+                input::receive(self, c, p.id, skb);
+                true
+            }
+            None => {
+                skb.drop_with(crate::abstractions::skbuff::reason::DEV_READY);
+                false
+            }
+        })
+        .unwrap_or(false)
     }
 
     /// Attaches an existing Ethernet device as a port.
@@ -219,7 +344,7 @@ impl Router {
             return Err((EINVAL, c_str!("only Ethernet devices can be attached")));
         }
         let known = self
-            .with_config(|c| c.port_by_dev(dev).map(|p| p.kind))
+            .with_config(|c| c.port_by_dev(dev).map(|p| p.kind()))
             .flatten();
         match known {
             Some(PortKind::Fer) => {
@@ -247,9 +372,10 @@ impl Router {
         attachments
             .try_reserve(1)
             .map_err(|_| (ENOMEM, c_str!("out of memory")))?;
+        let port = Port::new(id, PortDev::Attached(dev.to_owned_ref()), rtnl);
         self.update_config(rtnl, |c| {
             c.ports
-                .try_push(Port::new(id, PortKind::Attached, dev))
+                .try_push(port)
                 .map_err(|_| (ENOMEM, c_str!("out of memory")))
         })?;
         match Attachment::attach(id, dev, rtnl) {
@@ -269,7 +395,7 @@ impl Router {
     /// Detaches the attached port named `name`.
     pub fn detach_by_name(&self, name: &[u8], rtnl: &Rtnl) -> Result {
         let port = self
-            .with_config(|c| c.port_by_name(name).map(|p| (p.id, p.kind)))
+            .with_config(|c| c.port_by_name(name).map(|p| (p.id, p.kind())))
             .flatten();
         match port {
             Some((id, PortKind::Attached)) => {
@@ -296,7 +422,24 @@ impl Router {
     /// Removes a port and everything that refers to it: addresses, routes,
     /// neighbours (their queued packets are dropped).
     fn forget_port(&self, id: PortId, rtnl: &Rtnl) {
-        let full = self.update_config(rtnl, |c| {
+        self.forget_port_with(id, rtnl, false)
+    }
+
+    /// As [`Router::forget_port`], releasing the device reference before
+    /// returning.
+    fn forget_port_sync(&self, id: PortId, rtnl: &Rtnl) {
+        self.forget_port_with(id, rtnl, true)
+    }
+
+    fn forget_port_with(&self, id: PortId, rtnl: &Rtnl, sync: bool) {
+        let update = |change: &mut dyn FnMut(&mut Config) -> Result<(), CtlError>| {
+            if sync {
+                self.update_config_sync(rtnl, change)
+            } else {
+                self.update_config(rtnl, change)
+            }
+        };
+        let full = update(&mut |c| {
             c.ports.retain(|p| p.id != id);
             devinet::try_inet_remove_port(&mut c.addrs, &mut c.fib, id)
                 .map_err(|e| (errno_of(e), c_str!("out of memory")))
@@ -308,7 +451,7 @@ impl Router {
             // behind, pointing at a port that no longer exists, which the
             // output path treats as no route.
             pr_warn!("out of memory removing the routes of port {}\n", id.0);
-            let _ = self.update_config(rtnl, |c| {
+            let _ = update(&mut |c| {
                 c.ports.retain(|p| p.id != id);
                 c.addrs.remove_port(id);
                 Ok(())
@@ -320,15 +463,15 @@ impl Router {
         });
     }
 
-    /// Removes the port of `dev`, whatever its kind (device unregistering).
-    pub fn remove_port_of(&self, dev: &NetDevice, rtnl: &Rtnl) {
+    /// Detaches `dev` if it is an attached port (the device is going
+    /// away, or leaving the router's namespace). A ferroute device's port
+    /// stays: it is removed only when the device is unregistered.
+    pub fn detach_dev(&self, dev: &NetDevice, rtnl: &Rtnl) {
         let port = self
-            .with_config(|c| c.port_by_dev(dev).map(|p| (p.id, p.kind)))
+            .with_config(|c| c.port_by_dev(dev).map(|p| (p.id, p.kind())))
             .flatten();
-        match port {
-            Some((id, PortKind::Attached)) => self.detach(id, rtnl),
-            Some((id, PortKind::Fer)) => self.forget_port(id, rtnl),
-            None => {}
+        if let Some((id, PortKind::Attached)) = port {
+            self.detach(id, rtnl);
         }
     }
 
@@ -420,9 +563,10 @@ impl Router {
             dump.entries(c.ports.iter(), |m, p| {
                 m.put_u32(attr::PORT_ID, p.id.0)?;
                 m.put_str(attr::IFNAME, p.name())?;
-                m.put_u32(attr::IFINDEX, p.dev.ifindex() as u32)?;
-                m.put_u8(attr::KIND, p.kind as u8)?;
-                m.put(attr::MAC, &p.mac)
+                m.put_u32(attr::IFINDEX, p.netdev().ifindex() as u32)?;
+                m.put_u8(attr::KIND, p.kind() as u8)?;
+                m.put(attr::MAC, &p.mac)?;
+                m.put_u32(attr::NETNS, p.netns)
             })
         });
         Ok(())
@@ -470,33 +614,26 @@ pub(crate) fn errno_of(e: crate::ipv4::errno::Errno) -> kernel::error::Error {
     kernel::error::Error::from_errno(e.to_errno())
 }
 
-/// A frame from an attached port's packet handler.
-pub(crate) fn receive_on_attached(id: PortId, _dev: &NetDevice, mut skb: SkBuff) {
+/// A frame from an attached port's packet handler. The port belongs to
+/// the router of the device's namespace (a port that leaves it is
+/// detached first).
+pub(crate) fn receive_on_attached(id: PortId, dev: &NetDevice, mut skb: SkBuff) {
     // eth_type_trans left data at the network header; the router parses
     // from the Ethernet header, so move back over it.
     if skb.push_mac_header().is_none() {
         skb.drop_with(crate::abstractions::skbuff::reason::PKT_TOO_SMALL);
         return;
     }
-    // If the router is gone (module unloading), the closure that owns the
-    // skb is dropped unrun, and the skb with it.
-    with_router(|r| r.with_config(|c| input::receive(r, c, id, skb)));
-}
-
-/// A frame transmitted by a ferroute device's namespace: the router's input.
-pub(crate) fn receive_on_fer(dev: &NetDevice, skb: SkBuff) -> bool {
-    with_router(|r| {
-        r.with_config(|c| match c.port_by_dev(dev) {
-            Some(p) => {
-                input::receive(r, c, p.id, skb);
-                true
-            }
-            None => {
-                device::drop_unknown(skb);
-                false
-            }
-        })
-        .unwrap_or(false)
-    })
-    .unwrap_or(false)
+    let guard = ReadGuard::new();
+    let Some(r) = router_of(&dev.net(&guard), &guard) else {
+        // The module or the namespace is going away.
+        skb.drop_with(crate::abstractions::skbuff::reason::DEV_READY);
+        return;
+    };
+    // The closure owns the skb: if there is no configuration, it is
+    // dropped unrun and the skb with it.
+    r.with_config(|c| match c.port(id) {
+        Some(p) if p.is_dev(dev) => input::receive(&r, c, id, skb),
+        _ => skb.drop_with(crate::abstractions::skbuff::reason::DEV_READY),
+    });
 }

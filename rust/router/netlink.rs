@@ -3,15 +3,18 @@
 //! The `ferroute` generic netlink family: the control plane ferctl and
 //! ynl talk to (Documentation/netlink/specs/ferroute.yaml).
 //!
-//! Every change is an `admin` operation (CAP_NET_ADMIN, checked by the
-//! genetlink core before the handler runs) and runs under RTNL, which is
-//! what serializes writers of the router's configuration. Attributes are
+//! Every request acts on the router of the requester's network namespace.
+//! Every change is an `admin` operation (CAP_NET_ADMIN over that
+//! namespace's user namespace, checked by the genetlink core before the
+//! handler runs) and runs under RTNL, which is what serializes writers of
+//! the router's configuration. Attributes are
 //! validated strictly by the policy below before a handler sees them.
 
 use super::routes::{HopRequest, RouteQuery, RouteRequest};
 use super::rules::{RuleDelRequest, RuleRequest};
 use crate::abstractions::genetlink::{Dump, Family, Op, Policy, Request};
 use crate::abstractions::netdevice;
+use crate::abstractions::rcu::ReadGuard;
 use crate::abstractions::sync::RtnlGuard;
 use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::fib::{NextHop, Rule, RuleAction, RuleSelector, RT_TABLE_MAIN};
@@ -201,14 +204,16 @@ impl Family for FerrouteFamily {
     ];
 
     fn doit(cmd: u8, req: &Request<'_>) -> Result {
+        // The requester's namespace's router: each namespace has its own.
+        let router = super::router_arc(&req.net()).ok_or(ENODEV)?;
+        let router = &router;
         if cmd == cmd::ROUTE_GET {
-            return route_get(req);
+            return route_get(router, req);
         }
         if cmd == cmd::FIB_BENCH {
-            return super::global::with_router_arc(|router| super::bench::fib_bench(router, req))
-                .unwrap_or(Err(ENODEV));
+            return super::bench::fib_bench(router, req);
         }
-        super::global::with_router_arc(|router| {
+        {
             let rtnl = RtnlGuard::lock();
             match cmd {
                 cmd::PORT_ADD => {
@@ -314,12 +319,14 @@ impl Family for FerrouteFamily {
                     crate::abstractions::bindings::EOPNOTSUPP,
                 )),
             }
-        })
-        .unwrap_or(Err(ENODEV))
+        }
     }
 
     fn dumpit(cmd: u8, dump: &mut Dump<'_>) -> Result {
-        super::global::with_router(|router| match cmd {
+        let guard = ReadGuard::new();
+        let net = dump.net();
+        let router = super::router_of(&net, &guard).ok_or(ENODEV)?;
+        match cmd {
             cmd::PORT_GET => router.dump_ports(dump),
             cmd::ADDR_GET => router.dump_addrs(dump),
             cmd::STATS_GET => router.dump_stats(dump),
@@ -340,8 +347,7 @@ impl Family for FerrouteFamily {
             _ => Err(crate::abstractions::errno(
                 crate::abstractions::bindings::EOPNOTSUPP,
             )),
-        })
-        .unwrap_or(Err(ENODEV))
+        }
     }
 }
 
@@ -630,7 +636,7 @@ fn rule_selector_from<'a>(req: &Request<'a>) -> Result<RuleDelRequest<'a>> {
 }
 
 /// `route-get`: answers with the route the FIB chooses.
-fn route_get(req: &Request<'_>) -> Result {
+fn route_get(router: &super::Router, req: &Request<'_>) -> Result {
     let dst = addr_attr(req, attr::ADDRESS).ok_or_else(|| {
         req.set_bad_attr(attr::ADDRESS);
         EINVAL
@@ -642,13 +648,10 @@ fn route_get(req: &Request<'_>) -> Result {
         oif: req.attr(attr::IFNAME).map(|a| a.str_bytes()),
         mark: req.attr(attr::MARK).and_then(|a| a.u32()).unwrap_or(0),
     };
-    super::global::with_router_arc(|router| {
-        req.reply(|m| {
-            router.route_get(&q, m).map_err(|(e, msg)| {
-                req.set_err_msg(msg);
-                e
-            })
+    req.reply(|m| {
+        router.route_get(&q, m).map_err(|(e, msg)| {
+            req.set_err_msg(msg);
+            e
         })
     })
-    .unwrap_or(Err(ENODEV))
 }

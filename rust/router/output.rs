@@ -4,7 +4,7 @@
 //! `neigh_resolve_output`, then the port's own way out — `dev_queue_xmit`
 //! on an attached device, `netif_rx` up a ferroute device's namespace.
 
-use super::port::{Port, PortKind};
+use super::port::{Port, PortDev};
 use super::{Config, Router};
 use crate::abstractions::skbuff::{reason, SkBuff};
 use crate::abstractions::time::now_ms;
@@ -69,12 +69,12 @@ pub(super) fn finish_output(r: &Router, port: &Port, dst: MacAddr, mut skb: SkBu
 
 /// Hands a complete frame to the port.
 fn transmit(port: &Port, skb: SkBuff) {
-    match port.kind {
-        PortKind::Attached => {
-            port.dev.queue_xmit(skb);
+    match &port.dev {
+        PortDev::Attached(dev) => {
+            dev.queue_xmit(skb);
         }
-        PortKind::Fer => {
-            port.dev.rx(skb);
+        PortDev::Fer(dev) => {
+            dev.rx(skb);
         }
     }
 }

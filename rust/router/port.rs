@@ -9,7 +9,8 @@
 //! them. A ferroute device needs neither: its transmit function is the
 //! router's input.
 
-use crate::abstractions::netdevice::NetDevice;
+use super::device::FerDevice;
+use crate::abstractions::netdevice::{Device, NetDevice};
 use crate::abstractions::packet_type::{self, PacketHandler};
 use crate::abstractions::rx_handler::ExactClaim;
 use crate::abstractions::skbuff::SkBuff;
@@ -26,25 +27,92 @@ pub enum PortKind {
     Fer = 2,
 }
 
+/// The device of a port, by kind.
+#[derive(Clone)]
+pub enum PortDev {
+    /// An existing Ethernet device attached with `ferctl port add`; it
+    /// lives in the router's namespace.
+    Attached(ARef<NetDevice>),
+    /// A ferroute device the router owns, wherever it lives.
+    Fer(ARef<Device<FerDevice>>),
+}
+
 /// What packet-path readers know of a port (part of the published
 /// configuration).
 #[derive(Clone)]
 pub struct Port {
     /// The router's number for the port.
     pub id: PortId,
-    /// Attached or ferroute device.
-    pub kind: PortKind,
     /// The device (held).
-    pub dev: ARef<NetDevice>,
+    pub dev: PortDev,
     /// The router's own MAC address on this link: the device's for an
     /// attached port; for a ferroute device, whose own address belongs to
     /// the namespace side, a distinct one derived from it.
     pub mac: [u8; 6],
-    /// The device name when the port was added.
+    /// The device name (refreshed when the device is renamed).
     pub name: [u8; 16],
+    /// The inode number of the namespace the device lives in (refreshed
+    /// when a ferroute device moves).
+    pub netns: u32,
 }
 
 impl Port {
+    /// Builds the description of a port on `dev` (RTNL held: its name and
+    /// namespace are stable).
+    pub fn new(id: PortId, dev: PortDev, rtnl: &Rtnl) -> Self {
+        let mut port = Self {
+            id,
+            dev,
+            mac: [0; 6],
+            name: [0; 16],
+            netns: 0,
+        };
+        port.refresh(rtnl);
+        port
+    }
+
+    /// Copies what the packet path and the dumps read of the device (MAC
+    /// address, name, namespace) again, after the device changed.
+    pub fn refresh(&mut self, rtnl: &Rtnl) {
+        let dev = self.netdev();
+        let mut mac = dev.mac();
+        if self.kind() == PortKind::Fer {
+            // The router's end of the link: locally administered, and
+            // differing from the namespace end in the last bit.
+            mac[0] = (mac[0] | 0x02) & !0x01;
+            mac[5] ^= 0x01;
+        }
+        let mut name = [0u8; 16];
+        let n = dev.name(rtnl);
+        let len = n.len().min(15);
+        name[..len].copy_from_slice(&n[..len]);
+        let netns = dev.net_rtnl(rtnl).inum();
+        self.mac = mac;
+        self.name = name;
+        self.netns = netns;
+    }
+
+    /// Attached or ferroute device.
+    pub fn kind(&self) -> PortKind {
+        match self.dev {
+            PortDev::Attached(_) => PortKind::Attached,
+            PortDev::Fer(_) => PortKind::Fer,
+        }
+    }
+
+    /// The device, whatever its kind.
+    pub fn netdev(&self) -> &NetDevice {
+        match &self.dev {
+            PortDev::Attached(d) => d,
+            PortDev::Fer(d) => d.as_netdev(),
+        }
+    }
+
+    /// Whether this is the port of `dev`.
+    pub fn is_dev(&self, dev: &NetDevice) -> bool {
+        core::ptr::eq(self.netdev().as_raw(), dev.as_raw())
+    }
+
     /// The port name, without padding.
     pub fn name(&self) -> &[u8] {
         let end = self
@@ -58,28 +126,6 @@ impl Port {
     /// Whether `name` names this port.
     pub fn is_named(&self, name: &[u8]) -> bool {
         self.name() == name
-    }
-
-    /// Builds the description of a port on `dev`.
-    pub fn new(id: PortId, kind: PortKind, dev: &NetDevice) -> Self {
-        let mut mac = dev.mac();
-        if kind == PortKind::Fer {
-            // The router's end of the link: locally administered, and
-            // differing from the namespace end in the last bit.
-            mac[0] = (mac[0] | 0x02) & !0x01;
-            mac[5] ^= 0x01;
-        }
-        let mut name = [0u8; 16];
-        let n = dev.name();
-        let len = n.len().min(15);
-        name[..len].copy_from_slice(&n[..len]);
-        Self {
-            id,
-            kind,
-            dev: dev.to_owned_ref(),
-            mac,
-            name,
-        }
     }
 }
 

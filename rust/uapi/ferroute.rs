@@ -73,7 +73,10 @@ pub mod attr {
     pub const MULTIPATH: u16 = 31;
     /// Number of routes in a table (u32, table-list replies).
     pub const ROUTE_COUNT: u16 = 32;
-    // 33..=39 unused.
+    /// Inode number of the network namespace a port's device lives in
+    /// (u32, port-get replies; `stat -L -c %i /run/netns/NAME`).
+    pub const NETNS: u16 = 33;
+    // 34..=39 unused.
     /// `fib-bench`: number of random keys (u32; request, default 1,000,000,
     /// at most 16,777,216; echoed in the reply).
     pub const BENCH_KEYS: u16 = 40;

@@ -145,6 +145,10 @@ pub struct Port {
     /// MAC address, when the kernel reported one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mac: Option<Mac>,
+    /// Inode number of the network namespace the device lives in (a
+    /// ferroute device may live in another namespace than its router).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub netns: Option<u32>,
 }
 
 /// One address of a port (an `addr-get` dump entry).

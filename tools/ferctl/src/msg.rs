@@ -436,6 +436,7 @@ pub fn decode_port(attrs: &[RawAttr]) -> Result<Port, NlError> {
         ifindex: a.opt_u32(attr::IFINDEX)?,
         kind: PortKind::from(a.u8(attr::KIND)?),
         mac: a.opt_mac(attr::MAC)?,
+        netns: a.opt_u32(attr::NETNS)?,
     })
 }
 

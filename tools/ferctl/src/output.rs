@@ -49,7 +49,9 @@ fn lines<T>(items: &[T], mut line: impl FnMut(&mut String, &T)) -> String {
     out
 }
 
-/// `port list`: `1: veth1 attached 02:00:00:00:00:01 ifindex 5`.
+/// `port list`: `1: veth1 attached 02:00:00:00:00:01 ifindex 5 netns
+/// 4026531840` (the namespace's inode number, as `stat -L -c %i
+/// /run/netns/NAME` prints it).
 pub fn ports(items: &[Port], opts: Options) -> Result<String, Error> {
     if opts.json {
         return json(items, opts);
@@ -61,6 +63,9 @@ pub fn ports(items: &[Port], opts: Options) -> Result<String, Error> {
         }
         if let Some(ifindex) = p.ifindex {
             let _ = write!(out, " ifindex {ifindex}");
+        }
+        if let Some(netns) = p.netns {
+            let _ = write!(out, " netns {netns}");
         }
     }))
 }
@@ -318,6 +323,7 @@ mod tests {
                 ifindex: Some(5),
                 kind: PortKind::Attached,
                 mac: Some(Mac([2, 0, 0, 0, 0, 1])),
+                netns: Some(4026531840),
             },
             Port {
                 port_id: 2,
@@ -325,6 +331,7 @@ mod tests {
                 ifindex: None,
                 kind: PortKind::Ferroute,
                 mac: None,
+                netns: None,
             },
             Port {
                 port_id: 3,
@@ -332,6 +339,7 @@ mod tests {
                 ifindex: Some(9),
                 kind: PortKind::Other(7),
                 mac: Some(Mac([0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff])),
+                netns: None,
             },
         ]
     }
@@ -512,14 +520,14 @@ mod tests {
     fn ports_text_and_json() {
         assert_eq!(
             ports(&sample_ports(), TEXT).unwrap(),
-            "1: veth1 attached 02:00:00:00:00:01 ifindex 5\n\
+            "1: veth1 attached 02:00:00:00:00:01 ifindex 5 netns 4026531840\n\
              2: fer0 ferroute\n\
              3: x kind7 aa:bb:cc:dd:ee:ff ifindex 9\n"
         );
         assert_eq!(
             ports(&sample_ports()[..2], JSON).unwrap(),
             "[{\"port_id\":1,\"ifname\":\"veth1\",\"ifindex\":5,\"kind\":\"attached\",\
-             \"mac\":\"02:00:00:00:00:01\"},\
+             \"mac\":\"02:00:00:00:00:01\",\"netns\":4026531840},\
              {\"port_id\":2,\"ifname\":\"fer0\",\"kind\":\"ferroute\"}]\n"
         );
         assert_eq!(ports(&[], TEXT).unwrap(), "");

@@ -55,6 +55,7 @@ pub mod attr {
         ("invert", INVERT),
         ("multipath", MULTIPATH),
         ("route-count", ROUTE_COUNT),
+        ("netns", NETNS),
         ("bench-keys", BENCH_KEYS),
         ("bench-seed", BENCH_SEED),
         ("bench-ferroute-ns", BENCH_FERROUTE_NS),

@@ -4,7 +4,7 @@
 
 usage: check_spec.py KERNEL_SRC_DIR
 
-1. validates the spec against the kernel tree's genetlink.yaml schema
+1. validates the spec against the kernel tree's genetlink-legacy.yaml schema
    (python3-jsonschema);
 2. loads it with the kernel's own YNL library (SpecFamily from
    tools/net/ynl/lib, or tools/net/ynl/pyynl/lib in newer trees);
@@ -44,7 +44,7 @@ TYPES = {
     # Rules, tables, multipath.
     'priority': 'u32', 'src-len': 'u8', 'fwmask': 'u32', 'rule-action': 'u8',
     'goto': 'u32', 'invert': 'u8', 'multipath': 'nest',
-    'route-count': 'u32',
+    'route-count': 'u32', 'netns': 'u32',
     # fib-bench (numbers from 40).
     'bench-keys': 'u32', 'bench-seed': 'u32', 'bench-ferroute-ns': 'u64',
     'bench-ferroute-hits': 'u32', 'bench-linux-ns': 'u64', 'bench-linux-hits': 'u32',
@@ -132,7 +132,9 @@ def main():
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
     ksrc = sys.argv[1]
-    schema_path = os.path.join(ksrc, 'Documentation', 'netlink', 'genetlink.yaml')
+    # genetlink-legacy: the plain genetlink schema has no uns-admin-perm,
+    # the per-namespace permission ferroute's changes need.
+    schema_path = os.path.join(ksrc, 'Documentation', 'netlink', 'genetlink-legacy.yaml')
 
     with open(SPEC) as f:
         text = f.read()
@@ -141,12 +143,12 @@ def main():
         schema = yaml.safe_load(f)
 
     check('SPDX header', text.splitlines()[0] == SPDX)
-    check('protocol genetlink', spec.get('protocol') == 'genetlink')
+    check('protocol genetlink-legacy', spec.get('protocol') == 'genetlink-legacy')
     try:
         jsonschema.validate(spec, schema)
-        check('valid against genetlink.yaml', True)
+        check('valid against genetlink-legacy.yaml', True)
     except jsonschema.ValidationError as e:
-        check('valid against genetlink.yaml', False, e.message)
+        check('valid against genetlink-legacy.yaml', False, e.message)
 
     # Numbers straight from the YAML.
     aset = [s for s in spec['attribute-sets'] if s['name'] == 'ferroute']
@@ -197,13 +199,13 @@ def main():
     for name, values in ENUMS.items():
         check(f'{name} values match the contract', enums.get(name) == values,
               f'{enums.get(name)}')
-    modes = {o['name']: ('do' in o, 'dump' in o, 'admin-perm' in o.get('flags', []))
+    modes = {o['name']: ('do' in o, 'dump' in o, 'uns-admin-perm' in o.get('flags', []))
              for o in spec['operations']['list']}
-    check('changes are admin-perm do operations',
+    check('changes are uns-admin-perm do operations',
           all(modes.get(n) == (True, False, True) for n in DO_OPS), f'{modes}')
     check('route-get is a do operation open to everyone',
           all(modes.get(n) == (True, False, False) for n in GET_DO_OPS), f'{modes}')
-    check('fib-bench is an admin-perm do operation',
+    check('fib-bench is an uns-admin-perm do operation',
           all(modes.get(n) == (True, False, True) for n in ADMIN_GET_DO_OPS), f'{modes}')
     check('gets are dump operations',
           all(modes.get(n) == (False, True, False) for n in DUMP_OPS), f'{modes}')
@@ -229,7 +231,7 @@ def main():
         check('ferctl --dump-constants runs', False, f'{type(e).__name__}: {e}')
 
     # The kernel's C code generator: uapi header, kernel and user code. It
-    # wants a kernel tree (MAINTAINERS, Documentation/netlink/genetlink.yaml)
+    # wants a kernel tree (MAINTAINERS, Documentation/netlink/genetlink-legacy.yaml)
     # around the spec, so it runs on a copy.
     gen = os.path.join(ynl_dir(ksrc), 'ynl-gen-c.py')
     if os.path.exists(gen):

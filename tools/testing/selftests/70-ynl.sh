@@ -7,7 +7,7 @@
 load
 ynl() {
 	python3 "$KSRC/tools/net/ynl/cli.py" --spec "$root/Documentation/netlink/specs/ferroute.yaml" \
-		--schema "$KSRC/Documentation/netlink/genetlink.yaml" "$@"
+		--schema "$KSRC/Documentation/netlink/genetlink-legacy.yaml" "$@"
 }
 ynl --dump port-get | tee /tmp/ports
 grep -q "'ifname': 'fer0'" /tmp/ports || fail "ynl did not list fer0"

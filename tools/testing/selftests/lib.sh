@@ -64,3 +64,13 @@ veth_ns() {
 dmesg_clean() {
 	! dmesg | grep -E 'BUG|WARNING|Oops|general protection|kmemleak: [0-9]+ new suspected|refcount_t|use-after-free|unregister_netdevice: waiting'
 }
+
+# Read one counter from the router of namespace NS: ncounter NS NAME.
+ncounter() {
+	ip netns exec "$1" "$FERCTL" stats | awk -v n="$2" '$1 == n { print $2 }'
+}
+
+# The inode number of a named namespace (what `ferctl port list` shows).
+netns_inum() {
+	stat -L -c %i "/run/netns/$1"
+}
