@@ -2,7 +2,8 @@
 #
 # ferroute: an IPv4 router in Rust inside the Linux kernel.
 #
-#   make            build the module and ferctl (sets up the machine first)
+#   make            build the modules (ferroute.ko, test module ferroute_kunit.ko)
+#                   and ferctl (sets up the machine first)
 #   make demo       boot a VM, load ferroute, send traffic through it, show it
 #   make check      all tests: host, KUnit, VM selftests; last line "N passed, N failed"
 #   make bench      FIB benchmarks: host criterion, and ferroute vs the kernel's FIB in a VM (not in check)
@@ -69,7 +70,7 @@ bench: all
 		tools/testing/vm-run tools/testing/bench/fib-bench.sh $(BENCH_OUT) $(BENCH_KEYS)
 
 fmt:
-	rustfmt --edition 2021 rust/ferroute.rs
+	rustfmt --edition 2021 rust/ferroute.rs rust/tests/ferroute_kunit.rs
 	$(CARGO) fmt --all
 
 clean:

@@ -16,8 +16,6 @@ use kernel::prelude::*;
 
 pub mod abstractions;
 pub mod ipv4;
-mod kunit_fib;
-mod kunit_tests;
 pub mod router;
 #[path = "uapi/ferroute.rs"]
 pub mod uapi;

@@ -9,9 +9,9 @@ PATH=$root/target/release:$PATH
 set -e
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-say "insmod ferroute.ko (creates fer0; its KUnit suites run at load)"
+say "insmod ferroute.ko (creates fer0)"
 insmod "$root/ferroute.ko"
-dmesg | grep -E '# ferroute.*pass:|ferroute: IPv4' | sed 's/^\[[^]]*\] //'
+dmesg | grep -E 'ferroute: IPv4' | sed 's/^\[[^]]*\] //'
 
 say "topology"
 cat <<'TXT'

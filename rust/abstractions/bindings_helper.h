@@ -139,7 +139,7 @@ void ferroute_counters_free(void *counters);
 void ferroute_counters_inc(void *counters, unsigned int i);
 u64 ferroute_counters_sum(void *counters, unsigned int i);
 
-/* KUnit */
+/* KUnit (kunit_helpers.c, linked into the test module only) */
 void ferroute_kunit_fail(struct kunit *test, const char *file, int line,
 			 const char *msg);
 

@@ -513,14 +513,6 @@ u64 ferroute_counters_sum(void *counters, unsigned int i)
 	return sum;
 }
 
-void ferroute_kunit_fail(struct kunit *test, const char *file, int line,
-			 const char *msg)
-{
-	kunit_set_failure(test);
-	/* kunit_err() adds the "    # case: " prefix itself. */
-	kunit_err(test, "%s:%d: expected %s\n", file, line, msg);
-}
-
 int ferroute_kthread_run(int (*threadfn)(void *data), void *data,
 			 const char *name, struct task_struct **task)
 {

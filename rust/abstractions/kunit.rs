@@ -9,8 +9,12 @@
 //! does: it places a pointer to a `struct kunit_suite` in the module's
 //! `.kunit_test_suites` section, from which the module loader runs the
 //! suites when the module goes live (kernel/module/main.c, lib/kunit).
+//!
+//! Only the test module ferroute_kunit.ko (`rust/tests/ferroute_kunit.rs`)
+//! includes this file, as `crate::kunit`, with its C helper
+//! `kunit_helpers.c`; ferroute.ko has no KUnit code.
 
-use super::bindings;
+use crate::abstractions::bindings;
 use core::cell::UnsafeCell;
 
 /// The test being run, handed to each test case.
@@ -154,7 +158,7 @@ macro_rules! kunit_suite {
         #[allow(non_snake_case, missing_docs)]
         mod $id {
             use $crate::abstractions::bindings;
-            use $crate::abstractions::kunit as k;
+            use $crate::kunit as k;
 
             $(
                 /// # Safety

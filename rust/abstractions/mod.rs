@@ -8,12 +8,16 @@
 //! references in one documented place, registrations are guard objects that
 //! unregister on drop, and callbacks are Rust traits whose `extern "C"`
 //! trampolines are generated here once.
+//!
+//! `kunit.rs` (KUnit suites in Rust) and `kunit_helpers.c` live in this
+//! folder but are not part of this module: only the test module
+//! (`rust/tests/ferroute_kunit.rs`) includes them, so ferroute.ko carries no
+//! test code.
 
 pub mod bindings;
 pub mod genetlink;
 pub mod kernel_fib;
 pub mod kthread;
-pub mod kunit;
 pub mod miscdev;
 pub mod netdevice;
 pub mod notifier;

@@ -45,9 +45,11 @@ allow_fn='ferroute_.*|misc_register|misc_deregister|dev_get_tstats64|dev_add_pac
 allow_ty='miscdevice|file_operations|rtentry|sockaddr|net_device_flags|nla_policy_validation|sk_buff|net_device|net_device_ops|packet_type|rtnl_link_ops|genl_family|genl_ops|genl_info|nla_policy|nlattr|netlink_callback|notifier_block|netdev_notifier_info|timer_list|kunit|kunit_case|kunit_suite|skb_drop_reason|netdev_tx|rx_handler_result|ethhdr|iphdr|arphdr|netdev_cmd|nla_types|genl_validate_flags|callback_head|fib_table|fib_result|flowi4|rt_class_t|pernet_operations'
 allow_var='RTF_.*|SIOCADDRT|SIOCDELRT|MISC_DYNAMIC_MINOR|AF_INET|NET_NAME_.*|NLA_.*|NLA_VALIDATE_.*|ETH_P_.*|ETH_HLEN|ETH_ALEN|ETH_DATA_LEN|ETH_ZLEN|IFF_.*|GENL_.*|NETDEV_.*|NET_XMIT_.*|NETDEV_TX_.*|NOTIFY_.*|PACKET_.*|FERROUTE_.*|E[A-Z0-9]*|NET_RX_.*|IFNAMSIZ|NLMSG_DEFAULT_SIZE|ARPHRD_.*|HZ|KUNIT_.*|FIB_LOOKUP_.*'
 
+# The KUnit types get no Default impl: ferroute.ko shares these bindings, and
+# must carry no KUnit code (kunit.rs builds its values from zeroed memory).
 cd "$kdir"
 bindgen "$header" "${opts[@]}" --ctypes-prefix kernel::ffi \
 	--allowlist-function "$allow_fn" --allowlist-type "$allow_ty" \
-	--allowlist-var "$allow_var" \
+	--allowlist-var "$allow_var" --no-default 'kunit.*' \
 	-o "$output.tmp" -- "${clang[@]}" -DMODULE
 mv "$output.tmp" "$output"

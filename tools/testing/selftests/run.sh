@@ -1,21 +1,55 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Inside the VM: load ferroute once to collect its KUnit results (KTAP in the
-# kernel log, saved to $VM_OUT/ktap.log), then run every selftest, each in a
-# fresh state, printing "ok - NAME" or "not ok - NAME" (TAP-style lines the
-# host counts).
+# Inside the VM: load ferroute.ko alone and check that it runs no KUnit
+# suite (no KTAP, no TAINT_TEST: nothing has run a test in this boot yet);
+# then load the test module ferroute_kunit.ko once to collect its KUnit
+# results (KTAP in the kernel log, saved to $VM_OUT/ktap.log); then run every
+# selftest (they load ferroute.ko only), each in a fresh state, printing
+# "ok - NAME" or "not ok - NAME" (TAP-style lines the host counts).
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 # Optional first argument: the kernel source tree (for ynl's cli.py).
 export KSRC=${1:-}
-
-dmesg -C
-insmod "$MODULE" || echo "not ok - insmod ferroute.ko"
-dmesg > "$VM_OUT/ktap.log"
-rmmod ferroute 2>/dev/null
+KUNIT_MODULE=${KUNIT_MODULE:-$root/ferroute_kunit.ko}
+TAINT_TEST=262144 # 1 << 18 in /proc/sys/kernel/tainted (include/linux/panic.h)
 
 status=0
+dmesg -C
+tainted=$(cat /proc/sys/kernel/tainted)
+if insmod "$MODULE"; then
+	name="ferroute.ko alone does not taint the kernel with TAINT_TEST"
+	if [ $((tainted & TAINT_TEST)) -ne 0 ]; then
+		echo "not ok - $name"
+		echo "    tainted was $tainted before insmod: a test already ran in this boot"
+		status=1
+	elif [ $(($(cat /proc/sys/kernel/tainted) & TAINT_TEST)) -ne 0 ]; then
+		echo "not ok - $name"
+		echo "    tainted: $tainted before insmod, $(cat /proc/sys/kernel/tainted) after"
+		status=1
+	else
+		echo "ok - $name"
+	fi
+	if dmesg | grep -E 'KTAP version|# Subtest:' > "$VM_OUT/ferroute-ktap.log"; then
+		echo "not ok - ferroute.ko alone prints no KTAP (runs no KUnit suite)"
+		sed 's/^/    /' "$VM_OUT/ferroute-ktap.log" | head -10
+		status=1
+	else
+		echo "ok - ferroute.ko alone prints no KTAP (runs no KUnit suite)"
+	fi
+	rmmod ferroute 2>/dev/null
+else
+	echo "not ok - insmod ferroute.ko"
+	status=1
+fi
+
+if ! insmod "$KUNIT_MODULE"; then
+	echo "not ok - insmod ferroute_kunit.ko"
+	status=1
+fi
+dmesg > "$VM_OUT/ktap.log"
+rmmod ferroute_kunit 2>/dev/null
+
 for t in "$here"/[0-9]*.sh; do
 	name=$(basename "$t" .sh)
 	cleanup_netns

@@ -10,7 +10,6 @@
 //! (rust/ipv4/fib/tests.rs, linux_tests.rs), which follow Linux.
 
 use crate::abstractions::kthread::{cond_resched, schedule, Context, KThread};
-use crate::abstractions::kunit::Test;
 use crate::abstractions::rcu::{RcuBox, ReadGuard};
 use crate::abstractions::time::now_ms;
 use crate::ipv4::addr::Ipv4Addr;
@@ -22,6 +21,7 @@ use crate::ipv4::fib::{
 };
 use crate::ipv4::iface::{PortId, Scope};
 use crate::kexpect;
+use crate::kunit::Test;
 use crate::platform::TryVec;
 use core::sync::atomic::{AtomicUsize, Ordering};
 use kernel::prelude::*;

@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! KUnit suites ferroute registers; they run when the module loads and
-//! report in KTAP (parsed by the kernel tree's kunit.py in `make check`).
+//! KUnit suites of ferroute's test module; they run when ferroute_kunit.ko
+//! loads and report in KTAP (parsed by the kernel tree's kunit.py in
+//! `make check`).
 //!
 //! They prove in the real kernel what host tests cannot: that the
 //! abstractions behave (skb geometry, fallible vectors over KVec, RCU
 //! publication) and that the IPv4 logic computes the same answers when
 //! built with the kernel's flags.
 
-use crate::abstractions::kunit::Test;
 use crate::abstractions::rcu::{RcuBox, ReadGuard};
 use crate::abstractions::skbuff::SkBuff;
 use crate::kexpect;
+use crate::kunit::Test;
 use crate::platform::TryVec;
 use kernel::prelude::*;
 
