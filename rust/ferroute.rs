@@ -17,6 +17,7 @@ use kernel::prelude::*;
 pub mod abstractions;
 pub mod ipv4;
 mod kunit_fib;
+mod kunit_skbuff;
 mod kunit_tests;
 pub mod router;
 #[path = "uapi/ferroute.rs"]

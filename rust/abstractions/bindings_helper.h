@@ -136,4 +136,8 @@ void ferroute_kunit_fail(struct kunit *test, const char *file, int line,
 int ferroute_kthread_run(int (*threadfn)(void *data), void *data,
 			 const char *name, struct task_struct **task);
 
+/* sk_buff, continued */
+struct sk_buff *ferroute_alloc_skb_paged(unsigned int header_len,
+					 unsigned int data_len);
+
 #endif /* FERROUTE_BINDINGS_HELPER_H */

@@ -487,3 +487,19 @@ int ferroute_kthread_run(int (*threadfn)(void *data), void *data,
 	return 0;
 }
 
+/* sk_buff, continued */
+struct sk_buff *ferroute_alloc_skb_paged(unsigned int header_len,
+					 unsigned int data_len)
+{
+	struct sk_buff *skb;
+	int err;
+
+	/* sock_alloc_send_pskb's shape, with zeroed pages. */
+	skb = alloc_skb_with_frags(header_len, data_len, 0, &err,
+				   GFP_ATOMIC | __GFP_ZERO);
+	if (!skb)
+		return NULL;
+	skb->data_len = data_len;
+	skb->len = data_len;
+	return skb;
+}

@@ -112,6 +112,23 @@ impl SkBuff {
         Some(skb)
     }
 
+    /// Allocates an skb with `headroom` bytes of linear space reserved and
+    /// `paged` bytes of zeroed data in page fragments, as
+    /// `sock_alloc_send_pskb` builds a large packet: a nonlinear skb, for
+    /// tests of what must cope with one. Returns `None` when memory is short
+    /// or `paged` is more than the fragments of one skb hold.
+    pub fn alloc_paged(headroom: u32, paged: u32) -> Option<Self> {
+        // SAFETY: FFI call without safety requirements; the helper checks
+        // `paged` against MAX_SKB_FRAGS pages (alloc_skb_with_frags).
+        let ptr = NonNull::new(unsafe { bindings::ferroute_alloc_skb_paged(headroom, paged) })?;
+        // INVARIANT: A freshly allocated skb is owned by us and not shared.
+        let skb = Self { ptr };
+        // SAFETY: The skb is valid and owned, its linear area is empty and
+        // `headroom` bytes long, so they can be reserved.
+        unsafe { bindings::ferroute_skb_reserve(skb.as_raw(), headroom as i32) };
+        Some(skb)
+    }
+
     /// Returns the raw pointer, still owned by `self`.
     pub fn as_raw(&self) -> *mut bindings::sk_buff {
         self.ptr.as_ptr()
@@ -205,43 +222,84 @@ impl SkBuff {
     }
 
     /// Extends the data at the end by `len` bytes (`skb_put`) and returns
-    /// them, or `None` if the tailroom is too small.
+    /// them, zeroed. Returns `None`, changing nothing visible, if the skb
+    /// has paged data (`skb_put` appends to the linear area only), if its
+    /// data area is shared with a clone and copying it failed, or if the
+    /// tailroom is too small.
     pub fn put(&mut self, len: u32) -> Option<&mut [u8]> {
-        // SAFETY: By the type invariant the skb is valid and owned.
+        // SAFETY: By the type invariant the skb is valid.
+        if unsafe { bindings::ferroute_skb_is_nonlinear(self.as_raw()) } != 0 {
+            // skb_put's SKB_LINEAR_ASSERT is BUG_ON(skb_is_nonlinear(skb)),
+            // whatever `len` is, 0 included.
+            return None;
+        }
+        // A clone shares the whole data buffer, tailroom included: two
+        // clones that each put would hand out the same bytes. skb_unclone
+        // gives this skb a private copy (pskb_expand_head) if it is cloned.
+        // SAFETY: By the type invariant the skb is valid and owned, and not
+        // shared (`users == 1`), which pskb_expand_head BUG_ONs; GFP_ATOMIC
+        // never sleeps.
+        if unsafe { bindings::ferroute_skb_unclone(self.as_raw()) } != 0 {
+            return None;
+        }
+        // SAFETY: By the type invariant the skb is valid. It is still
+        // linear: pskb_expand_head keeps `data_len` (and we checked it was
+        // zero), so skb_tailroom is `end - tail`.
         let tailroom = unsafe { bindings::ferroute_skb_tailroom(self.as_raw()) };
         if len > tailroom {
             return None;
         }
-        // SAFETY: The skb is valid and owned, has `len` bytes of tailroom
-        // (checked above, so skb_put does not BUG), and the bytes it returns
-        // are exclusively ours while we hold `&mut self`.
+        // SAFETY: The skb is valid and owned, linear (so SKB_LINEAR_ASSERT
+        // holds), and has `len <= end - tail` bytes of tailroom (so
+        // skb_put's `tail > end` check does not call skb_over_panic).
+        // skb_put returns the old tail: `len` bytes inside the skb's data
+        // buffer, which after skb_unclone is referenced by this skb alone
+        // (`dataref == 1`), so no other skb reads or writes them; they stay
+        // in place until the skb is changed again, which needs `&mut self`,
+        // so the returned slice, borrowing `self` mutably, is exclusive.
+        // The tailroom is uninitialized memory (kmalloc), so it is zeroed
+        // before a safe caller can read it.
         unsafe {
-            let p = bindings::skb_put(self.as_raw(), len);
-            Some(core::slice::from_raw_parts_mut(
-                p.cast::<u8>(),
-                len as usize,
-            ))
+            let p = bindings::skb_put(self.as_raw(), len).cast::<u8>();
+            core::ptr::write_bytes(p, 0, len as usize);
+            Some(core::slice::from_raw_parts_mut(p, len as usize))
         }
     }
 
     /// Extends the data at the front by `len` bytes (`skb_push`) and returns
-    /// them, or `None` if the headroom is too small.
+    /// them, zeroed. Returns `None`, changing nothing visible, if the
+    /// headroom is too small or if the data area is shared with a clone and
+    /// copying it failed.
     pub fn push(&mut self, len: u32) -> Option<&mut [u8]> {
+        // The headroom lies in the data buffer that clones share: make it
+        // private first (skb_unclone, as `put` and `data_mut` do). Linux's
+        // skb_cow_head only copies when the header part is shared
+        // (skb_header_cloned), which relies on the holder of an
+        // skb_header_release()d clone not to write headers; skb_unclone
+        // makes the whole buffer ours whoever holds the other references.
+        // SAFETY: By the type invariant the skb is valid, owned and not
+        // shared, as pskb_expand_head requires; GFP_ATOMIC never sleeps.
+        if unsafe { bindings::ferroute_skb_unclone(self.as_raw()) } != 0 {
+            return None;
+        }
+        // Checked after skb_unclone, which keeps the headroom
+        // (pskb_expand_head with nhead 0) but is not relied on to.
         if len > self.headroom() {
             return None;
         }
-        // SAFETY: The skb is valid and owned, with `len` bytes of headroom
-        // (checked above, so skb_push does not BUG). We only return the
-        // pushed bytes for writing if the header area is not shared.
+        // SAFETY: The skb is valid and owned, with `len <= data - head`
+        // bytes of headroom (so skb_push's `data < head` check does not call
+        // skb_under_panic; skb_push has no linearity requirement). The
+        // returned bytes are `data - len .. data`, inside the data buffer
+        // that only this skb references (`dataref == 1` after skb_unclone),
+        // and stay in place until the skb is changed through `&mut self`.
+        // The headroom may be uninitialized (skb_reserve of a fresh
+        // kmalloc'd buffer), so it is zeroed before a safe caller can read
+        // it.
         unsafe {
-            if bindings::ferroute_skb_cow_head(self.as_raw(), 0) != 0 {
-                return None;
-            }
-            let p = bindings::skb_push(self.as_raw(), len);
-            Some(core::slice::from_raw_parts_mut(
-                p.cast::<u8>(),
-                len as usize,
-            ))
+            let p = bindings::skb_push(self.as_raw(), len).cast::<u8>();
+            core::ptr::write_bytes(p, 0, len as usize);
+            Some(core::slice::from_raw_parts_mut(p, len as usize))
         }
     }
 
@@ -318,8 +376,8 @@ impl SkBuff {
     }
 
     /// Makes a copy of this skb sharing its data (`skb_clone`); the data
-    /// must not be written while a clone exists, which [`Self::data_mut`]
-    /// and [`Self::push`] take care of.
+    /// must not be written while a clone exists, which [`Self::data_mut`],
+    /// [`Self::put`] and [`Self::push`] take care of (they unclone first).
     pub fn try_clone(&self) -> Option<Self> {
         // SAFETY: By the type invariant the skb is valid.
         let ptr = unsafe { bindings::skb_clone(self.as_raw(), kernel::bindings::GFP_ATOMIC) };
