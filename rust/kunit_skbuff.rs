@@ -2,7 +2,9 @@
 
 //! KUnit suite of the skb wrapper's writes: what `put` and `push` hand out
 //! is this skb's alone even when a clone shares the buffer, `put` refuses a
-//! nonlinear skb instead of reaching skb_put's SKB_LINEAR_ASSERT.
+//! nonlinear skb instead of reaching skb_put's SKB_LINEAR_ASSERT, and
+//! moving back over the MAC header keeps a CHECKSUM_COMPLETE `skb->csum`
+//! right.
 
 use crate::abstractions::kunit::Test;
 use crate::abstractions::skbuff::SkBuff;
@@ -16,6 +18,7 @@ crate::kunit_suite!(
         push_on_a_clone_leaves_the_other_clone_alone,
         put_and_push_hand_out_zeroed_bytes,
         put_refuses_a_nonlinear_skb,
+        push_mac_header_keeps_csum_complete,
     ]
 );
 
@@ -96,5 +99,28 @@ fn put_refuses_a_nonlinear_skb(t: &mut Test) {
     kexpect!(t, skb.len() == 100);
     // Pushing needs no linear data: the headroom is there.
     kexpect!(t, skb.push(14).is_some() && skb.len() == 114);
+    skb.consume();
+}
+
+fn push_mac_header_keeps_csum_complete(t: &mut Test) {
+    let Some(mut skb) = SkBuff::alloc(32, 64) else {
+        kexpect!(t, false);
+        return;
+    };
+    let filled = skb.put(60).map(|b| {
+        for (i, x) in b.iter_mut().enumerate() {
+            *x = (i as u8).wrapping_mul(37).wrapping_add(1);
+        }
+    });
+    kexpect!(t, filled.is_some());
+    // As a device hands a frame up: MAC header at the start, eth_type_trans
+    // pulls it, the device's checksum covers what follows.
+    skb.reset_mac_header();
+    kexpect!(t, skb.pull(14).is_some());
+    skb.set_csum_complete();
+    kexpect!(t, skb.csum_complete_ok());
+    kexpect!(t, skb.push_mac_header().is_some());
+    kexpect!(t, skb.len() == 60);
+    kexpect!(t, skb.csum_complete_ok());
     skb.consume();
 }

@@ -139,5 +139,8 @@ int ferroute_kthread_run(int (*threadfn)(void *data), void *data,
 /* sk_buff, continued */
 struct sk_buff *ferroute_alloc_skb_paged(unsigned int header_len,
 					 unsigned int data_len);
+void ferroute_skb_push_rcsum(struct sk_buff *skb, unsigned int len);
+void ferroute_skb_set_csum_complete(struct sk_buff *skb);
+int ferroute_skb_csum_complete_ok(const struct sk_buff *skb);
 
 #endif /* FERROUTE_BINDINGS_HELPER_H */

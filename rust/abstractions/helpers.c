@@ -503,3 +503,21 @@ struct sk_buff *ferroute_alloc_skb_paged(unsigned int header_len,
 	skb->len = data_len;
 	return skb;
 }
+
+void ferroute_skb_push_rcsum(struct sk_buff *skb, unsigned int len)
+{
+	skb_push_rcsum(skb, len);
+}
+
+void ferroute_skb_set_csum_complete(struct sk_buff *skb)
+{
+	skb->csum = skb_checksum(skb, 0, skb->len, 0);
+	skb->ip_summed = CHECKSUM_COMPLETE;
+}
+
+int ferroute_skb_csum_complete_ok(const struct sk_buff *skb)
+{
+	return skb->ip_summed != CHECKSUM_COMPLETE ||
+	       csum_fold(skb->csum) ==
+		       csum_fold(skb_checksum(skb, 0, skb->len, 0));
+}

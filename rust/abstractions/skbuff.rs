@@ -129,6 +129,23 @@ impl SkBuff {
         Some(skb)
     }
 
+    /// Checksums the data and marks the skb CHECKSUM_COMPLETE with it, as a
+    /// device that checksums what it receives does (for tests).
+    pub fn set_csum_complete(&mut self) {
+        // SAFETY: By the type invariant the skb is valid and owned;
+        // skb_checksum reads its `len` bytes of data, linear and paged.
+        unsafe { bindings::ferroute_skb_set_csum_complete(self.as_raw()) };
+    }
+
+    /// Whether `skb->csum` is the checksum of the data from `skb->data` on,
+    /// as CHECKSUM_COMPLETE promises (true if the skb is not
+    /// CHECKSUM_COMPLETE).
+    pub fn csum_complete_ok(&self) -> bool {
+        // SAFETY: By the type invariant the skb is valid; skb_checksum only
+        // reads its `len` bytes of data.
+        unsafe { bindings::ferroute_skb_csum_complete_ok(self.as_raw()) != 0 }
+    }
+
     /// Returns the raw pointer, still owned by `self`.
     pub fn as_raw(&self) -> *mut bindings::sk_buff {
         self.ptr.as_ptr()
@@ -316,7 +333,9 @@ impl SkBuff {
 
     /// Moves the start of the data back over the MAC header the receive
     /// path pulled (`eth_type_trans` leaves `skb->data` at the network
-    /// header), so the data starts at the Ethernet header again.
+    /// header), so the data starts at the Ethernet header again; a
+    /// CHECKSUM_COMPLETE `skb->csum` then covers the MAC header too
+    /// (`skb_push_rcsum`).
     pub fn push_mac_header(&mut self) -> Option<()> {
         // SAFETY: By the type invariant the skb is valid.
         let set = unsafe { bindings::ferroute_skb_mac_header_was_set(self.as_raw()) } != 0;
@@ -329,10 +348,17 @@ impl SkBuff {
         if offset > self.headroom() {
             return None;
         }
-        // SAFETY: The skb is valid and owned and `offset <= headroom`; the
-        // bytes in front are the MAC header of this very packet, so moving
-        // `data` back over them only changes our own skb's pointers.
-        unsafe { bindings::skb_push(self.as_raw(), offset) };
+        // SAFETY: The skb is valid and owned, and `0 <= offset <= data -
+        // head` (a MAC header after `data` wraps the unsigned offset past the
+        // headroom, refused above), so skb_push does not skb_under_panic.
+        // The bytes from the MAC header to `data` are in the skb's buffer and
+        // were packet data (the MAC header is set at `data` by
+        // eth_type_trans, dev_queue_xmit or reset_mac_header, or moved within
+        // the frame by skb_vlan_untag). Moving `data` back changes only this
+        // skb's pointers, not a buffer a clone may share; skb_postpush_rcsum
+        // only reads the bytes, into a CHECKSUM_COMPLETE `skb->csum` (the
+        // sum from `data` on, which a bare skb_push would leave stale).
+        unsafe { bindings::ferroute_skb_push_rcsum(self.as_raw(), offset) };
         Some(())
     }
 
