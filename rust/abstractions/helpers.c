@@ -521,3 +521,9 @@ int ferroute_skb_csum_complete_ok(const struct sk_buff *skb)
 	       csum_fold(skb->csum) ==
 		       csum_fold(skb_checksum(skb, 0, skb->len, 0));
 }
+
+void ferroute_skb_drop_otherhost(struct sk_buff *skb, struct net_device *dev)
+{
+	dev_core_stats_rx_otherhost_dropped_inc(dev);
+	kfree_skb_reason(skb, SKB_DROP_REASON_OTHERHOST);
+}

@@ -13,6 +13,7 @@
 //! frees the packet and shows up in `dropwatch`/`perf skb:kfree_skb`.
 
 use super::bindings;
+use super::netdevice::NetDevice;
 use core::ptr::NonNull;
 
 /// A drop reason from `include/net/dropreason-core.h`.
@@ -60,6 +61,25 @@ pub mod reason {
     pub const DEV_READY: DropReason = bindings::skb_drop_reason_SKB_DROP_REASON_DEV_READY;
     /// `SKB_DROP_REASON_ICMP_CSUM`.
     pub const ICMP_CSUM: DropReason = bindings::skb_drop_reason_SKB_DROP_REASON_ICMP_CSUM;
+}
+
+/// The values of `skb->pkt_type` ([`SkBuff::pkt_type`]), from
+/// `include/uapi/linux/if_packet.h`.
+pub mod pkt_type {
+    use super::bindings;
+
+    /// `PACKET_HOST`: to the receiving device's own address.
+    pub const HOST: u8 = bindings::PACKET_HOST as u8;
+    /// `PACKET_BROADCAST`: to the link-layer broadcast address.
+    pub const BROADCAST: u8 = bindings::PACKET_BROADCAST as u8;
+    /// `PACKET_MULTICAST`: to a link-layer group address.
+    pub const MULTICAST: u8 = bindings::PACKET_MULTICAST as u8;
+    /// `PACKET_OTHERHOST`: to another station, or on a VLAN that no vlan
+    /// device on the receiving device takes (`__netif_receive_skb_core`).
+    pub const OTHERHOST: u8 = bindings::PACKET_OTHERHOST as u8;
+    /// `PACKET_LOOPBACK`: sent by this host and looped back
+    /// (`dev_loopback_xmit`).
+    pub const LOOPBACK: u8 = bindings::PACKET_LOOPBACK as u8;
 }
 
 /// An owned socket buffer.
@@ -173,6 +193,19 @@ impl SkBuff {
         unsafe { bindings::ferroute_skb_drop(self.into_raw(), reason) };
     }
 
+    /// Frees a frame that `dev` received for another host, as `ip_rcv_core`
+    /// drops PACKET_OTHERHOST: counted in the device's
+    /// `rx_otherhost_dropped` (`ip -s -s link`: otherhost) and freed with
+    /// `SKB_DROP_REASON_OTHERHOST`.
+    pub fn drop_otherhost(self, dev: &NetDevice) {
+        // SAFETY: `dev` is valid while borrowed (NetDevice's invariant), so
+        // netdev_core_stats_inc may read and, the first time, allocate
+        // (GFP_ATOMIC, any context but NMI) and cmpxchg `dev->core_stats`,
+        // which lives until free_netdev. By the type invariant we own one
+        // reference to the skb, released here by kfree_skb_reason.
+        unsafe { bindings::ferroute_skb_drop_otherhost(self.into_raw(), dev.as_raw()) };
+    }
+
     /// The length of the packet data (`skb->len`).
     pub fn len(&self) -> u32 {
         // SAFETY: By the type invariant the skb is valid.
@@ -190,8 +223,10 @@ impl SkBuff {
         unsafe { bindings::ferroute_skb_headroom(self.as_raw()) }
     }
 
-    /// The packet type the receiving device classified (`skb->pkt_type`:
-    /// PACKET_HOST, PACKET_BROADCAST, PACKET_OTHERHOST, ...).
+    /// The packet type the receiving device classified (`skb->pkt_type`,
+    /// one of [`pkt_type`]'s values). `eth_type_trans` sets it from the
+    /// destination MAC; the core then marks a frame with a VLAN tag that no
+    /// vlan device took PACKET_OTHERHOST and strips the tag.
     pub fn pkt_type(&self) -> u8 {
         // SAFETY: By the type invariant the skb is valid.
         unsafe { bindings::ferroute_skb_pkt_type(self.as_raw()) }
