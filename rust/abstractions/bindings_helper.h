@@ -147,4 +147,12 @@ void ferroute_kunit_fail(struct kunit *test, const char *file, int line,
 int ferroute_kthread_run(int (*threadfn)(void *data), void *data,
 			 const char *name, struct task_struct **task);
 
+/* sk_buff, continued */
+struct sk_buff *ferroute_alloc_skb_paged(unsigned int header_len,
+					 unsigned int data_len);
+void ferroute_skb_push_rcsum(struct sk_buff *skb, unsigned int len);
+void ferroute_skb_set_csum_complete(struct sk_buff *skb);
+int ferroute_skb_csum_complete_ok(const struct sk_buff *skb);
+void ferroute_skb_drop_otherhost(struct sk_buff *skb, struct net_device *dev);
+
 #endif /* FERROUTE_BINDINGS_HELPER_H */

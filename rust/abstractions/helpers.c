@@ -527,3 +527,43 @@ int ferroute_kthread_run(int (*threadfn)(void *data), void *data,
 	return 0;
 }
 
+/* sk_buff, continued */
+struct sk_buff *ferroute_alloc_skb_paged(unsigned int header_len,
+					 unsigned int data_len)
+{
+	struct sk_buff *skb;
+	int err;
+
+	/* sock_alloc_send_pskb's shape, with zeroed pages. */
+	skb = alloc_skb_with_frags(header_len, data_len, 0, &err,
+				   GFP_ATOMIC | __GFP_ZERO);
+	if (!skb)
+		return NULL;
+	skb->data_len = data_len;
+	skb->len = data_len;
+	return skb;
+}
+
+void ferroute_skb_push_rcsum(struct sk_buff *skb, unsigned int len)
+{
+	skb_push_rcsum(skb, len);
+}
+
+void ferroute_skb_set_csum_complete(struct sk_buff *skb)
+{
+	skb->csum = skb_checksum(skb, 0, skb->len, 0);
+	skb->ip_summed = CHECKSUM_COMPLETE;
+}
+
+int ferroute_skb_csum_complete_ok(const struct sk_buff *skb)
+{
+	return skb->ip_summed != CHECKSUM_COMPLETE ||
+	       csum_fold(skb->csum) ==
+		       csum_fold(skb_checksum(skb, 0, skb->len, 0));
+}
+
+void ferroute_skb_drop_otherhost(struct sk_buff *skb, struct net_device *dev)
+{
+	dev_core_stats_rx_otherhost_dropped_inc(dev);
+	kfree_skb_reason(skb, SKB_DROP_REASON_OTHERHOST);
+}

@@ -13,6 +13,7 @@
 //! frees the packet and shows up in `dropwatch`/`perf skb:kfree_skb`.
 
 use super::bindings;
+use super::netdevice::NetDevice;
 use core::ptr::NonNull;
 
 /// A drop reason from `include/net/dropreason-core.h`.
@@ -60,6 +61,25 @@ pub mod reason {
     pub const DEV_READY: DropReason = bindings::skb_drop_reason_SKB_DROP_REASON_DEV_READY;
     /// `SKB_DROP_REASON_ICMP_CSUM`.
     pub const ICMP_CSUM: DropReason = bindings::skb_drop_reason_SKB_DROP_REASON_ICMP_CSUM;
+}
+
+/// The values of `skb->pkt_type` ([`SkBuff::pkt_type`]), from
+/// `include/uapi/linux/if_packet.h`.
+pub mod pkt_type {
+    use super::bindings;
+
+    /// `PACKET_HOST`: to the receiving device's own address.
+    pub const HOST: u8 = bindings::PACKET_HOST as u8;
+    /// `PACKET_BROADCAST`: to the link-layer broadcast address.
+    pub const BROADCAST: u8 = bindings::PACKET_BROADCAST as u8;
+    /// `PACKET_MULTICAST`: to a link-layer group address.
+    pub const MULTICAST: u8 = bindings::PACKET_MULTICAST as u8;
+    /// `PACKET_OTHERHOST`: to another station, or on a VLAN that no vlan
+    /// device on the receiving device takes (`__netif_receive_skb_core`).
+    pub const OTHERHOST: u8 = bindings::PACKET_OTHERHOST as u8;
+    /// `PACKET_LOOPBACK`: sent by this host and looped back
+    /// (`dev_loopback_xmit`).
+    pub const LOOPBACK: u8 = bindings::PACKET_LOOPBACK as u8;
 }
 
 /// An owned socket buffer.
@@ -112,6 +132,43 @@ impl SkBuff {
         Some(skb)
     }
 
+    #[cfg(ferroute_kunit)]
+    /// Allocates an skb with `headroom` bytes of linear space reserved and
+    /// `paged` bytes of zeroed data in page fragments, as
+    /// `sock_alloc_send_pskb` builds a large packet: a nonlinear skb, for
+    /// tests of what must cope with one. Returns `None` when memory is short
+    /// or `paged` is more than the fragments of one skb hold.
+    pub fn alloc_paged(headroom: u32, paged: u32) -> Option<Self> {
+        // SAFETY: FFI call without safety requirements; the helper checks
+        // `paged` against MAX_SKB_FRAGS pages (alloc_skb_with_frags).
+        let ptr = NonNull::new(unsafe { bindings::ferroute_alloc_skb_paged(headroom, paged) })?;
+        // INVARIANT: A freshly allocated skb is owned by us and not shared.
+        let skb = Self { ptr };
+        // SAFETY: The skb is valid and owned, its linear area is empty and
+        // `headroom` bytes long, so they can be reserved.
+        unsafe { bindings::ferroute_skb_reserve(skb.as_raw(), headroom as i32) };
+        Some(skb)
+    }
+
+    #[cfg(ferroute_kunit)]
+    /// Checksums the data and marks the skb CHECKSUM_COMPLETE with it, as a
+    /// device that checksums what it receives does (for tests).
+    pub fn set_csum_complete(&mut self) {
+        // SAFETY: By the type invariant the skb is valid and owned;
+        // skb_checksum reads its `len` bytes of data, linear and paged.
+        unsafe { bindings::ferroute_skb_set_csum_complete(self.as_raw()) };
+    }
+
+    #[cfg(ferroute_kunit)]
+    /// Whether `skb->csum` is the checksum of the data from `skb->data` on,
+    /// as CHECKSUM_COMPLETE promises (true if the skb is not
+    /// CHECKSUM_COMPLETE).
+    pub fn csum_complete_ok(&self) -> bool {
+        // SAFETY: By the type invariant the skb is valid; skb_checksum only
+        // reads its `len` bytes of data.
+        unsafe { bindings::ferroute_skb_csum_complete_ok(self.as_raw()) != 0 }
+    }
+
     /// Returns the raw pointer, still owned by `self`.
     pub fn as_raw(&self) -> *mut bindings::sk_buff {
         self.ptr.as_ptr()
@@ -139,6 +196,19 @@ impl SkBuff {
         unsafe { bindings::ferroute_skb_drop(self.into_raw(), reason) };
     }
 
+    /// Frees a frame that `dev` received for another host, as `ip_rcv_core`
+    /// drops PACKET_OTHERHOST: counted in the device's
+    /// `rx_otherhost_dropped` (`ip -s -s link`: otherhost) and freed with
+    /// `SKB_DROP_REASON_OTHERHOST`.
+    pub fn drop_otherhost(self, dev: &NetDevice) {
+        // SAFETY: `dev` is valid while borrowed (NetDevice's invariant), so
+        // netdev_core_stats_inc may read and, the first time, allocate
+        // (GFP_ATOMIC, any context but NMI) and cmpxchg `dev->core_stats`,
+        // which lives until free_netdev. By the type invariant we own one
+        // reference to the skb, released here by kfree_skb_reason.
+        unsafe { bindings::ferroute_skb_drop_otherhost(self.into_raw(), dev.as_raw()) };
+    }
+
     /// The length of the packet data (`skb->len`).
     pub fn len(&self) -> u32 {
         // SAFETY: By the type invariant the skb is valid.
@@ -156,8 +226,10 @@ impl SkBuff {
         unsafe { bindings::ferroute_skb_headroom(self.as_raw()) }
     }
 
-    /// The packet type the receiving device classified (`skb->pkt_type`:
-    /// PACKET_HOST, PACKET_BROADCAST, PACKET_OTHERHOST, ...).
+    /// The packet type the receiving device classified (`skb->pkt_type`,
+    /// one of [`pkt_type`]'s values). `eth_type_trans` sets it from the
+    /// destination MAC; the core then marks a frame with a VLAN tag that no
+    /// vlan device took PACKET_OTHERHOST and strips the tag.
     pub fn pkt_type(&self) -> u8 {
         // SAFETY: By the type invariant the skb is valid.
         unsafe { bindings::ferroute_skb_pkt_type(self.as_raw()) }
@@ -205,43 +277,84 @@ impl SkBuff {
     }
 
     /// Extends the data at the end by `len` bytes (`skb_put`) and returns
-    /// them, or `None` if the tailroom is too small.
+    /// them, zeroed. Returns `None`, changing nothing visible, if the skb
+    /// has paged data (`skb_put` appends to the linear area only), if its
+    /// data area is shared with a clone and copying it failed, or if the
+    /// tailroom is too small.
     pub fn put(&mut self, len: u32) -> Option<&mut [u8]> {
-        // SAFETY: By the type invariant the skb is valid and owned.
+        // SAFETY: By the type invariant the skb is valid.
+        if unsafe { bindings::ferroute_skb_is_nonlinear(self.as_raw()) } != 0 {
+            // skb_put's SKB_LINEAR_ASSERT is BUG_ON(skb_is_nonlinear(skb)),
+            // whatever `len` is, 0 included.
+            return None;
+        }
+        // A clone shares the whole data buffer, tailroom included: two
+        // clones that each put would hand out the same bytes. skb_unclone
+        // gives this skb a private copy (pskb_expand_head) if it is cloned.
+        // SAFETY: By the type invariant the skb is valid and owned, and not
+        // shared (`users == 1`), which pskb_expand_head BUG_ONs; GFP_ATOMIC
+        // never sleeps.
+        if unsafe { bindings::ferroute_skb_unclone(self.as_raw()) } != 0 {
+            return None;
+        }
+        // SAFETY: By the type invariant the skb is valid. It is still
+        // linear: pskb_expand_head keeps `data_len` (and we checked it was
+        // zero), so skb_tailroom is `end - tail`.
         let tailroom = unsafe { bindings::ferroute_skb_tailroom(self.as_raw()) };
         if len > tailroom {
             return None;
         }
-        // SAFETY: The skb is valid and owned, has `len` bytes of tailroom
-        // (checked above, so skb_put does not BUG), and the bytes it returns
-        // are exclusively ours while we hold `&mut self`.
+        // SAFETY: The skb is valid and owned, linear (so SKB_LINEAR_ASSERT
+        // holds), and has `len <= end - tail` bytes of tailroom (so
+        // skb_put's `tail > end` check does not call skb_over_panic).
+        // skb_put returns the old tail: `len` bytes inside the skb's data
+        // buffer, which after skb_unclone is referenced by this skb alone
+        // (`dataref == 1`), so no other skb reads or writes them; they stay
+        // in place until the skb is changed again, which needs `&mut self`,
+        // so the returned slice, borrowing `self` mutably, is exclusive.
+        // The tailroom is uninitialized memory (kmalloc), so it is zeroed
+        // before a safe caller can read it.
         unsafe {
-            let p = bindings::skb_put(self.as_raw(), len);
-            Some(core::slice::from_raw_parts_mut(
-                p.cast::<u8>(),
-                len as usize,
-            ))
+            let p = bindings::skb_put(self.as_raw(), len).cast::<u8>();
+            core::ptr::write_bytes(p, 0, len as usize);
+            Some(core::slice::from_raw_parts_mut(p, len as usize))
         }
     }
 
     /// Extends the data at the front by `len` bytes (`skb_push`) and returns
-    /// them, or `None` if the headroom is too small.
+    /// them, zeroed. Returns `None`, changing nothing visible, if the
+    /// headroom is too small or if the data area is shared with a clone and
+    /// copying it failed.
     pub fn push(&mut self, len: u32) -> Option<&mut [u8]> {
+        // The headroom lies in the data buffer that clones share: make it
+        // private first (skb_unclone, as `put` and `data_mut` do). Linux's
+        // skb_cow_head only copies when the header part is shared
+        // (skb_header_cloned), which relies on the holder of an
+        // skb_header_release()d clone not to write headers; skb_unclone
+        // makes the whole buffer ours whoever holds the other references.
+        // SAFETY: By the type invariant the skb is valid, owned and not
+        // shared, as pskb_expand_head requires; GFP_ATOMIC never sleeps.
+        if unsafe { bindings::ferroute_skb_unclone(self.as_raw()) } != 0 {
+            return None;
+        }
+        // Checked after skb_unclone, which keeps the headroom
+        // (pskb_expand_head with nhead 0) but is not relied on to.
         if len > self.headroom() {
             return None;
         }
-        // SAFETY: The skb is valid and owned, with `len` bytes of headroom
-        // (checked above, so skb_push does not BUG). We only return the
-        // pushed bytes for writing if the header area is not shared.
+        // SAFETY: The skb is valid and owned, with `len <= data - head`
+        // bytes of headroom (so skb_push's `data < head` check does not call
+        // skb_under_panic; skb_push has no linearity requirement). The
+        // returned bytes are `data - len .. data`, inside the data buffer
+        // that only this skb references (`dataref == 1` after skb_unclone),
+        // and stay in place until the skb is changed through `&mut self`.
+        // The headroom may be uninitialized (skb_reserve of a fresh
+        // kmalloc'd buffer), so it is zeroed before a safe caller can read
+        // it.
         unsafe {
-            if bindings::ferroute_skb_cow_head(self.as_raw(), 0) != 0 {
-                return None;
-            }
-            let p = bindings::skb_push(self.as_raw(), len);
-            Some(core::slice::from_raw_parts_mut(
-                p.cast::<u8>(),
-                len as usize,
-            ))
+            let p = bindings::skb_push(self.as_raw(), len).cast::<u8>();
+            core::ptr::write_bytes(p, 0, len as usize);
+            Some(core::slice::from_raw_parts_mut(p, len as usize))
         }
     }
 
@@ -258,7 +371,9 @@ impl SkBuff {
 
     /// Moves the start of the data back over the MAC header the receive
     /// path pulled (`eth_type_trans` leaves `skb->data` at the network
-    /// header), so the data starts at the Ethernet header again.
+    /// header), so the data starts at the Ethernet header again; a
+    /// CHECKSUM_COMPLETE `skb->csum` then covers the MAC header too
+    /// (`skb_push_rcsum`).
     pub fn push_mac_header(&mut self) -> Option<()> {
         // SAFETY: By the type invariant the skb is valid.
         let set = unsafe { bindings::ferroute_skb_mac_header_was_set(self.as_raw()) } != 0;
@@ -271,10 +386,17 @@ impl SkBuff {
         if offset > self.headroom() {
             return None;
         }
-        // SAFETY: The skb is valid and owned and `offset <= headroom`; the
-        // bytes in front are the MAC header of this very packet, so moving
-        // `data` back over them only changes our own skb's pointers.
-        unsafe { bindings::skb_push(self.as_raw(), offset) };
+        // SAFETY: The skb is valid and owned, and `0 <= offset <= data -
+        // head` (a MAC header after `data` wraps the unsigned offset past the
+        // headroom, refused above), so skb_push does not skb_under_panic.
+        // The bytes from the MAC header to `data` are in the skb's buffer and
+        // were packet data (the MAC header is set at `data` by
+        // eth_type_trans, dev_queue_xmit or reset_mac_header, or moved within
+        // the frame by skb_vlan_untag). Moving `data` back changes only this
+        // skb's pointers, not a buffer a clone may share; skb_postpush_rcsum
+        // only reads the bytes, into a CHECKSUM_COMPLETE `skb->csum` (the
+        // sum from `data` on, which a bare skb_push would leave stale).
+        unsafe { bindings::ferroute_skb_push_rcsum(self.as_raw(), offset) };
         Some(())
     }
 
@@ -320,8 +442,8 @@ impl SkBuff {
     }
 
     /// Makes a copy of this skb sharing its data (`skb_clone`); the data
-    /// must not be written while a clone exists, which [`Self::data_mut`]
-    /// and [`Self::push`] take care of.
+    /// must not be written while a clone exists, which [`Self::data_mut`],
+    /// [`Self::put`] and [`Self::push`] take care of (they unclone first).
     pub fn try_clone(&self) -> Option<Self> {
         // SAFETY: By the type invariant the skb is valid.
         let ptr = unsafe { bindings::skb_clone(self.as_raw(), kernel::bindings::GFP_ATOMIC) };

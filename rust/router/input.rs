@@ -5,9 +5,9 @@
 //! with the abstractions.
 
 use super::output;
-use super::port::Port;
+use super::port::{Port, PortKind};
 use super::{Config, Router};
-use crate::abstractions::skbuff::{reason, DropReason, SkBuff};
+use crate::abstractions::skbuff::{pkt_type, reason, DropReason, SkBuff};
 use crate::abstractions::time::now_ms;
 use crate::ipv4::arp::{self, ArpIgnore};
 use crate::ipv4::icmp::{self, IcmpInput};
@@ -32,13 +32,41 @@ pub(super) fn receive(r: &Router, c: &Config, id: PortId, mut skb: SkBuff) {
         skb.drop_with(reason::PKT_TOO_SMALL);
         return;
     };
-    // Classify against the router's MAC on this link (for a ferroute
-    // device the kernel never ran eth_type_trans from the router's side).
-    let pkt_type = PacketType::classify(&eth.dst_addr(), &port.mac);
-    match eth.ethertype() {
+    let (dst, ethertype) = (eth.dst_addr(), eth.ethertype());
+    let pkt_type = match port.kind() {
+        // eth_type_trans classified the frame against the device's address,
+        // and __netif_receive_skb_core re-marked it OTHERHOST if it carried
+        // a VLAN tag that no vlan device took, stripping the tag: the
+        // destination MAC alone would take another VLAN's frame for ours.
+        PortKind::Attached => match packet_type_of(&skb) {
+            Some(t) => t,
+            None => {
+                // Looped back by this host's own stack (dev_loopback_xmit),
+                // not from the link: ignored, as arp_rcv ignores it.
+                skb.consume();
+                return;
+            }
+        },
+        // Sent by the namespace's stack on a ferroute device: nothing ran
+        // eth_type_trans on the router's side of the link.
+        PortKind::Fer => PacketType::classify(&dst, &port.mac),
+    };
+    match ethertype {
         ethernet::ETHERTYPE_ARP => arp_input(r, c, port, pkt_type, skb),
         ethernet::ETHERTYPE_IPV4 => ip_input(r, c, port, pkt_type, skb),
         _ => skb.drop_with(reason::UNHANDLED_PROTO),
+    }
+}
+
+/// The packet type the kernel gave a frame received on an attached port,
+/// or `None` for one that did not come from the link.
+fn packet_type_of(skb: &SkBuff) -> Option<PacketType> {
+    match skb.pkt_type() {
+        pkt_type::HOST => Some(PacketType::Host),
+        pkt_type::BROADCAST => Some(PacketType::Broadcast),
+        pkt_type::MULTICAST => Some(PacketType::Multicast),
+        pkt_type::OTHERHOST => Some(PacketType::OtherHost),
+        _ => None,
     }
 }
 
@@ -94,11 +122,17 @@ fn ip_drop(r: &Router, skb: SkBuff, why: stats::DropReason) {
 
 /// `ip_rcv`, `ip_rcv_finish` and `ip_route_input_noref`.
 fn ip_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: SkBuff) {
-    r.stats.ip(IpStat::InReceives);
     if pkt_type == PacketType::OtherHost {
-        skb.drop_with(reason::OTHERHOST);
+        // ip_rcv_core: dropped before IpInReceives and counted on the
+        // receiving device only. A ferroute device received nothing (its
+        // namespace sent the frame), so there the drop reason tells alone.
+        match port.kind() {
+            PortKind::Attached => skb.drop_otherhost(port.netdev()),
+            PortKind::Fer => skb.drop_with(reason::OTHERHOST),
+        }
         return;
     }
+    r.stats.ip(IpStat::InReceives);
     let ip = skb.data().get(ethernet::HEADER_LEN..).unwrap_or(&[]);
     let hdr = match receive::ip_rcv_core(ip) {
         Ok(h) => h,

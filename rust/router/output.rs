@@ -13,7 +13,7 @@ use crate::ipv4::arp;
 use crate::ipv4::neigh::Resolve;
 use crate::ipv4::route::{OutputKind, OutputRoute};
 use crate::ipv4::stats::{ArpStat, IpStat};
-use crate::ipv4::wire::arp::{Repr as ArpRepr, FRAME_LEN as ARP_FRAME_LEN};
+use crate::ipv4::wire::arp::{Repr as ArpRepr, PACKET_LEN as ARP_PACKET_LEN};
 use crate::ipv4::wire::ethernet::{self, MacAddr};
 
 /// Headroom of packets ferroute builds: an Ethernet header and room for
@@ -22,7 +22,11 @@ pub(super) const HEADROOM: u32 = 64;
 
 /// Sends an IPv4 packet (`skb->data` at its IP header) along `rt`,
 /// resolving the next hop first (`ip_finish_output2`).
-pub(super) fn ip_output(r: &Router, c: &Config, rt: &OutputRoute, skb: SkBuff) {
+pub(super) fn ip_output(r: &Router, c: &Config, rt: &OutputRoute, mut skb: SkBuff) {
+    // The network header is where the IP header is, as __ip_make_skb and
+    // ip_build_and_send_pkt set it: taps (dev_queue_xmit_nit) and the
+    // layers below read it, and complain of a "buggy" protocol without it.
+    skb.reset_network_header();
     r.stats.ip(IpStat::OutRequests);
     let Some(port) = c.port(rt.port) else {
         r.stats.ip(IpStat::OutNoRoutes);
@@ -55,16 +59,27 @@ pub(super) fn ip_output(r: &Router, c: &Config, rt: &OutputRoute, skb: SkBuff) {
 
 /// `neigh_hh_output`: prepends the Ethernet header and transmits.
 pub(super) fn finish_output(r: &Router, port: &Port, dst: MacAddr, mut skb: SkBuff) {
-    let written = skb
-        .push(ethernet::HEADER_LEN as u32)
-        .map(|hdr| ethernet::emit_header(hdr, dst, port.mac, ethernet::ETHERTYPE_IPV4).is_ok());
-    if written != Some(true) {
+    if !push_ethernet(&mut skb, dst, port.mac, ethernet::ETHERTYPE_IPV4) {
         r.stats.ip(IpStat::OutDiscards);
         skb.drop_with(reason::NOMEM);
         return;
     }
-    skb.set_protocol(ethernet::ETHERTYPE_IPV4);
     transmit(port, skb);
+}
+
+/// Prepends an Ethernet header to the packet at `skb->data` (`eth_header`)
+/// and marks it as the MAC header; the network header stays where the
+/// packet's builder set it. Returns false if there was no room.
+fn push_ethernet(skb: &mut SkBuff, dst: MacAddr, src: MacAddr, ethertype: u16) -> bool {
+    let written = skb
+        .push(ethernet::HEADER_LEN as u32)
+        .map(|hdr| ethernet::emit_header(hdr, dst, src, ethertype).is_ok());
+    if written != Some(true) {
+        return false;
+    }
+    skb.reset_mac_header();
+    skb.set_protocol(ethertype);
+    true
 }
 
 /// Hands a complete frame to the port.
@@ -80,20 +95,31 @@ fn transmit(port: &Port, skb: SkBuff) {
 }
 
 /// Builds and sends the ARP packet `repr` on `port`, to `eth_dst` or to
-/// where `repr` says (broadcast for a request, the target for a reply).
+/// where `repr` says (broadcast for a request, the target for a reply), in
+/// `arp_create`'s order: the ARP packet is the network header, then the
+/// Ethernet header goes in front of it.
 pub(super) fn send_arp(r: &Router, port: &Port, repr: &ArpRepr, eth_dst: Option<MacAddr>) {
-    let Some(mut skb) = SkBuff::alloc(HEADROOM, ARP_FRAME_LEN as u32) else {
+    let Some(mut skb) = SkBuff::alloc(HEADROOM, ARP_PACKET_LEN as u32) else {
         return;
     };
-    let ok = skb.put(ARP_FRAME_LEN as u32).map(|buf| match eth_dst {
-        Some(d) => repr.emit_frame_to(d, buf).is_ok(),
-        None => repr.emit_frame(buf).is_ok(),
-    });
+    let ok = skb
+        .put(ARP_PACKET_LEN as u32)
+        .map(|buf| repr.emit(buf).is_ok());
     if ok != Some(true) {
         skb.drop_with(reason::NOT_SPECIFIED);
         return;
     }
-    skb.set_protocol(ethernet::ETHERTYPE_ARP);
+    skb.reset_network_header();
+    let dst = eth_dst.unwrap_or_else(|| repr.frame_dst());
+    if !push_ethernet(
+        &mut skb,
+        dst,
+        repr.source_hardware_addr,
+        ethernet::ETHERTYPE_ARP,
+    ) {
+        skb.drop_with(reason::NOMEM);
+        return;
+    }
     r.stats.arp(if repr.is_request() {
         ArpStat::OutRequests
     } else {
