@@ -101,6 +101,7 @@ struct nlattr *ferroute_genl_info_attr(struct genl_info *info, int type);
 void ferroute_genl_set_err_msg(struct genl_info *info, const char *msg);
 void ferroute_genl_set_bad_attr(struct genl_info *info, int type);
 long *ferroute_netlink_cb_args(struct netlink_callback *cb);
+void ferroute_netlink_cb_set_seq(struct netlink_callback *cb, unsigned int seq);
 u8 ferroute_genl_dump_cmd(struct netlink_callback *cb);
 struct nlattr *ferroute_genl_dump_attr(struct netlink_callback *cb, int type);
 const struct genl_family *ferroute_genl_dump_family(struct netlink_callback *cb);

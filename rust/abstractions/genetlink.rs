@@ -327,6 +327,15 @@ impl<'a> Request<'a> {
     }
 }
 
+/// The key of a dump entry, kept in the dump's callback between parts as
+/// four 32-bit words (`cb->args` are longs, 32-bit on some machines).
+pub trait DumpKey: Copy {
+    /// The key as words.
+    fn to_words(self) -> [u32; 4];
+    /// The key from the words [`DumpKey::to_words`] made.
+    fn from_words(w: [u32; 4]) -> Self;
+}
+
 /// A dump in progress: one reply skb to fill with entries.
 ///
 /// # Invariants
@@ -419,15 +428,41 @@ impl<'a> Dump<'a> {
     }
 
     /// Where the previous part of the dump stopped (`cb->args[0]`).
-    pub fn position(&self) -> usize {
+    fn position(&self) -> usize {
         // SAFETY: `cb` is valid; `args` is an array of 6 longs.
         unsafe { *bindings::ferroute_netlink_cb_args(self.cb) as usize }
     }
 
     /// Records where this part stopped.
-    pub fn set_position(&mut self, pos: usize) {
+    fn set_position(&mut self, pos: usize) {
         // SAFETY: As for `position`.
         unsafe { *bindings::ferroute_netlink_cb_args(self.cb) = pos as kernel::ffi::c_long };
+    }
+
+    /// The words of `cb->args[1..5]`, where [`Dump::entries_after`] keeps
+    /// the key of the last entry sent.
+    fn key_words(&self) -> [u32; 4] {
+        // SAFETY: `cb` is valid; `args` is an array of 6 longs, of which
+        // 1..5 are read.
+        let args =
+            unsafe { core::slice::from_raw_parts(bindings::ferroute_netlink_cb_args(self.cb), 6) };
+        [
+            args[1] as u32,
+            args[2] as u32,
+            args[3] as u32,
+            args[4] as u32,
+        ]
+    }
+
+    fn set_key_words(&mut self, w: [u32; 4]) {
+        // SAFETY: As for `key_words`; the dump callback is ours to write
+        // while the dump runs.
+        let args = unsafe {
+            core::slice::from_raw_parts_mut(bindings::ferroute_netlink_cb_args(self.cb), 6)
+        };
+        for (a, v) in args[1..5].iter_mut().zip(w) {
+            *a = v as kernel::ffi::c_long;
+        }
     }
 
     /// The network namespace of the requesting socket.
@@ -437,35 +472,101 @@ impl<'a> Dump<'a> {
         unsafe { super::netdevice::Net::from_raw(bindings::ferroute_genl_dump_net(self.cb)) }
     }
 
+    /// Records the generation of the data being dumped (`cb->seq`): an
+    /// entry written after the generation changed since the previous one
+    /// carries NLM_F_DUMP_INTR, telling userspace the dump may be
+    /// inconsistent (`genl_dump_check_consistent`). Call it at the start
+    /// of each part, with a number that changes with every change (never
+    /// 0, which means "not tracked").
+    pub fn set_generation(&mut self, generation: u32) {
+        // SAFETY: `cb` is valid (type invariant); `seq` is the callback's
+        // own field for this.
+        unsafe { bindings::ferroute_netlink_cb_set_seq(self.cb, generation) };
+    }
+
     /// Writes one entry per item of `items`, resuming where the previous
     /// part of the dump stopped and recording where this one stops (the
     /// usual `cb->args[0]` cursor), so handlers only say how to fill one.
+    /// Each part skips what was sent before, so this is for short lists;
+    /// a long one resumes by key ([`Dump::entries_after`]).
+    ///
+    /// `EMSGSIZE` if one entry does not fit even an empty message: the
+    /// dump fails instead of ending early.
     pub fn entries<I: Iterator>(
         &mut self,
         items: I,
         mut fill: impl FnMut(&mut Message<'_>, I::Item) -> Result,
-    ) {
+    ) -> Result {
         let start = self.position();
         let mut pos = start;
+        let mut result = Ok(());
         for item in items.skip(start) {
-            if !self.entry(|m| fill(m, item)) {
-                break;
+            match self.entry(|m| fill(m, item)) {
+                Ok(true) => pos += 1,
+                Ok(false) => break,
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
             }
-            pos += 1;
         }
         self.set_position(pos);
+        result
     }
 
-    /// Writes one entry with `fill`. Returns `false`, leaving nothing of the
-    /// entry behind, when the reply is full: the caller stops and the core
-    /// calls `dumpit` again with a fresh skb.
-    pub fn entry(&mut self, fill: impl FnOnce(&mut Message<'_>) -> Result) -> bool {
+    /// Writes one entry per item that `items` yields after the key of the
+    /// last entry sent (`None` in the first part), recording the key of the
+    /// last one this part sends (in `cb->args[1..5]`). `items` must yield
+    /// in key order and resume after a key in time proportional to what it
+    /// yields, so a dump of a million entries costs a million, not a
+    /// million times the number of parts.
+    ///
+    /// `EMSGSIZE` if one entry does not fit even an empty message.
+    pub fn entries_after<K: DumpKey, T, I: Iterator<Item = (K, T)>>(
+        &mut self,
+        items: impl FnOnce(Option<K>) -> I,
+        mut fill: impl FnMut(&mut Message<'_>, T) -> Result,
+    ) -> Result {
+        let after = (self.position() != 0).then(|| K::from_words(self.key_words()));
+        let mut last = None;
+        let mut result = Ok(());
+        for (key, item) in items(after) {
+            match self.entry(|m| fill(m, item)) {
+                Ok(true) => last = Some(key),
+                Ok(false) => break,
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        if let Some(k) = last {
+            self.set_key_words(k.to_words());
+            self.set_position(1);
+        }
+        result
+    }
+
+    /// Writes one entry with `fill`. Returns `Ok(false)`, leaving nothing
+    /// of the entry behind, when the reply is full: the caller stops and
+    /// the core calls `dumpit` again with a fresh skb. `EMSGSIZE` if the
+    /// reply was empty, so that the entry can never be sent.
+    pub fn entry(&mut self, fill: impl FnOnce(&mut Message<'_>) -> Result) -> Result<bool> {
+        // SAFETY: `skb` is valid (type invariant).
+        let empty = unsafe { bindings::ferroute_skb_len_of(self.skb) } == 0;
+        let too_big = || {
+            if empty {
+                Err(super::errno(bindings::EMSGSIZE))
+            } else {
+                Ok(false)
+            }
+        };
         // SAFETY: The skb, callback and family are valid (type invariant).
         let hdr = unsafe {
             bindings::ferroute_genlmsg_put_dump(self.skb, self.cb, self.family, self.cmd)
         };
         if hdr.is_null() {
-            return false;
+            return too_big();
         }
         let mut msg = Message {
             skb: self.skb,
@@ -475,12 +576,12 @@ impl<'a> Dump<'a> {
             Ok(()) => {
                 // SAFETY: `hdr` was returned by genlmsg_put on this skb.
                 unsafe { bindings::ferroute_genlmsg_end(self.skb, hdr) };
-                true
+                Ok(true)
             }
             Err(_) => {
                 // SAFETY: `hdr` was returned by genlmsg_put on this skb.
                 unsafe { bindings::ferroute_genlmsg_cancel(self.skb, hdr) };
-                false
+                too_big()
             }
         }
     }

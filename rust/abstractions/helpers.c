@@ -291,8 +291,18 @@ void *ferroute_genlmsg_put_reply(struct sk_buff *skb, struct genl_info *info,
 void *ferroute_genlmsg_put_dump(struct sk_buff *skb, struct netlink_callback *cb,
 				const struct genl_family *family, u8 cmd)
 {
-	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			   family, NLM_F_MULTI, cmd);
+	void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				cb->nlh->nlmsg_seq, family, NLM_F_MULTI, cmd);
+
+	/* NLM_F_DUMP_INTR when cb->seq changed since the previous entry. */
+	if (hdr)
+		genl_dump_check_consistent(cb, hdr);
+	return hdr;
+}
+
+void ferroute_netlink_cb_set_seq(struct netlink_callback *cb, unsigned int seq)
+{
+	cb->seq = seq;
 }
 
 void ferroute_genlmsg_end(struct sk_buff *skb, void *hdr)

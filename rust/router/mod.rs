@@ -50,6 +50,9 @@ pub type CtlError = (kernel::error::Error, &'static CStr);
 
 /// The configuration the packet path reads.
 pub struct Config {
+    /// Changes with every published change (never 0): dumps compare it
+    /// between their parts (NLM_F_DUMP_INTR).
+    pub generation: u32,
     /// The inode number of the router's own namespace.
     pub netns: u32,
     /// Every port, attached or ferroute device.
@@ -63,6 +66,7 @@ pub struct Config {
 impl Config {
     fn empty(netns: u32) -> Self {
         Self {
+            generation: 1,
             netns,
             ports: TryVec::new(),
             addrs: AddrTable::new(),
@@ -72,6 +76,8 @@ impl Config {
 
     fn try_clone(&self) -> Result<Self, kernel::error::Error> {
         Ok(Self {
+            // The copy is the next version.
+            generation: self.generation.checked_add(1).unwrap_or(1),
             netns: self.netns,
             ports: self.ports.try_clone().map_err(|_| ENOMEM)?,
             addrs: self.addrs.try_clone().map_err(|_| ENOMEM)?,
@@ -560,6 +566,7 @@ impl Router {
     fn dump_ports(&self, dump: &mut Dump<'_>) -> Result {
         use netlink::attr;
         self.with_config(|c| {
+            dump.set_generation(c.generation);
             dump.entries(c.ports.iter(), |m, p| {
                 m.put_u32(attr::PORT_ID, p.id.0)?;
                 m.put_str(attr::IFNAME, p.name())?;
@@ -568,27 +575,27 @@ impl Router {
                 m.put(attr::MAC, &p.mac)?;
                 m.put_u32(attr::NETNS, p.netns)
             })
-        });
-        Ok(())
+        })
+        .unwrap_or(Ok(()))
     }
 
     fn dump_addrs(&self, dump: &mut Dump<'_>) -> Result {
         use netlink::attr;
         self.with_config(|c| {
+            dump.set_generation(c.generation);
             dump.entries(c.addrs.iter(), |m, a| {
                 m.put_u32(attr::PORT_ID, a.port.0)?;
                 m.put_str(attr::IFNAME, c.port(a.port).map_or(b"?", |p| p.name()))?;
                 m.put(attr::ADDRESS, &a.addr.octets())?;
                 m.put_u8(attr::PREFIXLEN, a.prefix_len)
             })
-        });
-        Ok(())
+        })
+        .unwrap_or(Ok(()))
     }
 
     fn dump_stats(&self, dump: &mut Dump<'_>) -> Result {
         let table = self.neigh.lock().stats();
-        self.stats.dump(dump, &table);
-        Ok(())
+        self.stats.dump(dump, &table)
     }
 
     fn dump_neighbours(&self, dump: &mut Dump<'_>) -> Result {
@@ -604,8 +611,8 @@ impl Router {
                 }
                 m.put_u8(attr::NEIGH_STATE, netlink::neigh_state(e.state))
             })
-        });
-        Ok(())
+        })
+        .unwrap_or(Ok(()))
     }
 }
 

@@ -333,17 +333,10 @@ impl Family for FerrouteFamily {
             cmd::NEIGH_GET => router.dump_neighbours(dump),
             cmd::ROUTE_LIST => {
                 let table = dump.attr(attr::TABLE).and_then(|a| a.u32()).unwrap_or(0);
-                router.dump_routes(dump, table);
-                Ok(())
+                router.dump_routes(dump, table)
             }
-            cmd::RULE_LIST => {
-                router.dump_rules(dump);
-                Ok(())
-            }
-            cmd::TABLE_LIST => {
-                router.dump_tables(dump);
-                Ok(())
-            }
+            cmd::RULE_LIST => router.dump_rules(dump),
+            cmd::TABLE_LIST => router.dump_tables(dump),
             _ => Err(crate::abstractions::errno(
                 crate::abstractions::bindings::EOPNOTSUPP,
             )),

@@ -6,10 +6,10 @@
 
 use super::netlink::attr;
 use super::{errno_of, Config, CtlError, Router};
-use crate::abstractions::genetlink::{Dump, Message};
+use crate::abstractions::genetlink::{Dump, DumpKey, Message};
 use crate::abstractions::sync::Rtnl;
 use crate::ipv4::addr::Ipv4Addr;
-use crate::ipv4::fib::{NextHop, NlFlags, Route, RouteSelector};
+use crate::ipv4::fib::{NextHop, NlFlags, Route, RouteKey, RouteSelector};
 use crate::ipv4::iface::PortId;
 use crate::ipv4::route::route_output;
 use crate::platform::TryVec;
@@ -153,14 +153,15 @@ impl Router {
         .unwrap_or(Err((ENODEV, c_str!("router not ready"))))
     }
 
-    /// Dumps the routes of `table` (all tables for 0).
-    pub fn dump_routes(&self, dump: &mut Dump<'_>, table: u32) {
+    /// Dumps the routes of `table` (all tables for 0), each part resuming
+    /// after the key of the last route the previous one sent, as
+    /// `fib_table_dump` resumes at its saved key.
+    pub fn dump_routes(&self, dump: &mut Dump<'_>, table: u32) -> Result {
         self.with_config(|c| {
-            let routes = c
-                .fib
-                .aliases()
-                .filter(|a| table == 0 || a.route().table == table);
-            dump.entries(routes, |m, a| {
+            dump.set_generation(c.generation);
+            let only = (table != 0).then_some(table);
+            let routes = |after| c.fib.aliases_after(after, only);
+            dump.entries_after(routes, |m, a| {
                 let r = a.route();
                 m.put_u32(attr::TABLE, r.table)?;
                 m.put(attr::ADDRESS, &r.dst.octets())?;
@@ -197,8 +198,9 @@ impl Router {
                     m.put_u32(attr::MTU, r.mtu)?;
                 }
                 Ok(())
-            });
-        });
+            })
+        })
+        .unwrap_or(Ok(()))
     }
 
     /// Removes the empty table `id` (0 is main): `EBUSY` if it still has
@@ -217,16 +219,34 @@ impl Router {
     }
 
     /// Dumps the routing tables and how many routes each holds.
-    pub fn dump_tables(&self, dump: &mut Dump<'_>) {
+    pub fn dump_tables(&self, dump: &mut Dump<'_>) -> Result {
         self.with_config(|c| {
+            dump.set_generation(c.generation);
             dump.entries(c.fib.tables(), |m, t| {
                 m.put_u32(attr::TABLE, t.id())?;
                 m.put_u32(
                     attr::ROUTE_COUNT,
                     u32::try_from(t.len()).unwrap_or(u32::MAX),
                 )
-            });
-        });
+            })
+        })
+        .unwrap_or(Ok(()))
+    }
+}
+
+impl DumpKey for RouteKey {
+    fn to_words(self) -> [u32; 4] {
+        [self.table, self.dst, u32::from(self.len), self.index]
+    }
+
+    fn from_words(w: [u32; 4]) -> Self {
+        Self {
+            table: w[0],
+            dst: w[1],
+            // A length above 32 resumes nowhere (the trie yields nothing).
+            len: u8::try_from(w[2]).unwrap_or(u8::MAX),
+            index: w[3],
+        }
     }
 }
 

@@ -89,8 +89,9 @@ impl Router {
     }
 
     /// Dumps the rules in the order they are tried.
-    pub fn dump_rules(&self, dump: &mut Dump<'_>) {
+    pub fn dump_rules(&self, dump: &mut Dump<'_>) -> Result {
         self.with_config(|c| {
+            dump.set_generation(c.generation);
             dump.entries(c.fib.rules().iter(), |m, r| {
                 m.put_u32(attr::PRIORITY, r.priority)?;
                 if r.src_len > 0 {
@@ -123,7 +124,8 @@ impl Router {
                     RuleAction::Goto(p) => m.put_u32(attr::GOTO, p),
                     _ => Ok(()),
                 }
-            });
-        });
+            })
+        })
+        .unwrap_or(Ok(()))
     }
 }

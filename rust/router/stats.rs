@@ -79,7 +79,7 @@ impl Stats {
     }
 
     /// Writes every counter into a dump, one entry each.
-    pub fn dump(&self, dump: &mut Dump<'_>, table: &NeighStats) {
+    pub fn dump(&self, dump: &mut Dump<'_>, table: &NeighStats) -> Result {
         use super::netlink::attr;
         dump.entries(self.counters(table), |m, (prefix, name, value)| {
             let mut full = [0u8; 64];
@@ -90,6 +90,6 @@ impl Stats {
             }
             m.put_str(attr::STAT_NAME, &full[..len])?;
             m.put_u64(attr::STAT_VALUE, value)
-        });
+        })
     }
 }

@@ -441,6 +441,56 @@ impl<V: Clone> Trie<V> {
         Iter { stack, depth: 0 }
     }
 
+    /// The entries of [`Trie::iter`] from `prefix/len` on: that prefix if
+    /// it is present and everything the full iteration yields after it,
+    /// found by walking down the prefix's path once (so a dump resumes
+    /// where it stopped without walking what it sent already). A `len`
+    /// above 32 yields nothing.
+    pub fn iter_from(&self, prefix: u32, len: u8) -> Iter<'_, V> {
+        let mut stack: [Option<Frame<'_, V>>; LEVELS] = [None, None, None, None, None];
+        let mut depth = 0usize;
+        let (Some(p), Some(root)) = (place(prefix, len), self.root.as_deref()) else {
+            return Iter { stack, depth };
+        };
+        let mut frame = Frame::new(root, 0, 0);
+        for level in 0..LEVELS {
+            if level == p.level {
+                // The prefix ends in this node: its own and the longer (or
+                // same-length, higher) internal prefixes are still to come
+                // (bit order is iteration order), and every child.
+                let below = 1u128.checked_shl(p.pos).map_or(0, |b| b.wrapping_sub(1));
+                frame.internal &= !below;
+                if let Some(slot) = stack.get_mut(level) {
+                    *slot = Some(frame);
+                }
+                depth = level;
+                break;
+            }
+            // The prefix lies below child `c`: this node's own prefixes and
+            // the children before `c` come before it, the children after it.
+            let c = chunk(prefix, frame.off);
+            let upto = 1u128
+                .checked_shl(c.saturating_add(1))
+                .map_or(u128::MAX, |b| b.wrapping_sub(1));
+            let node = frame.node;
+            let (base, off) = (
+                frame.base | place_bits(c, STRIDE, frame.off),
+                frame.off.saturating_add(STRIDE),
+            );
+            frame.internal = 0;
+            frame.external &= !upto;
+            if let Some(slot) = stack.get_mut(level) {
+                *slot = Some(frame);
+            }
+            depth = level;
+            match node.child(c) {
+                Some(child) => frame = Frame::new(child, base, off),
+                None => break,
+            }
+        }
+        Iter { stack, depth }
+    }
+
     /// Counts nodes and bytes (`value_bytes` per value, beyond its inline
     /// size).
     pub fn stats(&self) -> TrieStats {

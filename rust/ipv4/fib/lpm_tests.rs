@@ -175,3 +175,52 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+    /// Resuming a walk at any prefix, present or not, yields exactly the
+    /// rest of the full walk: what a dump resumed by key sends.
+    #[test]
+    fn iter_from_is_the_rest_of_the_full_walk(
+        prefixes in proptest::collection::vec(arb_prefix(), 0..80),
+        probes in proptest::collection::vec(arb_prefix(), 1..40),
+    ) {
+        let mut t: Trie<u32> = Trie::new();
+        for (i, (p, l)) in prefixes.iter().enumerate() {
+            t.insert(*p, *l, i as u32).unwrap();
+        }
+        let full: Vec<(u32, u8, u32)> = t.iter().map(|(p, l, v)| (p, l, *v)).collect();
+        let keys = full.iter().map(|(p, l, _)| (*p, *l)).chain(probes);
+        for (p, l) in keys {
+            let from: Vec<(u32, u8, u32)> =
+                t.iter_from(p, l).map(|(p, l, v)| (p, l, *v)).collect();
+            // The full walk's suffix that starts at the first entry the
+            // resumed walk yields (or nothing): the resumed walk must be a
+            // suffix, and must start at `p/l` when that is present.
+            let start = full.len() - from.len();
+            prop_assert_eq!(&full[start..], &from[..]);
+            if let Some(i) = full.iter().position(|(q, m, _)| (*q, *m) == (p, l)) {
+                prop_assert_eq!(i, start);
+            } else {
+                // A missing prefix: everything before the resume point
+                // comes before where `p/l` would be, nothing after it.
+                let mut with = t.clone();
+                with.insert(p, l, u32::MAX).unwrap();
+                let order: Vec<(u32, u8)> = with.iter().map(|(q, m, _)| (q, m)).collect();
+                let at = order.iter().position(|k| *k == (p, l)).unwrap();
+                prop_assert_eq!(start, at);
+            }
+        }
+    }
+}
+
+#[test]
+fn iter_from_past_the_last_prefix_is_empty() {
+    let mut t: Trie<u32> = Trie::new();
+    t.insert(0x0a00_0000, 8, 1).unwrap();
+    assert_eq!(t.iter_from(0x0b00_0000, 8).count(), 0);
+    assert_eq!(t.iter_from(0x0a00_0000, 8).count(), 1);
+    assert_eq!(t.iter_from(0x0a00_0000, 9).count(), 0);
+    assert_eq!(t.iter_from(0, 0).count(), 1);
+    assert_eq!(t.iter_from(0, 33).count(), 0);
+}

@@ -92,6 +92,20 @@ pub struct Fib {
 }
 
 /// `fib_new_table`/`fib_get_table` map table 0 (unspecified) to main.
+/// Where a route stands in the order of [`Fib::aliases`]: its table, its
+/// prefix and its index among the routes of that prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteKey {
+    /// The table id.
+    pub table: u32,
+    /// The prefix's first address.
+    pub dst: u32,
+    /// The prefix length.
+    pub len: u8,
+    /// The index among the routes of the prefix.
+    pub index: u32,
+}
+
 fn table_id(id: u32) -> u32 {
     if id == 0 {
         RT_TABLE_MAIN
@@ -165,6 +179,46 @@ impl Fib {
     /// Every route with its next hops, in the order of [`Fib::routes`].
     pub fn aliases(&self) -> impl Iterator<Item = &FibAlias> + '_ {
         self.tables.iter().flat_map(|t| t.aliases())
+    }
+
+    /// The routes after `after` in the order of [`Fib::aliases`] (all of
+    /// them for `None`), with their keys, restricted to table `only` if
+    /// given: a dump resumes here by key, in time proportional to what it
+    /// sends, whatever changed since it stopped.
+    pub fn aliases_after(
+        &self,
+        after: Option<RouteKey>,
+        only: Option<u32>,
+    ) -> impl Iterator<Item = (RouteKey, &FibAlias)> + '_ {
+        let only = only.map(table_id);
+        let first = after.map_or(0, |k| k.table);
+        self.tables
+            .iter()
+            .filter(move |t| t.id() >= first && only.map_or(true, |o| t.id() == o))
+            .flat_map(move |t| {
+                let table = t.id();
+                let from = match after {
+                    Some(k) if k.table == table => (k.dst, k.len, Some(k.index)),
+                    _ => (0, 0, None),
+                };
+                t.aliases_from(from.0, from.1)
+                    .map(move |((dst, len, index), a)| {
+                        (
+                            RouteKey {
+                                table,
+                                dst,
+                                len,
+                                index,
+                            },
+                            a,
+                        )
+                    })
+                    // The last one sent and those before it in its leaf.
+                    .skip_while(move |(k, _)| {
+                        from.2
+                            .is_some_and(|i| k.dst == from.0 && k.len == from.1 && k.index <= i)
+                    })
+            })
     }
 
     /// The number of routes.

@@ -171,6 +171,21 @@ impl Table {
         self.trie.iter().flat_map(|(_, _, l)| l.aliases())
     }
 
+    /// The routes from `dst/len` on, in the order of [`Table::aliases`],
+    /// each with its key (prefix, length, index in its leaf): where a dump
+    /// that stopped there resumes, without walking what it sent.
+    pub fn aliases_from(
+        &self,
+        dst: u32,
+        len: u8,
+    ) -> impl Iterator<Item = ((u32, u8, u32), &FibAlias)> + '_ {
+        self.trie.iter_from(dst, len).flat_map(|(p, l, leaf)| {
+            leaf.aliases()
+                .enumerate()
+                .map(move |(i, a)| ((p, l, u32::try_from(i).unwrap_or(u32::MAX)), a))
+        })
+    }
+
     /// `fib_table_lookup`: the longest prefix holding `dst` that has a
     /// route of TOS 0 or `tos & IPTOS_RT_MASK`, of scope `min_scope` or
     /// closer, that is a reject route or has a next hop on `oif` (any if
