@@ -157,13 +157,20 @@ fn ip_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: 
     match decision {
         Ok(InputRoute::Local) => local_deliver(r, c, hdr, false, skb),
         Ok(InputRoute::Broadcast) => local_deliver(r, c, hdr, true, skb),
-        Ok(InputRoute::Forward { .. }) => {
-            // Forwarding is the next issue's work: until then ferroute
-            // routes only what is addressed to it, and counts the rest.
-            r.stats.ip(IpStat::InNoRoutes);
-            skb.drop_with(reason::IP_INNOROUTES);
+        Ok(InputRoute::Forward {
+            port: out,
+            next_hop,
+        }) => super::forward::ip_forward(r, c, pkt_type, out, next_hop, skb),
+        Ok(InputRoute::Error(errno)) => {
+            // ip_error, for a port that forwards.
+            let e = route::ip_error(errno);
+            if let Some(code) = e.icmp_code {
+                let ip = skb.data().get(ethernet::HEADER_LEN..).unwrap_or(&[]);
+                let msg = crate::ipv4::icmp::IcmpErrorMsg::dest_unreach(code);
+                super::icmp::icmp_send(r, c, ip, pkt_type, false, msg);
+            }
+            ip_drop(r, skb, e.reason)
         }
-        Ok(InputRoute::Error(errno)) => ip_drop(r, skb, route::ip_error(errno).reason),
         Err(why) => ip_drop(r, skb, why),
     }
 }

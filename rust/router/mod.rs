@@ -14,6 +14,8 @@
 
 mod bench;
 pub mod device;
+mod forward;
+mod icmp;
 mod input;
 pub mod ioctl;
 pub mod netlink;
@@ -33,6 +35,7 @@ use crate::abstractions::time::{now_ms, Rearm, Timer, TimerCallback};
 use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::devinet;
 use crate::ipv4::fib::Fib;
+use crate::ipv4::icmp::IcmpGlobalLimit;
 use crate::ipv4::iface::{AddrTable, IfAddr, PortId};
 use crate::ipv4::neigh::{NeighAction, NeighCache};
 use crate::platform::TryVec;
@@ -150,6 +153,8 @@ pub struct Router {
     attachments: Mutex<TryVec<Attachment>>,
     #[pin]
     neigh: SpinLockBh<NeighCache<SkBuff>>,
+    #[pin]
+    icmp_limit: SpinLockBh<IcmpGlobalLimit>,
     stats: Stats,
     next_port_id: AtomicU32,
     ip_ident: AtomicU32,
@@ -167,6 +172,7 @@ impl Router {
                 config: RcuBox::empty(),
                 attachments <- new_mutex!(TryVec::new(), "ferroute_attachments"),
                 neigh <- crate::new_spinlock_bh!(NeighCache::new(), "ferroute_neigh"),
+                icmp_limit <- crate::new_spinlock_bh!(IcmpGlobalLimit::new(), "ferroute_icmp_limit"),
                 stats: Stats::new()?,
                 next_port_id: AtomicU32::new(1),
                 ip_ident: AtomicU32::new(1),

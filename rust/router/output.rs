@@ -20,8 +20,8 @@ use crate::ipv4::wire::ethernet::{self, MacAddr};
 /// what lower devices may push.
 pub(super) const HEADROOM: u32 = 64;
 
-/// Sends an IPv4 packet (`skb->data` at its IP header) along `rt`,
-/// resolving the next hop first (`ip_finish_output2`).
+/// Sends an IPv4 packet the router built (`skb->data` at its IP header)
+/// along `rt` (`ip_local_out`, then `ip_output`).
 pub(super) fn ip_output(r: &Router, c: &Config, rt: &OutputRoute, mut skb: SkBuff) {
     // The network header is where the IP header is, as __ip_make_skb and
     // ip_build_and_send_pkt set it: taps (dev_queue_xmit_nit) and the
@@ -34,12 +34,34 @@ pub(super) fn ip_output(r: &Router, c: &Config, rt: &OutputRoute, mut skb: SkBuf
         return;
     };
     match rt.kind {
-        OutputKind::Broadcast => return finish_output(r, port, ethernet::BROADCAST, skb),
+        OutputKind::Broadcast => {
+            // ip_finish_output2 counts a broadcast twice: OutBcastPkts and
+            // OutTransmits.
+            r.stats.ip(IpStat::OutBcastPkts);
+            r.stats.ip(IpStat::OutTransmits);
+            finish_output(r, port, ethernet::BROADCAST, skb)
+        }
         // The router has no loopback: a packet to itself is not sent.
-        OutputKind::Local => return skb.consume(),
-        OutputKind::Unicast => {}
+        OutputKind::Local => skb.consume(),
+        OutputKind::Unicast => neigh_output(r, c, port, rt.next_hop, Some(rt.src), skb),
     }
-    let outcome = r.neigh.lock().resolve(rt.port, rt.next_hop, now_ms(), skb);
+}
+
+/// `ip_finish_output2` for a unicast packet (`skb->data` at its IP header,
+/// which is the network header): counts it as transmitted and resolves
+/// `next_hop` on `port`, queueing the packet while ARP asks. `pkt_src`
+/// (the packet's source) is the address ARP asks from when it is one of
+/// the router's (`arp_solicit`).
+pub(super) fn neigh_output(
+    r: &Router,
+    c: &Config,
+    port: &Port,
+    next_hop: Ipv4Addr,
+    pkt_src: Option<Ipv4Addr>,
+    skb: SkBuff,
+) {
+    r.stats.ip(IpStat::OutTransmits);
+    let outcome = r.neigh.lock().resolve(port.id, next_hop, now_ms(), skb);
     match outcome {
         Resolve::Ready(mac, skb) => finish_output(r, port, mac, skb),
         Resolve::Queued {
@@ -50,7 +72,7 @@ pub(super) fn ip_output(r: &Router, c: &Config, rt: &OutputRoute, mut skb: SkBuf
                 r.stats.drop_neigh(old, reason::NEIGH_QUEUEFULL);
             }
             if send_request {
-                send_arp_request(r, c, port, rt.next_hop, None, Some(rt.src));
+                send_arp_request(r, c, port, next_hop, None, pkt_src);
             }
         }
         Resolve::Dropped(skb, why) => r.stats.drop_neigh(skb, super::input::drop_reason(why)),

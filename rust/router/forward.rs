@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! `ip_forward` and `ip_forward_finish`: a packet for another host leaves
+//! by the port its route names, with its TTL decremented, or goes back to
+//! its source as an ICMP error. The decision is
+//! [`crate::ipv4::forward::ip_forward`]'s.
+
+use super::icmp::icmp_send;
+use super::input::drop_reason;
+use super::output;
+use super::{Config, Router};
+use crate::abstractions::skbuff::{reason, SkBuff};
+use crate::ipv4::addr::Ipv4Addr;
+use crate::ipv4::forward::{self, ForwardError};
+use crate::ipv4::iface::PortId;
+use crate::ipv4::stats::{DropReason, IpStat};
+use crate::ipv4::wire::ethernet::{self, PacketType};
+use crate::ipv4::wire::ipv4 as wire_ip;
+
+/// Forwards `skb` (`skb->data` at its Ethernet header) out of port `out`
+/// towards `next_hop`.
+pub(super) fn ip_forward(
+    r: &Router,
+    c: &Config,
+    pkt_type: PacketType,
+    out: PortId,
+    next_hop: Ipv4Addr,
+    mut skb: SkBuff,
+) {
+    let Some(port) = c.port(out) else {
+        r.stats.ip(IpStat::OutNoRoutes);
+        skb.drop_with(reason::IP_NOROUTE);
+        return;
+    };
+    // From here on the packet is an IP packet: the Ethernet header it came
+    // with is not what it leaves with.
+    if skb.pull(ethernet::HEADER_LEN as u32).is_none() {
+        skb.drop_with(reason::PKT_TOO_SMALL);
+        return;
+    }
+    skb.reset_network_header();
+    let mtu = u16::try_from(port.netdev().mtu()).unwrap_or(u16::MAX);
+    // The TTL is written in place: the data must be this skb's own
+    // (skb_cow in Linux).
+    let decided = match skb.data_mut() {
+        Some(ip) => forward::ip_forward(ip, pkt_type, mtu),
+        None => {
+            r.stats.ip(IpStat::OutDiscards);
+            skb.drop_with(reason::NOMEM);
+            return;
+        }
+    };
+    match decided {
+        Err(e) => {
+            for &s in e.ip_stats() {
+                r.stats.ip(s);
+            }
+            if let Some(msg) = e.icmp() {
+                icmp_send(r, c, skb.data(), pkt_type, false, msg);
+            }
+            let why = match e {
+                ForwardError::NotHost => DropReason::Otherhost,
+                _ => e.drop_reason(),
+            };
+            skb.drop_with(drop_reason(why));
+        }
+        Ok(f) if f.needs_fragmentation => {
+            // ip_fragment is not there yet: counted as Linux counts a
+            // packet it cannot fragment.
+            r.stats.ip(IpStat::FragFails);
+            skb.drop_with(drop_reason(DropReason::PktTooBig));
+        }
+        Ok(_) => {
+            // ip_forward_finish.
+            r.stats.ip(IpStat::OutForwDatagrams);
+            let src = wire_ip::Packet::new_unchecked(skb.data()).src_addr();
+            output::neigh_output(r, c, port, next_hop, Some(src), skb);
+        }
+    }
+}

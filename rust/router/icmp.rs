@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! `icmp_send`: the ICMP errors the router sends about packets it cannot
+//! deliver or forward. The IPv4 logic decides whether an error may be sent
+//! and builds it ([`crate::ipv4::icmp`]); this file routes it back to the
+//! offending packet's source and counts it.
+
+use super::output::{self, HEADROOM};
+use super::{Config, Router};
+use crate::abstractions::skbuff::{reason, SkBuff};
+use crate::abstractions::time::now_ms;
+use crate::ipv4::icmp::{self, IcmpErrorMsg};
+use crate::ipv4::route::route_output;
+use crate::ipv4::stats::IcmpStat;
+use crate::ipv4::wire::ethernet::PacketType;
+use crate::ipv4::wire::icmp as wire_icmp;
+use crate::ipv4::wire::ipv4 as wire_ip;
+
+/// Sends `msg` about `orig` (the offending packet, from its IPv4 header
+/// on), received as `pkt_type` on a route that was broadcast if
+/// `route_broadcast` (`__icmp_send`): never about a broadcast, a non-first
+/// fragment or an ICMP error; within the global rate limit
+/// (`icmpv4_global_allow`); from the address route output picks towards
+/// the packet's source (`icmp_errors_use_inbound_ifaddr` off, as Linux's
+/// default).
+pub(super) fn icmp_send(
+    r: &Router,
+    c: &Config,
+    orig: &[u8],
+    pkt_type: PacketType,
+    route_broadcast: bool,
+    msg: IcmpErrorMsg,
+) {
+    if !icmp::should_send_error(orig, pkt_type, route_broadcast) {
+        return;
+    }
+    let allowed = r
+        .icmp_limit
+        .lock()
+        .allow_type(msg.msg_type, msg.code, now_ms());
+    if !allowed {
+        r.stats.icmp(IcmpStat::OutRateLimitGlobal);
+        return;
+    }
+    let dst = wire_ip::Packet::new_unchecked(orig).src_addr();
+    // icmp_route_lookup: no route back, no error (nothing counted).
+    let Ok(rt) = route_output(&c.fib, &c.addrs, dst, None, None) else {
+        return;
+    };
+    let len = icmp::error_len(orig);
+    let Some(mut skb) = SkBuff::alloc(HEADROOM, u32::try_from(len).unwrap_or(u32::MAX)) else {
+        r.stats.icmp(IcmpStat::OutErrors);
+        return;
+    };
+    let built = skb
+        .put(u32::try_from(len).unwrap_or(u32::MAX))
+        .map(|buf| icmp::build_error(&msg, orig, rt.src, r.next_ip_ident(), buf));
+    if !matches!(built, Some(Ok(_))) {
+        r.stats.icmp(IcmpStat::OutErrors);
+        skb.drop_with(reason::NOT_SPECIFIED);
+        return;
+    }
+    r.stats.icmp(IcmpStat::OutMsgs);
+    match msg.msg_type {
+        wire_icmp::DEST_UNREACH => r.stats.icmp(IcmpStat::OutDestUnreachs),
+        wire_icmp::TIME_EXCEEDED => r.stats.icmp(IcmpStat::OutTimeExcds),
+        _ => {}
+    }
+    output::ip_output(r, c, &rt, skb);
+}

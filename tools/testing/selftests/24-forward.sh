@@ -1,0 +1,110 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# ferroute forwards between its ports, with Linux as the oracle: the same
+# topology is built twice, once routed by ferroute (router namespace fr)
+# and once by Linux's own ip_forward (namespace lr), and the same probes go
+# through both.
+#
+#   h1 10.1.0.2 --- 10.1.0.1 [router] 10.2.0.1 --- 10.2.0.2 h2
+#
+# For ferroute, the h1 side is a ferroute device and the h2 side an
+# attached veth. Checked: ping and traceroute through the router; the
+# forwarded echo request as h2 receives it (TTL decremented, checksum
+# updated, id kept) is byte for byte Linux's; the ICMP time exceeded (TTL
+# 1), net unreachable (no route), host unreachable (unreachable route) and
+# packet filtered (prohibit route) errors h1 gets back are byte for byte
+# Linux's (ids and checksums aside); and ferroute's counters say what
+# happened.
+. "$(dirname "$0")/lib.sh"
+probe=$(dirname "$0")/lib/fwdprobe.py
+load
+set -x
+
+# The ferroute router.
+ip netns add fr
+ip netns add fh1
+ip netns add fh2
+ip -n fr link add fr1 type ferroute || fail "ip link add fr1"
+ip netns exec fr "$FERCTL" addr add 10.1.0.1/24 dev fr1 || fail "addr fr1"
+ip -n fr link set fr1 netns fh1
+ip -n fr link add va type veth peer name vb netns fh2
+ip -n fr link set va up
+ip netns exec fr "$FERCTL" port add va || fail "port add va"
+ip netns exec fr "$FERCTL" addr add 10.2.0.1/24 dev va || fail "addr va"
+ip netns exec fr "$FERCTL" route add unreachable 10.8.0.0/16 || fail "unreachable route"
+ip netns exec fr "$FERCTL" route add prohibit 10.7.0.0/16 || fail "prohibit route"
+h1if=fr1
+
+# The Linux router, the same addresses and routes.
+ip netns add lr
+ip netns add lh1
+ip netns add lh2
+ip -n lr link add la1 type veth peer name fr1 netns lh1
+ip -n lr link add va type veth peer name vb netns lh2
+ip -n lr addr add 10.1.0.1/24 dev la1
+ip -n lr addr add 10.2.0.1/24 dev va
+ip -n lr link set la1 up
+ip -n lr link set va up
+ip -n lr route add unreachable 10.8.0.0/16
+ip -n lr route add prohibit 10.7.0.0/16
+ip netns exec lr sysctl -qw net.ipv4.ip_forward=1
+
+for p in f l; do
+	ip -n ${p}h1 link set lo up
+	ip -n ${p}h1 addr add 10.1.0.2/24 dev $h1if
+	ip -n ${p}h1 link set $h1if up
+	ip -n ${p}h1 route add default via 10.1.0.1
+	ip -n ${p}h2 link set lo up
+	ip -n ${p}h2 addr add 10.2.0.2/24 dev vb
+	ip -n ${p}h2 link set vb up
+	ip -n ${p}h2 route add default via 10.2.0.1
+	# Resolve the neighbours first, so that every probe below meets a
+	# warm cache on both routers.
+	ip netns exec ${p}h1 ping -c 1 -W 3 10.2.0.2 > /dev/null || fail "$p: first ping"
+done
+
+# Ping and traceroute through ferroute.
+ip netns exec fh1 ping -c 5 -i 0.2 -W 2 10.2.0.2 > /tmp/ping.out || fail "ping through ferroute"
+grep -q '5 received' /tmp/ping.out || fail "5 replies expected"
+ip netns exec fh1 traceroute -n -q 1 -w 2 10.2.0.2 | tee /tmp/tr.out
+sed -n 2p /tmp/tr.out | grep -q '^ 1  10.1.0.1 ' || fail "traceroute: hop 1 is not the router"
+sed -n 3p /tmp/tr.out | grep -q '^ 2  10.2.0.2 ' || fail "traceroute: hop 2 is not h2"
+[ "$(ncounter fr IpForwDatagrams)" -ge 12 ] || fail "ForwDatagrams $(ncounter fr IpForwDatagrams)"
+
+# The forwarded packet as h2 receives it.
+for p in f l; do
+	rm -f /tmp/ready
+	ip netns exec ${p}h2 python3 "$probe" sniff vb /tmp/ready > /tmp/$p.fwd &
+	sniffer=$!
+	for i in $(seq 100); do [ -e /tmp/ready ] && break; sleep 0.1; done
+	ip netns exec ${p}h1 python3 "$probe" send 10.2.0.2
+	wait $sniffer
+done
+cat /tmp/f.fwd /tmp/l.fwd
+[ "$(cat /tmp/f.fwd)" != none ] || fail "h2 got nothing through ferroute"
+cmp -s /tmp/f.fwd /tmp/l.fwd || fail "the forwarded packet differs from Linux's"
+
+# ICMP errors: bytes as Linux sends them.
+compare() { # NAME DST [TTL]
+	for p in f l; do
+		ip netns exec ${p}h1 python3 "$probe" error "$2" ${3:-} > /tmp/$p.$1
+	done
+	echo "$1: ferroute $(cat /tmp/f.$1)"
+	echo "$1: linux    $(cat /tmp/l.$1)"
+	[ "$(cat /tmp/l.$1)" != none ] || fail "$1: Linux sent nothing"
+	cmp -s /tmp/f.$1 /tmp/l.$1 || fail "$1: ferroute's answer differs from Linux's"
+}
+before=$(ncounter fr IcmpOutTimeExcds)
+compare ttl-exceeded 10.2.0.2 1
+[ "$(ncounter fr IcmpOutTimeExcds)" -eq $((before + 1)) ] || fail "OutTimeExcds not counted"
+before=$(ncounter fr IpInNoRoutes)
+compare net-unreachable 10.9.9.9
+[ "$(ncounter fr IpInNoRoutes)" -eq $((before + 1)) ] || fail "InNoRoutes not counted"
+compare host-unreachable 10.8.0.1
+compare packet-filtered 10.7.0.1
+[ "$(ncounter fr IcmpOutDestUnreachs)" -ge 3 ] || fail "OutDestUnreachs $(ncounter fr IcmpOutDestUnreachs)"
+ip netns exec fr "$FERCTL" stats
+
+cleanup_netns
+unload
+dmesg_clean || fail "kernel log has warnings"
