@@ -3,7 +3,10 @@
 #
 # The ferroute demo, run inside the VM by `make demo`: two namespaces, one
 # behind a ferroute device and one behind an attached veth port, ping the
-# router; then ferroute's ports, addresses, neighbours and counters.
+# router and each other through it (traceroute shows the hop, unreachable
+# destinations get ICMP errors); then ferroute's ports, addresses,
+# neighbours, routes and counters, and a second router in its own network
+# namespace.
 root=$(cd "$(dirname "$0")/.." && pwd)
 PATH=$root/target/release:$PATH
 set -e
@@ -33,6 +36,7 @@ ferctl port add veth0
 ferctl addr add 10.2.0.1/24 dev veth0
 ip -n ns2 addr add 10.2.0.2/24 dev veth1
 ip -n ns2 link set veth1 up
+ip -n ns2 route add default via 10.2.0.1
 
 say "ferctl port list"; ferctl port list
 say "ferctl addr list"; ferctl addr list
@@ -44,8 +48,15 @@ ip netns exec ns2 tcpdump -n -l -i veth1 -c 8 2>/dev/null &
 sleep 1
 ip netns exec ns2 ping -c 3 -i 0.2 10.2.0.1
 sleep 0.5
-say "ns2: ping 10.2.0.99 (not ferroute's): no reply"
+say "ns2: ping 10.2.0.99 (not ferroute's address: no reply)"
 ip netns exec ns2 ping -c 1 -W 1 10.2.0.99 || true
+
+say "ns1 -> ns2 through the router: ping, and traceroute shows the hop"
+ip netns exec ns1 ping -c 3 -i 0.2 10.2.0.2
+ip netns exec ns1 traceroute -n -q 1 -w 2 10.2.0.2
+say "ns1: ping -t 1 (time exceeded) and ping 10.66.0.1 (no route: net unreachable)"
+ip netns exec ns1 ping -c 1 -t 1 -W 2 10.2.0.2 || true
+ip netns exec ns1 ping -c 1 -W 2 10.66.0.1 || true
 
 say "ferctl neigh list"; ferctl neigh list
 
@@ -62,6 +73,15 @@ for d in 10.9.1.1 10.7.1.1 10.8.1.1 10.8.1.2 10.8.1.3 10.66.1.1; do
 done
 say "ferctl stats (non-zero)"; ferctl stats | awk '$2 != 0'
 say "ip -s link show fer1 (in ns1)"; ip -n ns1 -s link show fer1
+
+say "one router per network namespace: namespace r2 has its own"
+ip netns add r2
+ip -n r2 link add fr type ferroute
+ip netns exec r2 ferctl addr add 10.1.0.1/24 dev fr
+ip netns exec r2 ferctl port list
+ip netns exec r2 ferctl route list
+echo "(the init namespace's router still has its own 10.1.0.1 on fer1:)"
+ferctl addr list | grep fer1
 say "rmmod ferroute"
 rmmod ferroute
 dmesg | tail -2 | sed 's/^\[[^]]*\] //'
