@@ -70,6 +70,9 @@ int ferroute_dev_rx_handler_busy(const struct net_device *dev);
 const struct rtnl_link_ops *ferroute_dev_link_ops(const struct net_device *dev);
 const struct net_device_ops *ferroute_dev_netdev_ops(const struct net_device *dev);
 void ferroute_dev_eth_random_addr(struct net_device *dev);
+int ferroute_dev_forward_rx(struct net_device *dev, struct sk_buff *skb,
+			    bool xnet);
+void ferroute_skb_scrub(struct sk_buff *skb, bool xnet);
 void ferroute_dev_set_link_ops(struct net_device *dev,
 			       const struct rtnl_link_ops *ops);
 void ferroute_netif_start_queue(struct net_device *dev);

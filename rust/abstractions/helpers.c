@@ -205,6 +205,33 @@ const struct net_device_ops *ferroute_dev_netdev_ops(const struct net_device *de
 	return dev->netdev_ops;
 }
 
+/*
+ * __dev_forward_skb's checks and scrubbing, then netif_rx, for a frame the
+ * router hands up a device: the caller says whether it crosses network
+ * namespaces (__dev_forward_skb2 compares with skb->dev, which the router's
+ * own packets do not have).
+ */
+int ferroute_dev_forward_rx(struct net_device *dev, struct sk_buff *skb,
+			    bool xnet)
+{
+	if (skb_orphan_frags(skb, GFP_ATOMIC) ||
+	    unlikely(!is_skb_forwardable(dev, skb))) {
+		dev_core_stats_rx_dropped_inc(dev);
+		kfree_skb(skb);
+		return NET_RX_DROP;
+	}
+	skb_scrub_packet(skb, xnet);
+	skb->priority = 0;
+	skb->protocol = eth_type_trans(skb, dev);
+	skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
+	return netif_rx(skb);
+}
+
+void ferroute_skb_scrub(struct sk_buff *skb, bool xnet)
+{
+	skb_scrub_packet(skb, xnet);
+}
+
 void ferroute_dev_eth_random_addr(struct net_device *dev)
 {
 	eth_hw_addr_random(dev);

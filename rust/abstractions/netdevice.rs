@@ -306,10 +306,14 @@ impl<T: Driver> Device<T> {
     }
 
     /// Hands an Ethernet frame to the receive path of this device's network
-    /// stack (`eth_type_trans` + `netif_rx`), as if it had arrived on it.
+    /// stack, as if it had arrived on it, the way a veth hands its peer a
+    /// frame (`__dev_forward_skb`, then `netif_rx`): refused (and counted
+    /// rx_dropped) if longer than the device's MTU allows, scrubbed of
+    /// what belonged to the sender (dst, conntrack, and with `xnet`, for a
+    /// frame crossing network namespaces, the mark and timestamps too).
     /// The skb is consumed; returns whether the stack accepted it. A frame
     /// shorter than an Ethernet header is dropped.
-    pub fn rx(&self, skb: SkBuff) -> bool {
+    pub fn rx(&self, skb: SkBuff, xnet: bool) -> bool {
         if skb.data().len() < ETH_HLEN {
             skb.drop_with(super::skbuff::reason::PKT_TOO_SMALL);
             return false;
@@ -317,13 +321,10 @@ impl<T: Driver> Device<T> {
         let len = skb.len();
         let raw = skb.into_raw();
         // SAFETY: `raw` is an owned skb whose linear data starts with at
-        // least ETH_HLEN bytes (checked above), as eth_type_trans requires;
-        // the device is valid. netif_rx consumes the skb.
-        let ret = unsafe {
-            let proto = bindings::eth_type_trans(raw, self.as_raw());
-            bindings::ferroute_skb_set_protocol(raw, proto);
-            bindings::netif_rx(raw)
-        };
+        // least ETH_HLEN bytes (checked above), as eth_type_trans and
+        // skb_postpull_rcsum require; the device is valid. The helper
+        // consumes the skb (freed on refusal, else by netif_rx).
+        let ret = unsafe { bindings::ferroute_dev_forward_rx(self.as_raw(), raw, xnet) };
         if ret == bindings::NET_RX_SUCCESS as i32 {
             self.count_rx(len);
             true

@@ -426,6 +426,15 @@ impl SkBuff {
         Ok(())
     }
 
+    /// Clears what belonged to the sender (`skb_scrub_packet`): dst,
+    /// conntrack, socket ownership; with `xnet`, for a packet that crossed
+    /// network namespaces, also the mark and the timestamp, so that what
+    /// one namespace set does not steer another.
+    pub fn scrub(&mut self, xnet: bool) {
+        // SAFETY: By the type invariant the skb is valid and owned.
+        unsafe { bindings::ferroute_skb_scrub(self.as_raw(), xnet) };
+    }
+
     /// Sets the big-endian EtherType in `skb->protocol`.
     pub fn set_protocol(&mut self, ethertype: u16) {
         // SAFETY: By the type invariant the skb is valid and owned.

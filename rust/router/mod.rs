@@ -332,8 +332,16 @@ impl Router {
         }
     }
 
-    /// Receives a frame transmitted on a ferroute device this router owns.
-    pub(crate) fn receive_on_fer(&self, dev: &Device<FerDevice>, skb: SkBuff) -> bool {
+    /// Receives a frame transmitted on a ferroute device this router owns,
+    /// scrubbed as a veth scrubs what its peer sends (`veth_xmit`,
+    /// `__dev_forward_skb`): what the sending namespace set (its mark, its
+    /// timestamps) does not come into another.
+    pub(crate) fn receive_on_fer(&self, dev: &Device<FerDevice>, mut skb: SkBuff) -> bool {
+        let xnet = {
+            let guard = ReadGuard::new();
+            dev.net(&guard).inum() != self.netns
+        };
+        skb.scrub(xnet);
         self.with_config(|c| match c.port_by_dev(dev) {
             Some(p) => {
                 input::receive(self, c, p.id, skb);

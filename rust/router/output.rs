@@ -86,7 +86,7 @@ pub(super) fn finish_output(r: &Router, port: &Port, dst: MacAddr, mut skb: SkBu
         skb.drop_with(reason::NOMEM);
         return;
     }
-    transmit(port, skb);
+    transmit(r, port, skb);
 }
 
 /// Prepends an Ethernet header to the packet at `skb->data` (`eth_header`)
@@ -105,13 +105,15 @@ fn push_ethernet(skb: &mut SkBuff, dst: MacAddr, src: MacAddr, ethertype: u16) -
 }
 
 /// Hands a complete frame to the port.
-fn transmit(port: &Port, skb: SkBuff) {
+fn transmit(r: &Router, port: &Port, skb: SkBuff) {
     match &port.dev {
         PortDev::Attached(dev) => {
             dev.queue_xmit(skb);
         }
+        // Up the device's namespace's stack, scrubbed as a veth scrubs a
+        // frame for its peer: fully when that is not the router's own.
         PortDev::Fer(dev) => {
-            dev.rx(skb);
+            dev.rx(skb, port.netns != r.netns);
         }
     }
 }
@@ -147,7 +149,7 @@ pub(super) fn send_arp(r: &Router, port: &Port, repr: &ArpRepr, eth_dst: Option<
     } else {
         ArpStat::OutReplies
     });
-    transmit(port, skb);
+    transmit(r, port, skb);
 }
 
 /// Sends an ARP request for `target` (`arp_solicit`), broadcast or, for a
