@@ -56,6 +56,8 @@ struct sk_buff *ferroute_alloc_skb(unsigned int len);
 void *ferroute_netdev_priv(const struct net_device *dev);
 void ferroute_dev_hold(struct net_device *dev);
 void ferroute_dev_put(struct net_device *dev);
+void ferroute_netdev_hold(struct net_device *dev, netdevice_tracker *tracker);
+void ferroute_netdev_put(struct net_device *dev, netdevice_tracker *tracker);
 const char *ferroute_dev_name(const struct net_device *dev);
 int ferroute_dev_ifindex(const struct net_device *dev);
 const unsigned char *ferroute_dev_addr(const struct net_device *dev);

@@ -138,6 +138,17 @@ void ferroute_dev_put(struct net_device *dev)
 	dev_put(dev);
 }
 
+/* GFP_ATOMIC: a reference may be taken in atomic context (a clone under RCU). */
+void ferroute_netdev_hold(struct net_device *dev, netdevice_tracker *tracker)
+{
+	netdev_hold(dev, tracker, GFP_ATOMIC);
+}
+
+void ferroute_netdev_put(struct net_device *dev, netdevice_tracker *tracker)
+{
+	netdev_put(dev, tracker);
+}
+
 const char *ferroute_dev_name(const struct net_device *dev)
 {
 	return dev->name;

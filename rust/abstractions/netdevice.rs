@@ -4,8 +4,10 @@
 //!
 //! C header: [`include/linux/netdevice.h`](srctree/include/linux/netdevice.h)
 //!
-//! [`NetDevice`] is a borrowed device; [`ARef<NetDevice>`] holds a
-//! reference (`dev_hold`/`dev_put`). A device type is a [`Driver`]
+//! [`NetDevice`] is a borrowed device. A [`DevRef`](super::devref::DevRef)
+//! keeps one beyond a call (`netdev_hold`/`netdev_put`, tracked); an
+//! [`ARef<NetDevice>`] within one (`dev_hold`/`dev_put`: what
+//! [`dev_get_by_name`] returns). A device type is a [`Driver`]
 //! implementation; [`LinkRegistration`] registers it with rtnetlink so that
 //! `ip link add NAME type KIND` creates one, and unregisters (deleting every
 //! device of the kind) on drop. The driver writes no `unsafe`: the
@@ -67,11 +69,6 @@ impl NetDevice {
     /// The raw pointer to the device.
     pub fn as_raw(&self) -> *mut bindings::net_device {
         self.0.get()
-    }
-
-    /// Takes a reference to the device (`dev_hold`).
-    pub fn to_owned_ref(&self) -> ARef<Self> {
-        ARef::from(self)
     }
 
     /// The device name, without its NUL terminator. RTNL (which
@@ -188,19 +185,6 @@ unsafe impl<T: Driver> Send for Device<T> {}
 // SAFETY: As for `NetDevice`.
 unsafe impl<T: Driver> Sync for Device<T> {}
 
-// SAFETY: The same reference count as `NetDevice`'s.
-unsafe impl<T: Driver> AlwaysRefCounted for Device<T> {
-    fn inc_ref(&self) {
-        self.0.inc_ref();
-    }
-
-    unsafe fn dec_ref(obj: NonNull<Self>) {
-        // SAFETY: `Device<T>` is a transparent wrapper of `NetDevice`, and
-        // the caller owns a reference.
-        unsafe { NetDevice::dec_ref(obj.cast()) };
-    }
-}
-
 impl<T: Driver> core::ops::Deref for Device<T> {
     type Target = NetDevice;
 
@@ -257,11 +241,6 @@ impl<T: Driver> Device<T> {
         unsafe { p.as_ref() }
     }
 
-    /// Takes a reference to the device (`dev_hold`).
-    pub fn to_owned_device(&self) -> ARef<Self> {
-        ARef::from(self)
-    }
-
     /// The untyped device.
     pub fn as_netdev(&self) -> &NetDevice {
         &self.0
@@ -277,7 +256,7 @@ impl<T: Driver> Device<T> {
     /// registered, and returns whether it was. `ndo_uninit` runs before
     /// this returns; the rest of the teardown runs when RTNL is released
     /// (`netdev_run_todo`), which waits until every reference is dropped:
-    /// the caller must drop its own (`ARef`s of this device) before it
+    /// the caller must drop its own (`DevRef`s of this device) before it
     /// releases RTNL.
     pub fn unregister(&self, _rtnl: &Rtnl) -> bool {
         // SAFETY: The device is valid and RTNL is held, so reg_state is

@@ -10,10 +10,11 @@
 //! `RX_HANDLER_EXACT` (see [`super::rx_handler`]).
 
 use super::bindings;
+use super::devref::DevRef;
 use super::netdevice::NetDevice;
 use super::skbuff::SkBuff;
 use kernel::prelude::*;
-use kernel::types::{ARef, Opaque};
+use kernel::types::Opaque;
 
 /// What a [`Registration`] calls for each received frame.
 pub trait PacketHandler: Send + Sync + Sized + 'static {
@@ -29,7 +30,7 @@ struct Inner<H: PacketHandler> {
     // pointer.
     pt: Opaque<bindings::packet_type>,
     handler: H,
-    dev: ARef<NetDevice>,
+    dev: DevRef<NetDevice>,
 }
 
 /// A registered `packet_type` for one EtherType on one device.
@@ -37,7 +38,8 @@ struct Inner<H: PacketHandler> {
 /// # Invariants
 ///
 /// `inner.pt` is registered with `dev_add_pack` while this object lives,
-/// and `inner.dev` holds a reference to the device it is bound to.
+/// and `inner.dev` holds a (tracked) reference to the device it is bound
+/// to.
 pub struct Registration<H: PacketHandler> {
     inner: Pin<KBox<Inner<H>>>,
 }
@@ -55,7 +57,7 @@ impl<H: PacketHandler> Registration<H> {
             Inner {
                 pt: Opaque::uninit(),
                 handler,
-                dev: dev.to_owned_ref(),
+                dev: DevRef::new(dev),
             },
             GFP_KERNEL,
         )?;

@@ -11,19 +11,19 @@
 //! (tcpdump) still see it: they run before rx handlers.
 
 use super::bindings;
+use super::devref::DevRef;
 use super::netdevice::NetDevice;
 use super::sync::{Rtnl, RtnlGuard};
 use kernel::error::{to_result, Result};
-use kernel::types::ARef;
 
 /// An rx_handler that claims all of a device's frames.
 ///
 /// # Invariants
 ///
 /// While `dev` is `Some`, the handler is registered on that device, and the
-/// device is held.
+/// device is held (a tracked reference).
 pub struct ExactClaim {
-    dev: Option<ARef<NetDevice>>,
+    dev: Option<DevRef<NetDevice>>,
 }
 
 impl ExactClaim {
@@ -41,7 +41,7 @@ impl ExactClaim {
         })?;
         // INVARIANT: registered above; the reference keeps the device.
         Ok(Self {
-            dev: Some(dev.to_owned_ref()),
+            dev: Some(DevRef::new(dev)),
         })
     }
 

@@ -26,6 +26,7 @@ pub mod routes;
 pub mod rules;
 pub mod stats;
 
+use crate::abstractions::devref::DevRef;
 use crate::abstractions::genetlink::Dump;
 use crate::abstractions::netdevice::{self, Device, NetDevice};
 use crate::abstractions::rcu::{RcuBox, ReadGuard};
@@ -292,7 +293,7 @@ impl Router {
     /// Adds a ferroute device as a port (from its `ndo_init`).
     pub fn add_fer_port(&self, dev: &Device<FerDevice>, rtnl: &Rtnl) -> Result {
         let id = self.new_port_id();
-        let port = Port::new(id, PortDev::Fer(dev.to_owned_device()), rtnl);
+        let port = Port::new(id, PortDev::Fer(DevRef::new(dev)), rtnl);
         self.update_config(rtnl, |c| {
             c.ports
                 .try_push(port)
@@ -392,7 +393,7 @@ impl Router {
         attachments
             .try_reserve(1)
             .map_err(|_| (ENOMEM, c_str!("out of memory")))?;
-        let port = Port::new(id, PortDev::Attached(dev.to_owned_ref()), rtnl);
+        let port = Port::new(id, PortDev::Attached(DevRef::new(dev)), rtnl);
         self.update_config(rtnl, |c| {
             c.ports
                 .try_push(port)

@@ -10,13 +10,13 @@
 //! router's input.
 
 use super::device::FerDevice;
+use crate::abstractions::devref::DevRef;
 use crate::abstractions::netdevice::{Device, NetDevice};
 use crate::abstractions::packet_type::{self, PacketHandler};
 use crate::abstractions::rx_handler::ExactClaim;
 use crate::abstractions::skbuff::SkBuff;
 use crate::abstractions::sync::Rtnl;
 use crate::ipv4::iface::PortId;
-use kernel::types::ARef;
 
 /// The kind of a port, as the netlink `kind` attribute numbers it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -27,14 +27,15 @@ pub enum PortKind {
     Fer = 2,
 }
 
-/// The device of a port, by kind.
+/// The device of a port, by kind, held with a tracked reference (each
+/// copy of the configuration takes its own).
 #[derive(Clone)]
 pub enum PortDev {
     /// An existing Ethernet device attached with `ferctl port add`; it
     /// lives in the router's namespace.
-    Attached(ARef<NetDevice>),
+    Attached(DevRef<NetDevice>),
     /// A ferroute device the router owns, wherever it lives.
-    Fer(ARef<Device<FerDevice>>),
+    Fer(DevRef<Device<FerDevice>>),
 }
 
 /// What packet-path readers know of a port (part of the published
@@ -147,7 +148,7 @@ pub struct Attachment {
     /// The port.
     pub id: PortId,
     /// The device (held).
-    pub dev: ARef<NetDevice>,
+    pub dev: DevRef<NetDevice>,
     claim: Option<ExactClaim>,
     ip: Option<packet_type::Registration<PortRx>>,
     arp: Option<packet_type::Registration<PortRx>>,
@@ -168,7 +169,7 @@ impl Attachment {
         match (ip, arp) {
             (Ok(ip), Ok(arp)) => Ok(Self {
                 id,
-                dev: dev.to_owned_ref(),
+                dev: DevRef::new(dev),
                 claim: Some(claim),
                 ip: Some(ip),
                 arp: Some(arp),

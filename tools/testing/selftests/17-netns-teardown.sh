@@ -6,6 +6,7 @@
 # ferroute device r owned is gone from h2, the other routers are untouched,
 # and rmmod is clean (no warning, no leak, no reference left behind).
 . "$(dirname "$0")/lib.sh"
+quick_leak_reports
 load
 set -x
 ip netns add r
@@ -40,6 +41,9 @@ for i in $(seq 50); do
 	sleep 0.2
 done
 ip -n h2 link show fr 2> /dev/null && fail "r's ferroute device outlived r"
+# cleanup_net then waits for the references to r's devices: one left
+# behind would be reported within a second or so.
+sleep 3
 # The init router is untouched.
 ferctl addr list | grep -q '10.3.0.1/24' || fail "the init router lost its address"
 ferctl port list | grep -q fer0 || fail "the init router lost fer0"

@@ -60,9 +60,43 @@ veth_ns() {
 	ip -n "$1" link set "$3" up
 }
 
-# Kernel messages that mean something went wrong.
+# Kernel messages that mean something went wrong. "ref_tracker:" lines
+# (CONFIG_NET_DEV_REFCNT_TRACKER) report a device reference released twice,
+# or still held when the device is freed or waited for, with the stack that
+# took it.
 dmesg_clean() {
-	! dmesg | grep -E 'BUG|WARNING|Oops|general protection|kmemleak: [0-9]+ new suspected|refcount_t|use-after-free|unregister_netdevice: waiting'
+	! dmesg | grep -E 'BUG|WARNING|Oops|general protection|kmemleak: [0-9]+ new suspected|refcount_t|use-after-free|unregister_netdevice: waiting|ref_tracker:'
+}
+
+# A device reference left behind keeps unregister_netdevice waiting for
+# ever; the kernel reports it ("unregister_netdevice: waiting for DEV",
+# then who took each tracked reference) every
+# net.core.netdev_unregister_timeout_secs, 10 s by default: make it 1 s.
+quick_leak_reports() {
+	sysctl -qw net.core.netdev_unregister_timeout_secs=1
+}
+
+# finishes SECONDS CMD...: runs CMD, which must finish within SECONDS, and
+# returns its status. What waits for a device reference (ip link del,
+# rmmod of a link type) never finishes while one is left, and cannot be
+# killed: it is left behind, and the kernel's report of who holds the
+# device is printed.
+finishes() {
+	limit=$(($1 * 5))
+	shift
+	"$@" &
+	pid=$!
+	n=0
+	while kill -0 $pid 2> /dev/null; do
+		if [ $n -ge $limit ]; then
+			echo "$* has not finished:"
+			dmesg | grep -A 16 'unregister_netdevice: waiting' | tail -40
+			return 1
+		fi
+		sleep 0.2
+		n=$((n + 1))
+	done
+	wait $pid
 }
 
 # Read one counter from the router of namespace NS: ncounter NS NAME.
