@@ -103,6 +103,7 @@ void ferroute_genl_set_bad_attr(struct genl_info *info, int type);
 long *ferroute_netlink_cb_args(struct netlink_callback *cb);
 u8 ferroute_genl_dump_cmd(struct netlink_callback *cb);
 struct nlattr *ferroute_genl_dump_attr(struct netlink_callback *cb, int type);
+unsigned int ferroute_genl_dump_maxattr(struct netlink_callback *cb);
 const struct genl_family *ferroute_genl_dump_family(struct netlink_callback *cb);
 struct net *ferroute_genl_dump_net(struct netlink_callback *cb);
 u8 ferroute_genl_info_cmd(struct genl_info *info);
