@@ -109,6 +109,7 @@ long *ferroute_netlink_cb_args(struct netlink_callback *cb);
 void ferroute_netlink_cb_set_seq(struct netlink_callback *cb, unsigned int seq);
 u8 ferroute_genl_dump_cmd(struct netlink_callback *cb);
 struct nlattr *ferroute_genl_dump_attr(struct netlink_callback *cb, int type);
+unsigned int ferroute_genl_dump_maxattr(struct netlink_callback *cb);
 const struct genl_family *ferroute_genl_dump_family(struct netlink_callback *cb);
 struct net *ferroute_genl_dump_net(struct netlink_callback *cb);
 u8 ferroute_genl_info_cmd(struct genl_info *info);

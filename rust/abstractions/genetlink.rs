@@ -6,21 +6,29 @@
 //!
 //! A family is a [`Family`] implementation: its name, attribute policy and
 //! operations as constants, and `doit`/`dumpit` as safe functions over
-//! [`Request`] and [`Dump`]. The core validates every request strictly
-//! against the policy before a handler runs, and checks CAP_NET_ADMIN over
-//! the requester's network namespace for operations marked `admin`
-//! (`GENL_UNS_ADMIN_PERM`), so handlers see only well-formed attributes
-//! from privileged callers where it matters.
+//! [`Request`] and [`Dump`]. Each operation is registered with its own
+//! policy: the attributes it takes ([`Op::attrs`]) with their rules from
+//! [`Family::POLICY`], every other attribute rejected. The core validates
+//! every request strictly against its operation's policy before a handler
+//! runs, and checks CAP_NET_ADMIN over the requester's network namespace
+//! for operations marked `admin` (`GENL_UNS_ADMIN_PERM`), so handlers see
+//! only well-formed attributes of their own command, from privileged
+//! callers where it matters.
 
 use super::bindings;
 use core::marker::PhantomData;
+use kernel::c_str;
 use kernel::error::{code::*, to_result, Result};
 use kernel::prelude::*;
 use kernel::str::CStr;
 use kernel::types::Opaque;
 
+/// The extended ACK message of an attribute that the operation does not
+/// take (the `reject_message` of its policy entry).
+const REJECT_MSG: &CStr = c_str!("attribute not valid for this command");
+
 /// The validation rule of one attribute.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Policy {
     /// Not an attribute of this family (type 0, or unused numbers).
     Reject,
@@ -84,6 +92,47 @@ impl Policy {
         }
         p
     }
+
+    /// The policy of one operation: entry `ty` is the family's rule for
+    /// `ty` if the operation takes `ty`, else `NLA_REJECT` with
+    /// [`REJECT_MSG`] (lib/nlattr.c `validate_nla`: EINVAL, the extended
+    /// ACK pointing at the attribute). The array spans all of the family's
+    /// attributes, so that every attribute of another command meets a
+    /// reject entry with that message rather than the end of the policy
+    /// ("Unknown attribute type"). Fails with EINVAL if the operation
+    /// lists a number that is not an attribute of the family.
+    pub(crate) fn for_op(family: &[Policy], op: &Op) -> Result<KVec<bindings::nla_policy>> {
+        for &ty in op.attrs {
+            match family.get(usize::from(ty)) {
+                Some(p) if ty != 0 && *p != Policy::Reject => {}
+                _ => {
+                    pr_err!(
+                        "genetlink: command {} lists attribute {}, which the family lacks\n",
+                        op.cmd,
+                        ty
+                    );
+                    return Err(EINVAL);
+                }
+            }
+        }
+        let mut policy = KVec::with_capacity(family.len(), GFP_KERNEL)?;
+        for (ty, rule) in family.iter().enumerate() {
+            let raw = if ty == 0 {
+                // Type 0 never reaches the policy (__nla_validate_parse
+                // refuses it first), but entry 0's union is read as
+                // `strict_start_type` for every attribute: keep it zero.
+                Policy::Reject.to_raw()
+            } else if op.attrs.iter().any(|&a| usize::from(a) == ty) {
+                rule.to_raw()
+            } else {
+                let mut p = Policy::Reject.to_raw();
+                p.__bindgen_anon_1.reject_message = REJECT_MSG.as_char_ptr();
+                p
+            };
+            policy.push(raw, GFP_KERNEL)?;
+        }
+        Ok(policy)
+    }
 }
 
 /// One operation of a family.
@@ -98,6 +147,13 @@ pub struct Op {
     /// checks for its changes): a root in a container configures its own
     /// namespace and nothing else.
     pub admin: bool,
+    /// The attributes the command takes, by number. The operation's policy
+    /// gives these their rule from [`Family::POLICY`] and rejects every
+    /// other attribute (EINVAL, with the extended ACK pointing at it), so
+    /// an attribute of another command is refused, not silently ignored.
+    /// Each must be an attribute of the family (a number of `POLICY` that
+    /// is not [`Policy::Reject`]), or registration fails.
+    pub attrs: &'static [u16],
 }
 
 /// A generic netlink family.
@@ -106,8 +162,9 @@ pub trait Family: 'static {
     const NAME: &'static CStr;
     /// The family version.
     const VERSION: u32;
-    /// The policy of each attribute, indexed by attribute number (index 0
-    /// is [`Policy::Reject`]).
+    /// The rule of each attribute, indexed by attribute number (index 0
+    /// is [`Policy::Reject`]); an operation accepts those of its
+    /// [`Op::attrs`] and rejects the others.
     const POLICY: &'static [Policy];
     /// The operations.
     const OPS: &'static [Op];
@@ -223,7 +280,9 @@ unsafe fn attr_from_raw<'a>(nla: *const bindings::nlattr) -> Option<Attr<'a>> {
 ///
 /// # Invariants
 ///
-/// `info` is the valid `genl_info` of the request being handled, for `'a`.
+/// `info` is the valid `genl_info` of the request being handled, for `'a`,
+/// and `info->attrs` has `maxattr + 1` entries (it is null, and never
+/// read, when `maxattr` is 0).
 pub struct Request<'a> {
     info: *mut bindings::genl_info,
     maxattr: u16,
@@ -236,8 +295,9 @@ impl<'a> Request<'a> {
         if ty == 0 || ty > self.maxattr {
             return None;
         }
-        // SAFETY: `info` is valid (type invariant) and the core sized
-        // `info->attrs` for maxattr + 1 entries; `ty` is in range.
+        // SAFETY: `info` is valid and `info->attrs` has maxattr + 1
+        // entries (type invariant); `ty` is in 1..=maxattr (checked above),
+        // so maxattr is not 0 and the entry exists.
         let nla = unsafe { bindings::ferroute_genl_info_attr(self.info, i32::from(ty)) };
         if nla.is_null() {
             return None;
@@ -267,9 +327,9 @@ impl<'a> Request<'a> {
         if ty == 0 || ty > self.maxattr {
             return;
         }
-        // SAFETY: `info` is valid by the type invariant, and the helper
-        // indexes `info->attrs`, which the core sized for maxattr + 1
-        // entries; `ty` is in range (checked above).
+        // SAFETY: `info` is valid and `info->attrs` has maxattr + 1
+        // entries (type invariant); the helper reads entry `ty`, which is
+        // in 1..=maxattr (checked above).
         unsafe { bindings::ferroute_genl_set_bad_attr(self.info, i32::from(ty)) };
     }
 
@@ -341,7 +401,9 @@ pub trait DumpKey: Copy {
 /// # Invariants
 ///
 /// `skb` and `cb` are the valid reply buffer and callback of the dump being
-/// run, and `family` the registered family, for `'a`.
+/// run, and `family` the registered family, for `'a`; the dump request's
+/// attributes (`genl_info_dump(cb)->attrs`) are null or have `maxattr + 1`
+/// entries.
 pub struct Dump<'a> {
     skb: *mut bindings::sk_buff,
     maxattr: u16,
@@ -418,9 +480,9 @@ impl<'a> Dump<'a> {
         if ty == 0 || ty > self.maxattr {
             return None;
         }
-        // SAFETY: `cb` is valid (type invariant); the core parsed the dump
-        // request's attributes into an array of maxattr + 1 entries, and
-        // `ty` is in range.
+        // SAFETY: `cb` is valid and the dump request's attributes are null
+        // (the helper checks) or have maxattr + 1 entries (type
+        // invariant); `ty` is in 1..=maxattr (checked above).
         let nla = unsafe { bindings::ferroute_genl_dump_attr(self.cb, i32::from(ty)) };
         // SAFETY: The attribute belongs to the dump request, validated by
         // the core, alive while the dump runs ('a).
@@ -597,8 +659,17 @@ impl<F: Family> Adapter<F> {
     unsafe extern "C" fn doit(_skb: *mut bindings::sk_buff, info: *mut bindings::genl_info) -> i32 {
         // SAFETY: The core passes a valid `info`.
         let cmd = unsafe { bindings::ferroute_genl_info_cmd(info) };
-        // INVARIANT: `info` is valid for the duration of this call.
-        let maxattr = u16::try_from(F::POLICY.len().saturating_sub(1)).unwrap_or(0);
+        // INVARIANT: `info` is valid for the duration of this call. The
+        // core parsed the request into `info->attrs` with the maxattr of
+        // the operation it ran (genl_family_rcv_msg_attrs_parse:
+        // maxattr + 1 entries, none and null for 0). That operation is one
+        // of ours, registered by `Registration::register` with
+        // `maxattr::<F>()` and a non-null policy, which the core keeps
+        // (genl_op_from_full replaces only a 0 maxattr, with the family's,
+        // also `maxattr::<F>()`, and only a null policy;
+        // genl_cmd_full_to_split copies both for a do). Registration
+        // succeeded, so `maxattr::<F>()` is `Ok` here.
+        let maxattr = maxattr::<F>().unwrap_or(0);
         let req = Request {
             info,
             maxattr,
@@ -622,8 +693,16 @@ impl<F: Family> Adapter<F> {
         let cmd = unsafe { bindings::ferroute_genl_dump_cmd(cb) };
         // SAFETY: The family is registered; genl_info_dump gives it.
         let family = unsafe { bindings::ferroute_genl_dump_family(cb) };
-        // INVARIANT: skb, cb and family are valid for this call.
-        let maxattr = u16::try_from(F::POLICY.len().saturating_sub(1)).unwrap_or(0);
+        // SAFETY: `cb` is the callback of a genetlink dump, whose `data` is
+        // the genl_dumpit_info that genl_start filled.
+        let core_maxattr = unsafe { bindings::ferroute_genl_dump_maxattr(cb) };
+        // INVARIANT: skb, cb and family are valid for this call. genl_start
+        // parsed the request's attributes with `ops->maxattr + 1` entries
+        // (genl_family_rcv_msg_attrs_parse; null for 0) and copied `*ops`
+        // into the dumpit info, whose `op.maxattr` the helper read: the
+        // bound is the allocation's own. A value beyond u16 (not one of
+        // ours) becomes 0, which reads nothing.
+        let maxattr = u16::try_from(core_maxattr).unwrap_or(0);
         let mut dump = Dump {
             skb,
             maxattr,
@@ -642,10 +721,21 @@ impl<F: Family> Adapter<F> {
     }
 }
 
+/// The `maxattr` of the family and of each of its operations: the highest
+/// attribute number of [`Family::POLICY`]. Every operation's policy spans
+/// all of the family's attributes ([`Policy::for_op`]), so the core sizes
+/// the parsed attributes of every request (`info->attrs`) by this number.
+fn maxattr<F: Family>() -> Result<u16> {
+    let n = F::POLICY.len().checked_sub(1).ok_or(EINVAL)?;
+    u16::try_from(n).map_err(|_| EINVAL)
+}
+
 struct FamilyStorage {
     family: Opaque<bindings::genl_family>,
     ops: KVec<bindings::genl_ops>,
-    policy: KVec<bindings::nla_policy>,
+    /// One policy per operation, `ops[i].policy` pointing at the buffer
+    /// of `_policies[i]`; owned here, read only by the core.
+    _policies: KVec<KVec<bindings::nla_policy>>,
 }
 
 /// A registered generic netlink family.
@@ -653,7 +743,9 @@ struct FamilyStorage {
 /// # Invariants
 ///
 /// `storage.family` is registered with the genetlink core while this
-/// object lives, and points at `storage.ops` and `storage.policy`.
+/// object lives, and points at `storage.ops`, whose entries point at the
+/// buffers of `storage._policies`; none of them is changed or freed while
+/// registered.
 pub struct Registration<F: Family> {
     storage: Pin<KBox<FamilyStorage>>,
     _f: PhantomData<F>,
@@ -668,14 +760,20 @@ impl<F: Family> Registration<F> {
     /// Registers the family; `module` is the owner the core pins while a
     /// dump is running.
     pub fn register(module: &'static kernel::ThisModule) -> Result<Self> {
-        let maxattr = F::POLICY.len().checked_sub(1).ok_or(EINVAL)?;
-        let mut policy = KVec::with_capacity(F::POLICY.len(), GFP_KERNEL)?;
-        for p in F::POLICY {
-            policy.push(p.to_raw(), GFP_KERNEL)?;
-        }
+        let maxattr = maxattr::<F>()?;
+        let mut policies = KVec::with_capacity(F::OPS.len(), GFP_KERNEL)?;
         let mut ops = KVec::with_capacity(F::OPS.len(), GFP_KERNEL)?;
         for op in F::OPS {
+            let policy = Policy::for_op(F::POLICY, op)?;
             let raw = bindings::genl_ops {
+                // A policy of this operation's own, with the family's
+                // maxattr (see `maxattr`): the core uses both instead of
+                // the family's (genl_op_from_full), so validation of this
+                // command's requests is against its own attributes.
+                // Moving `policy` into `policies` below moves the KVec,
+                // not its buffer, so the pointer stays valid.
+                policy: policy.as_ptr(),
+                maxattr: u32::from(maxattr),
                 cmd: op.cmd,
                 flags: if op.admin {
                     bindings::GENL_UNS_ADMIN_PERM as u8
@@ -694,21 +792,28 @@ impl<F: Family> Registration<F> {
                 },
                 ..Default::default()
             };
+            policies.push(policy, GFP_KERNEL)?;
             ops.push(raw, GFP_KERNEL)?;
         }
         let storage = KBox::pin(
             FamilyStorage {
                 family: Opaque::uninit(),
                 ops,
-                policy,
+                _policies: policies,
             },
             GFP_KERNEL,
         )?;
         let name = F::NAME.as_bytes();
-        // SAFETY: `storage` is ours and pinned, so the family and the arrays
-        // it points to stay put while registered. All-zero is a valid
-        // genl_family before we fill the fields the core reads; the name
-        // fits GENL_NAMSIZ (checked).
+        // SAFETY: `storage` is ours and pinned, so the family stays put
+        // while registered, and the ops and policy arrays it points to are
+        // heap buffers of KVecs that nothing changes until `drop` has
+        // unregistered the family. Each policy has maxattr + 1 entries, as
+        // its op's maxattr says (`Policy::for_op`, `maxattr`), and its
+        // reject messages are static strings: the core stores one in the
+        // extended ACK, which netlink_rcv_skb sends before genl_rcv drops
+        // cb_lock, and genl_unregister_family takes cb_lock for writing.
+        // All-zero is a valid genl_family before we fill the fields the
+        // core reads; the name fits GENL_NAMSIZ (checked).
         unsafe {
             let fam = storage.family.get();
             core::ptr::write_bytes(fam, 0, 1);
@@ -719,14 +824,18 @@ impl<F: Family> Registration<F> {
                 *d = *s as _;
             }
             (*fam).version = F::VERSION;
-            (*fam).maxattr = maxattr as u32;
-            (*fam).policy = storage.policy.as_ptr();
+            // Reported to userspace (CTRL_ATTR_MAXATTR); validation uses
+            // each op's maxattr and policy, so the family has no policy.
+            (*fam).maxattr = u32::from(maxattr);
             (*fam).ops = storage.ops.as_ptr();
-            (*fam).n_ops = storage.ops.len() as u8;
+            (*fam).n_ops = u8::try_from(storage.ops.len()).map_err(|_| EINVAL)?;
             // resv_start_op 0, as new families leave it: every command is
             // "new", so the core also checks the genetlink header (reserved
             // byte zero, only REQUEST/ACK/ECHO/DUMP flags). Attribute
-            // validation is strict either way (no GENL_DONT_VALIDATE_*).
+            // validation is strict either way: no op sets `validate`
+            // (GENL_DONT_VALIDATE_*; genl_validate_ops refuses it for
+            // commands >= resv_start_op anyway), so
+            // genl_family_rcv_msg_attrs_parse uses NL_VALIDATE_STRICT.
             (*fam).resv_start_op = 0;
             (*fam).module = module.as_ptr().cast();
             (*fam).set_netnsok(1);

@@ -415,6 +415,13 @@ struct nlattr *ferroute_genl_dump_attr(struct netlink_callback *cb, int type)
 	return info->attrs ? info->attrs[type] : NULL;
 }
 
+unsigned int ferroute_genl_dump_maxattr(struct netlink_callback *cb)
+{
+	/* genl_start parsed info.attrs with op.maxattr + 1 entries (none when
+	 * 0) and copied the op it ran into the dumpit info. */
+	return genl_dumpit_info(cb)->op.maxattr;
+}
+
 const struct genl_family *ferroute_genl_dump_family(struct netlink_callback *cb)
 {
 	return genl_info_dump(cb)->family;

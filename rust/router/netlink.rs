@@ -8,7 +8,10 @@
 //! namespace's user namespace, checked by the genetlink core before the
 //! handler runs) and runs under RTNL, which is what serializes writers of
 //! the router's configuration. Attributes are
-//! validated strictly by the policy below before a handler sees them.
+//! validated strictly before a handler sees them, by a policy per
+//! operation: the rules of [`FerrouteFamily::POLICY`] for the attributes
+//! the command takes ([`request::attrs`], the spec's request attributes),
+//! every other attribute refused with EINVAL.
 
 use super::routes::{HopRequest, RouteQuery, RouteRequest};
 use super::rules::{RuleDelRequest, RuleRequest};
@@ -21,7 +24,7 @@ use crate::ipv4::fib::{NextHop, Rule, RuleAction, RuleSelector, RT_TABLE_MAIN};
 use crate::ipv4::fib::{NlFlags, Route, RouteProtocol, RouteSelector, RouteType};
 use crate::ipv4::iface::Scope;
 use crate::platform::TryVec;
-use crate::uapi::{nexthop, rule_action};
+use crate::uapi::{nexthop, request, rule_action};
 use kernel::c_str;
 use kernel::prelude::*;
 
@@ -42,6 +45,35 @@ pub fn neigh_state(s: crate::ipv4::neigh::NudState) -> u8 {
 
 /// IFNAMSIZ - 1.
 const IFNAME_MAX: u16 = 15;
+
+/// A do operation open to every user, taking the attributes the contract
+/// lists for `cmd` ([`request::attrs`]).
+const fn do_op(cmd: u8) -> Op {
+    Op {
+        cmd,
+        dump: false,
+        admin: false,
+        attrs: request::attrs(cmd),
+    }
+}
+
+/// A do operation that needs CAP_NET_ADMIN, taking the attributes the
+/// contract lists for `cmd`.
+const fn admin_do(cmd: u8) -> Op {
+    Op {
+        admin: true,
+        ..do_op(cmd)
+    }
+}
+
+/// A dump operation (open to every user), taking the attributes the
+/// contract lists for `cmd`.
+const fn dump_op(cmd: u8) -> Op {
+    Op {
+        dump: true,
+        ..do_op(cmd)
+    }
+}
 
 /// The family.
 pub struct FerrouteFamily;
@@ -88,7 +120,7 @@ impl Family for FerrouteFamily {
         Policy::U8 { min: 0, max: 1 },
         Policy::Nested,
         Policy::U32,
-        // 33..=39: unused.
+        // 33 netns (replies only); 34..=39: unused.
         Policy::Reject,
         Policy::Reject,
         Policy::Reject,
@@ -111,96 +143,24 @@ impl Family for FerrouteFamily {
         Policy::U64,
     ];
     const OPS: &'static [Op] = &[
-        Op {
-            cmd: cmd::PORT_ADD,
-            dump: false,
-            admin: true,
-        },
-        Op {
-            cmd: cmd::PORT_DEL,
-            dump: false,
-            admin: true,
-        },
-        Op {
-            cmd: cmd::PORT_GET,
-            dump: true,
-            admin: false,
-        },
-        Op {
-            cmd: cmd::ADDR_ADD,
-            dump: false,
-            admin: true,
-        },
-        Op {
-            cmd: cmd::ADDR_DEL,
-            dump: false,
-            admin: true,
-        },
-        Op {
-            cmd: cmd::ADDR_GET,
-            dump: true,
-            admin: false,
-        },
-        Op {
-            cmd: cmd::STATS_GET,
-            dump: true,
-            admin: false,
-        },
-        Op {
-            cmd: cmd::NEIGH_GET,
-            dump: true,
-            admin: false,
-        },
-        Op {
-            cmd: cmd::ROUTE_ADD,
-            dump: false,
-            admin: true,
-        },
-        Op {
-            cmd: cmd::ROUTE_DEL,
-            dump: false,
-            admin: true,
-        },
-        Op {
-            cmd: cmd::ROUTE_GET,
-            dump: false,
-            admin: false,
-        },
-        Op {
-            cmd: cmd::ROUTE_LIST,
-            dump: true,
-            admin: false,
-        },
-        Op {
-            cmd: cmd::RULE_ADD,
-            dump: false,
-            admin: true,
-        },
-        Op {
-            cmd: cmd::RULE_DEL,
-            dump: false,
-            admin: true,
-        },
-        Op {
-            cmd: cmd::RULE_LIST,
-            dump: true,
-            admin: false,
-        },
-        Op {
-            cmd: cmd::TABLE_LIST,
-            dump: true,
-            admin: false,
-        },
-        Op {
-            cmd: cmd::FIB_BENCH,
-            dump: false,
-            admin: true,
-        },
-        Op {
-            cmd: cmd::TABLE_DEL,
-            dump: false,
-            admin: true,
-        },
+        admin_do(cmd::PORT_ADD),
+        admin_do(cmd::PORT_DEL),
+        dump_op(cmd::PORT_GET),
+        admin_do(cmd::ADDR_ADD),
+        admin_do(cmd::ADDR_DEL),
+        dump_op(cmd::ADDR_GET),
+        dump_op(cmd::STATS_GET),
+        dump_op(cmd::NEIGH_GET),
+        admin_do(cmd::ROUTE_ADD),
+        admin_do(cmd::ROUTE_DEL),
+        do_op(cmd::ROUTE_GET),
+        dump_op(cmd::ROUTE_LIST),
+        admin_do(cmd::RULE_ADD),
+        admin_do(cmd::RULE_DEL),
+        dump_op(cmd::RULE_LIST),
+        dump_op(cmd::TABLE_LIST),
+        admin_do(cmd::FIB_BENCH),
+        admin_do(cmd::TABLE_DEL),
     ];
 
     fn doit(cmd: u8, req: &Request<'_>) -> Result {
@@ -269,6 +229,8 @@ impl Family for FerrouteFamily {
                 }
                 cmd::ROUTE_DEL => {
                     let (route, dev, hops) = route_from(req, false)?;
+                    // route-del's policy refuses multipath already; this
+                    // keeps the message if it ever takes it.
                     if !hops.is_empty() {
                         req.set_bad_attr(attr::MULTIPATH);
                         req.set_err_msg(c_str!(

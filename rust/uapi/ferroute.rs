@@ -185,3 +185,68 @@ pub mod cmd {
     /// Remove an empty routing table (do, admin).
     pub const TABLE_DEL: u8 = 18;
 }
+
+/// The attributes each command takes in its request: the spec's `do:
+/// request:` (or `dump: request:`) attributes, which are the contract.
+///
+/// The module registers one policy per operation from these lists, in
+/// which every other attribute is rejected (EINVAL, the extended ACK
+/// pointing at it), so a request cannot carry an attribute that its
+/// command would silently ignore. ferctl prints them
+/// (`ferctl --dump-constants`) and tools/ferctl/tests/check_spec.py
+/// compares them with the spec.
+pub mod request {
+    use super::attr::*;
+    use super::cmd;
+
+    /// `route-add`: the route, its next hops and how it meets existing
+    /// routes.
+    const ROUTE_ADD: &[u16] = &[
+        ADDRESS, PREFIXLEN, TABLE, ROUTE_TYPE, SCOPE, GATEWAY, IFNAME, METRIC, PREFSRC, PROTOCOL,
+        TOS, MTU, ONLINK, MULTIPATH, ROUTE_MODE,
+    ];
+    /// `route-del`: the prefix and the keys a route must match (not its
+    /// mtu, onlink or next hops: a multipath route is deleted by its key).
+    const ROUTE_DEL: &[u16] = &[
+        ADDRESS, PREFIXLEN, TABLE, ROUTE_TYPE, SCOPE, GATEWAY, IFNAME, METRIC, PREFSRC, PROTOCOL,
+        TOS,
+    ];
+    /// `route-get`: the destination and what the lookup starts from.
+    const ROUTE_GET: &[u16] = &[ADDRESS, SRC, IIFNAME, IFNAME, MARK];
+    /// `rule-add` and `rule-del`: selectors and action.
+    const RULE: &[u16] = &[
+        PRIORITY,
+        SRC,
+        SRC_LEN,
+        ADDRESS,
+        PREFIXLEN,
+        IIFNAME,
+        IFNAME,
+        TOS,
+        MARK,
+        FWMASK,
+        INVERT,
+        RULE_ACTION,
+        TABLE,
+        GOTO,
+    ];
+
+    /// The attributes command `cmd` accepts; none for a command that takes
+    /// none (the plain dumps) or that does not exist.
+    pub const fn attrs(cmd: u8) -> &'static [u16] {
+        match cmd {
+            cmd::PORT_ADD | cmd::PORT_DEL => &[IFNAME],
+            cmd::ADDR_ADD | cmd::ADDR_DEL => &[IFNAME, ADDRESS, PREFIXLEN],
+            cmd::ROUTE_ADD => ROUTE_ADD,
+            cmd::ROUTE_DEL => ROUTE_DEL,
+            cmd::ROUTE_GET => ROUTE_GET,
+            cmd::ROUTE_LIST => &[TABLE],
+            cmd::RULE_ADD | cmd::RULE_DEL => RULE,
+            cmd::TABLE_DEL => &[TABLE],
+            cmd::FIB_BENCH => &[BENCH_KEYS, BENCH_SEED],
+            // port-get, addr-get, stats-get, neigh-get, rule-list and
+            // table-list take no attribute.
+            _ => &[],
+        }
+    }
+}

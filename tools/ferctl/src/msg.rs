@@ -911,6 +911,121 @@ pub(crate) mod tests {
         assert_eq!(a.u8(attr::ROUTE_MODE).unwrap(), 4);
     }
 
+    /// Every request ferctl builds, with every option it has, carries only
+    /// attributes its command takes: the module refuses any other.
+    #[test]
+    fn requests_carry_only_accepted_attributes() {
+        let rule = |args: &[&str]| {
+            crate::cli::parse_rule_spec(crate::cli::Args::new(
+                args.iter().map(|s| s.to_string()).collect(),
+                "rule add",
+            ))
+            .unwrap()
+        };
+        let full = spec(&[
+            "unreachable",
+            "10.9.0.0/16",
+            "table",
+            "100",
+            "dev",
+            "veth1",
+            "metric",
+            "5",
+            "scope",
+            "host",
+            "src",
+            "10.1.0.1",
+            "proto",
+            "static",
+            "tos",
+            "0x10",
+            "mtu",
+            "1400",
+            "onlink",
+        ]);
+        let via = spec(&["10.9.0.0/16", "via", "10.1.0.2", "dev", "veth1"]);
+        let hops = spec(&[
+            "10.8.0.0/16",
+            "nexthop",
+            "via",
+            "10.1.0.2",
+            "weight",
+            "1",
+            "nexthop",
+            "via",
+            "10.1.0.3",
+            "dev",
+            "veth1",
+            "onlink",
+        ]);
+        let prefix = Prefix {
+            addr: Ipv4Addr::new(10, 1, 0, 1),
+            len: 24,
+        };
+        let a = Some(Ipv4Addr::new(10, 1, 0, 2));
+        let rules = [
+            rule(&[
+                "not",
+                "pref",
+                "100",
+                "from",
+                "10.9.0.0/16",
+                "to",
+                "10.1.0.0/16",
+                "iif",
+                "a",
+                "oif",
+                "b",
+                "tos",
+                "0x10",
+                "fwmark",
+                "0x10/0xff",
+                "lookup",
+                "100",
+            ]),
+            rule(&["pref", "100", "fwmark", "0x10", "goto", "200"]),
+            rule(&["prohibit"]),
+        ];
+        let mut reqs = vec![
+            Request::port_change(true, "veth1"),
+            Request::port_change(false, "veth1"),
+            Request::addr_change(true, "veth1", prefix),
+            Request::addr_change(false, "veth1", prefix),
+            Request::route_get(Ipv4Addr::new(10, 2, 3, 4), a, Some("a"), Some("b"), Some(7)),
+            Request::route_list(100),
+            Request::table_del(100),
+            Request::fib_bench(Some(10), Some(1)),
+        ];
+        for route in [&full, &via, &hops] {
+            for mode in [
+                crate::proto::route_mode::ADD,
+                crate::proto::route_mode::PREPEND,
+            ] {
+                reqs.push(Request::route_add(mode, route));
+            }
+            reqs.push(Request::route_del(route));
+        }
+        for r in &rules {
+            reqs.push(Request::rule_change(true, r));
+            reqs.push(Request::rule_change(false, r));
+        }
+        for (_, nr) in cmd::ALL {
+            reqs.push(Request::dump(*nr));
+        }
+        for req in &reqs {
+            let accepted = crate::proto::request::attrs(req.cmd);
+            for (nr, _) in &req.attrs {
+                let nr = nr & !NLA_F_NESTED;
+                assert!(
+                    accepted.contains(&nr),
+                    "command {} sends {}, which it does not take",
+                    req.cmd,
+                    attr::name(nr)
+                );
+            }
+        }
+    }
+
     #[test]
     fn route_del_sends_only_the_key() {
         let req = Request::route_del(&spec(&["10.2.0.0/16", "via", "10.1.0.254"]));

@@ -107,6 +107,12 @@ pub mod cmd {
 
 pub use crate::uapi::multipath;
 
+/// The attributes each command takes in its request; the module rejects
+/// any other (EINVAL).
+pub mod request {
+    pub use crate::uapi::request::*;
+}
+
 /// Attribute numbers inside one `multipath` entry (the `nexthop` set).
 pub mod nexthop {
     pub use crate::uapi::nexthop::*;
@@ -287,7 +293,24 @@ pub fn constants_json() -> serde_json::Value {
         "route-mode": table(route_mode::ALL),
         "rule-action": table(rule_action::ALL),
         "nexthop-attributes": table(nexthop::ALL),
+        "request-attributes": request_attributes(),
     })
+}
+
+/// Each command's request attributes by spec name, in the module's order:
+/// `{"route-get": ["address", "src", ...], ...}`.
+fn request_attributes() -> serde_json::Value {
+    cmd::ALL
+        .iter()
+        .map(|(name, nr)| {
+            let attrs = request::attrs(*nr)
+                .iter()
+                .map(|a| serde_json::Value::from(attr::name(*a)))
+                .collect::<Vec<_>>();
+            ((*name).to_string(), serde_json::Value::from(attrs))
+        })
+        .collect::<serde_json::Map<_, _>>()
+        .into()
 }
 
 #[cfg(test)]
@@ -338,5 +361,29 @@ mod tests {
         assert_eq!(v["commands"]["table-list"], 16);
         assert_eq!(v["rule-action"]["prohibit"], 8);
         assert_eq!(v["nexthop-attributes"]["weight"], 3);
+        assert_eq!(
+            v["request-attributes"]["port-add"],
+            serde_json::json!(["ifname"])
+        );
+        assert_eq!(v["request-attributes"]["stats-get"], serde_json::json!([]));
+        assert_eq!(
+            v["request-attributes"]["fib-bench"],
+            serde_json::json!(["bench-keys", "bench-seed"])
+        );
+    }
+
+    #[test]
+    fn request_attributes_are_attributes_of_the_family() {
+        for (name, nr) in cmd::ALL {
+            let attrs = request::attrs(*nr);
+            for a in attrs {
+                assert_ne!(attr::name(*a), "unknown", "{name} takes attribute {a}");
+            }
+            let mut sorted = attrs.to_vec();
+            sorted.sort_unstable();
+            sorted.dedup();
+            assert_eq!(sorted.len(), attrs.len(), "{name} lists an attribute twice");
+        }
+        assert!(request::attrs(99).is_empty());
     }
 }

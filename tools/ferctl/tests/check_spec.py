@@ -10,8 +10,10 @@ usage: check_spec.py KERNEL_SRC_DIR
    tools/net/ynl/lib, or tools/net/ynl/pyynl/lib in newer trees);
 3. checks the attribute, command and enum numbers against the ones ferctl
    uses (`ferctl --dump-constants`; the binary is $FERCTL if set, otherwise
-   `cargo run` of tools/ferctl) and the attribute types and operation modes
-   against the contract;
+   `cargo run` of tools/ferctl), each operation's request attributes
+   against the lists the module registers its per-operation policies from
+   (rust/uapi/ferroute.rs, printed by the same option), and the attribute
+   types and operation modes against the contract;
 4. runs the kernel's cli.py on it (`--dump port-get`, `--dump route-list`,
    `--do route-get`): each must get as far as looking up the family
    (success with the module loaded, "family not found" without).
@@ -105,6 +107,16 @@ def numbered(entries, start):
         out[e['name']] = val
         val += 1
     return out
+
+
+def request_attributes(op):
+    """The request attributes of an operation in the spec (its do or its
+    dump; an operation has one of the two), [] when it takes none."""
+    for mode in ('do', 'dump'):
+        req = (op.get(mode) or {}).get('request') or {}
+        if req:
+            return req.get('attributes', [])
+    return []
 
 
 def ferctl_constants():
@@ -227,6 +239,17 @@ def main():
                      'route-mode', 'rule-action'):
             check(f'ferctl {name} values', consts.get(name) == enums.get(name),
                   f'{consts.get(name)} != {enums.get(name)}')
+        # Each operation's policy rejects every attribute not in its list:
+        # the list must be exactly the spec's request attributes.
+        module_req = consts.get('request-attributes', {})
+        check('request attributes listed for every operation',
+              set(module_req) == set(ops), f'{sorted(module_req)} != {sorted(ops)}')
+        for op in spec['operations']['list']:
+            want = request_attributes(op)
+            got = module_req.get(op['name'], [])
+            check(f'{op["name"]} request attributes match the module\'s policy',
+                  sorted(got) == sorted(want) and len(set(got)) == len(got),
+                  f'module {sorted(got)}, spec {sorted(want)}')
     except Exception as e:  # noqa: BLE001
         check('ferctl --dump-constants runs', False, f'{type(e).__name__}: {e}')
 

@@ -14,14 +14,22 @@ fer_ns ns1 fer1 10.1.0.1/24 10.1.0.2/24
 ferctl route add 10.7.0.0/16 via 10.1.0.2 table 100 || fail "table 100 route"
 ferctl rule add pref 100 to 10.7.0.0/16 lookup 100 || fail "rule add"
 ferctl route add 10.40.0.0/16 nexthop via 10.1.0.2 nexthop via 10.1.0.3 weight 2 || fail "multipath add"
+# A device that port-add could attach.
+ip link add vbad0 type veth peer name vbad1 || fail "veth"
+trap 'ip link del vbad0 2>/dev/null' EXIT
 ferctl route list table all > /tmp/routes.before
 ferctl rule list > /tmp/rules.before
 ferctl table list > /tmp/tables.before
+ferctl port list > /tmp/ports.before
+ferctl addr list > /tmp/addrs.before
 
 # NAME ERRNO WHERE MSG (see nlraw.py). Policy errors come from lib/nlattr.c
 # (genetlink validates strictly: unknown types, wrong lengths, missing
 # NLA_F_NESTED and trailing bytes are EINVAL, values out of range ERANGE),
 # operation errors from net/netlink/genetlink.c, the rest from ferroute.
+# An attribute of another command meets its operation's NLA_REJECT entry
+# (ferroute's reject message; "NLA_F_NESTED not expected" comes first for
+# a nest).
 cat > /tmp/bad.expected <<'EOF'
 prefixlen-33 ERANGE at=4 integer out of range
 unknown-attr-99 EINVAL at=99 Unknown attribute type
@@ -54,7 +62,7 @@ multipath-entry-type-2 EINVAL at=31 multipath holds only nexthop nests
 multipath-empty EINVAL at=31 multipath without next hops
 multipath-and-gateway EINVAL at=31 give either via/dev or next hops, not both
 multipath-hop-off-link ENETUNREACH - gateway is not reachable on-link
-route-del-multipath EINVAL at=31 delete a multipath route by its key, not its next hops
+route-del-multipath EINVAL at=31 NLA_F_NESTED not expected
 rule-action-4 EINVAL at=28 unsupported rule action
 rule-action-9 ERANGE at=28 integer out of range
 rule-goto-backwards EINVAL at=29 goto must jump to a higher priority
@@ -65,6 +73,26 @@ rule-del-goto-without-action EINVAL at=29 goto target without action goto
 do-only-as-dump EOPNOTSUPP - -
 dump-only-as-do EOPNOTSUPP - -
 unknown-command EOPNOTSUPP - -
+route-add-bench-keys EINVAL at=40 attribute not valid for this command
+route-add-iifname EINVAL at=22 attribute not valid for this command
+route-add-unused-34 EINVAL at=34 attribute not valid for this command
+route-del-mtu EINVAL at=19 attribute not valid for this command
+route-get-table EINVAL at=11 attribute not valid for this command
+port-add-gateway EINVAL at=14 attribute not valid for this command
+port-del-table EINVAL at=11 attribute not valid for this command
+addr-add-stat-name EINVAL at=7 attribute not valid for this command
+rule-add-multipath EINVAL at=31 NLA_F_NESTED not expected
+rule-add-gateway EINVAL at=14 attribute not valid for this command
+rule-del-metric EINVAL at=15 attribute not valid for this command
+table-del-address EINVAL at=3 attribute not valid for this command
+fib-bench-table EINVAL at=11 attribute not valid for this command
+port-get-ifname EINVAL at=2 attribute not valid for this command
+addr-get-table EINVAL at=11 attribute not valid for this command
+stats-get-ifname EINVAL at=2 attribute not valid for this command
+neigh-get-address EINVAL at=3 attribute not valid for this command
+route-list-gateway EINVAL at=14 attribute not valid for this command
+rule-list-priority EINVAL at=25 attribute not valid for this command
+table-list-table EINVAL at=11 attribute not valid for this command
 dump-huge-attr EINVAL at=11 invalid attribute length
 dump-256k EMSGSIZE - sendmsg
 dump-100k-valid OK - -
@@ -76,6 +104,8 @@ diff -u /tmp/bad.expected /tmp/bad.out || fail "errors differ from the expected 
 ferctl route list table all | cmp - /tmp/routes.before || fail "a refused request changed the routes"
 ferctl rule list | cmp - /tmp/rules.before || fail "a refused request changed the rules"
 ferctl table list | cmp - /tmp/tables.before || fail "a refused request changed the tables"
+ferctl port list | cmp - /tmp/ports.before || fail "a refused request changed the ports"
+ferctl addr list | cmp - /tmp/addrs.before || fail "a refused request changed the addresses"
 
 # Well-formed raw changes: EPERM without CAP_NET_ADMIN (genetlink's
 # GENL_ADMIN_PERM), accepted with it.

@@ -67,13 +67,18 @@ NLMSG_HDRLEN = 16
 GENL_HDRLEN = 4
 
 # ferroute's numbers (rust/uapi/ferroute.rs).
-A_IFNAME, A_ADDRESS, A_PREFIXLEN = 2, 3, 4
+A_IFNAME, A_ADDRESS, A_PREFIXLEN, A_STAT_NAME = 2, 3, 4, 7
 A_TABLE, A_ROUTE_TYPE, A_SCOPE, A_GATEWAY, A_METRIC = 11, 12, 13, 14, 15
+A_MTU, A_IIFNAME = 19, 22
 A_PRIORITY, A_RULE_ACTION, A_GOTO, A_MULTIPATH = 25, 28, 29, 31
+A_BENCH_KEYS = 40
 MP_NEXTHOP = 1
 NH_GATEWAY, NH_IFNAME, NH_WEIGHT = 1, 2, 3
-CMD_ROUTE_ADD, CMD_ROUTE_DEL, CMD_ROUTE_LIST = 9, 10, 12
+CMD_PORT_ADD, CMD_PORT_DEL, CMD_PORT_GET = 1, 2, 3
+CMD_ADDR_ADD, CMD_ADDR_GET, CMD_STATS_GET, CMD_NEIGH_GET = 4, 6, 7, 8
+CMD_ROUTE_ADD, CMD_ROUTE_DEL, CMD_ROUTE_GET, CMD_ROUTE_LIST = 9, 10, 11, 12
 CMD_RULE_ADD, CMD_RULE_DEL, CMD_RULE_LIST = 13, 14, 15
+CMD_TABLE_LIST, CMD_FIB_BENCH, CMD_TABLE_DEL = 16, 17, 18
 
 
 def align(n):
@@ -339,6 +344,38 @@ BAD = {
     'do-only-as-dump': route_add(DST + FER1, REQ | NLM_F_DUMP),
     'dump-only-as-do': (CMD_ROUTE_LIST, b'', REQ),
     'unknown-command': (99, b'', REQ),
+    # Attributes of another command: each operation has its own policy, in
+    # which every attribute it does not take is NLA_REJECT. Each of these
+    # would otherwise succeed (or, for port-del and table-del, fail for
+    # another reason) with the stray attribute silently ignored.
+    'route-add-bench-keys': route_add(DST + FER1 + u32(A_BENCH_KEYS, 1000)),
+    'route-add-iifname': route_add(DST + FER1 + string(A_IIFNAME, 'fer1')),
+    'route-add-unused-34': route_add(DST + FER1 + u32(34, 0)),
+    # Would delete the multipath route, whatever its MTU.
+    'route-del-mtu': (CMD_ROUTE_DEL, ip(A_ADDRESS, '10.40.0.0') + u8(A_PREFIXLEN, 16) +
+                      u32(A_MTU, 1400), REQ),
+    'route-get-table': (CMD_ROUTE_GET, ip(A_ADDRESS, '10.7.0.1') + u32(A_TABLE, 100), REQ),
+    'port-add-gateway': (CMD_PORT_ADD, string(A_IFNAME, 'vbad0') + ip(A_GATEWAY, '10.1.0.2'),
+                         REQ),
+    'port-del-table': (CMD_PORT_DEL, string(A_IFNAME, 'nosuch0') + u32(A_TABLE, 100), REQ),
+    'addr-add-stat-name': (CMD_ADDR_ADD, FER1 + ip(A_ADDRESS, '10.9.9.1') +
+                           u8(A_PREFIXLEN, 24) + string(A_STAT_NAME, 'x'), REQ),
+    'rule-add-multipath': rule_add(u32(A_PRIORITY, 702) + u32(A_TABLE, 100) +
+                                   mp(hop(GW2), hop(GW3))),
+    'rule-add-gateway': rule_add(u32(A_PRIORITY, 703) + u32(A_TABLE, 100) +
+                                 ip(A_GATEWAY, '10.1.0.2')),
+    # Would delete the rule of pref 100, whatever the metric.
+    'rule-del-metric': (CMD_RULE_DEL, u32(A_PRIORITY, 100) + u32(A_METRIC, 5), REQ),
+    'table-del-address': (CMD_TABLE_DEL, u32(A_TABLE, 4244) + ip(A_ADDRESS, '10.7.0.0'), REQ),
+    'fib-bench-table': (CMD_FIB_BENCH, u32(A_BENCH_KEYS, 1) + u32(A_TABLE, 100), REQ),
+    'port-get-ifname': (CMD_PORT_GET, FER1, REQ | NLM_F_DUMP),
+    'addr-get-table': (CMD_ADDR_GET, u32(A_TABLE, 254), REQ | NLM_F_DUMP),
+    'stats-get-ifname': (CMD_STATS_GET, FER1, REQ | NLM_F_DUMP),
+    'neigh-get-address': (CMD_NEIGH_GET, ip(A_ADDRESS, '10.1.0.2'), REQ | NLM_F_DUMP),
+    'route-list-gateway': (CMD_ROUTE_LIST, u32(A_TABLE, 254) + ip(A_GATEWAY, '10.1.0.2'),
+                           REQ | NLM_F_DUMP),
+    'rule-list-priority': (CMD_RULE_LIST, u32(A_PRIORITY, 100), REQ | NLM_F_DUMP),
+    'table-list-table': (CMD_TABLE_LIST, u32(A_TABLE, 254), REQ | NLM_F_DUMP),
     # Oversize dump requests: one 64 KiB attribute; 256 KiB of attributes,
     # more than the socket's send buffer (wmem_default).
     'dump-huge-attr': (CMD_ROUTE_LIST, nla(A_TABLE, b'\0' * 65000), REQ | NLM_F_DUMP),
