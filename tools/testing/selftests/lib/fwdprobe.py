@@ -44,12 +44,14 @@ def main():
     mode = sys.argv[1]
     if mode == 'error':
         ttl = int(sys.argv[3]) if len(sys.argv) > 3 else 64
-        ans = sr1(probe(sys.argv[2], ttl), timeout=3)
+        ans = sr1(probe(sys.argv[2], ttl), timeout=10)
         print(normalize(ans) if ans is not None else 'none')
     elif mode == 'sniff':
         # READY (a path) is created once the capture runs.
         ready = sys.argv[3] if len(sys.argv) > 3 else None
-        t = AsyncSniffer(iface=sys.argv[2], count=1, timeout=15,
+        # Generous: the sender is a fresh python3 importing scapy, slow under
+        # TCG; one packet ends the capture at once.
+        t = AsyncSniffer(iface=sys.argv[2], count=1, timeout=90,
                          lfilter=lambda p: IP in p and ICMP in p and p[ICMP].type == 8,
                          started_callback=lambda: ready and open(ready, 'w').close())
         t.start()
