@@ -36,7 +36,9 @@ use crate::abstractions::time::{now_ms, Rearm, Timer, TimerCallback};
 use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::devinet;
 use crate::ipv4::fib::Fib;
-use crate::ipv4::icmp::IcmpGlobalLimit;
+use crate::ipv4::icmp::{IcmpErrorMsg, IcmpGlobalLimit};
+use crate::ipv4::wire::ethernet::PacketType;
+use crate::ipv4::wire::icmp::unreach;
 use crate::ipv4::iface::{AddrTable, IfAddr, PortId};
 use crate::ipv4::neigh::{NeighAction, NeighCache};
 use crate::platform::TryVec;
@@ -562,10 +564,16 @@ impl Router {
             match action {
                 None => break,
                 Some(NeighAction::Failed { packets, .. }) => {
-                    for skb in packets {
-                        self.stats
-                            .drop_neigh(skb, crate::abstractions::skbuff::reason::NEIGH_FAILED);
-                    }
+                    // arp_error_report: each packet that waited is answered
+                    // with host unreachable (ipv4_link_failure) and dropped;
+                    // no IP counter, as in Linux (arp_cache res_failed is).
+                    self.with_config(|c| {
+                        for skb in packets {
+                            let msg = IcmpErrorMsg::dest_unreach(unreach::HOST);
+                            icmp::icmp_send(self, c, skb.data(), PacketType::Host, false, msg);
+                            skb.drop_with(crate::abstractions::skbuff::reason::NEIGH_FAILED);
+                        }
+                    });
                 }
                 Some(NeighAction::Solicit { port, ip, unicast }) => {
                     self.with_config(|c| {

@@ -11,10 +11,10 @@
 # attached veth. Checked: ping and traceroute through the router; the
 # forwarded echo request as h2 receives it (TTL decremented, checksum
 # updated, id kept) is byte for byte Linux's; the ICMP time exceeded (TTL
-# 1), net unreachable (no route), host unreachable (unreachable route) and
-# packet filtered (prohibit route) errors h1 gets back are byte for byte
-# Linux's (ids and checksums aside); and ferroute's counters say what
-# happened.
+# 1), net unreachable (no route), host unreachable (unreachable route, and
+# a next hop that does not answer ARP) and packet filtered (prohibit route)
+# errors h1 gets back are byte for byte Linux's (ids and checksums aside);
+# and ferroute's counters say what happened.
 . "$(dirname "$0")/lib.sh"
 probe=$(dirname "$0")/lib/fwdprobe.py
 load
@@ -102,6 +102,11 @@ compare net-unreachable 10.9.9.9
 [ "$(ncounter fr IpInNoRoutes)" -eq $((before + 1)) ] || fail "InNoRoutes not counted"
 compare host-unreachable 10.8.0.1
 compare packet-filtered 10.7.0.1
+# No one answers ARP for 10.2.0.99: after the probes, arp_error_report's
+# host unreachable, quoting the packet as it waited (TTL already 63).
+before=$(ncounter fr arp_cache.res_failed)
+compare arp-failed 10.2.0.99
+[ "$(ncounter fr arp_cache.res_failed)" -gt "$before" ] || fail "res_failed not counted"
 [ "$(ncounter fr IcmpOutDestUnreachs)" -ge 3 ] || fail "OutDestUnreachs $(ncounter fr IcmpOutDestUnreachs)"
 ip netns exec fr "$FERCTL" stats
 
