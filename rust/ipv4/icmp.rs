@@ -362,9 +362,21 @@ impl IcmpGlobalLimit {
     }
 
     /// Whether a message may be sent at `now` (milliseconds), consuming a
-    /// credit if so. Refills at most once per 20 ms (`HZ / 50`), by
-    /// `per_sec * elapsed / 1000` for up to one second elapsed.
+    /// credit if so ([`IcmpGlobalLimit::check`] then
+    /// [`IcmpGlobalLimit::consume`]).
     pub fn allow(&mut self, now: u64) -> bool {
+        let ok = self.check(now);
+        if ok {
+            self.consume();
+        }
+        ok
+    }
+
+    /// `icmp_global_allow`: whether there is a credit, refilling the
+    /// bucket when it is empty, at most once per 20 ms (`HZ / 50`), by
+    /// `per_sec * elapsed / 1000` for up to one second elapsed. Consumes
+    /// nothing: the message may still be refused per peer.
+    pub fn check(&mut self, now: u64) -> bool {
         if self.credit == 0 {
             let delta = now.saturating_sub(self.stamp).min(1000);
             if delta < 20 {
@@ -378,8 +390,12 @@ impl IcmpGlobalLimit {
             let incr = u32::try_from(incr).unwrap_or(u32::MAX);
             self.credit = self.credit.saturating_add(incr).min(self.burst);
         }
-        self.credit = self.credit.saturating_sub(1);
         true
+    }
+
+    /// `icmp_global_consume`: one credit for a message that is sent.
+    pub fn consume(&mut self) {
+        self.credit = self.credit.saturating_sub(1);
     }
 
     /// `icmpv4_global_allow`: exempt types pass without consuming; others

@@ -37,6 +37,7 @@ pub mod fib;
 pub mod forward;
 pub mod icmp;
 pub mod iface;
+pub mod inetpeer;
 pub mod neigh;
 pub mod receive;
 pub mod route;

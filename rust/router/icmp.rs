@@ -10,6 +10,7 @@ use super::{Config, Router};
 use crate::abstractions::skbuff::{reason, SkBuff};
 use crate::abstractions::time::now_ms;
 use crate::ipv4::icmp::{self, IcmpErrorMsg};
+use crate::ipv4::inetpeer::ICMP_RATELIMIT_MS;
 use crate::ipv4::route::route_output;
 use crate::ipv4::stats::IcmpStat;
 use crate::ipv4::wire::ethernet::PacketType;
@@ -19,8 +20,9 @@ use crate::ipv4::wire::ipv4 as wire_ip;
 /// Sends `msg` about `orig` (the offending packet, from its IPv4 header
 /// on), received as `pkt_type` on a route that was broadcast if
 /// `route_broadcast` (`__icmp_send`): never about a broadcast, a non-first
-/// fragment or an ICMP error; within the global rate limit
-/// (`icmpv4_global_allow`); from the address route output picks towards
+/// fragment or an ICMP error; within the global and the per-peer rate
+/// limits (`icmpv4_global_allow`, `icmpv4_xrlim_allow`); from the address
+/// route output picks towards
 /// the packet's source (`icmp_errors_use_inbound_ifaddr` off, as Linux's
 /// default).
 pub(super) fn icmp_send(
@@ -34,11 +36,12 @@ pub(super) fn icmp_send(
     if !icmp::should_send_error(orig, pkt_type, route_broadcast) {
         return;
     }
-    let allowed = r
-        .icmp_limit
-        .lock()
-        .allow_type(msg.msg_type, msg.code, now_ms());
-    if !allowed {
+    let now = now_ms();
+    // icmpv4_global_allow: types outside the ratemask are not limited;
+    // the others need a global credit, spent only if the peer's limit
+    // lets the message go too.
+    let limited = !icmp::icmpv4_mask_allow(msg.msg_type, msg.code);
+    if limited && !r.icmp_limit.lock().check(now) {
         r.stats.icmp(IcmpStat::OutRateLimitGlobal);
         return;
     }
@@ -47,6 +50,14 @@ pub(super) fn icmp_send(
     let Ok(rt) = route_output(&c.fib, &c.addrs, dst, None, None) else {
         return;
     };
+    // icmpv4_xrlim_allow: the peer's bucket, then the global credit.
+    if limited {
+        if !r.peers.lock().xrlim_allow(dst, now, ICMP_RATELIMIT_MS) {
+            r.stats.icmp(IcmpStat::OutRateLimitHost);
+            return;
+        }
+        r.icmp_limit.lock().consume();
+    }
     let len = icmp::error_len(orig);
     let Some(mut skb) = SkBuff::alloc(HEADROOM, u32::try_from(len).unwrap_or(u32::MAX)) else {
         r.stats.icmp(IcmpStat::OutErrors);

@@ -165,9 +165,12 @@ fn ip_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: 
             // ip_error, for a port that forwards.
             let e = route::ip_error(errno);
             if let Some(code) = e.icmp_code {
-                let ip = skb.data().get(ethernet::HEADER_LEN..).unwrap_or(&[]);
-                let msg = crate::ipv4::icmp::IcmpErrorMsg::dest_unreach(code);
-                super::icmp::icmp_send(r, c, ip, pkt_type, false, msg);
+                // ip_rt_error_cost on the source's peer bucket first.
+                if r.peers.lock().error_allow(hdr.ip.src, now_ms()) {
+                    let ip = skb.data().get(ethernet::HEADER_LEN..).unwrap_or(&[]);
+                    let msg = crate::ipv4::icmp::IcmpErrorMsg::dest_unreach(code);
+                    super::icmp::icmp_send(r, c, ip, pkt_type, false, msg);
+                }
             }
             ip_drop(r, skb, e.reason)
         }

@@ -37,10 +37,11 @@ use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::devinet;
 use crate::ipv4::fib::Fib;
 use crate::ipv4::icmp::{IcmpErrorMsg, IcmpGlobalLimit};
+use crate::ipv4::iface::{AddrTable, IfAddr, PortId};
+use crate::ipv4::inetpeer::InetPeers;
+use crate::ipv4::neigh::{NeighAction, NeighCache};
 use crate::ipv4::wire::ethernet::PacketType;
 use crate::ipv4::wire::icmp::unreach;
-use crate::ipv4::iface::{AddrTable, IfAddr, PortId};
-use crate::ipv4::neigh::{NeighAction, NeighCache};
 use crate::platform::TryVec;
 use core::sync::atomic::{AtomicU32, Ordering};
 use device::FerDevice;
@@ -158,6 +159,8 @@ pub struct Router {
     neigh: SpinLockBh<NeighCache<SkBuff>>,
     #[pin]
     icmp_limit: SpinLockBh<IcmpGlobalLimit>,
+    #[pin]
+    peers: SpinLockBh<InetPeers>,
     stats: Stats,
     next_port_id: AtomicU32,
     ip_ident: AtomicU32,
@@ -176,6 +179,7 @@ impl Router {
                 attachments <- new_mutex!(TryVec::new(), "ferroute_attachments"),
                 neigh <- crate::new_spinlock_bh!(NeighCache::new(), "ferroute_neigh"),
                 icmp_limit <- crate::new_spinlock_bh!(IcmpGlobalLimit::new(), "ferroute_icmp_limit"),
+                peers <- crate::new_spinlock_bh!(InetPeers::new(), "ferroute_inet_peers"),
                 stats: Stats::new()?,
                 next_port_id: AtomicU32::new(1),
                 ip_ident: AtomicU32::new(1),

@@ -14,7 +14,8 @@
 # 1), net unreachable (no route), host unreachable (unreachable route, and
 # a next hop that does not answer ARP) and packet filtered (prohibit route)
 # errors h1 gets back are byte for byte Linux's (ids and checksums aside);
-# and ferroute's counters say what happened.
+# a burst of errors to one host is limited as Linux limits it; and
+# ferroute's counters say what happened.
 . "$(dirname "$0")/lib.sh"
 probe=$(dirname "$0")/lib/fwdprobe.py
 load
@@ -108,6 +109,22 @@ before=$(ncounter fr arp_cache.res_failed)
 compare arp-failed 10.2.0.99
 [ "$(ncounter fr arp_cache.res_failed)" -gt "$before" ] || fail "res_failed not counted"
 [ "$(ncounter fr IcmpOutDestUnreachs)" -ge 3 ] || fail "OutDestUnreachs $(ncounter fr IcmpOutDestUnreachs)"
+
+# Per-peer rate limit (icmpv4_xrlim_allow): 20 TTL-1 probes at once from
+# an address that got no error yet are answered six times (a burst), a
+# seventh if a second passes while they go; the rest are counted
+# OutRateLimitHost.
+for p in f l; do
+	ip -n ${p}h1 addr add 10.1.0.3/24 dev $h1if
+	ip netns exec ${p}h1 python3 "$probe" burst 10.1.0.3 10.2.0.2 20 > /tmp/$p.burst
+done
+echo "answered: ferroute $(cat /tmp/f.burst) linux $(cat /tmp/l.burst)"
+for p in f l; do
+	[ "$(cat /tmp/$p.burst)" -ge 6 ] && [ "$(cat /tmp/$p.burst)" -le 7 ] ||
+		fail "$p: $(cat /tmp/$p.burst) of 20 answered, not a burst of 6 (or 7)"
+done
+[ "$(ncounter fr IcmpOutRateLimitHost)" -ge 13 ] ||
+	fail "OutRateLimitHost $(ncounter fr IcmpOutRateLimitHost)"
 ip netns exec fr "$FERCTL" stats
 
 cleanup_netns

@@ -3,6 +3,8 @@
 """Send one probe through a router and print what comes back, normalized.
 
 usage: fwdprobe.py error DST [TTL]     (run in the sending host)
+       fwdprobe.py burst SRC DST N     (N TTL-1 probes at once: prints how
+                                        many were answered)
        fwdprobe.py forward DST IFACE   (run in the sending host; DST's host
                                         sniffs with `fwdprobe.py sniff`)
        fwdprobe.py sniff IFACE READY   (run in the receiving host; creates
@@ -19,7 +21,7 @@ timeout.
 
 import sys
 
-from scapy.all import ICMP, IP, AsyncSniffer, Raw, conf, sr1  # noqa: E402
+from scapy.all import ICMP, IP, AsyncSniffer, Raw, conf, sr, sr1  # noqa: E402
 
 conf.verb = 0
 PAYLOAD = bytes(range(48))
@@ -58,6 +60,14 @@ def main():
         t.join()
         got = t.results
         print(normalize(got[0], keep_id=True) if got else 'none')
+    elif mode == 'burst':
+        # N TTL-1 probes from SRC at once: how many time exceeded come back
+        # (the router's per-peer limit: bursts of six).
+        src, dst, n = sys.argv[2], sys.argv[3], int(sys.argv[4])
+        pkts = [IP(src=src, dst=dst, ttl=1) / ICMP(id=0x78, seq=i) / Raw(PAYLOAD)
+                for i in range(n)]
+        ans, _ = sr(pkts, timeout=10)
+        print(len(ans))
     elif mode == 'send':
         from scapy.all import send
         send(probe(sys.argv[2], 64))
