@@ -10,6 +10,7 @@
 #   kunit:  the suites of ferroute_kunit.ko, run when it loads in the VM,
 #           parsed from KTAP by the kernel tree's kunit.py
 #   vm:     tools/testing/selftests/*.sh inside the VM with real tools
+#   vng:    one selftest under virtme-ng (tools/testing/vng-run)
 # The last line is "N passed, N failed"; the exit status is non-zero if
 # anything failed.
 set -uo pipefail
@@ -106,6 +107,15 @@ if [ -f ferroute.ko ] && [ -f ferroute_kunit.ko ] && [ -x target/release/ferctl 
 else
 	fail 1 "vm: modules or ferctl not built"
 fi
+
+# virtme-ng, the runner kernel developers use, boots the same test kernel
+# and runs a selftest, so that it keeps working.
+echo "== virtme-ng"
+# Piped: QEMU reopens (and truncates) a file given as its stdout.
+tools/testing/vng-run sh tools/testing/selftests/10-fer-ping.sh 2>&1 | cat > "$out/vng.log"
+st=${PIPESTATUS[0]}
+tail -5 "$out/vng.log"
+result "virtme-ng runs selftest 10-fer-ping in the test kernel" $st
 
 echo
 if [ ${#failures[@]} -gt 0 ]; then
