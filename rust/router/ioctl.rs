@@ -68,8 +68,10 @@ impl Router {
             dev,
         };
         self.update_config(rtnl, |c| {
-            let ports = &c.ports;
-            let port_of = |n: &[u8]| ports.iter().find(|p| p.is_named(n)).map(|p| p.id);
+            // The ports and the FIB are borrowed apart: names resolve as
+            // for every other request (Config::port_by_name).
+            let (ports, netns) = (c.ports.as_slice(), c.netns);
+            let port_of = |n: &[u8]| super::port::port_named(ports, netns, n).map(|p| p.id);
             rtentry::ip_rt_ioctl(cmd, &entry, &mut c.fib, port_of).map_err(|e| {
                 let msg = match e {
                     Errno::Esrch => c_str!("no such route"),

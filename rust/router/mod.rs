@@ -101,21 +101,9 @@ impl Config {
         self.ports.iter().find(|p| p.is_dev(dev))
     }
 
-    /// The port a user means by `name`, resolved as `dev_get_by_name` in
-    /// the router's namespace would: a port whose device lives in the
-    /// router's namespace has the name there (names are unique within a
-    /// namespace); otherwise a ferroute device of this router that lives
-    /// elsewhere, if exactly one has that name.
+    /// The port a user means by `name` ([`port::port_named`]).
     pub(crate) fn port_by_name(&self, name: &[u8]) -> Option<&Port> {
-        let named = || self.ports.iter().filter(|p| p.is_named(name));
-        if let Some(p) = named().find(|p| p.netns == self.netns) {
-            return Some(p);
-        }
-        let mut elsewhere = named();
-        match (elsewhere.next(), elsewhere.next()) {
-            (Some(p), None) => Some(p),
-            _ => None,
-        }
+        port::port_named(self.ports.as_slice(), self.netns, name)
     }
 
     /// The address `addr/plen` on the port named `name`; `ENODEV` if there

@@ -130,6 +130,23 @@ impl Port {
     }
 }
 
+/// The port a user means by `name` among the `ports` of the router of the
+/// namespace whose inode number is `netns`, resolved as `dev_get_by_name`
+/// in that namespace would: a port whose device lives there has the name
+/// there (names are unique within a namespace); otherwise a ferroute
+/// device of the router that lives elsewhere, if exactly one has that name.
+pub fn port_named<'a>(ports: &'a [Port], netns: u32, name: &[u8]) -> Option<&'a Port> {
+    let named = || ports.iter().filter(|p| p.is_named(name));
+    if let Some(p) = named().find(|p| p.netns == netns) {
+        return Some(p);
+    }
+    let mut elsewhere = named();
+    match (elsewhere.next(), elsewhere.next()) {
+        (Some(p), None) => Some(p),
+        _ => None,
+    }
+}
+
 /// Receives an attached port's frames from its packet_type handlers.
 pub struct PortRx {
     /// The port the handler is bound to.
