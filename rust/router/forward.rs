@@ -11,7 +11,7 @@ use super::output;
 use super::{Config, Router};
 use crate::abstractions::skbuff::{reason, SkBuff};
 use crate::ipv4::addr::Ipv4Addr;
-use crate::ipv4::forward::{self, ForwardError};
+use crate::ipv4::forward;
 use crate::ipv4::iface::PortId;
 use crate::ipv4::stats::{DropReason, IpStat};
 use crate::ipv4::wire::ethernet::{self, PacketType};
@@ -58,11 +58,7 @@ pub(super) fn ip_forward(
             if let Some(msg) = e.icmp() {
                 icmp_send(r, c, skb.data(), pkt_type, false, msg);
             }
-            let why = match e {
-                ForwardError::NotHost => DropReason::Otherhost,
-                _ => e.drop_reason(),
-            };
-            skb.drop_with(drop_reason(why));
+            skb.drop_with(drop_reason(e.drop_reason()));
         }
         Ok(f) if f.needs_fragmentation => {
             // ip_fragment is not there yet: counted as Linux counts a
