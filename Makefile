@@ -21,7 +21,7 @@ CARGO ?= cargo
 FERCTL := target/release/ferctl
 BINDINGS := rust/abstractions/bindings_generated.rs
 
-.PHONY: all setup module ferctl check demo bench clean host-test fmt
+.PHONY: all setup module ferctl check demo bench clean host-test fmt selftest-bins
 
 all: module ferctl
 
@@ -43,6 +43,13 @@ host-test:
 
 check: setup
 	tools/testing/check.sh
+
+# Test programs the VM selftests run (a 32-bit one for the compat ioctl).
+selftest-bins: out/rtentry32
+
+out/rtentry32: tools/testing/selftests/lib/rtentry32.c
+	@mkdir -p out
+	gcc -m32 -static -O2 -Wall -Werror -o $@ $<
 
 demo: all
 	tools/testing/vm-run samples/demo.sh

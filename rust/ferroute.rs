@@ -36,6 +36,8 @@ module! {
 
 use abstractions::genetlink;
 use abstractions::miscdev::MiscRegistration;
+
+crate::misc_fops!(ROUTE_IOCTL_FOPS, router::ioctl::RouteIoctl);
 use abstractions::netdevice::{Device, LinkRegistration, NetDevice};
 use abstractions::notifier::{NetdevEvent, NetdevNotifier, NotifierRegistration};
 use abstractions::pernet::PernetRegistration;
@@ -44,8 +46,10 @@ use router::device::FerDevice;
 use router::Router;
 
 /// Keeps ports in step with their devices: detaches an attached port whose
-/// device goes away or leaves its router's namespace, and refreshes what a
-/// port copies of its device (name, address, namespace) when it changes.
+/// device goes away or leaves its router's namespace, refreshes what a
+/// port copies of its device (name, address, namespace) when it changes,
+/// and flushes or restores its routes when it goes down or up. (The MTU is
+/// read from the device on each use: CHANGEMTU needs nothing.)
 struct PortWatcher;
 
 impl NetdevNotifier for PortWatcher {
@@ -61,17 +65,30 @@ impl NetdevNotifier for PortWatcher {
                 }
             }
             NetdevEvent::ChangeName | NetdevEvent::ChangeAddr | NetdevEvent::Register => {
-                if let Some(r) = &local {
-                    r.refresh_port(dev, rtnl);
-                }
-                let owner = Device::<FerDevice>::from_netdev(dev).and_then(|d| d.data(rtnl));
-                if let Some(owner) = owner {
-                    if !local.as_deref().is_some_and(|l| core::ptr::eq(l, owner)) {
-                        owner.refresh_port(dev, rtnl);
-                    }
-                }
+                for_routers_of(dev, local.as_deref(), rtnl, |r| r.refresh_port(dev, rtnl));
+            }
+            NetdevEvent::Up | NetdevEvent::Down => {
+                let up = matches!(event, NetdevEvent::Up);
+                for_routers_of(dev, local.as_deref(), rtnl, |r| {
+                    r.port_link_change(dev, up, rtnl)
+                });
             }
             _ => {}
+        }
+    }
+}
+
+/// Runs `f` on each router that may have a port on `dev`: `local`, the
+/// router of its namespace, and, for a ferroute device, the router that
+/// owns it if that is another.
+fn for_routers_of(dev: &NetDevice, local: Option<&Router>, rtnl: &Rtnl, f: impl Fn(&Router)) {
+    if let Some(r) = local {
+        f(r);
+    }
+    let owner = Device::<FerDevice>::from_netdev(dev).and_then(|d| d.data(rtnl));
+    if let Some(owner) = owner {
+        if !local.is_some_and(|l| core::ptr::eq(l, owner)) {
+            f(owner);
         }
     }
 }
@@ -105,7 +122,10 @@ impl kernel::Module for Ferroute {
             link.create_device(c_str!("fer0"))?;
         }
         this.family = Some(genetlink::Registration::register(module)?);
-        this.route_ioctl = Some(MiscRegistration::register(c_str!("ferroute"), module)?);
+        this.route_ioctl = Some(MiscRegistration::register(
+            c_str!("ferroute"),
+            &ROUTE_IOCTL_FOPS,
+        )?);
         pr_info!("IPv4 router loaded\n");
         Ok(this)
     }

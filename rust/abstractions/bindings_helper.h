@@ -20,6 +20,7 @@
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
 #include <linux/timer.h>
+#include <net/compat.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -116,6 +117,8 @@ u8 ferroute_genl_info_cmd(struct genl_info *info);
 unsigned int ferroute_skb_len_of(struct sk_buff *skb);
 
 /* RCU, time and timers */
+void ferroute_might_sleep(void);
+void ferroute_module_pin(void);
 void ferroute_rcu_read_lock(void);
 void ferroute_rcu_read_unlock(void);
 void ferroute_local_bh_disable(void);
@@ -127,6 +130,8 @@ void ferroute_cond_resched(void);
 unsigned long ferroute_msecs_to_jiffies(unsigned int ms);
 void ferroute_timer_setup(struct timer_list *timer,
 			  void (*func)(struct timer_list *));
+/* Not given to bindgen (gen-bindings.sh blocklists them): sync.rs declares
+ * them with kernel::bindings' spinlock_t. */
 void ferroute_spin_lock_bh(spinlock_t *lock);
 void ferroute_spin_unlock_bh(spinlock_t *lock);
 
@@ -159,7 +164,11 @@ struct sk_buff *ferroute_alloc_skb_paged(unsigned int header_len,
 					 unsigned int data_len);
 void ferroute_skb_push_rcsum(struct sk_buff *skb, unsigned int len);
 void ferroute_skb_set_csum_complete(struct sk_buff *skb);
+int ferroute_skb_csum_unnecessary(const struct sk_buff *skb);
 int ferroute_skb_csum_complete_ok(const struct sk_buff *skb);
 void ferroute_skb_drop_otherhost(struct sk_buff *skb, struct net_device *dev);
+
+/* The kernel's FIB */
+struct fib_table *ferroute_fib_main_table_rcu(struct net *net);
 
 #endif /* FERROUTE_BINDINGS_HELPER_H */

@@ -290,6 +290,22 @@ pub struct Request<'a> {
 }
 
 impl<'a> Request<'a> {
+    /// A request over a `genl_info` the KUnit suites build.
+    ///
+    /// # Safety
+    ///
+    /// `info` is a valid `genl_info` for `'a` whose `attrs` has at least
+    /// `maxattr + 1` entries.
+    #[cfg(ferroute_kunit)]
+    pub unsafe fn from_raw(info: *mut bindings::genl_info, maxattr: u16) -> Self {
+        // INVARIANT: the caller's guarantee.
+        Self {
+            info,
+            maxattr,
+            _p: PhantomData,
+        }
+    }
+
     /// The attribute of number `ty`, if present.
     pub fn attr(&self, ty: u16) -> Option<Attr<'a>> {
         if ty == 0 || ty > self.maxattr {
@@ -839,6 +855,14 @@ impl<F: Family> Registration<F> {
             (*fam).resv_start_op = 0;
             (*fam).module = module.as_ptr().cast();
             (*fam).set_netnsok(1);
+            // parallel_ops: handlers lock what they touch themselves (RTNL
+            // for configuration writes, RCU for reads), so requests need
+            // not queue behind genl_mutex, shared by every family, and a
+            // long request (fib-bench) holds up no one. Unregistration
+            // still waits for running requests (genl_lock_all takes
+            // cb_lock for writing; every request runs under it for
+            // reading).
+            (*fam).set_parallel_ops(1);
             to_result(bindings::genl_register_family(fam))?;
         }
         // INVARIANT: registered above.

@@ -442,6 +442,16 @@ unsigned int ferroute_skb_len_of(struct sk_buff *skb)
 	return skb->len;
 }
 
+void ferroute_module_pin(void)
+{
+	__module_get(THIS_MODULE);
+}
+
+void ferroute_might_sleep(void)
+{
+	might_sleep();
+}
+
 void ferroute_rcu_read_lock(void)
 {
 	rcu_read_lock();
@@ -610,6 +620,11 @@ void ferroute_skb_set_csum_complete(struct sk_buff *skb)
 	skb->ip_summed = CHECKSUM_COMPLETE;
 }
 
+int ferroute_skb_csum_unnecessary(const struct sk_buff *skb)
+{
+	return skb_csum_unnecessary(skb);
+}
+
 int ferroute_skb_csum_complete_ok(const struct sk_buff *skb)
 {
 	return skb->ip_summed != CHECKSUM_COMPLETE ||
@@ -621,4 +636,21 @@ void ferroute_skb_drop_otherhost(struct sk_buff *skb, struct net_device *dev)
 {
 	dev_core_stats_rx_otherhost_dropped_inc(dev);
 	kfree_skb_reason(skb, SKB_DROP_REASON_OTHERHOST);
+}
+
+/*
+ * fib_get_table(net, RT_TABLE_MAIN), which is not exported: the namespace's
+ * main table, or NULL. The caller holds rcu_read_lock().
+ */
+struct fib_table *ferroute_fib_main_table_rcu(struct net *net)
+{
+	struct hlist_head *head;
+	struct fib_table *tb;
+
+	head = &net->ipv4.fib_table_hash[RT_TABLE_MAIN & (FIB_TABLE_HASHSZ - 1)];
+	hlist_for_each_entry_rcu(tb, head, tb_hlist) {
+		if (tb->tb_id == RT_TABLE_MAIN)
+			return tb;
+	}
+	return NULL;
 }

@@ -17,31 +17,41 @@ use core::marker::PhantomData;
 use core::ptr::NonNull;
 
 /// The main routing table (`RT_TABLE_MAIN`) of a network namespace,
-/// borrowed while RTNL is held.
+/// borrowed for an RCU read-side section.
 ///
 /// # Invariants
 ///
-/// `ptr` points to a live `struct fib_table` for `'a`: tables are freed
-/// only under RTNL (`fib_unmerge` when the first policy rule is added,
-/// namespace exit), RTNL is held for `'a`, and the namespace is alive for
-/// `'a`.
+/// `ptr` points to a live `struct fib_table` for `'a`: a table that leaves
+/// the namespace's table hash (`fib_unmerge` replacing main when the first
+/// policy rule is added, namespace exit) is freed after a grace period
+/// (`fib_free_table`: call_rcu), `'a` is bounded by a read-side section that
+/// found it in the hash, and the namespace is alive for `'a`.
 pub struct KernelFibTable<'a> {
     ptr: NonNull<bindings::fib_table>,
-    _p: PhantomData<&'a Rtnl>,
+    _p: PhantomData<&'a ReadGuard>,
+}
+
+/// Makes sure `net` has a main table (`fib_new_table(net, RT_TABLE_MAIN)`,
+/// which creates it if it is missing); false if it could not be created.
+pub fn ensure_main_table(net: &Net<'_>, _rtnl: &Rtnl) -> bool {
+    // SAFETY: `net` is alive (its type invariant) and RTNL is held, as
+    // fib_new_table requires; it sleeps only to allocate a missing table,
+    // and we are in process context (RTNL is a mutex).
+    let tb = unsafe { bindings::fib_new_table(net.as_raw(), bindings::rt_class_t_RT_TABLE_MAIN) };
+    !tb.is_null()
 }
 
 impl<'a> KernelFibTable<'a> {
-    /// The main table of `net` (`fib_new_table(net, RT_TABLE_MAIN)`, which
-    /// every namespace has from its creation); `None` if it could not be
-    /// created.
-    pub fn main(net: &Net<'a>, _rtnl: &'a Rtnl) -> Option<Self> {
-        // SAFETY: `net` is alive for 'a (its type invariant) and RTNL is
-        // held, as fib_new_table requires; it sleeps only to allocate a
-        // missing table, and we are in process context (RTNL is a mutex).
-        let tb =
-            unsafe { bindings::fib_new_table(net.as_raw(), bindings::rt_class_t_RT_TABLE_MAIN) };
-        // INVARIANT: A non-null table lives while RTNL is held and the
-        // namespace lives, both for 'a.
+    /// The main table of `net`, if it has one (see
+    /// [`ensure_main_table`]), for the read-side section `_guard`: no lock
+    /// is held, so a long run of lookups blocks no configuration change.
+    pub fn main(net: &'a Net<'_>, _guard: &'a ReadGuard) -> Option<Self> {
+        // SAFETY: `net` is alive for 'a (its type invariant); the helper
+        // walks the namespace's table hash as fib_get_table does, under
+        // the RCU read-side section `_guard` holds.
+        let tb = unsafe { bindings::ferroute_fib_main_table_rcu(net.as_raw()) };
+        // INVARIANT: found in the hash inside `_guard`'s section, which
+        // bounds 'a; the namespace is alive for 'a.
         NonNull::new(tb).map(|ptr| Self {
             ptr,
             _p: PhantomData,

@@ -56,6 +56,7 @@ pub use super::time::cond_resched;
 /// [`super::rcu::synchronize`] calls this between its read-side sections.
 /// Sleeps, with the same rules as [`cond_resched`].
 pub fn schedule() {
+    super::rcu::might_sleep();
     // SAFETY: FFI call; the task is running (not in a sleeping state set
     // up by the caller), so `schedule` returns once it is picked again.
     unsafe { bindings::schedule() };

@@ -19,23 +19,80 @@ use kernel::uaccess::{UserPtr, UserSlice};
 pub trait IoctlHandler: 'static {
     /// Handles `cmd` with the user argument `arg`, for a file opened in
     /// network namespace `net` (the opener's, as a socket's namespace is
-    /// its creator's); the value is returned to userspace.
-    fn ioctl(net: &Net<'_>, cmd: u32, arg: UserPtr) -> Result<i32>;
+    /// its creator's); the value is returned to userspace. `compat` is true
+    /// when a 32-bit task made the call (`compat_ioctl`): `arg` is then
+    /// already widened (`compat_ptr`), but the structures it points to
+    /// have the 32-bit layout.
+    fn ioctl(net: &Net<'_>, cmd: u32, arg: UserPtr, compat: bool) -> Result<i32>;
 }
 
-struct Storage {
-    misc: Opaque<bindings::miscdevice>,
-    fops: Opaque<bindings::file_operations>,
+/// The `file_operations` of a misc device whose ioctls `T` handles.
+///
+/// It lives in a `static` ([`misc_fops!`](crate::misc_fops)): `misc_open`
+/// points each open file at it (`replace_fops`), and the VFS reads it
+/// until the file's last close, which may come after the device is
+/// deregistered. `owner` pins the module while a file is open.
+#[repr(transparent)]
+pub struct Fops<T: IoctlHandler> {
+    fops: bindings::file_operations,
+    _t: PhantomData<T>,
+}
+
+// SAFETY: Never written after construction; the VFS only reads it.
+unsafe impl<T: IoctlHandler> Sync for Fops<T> {}
+
+impl<T: IoctlHandler> Fops<T> {
+    /// The operations, owned by module `owner`.
+    ///
+    /// # Safety
+    ///
+    /// `owner` is the `struct module` of the module that contains `T`'s
+    /// code (its `__this_module`), so that an open file keeps that code
+    /// loaded.
+    pub const unsafe fn new(owner: *mut bindings::module) -> Self {
+        // SAFETY: All-zero is a valid file_operations: every field is a
+        // nullable pointer or an integer.
+        let mut fops: bindings::file_operations = unsafe { core::mem::zeroed() };
+        fops.owner = owner;
+        fops.open = Some(MiscRegistration::<T>::open_callback);
+        fops.release = Some(MiscRegistration::<T>::release_callback);
+        fops.unlocked_ioctl = Some(MiscRegistration::<T>::ioctl_callback);
+        fops.compat_ioctl = Some(MiscRegistration::<T>::compat_ioctl_callback);
+        Self {
+            fops,
+            _t: PhantomData,
+        }
+    }
+}
+
+/// Declares `static $name: Fops<$handler>`, owned by the module being
+/// built.
+#[macro_export]
+macro_rules! misc_fops {
+    ($name:ident, $handler:ty) => {
+        static $name: $crate::abstractions::miscdev::Fops<$handler> = {
+            // Only its address is taken: no value crosses the boundary,
+            // whatever a `struct module` holds.
+            #[allow(improper_ctypes)]
+            extern "C" {
+                static __this_module:
+                    ::kernel::types::Opaque<$crate::abstractions::bindings::module>;
+            }
+            // SAFETY: `__this_module` is the module this static is linked
+            // into, which contains `$handler`'s code.
+            unsafe { $crate::abstractions::miscdev::Fops::new(__this_module.get()) }
+        };
+    };
 }
 
 /// A registered misc device.
 ///
 /// # Invariants
 ///
-/// `storage.misc` is registered while this object lives and points at
-/// `storage.fops`.
+/// `misc` is registered while this object lives and points at a
+/// `'static` [`Fops`].
 pub struct MiscRegistration<T: IoctlHandler> {
-    storage: Pin<KBox<Storage>>,
+    misc: Pin<KBox<Opaque<bindings::miscdevice>>>,
     _t: PhantomData<T>,
 }
 
@@ -46,36 +103,26 @@ unsafe impl<T: IoctlHandler> Sync for MiscRegistration<T> {}
 
 impl<T: IoctlHandler> MiscRegistration<T> {
     /// Registers `/dev/NAME` (mode 0666: opening is harmless, each ioctl
-    /// checks its own permission, as socket ioctls do).
-    pub fn register(name: &'static CStr, module: &'static ThisModule) -> Result<Self> {
-        let storage = KBox::pin(
-            Storage {
-                misc: Opaque::uninit(),
-                fops: Opaque::uninit(),
-            },
-            GFP_KERNEL,
-        )?;
-        // SAFETY: `storage` is ours and pinned, so the miscdevice and its
-        // file_operations stay put while registered. All-zero is valid for
-        // both before the fields the core reads are set.
+    /// checks its own permission, as socket ioctls do), with `fops`
+    /// declared by [`misc_fops!`](crate::misc_fops).
+    pub fn register(name: &'static CStr, fops: &'static Fops<T>) -> Result<Self> {
+        let misc = KBox::pin(Opaque::<bindings::miscdevice>::uninit(), GFP_KERNEL)?;
+        // SAFETY: `misc` is ours and pinned, so it stays put while
+        // registered (misc_register links it into the device list). All-zero
+        // is valid before the fields the core reads are set; `fops` is
+        // 'static, so open files may point at it after deregistration.
         unsafe {
-            let fops = storage.fops.get();
-            core::ptr::write_bytes(fops, 0, 1);
-            (*fops).owner = module.as_ptr().cast();
-            (*fops).open = Some(Self::open_callback);
-            (*fops).release = Some(Self::release_callback);
-            (*fops).unlocked_ioctl = Some(Self::ioctl_callback);
-            let misc = storage.misc.get();
-            core::ptr::write_bytes(misc, 0, 1);
-            (*misc).minor = bindings::MISC_DYNAMIC_MINOR as i32;
-            (*misc).name = name.as_char_ptr();
-            (*misc).fops = fops;
-            (*misc).mode = 0o666;
-            to_result(bindings::misc_register(misc))?;
+            let m = misc.get();
+            core::ptr::write_bytes(m, 0, 1);
+            (*m).minor = bindings::MISC_DYNAMIC_MINOR as i32;
+            (*m).name = name.as_char_ptr();
+            (*m).fops = &fops.fops;
+            (*m).mode = 0o666;
+            to_result(bindings::misc_register(m))?;
         }
-        // INVARIANT: registered above.
+        // INVARIANT: registered above, pointing at the 'static `fops`.
         Ok(Self {
-            storage,
+            misc,
             _t: PhantomData,
         })
     }
@@ -128,29 +175,60 @@ impl<T: IoctlHandler> MiscRegistration<T> {
 
     /// # Safety
     ///
+    /// `file` is an open file of this device.
+    unsafe fn ioctl_common(
+        file: *mut bindings::file,
+        cmd: u32,
+        arg: UserPtr,
+        compat: bool,
+    ) -> kernel::ffi::c_long {
+        // SAFETY: `file` is an open file of this device (caller's
+        // guarantee): `open_callback` stored a `KBox<NetRef>` in
+        // private_data, freed only by release, which cannot run while this
+        // ioctl holds the file.
+        let net = unsafe { &*(*bindings::ferroute_file_private_data(file)).cast::<NetRef>() };
+        match T::ioctl(&net.net(), cmd, arg, compat) {
+            Ok(v) => v as kernel::ffi::c_long,
+            Err(e) => e.to_errno() as kernel::ffi::c_long,
+        }
+    }
+
+    /// # Safety
+    ///
     /// Called by the VFS for an open file of this device.
     unsafe extern "C" fn ioctl_callback(
         file: *mut bindings::file,
         cmd: kernel::ffi::c_uint,
         arg: kernel::ffi::c_ulong,
     ) -> kernel::ffi::c_long {
-        // SAFETY: `file` is an open file of this device: `open_callback`
-        // stored a `KBox<NetRef>` in private_data, freed only by release,
-        // which cannot run while this ioctl holds the file.
-        let net = unsafe { &*(*bindings::ferroute_file_private_data(file)).cast::<NetRef>() };
-        match T::ioctl(&net.net(), cmd, arg as UserPtr) {
-            Ok(v) => v as kernel::ffi::c_long,
-            Err(e) => e.to_errno() as kernel::ffi::c_long,
-        }
+        // SAFETY: `file` is an open file of this device (VFS).
+        unsafe { Self::ioctl_common(file, cmd, arg as UserPtr, false) }
+    }
+
+    /// The 32-bit entry (`compat_sys_ioctl`): `arg` is a 32-bit user
+    /// pointer, widened as `compat_ptr` does (zero extension on x86-64).
+    ///
+    /// # Safety
+    ///
+    /// Called by the VFS for an open file of this device.
+    unsafe extern "C" fn compat_ioctl_callback(
+        file: *mut bindings::file,
+        cmd: kernel::ffi::c_uint,
+        arg: kernel::ffi::c_ulong,
+    ) -> kernel::ffi::c_long {
+        let arg = (arg as u32) as UserPtr;
+        // SAFETY: `file` is an open file of this device (VFS).
+        unsafe { Self::ioctl_common(file, cmd, arg, true) }
     }
 }
 
 impl<T: IoctlHandler> Drop for MiscRegistration<T> {
     fn drop(&mut self) {
-        // SAFETY: Registered by the type invariant; misc_deregister waits
-        // for no one, but the fops owner pins the module while a file is
-        // open, so no ioctl can run after the module is gone.
-        unsafe { bindings::misc_deregister(self.storage.misc.get()) };
+        // SAFETY: Registered by the type invariant. misc_deregister waits
+        // for no open file; open files keep pointing at the 'static fops,
+        // whose owner pins the module, so their ioctls and release stay
+        // valid after this.
+        unsafe { bindings::misc_deregister(self.misc.get()) };
     }
 }
 
@@ -216,17 +294,7 @@ impl RtEntry {
             .reader()
             .read_slice(&mut raw)?;
         let u16_at = |at: usize| u16::from_ne_bytes([raw[at], raw[at + 1]]);
-        let dev_ptr = ne_u64(&raw, offset_of!(Rt, rt_dev)) as UserPtr;
-        let dev = if dev_ptr == 0 {
-            None
-        } else {
-            let mut name = [0u8; 16];
-            UserSlice::new(dev_ptr, 15)
-                .reader()
-                .read_slice(&mut name[..15])
-                .map_err(|_| EFAULT)?;
-            Some(name)
-        };
+        let dev = read_dev_name(ne_u64(&raw, offset_of!(Rt, rt_dev)) as UserPtr)?;
         Ok(Self {
             dst: sockaddr_in(&raw, offset_of!(Rt, rt_dst)),
             gateway: sockaddr_in(&raw, offset_of!(Rt, rt_gateway)),
@@ -237,4 +305,42 @@ impl RtEntry {
             mtu: ne_u64(&raw, offset_of!(Rt, rt_mtu)),
         })
     }
+
+    /// Reads the 32-bit `struct compat_rtentry` at user address `arg`, as
+    /// `inet_compat_routing_ioctl` does: the three addresses, flags,
+    /// metric, MTU and the device name behind the 32-bit `rt_dev`.
+    pub fn read_from_user_compat(arg: UserPtr) -> Result<Self> {
+        type Rt = bindings::compat_rtentry;
+        let mut raw = [0u8; size_of::<Rt>()];
+        UserSlice::new(arg, raw.len())
+            .reader()
+            .read_slice(&mut raw)?;
+        let u16_at = |at: usize| u16::from_ne_bytes([raw[at], raw[at + 1]]);
+        let u32_at =
+            |at: usize| u32::from_ne_bytes([raw[at], raw[at + 1], raw[at + 2], raw[at + 3]]);
+        let dev = read_dev_name(u32_at(offset_of!(Rt, rt_dev)) as UserPtr)?;
+        Ok(Self {
+            dst: sockaddr_in(&raw, offset_of!(Rt, rt_dst)),
+            gateway: sockaddr_in(&raw, offset_of!(Rt, rt_gateway)),
+            genmask: sockaddr_in(&raw, offset_of!(Rt, rt_genmask)),
+            flags: u16_at(offset_of!(Rt, rt_flags)),
+            metric: u16_at(offset_of!(Rt, rt_metric)) as i16,
+            dev,
+            mtu: u32_at(offset_of!(Rt, rt_mtu)).into(),
+        })
+    }
+}
+
+/// The device name `rt_dev` points to (none for a null pointer), at most
+/// IFNAMSIZ-1 bytes as `ip_rt_ioctl` copies it.
+fn read_dev_name(dev_ptr: UserPtr) -> Result<Option<[u8; 16]>> {
+    if dev_ptr == 0 {
+        return Ok(None);
+    }
+    let mut name = [0u8; 16];
+    UserSlice::new(dev_ptr, 15)
+        .reader()
+        .read_slice(&mut name[..15])
+        .map_err(|_| EFAULT)?;
+    Ok(Some(name))
 }

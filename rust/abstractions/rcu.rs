@@ -52,8 +52,25 @@ impl Drop for ReadGuard {
     }
 }
 
+/// Marks a function that may sleep (`might_sleep`): on a kernel with
+/// CONFIG_DEBUG_ATOMIC_SLEEP (the test kernel), calling it inside a
+/// read-side section (while a [`ReadGuard`] lives), under a spinlock or in
+/// softirq is reported at once, with the caller's stack, on every path,
+/// also those that return without sleeping. Every sleeping function of the
+/// abstraction layer calls it first.
+///
+/// Why not a compile-time proof: a [`ReadGuard`] is taken in every context
+/// (softirq, timers, netlink), so a token that a guard borrows and a
+/// sleeping function demands would have to be threaded through every
+/// caller of both; the kernel's own `rcu::Guard` makes the same choice.
+pub fn might_sleep() {
+    // SAFETY: FFI call without requirements: it only checks and reports.
+    unsafe { bindings::ferroute_might_sleep() };
+}
+
 /// Waits for every RCU reader that started before to finish.
 pub fn synchronize() {
+    might_sleep();
     // SAFETY: FFI call; callers are in process context (it sleeps).
     unsafe { bindings::synchronize_rcu() };
 }
@@ -61,6 +78,7 @@ pub fn synchronize() {
 /// Waits for every RCU callback queued so far to have run (`rcu_barrier`):
 /// after it, no callback of this module can still be pending.
 pub fn barrier() {
+    might_sleep();
     // SAFETY: FFI call; callers are in process context (it sleeps).
     unsafe { bindings::rcu_barrier() };
 }
@@ -127,10 +145,11 @@ impl<T> RcuBox<T> {
     }
 
     /// Publishes `new` and frees the previous value after a grace period.
-    /// Sleeps: never inside a read-side section (synchronize_rcu reports
-    /// that on a debug kernel). Writers must be serialized by the caller
+    /// Sleeps: never inside a read-side section ([`might_sleep`] reports
+    /// that on a debug kernel, even when there is no old value). Writers must be serialized by the caller
     /// (ferroute holds RTNL).
     pub fn replace(&self, new: Option<KBox<T>>) {
+        might_sleep();
         let new = new.map_or(core::ptr::null_mut(), KBox::into_raw);
         // INVARIANT: `new` is null or an owned KBox; the release ordering
         // publishes its contents before the pointer (rcu_assign_pointer).
@@ -151,6 +170,8 @@ impl<T: Send + 'static> RcuBox<T> {
     /// callback's record cannot be allocated, waits as [`RcuBox::replace`]
     /// does. Writers must be serialized by the caller.
     pub fn replace_deferred(&self, new: Option<KBox<T>>) {
+        // It allocates with GFP_KERNEL, or waits for a grace period.
+        might_sleep();
         let new = new.map_or(core::ptr::null_mut(), KBox::into_raw);
         // INVARIANT: As in `replace`.
         let old = self.ptr.swap(new, Ordering::AcqRel);

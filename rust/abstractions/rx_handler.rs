@@ -13,8 +13,9 @@
 use super::bindings;
 use super::devref::DevRef;
 use super::netdevice::NetDevice;
-use super::sync::{Rtnl, RtnlGuard};
+use super::sync::Rtnl;
 use kernel::error::{to_result, Result};
+use kernel::prelude::*;
 
 /// An rx_handler that claims all of a device's frames.
 ///
@@ -70,12 +71,20 @@ impl ExactClaim {
 }
 
 impl Drop for ExactClaim {
-    /// Unregisters if [`ExactClaim::unregister`] was not called; takes RTNL,
-    /// so must not run with RTNL held.
+    /// A claim must end with [`ExactClaim::unregister`]. One dropped
+    /// without it cannot unregister here: that needs RTNL, and drop may run
+    /// with RTNL held (any configuration path), where taking it would
+    /// deadlock. The claim is left in place instead, reported, and the
+    /// module pinned so the handler's code stays loaded: a leak, not a use
+    /// after free. The device is released; its unregistration removes the
+    /// handler with it.
     fn drop(&mut self) {
-        if self.dev.is_some() {
-            let rtnl = RtnlGuard::lock();
-            self.unregister_locked(&rtnl);
+        if let Some(dev) = self.dev.take() {
+            pr_err!("rx_handler claim dropped without unregister; module pinned\n");
+            // SAFETY: FFI call without requirements (__module_get on this
+            // module, which is live: its code is running).
+            unsafe { bindings::ferroute_module_pin() };
+            drop(dev);
         }
     }
 }

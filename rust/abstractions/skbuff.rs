@@ -61,6 +61,12 @@ pub mod reason {
     pub const DEV_READY: DropReason = bindings::skb_drop_reason_SKB_DROP_REASON_DEV_READY;
     /// `SKB_DROP_REASON_ICMP_CSUM`.
     pub const ICMP_CSUM: DropReason = bindings::skb_drop_reason_SKB_DROP_REASON_ICMP_CSUM;
+    /// `UDP_CSUM`: bad UDP checksum.
+    pub const UDP_CSUM: DropReason = bindings::skb_drop_reason_SKB_DROP_REASON_UDP_CSUM;
+    /// `TCP_CSUM`: bad TCP checksum.
+    pub const TCP_CSUM: DropReason = bindings::skb_drop_reason_SKB_DROP_REASON_TCP_CSUM;
+    /// `NO_SOCKET`: no socket for a UDP or TCP packet.
+    pub const NO_SOCKET: DropReason = bindings::skb_drop_reason_SKB_DROP_REASON_NO_SOCKET;
 }
 
 /// The values of `skb->pkt_type` ([`SkBuff::pkt_type`]), from
@@ -148,6 +154,18 @@ impl SkBuff {
         // `headroom` bytes long, so they can be reserved.
         unsafe { bindings::ferroute_skb_reserve(skb.as_raw(), headroom as i32) };
         Some(skb)
+    }
+
+    /// Whether the transport checksum was vouched for and need not be
+    /// computed (`skb_csum_unnecessary`): CHECKSUM_UNNECESSARY from the
+    /// device, a checksum already validated, or CHECKSUM_PARTIAL from a
+    /// sender on this host (a veth peer, a ferroute device's namespace),
+    /// whose checksum field holds only the pseudo-header sum for the
+    /// device to complete.
+    pub fn csum_unnecessary(&self) -> bool {
+        // SAFETY: By the type invariant the skb is valid; the helper only
+        // reads its checksum fields.
+        unsafe { bindings::ferroute_skb_csum_unnecessary(self.as_raw()) != 0 }
     }
 
     #[cfg(ferroute_kunit)]

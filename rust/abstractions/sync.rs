@@ -68,6 +68,15 @@ impl Drop for RtnlGuard {
     }
 }
 
+// `spin_lock_bh` is inline; helpers.c wraps it. Declared here rather than
+// in ferroute's bindgen output so that the lock type is kernel::bindings'
+// own `spinlock_t`, the one `kernel::sync::lock::Lock` stores: one C type,
+// one Rust type, no cast between two bindgen runs.
+extern "C" {
+    fn ferroute_spin_lock_bh(lock: *mut kernel::bindings::spinlock_t);
+    fn ferroute_spin_unlock_bh(lock: *mut kernel::bindings::spinlock_t);
+}
+
 /// A spinlock backend that disables bottom halves (`spin_lock_bh`), for
 /// data shared between softirq (the packet path, timers) and process
 /// context (netlink).
@@ -90,14 +99,13 @@ unsafe impl kernel::sync::lock::Backend for SpinLockBhBackend {
     }
 
     unsafe fn lock(ptr: *mut Self::State) -> Self::GuardState {
-        // SAFETY: The caller guarantees `ptr` is an initialised spinlock;
-        // kernel::bindings and ferroute's bindings describe the same C type.
-        unsafe { bindings::ferroute_spin_lock_bh(ptr.cast()) }
+        // SAFETY: The caller guarantees `ptr` is an initialised spinlock.
+        unsafe { ferroute_spin_lock_bh(ptr) }
     }
 
     unsafe fn unlock(ptr: *mut Self::State, _guard_state: &Self::GuardState) {
         // SAFETY: The caller owns the lock taken by `lock`.
-        unsafe { bindings::ferroute_spin_unlock_bh(ptr.cast()) }
+        unsafe { ferroute_spin_unlock_bh(ptr) }
     }
 }
 

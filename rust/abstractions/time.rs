@@ -71,10 +71,19 @@ unsafe fn arm(timer: *mut bindings::timer_list, ms: u32) {
     // SAFETY: FFI calls without requirements, and mod_timer on a valid,
     // set-up timer (caller's guarantee).
     unsafe {
-        let expires =
-            bindings::ferroute_jiffies().wrapping_add(bindings::ferroute_msecs_to_jiffies(ms));
+        let expires = expiry(
+            bindings::ferroute_jiffies(),
+            bindings::ferroute_msecs_to_jiffies(ms),
+        );
         bindings::mod_timer(timer, expires);
     }
+}
+
+/// The jiffies value `delta` after `now`. Jiffies wrap (they start 5
+/// minutes before the wrap, INITIAL_JIFFIES), and the timer core compares
+/// them modulo 2^BITS_PER_LONG (time_after), so this wraps as C's `+`.
+pub fn expiry(now: kernel::ffi::c_ulong, delta: kernel::ffi::c_ulong) -> kernel::ffi::c_ulong {
+    now.wrapping_add(delta)
 }
 
 #[repr(C)]

@@ -218,6 +218,7 @@ mod tests {
                     addr: a,
                     prefix_len: 24,
                 },
+                true,
             )
             .unwrap();
         }
@@ -272,7 +273,7 @@ mod tests {
             addr: Ipv4Addr::new(10, 0, 0, 2),
             prefix_len: 24,
         };
-        inet_insert_ifa(&mut addrs, &mut fib, ifa).unwrap();
+        inet_insert_ifa(&mut addrs, &mut fib, ifa, true).unwrap();
         let ours = [2, 0, 0, 0, 0, 0x0b];
         let d = arp_process(
             &WHO_HAS_FRAME[14..],

@@ -9,11 +9,17 @@ use crate::ipv4::fib::Fib;
 use crate::ipv4::iface::{AddrTable, IfAddr, PortId};
 
 /// Adds `ifa` to `addrs` and its routes to `fib` (`inet_insert_ifa` and
-/// `fib_add_ifaddr`). Errors as [`AddrTable::add`] and
-/// [`Fib::add_ifaddr`]; on any error neither table is changed.
-pub fn inet_insert_ifa(addrs: &mut AddrTable, fib: &mut Fib, ifa: IfAddr) -> Result<(), Errno> {
+/// `fib_add_ifaddr`; `up`: the port's device is up). Errors as
+/// [`AddrTable::add`] and [`Fib::add_ifaddr`]; on any error neither table
+/// is changed.
+pub fn inet_insert_ifa(
+    addrs: &mut AddrTable,
+    fib: &mut Fib,
+    ifa: IfAddr,
+    up: bool,
+) -> Result<(), Errno> {
     addrs.add(ifa)?;
-    if let Err(e) = fib.add_ifaddr(&ifa, addrs) {
+    if let Err(e) = fib.add_ifaddr(&ifa, addrs, up) {
         // The address was the last one pushed and has no secondaries yet,
         // so deleting it removes exactly it.
         let _ = addrs.del(&ifa);
@@ -69,9 +75,9 @@ mod tests {
             addr: Ipv4Addr::new(192, 168, 1, 1),
             prefix_len: 24,
         };
-        inet_insert_ifa(&mut addrs, &mut fib, ifa).unwrap();
+        inet_insert_ifa(&mut addrs, &mut fib, ifa, true).unwrap();
         assert_eq!(
-            inet_insert_ifa(&mut addrs, &mut fib, ifa),
+            inet_insert_ifa(&mut addrs, &mut fib, ifa, true),
             Err(Errno::Eexist)
         );
         assert_eq!((addrs.len(), fib.routes().count()), (1, 3));
@@ -81,7 +87,7 @@ mod tests {
             inet_del_ifa(&mut addrs, &mut fib, &ifa),
             Err(Errno::Eaddrnotavail)
         );
-        inet_insert_ifa(&mut addrs, &mut fib, ifa).unwrap();
+        inet_insert_ifa(&mut addrs, &mut fib, ifa, true).unwrap();
         inet_remove_port(&mut addrs, &mut fib, PortId(1));
         assert_eq!((addrs.len(), fib.routes().count()), (0, 0));
     }

@@ -27,6 +27,8 @@
 //! | [`neigh`] | the neighbour cache of net/core/neighbour.c |
 //! | [`icmp`] | `icmp_rcv`, `icmp_echo`, `icmp_send` rules, `icmp_global_allow` |
 //! | [`forward`] | `ip_forward` decisions (TTL, MTU) |
+//! | [`udp`] | `__udp4_lib_rcv` with no socket (udp.c) |
+//! | [`tcp`] | `tcp_v4_rcv` with no socket, `tcp_v4_send_reset` (tcp_ipv4.c) |
 
 pub mod addr;
 pub mod arp;
@@ -42,6 +44,8 @@ pub mod neigh;
 pub mod receive;
 pub mod route;
 pub mod stats;
+pub mod tcp;
+pub mod udp;
 pub mod wire;
 
 pub use errno::Errno;

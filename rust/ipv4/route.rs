@@ -363,7 +363,7 @@ mod tests {
                 addr: a(o),
                 prefix_len: 24,
             };
-            inet_insert_ifa(&mut addrs, &mut fib, ifa).unwrap();
+            inet_insert_ifa(&mut addrs, &mut fib, ifa, true).unwrap();
         }
         fib.insert(Route {
             table: RT_TABLE_MAIN,

@@ -5,6 +5,8 @@
 //! - [`IpStat`]: the IPSTATS MIB (`/proc/net/snmp` "Ip:" and
 //!   `/proc/net/netstat` "IpExt:").
 //! - [`IcmpStat`]: the ICMP MIB (`/proc/net/snmp` "Icmp:").
+//! - [`UdpStat`], [`TcpStat`]: the UDP and TCP MIBs (`/proc/net/snmp`
+//!   "Udp:", "Tcp:").
 //! - [`ArpStat`]: ARP packets and the neighbour table
 //!   (`/proc/net/stat/arp_cache`).
 //! - [`DropReason`]: `enum skb_drop_reason` of
@@ -191,6 +193,43 @@ impl IcmpStat {
 }
 
 counters! {
+    /// The UDP MIB (`UDP_MIB_*`, `/proc/net/snmp` "Udp:") as a router with
+    /// no UDP socket moves it.
+    pub enum UdpStat {
+        /// `UDP_MIB_INDATAGRAMS`: datagrams delivered to a socket.
+        InDatagrams => "InDatagrams",
+        /// `UDP_MIB_NOPORTS`: datagrams to a port nothing listens on.
+        NoPorts => "NoPorts",
+        /// `UDP_MIB_INERRORS`: bad datagrams (length, checksum).
+        InErrors => "InErrors",
+        /// `UDP_MIB_OUTDATAGRAMS`: datagrams sent.
+        OutDatagrams => "OutDatagrams",
+        /// `UDP_MIB_CSUMERRORS`: checksum errors (also InErrors).
+        InCsumErrors => "InCsumErrors",
+        /// `UDP_MIB_IGNOREDMULTI`: broadcast or multicast datagrams no
+        /// socket wanted.
+        IgnoredMulti => "IgnoredMulti",
+    }
+}
+
+counters! {
+    /// The TCP MIB counters (`TCP_MIB_*`, `/proc/net/snmp` "Tcp:") a router
+    /// with no TCP socket moves.
+    pub enum TcpStat {
+        /// `TCP_MIB_INSEGS`: segments received (even bad ones).
+        InSegs => "InSegs",
+        /// `TCP_MIB_OUTSEGS`: segments sent.
+        OutSegs => "OutSegs",
+        /// `TCP_MIB_INERRS`: bad segments.
+        InErrs => "InErrs",
+        /// `TCP_MIB_OUTRSTS`: resets sent.
+        OutRsts => "OutRsts",
+        /// `TCP_MIB_CSUMERRORS`: checksum errors (also InErrs).
+        InCsumErrors => "InCsumErrors",
+    }
+}
+
+counters! {
     /// ARP and neighbour-table counters. Packet counters have no MIB in
     /// Linux; the table ones are the columns of `/proc/net/stat/arp_cache`.
     pub enum ArpStat {
@@ -267,6 +306,10 @@ pub enum DropReason {
     HdrTrunc,
     /// `UDP_CSUM`: bad UDP checksum.
     UdpCsum,
+    /// `TCP_CSUM`: bad TCP checksum.
+    TcpCsum,
+    /// `NO_SOCKET`: no socket for a UDP or TCP packet.
+    NoSocket,
     /// `NEIGH_CREATEFAIL`: the neighbour table is full.
     NeighCreatefail,
     /// `NEIGH_FAILED`: address resolution failed.
@@ -302,6 +345,8 @@ impl DropReason {
             DropReason::UnhandledProto => "UNHANDLED_PROTO",
             DropReason::HdrTrunc => "HDR_TRUNC",
             DropReason::UdpCsum => "UDP_CSUM",
+            DropReason::TcpCsum => "TCP_CSUM",
+            DropReason::NoSocket => "NO_SOCKET",
             DropReason::NeighCreatefail => "NEIGH_CREATEFAIL",
             DropReason::NeighFailed => "NEIGH_FAILED",
             DropReason::NeighQueuefull => "NEIGH_QUEUEFULL",

@@ -21,7 +21,7 @@
 
 use super::Router;
 use crate::abstractions::genetlink::Request;
-use crate::abstractions::kernel_fib::{FlowKey, KernelFibTable};
+use crate::abstractions::kernel_fib::{ensure_main_table, FlowKey, KernelFibTable};
 use crate::abstractions::rcu::ReadGuard;
 use crate::abstractions::sync::RtnlGuard;
 use crate::abstractions::time::{cond_resched, ktime_get_ns};
@@ -141,28 +141,29 @@ pub(crate) fn fib_bench(router: &Router, req: &Request<'_>) -> Result {
             .unwrap_or((0, 0))
     });
 
-    // 2. The kernel's main table, held under RTNL for the pass.
-    let lin = {
-        let rtnl = RtnlGuard::lock();
-        let net = req.net();
-        let table = KernelFibTable::main(&net, &rtnl).ok_or_else(|| {
-            req.set_err_msg(c_str!("no kernel main table in this namespace"));
-            ENOENT
-        })?;
-        let mut flow = FlowKey::new();
-        run_pass(&keys, &mut linux, |keys, plens| {
-            let guard = ReadGuard::new();
-            let mut hits = 0u32;
-            let t0 = ktime_get_ns();
-            for (k, p) in keys.iter().zip(plens.iter_mut()) {
-                if let Some(l) = table.lookup(&guard, &mut flow, *k) {
-                    *p = l;
-                    hits += 1;
-                }
+    // 2. The kernel's main table, looked up again in each chunk's RCU
+    // read-side section: no lock is held over the pass.
+    let net = req.net();
+    if !ensure_main_table(&net, &RtnlGuard::lock()) {
+        req.set_err_msg(c_str!("no kernel main table in this namespace"));
+        return Err(ENOENT);
+    }
+    let mut flow = FlowKey::new();
+    let lin = run_pass(&keys, &mut linux, |keys, plens| {
+        let guard = ReadGuard::new();
+        let Some(table) = KernelFibTable::main(&net, &guard) else {
+            return (0, 0);
+        };
+        let mut hits = 0u32;
+        let t0 = ktime_get_ns();
+        for (k, p) in keys.iter().zip(plens.iter_mut()) {
+            if let Some(l) = table.lookup(&guard, &mut flow, *k) {
+                *p = l;
+                hits += 1;
             }
-            (ktime_get_ns().saturating_sub(t0), hits)
-        })
-    };
+        }
+        (ktime_get_ns().saturating_sub(t0), hits)
+    });
 
     // 3. ferroute's fib_lookup: rules, then tables.
     let full = run_pass(&keys, &mut rules, |keys, plens| {

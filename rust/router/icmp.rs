@@ -33,6 +33,32 @@ pub(super) fn icmp_send(
     route_broadcast: bool,
     msg: IcmpErrorMsg,
 ) {
+    send(r, c, orig, pkt_type, route_broadcast, None, msg)
+}
+
+/// [`icmp_send`] about a packet the router received for itself (its input
+/// route was local, `RTCF_LOCAL`): the error comes from the address the
+/// packet was sent to, as `__icmp_send` takes `iph->daddr` then.
+pub(super) fn icmp_send_local(
+    r: &Router,
+    c: &Config,
+    orig: &[u8],
+    pkt_type: PacketType,
+    msg: IcmpErrorMsg,
+) {
+    let to = wire_ip::Packet::new_unchecked(orig).dst_addr();
+    send(r, c, orig, pkt_type, false, Some(to), msg)
+}
+
+fn send(
+    r: &Router,
+    c: &Config,
+    orig: &[u8],
+    pkt_type: PacketType,
+    route_broadcast: bool,
+    src: Option<crate::ipv4::addr::Ipv4Addr>,
+    msg: IcmpErrorMsg,
+) {
     if !icmp::should_send_error(orig, pkt_type, route_broadcast) {
         return;
     }
@@ -47,7 +73,7 @@ pub(super) fn icmp_send(
     }
     let dst = wire_ip::Packet::new_unchecked(orig).src_addr();
     // icmp_route_lookup: no route back, no error (nothing counted).
-    let Ok(rt) = route_output(&c.fib, &c.addrs, dst, None, None) else {
+    let Ok(rt) = route_output(&c.fib, &c.addrs, dst, None, src) else {
         return;
     };
     // icmpv4_xrlim_allow: the peer's bucket, then the global credit.

@@ -14,8 +14,11 @@ use crate::ipv4::icmp::{self, IcmpInput};
 use crate::ipv4::iface::PortId;
 use crate::ipv4::receive::{self, Header};
 use crate::ipv4::route::{self, InputRoute, RpFilter};
-use crate::ipv4::stats::{self, ArpStat, IcmpStat, IpStat};
+use crate::ipv4::stats::{self, ArpStat, IcmpStat, IpStat, TcpStat};
+use crate::ipv4::tcp::{self, TcpInput};
+use crate::ipv4::udp::{self, UdpInput};
 use crate::ipv4::wire::ethernet::{self, PacketType};
+use crate::ipv4::wire::ipv4 as wire_ip;
 
 /// Handles one frame received on port `id`; `skb->data` is at its
 /// Ethernet header.
@@ -155,8 +158,8 @@ fn ip_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: 
         RpFilter::Loose,
     );
     match decision {
-        Ok(InputRoute::Local) => local_deliver(r, c, hdr, false, skb),
-        Ok(InputRoute::Broadcast) => local_deliver(r, c, hdr, true, skb),
+        Ok(InputRoute::Local) => local_deliver(r, c, hdr, pkt_type, false, skb),
+        Ok(InputRoute::Broadcast) => local_deliver(r, c, hdr, pkt_type, true, skb),
         Ok(InputRoute::Forward {
             port: out,
             next_hop,
@@ -178,16 +181,115 @@ fn ip_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: 
     }
 }
 
-/// `ip_local_deliver` and `icmp_rcv`: ferroute answers echo requests.
-fn local_deliver(r: &Router, c: &Config, hdr: Header, broadcast: bool, skb: SkBuff) {
-    let ip = skb.data().get(ethernet::HEADER_LEN..).unwrap_or(&[]);
-    if !hdr.is_icmp() {
-        // No UDP or TCP service yet: what Linux does for an unknown
-        // protocol (the ICMP protocol-unreachable is later work).
-        r.stats.ip(IpStat::InUnknownProtos);
-        skb.drop_with(reason::IP_NOPROTO);
-        return;
+/// `ip_local_deliver` and `ip_protocol_deliver_rcu`: ICMP (echo
+/// requests answered), UDP and TCP (no socket: port unreachable, reset)
+/// count as delivered; another protocol is answered with protocol
+/// unreachable and counted InUnknownProtos.
+fn local_deliver(
+    r: &Router,
+    c: &Config,
+    hdr: Header,
+    pkt_type: PacketType,
+    broadcast: bool,
+    skb: SkBuff,
+) {
+    match hdr.ip.protocol {
+        wire_ip::PROTO_ICMP => icmp_deliver(r, c, hdr, broadcast, skb),
+        wire_ip::PROTO_UDP => udp_deliver(r, c, hdr, pkt_type, broadcast, skb),
+        wire_ip::PROTO_TCP => tcp_deliver(r, c, hdr, pkt_type, broadcast, skb),
+        _ => {
+            r.stats.ip(IpStat::InUnknownProtos);
+            let ip = skb.data().get(ethernet::HEADER_LEN..).unwrap_or(&[]);
+            let msg = icmp::IcmpErrorMsg::dest_unreach(crate::ipv4::wire::icmp::unreach::PROTOCOL);
+            if broadcast {
+                // __icmp_send sends nothing about a broadcast route.
+                super::icmp::icmp_send(r, c, ip, pkt_type, true, msg);
+            } else {
+                super::icmp::icmp_send_local(r, c, ip, pkt_type, msg);
+            }
+            skb.drop_with(reason::IP_NOPROTO);
+        }
     }
+}
+
+/// `udp_rcv` with no socket ([`crate::ipv4::udp`]).
+fn udp_deliver(
+    r: &Router,
+    c: &Config,
+    hdr: Header,
+    pkt_type: PacketType,
+    multi: bool,
+    skb: SkBuff,
+) {
+    r.stats.ip(IpStat::InDelivers);
+    let ip = skb.data().get(ethernet::HEADER_LEN..).unwrap_or(&[]);
+    let input = udp::udp_rcv(&hdr.ip, hdr.payload(ip), skb.csum_unnecessary(), multi);
+    for &s in input.stats() {
+        r.stats.udp(s);
+    }
+    match input {
+        UdpInput::PortUnreachable => {
+            let msg = icmp::IcmpErrorMsg::dest_unreach(crate::ipv4::wire::icmp::unreach::PORT);
+            super::icmp::icmp_send_local(r, c, ip, pkt_type, msg);
+            skb.drop_with(reason::NO_SOCKET);
+        }
+        UdpInput::IgnoredMulti => skb.consume(),
+        UdpInput::Drop(why) => skb.drop_with(drop_reason(why)),
+    }
+}
+
+/// `tcp_v4_rcv` with no socket: a reset as `tcp_v4_send_reset` sends it
+/// ([`crate::ipv4::tcp`]).
+fn tcp_deliver(
+    r: &Router,
+    c: &Config,
+    hdr: Header,
+    pkt_type: PacketType,
+    broadcast: bool,
+    skb: SkBuff,
+) {
+    r.stats.ip(IpStat::InDelivers);
+    let ip = skb.data().get(ethernet::HEADER_LEN..).unwrap_or(&[]);
+    let host = pkt_type == PacketType::Host;
+    let rcv = tcp::tcp_rcv(
+        &hdr.ip,
+        hdr.payload(ip),
+        host,
+        skb.csum_unnecessary(),
+        !broadcast,
+    );
+    for &s in rcv.stats {
+        r.stats.tcp(s);
+    }
+    let reset = match rcv.input {
+        TcpInput::Reset(reset) => reset,
+        TcpInput::Drop(why) => return skb.drop_with(drop_reason(why)),
+    };
+    let (from, to, tos) = (hdr.ip.dst, hdr.ip.src, hdr.ip.tos);
+    skb.drop_with(reason::NO_SOCKET);
+    // ip_send_unicast_reply: counted sent whether or not a route exists.
+    r.stats.tcp(TcpStat::OutSegs);
+    r.stats.tcp(TcpStat::OutRsts);
+    let Ok(rt) = route::route_output(&c.fib, &c.addrs, to, None, Some(from)) else {
+        r.stats.ip(IpStat::OutNoRoutes);
+        return;
+    };
+    let Some(mut out) = SkBuff::alloc(output::HEADROOM, tcp::RESET_LEN as u32) else {
+        r.stats.ip(IpStat::OutDiscards);
+        return;
+    };
+    let built = out
+        .put(tcp::RESET_LEN as u32)
+        .map(|buf| tcp::build_reset(&reset, rt.src, to, tos, buf));
+    match built {
+        Some(Ok(_)) => output::ip_output(r, c, &rt, out),
+        _ => out.drop_with(reason::NOT_SPECIFIED),
+    }
+}
+
+/// `icmp_rcv`: ferroute answers echo requests.
+fn icmp_deliver(r: &Router, c: &Config, hdr: Header, broadcast: bool, skb: SkBuff) {
+    let ip = skb.data().get(ethernet::HEADER_LEN..).unwrap_or(&[]);
     r.stats.ip(IpStat::InDelivers);
     r.stats.icmp(IcmpStat::InMsgs);
     let input = match icmp::icmp_rcv(&hdr.ip, hdr.payload(ip), broadcast) {
@@ -253,6 +355,9 @@ pub(super) fn drop_reason(why: stats::DropReason) -> DropReason {
         L::IpInnoroutes => reason::IP_INNOROUTES,
         L::IpOutnoroutes => reason::IP_NOROUTE,
         L::IcmpCsum => reason::ICMP_CSUM,
+        L::UdpCsum => reason::UDP_CSUM,
+        L::TcpCsum => reason::TCP_CSUM,
+        L::NoSocket => reason::NO_SOCKET,
         L::UnhandledProto => reason::UNHANDLED_PROTO,
         L::NeighFailed => reason::NEIGH_FAILED,
         L::NeighQueuefull => reason::NEIGH_QUEUEFULL,

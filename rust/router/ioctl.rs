@@ -22,15 +22,20 @@ use kernel::uaccess::UserPtr;
 pub struct RouteIoctl;
 
 impl IoctlHandler for RouteIoctl {
-    fn ioctl(net: &Net<'_>, cmd: u32, arg: UserPtr) -> Result<i32> {
+    fn ioctl(net: &Net<'_>, cmd: u32, arg: UserPtr, compat: bool) -> Result<i32> {
         let which = match cmd {
             miscdev::SIOCADDRT => RtIoctl::Add,
             miscdev::SIOCDELRT => RtIoctl::Del,
             _ => return Err(ENOTTY),
         };
         // inet_ioctl copies the rtentry before ip_rt_ioctl checks the
-        // capability: EFAULT comes first.
-        let rt = RtEntry::read_from_user(arg)?;
+        // capability: EFAULT comes first. A 32-bit caller's rtentry is
+        // converted as inet_compat_routing_ioctl does.
+        let rt = if compat {
+            RtEntry::read_from_user_compat(arg)?
+        } else {
+            RtEntry::read_from_user(arg)?
+        };
         // ip_rt_ioctl: ns_capable(net->user_ns, CAP_NET_ADMIN), for the
         // namespace the file was opened in.
         if !net.ns_capable_net_admin() {

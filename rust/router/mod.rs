@@ -327,6 +327,44 @@ impl Router {
         }
     }
 
+    /// `NETDEV_UP`/`NETDEV_DOWN` on `dev`, as `fib_netdev_event` acts: down
+    /// flushes the port's routes ([`Fib::port_down`]) and its neighbours
+    /// (`arp_ifdown`), keeping its addresses; up puts the routes of its
+    /// addresses back ([`Fib::port_up`]).
+    ///
+    /// [`Fib::port_down`]: crate::ipv4::fib::Fib::port_down
+    /// [`Fib::port_up`]: crate::ipv4::fib::Fib::port_up
+    ///
+    /// Only for attached ports: a ferroute device's admin state is its far
+    /// end's, the namespace's side of the link; for the router's end that is
+    /// a carrier change, on which Linux keeps the routes (as a veth whose
+    /// peer goes down), so the port stays up ([`Port::is_up`]).
+    ///
+    /// [`Port::is_up`]: port::Port::is_up
+    pub fn port_link_change(&self, dev: &NetDevice, up: bool, rtnl: &Rtnl) {
+        let port = self.with_config(|c| c.port_by_dev(dev).map(|p| (p.id, p.kind())));
+        let Some(Some((id, PortKind::Attached))) = port else {
+            return;
+        };
+        let changed = self.update_config(rtnl, |c| {
+            let done = if up {
+                c.fib.port_up(id, &c.addrs)
+            } else {
+                c.fib.port_down(id)
+            };
+            done.map_err(|e| (errno_of(e), c_str!("out of memory")))
+        });
+        if changed.is_err() {
+            pr_warn!("out of memory updating the routes of port {}\n", id.0);
+        }
+        if !up {
+            self.neigh.lock().flush_port(id, |skb| {
+                self.stats
+                    .drop_neigh(skb, crate::abstractions::skbuff::reason::NEIGH_DEAD)
+            });
+        }
+    }
+
     /// Receives a frame transmitted on a ferroute device this router owns,
     /// scrubbed as a veth scrubs what its peer sends (`veth_xmit`,
     /// `__dev_forward_skb`): what the sending namespace set (its mark, its
@@ -512,7 +550,8 @@ impl Router {
     ) -> Result<(), CtlError> {
         self.update_config(rtnl, |c| {
             let ifa = c.ifaddr_on(name, addr, plen)?;
-            devinet::inet_insert_ifa(&mut c.addrs, &mut c.fib, ifa).map_err(|e| {
+            let up = c.port(ifa.port).is_some_and(|p| p.is_up());
+            devinet::inet_insert_ifa(&mut c.addrs, &mut c.fib, ifa, up).map_err(|e| {
                 let msg = match e {
                     crate::ipv4::errno::Errno::Eexist => {
                         c_str!("address already assigned to this port")

@@ -93,6 +93,16 @@ impl Port {
         self.netns = netns;
     }
 
+    /// Whether the router's end of the link is up: an attached port's
+    /// device is up (IFF_UP); a ferroute device's port always is, the
+    /// device's own state being its far end's.
+    pub fn is_up(&self) -> bool {
+        match self.kind() {
+            PortKind::Attached => self.netdev().is_up(),
+            PortKind::Fer => true,
+        }
+    }
+
     /// Attached or ferroute device.
     pub fn kind(&self) -> PortKind {
         match self.dev {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The router's counters, named as Linux names them (IPSTATS and ICMP MIB,
-//! ARP), shown by `ferctl stats`.
+//! The router's counters, named as Linux names them (IPSTATS, ICMP, UDP
+//! and TCP MIBs, ARP), shown by `ferctl stats`.
 //!
 //! Per-CPU counters: every CPU bumps its own copy, `ferctl stats` sums
 //! them, as the kernel's SNMP MIBs do.
@@ -10,13 +10,15 @@ use crate::abstractions::genetlink::Dump;
 use crate::abstractions::percpu::PerCpuCounters;
 use crate::abstractions::skbuff::{DropReason, SkBuff};
 use crate::ipv4::neigh::NeighStats;
-use crate::ipv4::stats::{ArpStat, IcmpStat, IpStat};
+use crate::ipv4::stats::{ArpStat, IcmpStat, IpStat, TcpStat, UdpStat};
 use kernel::error::Result;
 
 /// All counters of one router.
 pub struct Stats {
     ip: PerCpuCounters<{ IpStat::COUNT }>,
     icmp: PerCpuCounters<{ IcmpStat::COUNT }>,
+    udp: PerCpuCounters<{ UdpStat::COUNT }>,
+    tcp: PerCpuCounters<{ TcpStat::COUNT }>,
     arp: PerCpuCounters<{ ArpStat::COUNT }>,
 }
 
@@ -26,6 +28,8 @@ impl Stats {
         Ok(Self {
             ip: PerCpuCounters::new()?,
             icmp: PerCpuCounters::new()?,
+            udp: PerCpuCounters::new()?,
+            tcp: PerCpuCounters::new()?,
             arp: PerCpuCounters::new()?,
         })
     }
@@ -38,6 +42,16 @@ impl Stats {
     /// Counts one ICMP event.
     pub fn icmp(&self, s: IcmpStat) {
         self.icmp.inc(s.index());
+    }
+
+    /// Counts one UDP event.
+    pub fn udp(&self, s: UdpStat) {
+        self.udp.inc(s.index());
+    }
+
+    /// Counts one TCP event.
+    pub fn tcp(&self, s: TcpStat) {
+        self.tcp.inc(s.index());
     }
 
     /// Counts one ARP event.
@@ -65,6 +79,12 @@ impl Stats {
         let icmp = IcmpStat::all()
             .iter()
             .map(move |&s| ("Icmp", s.name(), self.icmp.sum(s.index())));
+        let udp = UdpStat::all()
+            .iter()
+            .map(move |&s| ("Udp", s.name(), self.udp.sum(s.index())));
+        let tcp = TcpStat::all()
+            .iter()
+            .map(move |&s| ("Tcp", s.name(), self.tcp.sum(s.index())));
         let table = *table;
         let arp = ArpStat::all().iter().map(move |&s| match s {
             ArpStat::Allocs => ("arp_cache.", s.name(), table.allocs),
@@ -75,7 +95,7 @@ impl Stats {
             ArpStat::ForcedGcRuns => ("arp_cache.", s.name(), table.forced_gc_runs),
             _ => ("Arp", s.name(), self.arp.sum(s.index())),
         });
-        Iterator::chain(Iterator::chain(ip, icmp), arp)
+        ip.chain(icmp).chain(udp).chain(tcp).chain(arp)
     }
 
     /// Writes every counter into a dump, one entry each.

@@ -25,6 +25,7 @@ pub mod abstractions;
 pub mod ipv4;
 #[path = "../abstractions/kunit.rs"]
 pub mod kunit;
+mod kunit_abstractions;
 mod kunit_fib;
 mod kunit_genetlink;
 mod kunit_skbuff;

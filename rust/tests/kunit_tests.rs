@@ -187,6 +187,7 @@ fn router_with(addr: Ipv4Addr, plen: u8) -> (AddrTable, Fib) {
             addr,
             prefix_len: plen,
         },
+        true,
     );
     (addrs, fib)
 }

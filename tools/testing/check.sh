@@ -83,6 +83,9 @@ if [ -f tools/ferctl/tests/check_spec.py ]; then
 	result "netlink spec validates and matches ferctl" $st
 fi
 
+make --no-print-directory selftest-bins > "$out/bins.log" 2>&1
+result "selftest programs build (32-bit rtentry32)" $?
+
 echo "== VM: KUnit and selftests"
 if [ -f ferroute.ko ] && [ -f ferroute_kunit.ko ] && [ -x target/release/ferctl ]; then
 	VM_OUT=$out/vm tools/testing/vm-run tools/testing/selftests/run.sh "$ksrc" 2>&1 | tee "$out/vm.log"

@@ -252,7 +252,7 @@ mod tests {
             prefix_len: 24,
         };
         addrs.add(ifa).unwrap();
-        fib.add_ifaddr(&ifa, &addrs).unwrap();
+        fib.add_ifaddr(&ifa, &addrs, true).unwrap();
         fib
     }
 

@@ -56,7 +56,7 @@ pub(super) fn with_addr(
         prefix_len: len,
     };
     addrs.add(ifa).unwrap();
-    fib.add_ifaddr(&ifa, addrs).unwrap();
+    fib.add_ifaddr(&ifa, addrs, true).unwrap();
     ifa
 }
 
@@ -126,7 +126,7 @@ fn secondary_addresses_get_a_local_route_with_the_primary_as_prefsrc() {
     // Re-add it, then delete the primary: everything goes (Linux's
     // promote_secondaries=0).
     addrs.add(sec).unwrap();
-    fib.add_ifaddr(&sec, &addrs).unwrap();
+    fib.add_ifaddr(&sec, &addrs, true).unwrap();
     assert_eq!(addrs.del(&prim), Ok(2));
     fib.del_ifaddr(&prim, &addrs).unwrap();
     assert!(fib.is_empty());
@@ -533,4 +533,73 @@ fn aliases_after_resumes_a_dump_by_key() {
     // slot: a change during a dump may skip or repeat, which is what
     // NLM_F_DUMP_INTR then tells userspace.
     assert_eq!(rest, full[at + 2..]);
+}
+
+/// `ip link set down` then `up`, as fib_netdev_event handles them: down
+/// flushes every route through the port (its connected and broadcast
+/// routes too, and static ones for good) but keeps its local routes,
+/// reject routes and the other ports'; up brings back the address routes.
+#[test]
+fn port_down_flushes_its_routes_and_up_restores_the_address_routes() {
+    let (mut fib, mut addrs) = (Fib::new(), AddrTable::new());
+    with_addr(&mut fib, &mut addrs, P1, [10, 0, 0, 1], 24);
+    with_addr(&mut fib, &mut addrs, P2, [10, 1, 0, 1], 24);
+    fib.insert(Route {
+        dst: a([10, 2, 0, 0]),
+        prefix_len: 16,
+        gateway: Some(a([10, 0, 0, 254])),
+        scope: Scope::Universe,
+        ..unicast([0; 4], 0, P1)
+    })
+    .unwrap();
+    fib.insert(Route {
+        dst: a([10, 3, 0, 0]),
+        prefix_len: 16,
+        kind: RouteType::Unreachable,
+        port: None,
+        scope: Scope::Universe,
+        ..unicast([0; 4], 0, P1)
+    })
+    .unwrap();
+    let before: Vec<Route> = fib.routes().copied().collect();
+    fib.port_down(P1).unwrap();
+    // Only the local route through P1 is left.
+    let left: Vec<RouteType> = fib
+        .routes()
+        .filter(|r| r.port == Some(P1))
+        .map(|r| r.kind)
+        .collect();
+    assert_eq!(left, [RouteType::Local]);
+    assert_eq!(fib.routes().filter(|r| r.port == Some(P2)).count(), 3);
+    // The unreachable route still answers.
+    assert_eq!(fl(&fib, a([10, 3, 0, 9]), None), Err(Errno::Ehostunreach));
+    assert!(fl(&fib, a([10, 0, 0, 9]), None).is_err());
+    fib.port_up(P1, &addrs).unwrap();
+    // The address routes are back; the static route is not.
+    let mut after: Vec<Route> = fib.routes().copied().collect();
+    let mut expected: Vec<Route> = before
+        .into_iter()
+        .filter(|r| r.dst != a([10, 2, 0, 0]))
+        .collect();
+    after.sort_by_key(|r| (r.table, r.dst, r.prefix_len, r.kind.as_u8()));
+    expected.sort_by_key(|r| (r.table, r.dst, r.prefix_len, r.kind.as_u8()));
+    assert_eq!(after, expected);
+}
+
+/// An address added while the port is down gets only its local route
+/// (fib_add_ifaddr returns after it without IFF_UP); up adds the rest.
+#[test]
+fn an_address_on_a_down_port_gets_only_its_local_route() {
+    let (mut fib, mut addrs) = (Fib::new(), AddrTable::new());
+    let ifa = IfAddr {
+        port: P1,
+        addr: a([10, 0, 0, 1]),
+        prefix_len: 24,
+    };
+    addrs.add(ifa).unwrap();
+    fib.add_ifaddr(&ifa, &addrs, false).unwrap();
+    let kinds: Vec<RouteType> = fib.routes().map(|r| r.kind).collect();
+    assert_eq!(kinds, [RouteType::Local]);
+    fib.port_up(P1, &addrs).unwrap();
+    assert_eq!(fib.routes().count(), 3);
 }

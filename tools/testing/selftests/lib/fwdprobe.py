@@ -3,6 +3,9 @@
 """Send one probe through a router and print what comes back, normalized.
 
 usage: fwdprobe.py error DST [TTL]     (run in the sending host)
+       fwdprobe.py local KIND DST      (a probe to the router itself: udp,
+                                        udp-badsum, tcp-syn, tcp-ack,
+                                        tcp-rst, proto)
        fwdprobe.py burst SRC DST N     (N TTL-1 probes at once: prints how
                                         many were answered)
        fwdprobe.py forward DST IFACE   (run in the sending host; DST's host
@@ -21,7 +24,7 @@ timeout.
 
 import sys
 
-from scapy.all import ICMP, IP, AsyncSniffer, Raw, conf, sr, sr1  # noqa: E402
+from scapy.all import ICMP, IP, TCP, UDP, AsyncSniffer, Raw, conf, sr, sr1  # noqa: E402
 
 conf.verb = 0
 PAYLOAD = bytes(range(48))
@@ -33,9 +36,29 @@ def normalize(pkt, keep_id=False):
         ip[4:6] = b'\0\0'
     ip[10:12] = b'\0\0'
     ihl = (ip[0] & 0x0f) * 4
-    if len(ip) >= ihl + 4:
-        ip[ihl + 2:ihl + 4] = b'\0\0'
+    # The transport checksum: at 16 in TCP, at 2 in ICMP and UDP.
+    at = ihl + 16 if ip[9] == 6 else ihl + 2
+    if len(ip) >= at + 2:
+        ip[at:at + 2] = b'\0\0'
     return ip.hex()
+
+
+def local_probe(kind, dst):
+    """A probe to one of the router's own addresses."""
+    base = IP(dst=dst, id=0x4242, tos=0x12)
+    if kind == 'udp':
+        return base / UDP(sport=40000, dport=9) / Raw(PAYLOAD)
+    if kind == 'udp-badsum':
+        return base / UDP(sport=40000, dport=9, chksum=0x1234) / Raw(PAYLOAD)
+    if kind == 'tcp-syn':
+        return base / TCP(sport=40000, dport=80, flags='S', seq=1000, window=512)
+    if kind == 'tcp-ack':
+        return base / TCP(sport=40001, dport=80, flags='PA', seq=1000, ack=5000) / Raw(b'x' * 10)
+    if kind == 'tcp-rst':
+        return base / TCP(sport=40002, dport=80, flags='R', seq=1000)
+    if kind == 'proto':
+        return IP(dst=dst, id=0x4242, tos=0x12, proto=253) / Raw(PAYLOAD)
+    raise SystemExit(f'unknown probe {kind}')
 
 
 def probe(dst, ttl):
@@ -47,6 +70,10 @@ def main():
     if mode == 'error':
         ttl = int(sys.argv[3]) if len(sys.argv) > 3 else 64
         ans = sr1(probe(sys.argv[2], ttl), timeout=10)
+        print(normalize(ans) if ans is not None else 'none')
+    elif mode == 'local':
+        # The answer, or "none" (a probe that gets none waits 3 s).
+        ans = sr1(local_probe(sys.argv[2], sys.argv[3]), timeout=3)
         print(normalize(ans) if ans is not None else 'none')
     elif mode == 'sniff':
         # READY (a path) is created once the capture runs.
