@@ -10,6 +10,7 @@
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/timekeeping.h>
+#include <net/gso.h>
 #include <net/sock.h>
 #include "bindings_helper.h"
 
@@ -618,6 +619,19 @@ void ferroute_skb_set_csum_complete(struct sk_buff *skb)
 {
 	skb->csum = skb_checksum(skb, 0, skb->len, 0);
 	skb->ip_summed = CHECKSUM_COMPLETE;
+}
+
+unsigned int ferroute_skb_truesize(const struct sk_buff *skb)
+{
+	return skb->truesize;
+}
+
+/* -1: not GSO; else whether every segment fits mtu (network layer on). */
+int ferroute_skb_gso_fits(const struct sk_buff *skb, unsigned int mtu)
+{
+	if (!skb_is_gso(skb))
+		return -1;
+	return skb_gso_validate_network_len(skb, mtu);
 }
 
 int ferroute_skb_csum_unnecessary(const struct sk_buff *skb)

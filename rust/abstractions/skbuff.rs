@@ -61,6 +61,13 @@ pub mod reason {
     pub const DEV_READY: DropReason = bindings::skb_drop_reason_SKB_DROP_REASON_DEV_READY;
     /// `SKB_DROP_REASON_ICMP_CSUM`.
     pub const ICMP_CSUM: DropReason = bindings::skb_drop_reason_SKB_DROP_REASON_ICMP_CSUM;
+    /// `PKT_TOO_BIG`: larger than the MTU, and may not be fragmented.
+    pub const PKT_TOO_BIG: DropReason = bindings::skb_drop_reason_SKB_DROP_REASON_PKT_TOO_BIG;
+    /// `DUP_FRAG`: a fragment already queued for reassembly.
+    pub const DUP_FRAG: DropReason = bindings::skb_drop_reason_SKB_DROP_REASON_DUP_FRAG;
+    /// `FRAG_REASM_TIMEOUT`: its reassembly queue timed out.
+    pub const FRAG_REASM_TIMEOUT: DropReason =
+        bindings::skb_drop_reason_SKB_DROP_REASON_FRAG_REASM_TIMEOUT;
     /// `UDP_CSUM`: bad UDP checksum.
     pub const UDP_CSUM: DropReason = bindings::skb_drop_reason_SKB_DROP_REASON_UDP_CSUM;
     /// `TCP_CSUM`: bad TCP checksum.
@@ -166,6 +173,27 @@ impl SkBuff {
         // SAFETY: By the type invariant the skb is valid; the helper only
         // reads its checksum fields.
         unsafe { bindings::ferroute_skb_csum_unnecessary(self.as_raw()) != 0 }
+    }
+
+    /// The memory the skb takes (`skb->truesize`), for limits on what a
+    /// queue holds.
+    pub fn truesize(&self) -> u32 {
+        // SAFETY: By the type invariant the skb is valid.
+        unsafe { bindings::ferroute_skb_truesize(self.as_raw()) }
+    }
+
+    /// For a GSO packet (a super-packet a veth peer or GRO built, to be
+    /// segmented on output), whether each of its segments fits `mtu` at
+    /// the network layer (`skb_gso_validate_network_len`); `None` for a
+    /// packet that is not GSO. The network and transport headers must be
+    /// set.
+    pub fn gso_fits(&self, mtu: u32) -> Option<bool> {
+        // SAFETY: By the type invariant the skb is valid; the helper reads
+        // its shared info and header offsets.
+        match unsafe { bindings::ferroute_skb_gso_fits(self.as_raw(), mtu) } {
+            r if r < 0 => None,
+            r => Some(r != 0),
+        }
     }
 
     #[cfg(ferroute_kunit)]

@@ -62,19 +62,22 @@ impl ForwardError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Forwarded {
     /// Larger than the MTU with DF clear: it must be fragmented
-    /// (`ip_fragment`, not implemented yet: drop it and count FragFails).
+    /// (`ip_fragment`, [`crate::ipv4::fragment`]).
     pub needs_fragmentation: bool,
 }
 
 /// `ip_forward` on `packet` (from the IPv4 header to `tot_len`, already
 /// validated by [`crate::ipv4::receive::ip_rcv_core`]) received as
-/// `pkt_type`, to leave through a port of MTU `mtu`. On success the TTL is
+/// `pkt_type`, to leave through a port of MTU `mtu`; for a GSO packet,
+/// `gso_fits` says whether its segments fit (`skb_gso_validate_network_len`)
+/// and its own length does not matter. On success the TTL is
 /// decremented with an incremental checksum update (`ip_decrease_ttl`);
 /// count ForwDatagrams. Redirects are not sent (later work).
 pub fn ip_forward(
     packet: &mut [u8],
     pkt_type: PacketType,
     mtu: u16,
+    gso_fits: Option<bool>,
 ) -> Result<Forwarded, ForwardError> {
     if pkt_type != PacketType::Host {
         return Err(ForwardError::NotHost);
@@ -86,7 +89,11 @@ pub fn ip_forward(
     if p.ttl() <= 1 {
         return Err(ForwardError::TtlExceeded);
     }
-    let too_big = usize::from(p.total_len()) > usize::from(mtu);
+    // ip_exceeds_mtu: a GSO super-packet is judged by its segments.
+    let too_big = match gso_fits {
+        Some(fits) => !fits,
+        None => usize::from(p.total_len()) > usize::from(mtu),
+    };
     if too_big && p.dont_frag() {
         return Err(ForwardError::FragNeeded { mtu });
     }
@@ -105,7 +112,7 @@ mod tests {
     fn decrements_ttl_and_keeps_the_checksum_valid() {
         let mut b = PING;
         assert_eq!(
-            ip_forward(&mut b, PacketType::Host, 1500),
+            ip_forward(&mut b, PacketType::Host, 1500, None),
             Ok(Forwarded {
                 needs_fragmentation: false
             })
@@ -115,33 +122,45 @@ mod tests {
         assert!(p.verify_checksum());
     }
 
+    /// A GSO super-packet is judged by its segments (ip_exceeds_mtu), not
+    /// by its total length.
+    #[test]
+    fn a_gso_packet_is_judged_by_its_segments() {
+        let mut b = PING;
+        assert!(ip_forward(&mut b, PacketType::Host, 80, Some(true)).is_ok());
+        assert_eq!(
+            ip_forward(&mut b, PacketType::Host, 1500, Some(false)),
+            Err(ForwardError::FragNeeded { mtu: 1500 })
+        );
+    }
+
     #[test]
     fn refuses_as_ip_forward_does() {
         let mut b = PING;
         b[8] = 1;
         assert_eq!(
-            ip_forward(&mut b, PacketType::Host, 1500),
+            ip_forward(&mut b, PacketType::Host, 1500, None),
             Err(ForwardError::TtlExceeded)
         );
         assert_eq!(ForwardError::TtlExceeded.ip_stats(), &[IpStat::InHdrErrors]);
         let mut b = PING;
-        let e = ip_forward(&mut b, PacketType::Host, 80).unwrap_err();
+        let e = ip_forward(&mut b, PacketType::Host, 80, None).unwrap_err();
         assert_eq!(e, ForwardError::FragNeeded { mtu: 80 });
         assert_eq!(e.icmp(), Some(IcmpErrorMsg::frag_needed(80)));
         assert_eq!(e.drop_reason(), DropReason::PktTooBig);
         b[6] = 0; // DF clear
         assert_eq!(
-            ip_forward(&mut b, PacketType::Host, 80),
+            ip_forward(&mut b, PacketType::Host, 80, None),
             Ok(Forwarded {
                 needs_fragmentation: true
             })
         );
         assert_eq!(
-            ip_forward(&mut b, PacketType::Broadcast, 1500),
+            ip_forward(&mut b, PacketType::Broadcast, 1500, None),
             Err(ForwardError::NotHost)
         );
         assert_eq!(
-            ip_forward(&mut b[..10], PacketType::Host, 1500),
+            ip_forward(&mut b[..10], PacketType::Host, 1500, None),
             Err(ForwardError::Malformed)
         );
     }

@@ -229,9 +229,14 @@ impl IcmpErrorMsg {
 
     /// Time to live exceeded in transit.
     pub const fn ttl_exceeded() -> Self {
+        Self::time_exceeded(wire_icmp::time_exceeded::TTL)
+    }
+
+    /// Time exceeded with `code` (TTL, fragment reassembly).
+    pub const fn time_exceeded(code: u8) -> Self {
         IcmpErrorMsg {
             msg_type: wire_icmp::TIME_EXCEEDED,
-            code: wire_icmp::time_exceeded::TTL,
+            code,
             info: 0,
         }
     }

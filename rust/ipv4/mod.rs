@@ -27,6 +27,8 @@
 //! | [`neigh`] | the neighbour cache of net/core/neighbour.c |
 //! | [`icmp`] | `icmp_rcv`, `icmp_echo`, `icmp_send` rules, `icmp_global_allow` |
 //! | [`forward`] | `ip_forward` decisions (TTL, MTU) |
+//! | [`fragment`] | `ip_do_fragment`, `ip_options_fragment` |
+//! | [`reasm`] | `ip_defrag`, `inet_frag_queue_insert`, `ip_expire` |
 //! | [`udp`] | `__udp4_lib_rcv` with no socket (udp.c) |
 //! | [`tcp`] | `tcp_v4_rcv` with no socket, `tcp_v4_send_reset` (tcp_ipv4.c) |
 
@@ -37,10 +39,12 @@ pub mod devinet;
 pub mod errno;
 pub mod fib;
 pub mod forward;
+pub mod fragment;
 pub mod icmp;
 pub mod iface;
 pub mod inetpeer;
 pub mod neigh;
+pub mod reasm;
 pub mod receive;
 pub mod route;
 pub mod stats;

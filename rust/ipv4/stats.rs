@@ -90,6 +90,18 @@ counters! {
         OutDiscards => "OutDiscards",
         /// `IPSTATS_MIB_OUTNOROUTES`: no route for an originated datagram.
         OutNoRoutes => "OutNoRoutes",
+        /// `IPSTATS_MIB_REASMTIMEOUT`: reassembly queues that timed out.
+        ReasmTimeout => "ReasmTimeout",
+        /// `IPSTATS_MIB_REASMREQDS`: fragments received for reassembly.
+        ReasmReqds => "ReasmReqds",
+        /// `IPSTATS_MIB_REASMOKS`: datagrams reassembled.
+        ReasmOks => "ReasmOKs",
+        /// `IPSTATS_MIB_REASMFAILS`: reassembly failures (queues dropped,
+        /// fragments refused).
+        ReasmFails => "ReasmFails",
+        /// `IPSTATS_MIB_REASM_OVERLAPS`: queues dropped for an overlapping
+        /// fragment ("IpExt: ReasmOverlaps").
+        ReasmOverlaps => "ReasmOverlaps",
         /// `IPSTATS_MIB_FRAGOKS`: datagrams fragmented.
         FragOks => "FragOKs",
         /// `IPSTATS_MIB_FRAGFAILS`: needed fragmenting but DF was set.
@@ -310,6 +322,10 @@ pub enum DropReason {
     TcpCsum,
     /// `NO_SOCKET`: no socket for a UDP or TCP packet.
     NoSocket,
+    /// `DUP_FRAG`: a fragment already queued for reassembly.
+    DupFrag,
+    /// `FRAG_REASM_TIMEOUT`: its reassembly queue timed out.
+    FragReasmTimeout,
     /// `NEIGH_CREATEFAIL`: the neighbour table is full.
     NeighCreatefail,
     /// `NEIGH_FAILED`: address resolution failed.
@@ -347,6 +363,8 @@ impl DropReason {
             DropReason::UdpCsum => "UDP_CSUM",
             DropReason::TcpCsum => "TCP_CSUM",
             DropReason::NoSocket => "NO_SOCKET",
+            DropReason::DupFrag => "DUP_FRAG",
+            DropReason::FragReasmTimeout => "FRAG_REASM_TIMEOUT",
             DropReason::NeighCreatefail => "NEIGH_CREATEFAIL",
             DropReason::NeighFailed => "NEIGH_FAILED",
             DropReason::NeighQueuefull => "NEIGH_QUEUEFULL",

@@ -40,10 +40,11 @@ pub(super) fn ip_forward(
     }
     skb.reset_network_header();
     let mtu = u16::try_from(port.netdev().mtu()).unwrap_or(u16::MAX);
+    let gso_fits = skb.gso_fits(u32::from(mtu));
     // The TTL is written in place: the data must be this skb's own
     // (skb_cow in Linux).
     let decided = match skb.data_mut() {
-        Some(ip) => forward::ip_forward(ip, pkt_type, mtu),
+        Some(ip) => forward::ip_forward(ip, pkt_type, mtu, gso_fits),
         None => {
             r.stats.ip(IpStat::OutDiscards);
             skb.drop_with(reason::NOMEM);
@@ -60,17 +61,22 @@ pub(super) fn ip_forward(
             }
             skb.drop_with(drop_reason(e.drop_reason()));
         }
-        Ok(f) if f.needs_fragmentation => {
-            // ip_fragment is not there yet: counted as Linux counts a
-            // packet it cannot fragment.
-            r.stats.ip(IpStat::FragFails);
-            skb.drop_with(drop_reason(DropReason::PktTooBig));
-        }
-        Ok(_) => {
-            // ip_forward_finish.
+        Ok(f) => {
+            // ip_forward_finish, then ip_output: a packet too big for the
+            // port (DF clear, or ip_forward would have refused it) is
+            // fragmented. A GSO packet whose segments do not fit would be
+            // segmented first (ip_finish_output_gso); that is not done:
+            // counted as Linux counts a packet it cannot fragment.
             r.stats.ip(IpStat::OutForwDatagrams);
             let src = wire_ip::Packet::new_unchecked(skb.data()).src_addr();
-            output::neigh_output(r, c, port, next_hop, Some(src), skb);
+            if !f.needs_fragmentation {
+                output::neigh_output(r, c, port, next_hop, Some(src), skb);
+            } else if gso_fits.is_some() {
+                r.stats.ip(IpStat::FragFails);
+                skb.drop_with(drop_reason(DropReason::PktTooBig));
+            } else {
+                output::fragment_output(r, c, port, next_hop, Some(src), skb);
+            }
         }
     }
 }

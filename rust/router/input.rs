@@ -12,6 +12,7 @@ use crate::abstractions::time::now_ms;
 use crate::ipv4::arp::{self, ArpIgnore};
 use crate::ipv4::icmp::{self, IcmpInput};
 use crate::ipv4::iface::PortId;
+use crate::ipv4::reasm::{self, Defrag, FragKey, FragMeta};
 use crate::ipv4::receive::{self, Header};
 use crate::ipv4::route::{self, InputRoute, RpFilter};
 use crate::ipv4::stats::{self, ArpStat, IcmpStat, IpStat, TcpStat};
@@ -193,6 +194,9 @@ fn local_deliver(
     broadcast: bool,
     skb: SkBuff,
 ) {
+    if hdr.ip.more_frags || hdr.ip.frag_offset != 0 {
+        return defrag(r, c, hdr, pkt_type, broadcast, skb);
+    }
     match hdr.ip.protocol {
         wire_ip::PROTO_ICMP => icmp_deliver(r, c, hdr, broadcast, skb),
         wire_ip::PROTO_UDP => udp_deliver(r, c, hdr, pkt_type, broadcast, skb),
@@ -209,6 +213,76 @@ fn local_deliver(
             }
             skb.drop_with(reason::IP_NOPROTO);
         }
+    }
+}
+
+/// `ip_defrag` (in `ip_local_deliver`): queues the fragment
+/// ([`crate::ipv4::reasm`]); a completed datagram is built in a new skb
+/// (Ethernet header of its first fragment, then the datagram) and
+/// delivered.
+fn defrag(r: &Router, c: &Config, hdr: Header, pkt_type: PacketType, broadcast: bool, skb: SkBuff) {
+    let meta = FragMeta {
+        key: FragKey {
+            src: hdr.ip.src,
+            dst: hdr.ip.dst,
+            id: hdr.ip.ident,
+            protocol: hdr.ip.protocol,
+        },
+        offset: usize::from(hdr.ip.frag_offset),
+        more: hdr.ip.more_frags,
+        df: hdr.ip.dont_frag,
+        ihl: hdr.header_len,
+        data_len: hdr.total_len.saturating_sub(hdr.header_len),
+        truesize: skb.truesize() as usize,
+    };
+    let outcome = r.reasm.lock().defrag(&meta, skb, now_ms());
+    for &s in outcome.stats() {
+        r.stats.ip(s);
+    }
+    let done = match outcome {
+        Defrag::Queued => return,
+        Defrag::Dropped {
+            pkt, reason: why, ..
+        } => return pkt.drop_with(drop_reason(why)),
+        Defrag::Complete(done) => done,
+    };
+    let eth = ethernet::HEADER_LEN;
+    let len = eth + done.total_len;
+    let len32 = u32::try_from(len).unwrap_or(u32::MAX);
+    let Some(mut whole) = SkBuff::alloc(output::HEADROOM, len32) else {
+        // ip_frag_reasm's out_nomem: the datagram is lost.
+        r.stats.ip(IpStat::ReasmFails);
+        return;
+    };
+    let built = whole.put(len32).and_then(|buf| {
+        let mut at = 0;
+        for (i, p) in done.pieces.iter().enumerate() {
+            let data = p.pkt.data();
+            if i == 0 {
+                // The first fragment's Ethernet and IP headers.
+                let head = data.get(..eth + p.ihl)?;
+                buf.get_mut(..head.len())?.copy_from_slice(head);
+                reasm::finish_header(buf.get_mut(eth..eth + p.ihl)?, done.total_len, done.df);
+                at = head.len();
+            }
+            let from = eth + p.ihl;
+            let piece = data.get(from..from + p.take)?;
+            buf.get_mut(at..at + p.take)?.copy_from_slice(piece);
+            at += p.take;
+        }
+        Some(())
+    });
+    // The fragments were copied: they are done with.
+    drop(done.pieces);
+    if built.is_none() {
+        r.stats.ip(IpStat::ReasmFails);
+        whole.drop_with(reason::NOT_SPECIFIED);
+        return;
+    }
+    let ip = whole.data().get(eth..).unwrap_or(&[]);
+    match receive::ip_rcv_core(ip) {
+        Ok(hdr) => local_deliver(r, c, hdr, pkt_type, broadcast, whole),
+        Err(why) => whole.drop_with(drop_reason(why)),
     }
 }
 

@@ -40,8 +40,9 @@ use crate::ipv4::icmp::{IcmpErrorMsg, IcmpGlobalLimit};
 use crate::ipv4::iface::{AddrTable, IfAddr, PortId};
 use crate::ipv4::inetpeer::InetPeers;
 use crate::ipv4::neigh::{NeighAction, NeighCache};
+use crate::ipv4::reasm::Reassembly;
 use crate::ipv4::wire::ethernet::PacketType;
-use crate::ipv4::wire::icmp::unreach;
+use crate::ipv4::wire::icmp::{time_exceeded, unreach};
 use crate::platform::TryVec;
 use core::sync::atomic::{AtomicU32, Ordering};
 use device::FerDevice;
@@ -131,6 +132,7 @@ const NEIGH_TICK_MS: u32 = 200;
 impl TimerCallback for NeighTimer {
     fn run(&self, timer: &Rearm<'_>) {
         self.0.neigh_tick();
+        self.0.reasm_tick();
         timer.arm_ms(NEIGH_TICK_MS);
     }
 }
@@ -149,6 +151,8 @@ pub struct Router {
     icmp_limit: SpinLockBh<IcmpGlobalLimit>,
     #[pin]
     peers: SpinLockBh<InetPeers>,
+    #[pin]
+    reasm: SpinLockBh<Reassembly<SkBuff>>,
     stats: Stats,
     next_port_id: AtomicU32,
     ip_ident: AtomicU32,
@@ -168,6 +172,7 @@ impl Router {
                 neigh <- crate::new_spinlock_bh!(NeighCache::new(), "ferroute_neigh"),
                 icmp_limit <- crate::new_spinlock_bh!(IcmpGlobalLimit::new(), "ferroute_icmp_limit"),
                 peers <- crate::new_spinlock_bh!(InetPeers::new(), "ferroute_inet_peers"),
+                reasm <- crate::new_spinlock_bh!(Reassembly::new(), "ferroute_reasm"),
                 stats: Stats::new()?,
                 next_port_id: AtomicU32::new(1),
                 ip_ident: AtomicU32::new(1),
@@ -614,6 +619,33 @@ impl Router {
                     });
                 }
             }
+        }
+    }
+
+    /// Expires reassembly queues (`ip_expire`): each is counted ReasmFails
+    /// and ReasmTimeout; one whose first fragment came is answered with
+    /// time exceeded, fragment reassembly (11/1), from the address it was
+    /// sent to (its queue is for local delivery).
+    fn reasm_tick(&self) {
+        let now = now_ms();
+        loop {
+            let expired = self.reasm.lock().tick(now);
+            let Some(e) = expired else { break };
+            for &s in crate::ipv4::reasm::EXPIRED_STATS {
+                self.stats.ip(s);
+            }
+            let Some(skb) = e.first else {
+                continue;
+            };
+            self.with_config(|c| {
+                let ip = skb
+                    .data()
+                    .get(crate::ipv4::wire::ethernet::HEADER_LEN..)
+                    .unwrap_or(&[]);
+                let msg = IcmpErrorMsg::time_exceeded(time_exceeded::FRAGTIME);
+                icmp::icmp_send_local(self, c, ip, PacketType::Host, msg);
+            });
+            skb.drop_with(crate::abstractions::skbuff::reason::FRAG_REASM_TIMEOUT);
         }
     }
 

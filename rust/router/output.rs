@@ -10,11 +10,13 @@ use crate::abstractions::skbuff::{reason, SkBuff};
 use crate::abstractions::time::now_ms;
 use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::arp;
+use crate::ipv4::fragment::Fragments;
 use crate::ipv4::neigh::Resolve;
 use crate::ipv4::route::{OutputKind, OutputRoute};
 use crate::ipv4::stats::{ArpStat, IpStat};
 use crate::ipv4::wire::arp::{Repr as ArpRepr, PACKET_LEN as ARP_PACKET_LEN};
 use crate::ipv4::wire::ethernet::{self, MacAddr};
+use crate::ipv4::wire::ipv4 as wire_ip;
 
 /// Headroom of packets ferroute builds: an Ethernet header and room for
 /// what lower devices may push.
@@ -43,8 +45,61 @@ pub(super) fn ip_output(r: &Router, c: &Config, rt: &OutputRoute, mut skb: SkBuf
         }
         // The router has no loopback: a packet to itself is not sent.
         OutputKind::Local => skb.consume(),
-        OutputKind::Unicast => neigh_output(r, c, port, rt.next_hop, Some(rt.src), skb),
+        OutputKind::Unicast => {
+            let fits = skb.len() <= port.netdev().mtu();
+            if fits {
+                neigh_output(r, c, port, rt.next_hop, Some(rt.src), skb)
+            } else if wire_ip::Packet::new_unchecked(skb.data()).dont_frag() {
+                // ip_fragment: a local packet with DF that does not fit.
+                r.stats.ip(IpStat::FragFails);
+                skb.drop_with(reason::PKT_TOO_BIG);
+            } else {
+                fragment_output(r, c, port, rt.next_hop, Some(rt.src), skb)
+            }
+        }
     }
+}
+
+/// `ip_fragment`/`ip_do_fragment` for a packet without DF (`skb->data` at
+/// its IP header) larger than `port`'s MTU: each fragment
+/// ([`crate::ipv4::fragment`]) goes to `next_hop` as its own packet,
+/// counted FragCreates, and the whole FragOKs; the packet is consumed. A
+/// fragment that cannot be built ends it with FragFails (the fragments
+/// already sent stay sent, as in Linux).
+pub(super) fn fragment_output(
+    r: &Router,
+    c: &Config,
+    port: &Port,
+    next_hop: Ipv4Addr,
+    pkt_src: Option<Ipv4Addr>,
+    skb: SkBuff,
+) {
+    let mtu = u16::try_from(port.netdev().mtu()).unwrap_or(u16::MAX);
+    let Ok(mut frags) = Fragments::new(skb.data(), mtu) else {
+        r.stats.ip(IpStat::FragFails);
+        skb.drop_with(reason::PKT_TOO_BIG);
+        return;
+    };
+    while let Some(len) = frags.next_len() {
+        let len32 = u32::try_from(len).unwrap_or(u32::MAX);
+        let Some(mut frag) = SkBuff::alloc(HEADROOM, len32) else {
+            r.stats.ip(IpStat::FragFails);
+            skb.drop_with(reason::NOMEM);
+            return;
+        };
+        let written = frag.put(len32).and_then(|buf| frags.write_next(buf));
+        if written.is_none() {
+            r.stats.ip(IpStat::FragFails);
+            frag.drop_with(reason::NOT_SPECIFIED);
+            skb.drop_with(reason::NOT_SPECIFIED);
+            return;
+        }
+        frag.reset_network_header();
+        r.stats.ip(IpStat::FragCreates);
+        neigh_output(r, c, port, next_hop, pkt_src, frag);
+    }
+    r.stats.ip(IpStat::FragOks);
+    skb.consume();
 }
 
 /// `ip_finish_output2` for a unicast packet (`skb->data` at its IP header,

@@ -5,7 +5,7 @@
 usage: fwdprobe.py error DST [TTL]     (run in the sending host)
        fwdprobe.py local KIND DST      (a probe to the router itself: udp,
                                         udp-badsum, tcp-syn, tcp-ack,
-                                        tcp-rst, proto)
+                                        tcp-rst, proto, frag-first)
        fwdprobe.py burst SRC DST N     (N TTL-1 probes at once: prints how
                                         many were answered)
        fwdprobe.py forward DST IFACE   (run in the sending host; DST's host
@@ -58,6 +58,9 @@ def local_probe(kind, dst):
         return base / TCP(sport=40002, dport=80, flags='R', seq=1000)
     if kind == 'proto':
         return IP(dst=dst, id=0x4242, tos=0x12, proto=253) / Raw(PAYLOAD)
+    if kind == 'frag-first':
+        # The first fragment of an echo request whose rest never comes.
+        return IP(dst=dst, id=0x4243, tos=0x12, flags='MF') / ICMP(id=0x79, seq=1) / Raw(PAYLOAD)
     raise SystemExit(f'unknown probe {kind}')
 
 
@@ -72,8 +75,10 @@ def main():
         ans = sr1(probe(sys.argv[2], ttl), timeout=10)
         print(normalize(ans) if ans is not None else 'none')
     elif mode == 'local':
-        # The answer, or "none" (a probe that gets none waits 3 s).
-        ans = sr1(local_probe(sys.argv[2], sys.argv[3]), timeout=3)
+        # The answer, or "none" (a probe that gets none waits 3 s; a lone
+        # first fragment waits for the 30 s reassembly timeout).
+        wait = 45 if sys.argv[2] == 'frag-first' else 3
+        ans = sr1(local_probe(sys.argv[2], sys.argv[3]), timeout=wait)
         print(normalize(ans) if ans is not None else 'none')
     elif mode == 'sniff':
         # READY (a path) is created once the capture runs.

@@ -1,0 +1,125 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Path MTU and fragmentation through the router, with Linux as the oracle
+# (the same topology routed by Linux's ip_forward):
+#
+#   h1 10.1.0.2 --- 10.1.0.1 [router] 10.2.0.1 --(mtu 1400)-- 10.2.0.2 h2
+#
+# ping -M do -s 1450 gets "Frag needed and DF set (mtu = 1400)"; tracepath
+# finds pmtu 1400; ping -s 4000 (fragmented by h1 at 1500, refragmented by
+# the router at 1400) and 8 KiB UDP datagrams (socat) get through both
+# ways; ping -s 4000 to the router itself is reassembled and answered (in
+# fragments); a lone first fragment gets Linux's reassembly timeout error;
+# the Frag*/Reasm* counter deltas equal Linux's (nstat).
+. "$(dirname "$0")/lib.sh"
+load
+set -x
+
+ip netns add fr
+ip netns add fh1
+ip netns add fh2
+ip -n fr link add fr1 type ferroute || fail "ip link add fr1"
+ip netns exec fr "$FERCTL" addr add 10.1.0.1/24 dev fr1 || fail "addr fr1"
+ip -n fr link set fr1 netns fh1
+ip -n fr link add va type veth peer name vb netns fh2
+ip -n fr link set va mtu 1400 up
+ip netns exec fr "$FERCTL" port add va || fail "port add va"
+ip netns exec fr "$FERCTL" addr add 10.2.0.1/24 dev va || fail "addr va"
+
+ip netns add lr
+ip netns add lh1
+ip netns add lh2
+ip -n lr link add la1 type veth peer name fr1 netns lh1
+ip -n lr link add va type veth peer name vb netns lh2
+ip -n lr link set va mtu 1400
+ip -n lr addr add 10.1.0.1/24 dev la1
+ip -n lr addr add 10.2.0.1/24 dev va
+ip -n lr link set la1 up
+ip -n lr link set va up
+ip netns exec lr sysctl -qw net.ipv4.ip_forward=1
+
+for p in f l; do
+	ip -n ${p}h1 link set lo up
+	ip -n ${p}h1 addr add 10.1.0.2/24 dev fr1
+	ip -n ${p}h1 link set fr1 up
+	ip -n ${p}h1 route add default via 10.1.0.1
+	ip -n ${p}h2 link set lo up
+	ip -n ${p}h2 link set vb mtu 1400
+	ip -n ${p}h2 addr add 10.2.0.2/24 dev vb
+	ip -n ${p}h2 link set vb up
+	ip -n ${p}h2 route add default via 10.2.0.1
+	ip netns exec ${p}h1 ping -c 1 -W 3 10.2.0.2 > /dev/null || fail "$p: first ping"
+done
+
+fcount() { ip netns exec fr "$FERCTL" stats | awk -v n="$1" '$1 == n { print $2 }'; }
+lcount() { ip netns exec lr nstat -az "$1" | awk -v n="$1" '$1 == n { print $2 }'; }
+names="IpFragOKs IpFragCreates IpFragFails IpForwDatagrams IcmpOutDestUnreachs
+IpReasmReqds IpReasmOKs IpReasmFails IpReasmTimeout IcmpOutTimeExcds"
+for n in $names; do
+	eval "f0_$n=$(fcount $n)"
+	eval "l0_$n=$(lcount $n)"
+done
+
+for p in f l; do
+	# DF and too big: the router's frag needed, as ping prints it.
+	ip netns exec ${p}h1 ping -c 1 -W 3 -M do -s 1450 10.2.0.2 > /tmp/$p.df
+	grep -q 'Frag needed and DF set (mtu = 1400)' /tmp/$p.df || fail "$p: no frag needed: $(cat /tmp/$p.df)"
+	# Fragmented, and refragmented at 1400, both ways.
+	ip netns exec ${p}h1 ping -c 3 -i 0.3 -W 3 -M dont -s 4000 10.2.0.2 > /tmp/$p.big
+	grep -q ' 3 received' /tmp/$p.big || fail "$p: ping -s 4000: $(tail -2 /tmp/$p.big)"
+	ip netns exec ${p}h2 ping -c 3 -i 0.3 -W 3 -M dont -s 4000 10.1.0.2 > /tmp/$p.big2
+	grep -q ' 3 received' /tmp/$p.big2 || fail "$p: ping -s 4000 from h2: $(tail -2 /tmp/$p.big2)"
+done
+# Reassembly: a fragmented ping to the router itself; a lone first
+# fragment gets time exceeded, fragment reassembly (11/1) after 30 s, as
+# Linux sends it (both routers wait at once).
+probe=$(dirname "$0")/lib/fwdprobe.py
+for p in f l; do
+	ip netns exec ${p}h1 ping -c 3 -i 0.3 -W 3 -s 4000 10.1.0.1 > /tmp/$p.self
+	grep -q ' 3 received' /tmp/$p.self || fail "$p: ping -s 4000 to the router: $(tail -2 /tmp/$p.self)"
+	ip netns exec ${p}h1 python3 "$probe" local frag-first 10.1.0.1 > /tmp/$p.fragtime &
+done
+wait
+echo "frag timeout: ferroute $(cat /tmp/f.fragtime)"
+echo "frag timeout: linux    $(cat /tmp/l.fragtime)"
+[ "$(cat /tmp/l.fragtime)" != none ] || fail "Linux sent no reassembly timeout"
+cmp -s /tmp/f.fragtime /tmp/l.fragtime || fail "the reassembly timeout differs from Linux's"
+
+for p in f l; do
+	ip netns exec ${p}h1 ip route flush cache
+	ip netns exec ${p}h1 tracepath -n 10.2.0.2 > /tmp/$p.tp
+	cat /tmp/$p.tp
+	grep -q 'pmtu 1400' /tmp/$p.tp || fail "$p: tracepath did not find pmtu 1400"
+done
+
+# 8 KiB UDP datagrams, both ways.
+head -c 8192 /dev/urandom > /tmp/udp.sent
+for p in f l; do
+	for dir in "${p}h1 ${p}h2 10.2.0.2" "${p}h2 ${p}h1 10.1.0.2"; do
+		set -- $dir
+		rm -f /tmp/udp.got
+		ip netns exec $2 timeout 10 socat -u UDP-RECV:7000 OPEN:/tmp/udp.got,creat &
+		receiver=$!
+		sleep 1
+		ip netns exec $1 socat -u OPEN:/tmp/udp.sent UDP-SENDTO:$3:7000
+		sleep 1
+		kill $receiver 2>/dev/null
+		wait $receiver 2>/dev/null
+		cmp /tmp/udp.sent /tmp/udp.got || fail "$p: 8 KiB UDP $1 -> $2 not delivered whole"
+	done
+done
+set +x
+bad=0
+for n in $names; do
+	eval "fd=\$((\$(fcount $n) - f0_$n))"
+	eval "ld=\$((\$(lcount $n) - l0_$n))"
+	printf '%-22s ferroute %3d linux %3d\n' "$n" "$fd" "$ld"
+	[ "$fd" -eq "$ld" ] || bad=1
+done
+[ $bad -eq 0 ] || fail "counter deltas differ from Linux's"
+set -x
+ip netns exec fr "$FERCTL" stats | grep -E '^IpFrag|^IpForw'
+
+cleanup_netns
+unload
+dmesg_clean || fail "kernel log has warnings"
