@@ -173,4 +173,6 @@ void ferroute_skb_drop_otherhost(struct sk_buff *skb, struct net_device *dev);
 /* The kernel's FIB */
 struct fib_table *ferroute_fib_main_table_rcu(struct net *net);
 
+u32 ferroute_ms_since_midnight_ut(void);
+
 #endif /* FERROUTE_BINDINGS_HELPER_H */

@@ -290,20 +290,39 @@ pub struct Request<'a> {
 }
 
 impl<'a> Request<'a> {
-    /// A request over a `genl_info` the KUnit suites build.
-    ///
-    /// # Safety
-    ///
-    /// `info` is a valid `genl_info` for `'a` whose `attrs` has at least
-    /// `maxattr + 1` entries.
+    /// Runs `f` on a request whose attribute table has 16 entries, of
+    /// which those numbered in `present` hold an (empty) attribute, with
+    /// `maxattr` (at most 15) as the operation's: for the KUnit suites.
     #[cfg(ferroute_kunit)]
-    pub unsafe fn from_raw(info: *mut bindings::genl_info, maxattr: u16) -> Self {
-        // INVARIANT: the caller's guarantee.
-        Self {
-            info,
+    pub fn with_test_request(maxattr: u16, present: &[u16], f: impl FnOnce(&Request<'_>)) {
+        const N: usize = 16;
+        if usize::from(maxattr) >= N {
+            return;
+        }
+        let mut nlas = [bindings::nlattr {
+            nla_len: 4,
+            nla_type: 0,
+        }; N];
+        let mut table: [*mut bindings::nlattr; N] = [core::ptr::null_mut(); N];
+        for &ty in present {
+            let i = usize::from(ty);
+            if let (Some(nla), Some(slot)) = (nlas.get_mut(i), table.get_mut(i)) {
+                nla.nla_type = ty;
+                *slot = nla;
+            }
+        }
+        // SAFETY: All-zero is a valid genl_info: null extack and pointers.
+        let mut info: bindings::genl_info = unsafe { core::mem::zeroed() };
+        info.attrs = table.as_mut_ptr();
+        // INVARIANT: `info` and `table` (N > maxattr entries, each null or
+        // a valid attribute in `nlas`) live until `f` returns, and the
+        // request does not outlive `f`.
+        let req = Request {
+            info: &mut info,
             maxattr,
             _p: PhantomData,
-        }
+        };
+        f(&req);
     }
 
     /// The attribute of number `ty`, if present.

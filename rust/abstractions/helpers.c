@@ -668,3 +668,13 @@ struct fib_table *ferroute_fib_main_table_rcu(struct net *net)
 	}
 	return NULL;
 }
+
+/* inet_current_timestamp(), in host byte order. */
+u32 ferroute_ms_since_midnight_ut(void)
+{
+	struct timespec64 ts;
+
+	ktime_get_real_ts64(&ts);
+	return (u32)(ts.tv_sec % 86400) * MSEC_PER_SEC +
+	       (u32)(ts.tv_nsec / NSEC_PER_MSEC);
+}

@@ -17,6 +17,13 @@ pub fn now_ms() -> u64 {
     unsafe { bindings::ferroute_now_ms() }
 }
 
+/// Milliseconds since midnight UT (`inet_current_timestamp`), the clock of
+/// ICMP timestamp replies.
+pub fn ms_since_midnight_ut() -> u32 {
+    // SAFETY: FFI call without safety requirements.
+    unsafe { bindings::ferroute_ms_since_midnight_ut() }
+}
+
 /// Nanoseconds of the monotonic clock (`ktime_get_ns`), for measuring
 /// durations.
 pub fn ktime_get_ns() -> u64 {

@@ -54,7 +54,7 @@ impl<'a> Fragments<'a> {
         let p = Packet::new_unchecked(packet);
         let hlen = p.header_len();
         let total = usize::from(p.total_len());
-        if hlen < HEADER_LEN || hlen > 60 || total < hlen || packet.len() < total {
+        if !(HEADER_LEN..=60).contains(&hlen) || total < hlen || packet.len() < total {
             return Err(Error::Malformed);
         }
         let room = usize::from(mtu).saturating_sub(hlen);

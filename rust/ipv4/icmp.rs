@@ -41,6 +41,9 @@ pub struct EchoRequest<'a> {
 pub enum IcmpInput<'a> {
     /// An echo request: answer it with [`build_echo_reply`].
     Echo(EchoRequest<'a>),
+    /// A timestamp request (type 13): answer it with
+    /// [`build_timestamp_reply`]; `data` is its originate timestamp.
+    Timestamp(EchoRequest<'a>),
     /// Any other valid message: consumed, nothing to send (errors about
     /// the router's own packets, echo replies, timestamps, ...).
     Consumed {
@@ -54,6 +57,7 @@ impl IcmpInput<'_> {
     pub fn in_stat(&self) -> Option<IcmpStat> {
         match self {
             IcmpInput::Echo(_) => IcmpStat::in_for_type(wire_icmp::ECHO),
+            IcmpInput::Timestamp(_) => IcmpStat::in_for_type(wire_icmp::TIMESTAMP),
             IcmpInput::Consumed { msg_type } => IcmpStat::in_for_type(*msg_type),
         }
     }
@@ -98,10 +102,7 @@ pub fn icmp_rcv<'a>(
             _ => return Err(DropReason::InvalidProto),
         }
     }
-    if t != wire_icmp::ECHO {
-        return Ok(IcmpInput::Consumed { msg_type: t });
-    }
-    Ok(IcmpInput::Echo(EchoRequest {
+    let request = EchoRequest {
         src: ip.src,
         dst: ip.dst,
         tos: ip.tos,
@@ -109,7 +110,49 @@ pub fn icmp_rcv<'a>(
         ident: p.echo_ident(),
         seq_no: p.echo_seq_no(),
         data: icmp.get(wire_icmp::HEADER_LEN..).unwrap_or(&[]),
-    }))
+    };
+    match t {
+        wire_icmp::ECHO => Ok(IcmpInput::Echo(request)),
+        wire_icmp::TIMESTAMP => {
+            // icmp_timestamp: at least the originate timestamp, or it is
+            // an error (InErrors).
+            let orig = request.data.get(..4).ok_or(DropReason::NotSpecified)?;
+            Ok(IcmpInput::Timestamp(EchoRequest {
+                data: orig,
+                ..request
+            }))
+        }
+        _ => Ok(IcmpInput::Consumed { msg_type: t }),
+    }
+}
+
+/// Length of a timestamp reply, IPv4 header included: the ICMP header and
+/// three timestamps, whatever the request carried.
+pub const TIMESTAMP_REPLY_LEN: usize = wire_ip::HEADER_LEN + wire_icmp::HEADER_LEN + 12;
+
+/// Writes the reply to the timestamp request `req` (`icmp_timestamp`) into
+/// the start of `buf`: type 14, code 0, the request's identifier and
+/// sequence number, its originate timestamp, and `now` (milliseconds since
+/// midnight UT, `inet_current_timestamp`) as both receive and transmit
+/// timestamps; IP as [`build_echo_reply`]'s. Returns
+/// [`TIMESTAMP_REPLY_LEN`].
+pub fn build_timestamp_reply(
+    req: &EchoRequest<'_>,
+    src: Ipv4Addr,
+    ip_ident: u16,
+    now: u32,
+    buf: &mut [u8],
+) -> Result<usize, Error> {
+    let mut times = [0u8; 12];
+    times[..4].copy_from_slice(req.data.get(..4).ok_or(Error::Truncated)?);
+    times[4..8].copy_from_slice(&now.to_be_bytes());
+    times[8..].copy_from_slice(&now.to_be_bytes());
+    let reply = EchoRequest {
+        code: 0,
+        data: &times,
+        ..*req
+    };
+    build_reply(&reply, wire_icmp::TIMESTAMPREPLY, src, ip_ident, buf)
 }
 
 /// The length of the reply to `req`, IPv4 header included: size the
@@ -135,6 +178,18 @@ pub fn build_echo_reply(
     ip_ident: u16,
     buf: &mut [u8],
 ) -> Result<usize, Error> {
+    build_reply(req, wire_icmp::ECHO_REPLY, src, ip_ident, buf)
+}
+
+/// `icmp_reply` of a message of type `msg_type` with `req`'s code,
+/// identifier, sequence number and data.
+fn build_reply(
+    req: &EchoRequest<'_>,
+    msg_type: u8,
+    src: Ipv4Addr,
+    ip_ident: u16,
+    buf: &mut [u8],
+) -> Result<usize, Error> {
     let len = echo_reply_len(req);
     let out = buf.get_mut(..len).ok_or(Error::Truncated)?;
     // split_at_mut_checked is Rust 1.80; the kernel's minimum is 1.78.
@@ -156,7 +211,7 @@ pub fn build_echo_reply(
     };
     ip.emit(iph)?;
     let reply = wire_icmp::Repr::Other {
-        msg_type: wire_icmp::ECHO_REPLY,
+        msg_type,
         code: req.code,
         rest: (u32::from(req.ident) << 16) | u32::from(req.seq_no),
         data: req.data,
@@ -447,6 +502,35 @@ mod tests {
             build_echo_reply(&req, req.dst, 0, &mut buf[..83]),
             Err(Error::Truncated)
         );
+    }
+
+    /// A timestamp request (the PING turned into type 13) is answered with
+    /// type 14, code 0, its originate timestamp and ours twice; one
+    /// without an originate timestamp is an error.
+    #[test]
+    fn answers_a_timestamp_request() {
+        let mut ts = PING;
+        ts[20] = wire_icmp::TIMESTAMP;
+        ts[21] = 3;
+        ts[22..24].copy_from_slice(&[0, 0]);
+        let c = crate::ipv4::checksum::checksum(&ts[20..]);
+        ts[22..24].copy_from_slice(&c.to_be_bytes());
+        let input = echo_of(&ts, false).unwrap();
+        assert_eq!(input.in_stat(), Some(IcmpStat::InTimestamps));
+        let IcmpInput::Timestamp(req) = input else {
+            panic!("not a timestamp request");
+        };
+        let mut buf = [0u8; TIMESTAMP_REPLY_LEN];
+        let n = build_timestamp_reply(&req, req.dst, 1, 0x0102_0304, &mut buf).unwrap();
+        assert_eq!(n, 40);
+        let h = ip_rcv_core(&buf).unwrap();
+        assert_eq!((h.ip.src, h.ip.dst, h.total_len), (req.dst, req.src, 40));
+        assert_eq!(&buf[20..22], &[wire_icmp::TIMESTAMPREPLY, 0]);
+        assert_eq!(&buf[24..28], &PING[24..28]);
+        assert_eq!(&buf[28..32], &PING[28..32]);
+        assert_eq!(&buf[32..40], &[1, 2, 3, 4, 1, 2, 3, 4]);
+        assert_eq!(crate::ipv4::checksum::checksum(&buf[20..]), 0);
+        assert_eq!(echo_of(&ts, true).unwrap_err(), DropReason::InvalidProto);
     }
 
     #[test]

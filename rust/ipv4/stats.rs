@@ -168,6 +168,8 @@ counters! {
         OutEchos => "OutEchos",
         /// Echo reply sent (type 0).
         OutEchoReps => "OutEchoReps",
+        /// Timestamp reply sent (type 14).
+        OutTimestampReps => "OutTimestampReps",
     }
 }
 
@@ -199,6 +201,7 @@ impl IcmpStat {
             8 => Some(IcmpStat::OutEchos),
             11 => Some(IcmpStat::OutTimeExcds),
             12 => Some(IcmpStat::OutParmProbs),
+            14 => Some(IcmpStat::OutTimestampReps),
             _ => None,
         }
     }

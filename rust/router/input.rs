@@ -8,7 +8,7 @@ use super::output;
 use super::port::{Port, PortKind};
 use super::{Config, Router};
 use crate::abstractions::skbuff::{pkt_type, reason, DropReason, SkBuff};
-use crate::abstractions::time::now_ms;
+use crate::abstractions::time::{ms_since_midnight_ut, now_ms};
 use crate::ipv4::arp::{self, ArpIgnore};
 use crate::ipv4::icmp::{self, IcmpInput};
 use crate::ipv4::iface::PortId;
@@ -361,7 +361,7 @@ fn tcp_deliver(
     }
 }
 
-/// `icmp_rcv`: ferroute answers echo requests.
+/// `icmp_rcv`: ferroute answers echo and timestamp requests.
 fn icmp_deliver(r: &Router, c: &Config, hdr: Header, broadcast: bool, skb: SkBuff) {
     let ip = skb.data().get(ethernet::HEADER_LEN..).unwrap_or(&[]);
     r.stats.ip(IpStat::InDelivers);
@@ -379,9 +379,14 @@ fn icmp_deliver(r: &Router, c: &Config, hdr: Header, broadcast: bool, skb: SkBuf
     if let Some(s) = input.in_stat() {
         r.stats.icmp(s);
     }
-    let IcmpInput::Echo(request) = input else {
-        skb.consume();
-        return;
+    let (request, len, out_stat) = match input {
+        IcmpInput::Echo(req) => (req, icmp::echo_reply_len(&req), IcmpStat::OutEchoReps),
+        // Linux 6.12 counts what icmp_reply sends by the flow's ICMP type,
+        // which icmp_reply never sets (__ip_make_skb, raw control
+        // socket): a timestamp reply counts as OutEchoReps there, and so
+        // here; OutTimestampReps stays 0 in both.
+        IcmpInput::Timestamp(req) => (req, icmp::TIMESTAMP_REPLY_LEN, IcmpStat::OutEchoReps),
+        IcmpInput::Consumed { .. } => return skb.consume(),
     };
     // icmp_reply: from the address that was pinged, through route output.
     let rt = match route::route_output(&c.fib, &c.addrs, request.src, None, Some(request.dst)) {
@@ -392,21 +397,24 @@ fn icmp_deliver(r: &Router, c: &Config, hdr: Header, broadcast: bool, skb: SkBuf
             return;
         }
     };
-    let len = icmp::echo_reply_len(&request);
-    let Some(mut reply) = SkBuff::alloc(output::HEADROOM, u32::try_from(len).unwrap_or(u32::MAX))
-    else {
+    let len32 = u32::try_from(len).unwrap_or(u32::MAX);
+    let Some(mut reply) = SkBuff::alloc(output::HEADROOM, len32) else {
         r.stats.ip(IpStat::OutDiscards);
         skb.drop_with(reason::NOMEM);
         return;
     };
-    let built = reply
-        .put(u32::try_from(len).unwrap_or(u32::MAX))
-        .map(|buf| icmp::build_echo_reply(&request, rt.src, r.next_ip_ident(), buf));
+    let ident = r.next_ip_ident();
+    let built = reply.put(len32).map(|buf| match input {
+        IcmpInput::Timestamp(_) => {
+            icmp::build_timestamp_reply(&request, rt.src, ident, ms_since_midnight_ut(), buf)
+        }
+        _ => icmp::build_echo_reply(&request, rt.src, ident, buf),
+    });
     skb.consume();
     match built {
         Some(Ok(_)) => {
             r.stats.icmp(IcmpStat::OutMsgs);
-            r.stats.icmp(IcmpStat::OutEchoReps);
+            r.stats.icmp(out_stat);
             output::ip_output(r, c, &rt, reply);
         }
         _ => reply.drop_with(reason::NOT_SPECIFIED),

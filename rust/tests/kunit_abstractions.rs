@@ -4,7 +4,6 @@
 //! read only up to the operation's maxattr, whatever a handler asks for,
 //! and timer expiries wrap as jiffies do.
 
-use crate::abstractions::bindings;
 use crate::abstractions::genetlink::Request;
 use crate::abstractions::time::expiry;
 use crate::kexpect;
@@ -24,28 +23,19 @@ fn attributes_beyond_maxattr_are_never_read(t: &mut Test) {
     // An attribute table longer than the operation's maxattr + 1, with a
     // present attribute past maxattr: a handler asking for that number
     // must get "absent", not the entry beyond the table the core sized.
-    let mut nla = bindings::nlattr {
-        nla_len: 4,
-        nla_type: 5,
-    };
-    let mut attrs: [*mut bindings::nlattr; 8] = [core::ptr::null_mut(); 8];
-    attrs[2] = &mut nla;
-    attrs[5] = &mut nla;
-    // SAFETY: All-zero is a valid genl_info (null extack, null pointers).
-    let mut info: bindings::genl_info = unsafe { core::mem::zeroed() };
-    info.attrs = attrs.as_mut_ptr();
-    // SAFETY: `info` lives for the test; `attrs` has 8 >= 2 + 1 entries.
-    let req = unsafe { Request::from_raw(&mut info, 2) };
-    kexpect!(t, req.attr(2).is_some());
-    kexpect!(t, req.attr(5).is_none());
-    kexpect!(t, req.attr(0).is_none());
-    kexpect!(t, matches!(req.required(5), Err(e) if e == EINVAL));
-    kexpect!(t, matches!(req.required(1), Err(e) if e == EINVAL));
-    kexpect!(t, req.required(2).is_ok());
-    // No extack: marking a bad attribute, in range or not, writes nothing.
-    req.set_bad_attr(1);
-    req.set_bad_attr(7);
-    req.set_bad_attr(u16::MAX);
+    Request::with_test_request(2, &[2, 5], |req| {
+        kexpect!(t, req.attr(2).is_some());
+        kexpect!(t, req.attr(5).is_none());
+        kexpect!(t, req.attr(0).is_none());
+        kexpect!(t, matches!(req.required(5), Err(e) if e == EINVAL));
+        kexpect!(t, matches!(req.required(1), Err(e) if e == EINVAL));
+        kexpect!(t, req.required(2).is_ok());
+        // No extack: marking a bad attribute, in range or not, writes
+        // nothing.
+        req.set_bad_attr(1);
+        req.set_bad_attr(7);
+        req.set_bad_attr(u16::MAX);
+    });
 }
 
 fn timer_expiry_wraps_as_jiffies_do(t: &mut Test) {

@@ -4,7 +4,8 @@
 # address, with Linux as the oracle (a namespace with the same address and
 # no socket open): a UDP datagram to a closed port gets port unreachable
 # from the address it was sent to, a TCP SYN or data segment gets the reset
-# tcp_v4_send_reset sends, an unknown protocol gets protocol unreachable; a
+# tcp_v4_send_reset sends, an unknown protocol gets protocol unreachable, a
+# timestamp request its reply (the clocks aside); a
 # bad UDP checksum and a reset get nothing. Each answer is compared byte
 # for byte (IP id and checksums aside), then the Udp/Tcp/Ip counter deltas
 # (ferctl stats against nstat). Then real tools: a UDP socket's send is
@@ -38,14 +39,15 @@ done
 # Counters: ferroute's by name from ferctl stats, Linux's from nstat.
 fcount() { ip netns exec fr "$FERCTL" stats | awk -v n="$1" '$1 == n { print $2 }'; }
 lcount() { ip netns exec lr nstat -az "$1" | awk -v n="$1" '$1 == n { print $2 }'; }
-names="IpInDelivers IpInUnknownProtos IcmpOutDestUnreachs UdpNoPorts UdpInErrors
+names="IpInDelivers IpInUnknownProtos IcmpOutDestUnreachs IcmpInTimestamps
+IcmpOutTimestampReps IcmpOutEchoReps UdpNoPorts UdpInErrors
 UdpInCsumErrors TcpInSegs TcpOutSegs TcpOutRsts TcpInErrs TcpInCsumErrors"
 for n in $names; do
 	eval "f0_$n=$(fcount $n)"
 	eval "l0_$n=$(lcount $n)"
 done
 
-for kind in udp udp-badsum tcp-syn tcp-ack tcp-rst proto; do
+for kind in udp udp-badsum tcp-syn tcp-ack tcp-rst proto timestamp; do
 	for p in f l; do
 		ip netns exec ${p}h1 python3 "$probe" local $kind 10.1.0.1 > /tmp/$p.$kind
 	done
@@ -53,7 +55,7 @@ for kind in udp udp-badsum tcp-syn tcp-ack tcp-rst proto; do
 	echo "$kind: linux    $(cat /tmp/l.$kind)"
 	cmp -s /tmp/f.$kind /tmp/l.$kind || fail "$kind: ferroute's answer differs from Linux's"
 done
-for kind in udp tcp-syn tcp-ack proto; do
+for kind in udp tcp-syn tcp-ack proto timestamp; do
 	[ "$(cat /tmp/l.$kind)" != none ] || fail "$kind: Linux sent nothing"
 done
 

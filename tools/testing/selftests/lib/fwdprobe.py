@@ -5,7 +5,8 @@
 usage: fwdprobe.py error DST [TTL]     (run in the sending host)
        fwdprobe.py local KIND DST      (a probe to the router itself: udp,
                                         udp-badsum, tcp-syn, tcp-ack,
-                                        tcp-rst, proto, frag-first)
+                                        tcp-rst, proto, timestamp,
+                                        frag-first)
        fwdprobe.py burst SRC DST N     (N TTL-1 probes at once: prints how
                                         many were answered)
        fwdprobe.py forward DST IFACE   (run in the sending host; DST's host
@@ -40,6 +41,9 @@ def normalize(pkt, keep_id=False):
     at = ihl + 16 if ip[9] == 6 else ihl + 2
     if len(ip) >= at + 2:
         ip[at:at + 2] = b'\0\0'
+    if ip[9] == 1 and len(ip) >= ihl + 20 and ip[ihl] == 14:
+        # A timestamp reply: the receive and transmit times are clocks.
+        ip[ihl + 12:ihl + 20] = bytes(8)
     return ip.hex()
 
 
@@ -58,6 +62,8 @@ def local_probe(kind, dst):
         return base / TCP(sport=40002, dport=80, flags='R', seq=1000)
     if kind == 'proto':
         return IP(dst=dst, id=0x4242, tos=0x12, proto=253) / Raw(PAYLOAD)
+    if kind == 'timestamp':
+        return base / ICMP(type=13, id=0x7a, seq=1, ts_ori=0x10203, ts_rx=0, ts_tx=0)
     if kind == 'frag-first':
         # The first fragment of an echo request whose rest never comes.
         return IP(dst=dst, id=0x4243, tos=0x12, flags='MF') / ICMP(id=0x79, seq=1) / Raw(PAYLOAD)
