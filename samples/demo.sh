@@ -4,7 +4,9 @@
 # The ferroute demo, run inside the VM by `make demo`: two namespaces, one
 # behind a ferroute device and one behind an attached veth port, ping the
 # router and each other through it (traceroute shows the hop, unreachable
-# destinations get ICMP errors); then ferroute's ports, addresses,
+# destinations get ICMP errors), send UDP through it (8 KiB datagrams
+# fragmented) and UDP/TCP to it (refused, as Linux refuses them); then
+# ferroute's ports, addresses,
 # neighbours, routes and counters, and a second router in its own network
 # namespace.
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -57,6 +59,31 @@ ip netns exec ns1 traceroute -n -q 1 -w 2 10.2.0.2
 say "ns1: ping -t 1 (time exceeded) and ping 10.66.0.1 (no route: net unreachable)"
 ip netns exec ns1 ping -c 1 -t 1 -W 2 10.2.0.2 || true
 ip netns exec ns1 ping -c 1 -W 2 10.66.0.1 || true
+
+say "UDP through the router: socat from ns1 to ns2, and 8 KiB datagrams (fragmented)"
+ip netns exec ns2 timeout 5 socat -u UDP-RECV:7000 - > /tmp/demo.udp &
+sleep 0.5
+echo "hello through ferroute" | ip netns exec ns1 socat -u - UDP-SENDTO:10.2.0.2:7000
+sleep 0.5
+echo "ns2 received: $(head -c 40 /tmp/demo.udp)"
+ip netns exec ns2 timeout 5 socat -u UDP-RECV:7001 OPEN:/tmp/demo.big,creat &
+sleep 0.5
+head -c 8192 /dev/urandom > /tmp/demo.sent
+ip netns exec ns1 socat -u OPEN:/tmp/demo.sent UDP-SENDTO:10.2.0.2:7001
+sleep 0.5
+cmp -s /tmp/demo.sent /tmp/demo.big && echo "ns2 received the 8192-byte datagram whole"
+say "ns1: UDP and TCP to the router itself (port unreachable, reset), a fragmented ping"
+ip netns exec ns1 python3 -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(2)
+s.connect(('10.1.0.1', 9)); s.send(b'x')
+try: s.recv(1)
+except ConnectionRefusedError: print('udp 10.1.0.1:9: connection refused (ICMP port unreachable)')
+t = socket.socket(); t.settimeout(2)
+try: t.connect(('10.1.0.1', 80))
+except ConnectionRefusedError: print('tcp 10.1.0.1:80: connection refused (RST)')
+"
+ip netns exec ns1 ping -c 2 -i 0.3 -s 4000 10.1.0.1 | tail -2
 
 say "ferctl neigh list"; ferctl neigh list
 

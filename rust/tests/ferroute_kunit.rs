@@ -26,6 +26,7 @@ pub mod ipv4;
 #[path = "../abstractions/kunit.rs"]
 pub mod kunit;
 mod kunit_abstractions;
+mod kunit_datapath;
 mod kunit_fib;
 mod kunit_genetlink;
 mod kunit_skbuff;
