@@ -273,6 +273,16 @@ impl IcmpErrorMsg {
         }
     }
 
+    /// Parameter problem (12/0) pointing at byte `pointer` of the
+    /// offending header.
+    pub const fn parameter_problem(pointer: u8) -> Self {
+        IcmpErrorMsg {
+            msg_type: wire_icmp::PARAMETERPROB,
+            code: 0,
+            info: (pointer as u32) << 24,
+        }
+    }
+
     /// Fragmentation needed and DF set, with the next-hop MTU.
     pub const fn frag_needed(mtu: u16) -> Self {
         IcmpErrorMsg {

@@ -29,6 +29,7 @@
 //! | [`forward`] | `ip_forward` decisions (TTL, MTU) |
 //! | [`fragment`] | `ip_do_fragment`, `ip_options_fragment` |
 //! | [`reasm`] | `ip_defrag`, `inet_frag_queue_insert`, `ip_expire` |
+//! | [`options`] | `__ip_options_compile`, `ip_forward_options`, `__ip_options_echo` |
 //! | [`udp`] | `__udp4_lib_rcv` with no socket (udp.c) |
 //! | [`tcp`] | `tcp_v4_rcv` with no socket, `tcp_v4_send_reset` (tcp_ipv4.c) |
 
@@ -44,6 +45,7 @@ pub mod icmp;
 pub mod iface;
 pub mod inetpeer;
 pub mod neigh;
+pub mod options;
 pub mod reasm;
 pub mod receive;
 pub mod route;

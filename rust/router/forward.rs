@@ -5,14 +5,15 @@
 //! its source as an ICMP error. The decision is
 //! [`crate::ipv4::forward::ip_forward`]'s.
 
-use super::icmp::icmp_send;
+use super::icmp::icmp_send_opts;
 use super::input::drop_reason;
 use super::output;
 use super::{Config, Router};
 use crate::abstractions::skbuff::{reason, SkBuff};
 use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::forward;
-use crate::ipv4::iface::PortId;
+use crate::ipv4::iface::{PortId, Scope};
+use crate::ipv4::options::{self, IpOptions};
 use crate::ipv4::stats::{DropReason, IpStat};
 use crate::ipv4::wire::ethernet::{self, PacketType};
 use crate::ipv4::wire::ipv4 as wire_ip;
@@ -25,6 +26,7 @@ pub(super) fn ip_forward(
     pkt_type: PacketType,
     out: PortId,
     next_hop: Ipv4Addr,
+    opts: &IpOptions,
     mut skb: SkBuff,
 ) {
     let Some(port) = c.port(out) else {
@@ -57,7 +59,7 @@ pub(super) fn ip_forward(
                 r.stats.ip(s);
             }
             if let Some(msg) = e.icmp() {
-                icmp_send(r, c, skb.data(), pkt_type, false, msg);
+                icmp_send_opts(r, c, skb.data(), pkt_type, opts, msg);
             }
             skb.drop_with(drop_reason(e.drop_reason()));
         }
@@ -68,6 +70,18 @@ pub(super) fn ip_forward(
             // segmented first (ip_finish_output_gso); that is not done:
             // counted as Linux counts a packet it cannot fragment.
             r.stats.ip(IpStat::OutForwDatagrams);
+            if opts.optlen > 0 {
+                // ip_forward_options: our entries become the egress
+                // port's address (ip_rt_get_source).
+                let egress = c
+                    .addrs
+                    .inet_select_addr(out, next_hop, Scope::Universe)
+                    .unwrap_or(Ipv4Addr::UNSPECIFIED);
+                let ihl = wire_ip::Packet::new_unchecked(skb.data()).header_len();
+                if let Some(h) = skb.data_mut().and_then(|d| d.get_mut(..ihl)) {
+                    options::forward_options(h, opts, egress);
+                }
+            }
             let src = wire_ip::Packet::new_unchecked(skb.data()).src_addr();
             if !f.needs_fragmentation {
                 output::neigh_output(r, c, port, next_hop, Some(src), skb);

@@ -8,9 +8,10 @@
 use super::output::{self, HEADROOM};
 use super::{Config, Router};
 use crate::abstractions::skbuff::{reason, SkBuff};
-use crate::abstractions::time::now_ms;
+use crate::abstractions::time::{ms_since_midnight_ut, now_ms};
 use crate::ipv4::icmp::{self, IcmpErrorMsg};
 use crate::ipv4::inetpeer::ICMP_RATELIMIT_MS;
+use crate::ipv4::options::{self, IpOptions};
 use crate::ipv4::route::route_output;
 use crate::ipv4::stats::IcmpStat;
 use crate::ipv4::wire::ethernet::PacketType;
@@ -33,7 +34,29 @@ pub(super) fn icmp_send(
     route_broadcast: bool,
     msg: IcmpErrorMsg,
 ) {
-    send(r, c, orig, pkt_type, route_broadcast, None, msg)
+    send(
+        r,
+        c,
+        orig,
+        pkt_type,
+        route_broadcast,
+        None,
+        &IpOptions::default(),
+        msg,
+    )
+}
+
+/// [`icmp_send`] about a packet whose options were compiled into `opts`:
+/// the error echoes them (`__ip_options_echo`), as Linux's do.
+pub(super) fn icmp_send_opts(
+    r: &Router,
+    c: &Config,
+    orig: &[u8],
+    pkt_type: PacketType,
+    opts: &IpOptions,
+    msg: IcmpErrorMsg,
+) {
+    send(r, c, orig, pkt_type, false, None, opts, msg)
 }
 
 /// [`icmp_send`] about a packet the router received for itself (its input
@@ -44,10 +67,11 @@ pub(super) fn icmp_send_local(
     c: &Config,
     orig: &[u8],
     pkt_type: PacketType,
+    opts: &IpOptions,
     msg: IcmpErrorMsg,
 ) {
     let to = wire_ip::Packet::new_unchecked(orig).dst_addr();
-    send(r, c, orig, pkt_type, false, Some(to), msg)
+    send(r, c, orig, pkt_type, false, Some(to), opts, msg)
 }
 
 fn send(
@@ -57,6 +81,7 @@ fn send(
     pkt_type: PacketType,
     route_broadcast: bool,
     src: Option<crate::ipv4::addr::Ipv4Addr>,
+    opts: &IpOptions,
     msg: IcmpErrorMsg,
 ) {
     if !icmp::should_send_error(orig, pkt_type, route_broadcast) {
@@ -84,15 +109,29 @@ fn send(
         }
         r.icmp_limit.lock().consume();
     }
-    let len = icmp::error_len(orig);
+    // The offending packet's options, echoed; the quote shrinks by as
+    // much, so that the error stays within 576 bytes.
+    let ihl = wire_ip::Packet::new_unchecked(orig).header_len();
+    let hdr = orig.get(..ihl).unwrap_or(&[]);
+    let is_ours = |a| c.addrs.is_local(a);
+    let Some(echoed) = options::echo(hdr, opts, rt.src, ms_since_midnight_ut(), &is_ours) else {
+        return;
+    };
+    let quote = orig
+        .get(..orig.len().min(icmp::MAX_ERROR_QUOTE - echoed.len()))
+        .unwrap_or(orig);
+    let len = icmp::error_len(quote) + echoed.len();
     let Some(mut skb) = SkBuff::alloc(HEADROOM, u32::try_from(len).unwrap_or(u32::MAX)) else {
         r.stats.icmp(IcmpStat::OutErrors);
         return;
     };
     let built = skb
         .put(u32::try_from(len).unwrap_or(u32::MAX))
-        .map(|buf| icmp::build_error(&msg, orig, rt.src, r.next_ip_ident(), buf));
-    if !matches!(built, Some(Ok(_))) {
+        .and_then(|buf| {
+            let n = icmp::build_error(&msg, quote, rt.src, r.next_ip_ident(), buf).ok()?;
+            options::insert(buf, n, &echoed)
+        });
+    if built.is_none() {
         r.stats.icmp(IcmpStat::OutErrors);
         skb.drop_with(reason::NOT_SPECIFIED);
         return;

@@ -9,9 +9,11 @@ use super::port::{Port, PortKind};
 use super::{Config, Router};
 use crate::abstractions::skbuff::{pkt_type, reason, DropReason, SkBuff};
 use crate::abstractions::time::{ms_since_midnight_ut, now_ms};
+use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::arp::{self, ArpIgnore};
 use crate::ipv4::icmp::{self, IcmpInput};
-use crate::ipv4::iface::PortId;
+use crate::ipv4::iface::{PortId, Scope};
+use crate::ipv4::options::{self, EchoedOptions, IpOptions};
 use crate::ipv4::reasm::{self, Defrag, FragKey, FragMeta};
 use crate::ipv4::receive::{self, Header};
 use crate::ipv4::route::{self, InputRoute, RpFilter};
@@ -158,13 +160,39 @@ fn ip_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: 
         port.id,
         RpFilter::Loose,
     );
+    // ip_rcv_options, after route input: the options of a packet that is
+    // delivered or forwarded.
+    let opts = match decision {
+        Ok(InputRoute::Local | InputRoute::Broadcast | InputRoute::Forward { .. })
+            if hdr.header_len > wire_ip::HEADER_LEN =>
+        {
+            // fib_compute_spec_dst: the address it was sent to if that is
+            // ours, else the receiving port's towards its source.
+            let spec_dst = match decision {
+                Ok(InputRoute::Local) => hdr.ip.dst,
+                _ => c
+                    .addrs
+                    .inet_select_addr(port.id, hdr.ip.src, Scope::Universe)
+                    .unwrap_or(Ipv4Addr::UNSPECIFIED),
+            };
+            let local = matches!(decision, Ok(InputRoute::Local));
+            match ip_rcv_options(r, c, &hdr, spec_dst, local, pkt_type, skb) {
+                Some((o, kept)) => {
+                    skb = kept;
+                    o
+                }
+                None => return,
+            }
+        }
+        _ => IpOptions::default(),
+    };
     match decision {
-        Ok(InputRoute::Local) => local_deliver(r, c, hdr, pkt_type, false, skb),
-        Ok(InputRoute::Broadcast) => local_deliver(r, c, hdr, pkt_type, true, skb),
+        Ok(InputRoute::Local) => local_deliver(r, c, hdr, pkt_type, false, &opts, skb),
+        Ok(InputRoute::Broadcast) => local_deliver(r, c, hdr, pkt_type, true, &opts, skb),
         Ok(InputRoute::Forward {
             port: out,
             next_hop,
-        }) => super::forward::ip_forward(r, c, pkt_type, out, next_hop, skb),
+        }) => super::forward::ip_forward(r, c, pkt_type, out, next_hop, &opts, skb),
         Ok(InputRoute::Error(errno)) => {
             // ip_error, for a port that forwards.
             let e = route::ip_error(errno);
@@ -182,6 +210,59 @@ fn ip_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: 
     }
 }
 
+/// `ip_rcv_options`: compiles the options of `skb` ([`options::compile`]),
+/// writing the router's record-route and timestamp entries. A malformed
+/// option is answered with a parameter problem pointing at it and counted
+/// InHdrErrors; a source route is dropped (`accept_source_route` 0). `None`
+/// when the packet was dropped.
+fn ip_rcv_options(
+    r: &Router,
+    c: &Config,
+    hdr: &Header,
+    spec_dst: Ipv4Addr,
+    local: bool,
+    pkt_type: PacketType,
+    mut skb: SkBuff,
+) -> Option<(IpOptions, SkBuff)> {
+    let is_ours = |a| c.addrs.is_local(a);
+    let ctx = options::RecvContext {
+        spec_dst,
+        now: ms_since_midnight_ut(),
+        is_ours: &is_ours,
+    };
+    let eth = ethernet::HEADER_LEN;
+    let compiled = skb
+        .data_mut()
+        .and_then(|d| d.get_mut(eth..eth + hdr.header_len))
+        .map(|h| options::compile(h, &ctx));
+    match compiled {
+        None => {
+            r.stats.ip(IpStat::InDiscards);
+            skb.drop_with(reason::NOMEM);
+            None
+        }
+        Some(Err(pointer)) => {
+            // ip_options_compile's icmp_send, then InHdrErrors.
+            let ip = skb.data().get(eth..).unwrap_or(&[]);
+            let msg = icmp::IcmpErrorMsg::parameter_problem(pointer);
+            if local {
+                let none = IpOptions::default();
+                super::icmp::icmp_send_local(r, c, ip, pkt_type, &none, msg);
+            } else {
+                super::icmp::icmp_send(r, c, ip, pkt_type, false, msg);
+            }
+            r.stats.ip(IpStat::InHdrErrors);
+            skb.drop_with(reason::NOT_SPECIFIED);
+            None
+        }
+        Some(Ok(o)) if o.srr != 0 => {
+            skb.drop_with(reason::NOT_SPECIFIED);
+            None
+        }
+        Some(Ok(o)) => Some((o, skb)),
+    }
+}
+
 /// `ip_local_deliver` and `ip_protocol_deliver_rcu`: ICMP (echo
 /// requests answered), UDP and TCP (no socket: port unreachable, reset)
 /// count as delivered; another protocol is answered with protocol
@@ -192,15 +273,16 @@ fn local_deliver(
     hdr: Header,
     pkt_type: PacketType,
     broadcast: bool,
+    opts: &IpOptions,
     skb: SkBuff,
 ) {
     if hdr.ip.more_frags || hdr.ip.frag_offset != 0 {
         return defrag(r, c, hdr, pkt_type, broadcast, skb);
     }
     match hdr.ip.protocol {
-        wire_ip::PROTO_ICMP => icmp_deliver(r, c, hdr, broadcast, skb),
-        wire_ip::PROTO_UDP => udp_deliver(r, c, hdr, pkt_type, broadcast, skb),
-        wire_ip::PROTO_TCP => tcp_deliver(r, c, hdr, pkt_type, broadcast, skb),
+        wire_ip::PROTO_ICMP => icmp_deliver(r, c, hdr, broadcast, opts, skb),
+        wire_ip::PROTO_UDP => udp_deliver(r, c, hdr, pkt_type, broadcast, opts, skb),
+        wire_ip::PROTO_TCP => tcp_deliver(r, c, hdr, pkt_type, broadcast, opts, skb),
         _ => {
             r.stats.ip(IpStat::InUnknownProtos);
             let ip = skb.data().get(ethernet::HEADER_LEN..).unwrap_or(&[]);
@@ -209,7 +291,7 @@ fn local_deliver(
                 // __icmp_send sends nothing about a broadcast route.
                 super::icmp::icmp_send(r, c, ip, pkt_type, true, msg);
             } else {
-                super::icmp::icmp_send_local(r, c, ip, pkt_type, msg);
+                super::icmp::icmp_send_local(r, c, ip, pkt_type, opts, msg);
             }
             skb.drop_with(reason::IP_NOPROTO);
         }
@@ -281,7 +363,10 @@ fn defrag(r: &Router, c: &Config, hdr: Header, pkt_type: PacketType, broadcast: 
     }
     let ip = whole.data().get(eth..).unwrap_or(&[]);
     match receive::ip_rcv_core(ip) {
-        Ok(hdr) => local_deliver(r, c, hdr, pkt_type, broadcast, whole),
+        // The options of the reassembled datagram (its first fragment's)
+        // are not echoed in answers to it: ferroute does not keep the
+        // fragment's compiled options.
+        Ok(hdr) => local_deliver(r, c, hdr, pkt_type, broadcast, &IpOptions::default(), whole),
         Err(why) => whole.drop_with(drop_reason(why)),
     }
 }
@@ -293,6 +378,7 @@ fn udp_deliver(
     hdr: Header,
     pkt_type: PacketType,
     multi: bool,
+    opts: &IpOptions,
     skb: SkBuff,
 ) {
     r.stats.ip(IpStat::InDelivers);
@@ -304,7 +390,7 @@ fn udp_deliver(
     match input {
         UdpInput::PortUnreachable => {
             let msg = icmp::IcmpErrorMsg::dest_unreach(crate::ipv4::wire::icmp::unreach::PORT);
-            super::icmp::icmp_send_local(r, c, ip, pkt_type, msg);
+            super::icmp::icmp_send_local(r, c, ip, pkt_type, opts, msg);
             skb.drop_with(reason::NO_SOCKET);
         }
         UdpInput::IgnoredMulti => skb.consume(),
@@ -320,6 +406,7 @@ fn tcp_deliver(
     hdr: Header,
     pkt_type: PacketType,
     broadcast: bool,
+    opts: &IpOptions,
     skb: SkBuff,
 ) {
     r.stats.ip(IpStat::InDelivers);
@@ -340,29 +427,57 @@ fn tcp_deliver(
         TcpInput::Drop(why) => return skb.drop_with(drop_reason(why)),
     };
     let (from, to, tos) = (hdr.ip.dst, hdr.ip.src, hdr.ip.tos);
-    skb.drop_with(reason::NO_SOCKET);
     // ip_send_unicast_reply: counted sent whether or not a route exists.
     r.stats.tcp(TcpStat::OutSegs);
     r.stats.tcp(TcpStat::OutRsts);
     let Ok(rt) = route::route_output(&c.fib, &c.addrs, to, None, Some(from)) else {
         r.stats.ip(IpStat::OutNoRoutes);
-        return;
+        return skb.drop_with(reason::NO_SOCKET);
     };
-    let Some(mut out) = SkBuff::alloc(output::HEADROOM, tcp::RESET_LEN as u32) else {
+    // The segment's options, echoed (__ip_options_echo).
+    let echoed = echo_options(c, &skb, &hdr, opts, rt.src);
+    skb.drop_with(reason::NO_SOCKET);
+    let Some(echoed) = echoed else { return };
+    let len = tcp::RESET_LEN + echoed.len();
+    let Some(mut out) = SkBuff::alloc(output::HEADROOM, len as u32) else {
         r.stats.ip(IpStat::OutDiscards);
         return;
     };
-    let built = out
-        .put(tcp::RESET_LEN as u32)
-        .map(|buf| tcp::build_reset(&reset, rt.src, to, tos, buf));
+    let built = out.put(len as u32).and_then(|buf| {
+        let n = tcp::build_reset(&reset, rt.src, to, tos, buf).ok()?;
+        options::insert(buf, n, &echoed)
+    });
     match built {
-        Some(Ok(_)) => output::ip_output(r, c, &rt, out),
-        _ => out.drop_with(reason::NOT_SPECIFIED),
+        Some(_) => output::ip_output(r, c, &rt, out),
+        None => out.drop_with(reason::NOT_SPECIFIED),
     }
 }
 
+/// The options of the received packet (`skb`, compiled into `opts`)
+/// echoed into an answer from `src` (`__ip_options_echo`,
+/// `ip_options_build`); `None` when Linux would send no answer.
+fn echo_options(
+    c: &Config,
+    skb: &SkBuff,
+    hdr: &Header,
+    opts: &IpOptions,
+    src: Ipv4Addr,
+) -> Option<EchoedOptions> {
+    let eth = ethernet::HEADER_LEN;
+    let h = skb.data().get(eth..eth + hdr.header_len).unwrap_or(&[]);
+    let is_ours = |a| c.addrs.is_local(a);
+    options::echo(h, opts, src, ms_since_midnight_ut(), &is_ours)
+}
+
 /// `icmp_rcv`: ferroute answers echo and timestamp requests.
-fn icmp_deliver(r: &Router, c: &Config, hdr: Header, broadcast: bool, skb: SkBuff) {
+fn icmp_deliver(
+    r: &Router,
+    c: &Config,
+    hdr: Header,
+    broadcast: bool,
+    opts: &IpOptions,
+    skb: SkBuff,
+) {
     let ip = skb.data().get(ethernet::HEADER_LEN..).unwrap_or(&[]);
     r.stats.ip(IpStat::InDelivers);
     r.stats.icmp(IcmpStat::InMsgs);
@@ -397,6 +512,11 @@ fn icmp_deliver(r: &Router, c: &Config, hdr: Header, broadcast: bool, skb: SkBuf
             return;
         }
     };
+    // icmp_reply echoes the request's options (ip_options_echo).
+    let Some(echoed) = echo_options(c, &skb, &hdr, opts, rt.src) else {
+        return skb.consume();
+    };
+    let len = len + echoed.len();
     let len32 = u32::try_from(len).unwrap_or(u32::MAX);
     let Some(mut reply) = SkBuff::alloc(output::HEADROOM, len32) else {
         r.stats.ip(IpStat::OutDiscards);
@@ -404,15 +524,18 @@ fn icmp_deliver(r: &Router, c: &Config, hdr: Header, broadcast: bool, skb: SkBuf
         return;
     };
     let ident = r.next_ip_ident();
-    let built = reply.put(len32).map(|buf| match input {
-        IcmpInput::Timestamp(_) => {
-            icmp::build_timestamp_reply(&request, rt.src, ident, ms_since_midnight_ut(), buf)
-        }
-        _ => icmp::build_echo_reply(&request, rt.src, ident, buf),
+    let built = reply.put(len32).and_then(|buf| {
+        let n = match input {
+            IcmpInput::Timestamp(_) => {
+                icmp::build_timestamp_reply(&request, rt.src, ident, ms_since_midnight_ut(), buf)
+            }
+            _ => icmp::build_echo_reply(&request, rt.src, ident, buf),
+        };
+        options::insert(buf, n.ok()?, &echoed)
     });
     skb.consume();
     match built {
-        Some(Ok(_)) => {
+        Some(_) => {
             r.stats.icmp(IcmpStat::OutMsgs);
             r.stats.icmp(out_stat);
             output::ip_output(r, c, &rt, reply);

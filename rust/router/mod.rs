@@ -643,7 +643,7 @@ impl Router {
                     .get(crate::ipv4::wire::ethernet::HEADER_LEN..)
                     .unwrap_or(&[]);
                 let msg = IcmpErrorMsg::time_exceeded(time_exceeded::FRAGTIME);
-                icmp::icmp_send_local(self, c, ip, PacketType::Host, msg);
+                icmp::icmp_send_local(self, c, ip, PacketType::Host, &Default::default(), msg);
             });
             skb.drop_with(crate::abstractions::skbuff::reason::FRAG_REASM_TIMEOUT);
         }

@@ -6,6 +6,7 @@ usage: fwdprobe.py error DST [TTL]     (run in the sending host)
        fwdprobe.py local KIND DST      (a probe to the router itself: udp,
                                         udp-badsum, tcp-syn, tcp-ack,
                                         tcp-rst, proto, timestamp,
+                                        rr, rr-ttl1, rr-udp, badopt, lsrr,
                                         frag-first)
        fwdprobe.py burst SRC DST N     (N TTL-1 probes at once: prints how
                                         many were answered)
@@ -25,7 +26,7 @@ timeout.
 
 import sys
 
-from scapy.all import ICMP, IP, TCP, UDP, AsyncSniffer, Raw, conf, sr, sr1  # noqa: E402
+from scapy.all import ICMP, IP, TCP, UDP, AsyncSniffer, IPOption, Raw, conf, sr, sr1  # noqa: E402
 
 conf.verb = 0
 PAYLOAD = bytes(range(48))
@@ -64,6 +65,19 @@ def local_probe(kind, dst):
         return IP(dst=dst, id=0x4242, tos=0x12, proto=253) / Raw(PAYLOAD)
     if kind == 'timestamp':
         return base / ICMP(type=13, id=0x7a, seq=1, ts_ori=0x10203, ts_rx=0, ts_tx=0)
+    # IP options: record route with nine empty slots; a record route whose
+    # pointer is below 4 (malformed); a loose source route.
+    rr = IPOption(b'\x01\x07\x27\x04' + bytes(36))
+    if kind == 'rr':
+        return IP(dst=dst, id=0x4244, tos=0x12, options=[rr]) / ICMP(id=0x7b, seq=1) / Raw(PAYLOAD)
+    if kind == 'rr-ttl1':
+        return IP(dst=dst, id=0x4245, ttl=1, options=[rr]) / ICMP(id=0x7c, seq=1) / Raw(PAYLOAD)
+    if kind == 'rr-udp':
+        return IP(dst=dst, id=0x4246, options=[rr]) / UDP(sport=40003, dport=9) / Raw(PAYLOAD)
+    if kind == 'badopt':
+        return IP(dst=dst, id=0x4247, options=[IPOption(b'\x07\x03\x02\x00')]) / ICMP(id=0x7d, seq=1)
+    if kind == 'lsrr':
+        return IP(dst=dst, id=0x4248, options=[IPOption(b'\x83\x07\x04\x0a\x02\x00\x02\x00')]) / ICMP(id=0x7e, seq=1)
     if kind == 'frag-first':
         # The first fragment of an echo request whose rest never comes.
         return IP(dst=dst, id=0x4243, tos=0x12, flags='MF') / ICMP(id=0x79, seq=1) / Raw(PAYLOAD)
