@@ -67,9 +67,11 @@ impl Ipv4Addr {
         self.0 == 0xffff_ffff
     }
 
-    /// `ipv4_is_zeronet`: 0.0.0.0/8 ("this network").
+    /// `ipv4_is_zeronet`: 0.0.0.0 only. Linux treats the rest of 0/8 as
+    /// ordinary unicast since 5.3 (commit 94c821c74bf5, "net: Treat
+    /// 0.0.0.0/8 as a global unicast address"), and so does ferroute.
     pub const fn is_zeronet(self) -> bool {
-        self.0 & 0xff00_0000 == 0
+        self.0 == 0
     }
 
     /// `ipv4_is_linklocal_169`: 169.254.0.0/16.
@@ -158,7 +160,8 @@ mod tests {
         assert!(Ipv4Addr::new(224, 0, 0, 251).is_local_multicast());
         assert!(!Ipv4Addr::new(224, 0, 1, 1).is_local_multicast());
         assert!(Ipv4Addr::BROADCAST.is_lbcast());
-        assert!(Ipv4Addr::new(0, 1, 2, 3).is_zeronet());
+        assert!(Ipv4Addr::new(0, 0, 0, 0).is_zeronet());
+        assert!(!Ipv4Addr::new(0, 1, 2, 3).is_zeronet());
         assert!(Ipv4Addr::new(127, 9, 9, 9).is_loopback());
         assert!(Ipv4Addr::new(169, 254, 1, 1).is_linklocal_169());
         assert!(!Ipv4Addr::new(10, 0, 0, 1).is_zeronet());

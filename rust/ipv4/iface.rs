@@ -289,11 +289,13 @@ mod tests {
         assert_eq!(t.add(ifa(P1, [10, 0, 1, 1], 33)), Err(Errno::Einval));
         assert_eq!(t.add(ifa(P1, [224, 0, 0, 1], 24)), Err(Errno::Einval));
         assert_eq!(t.add(ifa(P1, [255, 255, 255, 255], 32)), Err(Errno::Einval));
-        assert_eq!(t.add(ifa(P1, [0, 0, 0, 5], 8)), Err(Errno::Einval));
+        // 0.0.0.0 is refused; the rest of 0/8 is unicast.
+        assert_eq!(t.add(ifa(P1, [0, 0, 0, 0], 8)), Err(Errno::Einval));
+        assert_eq!(t.add(ifa(P1, [0, 0, 0, 5], 8)), Ok(()));
         assert_eq!(t.add(ifa(P1, [127, 0, 0, 1], 8)), Err(Errno::Einval));
         assert_eq!(t.add(ifa(P1, [10, 9, 9, 255], 24)), Err(Errno::Einval));
         assert_eq!(t.add(ifa(P1, [10, 9, 9, 255], 31)), Ok(()));
-        assert_eq!(t.len(), 3);
+        assert_eq!(t.len(), 4);
         assert!(t.is_local(Ipv4Addr::new(10, 0, 0, 1)));
         assert!(!t.is_local(Ipv4Addr::new(10, 0, 0, 2)));
     }

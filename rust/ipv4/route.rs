@@ -125,15 +125,18 @@ fn fib_validate_source(
 /// 2. multicast or limited-broadcast source: martian source;
 /// 3. limited broadcast destination, or both addresses 0.0.0.0:
 ///    [`InputRoute::Broadcast`] (source validated unless 0/8);
-/// 4. 0/8 source: martian source; 0/8 destination: martian destination;
-///    127/8 destination or source: `IP_LOCALNET`;
+/// 4. 0.0.0.0 source: martian source; 0.0.0.0 destination: martian
+///    destination (the rest of 0/8 is unicast, `ipv4_is_zeronet`);
+///    127/8 destination (martian destination) or source (martian source):
+///    `IP_LOCALNET`;
 /// 5. FIB lookup: no route or a reject route gives [`InputRoute::Error`];
 ///    broadcast → [`InputRoute::Broadcast`], local →
 ///    [`InputRoute::Local`], unicast → [`InputRoute::Forward`], each after
 ///    source validation ([`RpFilter`]).
 ///
-/// `Err` is a drop; [`DropReason::rcv_ip_stats`] gives its counters
-/// (InAddrErrors for martians, by ferroute's choice).
+/// `Err` is a drop; [`DropReason::rcv_ip_stats`] and
+/// [`DropReason::route_input_stat`] give its counters (martians: the
+/// rt_cache columns, as in Linux).
 pub fn route_input(
     fib: &Fib,
     addrs: &AddrTable,
@@ -157,8 +160,11 @@ pub fn route_input(
     if dst.is_zeronet() {
         return Err(DropReason::IpInvalidDest);
     }
-    if dst.is_loopback() || src.is_loopback() {
+    if dst.is_loopback() {
         return Err(DropReason::IpLocalnet);
+    }
+    if src.is_loopback() {
+        return Err(DropReason::IpLocalnetSource);
     }
     let r = match fib.fib_lookup(dst, src, Some(in_port), None, 0, 0) {
         Ok(r) => r,
@@ -450,20 +456,22 @@ mod tests {
             Err(DropReason::IpInvalidSource)
         );
         assert_eq!(
-            input([0, 1, 2, 3], [10, 0, 0, 1]),
+            input([0, 0, 0, 0], [10, 0, 0, 1]),
             Err(DropReason::IpInvalidSource)
         );
         assert_eq!(
-            input([10, 0, 0, 2], [0, 1, 2, 3]),
+            input([10, 0, 0, 2], [0, 0, 0, 0]),
             Err(DropReason::IpInvalidDest)
         );
+        // The rest of 0/8 is unicast (ipv4_is_zeronet is 0.0.0.0 only).
+        assert_eq!(input([0, 1, 2, 3], [10, 0, 0, 1]), Ok(InputRoute::Local));
         assert_eq!(
             input([10, 0, 0, 2], [127, 0, 0, 1]),
             Err(DropReason::IpLocalnet)
         );
         assert_eq!(
             input([127, 0, 0, 1], [10, 0, 0, 1]),
-            Err(DropReason::IpLocalnet)
+            Err(DropReason::IpLocalnetSource)
         );
         // Our own address as source (fib_validate_source, accept_local=0).
         assert_eq!(
@@ -478,9 +486,15 @@ mod tests {
             input([10, 1, 0, 1], [10, 2, 0, 1]),
             Err(DropReason::IpInvalidSource)
         );
+        // Counted as Linux counts them: rt_cache, no IPSTATS counter.
+        assert_eq!(DropReason::IpInvalidSource.rcv_ip_stats(), &[]);
         assert_eq!(
-            DropReason::IpInvalidSource.rcv_ip_stats(),
-            &[crate::ipv4::stats::IpStat::InAddrErrors]
+            DropReason::IpLocalnetSource.route_input_stat(),
+            Some(crate::ipv4::stats::RouteStat::InMartianSrc)
+        );
+        assert_eq!(
+            DropReason::IpLocalnet.route_input_stat(),
+            Some(crate::ipv4::stats::RouteStat::InMartianDst)
         );
     }
 
@@ -604,7 +618,9 @@ mod tests {
         let out = |src: [u8; 4]| route_output(&fib, &addrs, a([10, 0, 0, 2]), None, Some(a(src)));
         assert_eq!(out([224, 0, 0, 1]), Err(Errno::Einval));
         assert_eq!(out([255, 255, 255, 255]), Err(Errno::Einval));
-        assert_eq!(out([0, 0, 0, 9]), Err(Errno::Einval));
+        assert_eq!(out([0, 0, 0, 0]), Err(Errno::Einval));
+        // Unicast, but not ours.
+        assert_eq!(out([0, 0, 0, 9]), Err(Errno::Enetunreach));
         assert_eq!(out([127, 0, 0, 1]), Err(Errno::Einval));
         assert_eq!(out([10, 0, 0, 77]), Err(Errno::Enetunreach));
         assert_eq!(

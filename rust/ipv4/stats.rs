@@ -120,6 +120,23 @@ counters! {
     }
 }
 
+impl IpStat {
+    /// The group `/proc/net/snmp` or `/proc/net/netstat` shows the counter
+    /// in, the prefix nstat gives it: "Ip" (IpInReceives) or "IpExt"
+    /// (IpExtInNoRoutes).
+    pub const fn mib(self) -> &'static str {
+        match self {
+            IpStat::InNoRoutes
+            | IpStat::InTruncatedPkts
+            | IpStat::InBcastPkts
+            | IpStat::OutBcastPkts
+            | IpStat::InCsumErrors
+            | IpStat::ReasmOverlaps => "IpExt",
+            _ => "Ip",
+        }
+    }
+}
+
 counters! {
     /// An ICMP MIB counter (`ICMP_MIB_*` and the per-type `ICMPMSG` ones
     /// that `/proc/net/snmp` folds into the "Icmp:" line).
@@ -204,6 +221,21 @@ impl IcmpStat {
             14 => Some(IcmpStat::OutTimestampReps),
             _ => None,
         }
+    }
+}
+
+counters! {
+    /// Route input's drop counters outside the SNMP MIBs: the martian
+    /// columns of `/proc/net/stat/rt_cache` and netstat's
+    /// "TcpExt: IPReversePathFilter" (`LINUX_MIB_IPRPFILTER`).
+    pub enum RouteStat {
+        /// `in_martian_src`: a martian source (0/8, 127/8, multicast,
+        /// limited broadcast, one of the router's own addresses).
+        InMartianSrc => "in_martian_src",
+        /// `in_martian_dst`: a martian destination (0/8, 127/8).
+        InMartianDst => "in_martian_dst",
+        /// `IPReversePathFilter`: dropped by the reverse-path filter.
+        IpReversePathFilter => "IPReversePathFilter",
     }
 }
 
@@ -306,8 +338,11 @@ pub enum DropReason {
     IpInvalidSource,
     /// `IP_INVALID_DEST` (6.13+): martian destination address.
     IpInvalidDest,
-    /// `IP_LOCALNET` (6.13+): 127/8 on a port, without route_localnet.
+    /// `IP_LOCALNET` (6.13+): a 127/8 destination on a port, without
+    /// route_localnet.
     IpLocalnet,
+    /// `IP_LOCALNET` (6.13+) for a 127/8 source (a martian source).
+    IpLocalnetSource,
     /// `PKT_TOO_BIG`: bigger than the egress MTU with DF set.
     PktTooBig,
     /// `ICMP_CSUM`: bad ICMP checksum.
@@ -357,7 +392,7 @@ impl DropReason {
             DropReason::IpOutnoroutes => "IP_OUTNOROUTES",
             DropReason::IpInvalidSource => "IP_INVALID_SOURCE",
             DropReason::IpInvalidDest => "IP_INVALID_DEST",
-            DropReason::IpLocalnet => "IP_LOCALNET",
+            DropReason::IpLocalnet | DropReason::IpLocalnetSource => "IP_LOCALNET",
             DropReason::PktTooBig => "PKT_TOO_BIG",
             DropReason::IcmpCsum => "ICMP_CSUM",
             DropReason::InvalidProto => "INVALID_PROTO",
@@ -376,24 +411,35 @@ impl DropReason {
         }
     }
 
+    /// The route-cache counter Linux bumps when route input drops a packet
+    /// for this reason (`RT_CACHE_STAT_INC(in_martian_src)` at
+    /// `martian_source`, `in_martian_dst` at `martian_destination`), or the
+    /// netstat counter (IPReversePathFilter for `-EXDEV`).
+    pub const fn route_input_stat(self) -> Option<RouteStat> {
+        match self {
+            DropReason::IpInvalidSource | DropReason::IpLocalnetSource => {
+                Some(RouteStat::InMartianSrc)
+            }
+            DropReason::IpInvalidDest | DropReason::IpLocalnet => Some(RouteStat::InMartianDst),
+            DropReason::IpRpfilter => Some(RouteStat::IpReversePathFilter),
+            _ => None,
+        }
+    }
+
     /// The IPSTATS counters the receive path (`ip_rcv_core`,
     /// `ip_route_input_slow`, `ip_error`, `ip_local_deliver`) bumps when it
     /// drops a packet for this reason, as Linux does. A checksum error
     /// counts as both InCsumErrors and InHdrErrors (ip_rcv_core falls
     /// through from `csum_error` to `inhdr_error`).
     ///
-    /// Martian addresses count as InAddrErrors: that is ferroute's choice
-    /// (Linux 6.12 counts them only in `/proc/net/stat/rt_cache`
-    /// `in_martian_src`/`in_martian_dst`), so that `ferctl stats` shows them.
+    /// Martian addresses move no IPSTATS counter, as in Linux: see
+    /// [`DropReason::route_input_stat`].
     pub const fn rcv_ip_stats(self) -> &'static [IpStat] {
         match self {
             DropReason::IpCsum => &[IpStat::InCsumErrors, IpStat::InHdrErrors],
             DropReason::IpInhdr => &[IpStat::InHdrErrors],
             DropReason::PktTooSmall => &[IpStat::InTruncatedPkts],
-            DropReason::IpInaddrerrors
-            | DropReason::IpInvalidSource
-            | DropReason::IpInvalidDest
-            | DropReason::IpLocalnet => &[IpStat::InAddrErrors],
+            DropReason::IpInaddrerrors => &[IpStat::InAddrErrors],
             DropReason::IpInnoroutes => &[IpStat::InNoRoutes],
             DropReason::IpNoproto => &[IpStat::InUnknownProtos],
             DropReason::PktTooBig => &[IpStat::FragFails],

@@ -123,6 +123,9 @@ fn ip_drop(r: &Router, skb: SkBuff, why: stats::DropReason) {
     for &s in why.rcv_ip_stats() {
         r.stats.ip(s);
     }
+    if let Some(s) = why.route_input_stat() {
+        r.stats.route(s);
+    }
     skb.drop_with(drop_reason(why));
 }
 
@@ -158,7 +161,9 @@ fn ip_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: 
         hdr.ip.src,
         hdr.ip.dst,
         port.id,
-        RpFilter::Loose,
+        // Linux's default rp_filter, 0: only the router's own addresses
+        // are refused as sources.
+        RpFilter::Off,
     );
     // ip_rcv_options, after route input: the options of a packet that is
     // delivered or forwarded.
@@ -188,7 +193,11 @@ fn ip_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: 
     };
     match decision {
         Ok(InputRoute::Local) => local_deliver(r, c, hdr, pkt_type, false, &opts, skb),
-        Ok(InputRoute::Broadcast) => local_deliver(r, c, hdr, pkt_type, true, &opts, skb),
+        Ok(InputRoute::Broadcast) => {
+            // ip_rcv_finish_core: a broadcast route counts InBcastPkts.
+            r.stats.ip(IpStat::InBcastPkts);
+            local_deliver(r, c, hdr, pkt_type, true, &opts, skb)
+        }
         Ok(InputRoute::Forward {
             port: out,
             next_hop,

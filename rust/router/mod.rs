@@ -563,7 +563,7 @@ impl Router {
                     }
                     crate::ipv4::errno::Errno::Einval => {
                         c_str!(
-                            "invalid address (multicast, broadcast, 0/8 or 127/8) or prefix length"
+                            "invalid address (multicast, broadcast, 0.0.0.0 or 127/8) or prefix length"
                         )
                     }
                     _ => c_str!("cannot add this address"),

@@ -10,7 +10,7 @@ use crate::abstractions::genetlink::Dump;
 use crate::abstractions::percpu::PerCpuCounters;
 use crate::abstractions::skbuff::{DropReason, SkBuff};
 use crate::ipv4::neigh::NeighStats;
-use crate::ipv4::stats::{ArpStat, IcmpStat, IpStat, TcpStat, UdpStat};
+use crate::ipv4::stats::{ArpStat, IcmpStat, IpStat, RouteStat, TcpStat, UdpStat};
 use kernel::error::Result;
 
 /// All counters of one router.
@@ -19,6 +19,7 @@ pub struct Stats {
     icmp: PerCpuCounters<{ IcmpStat::COUNT }>,
     udp: PerCpuCounters<{ UdpStat::COUNT }>,
     tcp: PerCpuCounters<{ TcpStat::COUNT }>,
+    route: PerCpuCounters<{ RouteStat::COUNT }>,
     arp: PerCpuCounters<{ ArpStat::COUNT }>,
 }
 
@@ -30,6 +31,7 @@ impl Stats {
             icmp: PerCpuCounters::new()?,
             udp: PerCpuCounters::new()?,
             tcp: PerCpuCounters::new()?,
+            route: PerCpuCounters::new()?,
             arp: PerCpuCounters::new()?,
         })
     }
@@ -54,6 +56,11 @@ impl Stats {
         self.tcp.inc(s.index());
     }
 
+    /// Counts one route-input drop (rt_cache martians, IPReversePathFilter).
+    pub fn route(&self, s: RouteStat) {
+        self.route.inc(s.index());
+    }
+
     /// Counts one ARP event.
     pub fn arp(&self, s: ArpStat) {
         self.arp.inc(s.index());
@@ -75,7 +82,7 @@ impl Stats {
     ) -> impl Iterator<Item = (&'static str, &'static str, u64)> + '_ {
         let ip = IpStat::all()
             .iter()
-            .map(move |&s| ("Ip", s.name(), self.ip.sum(s.index())));
+            .map(move |&s| (s.mib(), s.name(), self.ip.sum(s.index())));
         let icmp = IcmpStat::all()
             .iter()
             .map(move |&s| ("Icmp", s.name(), self.icmp.sum(s.index())));
@@ -85,6 +92,15 @@ impl Stats {
         let tcp = TcpStat::all()
             .iter()
             .map(move |&s| ("Tcp", s.name(), self.tcp.sum(s.index())));
+        // rt_cache.in_martian_src as /proc/net/stat/rt_cache names its
+        // columns; IPReversePathFilter as nstat names it (TcpExt).
+        let route = RouteStat::all().iter().map(move |&s| {
+            let prefix = match s {
+                RouteStat::IpReversePathFilter => "TcpExt",
+                _ => "rt_cache.",
+            };
+            (prefix, s.name(), self.route.sum(s.index()))
+        });
         let table = *table;
         let arp = ArpStat::all().iter().map(move |&s| match s {
             ArpStat::Allocs => ("arp_cache.", s.name(), table.allocs),
@@ -95,7 +111,7 @@ impl Stats {
             ArpStat::ForcedGcRuns => ("arp_cache.", s.name(), table.forced_gc_runs),
             _ => ("Arp", s.name(), self.arp.sum(s.index())),
         });
-        ip.chain(icmp).chain(udp).chain(tcp).chain(arp)
+        ip.chain(icmp).chain(udp).chain(tcp).chain(route).chain(arp)
     }
 
     /// Writes every counter into a dump, one entry each.

@@ -98,9 +98,9 @@ compare() { # NAME DST [TTL]
 before=$(ncounter fr IcmpOutTimeExcds)
 compare ttl-exceeded 10.2.0.2 1
 [ "$(ncounter fr IcmpOutTimeExcds)" -eq $((before + 1)) ] || fail "OutTimeExcds not counted"
-before=$(ncounter fr IpInNoRoutes)
+before=$(ncounter fr IpExtInNoRoutes)
 compare net-unreachable 10.9.9.9
-[ "$(ncounter fr IpInNoRoutes)" -eq $((before + 1)) ] || fail "InNoRoutes not counted"
+[ "$(ncounter fr IpExtInNoRoutes)" -eq $((before + 1)) ] || fail "InNoRoutes not counted"
 compare host-unreachable 10.8.0.1
 compare packet-filtered 10.7.0.1
 # No one answers ARP for 10.2.0.99: after the probes, arp_error_report's

@@ -8,7 +8,7 @@ veth_ns ns2 veth0 veth1 10.2.0.1/24 10.2.0.2/24
 ip netns exec ns2 ping -c 1 -W 2 10.2.0.1 > /dev/null || fail "baseline ping"
 router_mac=$(ip netns exec ns2 ip neigh show 10.2.0.1 | awk '{print $5}')
 [ -n "$router_mac" ] || fail "no neighbour entry for the router"
-csum=$(counter IpInCsumErrors); hdr=$(counter IpInHdrErrors); trunc=$(counter IpInTruncatedPkts)
+csum=$(counter IpExtInCsumErrors); hdr=$(counter IpInHdrErrors); trunc=$(counter IpExtInTruncatedPkts)
 ip netns exec ns2 python3 - "$router_mac" <<'PY'
 import sys
 from scapy.all import Ether, IP, ICMP, Raw, sendp, raw
@@ -34,7 +34,7 @@ sendp(eth / Raw(bytes(b)), iface="veth1", verbose=False)
 PY
 sleep 0.5
 ferctl stats
-[ "$(counter IpInCsumErrors)" -eq $((csum + 1)) ] || fail "InCsumErrors not counted once"
+[ "$(counter IpExtInCsumErrors)" -eq $((csum + 1)) ] || fail "InCsumErrors not counted once"
 [ "$(counter IpInHdrErrors)" -eq $((hdr + 3)) ] || fail "InHdrErrors not counted for csum, ihl and version"
-[ "$(counter IpInTruncatedPkts)" -eq $((trunc + 1)) ] || fail "InTruncatedPkts not counted"
+[ "$(counter IpExtInTruncatedPkts)" -eq $((trunc + 1)) ] || fail "InTruncatedPkts not counted"
 unload

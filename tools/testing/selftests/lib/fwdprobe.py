@@ -12,6 +12,8 @@ usage: fwdprobe.py error DST [TTL]     (run in the sending host)
                                         many were answered)
        fwdprobe.py forward DST IFACE   (run in the sending host; DST's host
                                         sniffs with `fwdprobe.py sniff`)
+       fwdprobe.py martians IFACE MAC  (martian frames and a broadcast to
+                                        the router at MAC)
        fwdprobe.py sniff IFACE READY   (run in the receiving host; creates
                                         the file READY once it captures)
 
@@ -120,6 +122,24 @@ def main():
                 for i in range(n)]
         ans, _ = sr(pkts, timeout=10)
         print(len(ans))
+    elif mode == 'martians':
+        # Martians and a broadcast, as frames to the router's MAC (or to
+        # ff:ff:ff:ff:ff:ff for the broadcast), from IFACE: no answers.
+        from scapy.all import Ether, sendp
+        iface, mac = sys.argv[2], sys.argv[3]
+        icmp = ICMP(id=0x7f, seq=1) / Raw(PAYLOAD)
+        frames = [Ether(dst=mac) / IP(src=s, dst=d) / icmp for s, d in [
+            ('127.0.0.5', '10.1.0.1'),    # martian source: loopback
+            ('0.0.0.7', '10.1.0.1'),      # martian source: 0/8
+            ('224.1.2.3', '10.1.0.1'),    # martian source: multicast
+            ('10.1.0.1', '10.2.0.2'),     # martian source: the router's own
+            ('10.1.0.2', '127.0.0.1'),    # martian destination: loopback
+            ('10.1.0.2', '0.1.2.3'),      # martian destination: 0/8
+        ]]
+        frames.append(Ether(dst='ff:ff:ff:ff:ff:ff') / IP(src='10.1.0.2', dst='10.1.0.255') / icmp)
+        if len(sys.argv) > 4:
+            frames = [frames[int(sys.argv[4])]]
+        sendp(frames, iface=iface)
     elif mode == 'send':
         from scapy.all import send
         send(probe(sys.argv[2], 64))
