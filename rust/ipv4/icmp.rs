@@ -273,6 +273,15 @@ impl IcmpErrorMsg {
         }
     }
 
+    /// Redirect for the host (5/1) to `gateway` (`ICMP_REDIR_HOST`).
+    pub const fn redirect_host(gateway: Ipv4Addr) -> Self {
+        IcmpErrorMsg {
+            msg_type: wire_icmp::REDIRECT,
+            code: 1,
+            info: gateway.to_bits(),
+        }
+    }
+
     /// Parameter problem (12/0) pointing at byte `pointer` of the
     /// offending header.
     pub const fn parameter_problem(pointer: u8) -> Self {

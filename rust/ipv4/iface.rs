@@ -229,6 +229,13 @@ impl AddrTable {
         self.addrs.iter().find(|a| ifa.is_secondary_of(a))
     }
 
+    /// `inet_addr_onlink`: whether `a` and, if given, `b` are both in the
+    /// subnet of one of `port`'s addresses.
+    pub fn on_link(&self, port: PortId, a: Ipv4Addr, b: Option<Ipv4Addr>) -> bool {
+        self.on_port(port)
+            .any(|ifa| ifa.matches(a) && b.map_or(true, |b| ifa.matches(b)))
+    }
+
     /// Selects a source address for talking to `dst` through `port`
     /// (`inet_select_addr(dev, dst, scope)`):
     /// 1. on `port`, the first primary address whose scope is within

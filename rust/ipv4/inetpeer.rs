@@ -20,12 +20,21 @@ pub const IP_RT_ERROR_BURST_MS: u64 = 5000;
 /// How many peers are remembered; the least recently used is forgotten
 /// for a new one (Linux's inet_peer tree is garbage-collected instead).
 pub const MAX_PEERS: usize = 256;
+/// `ip_rt_redirect_number`: redirects sent to a peer that ignores them.
+pub const IP_RT_REDIRECT_NUMBER: u32 = 9;
+/// `ip_rt_redirect_load` (HZ/50): the wait before the second redirect.
+pub const IP_RT_REDIRECT_LOAD_MS: u64 = 20;
+/// `ip_rt_redirect_silence` ((HZ/50) << 10): quiet time that resets the
+/// count.
+pub const IP_RT_REDIRECT_SILENCE_MS: u64 = IP_RT_REDIRECT_LOAD_MS << (IP_RT_REDIRECT_NUMBER + 1);
 
 #[derive(Clone, Copy, Debug)]
 struct Peer {
     addr: Ipv4Addr,
     tokens: u64,
     last: u64,
+    /// Redirects sent since the last silence (`n_redirects`).
+    n_redirects: u32,
 }
 
 /// The peers of one router.
@@ -59,6 +68,7 @@ impl InetPeers {
             addr,
             tokens: 0,
             last: now.saturating_sub(60_000),
+            n_redirects: 0,
         };
         if self.peers.len() >= MAX_PEERS {
             let oldest = self
@@ -109,6 +119,36 @@ impl InetPeers {
         } else {
             false
         }
+    }
+
+    /// `ip_rt_send_redirect`'s limit for redirects to `addr`: the first at
+    /// once, then each after twice the wait of the one before
+    /// ([`IP_RT_REDIRECT_LOAD_MS`] << sent), at most
+    /// [`IP_RT_REDIRECT_NUMBER`], and the count starts again after
+    /// [`IP_RT_REDIRECT_SILENCE_MS`] without one. It shares the peer's
+    /// timestamp with the ICMP limits, as Linux's `rate_last`.
+    pub fn redirect_allow(&mut self, addr: Ipv4Addr, now: u64) -> bool {
+        let Some(p) = self.peer(addr, now) else {
+            // inet_getpeer_v4 failed: no redirect.
+            return false;
+        };
+        if now > p.last.saturating_add(IP_RT_REDIRECT_SILENCE_MS) {
+            p.tokens = 0;
+            p.n_redirects = 0;
+        }
+        if p.n_redirects >= IP_RT_REDIRECT_NUMBER {
+            p.last = now;
+            return false;
+        }
+        let wait = IP_RT_REDIRECT_LOAD_MS
+            .checked_shl(p.n_redirects)
+            .unwrap_or(u64::MAX);
+        if p.n_redirects == 0 || now > p.last.saturating_add(wait) {
+            p.last = now;
+            p.n_redirects += 1;
+            return true;
+        }
+        false
     }
 }
 
@@ -161,5 +201,36 @@ mod tests {
             .peers
             .iter()
             .any(|q| q.addr == Ipv4Addr::from_bits(0x0a00_0000)));
+    }
+
+    /// ip_rt_send_redirect: the first redirect at once, the next ones
+    /// after 40, 80, 160 ... ms, nine in all, then silence; 20.48 s without
+    /// one starts again.
+    #[test]
+    fn redirects_back_off_and_stop_after_nine() {
+        let mut p = InetPeers::new();
+        let mut now = 100_000;
+        assert!(p.redirect_allow(A, now));
+        // After one, the next waits 20 << 1 ms.
+        assert!(!p.redirect_allow(A, now + 40));
+        let mut sent = 1;
+        for n in 1..IP_RT_REDIRECT_NUMBER {
+            let t = now + (IP_RT_REDIRECT_LOAD_MS << n) + 1;
+            if p.redirect_allow(A, t) {
+                sent += 1;
+                now = t;
+            }
+        }
+        assert_eq!(sent, IP_RT_REDIRECT_NUMBER);
+        // The tenth is refused however long after (within the silence),
+        // and each refusal restarts the silence.
+        now += IP_RT_REDIRECT_LOAD_MS << 9;
+        assert!(!p.redirect_allow(A, now));
+        assert!(!p.redirect_allow(A, now + IP_RT_REDIRECT_SILENCE_MS));
+        now += IP_RT_REDIRECT_SILENCE_MS;
+        // Ignored for long enough: it starts again.
+        assert!(p.redirect_allow(A, now + IP_RT_REDIRECT_SILENCE_MS + 1));
+        // Another peer has its own count.
+        assert!(p.redirect_allow(B, now));
     }
 }

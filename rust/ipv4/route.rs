@@ -40,6 +40,10 @@ pub enum InputRoute {
         port: PortId,
         /// Address to resolve with ARP: the gateway, or the destination.
         next_hop: Ipv4Addr,
+        /// The packet leaves by the port it came in on, and its source
+        /// and next hop are both on that link: tell the source of the
+        /// better next hop (`IPSKB_DOREDIRECT`, `send_redirects` on).
+        redirect: bool,
     },
     /// No usable route (`RTN_UNREACHABLE` with `dst.error`, handled by
     /// `ip_error`); see [`ip_error`] for what to count and send.
@@ -183,6 +187,9 @@ pub fn route_input(
                 Some(port) => Ok(InputRoute::Forward {
                     port,
                     next_hop: r.next_hop(dst),
+                    redirect: port == in_port
+                        && source_on_link(fib, src, in_port)
+                        && addrs.on_link(in_port, src, r.nh.gateway),
                 }),
                 None => Ok(InputRoute::Error(Errno::Enetunreach)),
             }
@@ -192,6 +199,16 @@ pub fn route_input(
             InputRoute::Error(r.route.kind.error().unwrap_or(Errno::Einval)),
         ),
     }
+}
+
+/// What `__fib_validate_source` returns for a packet that leaves by the
+/// port it came in on: 1 when the source is reached directly through that
+/// port (its route's next hop has host scope: a connected route), the
+/// first condition of `IPSKB_DOREDIRECT`.
+fn source_on_link(fib: &Fib, src: Ipv4Addr, in_port: PortId) -> bool {
+    fib.lookup(src, None).is_some_and(|r| {
+        r.kind == RouteType::Unicast && r.port == Some(in_port) && r.gateway.is_none()
+    })
 }
 
 /// `brd_input`: a broadcast for the router, after validating a nonzero
@@ -417,14 +434,16 @@ mod tests {
             input([10, 0, 0, 2], [10, 1, 0, 9]),
             Ok(InputRoute::Forward {
                 port: P2,
-                next_hop: a([10, 1, 0, 9])
+                next_hop: a([10, 1, 0, 9]),
+                redirect: false,
             })
         );
         assert_eq!(
             input([10, 0, 0, 2], [10, 2, 3, 4]),
             Ok(InputRoute::Forward {
                 port: P2,
-                next_hop: a([10, 1, 0, 254])
+                next_hop: a([10, 1, 0, 254]),
+                redirect: false,
             })
         );
         assert_eq!(

@@ -2,7 +2,8 @@
 
 //! `ip_forward` and `ip_forward_finish`: a packet for another host leaves
 //! by the port its route names, with its TTL decremented, or goes back to
-//! its source as an ICMP error. The decision is
+//! its source as an ICMP error; one that leaves by the port it came in on
+//! also gets its source a redirect. The decision is
 //! [`crate::ipv4::forward::ip_forward`]'s.
 
 use super::icmp::icmp_send_opts;
@@ -10,8 +11,10 @@ use super::input::drop_reason;
 use super::output;
 use super::{Config, Router};
 use crate::abstractions::skbuff::{reason, SkBuff};
+use crate::abstractions::time::now_ms;
 use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::forward;
+use crate::ipv4::icmp::IcmpErrorMsg;
 use crate::ipv4::iface::{PortId, Scope};
 use crate::ipv4::options::{self, IpOptions};
 use crate::ipv4::stats::{DropReason, IpStat};
@@ -26,6 +29,7 @@ pub(super) fn ip_forward(
     pkt_type: PacketType,
     out: PortId,
     next_hop: Ipv4Addr,
+    redirect: bool,
     opts: &IpOptions,
     mut skb: SkBuff,
 ) {
@@ -64,6 +68,16 @@ pub(super) fn ip_forward(
             skb.drop_with(drop_reason(e.drop_reason()));
         }
         Ok(f) => {
+            // ip_forward, after the TTL: a packet that leaves where it came
+            // from tells its source of the better next hop
+            // (ip_rt_send_redirect), and is forwarded all the same.
+            if redirect && opts.srr == 0 {
+                let src = wire_ip::Packet::new_unchecked(skb.data()).src_addr();
+                if r.peers.lock().redirect_allow(src, now_ms()) {
+                    let msg = IcmpErrorMsg::redirect_host(next_hop);
+                    icmp_send_opts(r, c, skb.data(), pkt_type, opts, msg);
+                }
+            }
             // ip_forward_finish, then ip_output: a packet too big for the
             // port (DF clear, or ip_forward would have refused it) is
             // fragmented. A GSO packet whose segments do not fit would be

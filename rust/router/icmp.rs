@@ -15,7 +15,6 @@ use crate::ipv4::options::{self, IpOptions};
 use crate::ipv4::route::route_output;
 use crate::ipv4::stats::IcmpStat;
 use crate::ipv4::wire::ethernet::PacketType;
-use crate::ipv4::wire::icmp as wire_icmp;
 use crate::ipv4::wire::ipv4 as wire_ip;
 
 /// Sends `msg` about `orig` (the offending packet, from its IPv4 header
@@ -137,10 +136,8 @@ fn send(
         return;
     }
     r.stats.icmp(IcmpStat::OutMsgs);
-    match msg.msg_type {
-        wire_icmp::DEST_UNREACH => r.stats.icmp(IcmpStat::OutDestUnreachs),
-        wire_icmp::TIME_EXCEEDED => r.stats.icmp(IcmpStat::OutTimeExcds),
-        _ => {}
+    if let Some(s) = IcmpStat::out_for_type(msg.msg_type) {
+        r.stats.icmp(s);
     }
     output::ip_output(r, c, &rt, skb);
 }

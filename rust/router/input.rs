@@ -201,7 +201,8 @@ fn ip_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: 
         Ok(InputRoute::Forward {
             port: out,
             next_hop,
-        }) => super::forward::ip_forward(r, c, pkt_type, out, next_hop, &opts, skb),
+            redirect,
+        }) => super::forward::ip_forward(r, c, pkt_type, out, next_hop, redirect, &opts, skb),
         Ok(InputRoute::Error(errno)) => {
             // ip_error, for a port that forwards.
             let e = route::ip_error(errno);
