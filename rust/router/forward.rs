@@ -21,18 +21,31 @@ use crate::ipv4::stats::{DropReason, IpStat};
 use crate::ipv4::wire::ethernet::{self, PacketType};
 use crate::ipv4::wire::ipv4 as wire_ip;
 
-/// Forwards `skb` (`skb->data` at its Ethernet header) out of port `out`
-/// towards `next_hop`.
+/// Where route input sends a forwarded packet.
+pub(super) struct Egress {
+    /// The output port.
+    pub port: PortId,
+    /// The address to resolve: the gateway or the destination.
+    pub next_hop: Ipv4Addr,
+    /// Tell the source of the better next hop (a redirect).
+    pub redirect: bool,
+}
+
+/// Forwards `skb` (`skb->data` at its Ethernet header) out of the egress
+/// port towards the next hop.
 pub(super) fn ip_forward(
     r: &Router,
     c: &Config,
     pkt_type: PacketType,
-    out: PortId,
-    next_hop: Ipv4Addr,
-    redirect: bool,
+    egress: Egress,
     opts: &IpOptions,
     mut skb: SkBuff,
 ) {
+    let Egress {
+        port: out,
+        next_hop,
+        redirect,
+    } = egress;
     let Some(port) = c.port(out) else {
         r.stats.ip(IpStat::OutNoRoutes);
         skb.drop_with(reason::IP_NOROUTE);

@@ -33,16 +33,14 @@ pub(super) fn icmp_send(
     route_broadcast: bool,
     msg: IcmpErrorMsg,
 ) {
-    send(
-        r,
-        c,
+    let about = About {
         orig,
         pkt_type,
         route_broadcast,
-        None,
-        &IpOptions::default(),
-        msg,
-    )
+        src: None,
+        opts: &IpOptions::default(),
+    };
+    send(r, c, &about, msg)
 }
 
 /// [`icmp_send`] about a packet whose options were compiled into `opts`:
@@ -55,7 +53,14 @@ pub(super) fn icmp_send_opts(
     opts: &IpOptions,
     msg: IcmpErrorMsg,
 ) {
-    send(r, c, orig, pkt_type, false, None, opts, msg)
+    let about = About {
+        orig,
+        pkt_type,
+        route_broadcast: false,
+        src: None,
+        opts,
+    };
+    send(r, c, &about, msg)
 }
 
 /// [`icmp_send`] about a packet the router received for itself (its input
@@ -69,20 +74,39 @@ pub(super) fn icmp_send_local(
     opts: &IpOptions,
     msg: IcmpErrorMsg,
 ) {
-    let to = wire_ip::Packet::new_unchecked(orig).dst_addr();
-    send(r, c, orig, pkt_type, false, Some(to), opts, msg)
+    let about = About {
+        orig,
+        pkt_type,
+        route_broadcast: false,
+        src: Some(wire_ip::Packet::new_unchecked(orig).dst_addr()),
+        opts,
+    };
+    send(r, c, &about, msg)
 }
 
-fn send(
-    r: &Router,
-    c: &Config,
-    orig: &[u8],
+/// The packet an error is about, and how it came.
+struct About<'a> {
+    /// The offending packet, from its IPv4 header on.
+    orig: &'a [u8],
+    /// How it was received.
     pkt_type: PacketType,
+    /// Its input route was broadcast.
     route_broadcast: bool,
+    /// The error's source, when it must be the address the packet was sent
+    /// to (RTCF_LOCAL); else route output chooses.
     src: Option<crate::ipv4::addr::Ipv4Addr>,
-    opts: &IpOptions,
-    msg: IcmpErrorMsg,
-) {
+    /// Its compiled options, echoed in the error.
+    opts: &'a IpOptions,
+}
+
+fn send(r: &Router, c: &Config, about: &About<'_>, msg: IcmpErrorMsg) {
+    let About {
+        orig,
+        pkt_type,
+        route_broadcast,
+        src,
+        opts,
+    } = *about;
     if !icmp::should_send_error(orig, pkt_type, route_broadcast) {
         return;
     }

@@ -199,10 +199,17 @@ fn ip_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: 
             local_deliver(r, c, hdr, pkt_type, true, &opts, skb)
         }
         Ok(InputRoute::Forward {
-            port: out,
+            port,
             next_hop,
             redirect,
-        }) => super::forward::ip_forward(r, c, pkt_type, out, next_hop, redirect, &opts, skb),
+        }) => {
+            let egress = super::forward::Egress {
+                port,
+                next_hop,
+                redirect,
+            };
+            super::forward::ip_forward(r, c, pkt_type, egress, &opts, skb)
+        }
         Ok(InputRoute::Error(errno)) => {
             // ip_error, for a port that forwards.
             let e = route::ip_error(errno);

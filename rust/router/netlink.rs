@@ -247,7 +247,11 @@ impl Family for FerrouteFamily {
                         scope: req.attr(attr::SCOPE).map(|_| route.scope),
                         protocol: req.attr(attr::PROTOCOL).map(|_| route.protocol),
                         prefsrc: route.prefsrc,
-                        metric: req.attr(attr::METRIC).map(|_| route.metric),
+                        // fib_table_delete: metric 0 matches any metric.
+                        metric: req
+                            .attr(attr::METRIC)
+                            .map(|_| route.metric)
+                            .filter(|&m| m != 0),
                         port: None,
                         gateway: route.gateway,
                     };

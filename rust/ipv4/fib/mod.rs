@@ -416,6 +416,16 @@ impl Fib {
         if route.dst.network(route.prefix_len) != Some(route.dst) {
             return Err(Errno::Einval);
         }
+        // fib_create_info: a type's routes have at least its scope
+        // (fib_props: local host, broadcast link), "Invalid scope".
+        let min_scope = match route.kind {
+            RouteType::Local => Scope::Host,
+            RouteType::Broadcast => Scope::Link,
+            _ => Scope::Universe,
+        };
+        if route.scope < min_scope {
+            return Err(Errno::Einval);
+        }
         if route.kind.error().is_some() {
             if route.port.is_some() || route.gateway.is_some() || !hops.is_empty() {
                 return Err(Errno::Einval);
@@ -446,12 +456,15 @@ impl Fib {
         }
         if let Some(gw) = h.gateway {
             // fib_create_info: a host-scope route cannot have a gateway.
-            if route.scope == Scope::Host || gw.is_multicast() || gw.is_lbcast() || gw.is_zeronet()
-            {
+            if route.scope == Scope::Host || gw.is_zeronet() {
                 return Err(Errno::Einval);
             }
             if h.onlink {
-                if route.scope >= Scope::Link {
+                // fib_check_nh_v4_gw, RTNH_F_ONLINK: the gateway must be a
+                // unicast address ("Nexthop has invalid gateway"). Without
+                // onlink, a multicast or broadcast gateway is simply not
+                // reachable (ENETUNREACH below), as in Linux.
+                if route.scope >= Scope::Link || gw.is_multicast() || gw.is_lbcast() {
                     return Err(Errno::Einval);
                 }
                 // fib_check_nh_v4_gw, RTNH_F_ONLINK: the gateway must be a
@@ -494,6 +507,11 @@ impl Fib {
             }
             h.port = via.port;
         }
+        if h.onlink {
+            // fib_check_nh without a gateway: "Invalid flags for nexthop -
+            // PERVASIVE and ONLINK can not be set".
+            return Err(Errno::Einval);
+        }
         if h.port.is_none() {
             return Err(Errno::Enodev);
         }
@@ -513,6 +531,10 @@ impl Fib {
     /// (`fib_table_delete`; table 0 means main); `ESRCH` if there is none
     /// or the table does not exist.
     pub fn delete(&mut self, sel: &RouteSelector) -> Result<Route, Errno> {
+        // rtm_to_fib_config: "Invalid prefix for given prefix length".
+        if sel.dst.network(sel.prefix_len) != Some(sel.dst) {
+            return Err(Errno::Einval);
+        }
         let id = table_id(sel.table);
         let i = self
             .tables

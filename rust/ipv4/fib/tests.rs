@@ -603,3 +603,55 @@ fn an_address_on_a_down_port_gets_only_its_local_route() {
     fib.port_up(P1, &addrs).unwrap();
     assert_eq!(fib.routes().count(), 3);
 }
+
+/// Issue 13's configuration classes as Linux answers them: invalid scopes
+/// and onlink without a gateway are EINVAL, a multicast or broadcast
+/// gateway without onlink is unreachable, a delete with host bits is
+/// EINVAL (fib_create_info, fib_check_nh, rtm_to_fib_config).
+#[test]
+fn configurations_linux_refuses_are_refused_alike() {
+    let (mut fib, mut addrs) = (Fib::new(), AddrTable::new());
+    with_addr(&mut fib, &mut addrs, P1, [100, 64, 0, 1], 24);
+    let local = Route {
+        table: RT_TABLE_LOCAL,
+        kind: RouteType::Local,
+        scope: Scope::Link,
+        ..unicast([10, 67, 0, 1], 32, P1)
+    };
+    assert_eq!(fib.insert(local), Err(Errno::Einval));
+    let brd = Route {
+        table: RT_TABLE_LOCAL,
+        kind: RouteType::Broadcast,
+        scope: Scope::Universe,
+        ..unicast([10, 68, 0, 255], 32, P1)
+    };
+    assert_eq!(fib.insert(brd), Err(Errno::Einval));
+    let onlink = Route {
+        onlink: true,
+        ..unicast([10, 66, 0, 0], 16, P1)
+    };
+    assert_eq!(fib.insert(onlink), Err(Errno::Einval));
+    for gw in [[255, 255, 255, 255], [224, 0, 0, 5], [0, 0, 0, 5]] {
+        let r = Route {
+            gateway: Some(a(gw)),
+            port: None,
+            scope: Scope::Universe,
+            ..unicast([10, 90, 0, 0], 16, P1)
+        };
+        assert_eq!(fib.insert(r), Err(Errno::Enetunreach), "{gw:?}");
+    }
+    let sel = RouteSelector {
+        table: RT_TABLE_MAIN,
+        dst: a([10, 1, 2, 3]),
+        prefix_len: 8,
+        tos: 0,
+        kind: None,
+        scope: None,
+        protocol: None,
+        prefsrc: None,
+        metric: None,
+        port: None,
+        gateway: None,
+    };
+    assert_eq!(fib.delete(&sel), Err(Errno::Einval));
+}

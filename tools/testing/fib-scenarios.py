@@ -1,0 +1,387 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Scenario oracle: the same configuration steps, in ip's words, through
+Linux and through ferroute, compared step by step.
+
+usage: fib-scenarios.py --ferctl FERCTL --module KO [--netns oracle]
+                        [--known FILE] [--only NAME...]
+
+Each scenario starts from the same state on both sides (ferroute.ko is
+loaded afresh, Linux's namespace made anew): dummy devices d0
+100.64.0.1/24, d1 100.64.1.1/24, d2 100.64.2.1/24 and d3 (no address), up;
+for ferroute in the current namespace, attached as ports; for Linux in
+namespace NETNS. Each step ("route add ...", "addr del ...", "rule add
+...", "link set d0 down", "route get ...") runs as `ip -n NETNS STEP` and
+as `ferctl STEP` (a "link set" step runs with `ip` on both sides). Compared
+after every step: success or the errno (Linux's read from its netlink
+answer with strace: ip prints an extack message instead of the errno); for
+"route get", the answer's
+type, gateway, device and source; then `route list table all` against
+`ip route show table all`, and for scenarios with rules `rule list`
+against `ip rule show`, as sets of normalized lines.
+
+The shapes are what users do, not what ferroute implements: addresses
+deleted after routes, oif-bound and mark-bound queries, configurations
+Linux refuses, links going down. Scenarios listed in FILE (one name per
+line, '#' comments) are known differences: they must still differ (so the
+list stays true), the others must match. Prints the counts of scenarios,
+steps, queries and list comparisons at the end; exits 1 on an unexpected
+result.
+"""
+
+import argparse
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+spec = importlib.util.spec_from_file_location("fib_oracle", os.path.join(HERE, "fib-oracle.py"))
+fib_oracle = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(fib_oracle)
+
+DEVICES = [("d0", "100.64.0.1/24"), ("d1", "100.64.1.1/24"), ("d2", "100.64.2.1/24"), ("d3", None)]
+
+ERRNO_NAMES = fib_oracle.ERRNO_NAMES + [
+    ("File exists", "EEXIST"),
+    ("No such file or directory", "ENOENT"),
+    ("Cannot assign requested address", "EADDRNOTAVAIL"),
+    ("Numerical result out of range", "ERANGE"),
+    ("Address family not supported", "EAFNOSUPPORT"),
+    ("Operation not supported", "EOPNOTSUPP"),
+    ("No buffer space available", "ENOBUFS"),
+]
+
+# name: steps. Common configurations first, then the shapes of issue 13.
+SCENARIOS = {
+    "gateway-routes": [
+        "route add 10.1.0.0/16 via 100.64.1.2",
+        "route add 10.1.0.0/16 via 100.64.2.2",
+        "route append 10.1.0.0/16 via 100.64.2.2",
+        "route replace 10.1.0.0/16 via 100.64.0.2",
+        "route add 10.2.0.0/16 via 100.64.1.2 metric 20",
+        "route add 10.2.0.0/16 via 100.64.2.2 metric 10",
+        "route get 10.2.3.4",
+        "route del 10.2.0.0/16 metric 10",
+        "route get 10.2.3.4",
+        "route del 10.2.0.0/16",
+        "route del 10.2.0.0/16",
+        "route add 10.3.0.0/16 via 100.64.9.9",
+        "route add 10.3.0.0/16 dev d3",
+        "route get 10.3.0.1",
+    ],
+    "reject-routes": [
+        "route add unreachable 10.4.0.0/16",
+        "route add prohibit 10.5.0.0/16",
+        "route add blackhole 10.6.0.0/16",
+        "route get 10.4.0.1",
+        "route get 10.5.0.1",
+        "route get 10.6.0.1",
+        "route get 10.7.0.1",
+        "route add default via 100.64.2.254",
+        "route get 10.7.0.1",
+    ],
+    "multipath": [
+        "route add 10.8.0.0/16 nexthop via 100.64.0.2 weight 1 nexthop via 100.64.1.2 weight 3",
+        "route add 10.9.0.0/16 nexthop via 100.64.0.2 nexthop via 100.64.9.2",
+        "route del 10.8.0.0/16",
+    ],
+    "tables-and-rules": [
+        "route add 10.10.0.0/16 via 100.64.1.2 table 100",
+        "rule add pref 100 to 10.10.0.0/16 lookup 100",
+        "route get 10.10.1.1",
+        "rule add pref 200 from 100.64.0.0/24 lookup 200",
+        "route add default via 100.64.2.9 table 200",
+        "rule del pref 200",
+        "rule del pref 200",
+    ],
+    "route-flush": [
+        "route add 10.14.0.0/16 via 100.64.1.2 table 100",
+        "route flush table 100",
+    ],
+    "addresses-after-routes": [
+        "route add 10.11.0.0/16 via 100.64.1.2",
+        "addr add 100.64.1.7/24 dev d1",
+        "addr add 100.64.5.1/24 dev d3",
+        "route add 10.12.0.0/16 via 100.64.5.9",
+        "addr del 100.64.5.1/24 dev d3",
+        "route get 10.12.0.1",
+    ],
+    "link-down-up": [
+        "route add 10.13.0.0/16 via 100.64.1.2",
+        "link set d1 down",
+        "route get 10.13.0.1",
+        "link set d1 up",
+        "route get 10.13.0.1",
+    ],
+    # Issue 13, class 1: local and main merged before the first rule.
+    "merged-tables": [
+        "route add local 10.140.0.0/16 dev d0",
+        "route add 10.140.1.0/24 via 100.64.1.2",
+        "route get 10.140.1.9",
+    ],
+    # Class 2: deleting addresses.
+    "prefsrc-address-deleted": [
+        "addr add 100.64.0.5/24 dev d0",
+        "route add 10.50.0.0/16 via 100.64.1.2 src 100.64.0.5",
+        "addr del 100.64.0.5/24 dev d0",
+    ],
+    "last-address-deleted": [
+        "route add 10.51.0.0/16 nexthop via 100.64.0.2 nexthop via 100.64.1.2",
+        "addr del 100.64.0.1/24 dev d0",
+        "route get 10.51.0.1 oif d0",
+    ],
+    # Class 3: the mark chooses the source too.
+    "mark-source": [
+        "route add default via 100.64.2.7 table 200",
+        "rule add fwmark 0x1 lookup 200",
+        "route get 8.8.8.8 mark 0x1",
+    ],
+    # Class 4: a device without an address.
+    "source-without-address": [
+        "route add 10.44.0.0/16 dev d3",
+        "route get 10.44.0.1",
+    ],
+    # Class 5: a gateway that is our own address.
+    "gateway-is-ours": [
+        "route add 10.45.0.0/16 via 100.64.1.1",
+        "route get 10.45.0.1",
+    ],
+    # Class 6: an oif-bound query with no route through that device.
+    "oif-bound-query": [
+        "route get 1.1.1.1 oif d2",
+    ],
+    # Class 7: route get checks.
+    "route-get-checks": [
+        "route get 100.64.0.5 iif d0 from 100.64.0.1",
+        "route get 224.0.0.1",
+        "route get 255.255.255.255",
+    ],
+    # Class 9: replace by an identical later route.
+    "replace-identical": [
+        "route add 10.60.0.0/16 via 100.64.1.2",
+        "route append 10.60.0.0/16 via 100.64.2.2",
+        "route replace 10.60.0.0/16 via 100.64.2.2",
+    ],
+    # Class 10: metric 0 in a delete matches any metric.
+    "delete-metric-0": [
+        "route add 10.61.0.0/16 via 100.64.1.2 metric 7",
+        "route del 10.61.0.0/16 metric 0",
+    ],
+    # Class 11: host bits in a delete.
+    "delete-host-bits": [
+        "route add 10.0.0.0/8 via 100.64.1.2",
+        "route del 10.1.2.3/8",
+    ],
+    # Class 12: configurations Linux refuses.
+    "onlink-without-gateway": [
+        "route add 10.66.0.0/16 dev d0 onlink",
+    ],
+    "invalid-scopes": [
+        "route add local 10.67.0.1 dev d0 scope link",
+        "route add broadcast 10.68.0.255 dev d0 scope global",
+    ],
+    # Class 13: configurations Linux accepts.
+    "onlink-odd-gateway": [
+        "route add 10.69.0.0/16 via 0.0.0.5 dev d0 onlink",
+    ],
+    "address-overlap": [
+        "addr add 100.64.0.1/16 dev d0",
+        "addr add 100.64.9.255/24 dev d1",
+        "addr add 127.0.0.5/8 dev d1",
+    ],
+    # Class 15: gateway resolution hitting reject routes.
+    "gateway-via-reject": [
+        "route add unreachable 10.82.0.0/16 scope link",
+        "route add 10.83.0.0/16 via 10.82.0.1",
+    ],
+    # Class 16: special gateways without onlink.
+    "special-gateways": [
+        "route add 10.90.0.0/16 via 0.0.0.5",
+        "route add 10.91.0.0/16 via 255.255.255.255",
+        "route add 10.92.0.0/16 via 224.0.0.5",
+    ],
+}
+
+
+def errno_of(msg):
+    for text, name in ERRNO_NAMES:
+        if text in msg:
+            return name
+    return "?" + msg.strip()[:80]
+
+
+def run(cmd):
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    return p.returncode, p.stdout, p.stderr
+
+
+def linux_errno(cmd):
+    """Runs `cmd` (an ip command) under strace: (status, output), status
+    "ok" or the errno name of the kernel's NLMSG_ERROR answer."""
+    trace = f"/tmp/fib-scenarios-strace-{os.getpid()}"
+    rc, out, err = run(["strace", "-qq", "-e", "trace=recvmsg", "-o", trace, *cmd])
+    if rc == 0:
+        return "ok", out
+    with open(trace) as f:
+        codes = re.findall(r"error=-(E[A-Z0-9]+)", f.read())
+    os.unlink(trace)
+    return (codes[-1] if codes else errno_of(err)), out
+
+
+class Sides:
+    def __init__(self, args):
+        self.netns, self.ferctl, self.module = args.netns, args.ferctl, args.module
+
+    def setup(self):
+        for dev, _ in DEVICES:
+            run(["ip", "link", "del", dev])
+        run(["rmmod", "ferroute"])
+        rc, _, err = run(["insmod", self.module])
+        if rc != 0:
+            sys.exit(f"fib-scenarios: insmod: {err.strip()}")
+        run(["ip", "netns", "del", self.netns])
+        run(["ip", "netns", "add", self.netns])
+        for dev, addr in DEVICES:
+            for pre in ([], ["-n", self.netns]):
+                run(["ip", *pre, "link", "add", dev, "type", "dummy"])
+                run(["ip", *pre, "link", "set", dev, "up"])
+            run([self.ferctl, "port", "add", dev])
+            if addr:
+                run(["ip", "-n", self.netns, "addr", "add", addr, "dev", dev])
+                run([self.ferctl, "addr", "add", addr, "dev", dev])
+
+    def teardown(self):
+        for dev, _ in DEVICES:
+            run(["ip", "link", "del", dev])
+        run(["ip", "netns", "del", self.netns])
+        run(["rmmod", "ferroute"])
+
+    def step(self, words):
+        """((linux status, text), (ferroute status, text)): status "ok" or
+        an errno name; text the output."""
+        lx = linux_errno(["ip", "-n", self.netns, *words])
+        if words[:2] == ["link", "set"]:
+            rc, out, err = run(["ip", *words])
+        else:
+            rc, out, err = run([self.ferctl, *words])
+        return lx, ("ok" if rc == 0 else errno_of(err), out)
+
+    def routes(self):
+        lx = run(["ip", "-n", self.netns, "route", "show", "table", "all"])[1]
+        fr = run([self.ferctl, "route", "list", "table", "all"])[1]
+        return norm_list(lx, linux=True), norm_list(fr, linux=False)
+
+    def rules(self):
+        lx = run(["ip", "-n", self.netns, "rule", "show"])[1]
+        fr = run([self.ferctl, "rule", "list"])[1]
+        return norm_list(lx, linux=True), norm_list(fr, linux=False)
+
+
+def norm_list(text, linux):
+    """Lines as a set: multipath hops joined to their route, whitespace
+    squeezed; Linux's lo routes and dead/linkdown marks left out."""
+    lines, cur = [], None
+    for raw in text.splitlines():
+        if raw[:1] in (" ", "\t"):
+            cur = (cur or "") + " " + raw.strip()
+            continue
+        if cur is not None:
+            lines.append(cur)
+        cur = raw.strip()
+    if cur:
+        lines.append(cur)
+    out = set()
+    for line in lines:
+        line = " ".join(line.split())
+        if linux:
+            if " dev lo " in line + " ":
+                continue
+            line = line.replace(" dead", "").replace(" linkdown", "")
+        out.add(line)
+    return out
+
+
+def get_view(text):
+    """(type, via, dev, src) of a route get answer."""
+    words = text.split()
+    if not words:
+        return None
+    kind = "unicast"
+    if words[0] in ("local", "broadcast", "multicast", "unreachable", "prohibit", "blackhole"):
+        kind, words = words[0], words[1:]
+    kv = {}
+    for i, w in enumerate(words[:-1]):
+        if w in ("via", "dev", "src"):
+            kv[w] = words[i + 1]
+    return (kind, kv.get("via"), kv.get("dev"), kv.get("src"))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--ferctl", required=True)
+    ap.add_argument("--module", required=True, help="ferroute.ko, loaded afresh per scenario")
+    ap.add_argument("--netns", default="oracle")
+    ap.add_argument("--known", help="file of scenario names known to differ")
+    ap.add_argument("--only", nargs="*", help="run only these scenarios")
+    args = ap.parse_args()
+    known = set()
+    if args.known:
+        for line in open(args.known):
+            line = line.split("#")[0].strip()
+            if line:
+                known.add(line)
+    sides = Sides(args)
+    n_steps = n_queries = n_lists = 0
+    bad = 0
+    for name, steps in SCENARIOS.items():
+        if args.only and name not in args.only:
+            continue
+        sides.setup()
+        diffs = []
+        has_rules = any(s.startswith("rule") for s in steps)
+        for step in steps:
+            words = step.split()
+            (ls, lo), (fs, fo) = sides.step(words)
+            n_steps += 1
+            if words[:2] == ["route", "get"]:
+                n_queries += 1
+                if ls != fs:
+                    diffs.append(f"{step}: linux {ls}, ferroute {fs}")
+                elif ls == "ok" and get_view(lo) != get_view(fo):
+                    diffs.append(f"{step}: linux {get_view(lo)}, ferroute {get_view(fo)}")
+                continue
+            if ls != fs:
+                diffs.append(f"{step}: linux {ls}, ferroute {fs}")
+            lx, fr = sides.routes()
+            n_lists += 1
+            if lx != fr:
+                diffs.append(f"after {step}: routes: only linux {sorted(lx - fr)}, "
+                             f"only ferroute {sorted(fr - lx)}")
+            if has_rules:
+                lx, fr = sides.rules()
+                n_lists += 1
+                if lx != fr:
+                    diffs.append(f"after {step}: rules: only linux {sorted(lx - fr)}, "
+                                 f"only ferroute {sorted(fr - lx)}")
+        if diffs and name in known:
+            print(f"known difference: {name}: {diffs[0]}")
+        elif diffs:
+            bad += 1
+            print(f"MISMATCH: {name}")
+            for d in diffs:
+                print(f"    {d}")
+        elif name in known:
+            bad += 1
+            print(f"MISMATCH: {name} now matches Linux: take it off the known list")
+        else:
+            print(f"ok: {name}")
+    sides.teardown()
+    print(f"fib-scenarios: {len(args.only or SCENARIOS)} scenarios, {n_steps} steps, "
+          f"{n_queries} queries, {n_lists} list comparisons, {bad} unexpected")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
