@@ -21,48 +21,12 @@ probe=$(dirname "$0")/lib/fwdprobe.py
 load
 set -x
 
-# The ferroute router.
-ip netns add fr
-ip netns add fh1
-ip netns add fh2
-ip -n fr link add fr1 type ferroute || fail "ip link add fr1"
-ip netns exec fr "$FERCTL" addr add 10.1.0.1/24 dev fr1 || fail "addr fr1"
-ip -n fr link set fr1 netns fh1
-ip -n fr link add va type veth peer name vb netns fh2
-ip -n fr link set va up
-ip netns exec fr "$FERCTL" port add va || fail "port add va"
-ip netns exec fr "$FERCTL" addr add 10.2.0.1/24 dev va || fail "addr va"
+two_routers
+h1if=fr1
 ip netns exec fr "$FERCTL" route add unreachable 10.8.0.0/16 || fail "unreachable route"
 ip netns exec fr "$FERCTL" route add prohibit 10.7.0.0/16 || fail "prohibit route"
-h1if=fr1
-
-# The Linux router, the same addresses and routes.
-ip netns add lr
-ip netns add lh1
-ip netns add lh2
-ip -n lr link add la1 type veth peer name fr1 netns lh1
-ip -n lr link add va type veth peer name vb netns lh2
-ip -n lr addr add 10.1.0.1/24 dev la1
-ip -n lr addr add 10.2.0.1/24 dev va
-ip -n lr link set la1 up
-ip -n lr link set va up
 ip -n lr route add unreachable 10.8.0.0/16
 ip -n lr route add prohibit 10.7.0.0/16
-ip netns exec lr sysctl -qw net.ipv4.ip_forward=1
-
-for p in f l; do
-	ip -n ${p}h1 link set lo up
-	ip -n ${p}h1 addr add 10.1.0.2/24 dev $h1if
-	ip -n ${p}h1 link set $h1if up
-	ip -n ${p}h1 route add default via 10.1.0.1
-	ip -n ${p}h2 link set lo up
-	ip -n ${p}h2 addr add 10.2.0.2/24 dev vb
-	ip -n ${p}h2 link set vb up
-	ip -n ${p}h2 route add default via 10.2.0.1
-	# Resolve the neighbours first, so that every probe below meets a
-	# warm cache on both routers.
-	ip netns exec ${p}h1 ping -c 1 -W 3 10.2.0.2 > /dev/null || fail "$p: first ping"
-done
 
 # Ping and traceroute through ferroute.
 ip netns exec fh1 ping -c 5 -i 0.2 -W 2 10.2.0.2 > /tmp/ping.out || fail "ping through ferroute"

@@ -15,50 +15,10 @@
 load
 set -x
 
-ip netns add fr
-ip netns add fh1
-ip netns add fh2
-ip -n fr link add fr1 type ferroute || fail "ip link add fr1"
-ip netns exec fr "$FERCTL" addr add 10.1.0.1/24 dev fr1 || fail "addr fr1"
-ip -n fr link set fr1 netns fh1
-ip -n fr link add va type veth peer name vb netns fh2
-ip -n fr link set va mtu 1400 up
-ip netns exec fr "$FERCTL" port add va || fail "port add va"
-ip netns exec fr "$FERCTL" addr add 10.2.0.1/24 dev va || fail "addr va"
+two_routers 1400
 
-ip netns add lr
-ip netns add lh1
-ip netns add lh2
-ip -n lr link add la1 type veth peer name fr1 netns lh1
-ip -n lr link add va type veth peer name vb netns lh2
-ip -n lr link set va mtu 1400
-ip -n lr addr add 10.1.0.1/24 dev la1
-ip -n lr addr add 10.2.0.1/24 dev va
-ip -n lr link set la1 up
-ip -n lr link set va up
-ip netns exec lr sysctl -qw net.ipv4.ip_forward=1
-
-for p in f l; do
-	ip -n ${p}h1 link set lo up
-	ip -n ${p}h1 addr add 10.1.0.2/24 dev fr1
-	ip -n ${p}h1 link set fr1 up
-	ip -n ${p}h1 route add default via 10.1.0.1
-	ip -n ${p}h2 link set lo up
-	ip -n ${p}h2 link set vb mtu 1400
-	ip -n ${p}h2 addr add 10.2.0.2/24 dev vb
-	ip -n ${p}h2 link set vb up
-	ip -n ${p}h2 route add default via 10.2.0.1
-	ip netns exec ${p}h1 ping -c 1 -W 3 10.2.0.2 > /dev/null || fail "$p: first ping"
-done
-
-fcount() { ip netns exec fr "$FERCTL" stats | awk -v n="$1" '$1 == n { print $2 }'; }
-lcount() { ip netns exec lr nstat -az "$1" | awk -v n="$1" '$1 == n { print $2 }'; }
-names="IpFragOKs IpFragCreates IpFragFails IpForwDatagrams IcmpOutDestUnreachs
-IpReasmReqds IpReasmOKs IpReasmFails IpReasmTimeout IcmpOutTimeExcds"
-for n in $names; do
-	eval "f0_$n=$(fcount $n)"
-	eval "l0_$n=$(lcount $n)"
-done
+snapshot_counters IpFragOKs IpFragCreates IpFragFails IpForwDatagrams IcmpOutDestUnreachs \
+	IpReasmReqds IpReasmOKs IpReasmFails IpReasmTimeout IcmpOutTimeExcds
 
 for p in f l; do
 	# DF and too big: the router's frag needed, as ping prints it.
@@ -109,14 +69,7 @@ for p in f l; do
 	done
 done
 set +x
-bad=0
-for n in $names; do
-	eval "fd=\$((\$(fcount $n) - f0_$n))"
-	eval "ld=\$((\$(lcount $n) - l0_$n))"
-	printf '%-22s ferroute %3d linux %3d\n' "$n" "$fd" "$ld"
-	[ "$fd" -eq "$ld" ] || bad=1
-done
-[ $bad -eq 0 ] || fail "counter deltas differ from Linux's"
+compare_deltas
 set -x
 ip netns exec fr "$FERCTL" stats | grep -E '^IpFrag|^IpForw'
 

@@ -108,3 +108,77 @@ ncounter() {
 netns_inum() {
 	stat -L -c %i "/run/netns/$1"
 }
+
+# two_routers [MTU]: the same topology twice, routed once by ferroute
+# (namespaces fr, fh1, fh2) and once by Linux's ip_forward (lr, lh1, lh2):
+#
+#   h1 10.1.0.2 --- 10.1.0.1 [router] 10.2.0.1 --(MTU)-- 10.2.0.2 h2
+#
+# ferroute's h1 side is a ferroute device, its h2 side an attached veth
+# (va); Linux's are veths. The hosts route through the router; a first
+# ping from h1 to h2 warms both routers' neighbour caches.
+two_routers() {
+	mtu=${1:-1500}
+	for ns in fr fh1 fh2 lr lh1 lh2; do ip netns add $ns; done
+	ip -n fr link add fr1 type ferroute || fail "ip link add fr1"
+	ip netns exec fr "$FERCTL" addr add 10.1.0.1/24 dev fr1 || fail "addr fr1"
+	ip -n fr link set fr1 netns fh1
+	ip -n fr link add va type veth peer name vb netns fh2
+	ip -n fr link set va mtu "$mtu" up
+	ip netns exec fr "$FERCTL" port add va || fail "port add va"
+	ip netns exec fr "$FERCTL" addr add 10.2.0.1/24 dev va || fail "addr va"
+	ip -n lr link add la1 type veth peer name fr1 netns lh1
+	ip -n lr link add va type veth peer name vb netns lh2
+	ip -n lr link set va mtu "$mtu"
+	ip -n lr addr add 10.1.0.1/24 dev la1
+	ip -n lr addr add 10.2.0.1/24 dev va
+	ip -n lr link set la1 up
+	ip -n lr link set va up
+	ip netns exec lr sysctl -qw net.ipv4.ip_forward=1
+	for p in f l; do
+		ip -n ${p}h1 link set lo up
+		ip -n ${p}h1 addr add 10.1.0.2/24 dev fr1
+		ip -n ${p}h1 link set fr1 up
+		ip -n ${p}h1 route add default via 10.1.0.1
+		ip -n ${p}h2 link set lo up
+		ip -n ${p}h2 link set vb mtu "$mtu"
+		ip -n ${p}h2 addr add 10.2.0.2/24 dev vb
+		ip -n ${p}h2 link set vb up
+		ip -n ${p}h2 route add default via 10.2.0.1
+		ip netns exec ${p}h1 ping -c 1 -W 3 10.2.0.2 > /dev/null || fail "$p: first ping"
+	done
+}
+
+# Counters of the two routers of two_routers: ferroute's from ferctl stats,
+# Linux's from nstat (the names are the same).
+fr_count() { ncounter fr "$1"; }
+lr_count() { ip netns exec lr nstat -az "$1" | awk -v n="$1" '$1 == n { print $2 + 0 }'; }
+
+# snapshot_counters NAME...: remember both routers' values; then
+# compare_deltas prints the increases and fails unless they are equal.
+snapshot_counters() {
+	for n in "$@"; do echo "$n $(fr_count "$n") $(lr_count "$n")"; done > /tmp/counters.before
+}
+compare_deltas() {
+	bad=0
+	while read -r n f0 l0; do
+		fd=$(($(fr_count "$n") - f0))
+		ld=$(($(lr_count "$n") - l0))
+		printf '%-22s ferroute %3d linux %3d\n' "$n" "$fd" "$ld"
+		[ "$fd" -eq "$ld" ] || bad=1
+	done < /tmp/counters.before
+	[ $bad -eq 0 ] || fail "counter deltas differ from Linux's"
+}
+
+# compare_answers KIND DST: `fwdprobe.py local KIND DST` from h1 through
+# both routers; the answers (normalized) must be equal. They are left in
+# /tmp/f.KIND and /tmp/l.KIND.
+compare_answers() {
+	for p in f l; do
+		ip netns exec ${p}h1 python3 "$root/tools/testing/selftests/lib/fwdprobe.py" \
+			local "$1" "$2" > /tmp/$p.$1
+	done
+	echo "$1 $2: ferroute $(cat /tmp/f.$1)"
+	echo "$1 $2: linux    $(cat /tmp/l.$1)"
+	cmp -s /tmp/f.$1 /tmp/l.$1 || fail "$1 to $2: ferroute's answer differs from Linux's"
+}
