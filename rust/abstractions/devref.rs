@@ -90,18 +90,13 @@ impl<D: IsNetDevice> DevRef<D> {
         // (include/net/net_trackers.h).
         let mut tracker: bindings::netdevice_tracker =
             unsafe { core::mem::MaybeUninit::zeroed().assume_init() };
-        // SAFETY: The device is valid for the borrow, and not yet freed, so
-        // its tracker directory is live (`free_netdev` is what ends it).
-        // `netdev_hold` with a non-NULL device always takes the reference
-        // (`__dev_hold`: a per-CPU or atomic increment, any context), then
-        // `ref_tracker_alloc(&dev->refcnt_tracker, &tracker, GFP_ATOMIC)`
-        // (lib/ref_tracker.c), which never sleeps and writes `tracker` on
-        // both of its paths: the new tracker, linked into the directory's
-        // list; or, if the allocation failed, NULL, after counting the
-        // reference in `dir->untracked`. The tracker records nothing about
-        // where `tracker` is stored (only `*trackerp` is written, and the
-        // list links live in the allocated `ref_tracker`), so the value may
-        // move with `Self`.
+        // `netdev_hold` always takes the reference (`__dev_hold`, any
+        // context), then `ref_tracker_alloc(..., GFP_ATOMIC)`, which never
+        // sleeps and writes `tracker` on both paths: the new tracker, or NULL
+        // after counting the reference in `dir->untracked`. Nothing records
+        // where `tracker` lives, so it may move with `Self`.
+        // SAFETY: The device is valid for the borrow and not yet freed, so
+        // its tracker directory is live (`free_netdev` ends it).
         unsafe { bindings::ferroute_netdev_hold(dev.as_netdev().as_raw(), &mut tracker) };
         // INVARIANT: The reference was taken just above with `tracker`,
         // which holds what `netdev_hold` stored.
@@ -134,16 +129,13 @@ impl<D: IsNetDevice> Clone for DevRef<D> {
 impl<D: IsNetDevice> Drop for DevRef<D> {
     fn drop(&mut self) {
         let dev = self.as_netdev().as_raw();
-        // SAFETY: By the type invariant we own one reference to `dev`,
-        // taken by `netdev_hold` with `self.tracker`, which still holds
-        // what that call stored. `netdev_put` first hands it to
-        // `ref_tracker_free`: a tracker is unlinked from the directory's
-        // list (its stack is no longer reported); a NULL one, from a failed
-        // allocation, decrements `dir->untracked`, which that failure
-        // incremented; then `__dev_put` drops the reference. Neither
-        // sleeps (`spin_lock_irqsave`, `kfree`, `stack_depot_save` with
-        // GFP_NOWAIT), so this may run in any context, an RCU callback
-        // included. It runs once, and nothing uses `dev` afterwards.
+        // `netdev_put` hands the tracker to `ref_tracker_free` (unlinked,
+        // or for NULL `dir->untracked` decremented) and then `__dev_put`;
+        // neither sleeps (`spin_lock_irqsave`, `kfree`, GFP_NOWAIT), so any
+        // context will do, an RCU callback included.
+        // SAFETY: By the type invariant we own one reference to `dev`, taken
+        // by `netdev_hold` with `self.tracker`, which still holds what that
+        // call stored; this runs once and nothing uses `dev` afterwards.
         unsafe { bindings::ferroute_netdev_put(dev, &mut self.tracker) };
     }
 }

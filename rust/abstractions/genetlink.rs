@@ -839,16 +839,14 @@ impl<F: Family> Registration<F> {
             GFP_KERNEL,
         )?;
         let name = F::NAME.as_bytes();
-        // SAFETY: `storage` is ours and pinned, so the family stays put
-        // while registered, and the ops and policy arrays it points to are
-        // heap buffers of KVecs that nothing changes until `drop` has
-        // unregistered the family. Each policy has maxattr + 1 entries, as
-        // its op's maxattr says (`Policy::for_op`, `maxattr`), and its
-        // reject messages are static strings: the core stores one in the
-        // extended ACK, which netlink_rcv_skb sends before genl_rcv drops
-        // cb_lock, and genl_unregister_family takes cb_lock for writing.
-        // All-zero is a valid genl_family before we fill the fields the
-        // core reads; the name fits GENL_NAMSIZ (checked).
+        // Each policy has its op's maxattr + 1 entries (`Policy::for_op`);
+        // reject messages are static strings, which the core may keep in an
+        // extended ACK until genl_rcv drops cb_lock (taken for writing by
+        // genl_unregister_family).
+        // SAFETY: `storage` is ours and pinned: the family, and the ops and
+        // policy KVec buffers it points to, stay put and unchanged until
+        // `drop` unregisters it. All-zero is a valid genl_family before the
+        // fields the core reads are set; the name fits (checked below).
         unsafe {
             let fam = storage.family.get();
             core::ptr::write_bytes(fam, 0, 1);

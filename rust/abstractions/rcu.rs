@@ -185,13 +185,12 @@ impl<T: Send + 'static> RcuBox<T> {
         match KBox::new(retired, GFP_KERNEL) {
             Ok(r) => {
                 let r = KBox::into_raw(r);
+                // The callback is this module's code: `RcuBox`'s drop and
+                // module exit (for a box never dropped) call `rcu_barrier`.
                 // SAFETY: `r` is a live `Retired<T>` whose ownership passes
-                // to the callback; its `head` is free for the RCU core to
-                // use until the callback runs, which frees `r` and `old`
-                // (which nothing else owns any more). The callback is this
-                // module's code: `RcuBox`'s drop calls `rcu_barrier`, and
-                // module exit does too (for a box that is never dropped,
-                // such as a `static`), so it cannot outlive the module.
+                // to the callback; its `head` is the RCU core's until the
+                // callback runs and frees `r` and `old`, which nothing else
+                // owns; the callback cannot outlive the module (above).
                 unsafe {
                     bindings::call_rcu(
                         Opaque::raw_get(core::ptr::addr_of!((*r).head)),

@@ -350,16 +350,13 @@ impl SkBuff {
         if len > tailroom {
             return None;
         }
-        // SAFETY: The skb is valid and owned, linear (so SKB_LINEAR_ASSERT
-        // holds), and has `len <= end - tail` bytes of tailroom (so
-        // skb_put's `tail > end` check does not call skb_over_panic).
-        // skb_put returns the old tail: `len` bytes inside the skb's data
-        // buffer, which after skb_unclone is referenced by this skb alone
-        // (`dataref == 1`), so no other skb reads or writes them; they stay
-        // in place until the skb is changed again, which needs `&mut self`,
-        // so the returned slice, borrowing `self` mutably, is exclusive.
-        // The tailroom is uninitialized memory (kmalloc), so it is zeroed
-        // before a safe caller can read it.
+        // skb_put returns the old tail: `len` bytes of a data buffer that,
+        // after skb_unclone, only this skb references (`dataref == 1`);
+        // they move only through `&mut self`, which the slice borrows.
+        // SAFETY: The skb is valid, owned and linear (SKB_LINEAR_ASSERT
+        // holds), with `len <= end - tail` tailroom (no skb_over_panic); the
+        // returned bytes are exclusive (above), and zeroed before a safe
+        // caller reads them (tailroom is uninitialized kmalloc memory).
         unsafe {
             let p = bindings::skb_put(self.as_raw(), len).cast::<u8>();
             core::ptr::write_bytes(p, 0, len as usize);
@@ -388,15 +385,13 @@ impl SkBuff {
         if len > self.headroom() {
             return None;
         }
+        // skb_push returns `data - len .. data`, in a data buffer that only
+        // this skb references after skb_unclone (`dataref == 1`); the bytes
+        // move only through `&mut self`, which the slice borrows.
         // SAFETY: The skb is valid and owned, with `len <= data - head`
-        // bytes of headroom (so skb_push's `data < head` check does not call
-        // skb_under_panic; skb_push has no linearity requirement). The
-        // returned bytes are `data - len .. data`, inside the data buffer
-        // that only this skb references (`dataref == 1` after skb_unclone),
-        // and stay in place until the skb is changed through `&mut self`.
-        // The headroom may be uninitialized (skb_reserve of a fresh
-        // kmalloc'd buffer), so it is zeroed before a safe caller can read
-        // it.
+        // headroom (no skb_under_panic; skb_push needs no linearity); the
+        // returned bytes are exclusive (above), and zeroed before a safe
+        // caller reads them (headroom may be uninitialized kmalloc memory).
         unsafe {
             let p = bindings::skb_push(self.as_raw(), len).cast::<u8>();
             core::ptr::write_bytes(p, 0, len as usize);
@@ -432,16 +427,13 @@ impl SkBuff {
         if offset > self.headroom() {
             return None;
         }
-        // SAFETY: The skb is valid and owned, and `0 <= offset <= data -
-        // head` (a MAC header after `data` wraps the unsigned offset past the
-        // headroom, refused above), so skb_push does not skb_under_panic.
-        // The bytes from the MAC header to `data` are in the skb's buffer and
-        // were packet data (the MAC header is set at `data` by
-        // eth_type_trans, dev_queue_xmit or reset_mac_header, or moved within
-        // the frame by skb_vlan_untag). Moving `data` back changes only this
-        // skb's pointers, not a buffer a clone may share; skb_postpush_rcsum
-        // only reads the bytes, into a CHECKSUM_COMPLETE `skb->csum` (the
-        // sum from `data` on, which a bare skb_push would leave stale).
+        // The bytes from the MAC header to `data` were packet data (the MAC
+        // header is set by eth_type_trans, dev_queue_xmit, reset_mac_header
+        // or moved in the frame by skb_vlan_untag). skb_postpush_rcsum only
+        // reads them, to keep a CHECKSUM_COMPLETE `skb->csum` right.
+        // SAFETY: The skb is valid and owned; `offset <= data - head` (a MAC
+        // header after `data` wraps past the headroom, refused above), so no
+        // skb_under_panic; only this skb's pointers move, no shared bytes.
         unsafe { bindings::ferroute_skb_push_rcsum(self.as_raw(), offset) };
         Some(())
     }
