@@ -55,18 +55,8 @@ grep -q 'hops 3 back' /tmp/tp || grep -q 'reached' /tmp/tp || fail "tracepath di
 ip netns exec h1 ping -c 1 -W 3 -t 2 10.2.0.2 > /tmp/ttl
 grep -q 'From 10.12.0.2 .*Time to live exceeded' /tmp/ttl || fail "TTL 2: $(cat /tmp/ttl)"
 # A closed UDP port on r2.
-ip netns exec h1 python3 - <<'PY' || fail "UDP to r2's closed port not refused"
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.settimeout(5)
-s.connect(('10.12.0.2', 5555))
-s.send(b'x')
-try:
-    s.recv(10)
-except ConnectionRefusedError:
-    sys.exit(0)
-sys.exit(1)
-PY
+ip netns exec h1 python3 "$root/tools/testing/selftests/lib/udp_refused.py" 10.12.0.2 5555 ||
+	fail "UDP to r2's closed port not refused"
 for r in r1 r2; do
 	echo "$r: ForwDatagrams $(ncounter $r IpForwDatagrams) OutTimeExcds $(ncounter $r IcmpOutTimeExcds)"
 done

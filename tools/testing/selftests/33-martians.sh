@@ -8,37 +8,12 @@
 # Linux routes the same frames in the same topology; the counter deltas
 # must be equal.
 #
-#   h1 10.1.0.2 --- 10.1.0.1 [router] 10.2.0.1 --- 10.2.0.2 h2
+#   h1 10.1.0.2 --- 10.1.0.1 [router] 10.2.0.1 --- 10.2.0.2 h2 (two_routers)
 . "$(dirname "$0")/lib.sh"
-probe=$(dirname "$0")/lib/fwdprobe.py
+probe=$root/tools/testing/selftests/lib/fwdprobe.py
 load
 set -x
-ip netns add fr
-ip netns add fh1
-ip -n fr link add fr1 type ferroute || fail "ip link add fr1"
-ip netns exec fr "$FERCTL" addr add 10.1.0.1/24 dev fr1 || fail "addr fr1"
-ip -n fr link set fr1 netns fh1
-ip -n fr link add va type veth peer name vb
-ip -n fr link set va up
-ip netns exec fr "$FERCTL" port add va || fail "port add va"
-ip netns exec fr "$FERCTL" addr add 10.2.0.1/24 dev va || fail "addr va"
-
-ip netns add lr
-ip netns add lh1
-ip -n lr link add la1 type veth peer name fr1 netns lh1
-ip -n lr link add va type veth peer name vb
-ip -n lr addr add 10.1.0.1/24 dev la1
-ip -n lr addr add 10.2.0.1/24 dev va
-ip -n lr link set la1 up
-ip -n lr link set va up
-ip netns exec lr sysctl -qw net.ipv4.ip_forward=1
-
-for p in f l; do
-	ip -n ${p}h1 link set lo up
-	ip -n ${p}h1 addr add 10.1.0.2/24 dev fr1
-	ip -n ${p}h1 link set fr1 up
-	ip netns exec ${p}h1 ping -c 1 -W 3 10.1.0.1 > /dev/null || fail "$p: first ping"
-done
+two_routers
 
 # Linux's rt_cache column NAME, summed over CPUs (hex per CPU).
 rtcache() {
@@ -48,8 +23,8 @@ lines = open('/proc/net/stat/rt_cache').read().split('\\n')
 col = lines[0].split().index(sys.argv[1])
 print(sum(int(l.split()[col], 16) for l in lines[1:] if l.strip()))" "$1"
 }
-fcount() { ip netns exec fr "$FERCTL" stats | awk -v n="$1" '$1 == n { print $2 }'; }
-lcount() { ip netns exec lr nstat -az "$1" | awk -v n="$1" '$1 == n { print $2 + 0 }'; }
+fcount() { fr_count "$1"; }
+lcount() { lr_count "$1"; }
 
 f0_src=$(fcount rt_cache.in_martian_src); f0_dst=$(fcount rt_cache.in_martian_dst)
 f0_bc=$(fcount IpExtInBcastPkts); f0_ae=$(fcount IpInAddrErrors); f0_rp=$(fcount TcpExtIPReversePathFilter)

@@ -30,18 +30,8 @@ grep -q '^unknown-dev ENODEV$' /tmp/fer.out || fail "rt_dev not read through its
 
 ferctl -j route list > /tmp/fer.json
 ip -n lx -j route show table main > /tmp/linux.json
-python3 - /tmp/linux.json /tmp/fer.json <<'PY' || fail "main tables differ"
-import json, sys
-def norm(r):
-    dst = r['dst']
-    dst = '0.0.0.0/0' if dst == 'default' else dst if '/' in dst else dst + '/32'
-    t = r.get('type', 'unicast')
-    return (t, dst, r.get('gateway'), r.get('dev') if t == 'unicast' else None,
-            r.get('scope', 'global'), r.get('metric', 0), r.get('protocol', 'boot'))
-linux, fer = (sorted(map(norm, json.load(open(f)))) for f in sys.argv[1:])
-for x in fer: print('ferroute', x)
-sys.exit(0 if linux == fer else 1)
-PY
+python3 "$root/tools/testing/selftests/lib/main_tables.py" /tmp/linux.json /tmp/fer.json ||
+	fail "main tables differ"
 ip netns del lx
 ip link del d0
 unload

@@ -29,20 +29,8 @@ done
 # Same routes in the main tables.
 ferctl -j route list > /tmp/fer.json
 ip -n lx -j route show table main > /tmp/linux.json
-python3 - /tmp/linux.json /tmp/fer.json <<'PY' || fail "main tables differ"
-import json, sys
-def norm(r):
-    dst = r['dst']
-    dst = '0.0.0.0/0' if dst == 'default' else dst if '/' in dst else dst + '/32'
-    t = r.get('type', 'unicast')
-    # ip -j omits protocol boot and scope global.
-    return (t, dst, r.get('gateway'), r.get('dev') if t == 'unicast' else None,
-            r.get('scope', 'global'), r.get('metric', 0), r.get('protocol', 'boot'))
-linux, fer = (sorted(map(norm, json.load(open(f)))) for f in sys.argv[1:])
-for x in linux: print('linux   ', x)
-for x in fer: print('ferroute', x)
-sys.exit(0 if linux == fer else 1)
-PY
+python3 "$root/tools/testing/selftests/lib/main_tables.py" /tmp/linux.json /tmp/fer.json ||
+	fail "main tables differ"
 
 # Unprivileged: EPERM from both.
 setpriv --reuid=65534 --regid=65534 --clear-groups python3 "$rt" dev host-route > /tmp/fer.out
