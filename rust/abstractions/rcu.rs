@@ -12,11 +12,19 @@
 //! of a million-route load) uses [`RcuBox::replace_deferred`] instead,
 //! which frees the old value from an RCU callback (`call_rcu`), as Linux's
 //! fib_trie frees its replaced nodes.
+//!
+//! [`RcuMutexBox`] adds the writer's side of `rcu_dereference_protected`:
+//! its writers take a mutex, and the holder borrows the current value
+//! without a read-side section, so it can build the next one in process
+//! context, sleeping for memory (`GFP_KERNEL`) as long as it needs.
 
 use super::bindings;
 use core::marker::PhantomData;
 use core::sync::atomic::{AtomicPtr, Ordering};
 use kernel::alloc::{flags::GFP_KERNEL, KBox};
+use kernel::prelude::*;
+use kernel::sync::lock::{mutex::MutexBackend, Guard};
+use kernel::sync::{new_mutex, Mutex};
 use kernel::types::Opaque;
 
 /// An RCU read-side critical section (`rcu_read_lock`) until dropped.
@@ -222,5 +230,91 @@ impl<T> Drop for RcuBox<T> {
             // SAFETY: `p` came from `KBox::into_raw` and is owned by us.
             drop(unsafe { KBox::from_raw(p) });
         }
+    }
+}
+
+/// An [`RcuBox`] whose writers are serialized by a mutex.
+///
+/// Readers borrow the value under a [`ReadGuard`] as from an [`RcuBox`]. A
+/// writer takes the mutex ([`RcuMutexBox::lock`]) and, while it holds it,
+/// may borrow the current value without a read-side section
+/// ([`RcuWriter::current`], Linux's `rcu_dereference_protected` with
+/// `lockdep_is_held`): only the holder can replace it, and not while that
+/// borrow lives.
+///
+/// # Invariants
+///
+/// `value` is replaced only through an [`RcuWriter`], that is, with
+/// `writer` held.
+#[pin_data]
+pub struct RcuMutexBox<T> {
+    #[pin]
+    writer: Mutex<()>,
+    value: RcuBox<T>,
+}
+
+impl<T> RcuMutexBox<T> {
+    /// An empty box.
+    pub fn new() -> impl PinInit<Self> {
+        // INVARIANT: `value` is private and starts empty.
+        pin_init!(Self {
+            writer <- new_mutex!((), "ferroute_rcu_writer"),
+            value: RcuBox::empty(),
+        })
+    }
+
+    /// Borrows the current value for the length of a read-side section.
+    pub fn read<'a>(&'a self, guard: &'a ReadGuard) -> Option<&'a T> {
+        self.value.read(guard)
+    }
+
+    /// Becomes the writer: waits for the mutex, so process context only.
+    pub fn lock(&self) -> RcuWriter<'_, T> {
+        might_sleep();
+        RcuWriter {
+            _held: self.writer.lock(),
+            value: &self.value,
+        }
+    }
+}
+
+/// The writer of an [`RcuMutexBox`]: holds its mutex until dropped.
+///
+/// # Invariants
+///
+/// `_held` is the guard of the mutex of the box that owns `value`.
+pub struct RcuWriter<'a, T> {
+    _held: Guard<'a, (), MutexBackend>,
+    value: &'a RcuBox<T>,
+}
+
+impl<T> RcuWriter<'_, T> {
+    /// Borrows the current value, without a read-side section, for as long
+    /// as the writer is not used to replace it.
+    pub fn current(&self) -> Option<&T> {
+        // Only this writer publishes (type invariant), so the load sees
+        // its own last store; Acquire also orders it after a previous
+        // writer's.
+        let p = self.value.ptr.load(Ordering::Acquire);
+        // SAFETY: A non-null pointer is a live `KBox` (`RcuBox`'s
+        // invariant) until it is replaced. Replacing needs the box's mutex
+        // (`RcuMutexBox`'s invariant), which this writer holds, and
+        // `&mut self` of this writer, which the returned borrow of `self`
+        // excludes; the box itself outlives `'a`.
+        unsafe { p.as_ref() }
+    }
+
+    /// Publishes `new` and frees the previous value after a grace period
+    /// ([`RcuBox::replace`]).
+    pub fn replace(&mut self, new: Option<KBox<T>>) {
+        self.value.replace(new);
+    }
+}
+
+impl<T: Send + 'static> RcuWriter<'_, T> {
+    /// Publishes `new`; the previous value is freed from an RCU callback
+    /// ([`RcuBox::replace_deferred`]).
+    pub fn replace_deferred(&mut self, new: Option<KBox<T>>) {
+        self.value.replace_deferred(new);
     }
 }

@@ -8,49 +8,95 @@
 //! has no remove/pop/truncate, so those are written here over
 //! `set_len`/`ptr::copy`.
 //!
-//! Allocations use `GFP_ATOMIC`: the logic runs on the packet path in
-//! softirq.
+//! The allocation flags are part of the type, chosen by the context that
+//! grows the vector: [`GfpAtomic`] (the default) for what the packet path
+//! grows in softirq or under a spinlock (neighbour queues, reassembly,
+//! peers), [`GfpKernel`] for what only writers in process context grow
+//! (the configuration: ports, addresses, FIB tables and rules, built under
+//! RTNL outside any read-side section), so a million-route load may sleep
+//! for memory instead of draining the atomic reserves. A `GfpKernel`
+//! vector grown in atomic context is a bug that a debug kernel reports at
+//! once (`might_alloc` in the allocator).
 
+use core::marker::PhantomData;
 use core::ops::{Deref, DerefMut};
-use kernel::alloc::{flags::GFP_ATOMIC, KVec};
+use kernel::alloc::{
+    flags::{GFP_ATOMIC, GFP_KERNEL},
+    Flags, KVec,
+};
+
+mod private {
+    pub trait Sealed {}
+}
+
+/// The allocation flags of a [`TryVec`].
+pub trait Gfp: private::Sealed {
+    /// The flags every allocation of the vector uses.
+    const FLAGS: Flags;
+}
+
+/// `GFP_ATOMIC`: the vector is grown on the packet path.
+pub struct GfpAtomic;
+
+/// `GFP_KERNEL`: the vector is grown only in process context, where it may
+/// sleep.
+pub struct GfpKernel;
+
+impl private::Sealed for GfpAtomic {}
+impl private::Sealed for GfpKernel {}
+
+impl Gfp for GfpAtomic {
+    const FLAGS: Flags = GFP_ATOMIC;
+}
+
+impl Gfp for GfpKernel {
+    const FLAGS: Flags = GFP_KERNEL;
+}
 
 /// Allocation failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AllocError;
 
 /// A vector whose every allocation can fail.
-pub struct TryVec<T> {
+pub struct TryVec<T, G: Gfp = GfpAtomic> {
     inner: KVec<T>,
+    _gfp: PhantomData<G>,
 }
 
-impl<T> Default for TryVec<T> {
+impl<T, G: Gfp> Default for TryVec<T, G> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<T> TryVec<T> {
+impl<T, G: Gfp> TryVec<T, G> {
     /// An empty vector; does not allocate.
     pub fn new() -> Self {
-        Self { inner: KVec::new() }
+        Self {
+            inner: KVec::new(),
+            _gfp: PhantomData,
+        }
     }
 
     /// An empty vector with room for `n` elements.
     pub fn try_with_capacity(n: usize) -> Result<Self, AllocError> {
-        KVec::with_capacity(n, GFP_ATOMIC)
-            .map(|inner| Self { inner })
+        KVec::with_capacity(n, G::FLAGS)
+            .map(|inner| Self {
+                inner,
+                _gfp: PhantomData,
+            })
             .map_err(|_| AllocError)
     }
 
     /// Appends `v`.
     pub fn try_push(&mut self, v: T) -> Result<(), AllocError> {
-        self.inner.push(v, GFP_ATOMIC).map_err(|_| AllocError)
+        self.inner.push(v, G::FLAGS).map_err(|_| AllocError)
     }
 
     /// Makes room for `additional` more elements.
     pub fn try_reserve(&mut self, additional: usize) -> Result<(), AllocError> {
         self.inner
-            .reserve(additional, GFP_ATOMIC)
+            .reserve(additional, G::FLAGS)
             .map_err(|_| AllocError)
     }
 
@@ -142,7 +188,7 @@ impl<T> TryVec<T> {
     }
 }
 
-impl<T: Clone> TryVec<T> {
+impl<T: Clone, G: Gfp> TryVec<T, G> {
     /// A copy of the vector.
     pub fn try_clone(&self) -> Result<Self, AllocError> {
         let mut v = Self::try_with_capacity(self.len())?;
@@ -153,7 +199,7 @@ impl<T: Clone> TryVec<T> {
     }
 }
 
-impl<T> Deref for TryVec<T> {
+impl<T, G: Gfp> Deref for TryVec<T, G> {
     type Target = [T];
 
     fn deref(&self) -> &[T] {
@@ -161,7 +207,7 @@ impl<T> Deref for TryVec<T> {
     }
 }
 
-impl<T> DerefMut for TryVec<T> {
+impl<T, G: Gfp> DerefMut for TryVec<T, G> {
     fn deref_mut(&mut self) -> &mut [T] {
         self.as_mut_slice()
     }

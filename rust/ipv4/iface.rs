@@ -6,7 +6,7 @@
 
 use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::errno::Errno;
-use crate::platform::TryVec;
+use crate::platform::{GfpKernel, TryVec};
 
 /// A router port (attached device or ferroute device), identified by a
 /// number the glue chooses; it plays the part of an ifindex.
@@ -90,7 +90,7 @@ impl IfAddr {
 /// Linear scans: a router has few addresses.
 #[derive(Default)]
 pub struct AddrTable {
-    addrs: TryVec<IfAddr>,
+    addrs: TryVec<IfAddr, GfpKernel>,
 }
 
 impl AddrTable {

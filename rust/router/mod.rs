@@ -29,7 +29,7 @@ pub mod stats;
 use crate::abstractions::devref::DevRef;
 use crate::abstractions::genetlink::Dump;
 use crate::abstractions::netdevice::{self, Device, NetDevice};
-use crate::abstractions::rcu::{RcuBox, ReadGuard};
+use crate::abstractions::rcu::{RcuMutexBox, ReadGuard};
 use crate::abstractions::skbuff::SkBuff;
 use crate::abstractions::sync::{Rtnl, RtnlGuard, SpinLockBh};
 use crate::abstractions::time::{now_ms, Rearm, Timer, TimerCallback};
@@ -43,7 +43,7 @@ use crate::ipv4::neigh::{NeighAction, NeighCache};
 use crate::ipv4::reasm::Reassembly;
 use crate::ipv4::wire::ethernet::PacketType;
 use crate::ipv4::wire::icmp::{time_exceeded, unreach};
-use crate::platform::TryVec;
+use crate::platform::{GfpKernel, TryVec};
 use core::sync::atomic::{AtomicU32, Ordering};
 use device::FerDevice;
 use kernel::c_str;
@@ -64,7 +64,7 @@ pub struct Config {
     /// The inode number of the router's own namespace.
     pub netns: u32,
     /// Every port, attached or ferroute device.
-    pub ports: TryVec<Port>,
+    pub ports: TryVec<Port, GfpKernel>,
     /// The router's addresses.
     pub addrs: AddrTable,
     /// Routes (the local and connected ones that addresses create).
@@ -142,9 +142,10 @@ impl TimerCallback for NeighTimer {
 pub struct Router {
     /// The inode number of its namespace.
     netns: u32,
-    config: RcuBox<Config>,
     #[pin]
-    attachments: Mutex<TryVec<Attachment>>,
+    config: RcuMutexBox<Config>,
+    #[pin]
+    attachments: Mutex<TryVec<Attachment, GfpKernel>>,
     #[pin]
     neigh: SpinLockBh<NeighCache<SkBuff>>,
     #[pin]
@@ -167,7 +168,7 @@ impl Router {
         let router = Arc::pin_init(
             try_pin_init!(Self {
                 netns,
-                config: RcuBox::empty(),
+                config <- RcuMutexBox::new(),
                 attachments <- new_mutex!(TryVec::new(), "ferroute_attachments"),
                 neigh <- crate::new_spinlock_bh!(NeighCache::new(), "ferroute_neigh"),
                 icmp_limit <- crate::new_spinlock_bh!(IcmpGlobalLimit::new(), "ferroute_icmp_limit"),
@@ -182,6 +183,7 @@ impl Router {
         )?;
         router
             .config
+            .lock()
             .replace(Some(KBox::new(Config::empty(netns), GFP_KERNEL)?));
         Ok(router)
     }
@@ -235,8 +237,10 @@ impl Router {
         self.config.read(&guard).map(f)
     }
 
-    /// Changes the configuration: copy, change, publish (RTNL serializes
-    /// writers); the old copy is freed after a grace period, without
+    /// Changes the configuration: copy, change, publish (RTNL and the
+    /// box's mutex serialize writers; the copy is made outside any
+    /// read-side section, so its allocations may sleep: `GfpKernel`); the
+    /// old copy is freed after a grace period, without
     /// waiting for it, as Linux's fib_trie frees replaced nodes: a
     /// million-route load cannot wait for a million grace periods.
     pub(crate) fn update_config(
@@ -244,8 +248,9 @@ impl Router {
         rtnl: &Rtnl,
         change: impl FnOnce(&mut Config) -> Result<(), CtlError>,
     ) -> Result<(), CtlError> {
-        let new = self.changed_config(rtnl, change)?;
-        self.config.replace_deferred(Some(new));
+        let mut writer = self.config.lock();
+        let new = self.changed_config(writer.current(), rtnl, change)?;
+        writer.replace_deferred(Some(new));
         Ok(())
     }
 
@@ -258,22 +263,22 @@ impl Router {
         rtnl: &Rtnl,
         change: impl FnOnce(&mut Config) -> Result<(), CtlError>,
     ) -> Result<(), CtlError> {
-        let new = self.changed_config(rtnl, change)?;
-        self.config.replace(Some(new));
+        let mut writer = self.config.lock();
+        let new = self.changed_config(writer.current(), rtnl, change)?;
+        writer.replace(Some(new));
         Ok(())
     }
 
+    /// The next configuration: a copy of `current` with `change` applied.
     fn changed_config(
         &self,
+        current: Option<&Config>,
         _rtnl: &Rtnl,
         change: impl FnOnce(&mut Config) -> Result<(), CtlError>,
     ) -> Result<KBox<Config>, CtlError> {
-        let mut new = {
-            let guard = ReadGuard::new();
-            match self.config.read(&guard) {
-                Some(c) => c.try_clone(),
-                None => Ok(Config::empty(self.netns)),
-            }
+        let mut new = match current {
+            Some(c) => c.try_clone(),
+            None => Ok(Config::empty(self.netns)),
         }
         .map_err(|e| (e, c_str!("out of memory")))?;
         change(&mut new)?;

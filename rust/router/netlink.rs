@@ -23,7 +23,7 @@ use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::fib::{NextHop, Rule, RuleAction, RuleSelector, RT_TABLE_MAIN};
 use crate::ipv4::fib::{NlFlags, Route, RouteProtocol, RouteSelector, RouteType};
 use crate::ipv4::iface::Scope;
-use crate::platform::TryVec;
+use crate::platform::{GfpKernel, TryVec};
 use crate::uapi::{nexthop, request, rule_action};
 use kernel::c_str;
 use kernel::prelude::*;
@@ -330,7 +330,7 @@ fn addr_attr(req: &Request<'_>, ty: u16) -> Option<Ipv4Addr> {
 
 /// A requested route, the name of its output port and its multipath next
 /// hops.
-type RouteParts<'a> = (Route, Option<&'a [u8]>, TryVec<HopRequest<'a>>);
+type RouteParts<'a> = (Route, Option<&'a [u8]>, TryVec<HopRequest<'a>, GfpKernel>);
 
 /// The route a route-add or route-del request describes, with iproute2's
 /// defaults (table main, unicast, protocol boot; scope host for local, link
@@ -404,7 +404,7 @@ fn bad_attr(req: &Request<'_>, ty: u16, msg: &'static CStr) -> Error {
 /// The `multipath` next hops of a route request (`fib_get_nhs`): each
 /// entry a nest of `nexthop` attributes, checked here because the core
 /// does not look inside nests without a policy.
-fn hops_from<'a>(req: &Request<'a>) -> Result<TryVec<HopRequest<'a>>> {
+fn hops_from<'a>(req: &Request<'a>) -> Result<TryVec<HopRequest<'a>, GfpKernel>> {
     let mut hops = TryVec::new();
     let Some(mp) = req.attr(attr::MULTIPATH) else {
         return Ok(hops);

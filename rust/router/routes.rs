@@ -12,7 +12,7 @@ use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::fib::{NextHop, NlFlags, Route, RouteKey, RouteSelector};
 use crate::ipv4::iface::PortId;
 use crate::ipv4::route::route_output;
-use crate::platform::TryVec;
+use crate::platform::{GfpKernel, TryVec};
 use kernel::c_str;
 use kernel::prelude::*;
 
@@ -24,7 +24,7 @@ pub struct RouteRequest<'a> {
     pub dev: Option<&'a [u8]>,
     /// Multipath next hops (`nexthop via G dev D weight W ...`); empty for
     /// a single-path route.
-    pub hops: TryVec<HopRequest<'a>>,
+    pub hops: TryVec<HopRequest<'a>, GfpKernel>,
     /// add, replace, append, prepend.
     pub flags: NlFlags,
 }
@@ -68,7 +68,7 @@ impl Router {
         self.update_config(rtnl, |c| {
             let mut route = req.route;
             route.port = port_id(c, req.dev)?;
-            let mut hops = TryVec::try_with_capacity(req.hops.len())
+            let mut hops: TryVec<NextHop, GfpKernel> = TryVec::try_with_capacity(req.hops.len())
                 .map_err(|_| (ENOMEM, c_str!("out of memory")))?;
             for h in req.hops.iter() {
                 let hop = NextHop {

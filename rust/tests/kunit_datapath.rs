@@ -40,7 +40,7 @@ const DST: Ipv4Addr = Ipv4Addr::new(10, 2, 0, 2);
 /// A UDP packet of `data` payload bytes (i * 7 % 251), DF clear.
 fn udp_packet(data: usize) -> Option<TryVec<u8>> {
     let total = HEADER_LEN + 8 + data;
-    let mut p = TryVec::new();
+    let mut p: TryVec<_> = TryVec::new();
     p.try_reserve(total).ok()?;
     for i in 0..total {
         p.try_push((i * 7 % 251) as u8).ok()?;
@@ -89,7 +89,7 @@ fn fragments_reassemble_from_skbs_in_any_order(t: &mut Test) {
         kexpect!(t, false);
         return;
     };
-    let mut skbs = TryVec::new();
+    let mut skbs: TryVec<_> = TryVec::new();
     while let Some(n) = frags.next_len() {
         let Some(mut skb) = SkBuff::alloc(0, n as u32) else {
             kexpect!(t, false);
@@ -120,7 +120,7 @@ fn fragments_reassemble_from_skbs_in_any_order(t: &mut Test) {
     kexpect!(t, r.is_empty() && r.mem() == 0);
     kexpect!(t, done.total_len == packet.len());
     // Rebuild the datagram as the glue does and compare.
-    let mut whole = TryVec::new();
+    let mut whole: TryVec<_> = TryVec::new();
     for (i, p) in done.pieces.iter().enumerate() {
         let d = p.pkt.data();
         if i == 0 {

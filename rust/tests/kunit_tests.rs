@@ -71,7 +71,7 @@ fn skb_trim_drops_padding(t: &mut Test) {
 }
 
 fn tryvec_remove_keeps_order(t: &mut Test) {
-    let mut v = TryVec::new();
+    let mut v: TryVec<_> = TryVec::new();
     for i in 0..5u32 {
         kexpect!(t, v.try_push(i).is_ok());
     }
@@ -86,7 +86,7 @@ fn tryvec_remove_keeps_order(t: &mut Test) {
 }
 
 fn tryvec_retain_and_truncate(t: &mut Test) {
-    let mut v = TryVec::new();
+    let mut v: TryVec<_> = TryVec::new();
     for i in 0..10u32 {
         let _ = v.try_push(i);
     }
@@ -325,7 +325,7 @@ fn neigh_queues_until_resolved(t: &mut Test) {
         create: true,
         force_override: false,
     };
-    let mut released = TryVec::new();
+    let mut released: TryVec<_> = TryVec::new();
     for p in cache.update(&update, 2) {
         let _ = released.try_push(p);
     }

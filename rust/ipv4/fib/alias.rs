@@ -4,10 +4,10 @@
 //! and next hops, net/ipv4/fib_semantics.c), the keys that select them for
 //! deletion, and the `NLM_F_*` flags of an insertion.
 
+use super::FibVec;
 use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::errno::Errno;
 use crate::ipv4::iface::{PortId, Scope};
-use crate::platform::TryVec;
 
 /// Route type (`RTN_*`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -186,14 +186,14 @@ pub struct FibAlias {
     weight0: u16,
     /// For a multipath route, every next hop with its
     /// `fib_nh_upper_bound`; empty otherwise.
-    multipath: TryVec<(NextHop, u32)>,
+    multipath: FibVec<(NextHop, u32)>,
 }
 
 impl FibAlias {
     /// A route whose next hops are `hops` (the route's own if empty);
     /// computes the multipath upper bounds (`fib_rebalance`).
     pub(super) fn try_new(mut route: Route, hops: &[NextHop]) -> Result<Self, Errno> {
-        let mut v = TryVec::new();
+        let mut v = FibVec::new();
         let mut weight0 = 1;
         if route.kind.error().is_some() {
             route.gateway = None;

@@ -26,7 +26,8 @@
 //! Linux uses a level-compressed trie instead (net/ipv4/fib_trie.c); see
 //! Documentation/fib.rst for the comparison and the measurements.
 
-use crate::platform::{AllocError, Shared, TryVec};
+use super::FibVec;
+use crate::platform::{AllocError, Shared};
 
 /// Bits of the address a node consumes.
 const STRIDE: u32 = 7;
@@ -89,8 +90,8 @@ fn bit(bits: u128, i: u32) -> bool {
 struct Node<V> {
     internal: u128,
     external: u128,
-    children: TryVec<Shared<Node<V>>>,
-    values: TryVec<V>,
+    children: FibVec<Shared<Node<V>>>,
+    values: FibVec<V>,
 }
 
 impl<V> Node<V> {
@@ -120,8 +121,8 @@ impl<V: Clone> Node<V> {
         Self {
             internal: 0,
             external: 0,
-            children: TryVec::new(),
-            values: TryVec::new(),
+            children: FibVec::new(),
+            values: FibVec::new(),
         }
     }
 

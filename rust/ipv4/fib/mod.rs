@@ -22,7 +22,12 @@
 use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::errno::Errno;
 use crate::ipv4::iface::{PortId, Scope};
-use crate::platform::TryVec;
+use crate::platform::{GfpKernel, TryVec};
+
+/// The FIB's vectors: only configuration writers build and change them, in
+/// process context (netlink, ioctl, device events; never the packet path,
+/// which only reads), so their allocations may sleep.
+pub type FibVec<T> = TryVec<T, GfpKernel>;
 
 pub mod alias;
 mod ifaddr;
@@ -87,7 +92,7 @@ enum Hit<'a> {
 #[derive(Default)]
 pub struct Fib {
     /// Sorted by id.
-    tables: TryVec<Table>,
+    tables: FibVec<Table>,
     rules: Rules,
 }
 
@@ -434,7 +439,7 @@ impl Fib {
         }
         let single = [route.first_hop()];
         let given = if hops.is_empty() { &single[..] } else { hops };
-        let mut checked: TryVec<NextHop> = TryVec::try_with_capacity(given.len())?;
+        let mut checked: FibVec<NextHop> = FibVec::try_with_capacity(given.len())?;
         for h in given {
             checked.try_push(self.check_nh(&route, *h)?)?;
         }

@@ -5,11 +5,11 @@
 //! `fib_rules_lookup` with `fib4_rule_action`, and rule insertion and
 //! deletion as `fib_nl_newrule` / `fib_nl_delrule` do them.
 
+use super::FibVec;
 use super::{RT_TABLE_DEFAULT, RT_TABLE_LOCAL, RT_TABLE_MAIN};
 use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::errno::Errno;
 use crate::ipv4::iface::PortId;
-use crate::platform::TryVec;
 
 /// What a matching rule does (`FR_ACT_*`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -173,7 +173,7 @@ pub enum Step<T> {
 /// change (so that an empty FIB does not allocate).
 #[derive(Default)]
 pub struct Rules {
-    list: TryVec<Rule>,
+    list: FibVec<Rule>,
     custom: bool,
 }
 
@@ -202,7 +202,7 @@ impl Rules {
 
     fn materialize(&mut self) -> Result<(), Errno> {
         if !self.custom {
-            let mut list = TryVec::try_with_capacity(DEFAULT_RULES.len().saturating_add(1))?;
+            let mut list = FibVec::try_with_capacity(DEFAULT_RULES.len().saturating_add(1))?;
             for r in DEFAULT_RULES {
                 list.try_push(r)?;
             }
@@ -256,7 +256,7 @@ impl Rules {
         if self.as_slice().iter().all(&mut keep) {
             return Ok(());
         }
-        let mut list = TryVec::try_with_capacity(self.as_slice().len())?;
+        let mut list = FibVec::try_with_capacity(self.as_slice().len())?;
         for r in self.as_slice() {
             if keep(r) {
                 list.try_push(*r)?;

@@ -11,20 +11,21 @@
 
 use super::alias::{FibAlias, NlFlags, Route, RouteSelector, IPTOS_RT_MASK};
 use super::lpm::{Trie, TrieError, TrieStats};
+use super::FibVec;
 use crate::ipv4::errno::Errno;
 use crate::ipv4::iface::{PortId, Scope};
-use crate::platform::{Shared, TryVec};
+use crate::platform::Shared;
 
 /// The routes of one prefix, in lookup order. The first is stored
 /// inline, so that a lookup reaches it without another pointer.
 pub struct Leaf {
     head: FibAlias,
-    tail: TryVec<FibAlias>,
+    tail: FibVec<FibAlias>,
 }
 
 impl Leaf {
     /// A leaf of the routes of `v` (`None` if empty).
-    fn from_vec(mut v: TryVec<FibAlias>) -> Option<Self> {
+    fn from_vec(mut v: FibVec<FibAlias>) -> Option<Self> {
         let head = v.remove(0)?;
         Some(Self { head, tail: v })
     }
@@ -57,7 +58,7 @@ impl Leaf {
         &self,
         mut drop: impl FnMut(usize, &FibAlias) -> bool,
     ) -> Result<Option<Self>, Errno> {
-        let mut aliases = TryVec::try_with_capacity(self.len())?;
+        let mut aliases = FibVec::try_with_capacity(self.len())?;
         for (i, a) in self.aliases().enumerate() {
             if !drop(i, a) {
                 aliases.try_push(a.try_clone()?)?;
@@ -280,7 +281,7 @@ impl Table {
                 (fa.unwrap_or(list_len), false)
             }
         };
-        let mut aliases = TryVec::try_with_capacity(list_len.saturating_add(1))?;
+        let mut aliases = FibVec::try_with_capacity(list_len.saturating_add(1))?;
         let mut new = Some(new);
         for (i, a) in list.into_iter().flat_map(|l| l.aliases()).enumerate() {
             if i == at {
@@ -359,7 +360,7 @@ impl Table {
         &mut self,
         mut keep: impl FnMut(&FibAlias) -> bool,
     ) -> Result<(), Errno> {
-        let mut doomed: TryVec<(u32, u8)> = TryVec::new();
+        let mut doomed: FibVec<(u32, u8)> = FibVec::new();
         for (p, l, leaf) in self.trie.iter() {
             if leaf.aliases().any(|a| !keep(a)) {
                 doomed.try_push((p, l))?;

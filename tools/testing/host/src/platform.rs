@@ -12,6 +12,7 @@
 
 extern crate std;
 
+use core::marker::PhantomData;
 use core::ops::{Deref, DerefMut};
 use std::sync::Arc;
 use std::vec::Vec;
@@ -20,31 +21,57 @@ use std::vec::Vec;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AllocError;
 
+mod private {
+    pub trait Sealed {}
+}
+
+/// The allocation flags of a [`TryVec`] (the kernel's `GFP_*`; the host
+/// allocator has none, so only the type is kept).
+pub trait Gfp: private::Sealed {}
+
+/// The kernel's `GFP_ATOMIC`: a vector grown on the packet path.
+pub struct GfpAtomic;
+
+/// The kernel's `GFP_KERNEL`: a vector grown only in process context.
+pub struct GfpKernel;
+
+impl private::Sealed for GfpAtomic {}
+impl private::Sealed for GfpKernel {}
+impl Gfp for GfpAtomic {}
+impl Gfp for GfpKernel {}
+
 /// A vector whose every allocation can fail.
 ///
 /// Deliberately not `Debug` or `Clone`: the kernel's `TryVec` is neither,
 /// so shared code must not rely on them.
-pub struct TryVec<T> {
+pub struct TryVec<T, G: Gfp = GfpAtomic> {
     inner: Vec<T>,
+    _gfp: PhantomData<G>,
 }
 
-impl<T> Default for TryVec<T> {
+impl<T, G: Gfp> Default for TryVec<T, G> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<T> TryVec<T> {
+impl<T, G: Gfp> TryVec<T, G> {
     /// An empty vector; does not allocate.
     pub fn new() -> Self {
-        Self { inner: Vec::new() }
+        Self {
+            inner: Vec::new(),
+            _gfp: PhantomData,
+        }
     }
 
     /// An empty vector with room for `n` elements.
     pub fn try_with_capacity(n: usize) -> Result<Self, AllocError> {
         let mut inner = Vec::new();
         inner.try_reserve_exact(n).map_err(|_| AllocError)?;
-        Ok(Self { inner })
+        Ok(Self {
+            inner,
+            _gfp: PhantomData,
+        })
     }
 
     /// Appends `v`.
@@ -128,7 +155,7 @@ impl<T> TryVec<T> {
     }
 }
 
-impl<T: Clone> TryVec<T> {
+impl<T: Clone, G: Gfp> TryVec<T, G> {
     /// A copy of the vector.
     pub fn try_clone(&self) -> Result<Self, AllocError> {
         let mut v = Self::try_with_capacity(self.len())?;
@@ -137,7 +164,7 @@ impl<T: Clone> TryVec<T> {
     }
 }
 
-impl<T> Deref for TryVec<T> {
+impl<T, G: Gfp> Deref for TryVec<T, G> {
     type Target = [T];
 
     fn deref(&self) -> &[T] {
@@ -145,7 +172,7 @@ impl<T> Deref for TryVec<T> {
     }
 }
 
-impl<T> DerefMut for TryVec<T> {
+impl<T, G: Gfp> DerefMut for TryVec<T, G> {
     fn deref_mut(&mut self) -> &mut [T] {
         self.as_mut_slice()
     }
@@ -196,7 +223,7 @@ mod tests {
 
     #[test]
     fn insert_clamps_and_remove_out_of_range_is_none() {
-        let mut v = TryVec::new();
+        let mut v: TryVec<i32> = TryVec::new();
         v.try_push(1).unwrap();
         v.try_insert(10, 3).unwrap();
         v.try_insert(1, 2).unwrap();
