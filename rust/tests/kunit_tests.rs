@@ -9,7 +9,7 @@
 //! publication) and that the IPv4 logic computes the same answers when
 //! built with the kernel's flags.
 
-use crate::abstractions::rcu::{RcuBox, ReadGuard};
+use crate::abstractions::rcu::{RcuBox, RcuMutexBox, ReadGuard};
 use crate::abstractions::skbuff::SkBuff;
 use crate::kexpect;
 use crate::kunit::Test;
@@ -26,6 +26,7 @@ crate::kunit_suite!(
         tryvec_remove_keeps_order,
         tryvec_retain_and_truncate,
         rcubox_publishes_and_replaces,
+        rcu_mutex_box_writer_reads_what_it_published,
         percpu_counters_sum_over_cpus,
     ]
 );
@@ -118,6 +119,35 @@ fn rcubox_publishes_and_replaces(t: &mut Test) {
     }
     let g = ReadGuard::new();
     kexpect!(t, cell.read(&g) == Some(&8));
+}
+
+/// The writer's unguarded view (`RcuWriter::current`) is the last value
+/// published, by this writer or an earlier one, and readers see the same.
+fn rcu_mutex_box_writer_reads_what_it_published(t: &mut Test) {
+    let Ok(cell) = KBox::pin_init(RcuMutexBox::<u32>::new(), GFP_KERNEL) else {
+        kexpect!(t, false);
+        return;
+    };
+    {
+        let mut w = cell.lock();
+        kexpect!(t, w.current().is_none());
+        if let Ok(b) = KBox::new(7u32, GFP_KERNEL) {
+            w.replace(Some(b));
+        }
+        kexpect!(t, w.current() == Some(&7));
+        // The next value built from the current one, as the router does.
+        let next = w.current().map(|v| v + 1).unwrap_or(0);
+        if let Ok(b) = KBox::new(next, GFP_KERNEL) {
+            w.replace_deferred(Some(b));
+        }
+        kexpect!(t, w.current() == Some(&8));
+    }
+    {
+        let g = ReadGuard::new();
+        kexpect!(t, cell.read(&g) == Some(&8));
+    }
+    let w = cell.lock();
+    kexpect!(t, w.current() == Some(&8));
 }
 
 fn percpu_counters_sum_over_cpus(t: &mut Test) {
