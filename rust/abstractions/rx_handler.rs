@@ -76,8 +76,9 @@ impl Drop for ExactClaim {
     /// with RTNL held (any configuration path), where taking it would
     /// deadlock. The claim is left in place instead, reported, and the
     /// module pinned so the handler's code stays loaded: a leak, not a use
-    /// after free. The device is released; its unregistration removes the
-    /// handler with it.
+    /// after free. The device reference is released; the handler stays on
+    /// the device (its unregistration does not clear `rx_handler`) until
+    /// the device is freed, which is why the module must stay.
     fn drop(&mut self) {
         if let Some(dev) = self.dev.take() {
             pr_err!("rx_handler claim dropped without unregister; module pinned\n");

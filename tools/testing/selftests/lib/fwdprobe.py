@@ -9,7 +9,8 @@ usage: fwdprobe.py error DST [TTL]     (run in the sending host)
                                         rr, rr-ttl1, rr-udp, badopt, lsrr,
                                         frag-first)
        fwdprobe.py burst SRC DST N     (N TTL-1 probes at once: prints how
-                                        many were answered)
+                                        many were answered and how many
+                                        seconds sending them took)
        fwdprobe.py forward DST IFACE   (run in the sending host; DST's host
                                         sniffs with `fwdprobe.py sniff`)
        fwdprobe.py martians IFACE MAC  (martian frames and a broadcast to
@@ -120,8 +121,11 @@ def main():
         src, dst, n = sys.argv[2], sys.argv[3], int(sys.argv[4])
         pkts = [IP(src=src, dst=dst, ttl=1) / ICMP(id=0x78, seq=i) / Raw(PAYLOAD)
                 for i in range(n)]
-        ans, _ = sr(pkts, timeout=10)
-        print(len(ans))
+        ans, unans = sr(pkts, timeout=10)
+        # How long sending took: the per-peer bucket gains a token a second.
+        sent = [s.sent_time for s, _ in ans] + [s.sent_time for s in unans]
+        sent = [t for t in sent if t]
+        print(len(ans), f'{max(sent) - min(sent):.3f}' if sent else '0')
     elif mode == 'martians':
         # Martians and a broadcast, as frames to the router's MAC (or to
         # ff:ff:ff:ff:ff:ff for the broadcast), from IFACE: no answers.
