@@ -29,6 +29,7 @@ mod kunit_abstractions;
 mod kunit_datapath;
 mod kunit_fib;
 mod kunit_genetlink;
+mod kunit_misuse;
 mod kunit_skbuff;
 mod kunit_tests;
 
