@@ -94,8 +94,10 @@ fi
 # module's code. The report taints the kernel, so nothing runs after it.
 name="a sleeping call inside an RCU read-side section is reported"
 dmesg -C
+ip link add misuse0 type dummy
 printf 'misuse_ferroute' > $KUNIT_GLOB
-if insmod "$KUNIT_MODULE" && dmesg | grep -q 'ok 1 replace_inside_a_read_section_is_reported' &&
+insmod "$KUNIT_MODULE"
+if dmesg | grep -q 'ok 1 replace_inside_a_read_section_is_reported' &&
 	dmesg | grep -A40 'BUG: sleeping function called from invalid context' |
 	grep -q 'RcuBox.*replace.*\[ferroute_kunit\]'; then
 	echo "ok - $name"
@@ -104,5 +106,18 @@ else
 	dmesg | grep -A12 -E 'misuse_ferroute|BUG: sleeping' | head -30 | sed 's/^/    /'
 	status=1
 fi
-rmmod ferroute_kunit 2>/dev/null
+# Its second case dropped an rx_handler claim on misuse0 under RTNL: it
+# returned (no deadlock), reported, kept the handler and pinned the module.
+name="an rx_handler claim dropped under RTNL is reported and pins the module"
+if dmesg | grep -q 'ok 2 a_claim_dropped_under_rtnl_is_kept_and_pins_the_module' &&
+	dmesg | grep -q 'rx_handler claim dropped without unregister; module pinned' &&
+	[ "$(cat /sys/module/ferroute_kunit/refcnt)" -eq 1 ] && ! rmmod ferroute_kunit 2>/dev/null; then
+	echo "ok - $name"
+else
+	echo "not ok - $name"
+	dmesg | grep -E 'a_claim_dropped|rx_handler claim' | sed 's/^/    /'
+	echo "    refcnt $(cat /sys/module/ferroute_kunit/refcnt 2>&1)"
+	status=1
+fi
+ip link del misuse0
 exit $status
