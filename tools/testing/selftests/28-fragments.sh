@@ -6,7 +6,7 @@
 #   h1 10.1.0.2 --- 10.1.0.1 [router] 10.2.0.1 --(mtu 1400)-- 10.2.0.2 h2
 #
 # ping -M do -s 1450 gets "Frag needed and DF set (mtu = 1400)"; tracepath
-# finds pmtu 1400; ping -s 4000 (fragmented by h1 at 1500, refragmented by
+# finds pmtu 1400 (and 1300 once the port's MTU changes); ping -s 4000 (fragmented by h1 at 1500, refragmented by
 # the router at 1400) and 8 KiB UDP datagrams (socat) get through both
 # ways; ping -s 4000 to the router itself is reassembled and answered (in
 # fragments); a lone first fragment gets Linux's reassembly timeout error;
@@ -50,6 +50,15 @@ for p in f l; do
 	ip netns exec ${p}h1 tracepath -n 10.2.0.2 > /tmp/$p.tp
 	cat /tmp/$p.tp
 	grep -q 'pmtu 1400' /tmp/$p.tp || fail "$p: tracepath did not find pmtu 1400"
+done
+# NETDEV_CHANGEMTU: the port's MTU is read from the device on each packet,
+# so a new MTU counts at once (Linux flushes its route cache for it).
+for p in f l; do
+	ip -n ${p}r link set va mtu 1300
+	ip netns exec ${p}h1 ping -c 1 -W 3 -M do -s 1350 10.2.0.2 > /tmp/$p.df
+	grep -q 'Frag needed and DF set (mtu = 1300)' /tmp/$p.df ||
+		fail "$p: after the MTU change: $(cat /tmp/$p.df)"
+	ip -n ${p}r link set va mtu 1400
 done
 
 # 8 KiB UDP datagrams, both ways.
