@@ -335,10 +335,16 @@ impl<P> Reassembly<P> {
         let total_len = ihl + q.len;
         let df = q.max_df_size == q.max_size;
         let mut pieces = TryVec::new();
-        if pieces.try_reserve(q.frags.len()).is_err() {
-            return Defrag::Queued;
-        }
         let mut frags = q.frags;
+        if pieces.try_reserve(frags.len()).is_err() {
+            // ip_frag_reasm's out_nomem: the queue is gone (killed before
+            // reassembly), counted ReasmFails; its other fragments drop
+            // with `frags`.
+            return match frags.pop() {
+                Some(f) => drop(f.pkt, DropReason::Nomem, FAIL),
+                None => Defrag::Queued,
+            };
+        }
         while let Some(f) = frags.pop() {
             // Reserved above: cannot fail.
             let _ = pieces.try_push(Piece {
@@ -444,6 +450,25 @@ mod tests {
         };
         assert_eq!(offsets(&c), [(0, 1480), (1480, 1480), (2960, 1048)]);
         assert_eq!((c.total_len, c.df), (20 + 4008, false));
+        assert!(r.is_empty());
+        assert_eq!(r.mem(), 0);
+    }
+
+    #[test]
+    fn no_memory_for_the_pieces_fails_the_datagram_as_out_nomem() {
+        let mut r = Reassembly::new();
+        let _ = r.defrag(&meta(0, 1480, true), 0, 0);
+        let _ = r.defrag(&meta(2960, 1048, false), 2960, 0);
+        // The completing fragment fits the queue's spare room; the list of
+        // pieces is the first allocation, and it fails.
+        crate::platform::fail_allocations_after(Some(0));
+        let got = r.defrag(&meta(1480, 1480, true), 1480, 0);
+        crate::platform::fail_allocations_after(None);
+        let Defrag::Dropped { reason, stats, .. } = got else {
+            panic!("not dropped");
+        };
+        // ip_frag_reasm's out_nomem: ReasmReqds and ReasmFails, queue gone.
+        assert_eq!((reason, stats), (DropReason::Nomem, FAIL));
         assert!(r.is_empty());
         assert_eq!(r.mem(), 0);
     }

@@ -17,6 +17,31 @@ use core::ops::{Deref, DerefMut};
 use std::sync::Arc;
 use std::vec::Vec;
 
+std::thread_local! {
+    /// How many more growing allocations this thread may make; `None`: any.
+    static ALLOC_BUDGET: core::cell::Cell<Option<usize>> = const { core::cell::Cell::new(None) };
+}
+
+/// Fault injection for host tests: after `n` more allocations that grow a
+/// [`TryVec`] (a push into spare capacity is not one), every further one on
+/// this thread fails, as the kernel's allocator may under memory pressure;
+/// `None` lifts the limit. The kernel's `TryVec` has no such switch.
+pub fn fail_allocations_after(n: Option<usize>) {
+    ALLOC_BUDGET.with(|b| b.set(n));
+}
+
+/// Whether the next growing allocation may happen (and uses up the budget).
+fn may_allocate() -> Result<(), AllocError> {
+    ALLOC_BUDGET.with(|b| match b.get() {
+        None => Ok(()),
+        Some(0) => Err(AllocError),
+        Some(n) => {
+            b.set(Some(n - 1));
+            Ok(())
+        }
+    })
+}
+
 /// Allocation failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AllocError;
@@ -66,6 +91,9 @@ impl<T, G: Gfp> TryVec<T, G> {
 
     /// An empty vector with room for `n` elements.
     pub fn try_with_capacity(n: usize) -> Result<Self, AllocError> {
+        if n > 0 {
+            may_allocate()?;
+        }
         let mut inner = Vec::new();
         inner.try_reserve_exact(n).map_err(|_| AllocError)?;
         Ok(Self {
@@ -76,19 +104,22 @@ impl<T, G: Gfp> TryVec<T, G> {
 
     /// Appends `v`.
     pub fn try_push(&mut self, v: T) -> Result<(), AllocError> {
-        self.inner.try_reserve(1).map_err(|_| AllocError)?;
+        self.try_reserve(1)?;
         self.inner.push(v);
         Ok(())
     }
 
     /// Makes room for `additional` more elements.
     pub fn try_reserve(&mut self, additional: usize) -> Result<(), AllocError> {
+        if self.inner.capacity() - self.inner.len() < additional {
+            may_allocate()?;
+        }
         self.inner.try_reserve(additional).map_err(|_| AllocError)
     }
 
     /// Inserts `v` at `index` (clamped to the length), shifting the rest.
     pub fn try_insert(&mut self, index: usize, v: T) -> Result<(), AllocError> {
-        self.inner.try_reserve(1).map_err(|_| AllocError)?;
+        self.try_reserve(1)?;
         let index = index.min(self.inner.len());
         self.inner.insert(index, v);
         Ok(())
