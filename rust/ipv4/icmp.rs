@@ -67,9 +67,10 @@ impl IcmpInput<'_> {
 /// header, `icmp` the IP payload (up to `tot_len`), `broadcast` whether
 /// the input route was [`crate::ipv4::route::InputRoute::Broadcast`].
 ///
-/// The caller counts InMsgs first, then on `Err` the counters of
-/// [`DropReason::icmp_rcv_stats`] (InErrors, and InCsumErrors for
-/// `ICMP_CSUM`), on `Ok` the per-type counter of [`IcmpInput::in_stat`].
+/// The caller counts InMsgs and the per-type counter of [`msg_in_type`]
+/// first, then on `Err` the counters of [`DropReason::icmp_rcv_stats`]
+/// (InErrors, and InCsumErrors for `ICMP_CSUM`); a consumed error message
+/// may still count InErrors ([`error_counts_in_errors`]).
 ///
 /// - bad checksum: `ICMP_CSUM`; shorter than 8 bytes: `NOT_SPECIFIED`;
 /// - a type above 18: `UNHANDLED_PROTO` (RFC 1122 3.2.2);
@@ -124,6 +125,75 @@ pub fn icmp_rcv<'a>(
         }
         _ => Ok(IcmpInput::Consumed { msg_type: t }),
     }
+}
+
+/// The type `icmp_rcv` counts in the per-type In counters
+/// (`ICMPMSGIN_INC_STATS`: InEchos, InDestUnreachs, ...) for the ICMP
+/// message `icmp`: every message with a valid checksum and a whole header,
+/// counted before the checks that may still refuse it (a type beyond 18,
+/// an echo to a broadcast), so those count both their type and InErrors.
+pub fn msg_in_type(icmp: &[u8]) -> Option<u8> {
+    let p = Packet::new_checked(icmp).ok()?;
+    p.verify_checksum().then(|| p.msg_type())
+}
+
+/// `NR_ICMP_UNREACH`: the highest destination unreachable code.
+const NR_ICMP_UNREACH: u8 = 15;
+
+/// Whether Linux counts the received ICMP error `icmp` (type 3, 4, 5, 11
+/// or 12, addressed to the router) in InErrors, for a router that has no
+/// sockets: `icmp_unreach` or `icmp_redirect` count a quoted header too
+/// short or malformed; `icmp_socket_deliver` one without its 8 transport
+/// bytes or quoting a raw packet; and the UDP, UDP-Lite and TCP error
+/// handlers one about a packet no socket of theirs sent
+/// (`__udp4_lib_err`, `tcp_v4_err`). Errors about a broadcast
+/// (`is_broadcast`: `inet_addr_type_dev_table` says RTN_BROADCAST), with
+/// an unknown unreachable code, or timing out a reassembly are ignored
+/// uncounted, as are those quoting protocols with no error handler.
+pub fn error_counts_in_errors(icmp: &[u8], is_broadcast: impl Fn(Ipv4Addr) -> bool) -> bool {
+    let (Some(&msg_type), Some(&code)) = (icmp.first(), icmp.get(1)) else {
+        return false;
+    };
+    let inner = icmp.get(wire_icmp::HEADER_LEN..).unwrap_or(&[]);
+    let Some(quoted) = inner.get(..wire_ip::HEADER_LEN) else {
+        // pskb_may_pull(iphdr) failed: out_err.
+        return matches!(
+            msg_type,
+            wire_icmp::DEST_UNREACH
+                | wire_icmp::SOURCE_QUENCH
+                | wire_icmp::REDIRECT
+                | wire_icmp::TIME_EXCEEDED
+                | wire_icmp::PARAMETERPROB
+        );
+    };
+    let ihl = usize::from(quoted[0] & 0x0f) * 4;
+    match msg_type {
+        wire_icmp::DEST_UNREACH
+        | wire_icmp::SOURCE_QUENCH
+        | wire_icmp::TIME_EXCEEDED
+        | wire_icmp::PARAMETERPROB => {
+            if ihl < wire_ip::HEADER_LEN {
+                return true;
+            }
+            if (msg_type == wire_icmp::DEST_UNREACH && code > NR_ICMP_UNREACH)
+                || (msg_type == wire_icmp::TIME_EXCEEDED && code == 1)
+            {
+                return false;
+            }
+            let dst = Ipv4Addr::new(quoted[16], quoted[17], quoted[18], quoted[19]);
+            if is_broadcast(dst) {
+                return false;
+            }
+        }
+        wire_icmp::REDIRECT => {}
+        _ => return false,
+    }
+    // icmp_socket_deliver: the quoted header and 8 bytes of its payload.
+    if inner.len() < ihl.saturating_add(8) {
+        return true;
+    }
+    // IPPROTO_RAW; UDP, UDP-Lite and TCP find no socket.
+    matches!(quoted[9], 255 | 17 | 136 | 6)
 }
 
 /// Length of a timestamp reply, IPv4 header included: the ICMP header and
@@ -561,6 +631,48 @@ mod tests {
         let mut buf = [0u8; 84];
         let n = build_echo_reply(&req, req.dst, 0x4e9c, &mut buf).unwrap();
         assert_eq!(buf[..n], LO_PING_REPLY[..]);
+    }
+
+    #[test]
+    fn received_errors_count_in_errors_as_linux_without_sockets() {
+        let udp = |ty: u8, code: u8, dst: [u8; 4], proto: u8, quoted: usize| {
+            let mut m = std::vec![ty, code, 0, 0, 0, 0, 0, 0, 0x45];
+            m.extend_from_slice(&[0; 8]);
+            m.push(proto);
+            m.extend_from_slice(&[0, 0, 10, 1, 0, 1]);
+            m.extend_from_slice(&dst);
+            m.extend_from_slice(&std::vec![0; quoted]);
+            m
+        };
+        let bc = |a: Ipv4Addr| a == Ipv4Addr::new(10, 1, 0, 255);
+        let host = [10, 50, 0, 1];
+        // About a UDP or TCP packet: no socket, InErrors.
+        assert!(error_counts_in_errors(&udp(3, 1, host, 17, 8), bc));
+        assert!(error_counts_in_errors(&udp(11, 0, host, 6, 8), bc));
+        assert!(error_counts_in_errors(&udp(5, 1, host, 17, 8), bc));
+        // About ICMP or an unknown protocol: handled or ignored, uncounted.
+        assert!(!error_counts_in_errors(&udp(3, 1, host, 1, 8), bc));
+        assert!(!error_counts_in_errors(&udp(3, 1, host, 253, 8), bc));
+        // Truncated quotes are errors; broadcast ones and odd codes ignored.
+        assert!(error_counts_in_errors(&udp(3, 1, host, 1, 4), bc));
+        assert!(error_counts_in_errors(&[3, 1, 0, 0, 0, 0, 0, 0, 0x45], bc));
+        assert!(!error_counts_in_errors(
+            &udp(3, 1, [10, 1, 0, 255], 17, 8),
+            bc
+        ));
+        assert!(!error_counts_in_errors(&udp(3, 16, host, 17, 8), bc));
+        assert!(!error_counts_in_errors(&udp(11, 1, host, 17, 8), bc));
+        // Not an error.
+        assert!(!error_counts_in_errors(&udp(0, 0, host, 17, 8), bc));
+    }
+
+    #[test]
+    fn the_type_is_counted_before_the_checks_that_refuse() {
+        assert_eq!(msg_in_type(&PING[20..]), Some(wire_icmp::ECHO));
+        let mut bad = PING;
+        bad[30] ^= 1;
+        assert_eq!(msg_in_type(&bad[20..]), None);
+        assert_eq!(msg_in_type(&[0, 0, 0xff, 0xff]), None);
     }
 
     #[test]

@@ -60,8 +60,12 @@ pub const MCAST_PROBES: u8 = 3;
 /// Unicast probes before a PROBE entry fails (`ucast_solicit`).
 pub const UCAST_PROBES: u8 = 3;
 /// Unused entries and FAILED ones are removed after this long
-/// (`gc_stale_time`).
+/// (`gc_stale_time`), by the periodic collection, which runs only when the
+/// table holds at least [`GC_THRESH1`] entries.
 pub const GC_STALETIME_MS: u64 = 60_000;
+/// Below this many entries the periodic collection keeps every entry
+/// (`gc_thresh1`: `neigh_periodic_work` returns early).
+pub const GC_THRESH1: usize = 128;
 /// A different MAC within this long of an update is ignored unless it
 /// overrides (`locktime`: "use the first of several replies").
 pub const LOCKTIME_MS: u64 = 1_000;
@@ -590,9 +594,11 @@ impl<P> NeighCache<P> {
     /// a loop (taking the lock per call, if you like); every action moves
     /// its entry's timer into the future, so the loop ends.
     pub fn tick(&mut self, now: u64) -> Option<NeighAction<P>> {
+        // neigh_periodic_work decides once per pass whether to collect.
+        let collect = self.entries.len() >= GC_THRESH1;
         let mut i = 0usize;
         while i < self.entries.len() {
-            match self.tick_one(i, now) {
+            match self.tick_one(i, now, collect) {
                 Step::Next => i = i.saturating_add(1),
                 Step::Removed => {}
                 Step::Act(a) => return Some(a),
@@ -601,7 +607,7 @@ impl<P> NeighCache<P> {
         None
     }
 
-    fn tick_one(&mut self, i: usize, now: u64) -> Step<P> {
+    fn tick_one(&mut self, i: usize, now: u64, collect: bool) -> Step<P> {
         let Some(n) = self.entries.get_mut(i) else {
             return Step::Next;
         };
@@ -672,8 +678,11 @@ impl<P> NeighCache<P> {
                     packets: Released::from_queue(None, queue),
                 })
             }
-            NudState::Failed | NudState::Stale => {
-                // neigh_periodic_work: unused entries and FAILED ones go.
+            NudState::Failed | NudState::Stale if collect => {
+                // neigh_periodic_work: unused entries and FAILED ones go,
+                // once the table has gc_thresh1 entries (a small table
+                // keeps them: a STALE entry is used again, not resolved
+                // again by broadcast).
                 let since = if n.state == NudState::Failed {
                     n.updated
                 } else {
@@ -817,13 +826,22 @@ mod tests {
                 ..
             }
         ));
-        // Failed entries are collected after gc_stale_time.
+        // Failed entries are collected after gc_stale_time, once the
+        // table has gc_thresh1 entries; a smaller table keeps them.
         let mut c2: NeighCache<u32> = NeighCache::new();
         let _ = c2.resolve(P1, IP, 0, 1);
         drain(&mut c2, 1000);
         drain(&mut c2, 2000);
         drain(&mut c2, 3000);
         drain(&mut c2, 3000 + GC_STALETIME_MS);
+        assert_eq!(c2.len(), 1);
+        for i in 0..GC_THRESH1 as u32 {
+            let _ = c2.resolve(P1, Ipv4Addr::from_bits(0x0a09_0000 + i), 3000, 1);
+        }
+        for t in [4000, 5000, 6000] {
+            drain(&mut c2, t);
+        }
+        drain(&mut c2, 6000 + GC_STALETIME_MS);
         assert!(c2.is_empty());
     }
 

@@ -11,6 +11,7 @@ use crate::abstractions::skbuff::{pkt_type, reason, DropReason, SkBuff};
 use crate::abstractions::time::{ms_since_midnight_ut, now_ms};
 use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::arp::{self, ArpIgnore};
+use crate::ipv4::fib::{RouteType, TableLookup, RT_TABLE_LOCAL};
 use crate::ipv4::icmp::{self, IcmpInput};
 use crate::ipv4::iface::{PortId, Scope};
 use crate::ipv4::options::{self, EchoedOptions, IpOptions};
@@ -498,7 +499,11 @@ fn icmp_deliver(
     let ip = skb.data().get(ethernet::HEADER_LEN..).unwrap_or(&[]);
     r.stats.ip(IpStat::InDelivers);
     r.stats.icmp(IcmpStat::InMsgs);
-    let input = match icmp::icmp_rcv(&hdr.ip, hdr.payload(ip), broadcast) {
+    let payload = hdr.payload(ip);
+    if let Some(s) = icmp::msg_in_type(payload).and_then(IcmpStat::in_for_type) {
+        r.stats.icmp(s);
+    }
+    let input = match icmp::icmp_rcv(&hdr.ip, payload, broadcast) {
         Ok(i) => i,
         Err(why) => {
             for &s in why.icmp_rcv_stats() {
@@ -508,8 +513,19 @@ fn icmp_deliver(
             return;
         }
     };
-    if let Some(s) = input.in_stat() {
-        r.stats.icmp(s);
+    if let IcmpInput::Consumed { .. } = input {
+        // inet_addr_type_dev_table: the local table's answer.
+        let is_broadcast = |a: Ipv4Addr| {
+            a.is_zeronet()
+                || a.is_lbcast()
+                || matches!(
+                    c.fib.table_lookup(RT_TABLE_LOCAL, a, None, Scope::Universe),
+                    TableLookup::Found { alias, .. } if alias.route().kind == RouteType::Broadcast
+                )
+        };
+        if icmp::error_counts_in_errors(payload, is_broadcast) {
+            r.stats.icmp(IcmpStat::InErrors);
+        }
     }
     let (request, len, out_stat) = match input {
         IcmpInput::Echo(req) => (req, icmp::echo_reply_len(&req), IcmpStat::OutEchoReps),
