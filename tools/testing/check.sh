@@ -64,6 +64,13 @@ suites=$(readelf -SW ferroute_kunit.ko 2>/dev/null | grep -c '\.kunit_test_suite
 result "ferroute.ko carries no KUnit code; ferroute_kunit.ko has the suites" $?
 [ -z "$ko_kunit" ] || echo "$ko_kunit" | head -5
 
+# One version for the release: the module's modinfo version (rust/ferroute.rs)
+# is ferctl's (tools/ferctl/Cargo.toml), which `ferctl -V` prints.
+ko_version=$(modinfo -F version ferroute.ko 2>/dev/null)
+ferctl_version=$(target/release/ferctl -V 2>/dev/null | sed -n '1s/^ferctl \([^ ]*\) .*/\1/p')
+[ -n "$ko_version" ] && [ "$ko_version" = "$ferctl_version" ]
+result "ferroute.ko's modinfo version ($ko_version) is ferctl's ($ferctl_version)" $?
+
 rustfmt --edition 2021 --check rust/ferroute.rs rust/tests/ferroute_kunit.rs > "$out/rustfmt.log" 2>&1 &&
 	cargo fmt --all --check >> "$out/rustfmt.log" 2>&1
 st=$?; [ $st -eq 0 ] || head -20 "$out/rustfmt.log"

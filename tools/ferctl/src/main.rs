@@ -18,6 +18,7 @@
 //! ferctl route list [table all]          # like ip route show
 //! ferctl -batch routes.txt               # one command a line, one socket
 //! ferctl -j [-p] addr list               # JSON (indented with -p)
+//! ferctl -V                              # ferctl's and the module's versions
 //! ```
 //!
 //! Exit status: 0 success, 1 the operation failed (message on stderr:
@@ -41,6 +42,7 @@ pub mod proto;
 /// The family's numbers, shared with the kernel module (rust/uapi).
 #[path = "../../../rust/uapi/ferroute.rs"]
 pub mod uapi;
+pub mod version;
 
 use std::io::Write;
 
@@ -113,12 +115,14 @@ fn run() -> i32 {
     };
     match inv.action {
         Action::Help(topic) => print(cli::help(topic)),
-        Action::Version => print(&format!(
-            "ferctl {} (generic netlink family '{}' version {})\n",
-            env!("CARGO_PKG_VERSION"),
-            proto::FAMILY_NAME,
-            proto::FAMILY_VERSION
-        )),
+        Action::Version => {
+            let module = version::probe();
+            match (inv.opts.json, inv.opts.pretty) {
+                (true, true) => print(&format!("{:#}\n", version::json(&module))),
+                (true, false) => print(&format!("{}\n", version::json(&module))),
+                (false, _) => print(&version::text(&module)),
+            }
+        }
         Action::DumpConstants => print(&format!("{:#}\n", proto::constants_json())),
         Action::Batch(file) => batch(&file, inv.opts),
         Action::Run(command) => {
