@@ -8,6 +8,7 @@
 #   make check      all tests: host, KUnit, VM selftests; last line "N passed, N failed"
 #   make bench      FIB benchmarks: host criterion, and ferroute vs the kernel's FIB in a VM (not in check)
 #   make CLIPPY=1   build the module with clippy
+#   make man        the ferctl(8) man page, Documentation/output/ferctl.8 (rst2man)
 #   make setup      only install packages and build the (cached) test kernel
 #
 # The test kernel lives in $(FERROUTE_CACHE) (default ~/.cache/ferroute),
@@ -21,7 +22,7 @@ CARGO ?= cargo
 FERCTL := target/release/ferctl
 BINDINGS := rust/abstractions/bindings_generated.rs
 
-.PHONY: all setup module ferctl check demo bench clean host-test fmt selftest-bins
+.PHONY: all setup module ferctl check demo bench clean host-test fmt selftest-bins man
 
 all: module ferctl
 
@@ -50,6 +51,19 @@ selftest-bins: out/rtentry32
 out/rtentry32: tools/testing/selftests/lib/rtentry32.c
 	@mkdir -p out
 	gcc -m32 -static -O2 -Wall -Werror -o $@ $<
+
+# The man page, from reStructuredText (rst2man: Debian's python3-docutils,
+# which make setup installs); --strict turns any docutils warning into an
+# error. View it with: man ./Documentation/output/ferctl.8
+MAN := Documentation/output/ferctl.8
+man: $(MAN)
+
+$(MAN): Documentation/man/ferctl.8.rst
+	@command -v rst2man > /dev/null || { \
+		echo "make man: rst2man not found (apt-get install python3-docutils, or make setup)" >&2; \
+		exit 1; }
+	@mkdir -p $(@D)
+	rst2man --strict $< $@
 
 demo: all
 	tools/testing/vm-run samples/demo.sh
@@ -83,5 +97,5 @@ fmt:
 clean:
 	-$(MAKE) LLVM=$(LLVM) -C $(KDIR) M=$(CURDIR) clean
 	rm -f $(BINDINGS)
-	rm -rf out
+	rm -rf out Documentation/output
 	$(CARGO) clean

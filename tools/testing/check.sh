@@ -7,6 +7,8 @@
 #           warning-free, with clippy too; ferroute.ko carries no KUnit
 #           suite or code; unsafe only in rust/abstractions; the netlink
 #           spec validates
+#   ferctl: the man page builds, renders without warnings and documents
+#           every command, keyword and option of ferctl's parser
 #   kunit:  the suites of ferroute_kunit.ko, run when it loads in the VM,
 #           parsed from KTAP by the kernel tree's kunit.py
 #   vm:     tools/testing/selftests/*.sh inside the VM with real tools
@@ -88,6 +90,35 @@ if [ -f tools/ferctl/tests/check_spec.py ]; then
 	python3 tools/ferctl/tests/check_spec.py "$ksrc" > "$out/spec.log" 2>&1
 	st=$?; grep -v "passed, .* failed" "$out/spec.log" | tail -3
 	result "netlink spec validates and matches ferctl" $st
+fi
+
+echo "== ferctl: man page"
+# Checks printed as ok/not ok lines, counted one by one.
+count_checks() { # log file, prefix for failures
+	local line
+	while IFS= read -r line; do
+		case "$line" in
+		"ok - "*) pass 1; echo "$line" ;;
+		"not ok - "*) fail 1 "$2${line#not ok - }"; echo "$line" ;;
+		"    "*) echo "$line" ;;
+		esac
+	done < "$1"
+}
+rm -f Documentation/output/ferctl.8
+make --no-print-directory man > "$out/man.log" 2>&1
+st=$?; [ $st -eq 0 ] || tail -5 "$out/man.log"
+result "man page ferctl(8) builds with rst2man --strict" $st
+if [ $st -eq 0 ]; then
+	python3 tools/ferctl/tests/check_man.py Documentation/man/ferctl.8.rst \
+		Documentation/output/ferctl.8 > "$out/man-check.log" 2>&1
+	st=$?
+	count_checks "$out/man-check.log" "man page: "
+	# A crash (a traceback, no "not ok") or no check at all is a failure too.
+	if { [ $st -ne 0 ] && ! grep -q '^not ok - ' "$out/man-check.log"; } ||
+		! grep -q '^ok - ' "$out/man-check.log"; then
+		tail -5 "$out/man-check.log"
+		fail 1 "man page check did not run through"
+	fi
 fi
 
 make --no-print-directory selftest-bins > "$out/bins.log" 2>&1
