@@ -8,7 +8,8 @@
 #           suite or code; unsafe only in rust/abstractions; the netlink
 #           spec validates
 #   ferctl: the man page builds, renders without warnings and documents
-#           every command, keyword and option of ferctl's parser
+#           every command, keyword and option of ferctl's parser; bash
+#           completion completes them (driven through COMP_WORDS)
 #   kunit:  the suites of ferroute_kunit.ko, run when it loads in the VM,
 #           parsed from KTAP by the kernel tree's kunit.py
 #   vm:     tools/testing/selftests/*.sh inside the VM with real tools
@@ -119,6 +120,16 @@ if [ $st -eq 0 ]; then
 		tail -5 "$out/man-check.log"
 		fail 1 "man page check did not run through"
 	fi
+fi
+
+echo "== ferctl: bash completion"
+bash tools/ferctl/tests/completion_test.sh > "$out/completion.log" 2>&1
+st=$?
+count_checks "$out/completion.log" "completion: "
+if { [ $st -ne 0 ] && ! grep -q '^not ok - ' "$out/completion.log"; } ||
+	! grep -q '^ok - ' "$out/completion.log"; then
+	tail -5 "$out/completion.log"
+	fail 1 "completion test did not run through"
 fi
 
 make --no-print-directory selftest-bins > "$out/bins.log" 2>&1

@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 """ferctl's command line grammar, read from its parser's source.
 
-The man page check (check_man.py) uses this so that the page cannot fall
-behind the parser: a new object, command, keyword or option written in
-cli.rs the way the others are written (an OBJECTS entry, `matches(v,
-"verb")`, a `"keyword" =>` arm, `matches(opt, "option")`) shows up here and
-then has to be documented.
+The man page check (check_man.py) and the bash completion test
+(completion_test.sh) use this so that neither can fall behind the parser:
+a new object, command, keyword or option written in cli.rs the way the
+others are written (an OBJECTS entry, `matches(v, "verb")`, a `"keyword" =>`
+arm, `matches(opt, "option")`) shows up here and then has to be documented
+and completed.
 
     grammar.py [CLI_RS]     print the grammar as JSON
 
