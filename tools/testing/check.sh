@@ -10,6 +10,7 @@
 #   ferctl: the man page builds, renders without warnings and documents
 #           every command, keyword and option of ferctl's parser; bash
 #           completion completes them (driven through COMP_WORDS)
+#   dkms:   dkms add and build against the test kernel's build tree
 #   kunit:  the suites of ferroute_kunit.ko, run when it loads in the VM,
 #           parsed from KTAP by the kernel tree's kunit.py
 #   vm:     tools/testing/selftests/*.sh inside the VM with real tools
@@ -31,6 +32,18 @@ pass() { passed=$((passed + $1)); }
 fail() { failed=$((failed + $1)); failures+=("$2"); }
 result() { # name, status
 	if [ "$2" -eq 0 ]; then pass 1; echo "ok - $1"; else fail 1 "$1"; echo "not ok - $1"; fi
+}
+# A test program's own "ok - " / "not ok - " lines (and the indented
+# details under them), counted one by one.
+count_checks() { # log file, prefix for failures
+	local line
+	while IFS= read -r line; do
+		case "$line" in
+		"ok - "*) pass 1; echo "$line" ;;
+		"not ok - "*) fail 1 "$2${line#not ok - }"; echo "$line" ;;
+		"    "*) echo "$line" ;;
+		esac
+	done < "$1"
 }
 
 echo "== host tests (cargo test)"
@@ -94,17 +107,6 @@ if [ -f tools/ferctl/tests/check_spec.py ]; then
 fi
 
 echo "== ferctl: man page"
-# Checks printed as ok/not ok lines, counted one by one.
-count_checks() { # log file, prefix for failures
-	local line
-	while IFS= read -r line; do
-		case "$line" in
-		"ok - "*) pass 1; echo "$line" ;;
-		"not ok - "*) fail 1 "$2${line#not ok - }"; echo "$line" ;;
-		"    "*) echo "$line" ;;
-		esac
-	done < "$1"
-}
 rm -f Documentation/output/ferctl.8
 make --no-print-directory man > "$out/man.log" 2>&1
 st=$?; [ $st -eq 0 ] || tail -5 "$out/man.log"
@@ -130,6 +132,20 @@ if { [ $st -ne 0 ] && ! grep -q '^not ok - ' "$out/completion.log"; } ||
 	! grep -q '^ok - ' "$out/completion.log"; then
 	tail -5 "$out/completion.log"
 	fail 1 "completion test did not run through"
+fi
+
+echo "== DKMS"
+# dkms add/build of this tree against the test kernel's build tree, in a
+# private DKMS tree (out/dkms), and the early refusal of a kernel without
+# Rust.
+tools/dkms/dkms-test.sh "$kdir" > "$out/dkms.log" 2>&1
+st=$?
+count_checks "$out/dkms.log" "dkms: "
+[ $st -eq 0 ] || echo "    (details: $out/dkms.log, out/dkms/tree/ferroute/*/build/make.log)"
+if { [ $st -ne 0 ] && ! grep -q '^not ok - ' "$out/dkms.log"; } ||
+	! grep -q '^ok - ' "$out/dkms.log"; then
+	tail -5 "$out/dkms.log"
+	fail 1 "DKMS test did not run through"
 fi
 
 make --no-print-directory selftest-bins > "$out/bins.log" 2>&1
