@@ -9,7 +9,8 @@
 #           spec validates
 #   ferctl: the man page builds, renders without warnings and documents
 #           every command, keyword and option of ferctl's parser; bash
-#           completion completes them (driven through COMP_WORDS)
+#           completion completes them (driven through COMP_WORDS);
+#           -batch shows progress on a pseudo-terminal, nothing on a pipe
 #   dkms:   dkms add and build against the test kernel's build tree
 #   kunit:  the suites of ferroute_kunit.ko, run when it loads in the VM,
 #           parsed from KTAP by the kernel tree's kunit.py
@@ -146,6 +147,16 @@ if { [ $st -ne 0 ] && ! grep -q '^not ok - ' "$out/dkms.log"; } ||
 	! grep -q '^ok - ' "$out/dkms.log"; then
 	tail -5 "$out/dkms.log"
 	fail 1 "DKMS test did not run through"
+fi
+
+echo "== ferctl: -batch progress"
+python3 tools/ferctl/tests/batch_progress_test.py target/release/ferctl > "$out/progress.log" 2>&1
+st=$?
+count_checks "$out/progress.log" "batch progress: "
+if { [ $st -ne 0 ] && ! grep -q '^not ok - ' "$out/progress.log"; } ||
+	! grep -q '^ok - ' "$out/progress.log"; then
+	tail -5 "$out/progress.log"
+	fail 1 "batch progress test did not run through"
 fi
 
 make --no-print-directory selftest-bins > "$out/bins.log" 2>&1
