@@ -4,10 +4,14 @@
 #
 #   make            build the modules (ferroute.ko, test module ferroute_kunit.ko)
 #                   and ferctl (sets up the machine first)
+#   make kmod KDIR=/lib/modules/$(uname -r)/build
+#                   only ferroute.ko, for a Rust-enabled kernel's build tree,
+#                   no setup (what dkms.conf runs)
 #   make demo       boot a VM, load ferroute, send traffic through it, show it
 #   make check      all tests: host, KUnit, VM selftests; last line "N passed, N failed"
 #   make bench      FIB benchmarks: host criterion, and ferroute vs the kernel's FIB in a VM (not in check)
 #   make CLIPPY=1   build the module with clippy
+#   make man        the ferctl(8) man page, Documentation/output/ferctl.8 (rst2man)
 #   make setup      only install packages and build the (cached) test kernel
 #
 # The test kernel lives in $(FERROUTE_CACHE) (default ~/.cache/ferroute),
@@ -21,7 +25,7 @@ CARGO ?= cargo
 FERCTL := target/release/ferctl
 BINDINGS := rust/abstractions/bindings_generated.rs
 
-.PHONY: all setup module ferctl check demo bench clean host-test fmt selftest-bins
+.PHONY: all setup module kmod ferctl check demo bench clean host-test fmt selftest-bins man
 
 all: module ferctl
 
@@ -32,8 +36,21 @@ $(BINDINGS): rust/abstractions/bindings_helper.h tools/testing/gen-bindings.sh $
 	tools/testing/gen-bindings.sh $(KDIR) rust/abstractions/bindings_helper.h $@
 
 module: setup
+	@tools/dkms/check-kernel.sh $(KDIR) $(LLVM)
 	@$(MAKE) --no-print-directory $(BINDINGS)
 	$(MAKE) LLVM=$(LLVM) -C $(KDIR) M=$(CURDIR) $(if $(CLIPPY),CLIPPY=1) modules
+
+# ferroute.ko alone for the kernel build tree KDIR, without setup: what
+# DKMS runs (dkms.conf), and `make kmod KDIR=/lib/modules/$(uname -r)/build`
+# for a Rust-enabled kernel of your own. Checks that kernel first
+# (tools/dkms/check-kernel.sh) and generates the bindings for it every time.
+# DKMS adds CC=clang LD=ld.lld for a clang-built kernel, which would
+# override LLVM=-14's clang-14: CC and LD are given again to match LLVM.
+KMOD_LLVM_TOOLS = $(if $(LLVM),CC=clang$(filter -%,$(LLVM)) LD=ld.lld$(filter -%,$(LLVM)))
+kmod:
+	@tools/dkms/check-kernel.sh $(KDIR) $(LLVM)
+	tools/testing/gen-bindings.sh $(KDIR) rust/abstractions/bindings_helper.h $(BINDINGS)
+	$(MAKE) LLVM=$(LLVM) $(KMOD_LLVM_TOOLS) -C $(KDIR) M=$(CURDIR) FERROUTE_KUNIT=n modules
 
 ferctl:
 	$(CARGO) build --release -p ferctl
@@ -50,6 +67,19 @@ selftest-bins: out/rtentry32
 out/rtentry32: tools/testing/selftests/lib/rtentry32.c
 	@mkdir -p out
 	gcc -m32 -static -O2 -Wall -Werror -o $@ $<
+
+# The man page, from reStructuredText (rst2man: Debian's python3-docutils,
+# which make setup installs); --strict turns any docutils warning into an
+# error. View it with: man ./Documentation/output/ferctl.8
+MAN := Documentation/output/ferctl.8
+man: $(MAN)
+
+$(MAN): Documentation/man/ferctl.8.rst
+	@command -v rst2man > /dev/null || { \
+		echo "make man: rst2man not found (apt-get install python3-docutils, or make setup)" >&2; \
+		exit 1; }
+	@mkdir -p $(@D)
+	rst2man --strict $< $@
 
 demo: all
 	tools/testing/vm-run samples/demo.sh
@@ -83,5 +113,5 @@ fmt:
 clean:
 	-$(MAKE) LLVM=$(LLVM) -C $(KDIR) M=$(CURDIR) clean
 	rm -f $(BINDINGS)
-	rm -rf out
+	rm -rf out Documentation/output
 	$(CARGO) clean

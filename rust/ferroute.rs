@@ -34,6 +34,39 @@ module! {
     license: "GPL",
 }
 
+/// The module's version: what C's `MODULE_VERSION()` records, shown by
+/// `modinfo`, in /sys/module/ferroute/version (which `ferctl -V` reads)
+/// and used by DKMS. 6.12's `module!` has no `version` key, so the
+/// `.modinfo` entry is written here the way `module!` writes its own.
+/// ferctl and dkms.conf carry the same version (make check compares).
+pub const VERSION: &str = "0.1.0";
+
+#[cfg(MODULE)]
+#[link_section = ".modinfo"]
+#[used]
+static MODINFO_VERSION: [u8; "version=".len() + VERSION.len() + 1] =
+    modinfo_entry("version", VERSION);
+
+/// `KEY=VALUE\0`, a `.modinfo` entry; `N` must be its exact length (checked
+/// at compile time, the entry being a static).
+const fn modinfo_entry<const N: usize>(key: &str, value: &str) -> [u8; N] {
+    let (key, value) = (key.as_bytes(), value.as_bytes());
+    assert!(key.len() + 1 + value.len() + 1 == N);
+    let mut entry = [0u8; N];
+    let mut i = 0;
+    while i < key.len() {
+        entry[i] = key[i];
+        i += 1;
+    }
+    entry[i] = b'=';
+    let mut j = 0;
+    while j < value.len() {
+        entry[i + 1 + j] = value[j];
+        j += 1;
+    }
+    entry
+}
+
 use abstractions::genetlink;
 use abstractions::miscdev::MiscRegistration;
 

@@ -7,6 +7,11 @@
 #           warning-free, with clippy too; ferroute.ko carries no KUnit
 #           suite or code; unsafe only in rust/abstractions; the netlink
 #           spec validates
+#   ferctl: the man page builds, renders without warnings and documents
+#           every command, keyword and option of ferctl's parser; bash
+#           completion completes them (driven through COMP_WORDS);
+#           -batch shows progress on a pseudo-terminal, nothing on a pipe
+#   dkms:   dkms add and build against the test kernel's build tree
 #   kunit:  the suites of ferroute_kunit.ko, run when it loads in the VM,
 #           parsed from KTAP by the kernel tree's kunit.py
 #   vm:     tools/testing/selftests/*.sh inside the VM with real tools
@@ -28,6 +33,18 @@ pass() { passed=$((passed + $1)); }
 fail() { failed=$((failed + $1)); failures+=("$2"); }
 result() { # name, status
 	if [ "$2" -eq 0 ]; then pass 1; echo "ok - $1"; else fail 1 "$1"; echo "not ok - $1"; fi
+}
+# A test program's own "ok - " / "not ok - " lines (and the indented
+# details under them), counted one by one.
+count_checks() { # log file, prefix for failures
+	local line
+	while IFS= read -r line; do
+		case "$line" in
+		"ok - "*) pass 1; echo "$line" ;;
+		"not ok - "*) fail 1 "$2${line#not ok - }"; echo "$line" ;;
+		"    "*) echo "$line" ;;
+		esac
+	done < "$1"
 }
 
 echo "== host tests (cargo test)"
@@ -64,6 +81,13 @@ suites=$(readelf -SW ferroute_kunit.ko 2>/dev/null | grep -c '\.kunit_test_suite
 result "ferroute.ko carries no KUnit code; ferroute_kunit.ko has the suites" $?
 [ -z "$ko_kunit" ] || echo "$ko_kunit" | head -5
 
+# One version for the release: the module's modinfo version (rust/ferroute.rs)
+# is ferctl's (tools/ferctl/Cargo.toml), which `ferctl -V` prints.
+ko_version=$(modinfo -F version ferroute.ko 2>/dev/null)
+ferctl_version=$(target/release/ferctl -V 2>/dev/null | sed -n '1s/^ferctl \([^ ]*\) .*/\1/p')
+[ -n "$ko_version" ] && [ "$ko_version" = "$ferctl_version" ]
+result "ferroute.ko's modinfo version ($ko_version) is ferctl's ($ferctl_version)" $?
+
 rustfmt --edition 2021 --check rust/ferroute.rs rust/tests/ferroute_kunit.rs > "$out/rustfmt.log" 2>&1 &&
 	cargo fmt --all --check >> "$out/rustfmt.log" 2>&1
 st=$?; [ $st -eq 0 ] || head -20 "$out/rustfmt.log"
@@ -81,6 +105,58 @@ if [ -f tools/ferctl/tests/check_spec.py ]; then
 	python3 tools/ferctl/tests/check_spec.py "$ksrc" > "$out/spec.log" 2>&1
 	st=$?; grep -v "passed, .* failed" "$out/spec.log" | tail -3
 	result "netlink spec validates and matches ferctl" $st
+fi
+
+echo "== ferctl: man page"
+rm -f Documentation/output/ferctl.8
+make --no-print-directory man > "$out/man.log" 2>&1
+st=$?; [ $st -eq 0 ] || tail -5 "$out/man.log"
+result "man page ferctl(8) builds with rst2man --strict" $st
+if [ $st -eq 0 ]; then
+	python3 tools/ferctl/tests/check_man.py Documentation/man/ferctl.8.rst \
+		Documentation/output/ferctl.8 > "$out/man-check.log" 2>&1
+	st=$?
+	count_checks "$out/man-check.log" "man page: "
+	# A crash (a traceback, no "not ok") or no check at all is a failure too.
+	if { [ $st -ne 0 ] && ! grep -q '^not ok - ' "$out/man-check.log"; } ||
+		! grep -q '^ok - ' "$out/man-check.log"; then
+		tail -5 "$out/man-check.log"
+		fail 1 "man page check did not run through"
+	fi
+fi
+
+echo "== ferctl: bash completion"
+bash tools/ferctl/tests/completion_test.sh > "$out/completion.log" 2>&1
+st=$?
+count_checks "$out/completion.log" "completion: "
+if { [ $st -ne 0 ] && ! grep -q '^not ok - ' "$out/completion.log"; } ||
+	! grep -q '^ok - ' "$out/completion.log"; then
+	tail -5 "$out/completion.log"
+	fail 1 "completion test did not run through"
+fi
+
+echo "== DKMS"
+# dkms add/build of this tree against the test kernel's build tree, in a
+# private DKMS tree (out/dkms), and the early refusal of a kernel without
+# Rust.
+tools/dkms/dkms-test.sh "$kdir" > "$out/dkms.log" 2>&1
+st=$?
+count_checks "$out/dkms.log" "dkms: "
+[ $st -eq 0 ] || echo "    (details: $out/dkms.log, out/dkms/tree/ferroute/*/build/make.log)"
+if { [ $st -ne 0 ] && ! grep -q '^not ok - ' "$out/dkms.log"; } ||
+	! grep -q '^ok - ' "$out/dkms.log"; then
+	tail -5 "$out/dkms.log"
+	fail 1 "DKMS test did not run through"
+fi
+
+echo "== ferctl: -batch progress"
+python3 tools/ferctl/tests/batch_progress_test.py target/release/ferctl > "$out/progress.log" 2>&1
+st=$?
+count_checks "$out/progress.log" "batch progress: "
+if { [ $st -ne 0 ] && ! grep -q '^not ok - ' "$out/progress.log"; } ||
+	! grep -q '^ok - ' "$out/progress.log"; then
+	tail -5 "$out/progress.log"
+	fail 1 "batch progress test did not run through"
 fi
 
 make --no-print-directory selftest-bins > "$out/bins.log" 2>&1

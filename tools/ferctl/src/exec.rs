@@ -9,6 +9,7 @@ use crate::error::{Error, NlError};
 use crate::msg::{self, RawAttr, Request};
 use crate::netlink::Genl;
 use crate::output;
+use crate::progress::{Outcome, Progress};
 use crate::proto::{cmd, route_mode, table};
 
 const ENODEV: i32 = 19;
@@ -172,12 +173,16 @@ pub fn execute(command: &Command, opts: Options, genl: &mut dyn Genl) -> Result<
 /// ...`, as it would end the batch) and goes on. Returns the number of
 /// lines that failed (0 without `force`). A closed output stops the batch
 /// either way.
+///
+/// `progress` counts each line (and shows the count, on a terminal); the
+/// caller finishes it.
 pub fn run_batch(
     input: &mut dyn BufRead,
     opts: Options,
     genl: &mut dyn Genl,
     out: &mut dyn Write,
     errors: &mut dyn Write,
+    progress: &mut Progress,
 ) -> Result<usize, Error> {
     let mut buf = Vec::new();
     let mut nr = 0;
@@ -191,17 +196,24 @@ pub fn run_batch(
             return Ok(failed);
         }
         nr += 1;
-        let text = match batch_line(&buf, nr, opts, genl) {
-            Ok(text) => text,
+        let bytes = n as u64;
+        let (text, outcome) = match batch_line(&buf, nr, opts, genl) {
+            Ok(done) => done,
             Err(Error::OutputClosed) => return Err(Error::OutputClosed),
             Err(e) if opts.force => {
                 failed += 1;
+                progress.clear();
                 writeln!(errors, "ferctl: {e}").map_err(|e| Error::Output(e.to_string()))?;
+                progress.line(bytes, Outcome::Failed, std::time::Instant::now());
                 continue;
             }
-            Err(e) => return Err(e),
+            Err(e) => {
+                progress.clear();
+                return Err(e);
+            }
         };
         if !text.is_empty() {
+            progress.clear();
             out.write_all(text.as_bytes())
                 .and_then(|()| out.flush())
                 .map_err(|e| match e.kind() {
@@ -209,20 +221,33 @@ pub fn run_batch(
                     _ => Error::Output(e.to_string()),
                 })?;
         }
+        progress.line(bytes, outcome, std::time::Instant::now());
     }
 }
 
-/// One line of a batch (line number `nr`): what to print.
-fn batch_line(buf: &[u8], nr: usize, opts: Options, genl: &mut dyn Genl) -> Result<String, Error> {
+/// One line of a batch (line number `nr`): what to print, and what it was.
+fn batch_line(
+    buf: &[u8],
+    nr: usize,
+    opts: Options,
+    genl: &mut dyn Genl,
+) -> Result<(String, Outcome), Error> {
     let line = std::str::from_utf8(buf)
         .map_err(|_| Error::Input("not valid UTF-8".to_string()).at_line(nr))?;
     let words = cli::batch_words(line);
     if words.is_empty() {
-        return Ok(String::new());
+        return Ok((String::new(), Outcome::Empty));
     }
     match cli::parse_command(words).map_err(|e| e.at_line(nr))? {
-        Action::Run(command) => execute(&command, opts, genl).map_err(|e| e.at_line(nr)),
-        Action::Help(topic) => Ok(cli::help(topic).to_string()),
+        Action::Run(command) => {
+            let outcome = match command {
+                Command::Route(RouteCmd::Add { .. }) => Outcome::RouteAdded,
+                _ => Outcome::Done,
+            };
+            let text = execute(&command, opts, genl).map_err(|e| e.at_line(nr))?;
+            Ok((text, outcome))
+        }
+        Action::Help(topic) => Ok((cli::help(topic).to_string(), Outcome::Done)),
         other => Err(Error::Input(format!("{other:?} is not a command")).at_line(nr)),
     }
 }
@@ -452,7 +477,14 @@ mod tests {
         };
         let mut out = Vec::new();
         let mut errors = Vec::new();
-        let res = run_batch(&mut text.as_bytes(), opts, &mut genl, &mut out, &mut errors);
+        let res = run_batch(
+            &mut text.as_bytes(),
+            opts,
+            &mut genl,
+            &mut out,
+            &mut errors,
+            &mut Progress::silent(),
+        );
         (
             genl.sent,
             String::from_utf8_lossy(&out).into_owned(),
@@ -540,6 +572,7 @@ route add 10.3.0.0/16 dev fer1
             &mut genl,
             &mut Vec::new(),
             &mut Vec::new(),
+            &mut Progress::silent(),
         )
         .unwrap_err();
         assert_eq!(e.to_string(), "line 2: not valid UTF-8");
@@ -577,6 +610,54 @@ route add 10.3.0.0/16 dev fer1
         // Nothing failed: 0, nothing on the error output.
         let (sent, _, errors, res) = batch_opts(BATCH, None, force);
         assert_eq!((res.unwrap(), sent.len(), errors.as_str()), (0, 4, ""));
+    }
+
+    #[test]
+    fn batch_progress_counts_lines_routes_and_failures() {
+        #[derive(Clone, Default)]
+        struct Screen(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+        impl Write for Screen {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let screen = Screen::default();
+        let start = std::time::Instant::now();
+        let mut progress = Progress::new(Some(Box::new(screen.clone())), None, start);
+        let mut genl = Scripted {
+            sent: Vec::new(),
+            fail_at: Some(2),
+        };
+        let text = "route add 10.1.0.0/16 dev x\nroute add 10.2.0.0/16 dev x\n\n\
+                    # a comment\naddr list\nroute append 10.3.0.0/16 dev x\n";
+        let opts = Options {
+            force: true,
+            ..Options::default()
+        };
+        let (mut out, mut errors) = (Vec::new(), Vec::new());
+        let failed = run_batch(
+            &mut text.as_bytes(),
+            opts,
+            &mut genl,
+            &mut out,
+            &mut errors,
+            &mut progress,
+        );
+        assert_eq!(failed, Ok(1));
+        progress.finish(std::time::Instant::now());
+        let shown = String::from_utf8(screen.0.lock().unwrap().clone()).unwrap();
+        // The first line is drawn at once; the summary ends it.
+        assert!(shown.starts_with("\r\x1b[K1 lines"), "{shown:?}");
+        assert!(
+            shown.contains("\nferctl: batch: 6 lines, 2 routes added, 1 failed, in ")
+                || shown.contains("\x1b[Kferctl: batch: 6 lines, 2 routes added, 1 failed, in "),
+            "{shown:?}"
+        );
+        assert!(shown.ends_with("\n"));
     }
 
     #[test]

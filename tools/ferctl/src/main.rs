@@ -18,6 +18,7 @@
 //! ferctl route list [table all]          # like ip route show
 //! ferctl -batch routes.txt               # one command a line, one socket
 //! ferctl -j [-p] addr list               # JSON (indented with -p)
+//! ferctl -V                              # ferctl's and the module's versions
 //! ```
 //!
 //! Exit status: 0 success, 1 the operation failed (message on stderr:
@@ -37,12 +38,14 @@ pub mod model;
 pub mod msg;
 pub mod netlink;
 pub mod output;
+pub mod progress;
 pub mod proto;
 /// The family's numbers, shared with the kernel module (rust/uapi).
 #[path = "../../../rust/uapi/ferroute.rs"]
 pub mod uapi;
+pub mod version;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use cli::Action;
 use error::{Error, EXIT_FAILURE, EXIT_USAGE};
@@ -69,13 +72,20 @@ fn fail(e: &Error) -> i32 {
 }
 
 /// `-batch FILE`: FILE or stdin (`-`), over one lazily opened socket;
-/// with `-force`, on past failing lines.
+/// with `-force`, on past failing lines. On a terminal (standard error),
+/// shows its progress and ends with a summary.
 fn batch(file: &str, opts: cli::Options) -> i32 {
+    let mut size = None;
     let mut input: Box<dyn std::io::BufRead> = if file == "-" {
         Box::new(std::io::stdin().lock())
     } else {
         match std::fs::File::open(file) {
-            Ok(f) => Box::new(std::io::BufReader::new(f)),
+            Ok(f) => {
+                // The share done and the time left need the size: a
+                // regular file's.
+                size = f.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
+                Box::new(std::io::BufReader::new(f))
+            }
             Err(e) => {
                 return fail(&Error::Input(format!(
                     "cannot open batch file \"{file}\": {}",
@@ -87,8 +97,23 @@ fn batch(file: &str, opts: cli::Options) -> i32 {
     };
     let mut kernel = netlink::LazyKernel::default();
     let mut out = std::io::stdout().lock();
-    let mut errors = std::io::stderr().lock();
-    match exec::run_batch(&mut *input, opts, &mut kernel, &mut out, &mut errors) {
+    let mut errors = std::io::stderr();
+    let sink: Option<Box<dyn Write>> = if errors.is_terminal() {
+        Some(Box::new(std::io::stderr()))
+    } else {
+        None
+    };
+    let mut progress = progress::Progress::new(sink, size, std::time::Instant::now());
+    let result = exec::run_batch(
+        &mut *input,
+        opts,
+        &mut kernel,
+        &mut out,
+        &mut errors,
+        &mut progress,
+    );
+    progress.finish(std::time::Instant::now());
+    match result {
         Ok(0) => 0,
         // -force: each failure is reported already; exit 1 as `ip` does.
         Ok(_) => EXIT_FAILURE,
@@ -113,12 +138,14 @@ fn run() -> i32 {
     };
     match inv.action {
         Action::Help(topic) => print(cli::help(topic)),
-        Action::Version => print(&format!(
-            "ferctl {} (generic netlink family '{}' version {})\n",
-            env!("CARGO_PKG_VERSION"),
-            proto::FAMILY_NAME,
-            proto::FAMILY_VERSION
-        )),
+        Action::Version => {
+            let module = version::probe();
+            match (inv.opts.json, inv.opts.pretty) {
+                (true, true) => print(&format!("{:#}\n", version::json(&module))),
+                (true, false) => print(&format!("{}\n", version::json(&module))),
+                (false, _) => print(&version::text(&module)),
+            }
+        }
         Action::DumpConstants => print(&format!("{:#}\n", proto::constants_json())),
         Action::Batch(file) => batch(&file, inv.opts),
         Action::Run(command) => {

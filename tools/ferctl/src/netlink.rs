@@ -40,6 +40,7 @@ const ENOENT: i32 = 2;
 pub struct Kernel {
     sock: NlSocketHandle,
     family: u16,
+    family_version: u32,
     seq: u32,
 }
 
@@ -87,14 +88,21 @@ impl Kernel {
         let mut kernel = Kernel {
             sock,
             family: 0,
+            family_version: 0,
             seq: 0,
         };
-        kernel.family = kernel.resolve_family(FAMILY_NAME)?;
+        (kernel.family, kernel.family_version) = kernel.resolve_family(FAMILY_NAME)?;
         Ok(kernel)
     }
 
-    /// `CTRL_CMD_GETFAMILY` by name: the family's dynamic id.
-    fn resolve_family(&mut self, name: &str) -> Result<u16, NlError> {
+    /// The version the module registered its family with
+    /// (`CTRL_ATTR_VERSION`), 0 if the controller did not say.
+    pub fn family_version(&self) -> u32 {
+        self.family_version
+    }
+
+    /// `CTRL_CMD_GETFAMILY` by name: the family's dynamic id and version.
+    fn resolve_family(&mut self, name: &str) -> Result<(u16, u32), NlError> {
         let build_err = |e: &dyn std::fmt::Display| NlError::Io(format!("building request: {e}"));
         let attr = NlattrBuilder::default()
             .nla_type(
@@ -117,13 +125,21 @@ impl Kernel {
             Err(NlError::Errno { errno: ENOENT, .. }) => return Err(NlError::FamilyNotFound),
             Err(e) => return Err(e),
         };
-        replies
-            .iter()
-            .flat_map(|genl| genl.attrs().iter())
-            .find(|a| *a.nla_type().nla_type() == CtrlAttr::FamilyId)
-            .and_then(|a| <[u8; 2]>::try_from(a.nla_payload().as_ref()).ok())
+        let attr = |kind: CtrlAttr| {
+            replies
+                .iter()
+                .flat_map(|genl| genl.attrs().iter())
+                .find(|a| *a.nla_type().nla_type() == kind)
+                .map(|a| a.nla_payload().as_ref().to_vec())
+        };
+        let id = attr(CtrlAttr::FamilyId)
+            .and_then(|p| <[u8; 2]>::try_from(p.as_slice()).ok())
             .map(u16::from_ne_bytes)
-            .ok_or(NlError::FamilyNotFound)
+            .ok_or(NlError::FamilyNotFound)?;
+        let version = attr(CtrlAttr::Version)
+            .and_then(|p| <[u8; 4]>::try_from(p.as_slice()).ok())
+            .map_or(0, u32::from_ne_bytes);
+        Ok((id, version))
     }
 
     /// Send one request and collect its replies: until the ACK for a do

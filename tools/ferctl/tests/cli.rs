@@ -52,9 +52,23 @@ fn help_and_version_succeed() {
         assert_eq!(out.status.code(), Some(0), "{args:?}");
         assert!(String::from_utf8_lossy(&out.stdout).starts_with("Usage: ferctl"));
     }
-    let out = ferctl(&["-V"]);
-    assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stdout).starts_with("ferctl "));
+    for args in [&["-V"][..], &["--version"], &["-Version"]] {
+        let out = ferctl(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2, "{args:?}: {text}");
+        assert_eq!(
+            lines[0],
+            format!(
+                "ferctl {} (generic netlink family 'ferroute' version 1)",
+                env!("CARGO_PKG_VERSION")
+            )
+        );
+        // The second line is the module's, loaded or not (the VM
+        // selftest 11-version checks it with the module loaded).
+        assert!(lines[1].starts_with("ferroute module "), "{args:?}: {text}");
+    }
 }
 
 #[test]
