@@ -38,6 +38,7 @@ pub mod msg;
 pub mod netlink;
 pub mod output;
 pub mod proto;
+pub mod settings;
 /// The family's numbers, shared with the kernel module (rust/uapi).
 #[path = "../../../rust/uapi/ferroute.rs"]
 pub mod uapi;
