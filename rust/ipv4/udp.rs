@@ -127,8 +127,9 @@ pub fn echo_reply_len(udp: &[u8]) -> usize {
 /// (the address the request was sent to) to the requester, ports swapped,
 /// the same payload, the checksum filled in; TOS 0, TTL `ttl`
 /// (`ip_default_ttl`); DF set when it fits `mtu` (`IP_PMTUDISC_WANT`),
-/// then identification 0 (`ip_select_ident` for an unconnected socket),
-/// else `ip_ident` and no DF (it is fragmented on output). Returns
+/// else clear (it is fragmented on output); identification `ip_ident`
+/// either way (a `IP_PMTUDISC_WANT` socket's skb has `ignore_df`, so
+/// `ip_select_ident_segs` takes `__ip_select_ident` even with DF). Returns
 /// [`echo_reply_len`]; `Err(Truncated)` if `buf` or `udp` is too short.
 pub fn build_echo_reply(
     ip: &Repr,
@@ -154,7 +155,7 @@ pub fn build_echo_reply(
         protocol: PROTO_UDP,
         ttl,
         tos: 0,
-        ident: if df { 0 } else { ip_ident },
+        ident: ip_ident,
         dont_frag: df,
         more_frags: false,
         frag_offset: 0,
@@ -343,7 +344,7 @@ mod tests {
         assert_eq!((h.ip.src, h.ip.dst), (ip().dst, ip().src));
         assert_eq!((h.ip.ttl, h.ip.tos, h.ip.protocol), (64, 0, PROTO_UDP));
         assert!(h.ip.dont_frag);
-        assert_eq!(h.ip.ident, 0);
+        assert_eq!(h.ip.ident, 9);
         let u = Packet::new_checked(&buf[20..n]).unwrap();
         assert_eq!((u.src_port(), u.dst_port()), (ECHO_PORT, 40000));
         assert_eq!(u.payload(), b"hello");

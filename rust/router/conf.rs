@@ -3,9 +3,10 @@
 //! The router's settings over netlink: `port-set` changes a port's
 //! ([`PortConf`], `net.ipv4.conf.<dev>.*`), `conf-get`/`conf-set` show and
 //! change the router's ([`NetConf`], `net.ipv4.*`). A request changes only
-//! the settings it carries; the policy checks each value's range (EINVAL
-//! with the extended ACK pointing at the attribute), the handler what a
-//! 16-bit range cannot say (`INT_MAX` for the `int` sysctls).
+//! the settings it carries. The policy checks only each attribute's type;
+//! the ranges are checked here, so that a value out of range is EINVAL with
+//! the extended ACK pointing at the attribute and naming the setting, as a
+//! Linux sysctl write refuses it with EINVAL.
 
 use super::netlink::{attr, bad_attr};
 use super::{CtlError, Router};
@@ -46,9 +47,13 @@ impl PortSettings {
     }
 }
 
-/// A 0/1 attribute (its range checked by the policy).
-fn flag(req: &Request<'_>, ty: u16) -> Option<bool> {
-    req.attr(ty).and_then(|a| a.u8()).map(|v| v != 0)
+/// A 0/1 attribute; EINVAL (with `msg`) for another value.
+fn flag(req: &Request<'_>, ty: u16, msg: &'static CStr) -> Result<Option<bool>> {
+    match req.attr(ty).and_then(|a| a.u8()) {
+        None => Ok(None),
+        Some(v @ (0 | 1)) => Ok(Some(v == 1)),
+        Some(_) => Err(bad_attr(req, ty, msg)),
+    }
 }
 
 /// The settings of a `port-set` request; EINVAL if it carries none.
@@ -61,11 +66,23 @@ pub(super) fn port_settings(req: &Request<'_>) -> Result<PortSettings> {
             })?),
         };
     let s = PortSettings {
-        forwarding: flag(req, attr::FORWARDING),
+        forwarding: flag(req, attr::FORWARDING, c_str!("forwarding must be 0 or 1"))?,
         rp_filter,
-        send_redirects: flag(req, attr::SEND_REDIRECTS),
-        accept_local: flag(req, attr::ACCEPT_LOCAL),
-        route_localnet: flag(req, attr::ROUTE_LOCALNET),
+        send_redirects: flag(
+            req,
+            attr::SEND_REDIRECTS,
+            c_str!("send_redirects must be 0 or 1"),
+        )?,
+        accept_local: flag(
+            req,
+            attr::ACCEPT_LOCAL,
+            c_str!("accept_local must be 0 or 1"),
+        )?,
+        route_localnet: flag(
+            req,
+            attr::ROUTE_LOCALNET,
+            c_str!("route_localnet must be 0 or 1"),
+        )?,
     };
     if s.forwarding.is_none()
         && s.rp_filter.is_none()
@@ -121,10 +138,27 @@ pub(super) fn net_settings(req: &Request<'_>) -> Result<NetSettings> {
             attr::ICMP_MSGS_BURST,
             c_str!("icmp_msgs_burst must be 0 to 2147483647"),
         )?,
-        icmp_echo_ignore_broadcasts: flag(req, attr::ICMP_ECHO_IGNORE_BROADCASTS),
-        icmp_errors_use_inbound_ifaddr: flag(req, attr::ICMP_ERRORS_USE_INBOUND_IFADDR),
-        ip_default_ttl: req.attr(attr::IP_DEFAULT_TTL).and_then(|a| a.u8()),
-        udp_echo: flag(req, attr::UDP_ECHO),
+        icmp_echo_ignore_broadcasts: flag(
+            req,
+            attr::ICMP_ECHO_IGNORE_BROADCASTS,
+            c_str!("icmp_echo_ignore_broadcasts must be 0 or 1"),
+        )?,
+        icmp_errors_use_inbound_ifaddr: flag(
+            req,
+            attr::ICMP_ERRORS_USE_INBOUND_IFADDR,
+            c_str!("icmp_errors_use_inbound_ifaddr must be 0 or 1"),
+        )?,
+        ip_default_ttl: match req.attr(attr::IP_DEFAULT_TTL).and_then(|a| a.u8()) {
+            Some(0) => {
+                return Err(bad_attr(
+                    req,
+                    attr::IP_DEFAULT_TTL,
+                    c_str!("ip_default_ttl must be 1 to 255"),
+                ))
+            }
+            v => v,
+        },
+        udp_echo: flag(req, attr::UDP_ECHO, c_str!("udp_echo must be 0 or 1"))?,
     };
     let none = s.icmp_ratelimit.is_none()
         && s.icmp_ratemask.is_none()

@@ -141,22 +141,23 @@ impl Family for FerrouteFamily {
         Policy::U32,
         Policy::U32,
         Policy::U64,
-        // 52..=56: port settings.
-        Policy::U8 { min: 0, max: 1 },
-        Policy::U8 { min: 0, max: 2 },
-        Policy::U8 { min: 0, max: 1 },
-        Policy::U8 { min: 0, max: 1 },
-        Policy::U8 { min: 0, max: 1 },
-        // 57..=64: router settings (the u32 ones at most INT_MAX, checked
-        // by the handler: a range policy holds only 16 bits).
+        // 52..=64: settings. Their ranges are checked by the handler
+        // (super::conf), so that a value out of range is EINVAL with a
+        // message naming the setting, as a Linux sysctl refuses it, not
+        // the policy's ERANGE.
+        Policy::U8 { min: 0, max: 255 },
+        Policy::U8 { min: 0, max: 255 },
+        Policy::U8 { min: 0, max: 255 },
+        Policy::U8 { min: 0, max: 255 },
+        Policy::U8 { min: 0, max: 255 },
         Policy::U32,
         Policy::U32,
         Policy::U32,
         Policy::U32,
-        Policy::U8 { min: 0, max: 1 },
-        Policy::U8 { min: 0, max: 1 },
-        Policy::U8 { min: 1, max: 255 },
-        Policy::U8 { min: 0, max: 1 },
+        Policy::U8 { min: 0, max: 255 },
+        Policy::U8 { min: 0, max: 255 },
+        Policy::U8 { min: 0, max: 255 },
+        Policy::U8 { min: 0, max: 255 },
     ];
     const OPS: &'static [Op] = &[
         admin_do(cmd::PORT_ADD),
