@@ -8,7 +8,8 @@
 # ping; rp_filter 1 and 2 drop spoofed sources (IPReversePathFilter);
 # send_redirects 0 sends no redirect; forwarding 0 drops without an error
 # (InAddrErrors); accept_local accepts the router's own address as a
-# source; route_localnet 127/8. The UDP echo service answers port 7 as a
+# source; route_localnet 127/8; icmp_errors_use_inbound_ifaddr the source
+# of an error. The UDP echo service answers port 7 as a
 # Linux UDP socket does (bytes and Udp counters compared with a Python
 # echo server on the Linux router), socat gets its datagrams back (8 KiB
 # too), and turning it off gives port unreachable again. Out-of-range
@@ -203,6 +204,31 @@ for v in 0 1; do
 	compare_deltas
 done
 pset route_localnet 0
+
+# icmp_errors_use_inbound_ifaddr: h2 sends a TTL-1 packet from h1's
+# address; the time exceeded goes to h1 from the address route output
+# picks towards h1 (10.1.0.1), or with the setting from the address of the
+# port it came in on (10.2.0.1). h1 captures it.
+te_source() {
+	for p in f l; do
+		rm -f /tmp/${p}h1.te
+		ip netns exec ${p}h1 timeout 90 tcpdump -n -l -c 1 -i fr1 'icmp[0] == 11' > /tmp/${p}h1.te 2> /dev/null &
+		sleep 3
+		ip netns exec ${p}h2 python3 -c "
+from scapy.all import IP, ICMP, send
+send(IP(src='10.1.0.2', dst='10.1.0.2', ttl=1) / ICMP(id=0x7e, seq=$1), verbose=0)"
+		wait $!
+	done
+	# "TIME IP SRC > DST: ICMP time exceeded in-transit, ...": SRC.
+	both "awk '{ print \$3 }' /tmp/{}.te"
+}
+ip netns exec lr sysctl -qw net.ipv4.conf.va.rp_filter=0
+for v in 0 1; do
+	fset icmp_errors_use_inbound_ifaddr $v
+	te_source $v
+done
+[ "$(cat /tmp/f.out)" = 10.2.0.1 ] || fail "icmp_errors_use_inbound_ifaddr 1: not from 10.2.0.1"
+fset icmp_errors_use_inbound_ifaddr 0
 
 # The UDP echo service. Off: port 7 is closed (port unreachable, as on
 # Linux without a socket). On: Linux runs a Python echo server
