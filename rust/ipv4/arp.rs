@@ -4,10 +4,11 @@
 //! net/ipv4/arp.c, for Ethernet ports.
 
 use crate::ipv4::addr::Ipv4Addr;
+use crate::ipv4::devconf::PortConf;
 use crate::ipv4::fib::{Fib, RouteType};
 use crate::ipv4::iface::{AddrTable, PortId, Scope};
 use crate::ipv4::neigh::NeighUpdate;
-use crate::ipv4::route::{route_input, InputRoute, RpFilter};
+use crate::ipv4::route::{route_input, InputRoute};
 use crate::ipv4::stats::{ArpStat, DropReason};
 use crate::ipv4::wire::arp::{Operation, Packet, Repr};
 use crate::ipv4::wire::ethernet::{MacAddr, PacketType};
@@ -124,7 +125,8 @@ pub fn arp_process(
         });
     }
 
-    if is_request && route_input(fib, addrs, sip, tip, port, RpFilter::Off) == Ok(InputRoute::Local)
+    if is_request
+        && route_input(fib, addrs, sip, tip, port, &PortConf::DEFAULT) == Ok(InputRoute::Local)
     {
         if arp_ignore(addrs, port, tip, ignore) {
             return Ok(ArpDecision {

@@ -9,7 +9,7 @@ use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::stats::{DropReason, IcmpStat};
 use crate::ipv4::wire::ethernet::PacketType;
 use crate::ipv4::wire::icmp::{self as wire_icmp, Packet, NR_ICMP_TYPES};
-use crate::ipv4::wire::ipv4::{self as wire_ip, DEFAULT_TTL, PROTO_ICMP};
+use crate::ipv4::wire::ipv4::{self as wire_ip, PROTO_ICMP};
 use crate::ipv4::wire::{read_u8, Error};
 
 /// `ICMP_EXT_ECHO` (RFC 8335 PROBE), answered by Linux only when enabled.
@@ -75,14 +75,16 @@ impl IcmpInput<'_> {
 /// - bad checksum: `ICMP_CSUM`; shorter than 8 bytes: `NOT_SPECIFIED`;
 /// - a type above 18: `UNHANDLED_PROTO` (RFC 1122 3.2.2);
 /// - to a broadcast address: echo and timestamp requests are ignored
-///   (`icmp_echo_ignore_broadcasts=1`) and types other than those and
-///   address-mask ones refused, all as `INVALID_PROTO`;
+///   if `ignore_broadcasts` (`icmp_echo_ignore_broadcasts`, default 1) and
+///   types other than those and address-mask ones refused, all as
+///   `INVALID_PROTO`;
 /// - timestamp requests are consumed unanswered (Linux answers them; that
 ///   is later work), as are PROBE requests (disabled by default in Linux).
 pub fn icmp_rcv<'a>(
     ip: &wire_ip::Repr,
     icmp: &'a [u8],
     broadcast: bool,
+    ignore_broadcasts: bool,
 ) -> Result<IcmpInput<'a>, DropReason> {
     let p = Packet::new_unchecked(icmp);
     if !p.verify_checksum() {
@@ -98,7 +100,10 @@ pub fn icmp_rcv<'a>(
     }
     if broadcast {
         match t {
-            wire_icmp::ECHO | wire_icmp::TIMESTAMP => return Err(DropReason::InvalidProto),
+            wire_icmp::ECHO | wire_icmp::TIMESTAMP if ignore_broadcasts => {
+                return Err(DropReason::InvalidProto)
+            }
+            wire_icmp::ECHO | wire_icmp::TIMESTAMP => {}
             wire_icmp::ADDRESS | wire_icmp::ADDRESSREPLY => {}
             _ => return Err(DropReason::InvalidProto),
         }
@@ -210,6 +215,7 @@ pub fn build_timestamp_reply(
     req: &EchoRequest<'_>,
     src: Ipv4Addr,
     ip_ident: u16,
+    ttl: u8,
     now: u32,
     buf: &mut [u8],
 ) -> Result<usize, Error> {
@@ -222,7 +228,7 @@ pub fn build_timestamp_reply(
         data: &times,
         ..*req
     };
-    build_reply(&reply, wire_icmp::TIMESTAMPREPLY, src, ip_ident, buf)
+    build_reply(&reply, wire_icmp::TIMESTAMPREPLY, src, ip_ident, ttl, buf)
 }
 
 /// The length of the reply to `req`, IPv4 header included: size the
@@ -238,7 +244,7 @@ pub fn echo_reply_len(req: &EchoRequest<'_>) -> usize {
 /// ([`echo_reply_len`]). `src` is the source route output chose (normally
 /// `req.dst`), `ip_ident` the IP identification to use. The reply has type
 /// 0 and the request's code, identifier, sequence number and data; the
-/// request's TOS; TTL 64; DF clear (Linux's ICMP socket does not set it).
+/// request's TOS; TTL `ttl` (`ip_default_ttl`, 64 by default); DF clear (Linux's ICMP socket does not set it).
 ///
 /// `Err(Truncated)` if `buf` is too short, `Err(Malformed)` if the reply
 /// would exceed 65535 bytes.
@@ -246,9 +252,10 @@ pub fn build_echo_reply(
     req: &EchoRequest<'_>,
     src: Ipv4Addr,
     ip_ident: u16,
+    ttl: u8,
     buf: &mut [u8],
 ) -> Result<usize, Error> {
-    build_reply(req, wire_icmp::ECHO_REPLY, src, ip_ident, buf)
+    build_reply(req, wire_icmp::ECHO_REPLY, src, ip_ident, ttl, buf)
 }
 
 /// `icmp_reply` of a message of type `msg_type` with `req`'s code,
@@ -258,6 +265,7 @@ fn build_reply(
     msg_type: u8,
     src: Ipv4Addr,
     ip_ident: u16,
+    ttl: u8,
     buf: &mut [u8],
 ) -> Result<usize, Error> {
     let len = echo_reply_len(req);
@@ -271,7 +279,7 @@ fn build_reply(
         src,
         dst: req.src,
         protocol: PROTO_ICMP,
-        ttl: DEFAULT_TTL,
+        ttl,
         tos: req.tos,
         ident: ip_ident,
         dont_frag: false,
@@ -405,7 +413,8 @@ pub fn error_len(orig: &[u8]) -> usize {
 /// Writes the ICMP error `msg` about `orig` (the offending packet from its
 /// IPv4 header on) into the start of `buf`, from `src` back to `orig`'s
 /// source, and returns its length ([`error_len`]). TOS is the original's
-/// with precedence "internetwork control", TTL 64, DF clear.
+/// with precedence "internetwork control", TTL `ttl` (`ip_default_ttl`),
+/// DF clear.
 ///
 /// Check [`should_send_error`] and the rate limit first. `Err(Truncated)`
 /// if `buf` is too short or `orig` has no IPv4 header.
@@ -414,6 +423,7 @@ pub fn build_error(
     orig: &[u8],
     src: Ipv4Addr,
     ip_ident: u16,
+    ttl: u8,
     buf: &mut [u8],
 ) -> Result<usize, Error> {
     if orig.len() < wire_ip::HEADER_LEN {
@@ -432,7 +442,7 @@ pub fn build_error(
         src,
         dst: o.src_addr(),
         protocol: PROTO_ICMP,
-        ttl: DEFAULT_TTL,
+        ttl,
         tos: (o.tos() & IPTOS_TOS_MASK) | IPTOS_PREC_INTERNETCONTROL,
         ident: ip_ident,
         dont_frag: false,
@@ -460,16 +470,16 @@ pub const ICMP_MSGS_BURST: u32 = 50;
 pub const ICMP_RATEMASK: u32 = 0x1818;
 
 /// `icmpv4_mask_allow`: whether an ICMP message of this type is exempt
-/// from rate limiting (types outside the ratemask, and "fragmentation
-/// needed", which PMTU discovery depends on).
-pub const fn icmpv4_mask_allow(msg_type: u8, code: u8) -> bool {
+/// from rate limiting (types outside `ratemask`, `icmp_ratemask`, and
+/// "fragmentation needed", which PMTU discovery depends on).
+pub const fn icmpv4_mask_allow(ratemask: u32, msg_type: u8, code: u8) -> bool {
     if msg_type > NR_ICMP_TYPES {
         return true;
     }
     if msg_type == wire_icmp::DEST_UNREACH && code == wire_icmp::unreach::FRAG_NEEDED {
         return true;
     }
-    (1u32 << msg_type) & ICMP_RATEMASK == 0
+    (1u32 << msg_type) & ratemask == 0
 }
 
 /// The global ICMP token bucket (`icmp_global_allow` and
@@ -498,6 +508,14 @@ impl IcmpGlobalLimit {
     /// A bucket with Linux's default rate and burst.
     pub const fn new() -> Self {
         Self::with_rate(ICMP_MSGS_PER_SEC, ICMP_MSGS_BURST)
+    }
+
+    /// Sets the rate and burst (`icmp_msgs_per_sec`, `icmp_msgs_burst`
+    /// changed); the credit saved is kept, within the new burst.
+    pub fn set_rate(&mut self, per_sec: u32, burst: u32) {
+        self.per_sec = per_sec;
+        self.burst = burst;
+        self.credit = self.credit.min(burst);
     }
 
     /// A bucket with another rate and burst.
@@ -551,7 +569,7 @@ impl IcmpGlobalLimit {
     /// need a credit. When this is false, count OutRateLimitGlobal and send
     /// nothing.
     pub fn allow_type(&mut self, msg_type: u8, code: u8, now: u64) -> bool {
-        icmpv4_mask_allow(msg_type, code) || self.allow(now)
+        icmpv4_mask_allow(ICMP_RATEMASK, msg_type, code) || self.allow(now)
     }
 }
 
@@ -565,7 +583,7 @@ mod tests {
 
     fn echo_of(pkt: &[u8], broadcast: bool) -> Result<IcmpInput<'_>, DropReason> {
         let h = ip_rcv_core(pkt).unwrap();
-        icmp_rcv(&h.ip, h.payload(pkt), broadcast)
+        icmp_rcv(&h.ip, h.payload(pkt), broadcast, true)
     }
 
     #[test]
@@ -576,7 +594,7 @@ mod tests {
         assert_eq!((req.ident, req.seq_no, req.data.len()), (0x0b1a, 1, 56));
         assert_eq!(echo_reply_len(&req), 84);
         let mut buf = [0u8; 100];
-        let n = build_echo_reply(&req, req.dst, 0x1234, &mut buf).unwrap();
+        let n = build_echo_reply(&req, req.dst, 0x1234, 64, &mut buf).unwrap();
         assert_eq!(n, 84);
         let reply = &buf[..n];
         let h = ip_rcv_core(reply).unwrap();
@@ -588,7 +606,7 @@ mod tests {
         assert_eq!(&reply[20..24], &[0, 0, 0x76, 0xaf]);
         assert_eq!(reply[24..], PING[24..]);
         assert_eq!(
-            build_echo_reply(&req, req.dst, 0, &mut buf[..83]),
+            build_echo_reply(&req, req.dst, 0, 64, &mut buf[..83]),
             Err(Error::Truncated)
         );
     }
@@ -610,7 +628,7 @@ mod tests {
             panic!("not a timestamp request");
         };
         let mut buf = [0u8; TIMESTAMP_REPLY_LEN];
-        let n = build_timestamp_reply(&req, req.dst, 1, 0x0102_0304, &mut buf).unwrap();
+        let n = build_timestamp_reply(&req, req.dst, 1, 64, 0x0102_0304, &mut buf).unwrap();
         assert_eq!(n, 40);
         let h = ip_rcv_core(&buf).unwrap();
         assert_eq!((h.ip.src, h.ip.dst, h.total_len), (req.dst, req.src, 40));
@@ -629,7 +647,7 @@ mod tests {
             panic!("not an echo");
         };
         let mut buf = [0u8; 84];
-        let n = build_echo_reply(&req, req.dst, 0x4e9c, &mut buf).unwrap();
+        let n = build_echo_reply(&req, req.dst, 0x4e9c, 64, &mut buf).unwrap();
         assert_eq!(buf[..n], LO_PING_REPLY[..]);
     }
 
@@ -676,11 +694,39 @@ mod tests {
     }
 
     #[test]
+    fn ratemask_and_rate_are_settings() {
+        // The default mask limits unreachables but not echo replies; a
+        // mask with bit 0 limits echo replies too; none limits nothing.
+        assert!(!icmpv4_mask_allow(
+            ICMP_RATEMASK,
+            wire_icmp::DEST_UNREACH,
+            3
+        ));
+        assert!(icmpv4_mask_allow(ICMP_RATEMASK, wire_icmp::ECHO_REPLY, 0));
+        assert!(!icmpv4_mask_allow(1, wire_icmp::ECHO_REPLY, 0));
+        assert!(icmpv4_mask_allow(0, wire_icmp::TIME_EXCEEDED, 0));
+        let mut l = IcmpGlobalLimit::new();
+        l.set_rate(100, 5);
+        let t0 = 10_000;
+        let sent = (0..50).filter(|_| l.allow(t0)).count();
+        assert_eq!(sent, 5);
+        // 100 ms at 100/s: 10 more, within a burst of 5.
+        let sent = (0..50).filter(|_| l.allow(t0 + 100)).count();
+        assert_eq!(sent, 5);
+    }
+
+    #[test]
     fn icmp_rcv_drops_as_linux_does() {
         let mut bad = PING;
         bad[30] ^= 1;
         assert_eq!(echo_of(&bad, false), Err(DropReason::IcmpCsum));
         assert_eq!(echo_of(&PING, true), Err(DropReason::InvalidProto));
+        // icmp_echo_ignore_broadcasts 0: a broadcast ping is answered.
+        let h = ip_rcv_core(&PING).unwrap();
+        assert!(matches!(
+            icmp_rcv(&h.ip, h.payload(&PING), true, false),
+            Ok(IcmpInput::Echo(_))
+        ));
         let ip = ip_rcv_core(&PING).unwrap().ip;
         let mut m = [0u8; 8];
         let mk = |m: &mut [u8; 8], t: u8| {
@@ -689,22 +735,25 @@ mod tests {
             wire_icmp::Packet::new_unchecked(&mut m[..]).fill_checksum();
         };
         mk(&mut m, 30);
-        assert_eq!(icmp_rcv(&ip, &m, false), Err(DropReason::UnhandledProto));
+        assert_eq!(
+            icmp_rcv(&ip, &m, false, true),
+            Err(DropReason::UnhandledProto)
+        );
         mk(&mut m, wire_icmp::DEST_UNREACH);
         assert_eq!(
-            icmp_rcv(&ip, &m, false),
+            icmp_rcv(&ip, &m, false, true),
             Ok(IcmpInput::Consumed { msg_type: 3 })
         );
-        assert_eq!(icmp_rcv(&ip, &m, true), Err(DropReason::InvalidProto));
+        assert_eq!(icmp_rcv(&ip, &m, true, true), Err(DropReason::InvalidProto));
         assert_eq!(
-            icmp_rcv(&ip, &m, false).unwrap().in_stat(),
+            icmp_rcv(&ip, &m, false, true).unwrap().in_stat(),
             Some(IcmpStat::InDestUnreachs)
         );
         mk(&mut m, wire_icmp::ADDRESS);
-        assert!(icmp_rcv(&ip, &m, true).is_ok());
+        assert!(icmp_rcv(&ip, &m, true, true).is_ok());
         // Short but checksum-valid: four zero bytes.
         assert_eq!(
-            icmp_rcv(&ip, &[0, 0, 0xff, 0xff], false),
+            icmp_rcv(&ip, &[0, 0, 0xff, 0xff], false, true),
             Err(DropReason::NotSpecified)
         );
     }
@@ -733,7 +782,7 @@ mod tests {
     fn builds_a_time_exceeded_quoting_the_packet() {
         let src = Ipv4Addr::new(10, 0, 0, 254);
         let mut buf = [0u8; 200];
-        let n = build_error(&IcmpErrorMsg::ttl_exceeded(), &PING, src, 7, &mut buf).unwrap();
+        let n = build_error(&IcmpErrorMsg::ttl_exceeded(), &PING, src, 7, 64, &mut buf).unwrap();
         assert_eq!(n, 20 + 8 + 84);
         let h = ip_rcv_core(&buf[..n]).unwrap();
         assert_eq!(
@@ -748,7 +797,7 @@ mod tests {
         let big = [0x45u8; 1500];
         assert_eq!(error_len(&big), 576);
         let mut buf = [0u8; 576];
-        build_error(&IcmpErrorMsg::frag_needed(1400), &big, src, 0, &mut buf).unwrap();
+        build_error(&IcmpErrorMsg::frag_needed(1400), &big, src, 0, 64, &mut buf).unwrap();
         assert_eq!(&buf[24..28], &[0, 0, 0x05, 0x78]);
         assert_eq!(
             build_error(
@@ -756,6 +805,7 @@ mod tests {
                 &PING[..10],
                 src,
                 0,
+                64,
                 &mut buf
             ),
             Err(Error::Truncated)
@@ -800,9 +850,9 @@ mod tests {
         #[test]
         fn icmp_rcv_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..64), bcast in any::<bool>()) {
             let ip = ip_rcv_core(&PING).unwrap().ip;
-            if let Ok(IcmpInput::Echo(req)) = icmp_rcv(&ip, &bytes, bcast) {
+            if let Ok(IcmpInput::Echo(req)) = icmp_rcv(&ip, &bytes, bcast, true) {
                 let mut buf = std::vec![0u8; echo_reply_len(&req)];
-                prop_assert!(build_echo_reply(&req, req.dst, 0, &mut buf).is_ok());
+                prop_assert!(build_echo_reply(&req, req.dst, 0, 64, &mut buf).is_ok());
             }
             let _ = should_send_error(&bytes, PacketType::Host, bcast);
         }

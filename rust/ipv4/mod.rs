@@ -21,6 +21,7 @@
 //! | [`receive`] | `ip_rcv_core` (ip_input.c) |
 //! | [`iface`] | `in_ifaddr` lists, `inet_select_addr` (devinet.c) |
 //! | [`fib`] | `fib_table_lookup`, `fib_rules_lookup`, `fib_add_ifaddr` |
+//! | [`devconf`] | `ipv4_devconf` and the `net.ipv4.*` sysctls (devinet.c, sysctl_net_ipv4.c) |
 //! | [`devinet`] | `inet_insert_ifa`/`inet_del_ifa` with their FIB updates |
 //! | [`route`] | `ip_route_input_slow`, `ip_route_output_key` (route.c) |
 //! | [`arp`] | `arp_process`, `arp_solicit` (arp.c) |
@@ -36,6 +37,7 @@
 pub mod addr;
 pub mod arp;
 pub mod checksum;
+pub mod devconf;
 pub mod devinet;
 pub mod errno;
 pub mod fib;

@@ -5,6 +5,7 @@
 //! `ip_route_output_key`), from net/ipv4/route.c.
 
 use crate::ipv4::addr::Ipv4Addr;
+use crate::ipv4::devconf::PortConf;
 use crate::ipv4::errno::Errno;
 use crate::ipv4::fib::{Fib, RouteType};
 use crate::ipv4::iface::{AddrTable, PortId, Scope};
@@ -62,11 +63,23 @@ pub struct IpError {
     pub reason: DropReason,
 }
 
-/// `ip_error` for a router (forwarding on): `ENETUNREACH` (no route) sends
+/// `ip_error`: on a port that forwards, `ENETUNREACH` (no route) sends
 /// net unreachable and counts InNoRoutes, `EHOSTUNREACH` (unreachable
 /// route) host unreachable, `EACCES` (prohibit) "packet filtered";
-/// anything else (`EINVAL`: blackhole) is dropped silently.
-pub const fn ip_error(err: Errno) -> IpError {
+/// anything else (`EINVAL`: blackhole) is dropped silently. On a port that
+/// does not forward (`forwarding` 0) nothing is sent: `EHOSTUNREACH` counts
+/// InAddrErrors, `ENETUNREACH` InNoRoutes.
+pub const fn ip_error(err: Errno, forwarding: bool) -> IpError {
+    if !forwarding {
+        return IpError {
+            icmp_code: None,
+            reason: match err {
+                Errno::Ehostunreach => DropReason::IpInaddrerrors,
+                Errno::Enetunreach => DropReason::IpInnoroutes,
+                _ => DropReason::NotSpecified,
+            },
+        };
+    }
     match err {
         Errno::Enetunreach => IpError {
             icmp_code: Some(unreach::NET),
@@ -87,21 +100,23 @@ pub const fn ip_error(err: Errno) -> IpError {
     }
 }
 
-/// Source validation (`fib_validate_source` with `accept_local=0` and no
-/// custom local routes): `Err(IpInvalidSource)` for a source that is one
-/// of the router's addresses (or, when filtering, routes as local or
-/// broadcast), `Err(IpRpfilter)` when the reverse-path filter rejects it
-/// (`-EXDEV`).
+/// Source validation (`fib_validate_source`, no custom local routes):
+/// `Err(IpInvalidSource)` for a source that is one of the router's
+/// addresses (or, when filtering, routes as broadcast, or as local without
+/// `accept_local`), `Err(IpRpfilter)` when the reverse-path filter rejects
+/// it (`-EXDEV`).
 fn fib_validate_source(
     fib: &Fib,
     addrs: &AddrTable,
     src: Ipv4Addr,
     in_port: PortId,
-    rp: RpFilter,
+    conf: &PortConf,
 ) -> Result<(), DropReason> {
+    let rp = conf.rp_filter;
     if rp == RpFilter::Off {
-        // The fast path: only our own addresses are refused.
-        if addrs.is_local(src) {
+        // The fast path: only our own addresses are refused, and those
+        // not with accept_local.
+        if !conf.accept_local && addrs.is_local(src) {
             return Err(DropReason::IpInvalidSource);
         }
         return Ok(());
@@ -110,7 +125,7 @@ fn fib_validate_source(
     let Some(r) = fib.lookup(src, None).filter(|r| r.kind.error().is_none()) else {
         return Err(DropReason::IpRpfilter);
     };
-    if r.kind != RouteType::Unicast {
+    if r.kind != RouteType::Unicast && (r.kind != RouteType::Local || !conf.accept_local) {
         return Err(DropReason::IpInvalidSource);
     }
     if r.port == Some(in_port) || rp == RpFilter::Loose {
@@ -119,9 +134,9 @@ fn fib_validate_source(
     Err(DropReason::IpRpfilter)
 }
 
-/// Decides where a packet from `src` to `dst` received on `in_port` goes
-/// (`ip_route_input_rcu` and `ip_route_input_slow`, for a port with
-/// forwarding on, `route_localnet` off and no multicast membership).
+/// Decides where a packet from `src` to `dst` received on `in_port`, whose
+/// settings are `conf`, goes (`ip_route_input_rcu` and
+/// `ip_route_input_slow`, for a port with no multicast membership).
 ///
 /// In Linux's order:
 /// 1. multicast destination: drop (`EINVAL`; ferroute joins no groups and
@@ -132,11 +147,14 @@ fn fib_validate_source(
 /// 4. 0.0.0.0 source: martian source; 0.0.0.0 destination: martian
 ///    destination (the rest of 0/8 is unicast, `ipv4_is_zeronet`);
 ///    127/8 destination (martian destination) or source (martian source):
-///    `IP_LOCALNET`;
-/// 5. FIB lookup: no route or a reject route gives [`InputRoute::Error`];
-///    broadcast → [`InputRoute::Broadcast`], local →
-///    [`InputRoute::Local`], unicast → [`InputRoute::Forward`], each after
-///    source validation ([`RpFilter`]).
+///    `IP_LOCALNET`, unless the port has `route_localnet`;
+/// 5. FIB lookup: no route or a reject route gives [`InputRoute::Error`]
+///    (`EHOSTUNREACH` whatever the route said if the port does not
+///    forward); broadcast → [`InputRoute::Broadcast`], local →
+///    [`InputRoute::Local`], unicast → [`InputRoute::Forward`] (or
+///    `Error(EHOSTUNREACH)` if the port does not forward), each after
+///    source validation ([`PortConf::rp_filter`], [`PortConf::accept_local`]);
+///    a redirect only with [`PortConf::send_redirects`].
 ///
 /// `Err` is a drop; [`DropReason::rcv_ip_stats`] and
 /// [`DropReason::route_input_stat`] give its counters (martians: the
@@ -147,7 +165,7 @@ pub fn route_input(
     src: Ipv4Addr,
     dst: Ipv4Addr,
     in_port: PortId,
-    rp: RpFilter,
+    conf: &PortConf,
 ) -> Result<InputRoute, DropReason> {
     if dst.is_multicast() {
         return Err(DropReason::NotSpecified);
@@ -156,7 +174,7 @@ pub fn route_input(
         return Err(DropReason::IpInvalidSource);
     }
     if dst.is_lbcast() || (src.is_unspecified() && dst.is_unspecified()) {
-        return brd_input(fib, addrs, src, in_port, rp);
+        return brd_input(fib, addrs, src, in_port, conf);
     }
     if src.is_zeronet() {
         return Err(DropReason::IpInvalidSource);
@@ -165,29 +183,33 @@ pub fn route_input(
         return Err(DropReason::IpInvalidDest);
     }
     if dst.is_loopback() {
-        return Err(DropReason::IpLocalnet);
-    }
-    if src.is_loopback() {
+        if !conf.route_localnet {
+            return Err(DropReason::IpLocalnet);
+        }
+    } else if src.is_loopback() && !conf.route_localnet {
         return Err(DropReason::IpLocalnetSource);
     }
     let r = match fib.fib_lookup(dst, src, Some(in_port), None, 0, 0) {
         Ok(r) => r,
+        Err(_) if !conf.forwarding => return Ok(InputRoute::Error(Errno::Ehostunreach)),
         Err(e) => return Ok(InputRoute::Error(e)),
     };
     match r.route.kind {
-        RouteType::Broadcast => brd_input(fib, addrs, src, in_port, rp),
+        RouteType::Broadcast => brd_input(fib, addrs, src, in_port, conf),
         RouteType::Local => {
-            fib_validate_source(fib, addrs, src, in_port, rp)?;
+            fib_validate_source(fib, addrs, src, in_port, conf)?;
             Ok(InputRoute::Local)
         }
+        RouteType::Unicast if !conf.forwarding => Ok(InputRoute::Error(Errno::Ehostunreach)),
         RouteType::Unicast => {
             // __mkroute_input
-            fib_validate_source(fib, addrs, src, in_port, rp)?;
+            fib_validate_source(fib, addrs, src, in_port, conf)?;
             match r.port() {
                 Some(port) => Ok(InputRoute::Forward {
                     port,
                     next_hop: r.next_hop(dst),
                     redirect: port == in_port
+                        && conf.send_redirects
                         && source_on_link(fib, src, in_port)
                         && addrs.on_link(in_port, src, r.nh.gateway),
                 }),
@@ -218,10 +240,10 @@ fn brd_input(
     addrs: &AddrTable,
     src: Ipv4Addr,
     in_port: PortId,
-    rp: RpFilter,
+    conf: &PortConf,
 ) -> Result<InputRoute, DropReason> {
     if !src.is_zeronet() {
-        fib_validate_source(fib, addrs, src, in_port, rp)?;
+        fib_validate_source(fib, addrs, src, in_port, conf)?;
     }
     Ok(InputRoute::Broadcast)
 }
@@ -369,6 +391,7 @@ mod tests {
     use crate::ipv4::devinet::inet_insert_ifa;
     use crate::ipv4::fib::{Route, RouteProtocol, RT_TABLE_MAIN};
     use crate::ipv4::iface::IfAddr;
+    use crate::ipv4::stats::IpStat;
 
     const P1: PortId = PortId(1);
     const P2: PortId = PortId(2);
@@ -409,7 +432,7 @@ mod tests {
 
     fn input(src: [u8; 4], dst: [u8; 4]) -> Result<InputRoute, DropReason> {
         let (fib, addrs) = router();
-        route_input(&fib, &addrs, a(src), a(dst), P1, RpFilter::Off)
+        route_input(&fib, &addrs, a(src), a(dst), P1, &PortConf::DEFAULT)
     }
 
     #[test]
@@ -451,13 +474,13 @@ mod tests {
             Ok(InputRoute::Error(Errno::Enetunreach))
         );
         assert_eq!(
-            ip_error(Errno::Enetunreach),
+            ip_error(Errno::Enetunreach, true),
             IpError {
                 icmp_code: Some(unreach::NET),
                 reason: DropReason::IpInnoroutes
             }
         );
-        assert_eq!(ip_error(Errno::Einval).icmp_code, None);
+        assert_eq!(ip_error(Errno::Einval, true).icmp_code, None);
     }
 
     #[test]
@@ -520,8 +543,13 @@ mod tests {
     #[test]
     fn reverse_path_filter_strict_and_loose() {
         let (fib, addrs) = router();
-        let rin =
-            |src: [u8; 4], port, rp| route_input(&fib, &addrs, a(src), a([10, 0, 0, 1]), port, rp);
+        let rin = |src: [u8; 4], port, rp_filter| {
+            let conf = PortConf {
+                rp_filter,
+                ..PortConf::DEFAULT
+            };
+            route_input(&fib, &addrs, a(src), a([10, 0, 0, 1]), port, &conf)
+        };
         assert_eq!(
             rin([10, 0, 0, 2], P1, RpFilter::Strict),
             Ok(InputRoute::Local)
@@ -542,6 +570,96 @@ mod tests {
         assert_eq!(
             rin([10, 1, 0, 255], P2, RpFilter::Loose),
             Err(DropReason::IpInvalidSource)
+        );
+    }
+
+    #[test]
+    fn port_settings_change_route_input_as_linuxs_sysctls() {
+        let (fib, addrs) = router();
+        let rin = |src: [u8; 4], dst: [u8; 4], port, conf: PortConf| {
+            route_input(&fib, &addrs, a(src), a(dst), port, &conf)
+        };
+        let d = PortConf::DEFAULT;
+        // forwarding 0: forwarding and no-route become EHOSTUNREACH, which
+        // ip_error counts InAddrErrors without an ICMP error; local
+        // delivery is unchanged.
+        let host = PortConf {
+            forwarding: false,
+            ..d
+        };
+        assert_eq!(
+            rin([10, 0, 0, 2], [10, 1, 0, 9], P1, host),
+            Ok(InputRoute::Error(Errno::Ehostunreach))
+        );
+        assert_eq!(
+            rin([10, 0, 0, 2], [8, 8, 8, 8], P1, host),
+            Ok(InputRoute::Error(Errno::Ehostunreach))
+        );
+        assert_eq!(
+            rin([10, 0, 0, 2], [10, 0, 0, 1], P1, host),
+            Ok(InputRoute::Local)
+        );
+        let e = ip_error(Errno::Ehostunreach, false);
+        assert_eq!(e.icmp_code, None);
+        assert_eq!(e.reason.rcv_ip_stats(), &[IpStat::InAddrErrors]);
+        assert_eq!(
+            ip_error(Errno::Enetunreach, false).reason.rcv_ip_stats(),
+            &[IpStat::InNoRoutes]
+        );
+        // send_redirects: the same packet back out of P1 towards a host on
+        // P1's link.
+        let back = |conf| match rin([10, 0, 0, 2], [10, 0, 0, 9], P1, conf) {
+            Ok(InputRoute::Forward { redirect, .. }) => redirect,
+            other => panic!("{other:?}"),
+        };
+        assert!(back(d));
+        assert!(!back(PortConf {
+            send_redirects: false,
+            ..d
+        }));
+        // accept_local: our own address as a source.
+        let local = PortConf {
+            accept_local: true,
+            ..d
+        };
+        assert_eq!(
+            rin([10, 1, 0, 1], [10, 0, 0, 1], P1, d),
+            Err(DropReason::IpInvalidSource)
+        );
+        assert_eq!(
+            rin([10, 1, 0, 1], [10, 0, 0, 1], P1, local),
+            Ok(InputRoute::Local)
+        );
+        let strict_local = PortConf {
+            rp_filter: RpFilter::Loose,
+            ..local
+        };
+        assert_eq!(
+            rin([10, 1, 0, 1], [10, 2, 0, 1], P1, strict_local),
+            Ok(InputRoute::Forward {
+                port: P2,
+                next_hop: a([10, 1, 0, 254]),
+                redirect: false
+            })
+        );
+        // route_localnet: 127/8 is no longer martian; a 127/8 source is
+        // forwarded, a 127/8 destination looked up (ferroute has no
+        // 127/8 local route: no route).
+        let lnet = PortConf {
+            route_localnet: true,
+            ..d
+        };
+        assert_eq!(
+            rin([127, 0, 0, 2], [10, 1, 0, 9], P1, d),
+            Err(DropReason::IpLocalnetSource)
+        );
+        assert!(matches!(
+            rin([127, 0, 0, 2], [10, 1, 0, 9], P1, lnet),
+            Ok(InputRoute::Forward { port: P2, .. })
+        ));
+        assert_eq!(
+            rin([10, 0, 0, 2], [127, 0, 0, 1], P1, lnet),
+            Ok(InputRoute::Error(Errno::Enetunreach))
         );
     }
 
@@ -570,11 +688,11 @@ mod tests {
             a([10, 0, 0, 2]),
             a([10, 3, 0, 1]),
             P1,
-            RpFilter::Off,
+            &PortConf::DEFAULT,
         );
         assert_eq!(r, Ok(InputRoute::Error(Errno::Eacces)));
         assert_eq!(
-            ip_error(Errno::Eacces).icmp_code,
+            ip_error(Errno::Eacces, true).icmp_code,
             Some(unreach::PKT_FILTERED)
         );
         assert_eq!(

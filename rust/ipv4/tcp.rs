@@ -150,7 +150,7 @@ pub const RESET_LEN: usize = wire_ip::HEADER_LEN + HEADER_LEN;
 
 /// Writes `reset` into the start of `buf` as `ip_send_unicast_reply` sends
 /// it from `tcp_v4_send_reset`'s control socket: from `src` to `dst`, the
-/// segment's `tos` without its ECN bits, TTL 64, DF set and identification
+/// segment's `tos` without its ECN bits, TTL `ttl` (`ip_default_ttl`), DF set and identification
 /// 0 (the control socket does path MTU discovery and has no peer, so
 /// `ip_select_ident` gives DF packets 0); the TCP header without options,
 /// window 0. Returns [`RESET_LEN`].
@@ -159,6 +159,7 @@ pub fn build_reset(
     src: Ipv4Addr,
     dst: Ipv4Addr,
     tos: u8,
+    ttl: u8,
     buf: &mut [u8],
 ) -> Result<usize, Error> {
     let out = buf.get_mut(..RESET_LEN).ok_or(Error::Truncated)?;
@@ -167,7 +168,7 @@ pub fn build_reset(
         src,
         dst,
         protocol: PROTO_TCP,
-        ttl: wire_ip::DEFAULT_TTL,
+        ttl,
         tos: tos & !INET_ECN_MASK,
         ident: 0,
         dont_frag: true,
@@ -252,7 +253,7 @@ mod tests {
             }
         );
         let mut buf = [0u8; RESET_LEN];
-        let n = build_reset(&reset, ip().dst, ip().src, ip().tos, &mut buf).unwrap();
+        let n = build_reset(&reset, ip().dst, ip().src, ip().tos, 64, &mut buf).unwrap();
         assert_eq!(n, 40);
         let p = wire_ip::Packet::new_checked(&buf[..]).unwrap();
         let rep = Repr::parse(&p).unwrap();

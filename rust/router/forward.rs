@@ -29,6 +29,8 @@ pub(super) struct Egress {
     pub next_hop: Ipv4Addr,
     /// Tell the source of the better next hop (a redirect).
     pub redirect: bool,
+    /// The port it came in on.
+    pub in_port: PortId,
 }
 
 /// Forwards `skb` (`skb->data` at its Ethernet header) out of the egress
@@ -45,6 +47,7 @@ pub(super) fn ip_forward(
         port: out,
         next_hop,
         redirect,
+        in_port,
     } = egress;
     let Some(port) = c.port(out) else {
         r.stats.ip(IpStat::OutNoRoutes);
@@ -76,7 +79,7 @@ pub(super) fn ip_forward(
                 r.stats.ip(s);
             }
             if let Some(msg) = e.icmp() {
-                icmp_send_opts(r, c, skb.data(), pkt_type, opts, msg);
+                icmp_send_opts(r, c, skb.data(), pkt_type, Some(in_port), opts, msg);
             }
             skb.drop_with(drop_reason(e.drop_reason()));
         }
@@ -88,7 +91,7 @@ pub(super) fn ip_forward(
                 let src = wire_ip::Packet::new_unchecked(skb.data()).src_addr();
                 if r.peers.lock().redirect_allow(src, now_ms()) {
                     let msg = IcmpErrorMsg::redirect_host(next_hop);
-                    icmp_send_opts(r, c, skb.data(), pkt_type, opts, msg);
+                    icmp_send_opts(r, c, skb.data(), pkt_type, Some(in_port), opts, msg);
                 }
             }
             // ip_forward_finish, then ip_output: a packet too big for the

@@ -10,7 +10,7 @@ use super::{Config, Router};
 use crate::abstractions::skbuff::{reason, SkBuff};
 use crate::abstractions::time::{ms_since_midnight_ut, now_ms};
 use crate::ipv4::icmp::{self, IcmpErrorMsg};
-use crate::ipv4::inetpeer::ICMP_RATELIMIT_MS;
+use crate::ipv4::iface::{PortId, Scope};
 use crate::ipv4::options::{self, IpOptions};
 use crate::ipv4::route::route_output;
 use crate::ipv4::stats::IcmpStat;
@@ -21,16 +21,19 @@ use crate::ipv4::wire::ipv4 as wire_ip;
 /// on), received as `pkt_type` on a route that was broadcast if
 /// `route_broadcast` (`__icmp_send`): never about a broadcast, a non-first
 /// fragment or an ICMP error; within the global and the per-peer rate
-/// limits (`icmpv4_global_allow`, `icmpv4_xrlim_allow`); from the address
-/// route output picks towards
-/// the packet's source (`icmp_errors_use_inbound_ifaddr` off, as Linux's
-/// default).
+/// limits (`icmpv4_global_allow`, `icmpv4_xrlim_allow`, with the router's
+/// `icmp_ratemask`, `icmp_ratelimit`, `icmp_msgs_per_sec` and
+/// `icmp_msgs_burst`); from the address route output picks towards the
+/// packet's source, or with `icmp_errors_use_inbound_ifaddr` from the
+/// address of `in_port`, the port it came in on, towards it (`None`: not
+/// known, route output picks).
 pub(super) fn icmp_send(
     r: &Router,
     c: &Config,
     orig: &[u8],
     pkt_type: PacketType,
     route_broadcast: bool,
+    in_port: Option<PortId>,
     msg: IcmpErrorMsg,
 ) {
     let about = About {
@@ -38,6 +41,7 @@ pub(super) fn icmp_send(
         pkt_type,
         route_broadcast,
         src: None,
+        in_port,
         opts: &IpOptions::default(),
     };
     send(r, c, &about, msg)
@@ -50,6 +54,7 @@ pub(super) fn icmp_send_opts(
     c: &Config,
     orig: &[u8],
     pkt_type: PacketType,
+    in_port: Option<PortId>,
     opts: &IpOptions,
     msg: IcmpErrorMsg,
 ) {
@@ -58,6 +63,7 @@ pub(super) fn icmp_send_opts(
         pkt_type,
         route_broadcast: false,
         src: None,
+        in_port,
         opts,
     };
     send(r, c, &about, msg)
@@ -79,6 +85,7 @@ pub(super) fn icmp_send_local(
         pkt_type,
         route_broadcast: false,
         src: Some(wire_ip::Packet::new_unchecked(orig).dst_addr()),
+        in_port: None,
         opts,
     };
     send(r, c, &about, msg)
@@ -95,6 +102,8 @@ struct About<'a> {
     /// The error's source, when it must be the address the packet was sent
     /// to (RTCF_LOCAL); else route output chooses.
     src: Option<crate::ipv4::addr::Ipv4Addr>,
+    /// The port it came in on, if known.
+    in_port: Option<PortId>,
     /// Its compiled options, echoed in the error.
     opts: &'a IpOptions,
 }
@@ -105,6 +114,7 @@ fn send(r: &Router, c: &Config, about: &About<'_>, msg: IcmpErrorMsg) {
         pkt_type,
         route_broadcast,
         src,
+        in_port,
         opts,
     } = *about;
     if !icmp::should_send_error(orig, pkt_type, route_broadcast) {
@@ -114,19 +124,34 @@ fn send(r: &Router, c: &Config, about: &About<'_>, msg: IcmpErrorMsg) {
     // icmpv4_global_allow: types outside the ratemask are not limited;
     // the others need a global credit, spent only if the peer's limit
     // lets the message go too.
-    let limited = !icmp::icmpv4_mask_allow(msg.msg_type, msg.code);
-    if limited && !r.icmp_limit.lock().check(now) {
-        r.stats.icmp(IcmpStat::OutRateLimitGlobal);
-        return;
+    let conf = &c.net;
+    let limited = !icmp::icmpv4_mask_allow(conf.icmp_ratemask, msg.msg_type, msg.code);
+    if limited {
+        let mut global = r.icmp_limit.lock();
+        global.set_rate(conf.icmp_msgs_per_sec, conf.icmp_msgs_burst);
+        if !global.check(now) {
+            drop(global);
+            r.stats.icmp(IcmpStat::OutRateLimitGlobal);
+            return;
+        }
     }
     let dst = wire_ip::Packet::new_unchecked(orig).src_addr();
+    // __icmp_send: with icmp_errors_use_inbound_ifaddr, an error about a
+    // packet for another host comes from the receiving port's address
+    // (inet_select_addr(dev, saddr, RT_SCOPE_LINK); none: route output's).
+    let src = src.or_else(|| {
+        in_port
+            .filter(|_| conf.icmp_errors_use_inbound_ifaddr)
+            .and_then(|p| c.addrs.inet_select_addr(p, dst, Scope::Link))
+    });
     // icmp_route_lookup: no route back, no error (nothing counted).
     let Ok(rt) = route_output(&c.fib, &c.addrs, dst, None, src) else {
         return;
     };
     // icmpv4_xrlim_allow: the peer's bucket, then the global credit.
     if limited {
-        if !r.peers.lock().xrlim_allow(dst, now, ICMP_RATELIMIT_MS) {
+        let interval = u64::from(conf.icmp_ratelimit);
+        if !r.peers.lock().xrlim_allow(dst, now, interval) {
             r.stats.icmp(IcmpStat::OutRateLimitHost);
             return;
         }
@@ -151,7 +176,15 @@ fn send(r: &Router, c: &Config, about: &About<'_>, msg: IcmpErrorMsg) {
     let built = skb
         .put(u32::try_from(len).unwrap_or(u32::MAX))
         .and_then(|buf| {
-            let n = icmp::build_error(&msg, quote, rt.src, r.next_ip_ident(), buf).ok()?;
+            let n = icmp::build_error(
+                &msg,
+                quote,
+                rt.src,
+                r.next_ip_ident(),
+                conf.ip_default_ttl,
+                buf,
+            )
+            .ok()?;
             options::insert(buf, n, &echoed)
         });
     if built.is_none() {

@@ -17,8 +17,8 @@ use crate::ipv4::iface::{PortId, Scope};
 use crate::ipv4::options::{self, EchoedOptions, IpOptions};
 use crate::ipv4::reasm::{self, Defrag, FragKey, FragMeta};
 use crate::ipv4::receive::{self, Header};
-use crate::ipv4::route::{self, InputRoute, RpFilter};
-use crate::ipv4::stats::{self, ArpStat, IcmpStat, IpStat, TcpStat};
+use crate::ipv4::route::{self, InputRoute};
+use crate::ipv4::stats::{self, ArpStat, IcmpStat, IpStat, TcpStat, UdpStat};
 use crate::ipv4::tcp::{self, TcpInput};
 use crate::ipv4::udp::{self, UdpInput};
 use crate::ipv4::wire::ethernet::{self, PacketType};
@@ -157,32 +157,17 @@ fn ip_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: 
         return ip_drop(r, skb, stats::DropReason::Nomem);
     }
     let decision = route::route_input(
-        &c.fib,
-        &c.addrs,
-        hdr.ip.src,
-        hdr.ip.dst,
-        port.id,
-        // Linux's default rp_filter, 0: only the router's own addresses
-        // are refused as sources.
-        RpFilter::Off,
+        &c.fib, &c.addrs, hdr.ip.src, hdr.ip.dst, port.id, &port.conf,
     );
+    let (in_id, forwarding) = (port.id, port.conf.forwarding);
     // ip_rcv_options, after route input: the options of a packet that is
     // delivered or forwarded.
     let opts = match decision {
         Ok(InputRoute::Local | InputRoute::Broadcast | InputRoute::Forward { .. })
             if hdr.header_len > wire_ip::HEADER_LEN =>
         {
-            // fib_compute_spec_dst: the address it was sent to if that is
-            // ours, else the receiving port's towards its source.
-            let spec_dst = match decision {
-                Ok(InputRoute::Local) => hdr.ip.dst,
-                _ => c
-                    .addrs
-                    .inet_select_addr(port.id, hdr.ip.src, Scope::Universe)
-                    .unwrap_or(Ipv4Addr::UNSPECIFIED),
-            };
             let local = matches!(decision, Ok(InputRoute::Local));
-            match ip_rcv_options(r, c, &hdr, spec_dst, local, pkt_type, skb) {
+            match ip_rcv_options(r, c, &hdr, local, pkt_type, port.id, skb) {
                 Some((o, kept)) => {
                     skb = kept;
                     o
@@ -208,18 +193,19 @@ fn ip_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: 
                 port,
                 next_hop,
                 redirect,
+                in_port: in_id,
             };
             super::forward::ip_forward(r, c, pkt_type, egress, &opts, skb)
         }
         Ok(InputRoute::Error(errno)) => {
-            // ip_error, for a port that forwards.
-            let e = route::ip_error(errno);
+            // ip_error: an ICMP error only from a port that forwards.
+            let e = route::ip_error(errno, forwarding);
             if let Some(code) = e.icmp_code {
                 // ip_rt_error_cost on the source's peer bucket first.
                 if r.peers.lock().error_allow(hdr.ip.src, now_ms()) {
                     let ip = skb.data().get(ethernet::HEADER_LEN..).unwrap_or(&[]);
                     let msg = crate::ipv4::icmp::IcmpErrorMsg::dest_unreach(code);
-                    super::icmp::icmp_send(r, c, ip, pkt_type, false, msg);
+                    super::icmp::icmp_send(r, c, ip, pkt_type, false, Some(in_id), msg);
                 }
             }
             ip_drop(r, skb, e.reason)
@@ -229,7 +215,8 @@ fn ip_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: 
 }
 
 /// `ip_rcv_options`: compiles the options of `skb` ([`options::compile`]),
-/// writing the router's record-route and timestamp entries. A malformed
+/// received on `in_port`, writing the router's record-route and timestamp
+/// entries (for a `local` packet the address it was sent to). A malformed
 /// option is answered with a parameter problem pointing at it and counted
 /// InHdrErrors; a source route is dropped (`accept_source_route` 0). `None`
 /// when the packet was dropped.
@@ -237,11 +224,20 @@ fn ip_rcv_options(
     r: &Router,
     c: &Config,
     hdr: &Header,
-    spec_dst: Ipv4Addr,
     local: bool,
     pkt_type: PacketType,
+    in_port: PortId,
     mut skb: SkBuff,
 ) -> Option<(IpOptions, SkBuff)> {
+    // fib_compute_spec_dst: the address it was sent to if that is ours,
+    // else the receiving port's towards its source.
+    let spec_dst = if local {
+        hdr.ip.dst
+    } else {
+        c.addrs
+            .inet_select_addr(in_port, hdr.ip.src, Scope::Universe)
+            .unwrap_or(Ipv4Addr::UNSPECIFIED)
+    };
     let is_ours = |a| c.addrs.is_local(a);
     let ctx = options::RecvContext {
         spec_dst,
@@ -267,7 +263,7 @@ fn ip_rcv_options(
                 let none = IpOptions::default();
                 super::icmp::icmp_send_local(r, c, ip, pkt_type, &none, msg);
             } else {
-                super::icmp::icmp_send(r, c, ip, pkt_type, false, msg);
+                super::icmp::icmp_send(r, c, ip, pkt_type, false, Some(in_port), msg);
             }
             r.stats.ip(IpStat::InHdrErrors);
             skb.drop_with(reason::NOT_SPECIFIED);
@@ -307,7 +303,7 @@ fn local_deliver(
             let msg = icmp::IcmpErrorMsg::dest_unreach(crate::ipv4::wire::icmp::unreach::PROTOCOL);
             if broadcast {
                 // __icmp_send sends nothing about a broadcast route.
-                super::icmp::icmp_send(r, c, ip, pkt_type, true, msg);
+                super::icmp::icmp_send(r, c, ip, pkt_type, true, None, msg);
             } else {
                 super::icmp::icmp_send_local(r, c, ip, pkt_type, opts, msg);
             }
@@ -389,7 +385,8 @@ fn defrag(r: &Router, c: &Config, hdr: Header, pkt_type: PacketType, broadcast: 
     }
 }
 
-/// `udp_rcv` with no socket ([`crate::ipv4::udp`]).
+/// `udp_rcv` ([`crate::ipv4::udp`]): the echo service's datagrams are
+/// echoed ([`udp_echo`]), the rest find no socket.
 fn udp_deliver(
     r: &Router,
     c: &Config,
@@ -401,11 +398,19 @@ fn udp_deliver(
 ) {
     r.stats.ip(IpStat::InDelivers);
     let ip = skb.data().get(ethernet::HEADER_LEN..).unwrap_or(&[]);
-    let input = udp::udp_rcv(&hdr.ip, hdr.payload(ip), skb.csum_unnecessary(), multi);
+    let echo = c.net.udp_echo;
+    let input = udp::udp_rcv(
+        &hdr.ip,
+        hdr.payload(ip),
+        skb.csum_unnecessary(),
+        multi,
+        echo,
+    );
     for &s in input.stats() {
         r.stats.udp(s);
     }
     match input {
+        UdpInput::Echo => udp_echo(r, c, &hdr, skb),
         UdpInput::PortUnreachable => {
             let msg = icmp::IcmpErrorMsg::dest_unreach(crate::ipv4::wire::icmp::unreach::PORT);
             super::icmp::icmp_send_local(r, c, ip, pkt_type, opts, msg);
@@ -413,6 +418,43 @@ fn udp_deliver(
         }
         UdpInput::IgnoredMulti => skb.consume(),
         UdpInput::Drop(why) => skb.drop_with(drop_reason(why)),
+    }
+}
+
+/// The echo service (RFC 862): sends the datagram in `skb` back to its
+/// source as a UDP socket bound to port 7 does with `sendto`
+/// (`udp_sendmsg`: route output from the address it was sent to, then
+/// `udp_send_skb`), counted OutDatagrams. The request's options are not
+/// echoed (a socket's reply carries its own, none).
+fn udp_echo(r: &Router, c: &Config, hdr: &Header, skb: SkBuff) {
+    let (from, to) = (hdr.ip.dst, hdr.ip.src);
+    let Ok(rt) = route::route_output(&c.fib, &c.addrs, to, None, Some(from)) else {
+        // udp_sendmsg: ip_route_output_flow failed, counted OutNoRoutes.
+        r.stats.ip(IpStat::OutNoRoutes);
+        return skb.drop_with(reason::IP_NOROUTE);
+    };
+    let mtu = c.port(rt.port).map_or(0, |p| p.netdev().mtu() as usize);
+    let ip = skb.data().get(ethernet::HEADER_LEN..).unwrap_or(&[]);
+    let udp_bytes = hdr.payload(ip);
+    let len = udp::echo_reply_len(udp_bytes);
+    let len32 = u32::try_from(len).unwrap_or(u32::MAX);
+    let Some(mut out) = SkBuff::alloc(output::HEADROOM, len32) else {
+        // udp_send_skb's error: SndbufErrors in Linux; ferroute drops.
+        r.stats.ip(IpStat::OutDiscards);
+        return skb.drop_with(reason::NOMEM);
+    };
+    let ttl = c.net.ip_default_ttl;
+    let ident = r.next_ip_ident();
+    let built = out.put(len32).and_then(|buf| {
+        udp::build_echo_reply(&hdr.ip, udp_bytes, rt.src, ttl, mtu, ident, buf).ok()
+    });
+    skb.consume();
+    match built {
+        Some(_) => {
+            r.stats.udp(UdpStat::OutDatagrams);
+            output::ip_output(r, c, &rt, out);
+        }
+        None => out.drop_with(reason::NOT_SPECIFIED),
     }
 }
 
@@ -462,7 +504,8 @@ fn tcp_deliver(
         return;
     };
     let built = out.put(len as u32).and_then(|buf| {
-        let n = tcp::build_reset(&reset, rt.src, to, tos, buf).ok()?;
+        let ttl = c.net.ip_default_ttl;
+        let n = tcp::build_reset(&reset, rt.src, to, tos, ttl, buf).ok()?;
         options::insert(buf, n, &echoed)
     });
     match built {
@@ -503,7 +546,8 @@ fn icmp_deliver(
     if let Some(s) = icmp::msg_in_type(payload).and_then(IcmpStat::in_for_type) {
         r.stats.icmp(s);
     }
-    let input = match icmp::icmp_rcv(&hdr.ip, payload, broadcast) {
+    let ignore = c.net.icmp_echo_ignore_broadcasts;
+    let input = match icmp::icmp_rcv(&hdr.ip, payload, broadcast, ignore) {
         Ok(i) => i,
         Err(why) => {
             for &s in why.icmp_rcv_stats() {
@@ -536,8 +580,11 @@ fn icmp_deliver(
         IcmpInput::Timestamp(req) => (req, icmp::TIMESTAMP_REPLY_LEN, IcmpStat::OutEchoReps),
         IcmpInput::Consumed { .. } => return skb.consume(),
     };
-    // icmp_reply: from the address that was pinged, through route output.
-    let rt = match route::route_output(&c.fib, &c.addrs, request.src, None, Some(request.dst)) {
+    // icmp_reply: from the address that was pinged, through route output;
+    // an answer to a broadcast from the source route output picks towards
+    // the requester (fib_compute_spec_dst: the route back's prefsrc).
+    let from = (!broadcast).then_some(request.dst);
+    let rt = match route::route_output(&c.fib, &c.addrs, request.src, None, from) {
         Ok(rt) => rt,
         Err(_) => {
             r.stats.ip(IpStat::OutNoRoutes);
@@ -557,12 +604,14 @@ fn icmp_deliver(
         return;
     };
     let ident = r.next_ip_ident();
+    let ttl = c.net.ip_default_ttl;
     let built = reply.put(len32).and_then(|buf| {
         let n = match input {
             IcmpInput::Timestamp(_) => {
-                icmp::build_timestamp_reply(&request, rt.src, ident, ms_since_midnight_ut(), buf)
+                let now = ms_since_midnight_ut();
+                icmp::build_timestamp_reply(&request, rt.src, ident, ttl, now, buf)
             }
-            _ => icmp::build_echo_reply(&request, rt.src, ident, buf),
+            _ => icmp::build_echo_reply(&request, rt.src, ident, ttl, buf),
         };
         options::insert(buf, n.ok()?, &echoed)
     });

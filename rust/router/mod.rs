@@ -13,6 +13,7 @@
 //! - Counters are atomics.
 
 mod bench;
+mod conf;
 pub mod device;
 mod forward;
 mod icmp;
@@ -34,6 +35,7 @@ use crate::abstractions::skbuff::SkBuff;
 use crate::abstractions::sync::{Rtnl, RtnlGuard, SpinLockBh};
 use crate::abstractions::time::{now_ms, Rearm, Timer, TimerCallback};
 use crate::ipv4::addr::Ipv4Addr;
+use crate::ipv4::devconf::NetConf;
 use crate::ipv4::devinet;
 use crate::ipv4::fib::Fib;
 use crate::ipv4::icmp::{IcmpErrorMsg, IcmpGlobalLimit};
@@ -69,6 +71,9 @@ pub struct Config {
     pub addrs: AddrTable,
     /// Routes (the local and connected ones that addresses create).
     pub fib: Fib,
+    /// The router's settings (`net.ipv4.*`); each port has its own
+    /// ([`Port::conf`]).
+    pub net: NetConf,
 }
 
 impl Config {
@@ -79,6 +84,7 @@ impl Config {
             ports: TryVec::new(),
             addrs: AddrTable::new(),
             fib: Fib::new(),
+            net: NetConf::DEFAULT,
         }
     }
 
@@ -90,6 +96,7 @@ impl Config {
             ports: self.ports.try_clone().map_err(|_| ENOMEM)?,
             addrs: self.addrs.try_clone().map_err(|_| ENOMEM)?,
             fib: self.fib.try_clone().map_err(|_| ENOMEM)?,
+            net: self.net,
         })
     }
 
@@ -611,7 +618,15 @@ impl Router {
                     self.with_config(|c| {
                         for skb in packets {
                             let msg = IcmpErrorMsg::dest_unreach(unreach::HOST);
-                            icmp::icmp_send(self, c, skb.data(), PacketType::Host, false, msg);
+                            icmp::icmp_send(
+                                self,
+                                c,
+                                skb.data(),
+                                PacketType::Host,
+                                false,
+                                None,
+                                msg,
+                            );
                             skb.drop_with(crate::abstractions::skbuff::reason::NEIGH_FAILED);
                         }
                     });
@@ -664,7 +679,8 @@ impl Router {
                 m.put_u32(attr::IFINDEX, p.netdev().ifindex() as u32)?;
                 m.put_u8(attr::KIND, p.kind() as u8)?;
                 m.put(attr::MAC, &p.mac)?;
-                m.put_u32(attr::NETNS, p.netns)
+                m.put_u32(attr::NETNS, p.netns)?;
+                conf::put_port_conf(m, &p.conf)
             })
         })
         .unwrap_or(Ok(()))

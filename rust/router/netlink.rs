@@ -141,6 +141,23 @@ impl Family for FerrouteFamily {
         Policy::U32,
         Policy::U32,
         Policy::U64,
+        // 52..=64: settings. Their ranges are checked by the handler
+        // (super::conf), so that a value out of range is EINVAL with a
+        // message naming the setting, as a Linux sysctl refuses it, not
+        // the policy's ERANGE.
+        Policy::U8 { min: 0, max: 255 },
+        Policy::U8 { min: 0, max: 255 },
+        Policy::U8 { min: 0, max: 255 },
+        Policy::U8 { min: 0, max: 255 },
+        Policy::U8 { min: 0, max: 255 },
+        Policy::U32,
+        Policy::U32,
+        Policy::U32,
+        Policy::U32,
+        Policy::U8 { min: 0, max: 255 },
+        Policy::U8 { min: 0, max: 255 },
+        Policy::U8 { min: 0, max: 255 },
+        Policy::U8 { min: 0, max: 255 },
     ];
     const OPS: &'static [Op] = &[
         admin_do(cmd::PORT_ADD),
@@ -161,6 +178,9 @@ impl Family for FerrouteFamily {
         dump_op(cmd::TABLE_LIST),
         admin_do(cmd::FIB_BENCH),
         admin_do(cmd::TABLE_DEL),
+        admin_do(cmd::PORT_SET),
+        do_op(cmd::CONF_GET),
+        admin_do(cmd::CONF_SET),
     ];
 
     fn doit(cmd: u8, req: &Request<'_>) -> Result {
@@ -172,6 +192,9 @@ impl Family for FerrouteFamily {
         }
         if cmd == cmd::FIB_BENCH {
             return super::bench::fib_bench(router, req);
+        }
+        if cmd == cmd::CONF_GET {
+            return req.reply(|m| router.conf_get(m));
         }
         {
             let rtnl = RtnlGuard::lock();
@@ -263,6 +286,21 @@ impl Family for FerrouteFamily {
                 cmd::RULE_ADD => {
                     let r = rule_from(req)?;
                     router.rule_add(r, &rtnl).map_err(|(e, msg)| {
+                        req.set_err_msg(msg);
+                        e
+                    })
+                }
+                cmd::PORT_SET => {
+                    let name = ifname(req)?.as_bytes();
+                    let set = super::conf::port_settings(req)?;
+                    router.port_set(name, &set, &rtnl).map_err(|(e, msg)| {
+                        req.set_err_msg(msg);
+                        e
+                    })
+                }
+                cmd::CONF_SET => {
+                    let set = super::conf::net_settings(req)?;
+                    router.conf_set(&set, &rtnl).map_err(|(e, msg)| {
                         req.set_err_msg(msg);
                         e
                     })
@@ -395,7 +433,7 @@ fn route_from<'a>(req: &Request<'a>, add: bool) -> Result<RouteParts<'a>> {
 }
 
 /// Fails with EINVAL, naming `ty` as the bad attribute and saying why.
-fn bad_attr(req: &Request<'_>, ty: u16, msg: &'static CStr) -> Error {
+pub(super) fn bad_attr(req: &Request<'_>, ty: u16, msg: &'static CStr) -> Error {
     req.set_bad_attr(ty);
     req.set_err_msg(msg);
     EINVAL

@@ -16,6 +16,7 @@ use crate::abstractions::packet_type::{self, PacketHandler};
 use crate::abstractions::rx_handler::ExactClaim;
 use crate::abstractions::skbuff::SkBuff;
 use crate::abstractions::sync::Rtnl;
+use crate::ipv4::devconf::PortConf;
 use crate::ipv4::iface::PortId;
 
 /// The kind of a port, as the netlink `kind` attribute numbers it.
@@ -55,6 +56,8 @@ pub struct Port {
     /// The inode number of the namespace the device lives in (refreshed
     /// when a ferroute device moves).
     pub netns: u32,
+    /// The port's settings (`net.ipv4.conf.<dev>.*`).
+    pub conf: PortConf,
 }
 
 impl Port {
@@ -67,6 +70,7 @@ impl Port {
             mac: [0; 6],
             name: [0; 16],
             netns: 0,
+            conf: PortConf::DEFAULT,
         };
         port.refresh(rtnl);
         port

@@ -217,15 +217,18 @@ fn udp_and_tcp_to_the_router_are_refused(t: &mut Test) {
     let d = [0x9c, 0x40, 0, 9, 0, 12, 0, 0, 1, 2, 3, 4];
     kexpect!(
         t,
-        udp::udp_rcv(&ip, &d, false, false) == UdpInput::PortUnreachable
+        udp::udp_rcv(&ip, &d, false, false, false) == UdpInput::PortUnreachable
     );
     kexpect!(
         t,
-        udp::udp_rcv(&ip, &d, false, true) == UdpInput::IgnoredMulti
+        udp::udp_rcv(&ip, &d, false, true, false) == UdpInput::IgnoredMulti
     );
     kexpect!(
         t,
-        matches!(udp::udp_rcv(&ip, &d[..6], false, false), UdpInput::Drop(_))
+        matches!(
+            udp::udp_rcv(&ip, &d[..6], false, false, false),
+            UdpInput::Drop(_)
+        )
     );
     // A SYN, vouched-for checksum: RST|ACK acknowledging it.
     let mut syn = [0u8; 20];
@@ -242,7 +245,7 @@ fn udp_and_tcp_to_the_router_are_refused(t: &mut Test) {
     let mut buf = [0u8; tcp::RESET_LEN];
     kexpect!(
         t,
-        tcp::build_reset(&rst, DST, SRC, 0, &mut buf) == Ok(tcp::RESET_LEN)
+        tcp::build_reset(&rst, DST, SRC, 0, 64, &mut buf) == Ok(tcp::RESET_LEN)
     );
     kexpect!(t, Packet::new_unchecked(&buf[..]).verify_checksum());
 }

@@ -108,6 +108,35 @@ pub mod attr {
     /// `fib-bench`: bytes of ferroute's main table, trie nodes and route
     /// lists, as `TrieStats` counts them (u64).
     pub const BENCH_BYTES: u16 = 51;
+    /// Port setting `forwarding` (u8 0/1, default 1).
+    pub const FORWARDING: u16 = 52;
+    /// Port setting `rp_filter`: 0 off, 1 strict, 2 loose (u8, default 0).
+    pub const RP_FILTER: u16 = 53;
+    /// Port setting `send_redirects` (u8 0/1, default 1).
+    pub const SEND_REDIRECTS: u16 = 54;
+    /// Port setting `accept_local` (u8 0/1, default 0).
+    pub const ACCEPT_LOCAL: u16 = 55;
+    /// Port setting `route_localnet` (u8 0/1, default 0).
+    pub const ROUTE_LOCALNET: u16 = 56;
+    /// Router setting `icmp_ratelimit`, milliseconds (u32 up to
+    /// 2147483647, default 1000).
+    pub const ICMP_RATELIMIT: u16 = 57;
+    /// Router setting `icmp_ratemask` (u32, default 6168).
+    pub const ICMP_RATEMASK: u16 = 58;
+    /// Router setting `icmp_msgs_per_sec` (u32 up to 2147483647, default
+    /// 1000).
+    pub const ICMP_MSGS_PER_SEC: u16 = 59;
+    /// Router setting `icmp_msgs_burst` (u32 up to 2147483647, default 50).
+    pub const ICMP_MSGS_BURST: u16 = 60;
+    /// Router setting `icmp_echo_ignore_broadcasts` (u8 0/1, default 1).
+    pub const ICMP_ECHO_IGNORE_BROADCASTS: u16 = 61;
+    /// Router setting `icmp_errors_use_inbound_ifaddr` (u8 0/1, default 0).
+    pub const ICMP_ERRORS_USE_INBOUND_IFADDR: u16 = 62;
+    /// Router setting `ip_default_ttl` (u8 1..=255, default 64).
+    pub const IP_DEFAULT_TTL: u16 = 63;
+    /// Router setting `udp_echo`: the UDP echo service on port 7 (u8 0/1,
+    /// default 0).
+    pub const UDP_ECHO: u16 = 64;
 }
 
 /// Attribute numbers inside the `multipath` nest.
@@ -184,6 +213,12 @@ pub mod cmd {
     pub const FIB_BENCH: u8 = 17;
     /// Remove an empty routing table (do, admin).
     pub const TABLE_DEL: u8 = 18;
+    /// Change a port's settings (do, admin).
+    pub const PORT_SET: u8 = 19;
+    /// Show the router's settings (do).
+    pub const CONF_GET: u8 = 20;
+    /// Change the router's settings (do, admin).
+    pub const CONF_SET: u8 = 21;
 }
 
 /// The attributes each command takes in its request: the spec's `do:
@@ -231,6 +266,27 @@ pub mod request {
         GOTO,
     ];
 
+    /// `port-set`: the port and the settings to change.
+    const PORT_SET: &[u16] = &[
+        IFNAME,
+        FORWARDING,
+        RP_FILTER,
+        SEND_REDIRECTS,
+        ACCEPT_LOCAL,
+        ROUTE_LOCALNET,
+    ];
+    /// `conf-set`: the router settings to change.
+    const CONF_SET: &[u16] = &[
+        ICMP_RATELIMIT,
+        ICMP_RATEMASK,
+        ICMP_MSGS_PER_SEC,
+        ICMP_MSGS_BURST,
+        ICMP_ECHO_IGNORE_BROADCASTS,
+        ICMP_ERRORS_USE_INBOUND_IFADDR,
+        IP_DEFAULT_TTL,
+        UDP_ECHO,
+    ];
+
     /// The attributes command `cmd` accepts; none for a command that takes
     /// none (the plain dumps) or that does not exist.
     pub const fn attrs(cmd: u8) -> &'static [u16] {
@@ -244,8 +300,10 @@ pub mod request {
             cmd::RULE_ADD | cmd::RULE_DEL => RULE,
             cmd::TABLE_DEL => &[TABLE],
             cmd::FIB_BENCH => &[BENCH_KEYS, BENCH_SEED],
-            // port-get, addr-get, stats-get, neigh-get, rule-list and
-            // table-list take no attribute.
+            cmd::PORT_SET => PORT_SET,
+            cmd::CONF_SET => CONF_SET,
+            // port-get, addr-get, stats-get, neigh-get, rule-list,
+            // table-list and conf-get take no attribute.
             _ => &[],
         }
     }

@@ -69,6 +69,22 @@ pub enum PortCmd {
         /// Show only this port.
         dev: Option<String>,
     },
+    /// `port set DEV NAME VALUE ...`: change the port's settings.
+    Set {
+        /// Device name.
+        ifname: String,
+        /// The settings to change.
+        values: Vec<crate::settings::Assign>,
+    },
+}
+
+/// `ferctl conf ...`: the router's settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfCmd {
+    /// `conf show`.
+    Show,
+    /// `conf set NAME VALUE ...`.
+    Set(Vec<crate::settings::Assign>),
 }
 
 /// `ferctl address ...`
@@ -378,6 +394,8 @@ pub enum Command {
         /// Show only the entries of this port.
         dev: Option<String>,
     },
+    /// `conf show`, `conf set ...`: the router's settings.
+    Conf(ConfCmd),
     /// `bench fib [keys N] [seed N]`: time ferroute's FIB lookup against
     /// the kernel's over the same random keys, in the kernel.
     BenchFib {
@@ -409,6 +427,8 @@ pub enum Topic {
     Neigh,
     /// `ferctl bench help`.
     Bench,
+    /// `ferctl conf help`.
+    Conf,
 }
 
 /// What the command line asks for.
@@ -451,6 +471,7 @@ pub const OBJECTS: &[(&str, Topic)] = &[
     ("neighbor", Topic::Neigh),
     ("table", Topic::Table),
     ("bench", Topic::Bench),
+    ("conf", Topic::Conf),
     ("help", Topic::All),
 ];
 
@@ -659,6 +680,7 @@ where
         Topic::Stats => parse_stats(rest)?,
         Topic::Neigh => parse_neigh(rest)?,
         Topic::Bench => parse_bench(rest)?,
+        Topic::Conf => parse_conf(rest)?,
         Topic::All => return Err(usage("no object given".to_string())),
     };
     Ok(Action::Run(command))
@@ -699,13 +721,53 @@ fn parse_port(rest: Vec<String>) -> Result<Command, Error> {
         Some(v) if is_list_verb(v) => PortCmd::List {
             dev: parse_dev_filter(Args::new(rest, "port list"), true)?,
         },
+        Some("set") => {
+            let mut words = rest.into_iter();
+            let mut dev = words
+                .next()
+                .ok_or_else(|| usage("port set: missing device name".to_string()))?;
+            if dev == "dev" {
+                dev = words
+                    .next()
+                    .ok_or_else(|| usage("port set: \"dev\" needs an argument".to_string()))?;
+            }
+            let words: Vec<String> = words.collect();
+            PortCmd::Set {
+                ifname: parse_ifname(&dev)?,
+                values: crate::settings::parse_assignments(crate::settings::PORT, &words)
+                    .map_err(|m| usage(format!("port set: {m}")))?,
+            }
+        }
         Some(v) => {
             return Err(usage(format!(
-                "port: command \"{v}\" is unknown (add, del, list)"
+                "port: command \"{v}\" is unknown (add, del, list, set)"
             )))
         }
     };
     Ok(Command::Port(cmd))
+}
+
+fn parse_conf(rest: Vec<String>) -> Result<Command, Error> {
+    let mut it = rest.into_iter();
+    let verb = it.next();
+    let rest: Vec<String> = it.collect();
+    let cmd = match verb.as_deref() {
+        None => ConfCmd::Show,
+        Some(v) if is_list_verb(v) => {
+            Args::new(rest, "conf show").finish()?;
+            ConfCmd::Show
+        }
+        Some("set") => ConfCmd::Set(
+            crate::settings::parse_assignments(crate::settings::ROUTER, &rest)
+                .map_err(|m| usage(format!("conf set: {m}")))?,
+        ),
+        Some(v) => {
+            return Err(usage(format!(
+                "conf: command \"{v}\" is unknown (show, set)"
+            )))
+        }
+    };
+    Ok(Command::Conf(cmd))
 }
 
 /// `DEV` or `dev DEV`, required.
@@ -1285,6 +1347,7 @@ pub fn help(topic: Topic) -> &'static str {
         Topic::Stats => HELP_STATS,
         Topic::Neigh => HELP_NEIGH,
         Topic::Bench => HELP_BENCH,
+        Topic::Conf => HELP_CONF,
     }
 }
 
@@ -1292,6 +1355,18 @@ const HELP_PORT: &str = "\
 Usage: ferctl port add DEV
        ferctl port del DEV
        ferctl port { list | show } [ [dev] DEV ]
+       ferctl port set [dev] DEV SETTING VALUE [ SETTING VALUE ] ...
+SETTING := { forwarding | rp_filter | send_redirects | accept_local |
+             route_localnet }   (net.ipv4.conf.DEV.SETTING)
+Flags take 0/1 or on/off; rp_filter 0 (off), 1 (strict), 2 (loose).
+";
+const HELP_CONF: &str = "\
+Usage: ferctl conf [ show ]
+       ferctl conf set SETTING VALUE [ SETTING VALUE ] ...
+SETTING := { icmp_ratelimit | icmp_ratemask | icmp_msgs_per_sec |
+             icmp_msgs_burst | icmp_echo_ignore_broadcasts |
+             icmp_errors_use_inbound_ifaddr | ip_default_ttl | udp_echo }
+           (net.ipv4.SETTING; udp_echo: the UDP echo service on port 7)
 ";
 const HELP_ADDR: &str = "\
 Usage: ferctl address add A.B.C.D/N dev PORT
@@ -1346,12 +1421,14 @@ tables) over the same NUMBER random addresses (default 1000000).
 const HELP_ALL: &str = "\
 Usage: ferctl [ OPTIONS ] OBJECT { COMMAND | help }
        ferctl [ -force ] [ -j[son] ] [ -p[retty] ] -b[atch] FILE
-where  OBJECT := { port | address | route | rule | table | stats | neigh | bench }
+where  OBJECT := { port | address | route | rule | table | stats | neigh | bench |
+                  conf }
        OPTIONS := { -j[son] | -p[retty] | -h[elp] | -V[ersion] }
 
        ferctl port add DEV            attach an existing Ethernet device
        ferctl port del DEV            detach it
-       ferctl port list               list router ports
+       ferctl port list               list router ports and their settings
+       ferctl port set DEV rp_filter 1 send_redirects off
        ferctl addr add A.B.C.D/N dev PORT
        ferctl addr del A.B.C.D/N dev PORT
        ferctl addr list [dev PORT]    list router addresses
@@ -1366,6 +1443,8 @@ where  OBJECT := { port | address | route | rule | table | stats | neigh | bench
        ferctl stats                   print counters, one per line
        ferctl neigh list [dev PORT]   print the neighbour cache
        ferctl bench fib [keys N]      time ferroute's FIB against the kernel's
+       ferctl conf show               print the router's settings
+       ferctl conf set icmp_ratelimit 500
 
 Objects and commands may be abbreviated (ferctl a s = ferctl address show).
 -batch FILE runs one command a line (no options; # starts a comment) from
@@ -1442,6 +1521,39 @@ mod tests {
         assert!(err(&["port", "add", "averyveryverylongname"]).contains("invalid device name"));
         assert!(err(&["port", "add", "a/b"]).contains("invalid device name"));
         assert!(err(&["port", "frob"]).contains("unknown"));
+    }
+
+    #[test]
+    fn port_and_conf_settings() {
+        let Command::Port(PortCmd::Set { ifname, values }) = run(&[
+            "port",
+            "set",
+            "veth0",
+            "rp_filter",
+            "1",
+            "send_redirects",
+            "off",
+        ]) else {
+            panic!("not port set");
+        };
+        assert_eq!(ifname, "veth0");
+        let v: Vec<(&str, u32)> = values.iter().map(|a| (a.setting.name, a.value)).collect();
+        assert_eq!(v, [("rp_filter", 1), ("send_redirects", 0)]);
+        assert!(matches!(
+            run(&["port", "set", "dev", "veth0", "forwarding", "0"]),
+            Command::Port(PortCmd::Set { .. })
+        ));
+        assert_eq!(run(&["conf"]), Command::Conf(ConfCmd::Show));
+        assert_eq!(run(&["conf", "show"]), Command::Conf(ConfCmd::Show));
+        let Command::Conf(ConfCmd::Set(v)) = run(&["conf", "set", "icmp_ratelimit", "500"]) else {
+            panic!("not conf set");
+        };
+        assert_eq!((v[0].setting.name, v[0].value), ("icmp_ratelimit", 500));
+        assert!(err(&["port", "set"]).contains("missing device name"));
+        assert!(err(&["port", "set", "veth0"]).contains("no setting"));
+        assert!(err(&["port", "set", "veth0", "icmp_ratelimit", "5"]).contains("unknown setting"));
+        assert!(err(&["conf", "set", "ip_default_ttl", "300"]).contains("invalid value"));
+        assert!(err(&["conf", "show", "x"]).contains("unexpected"));
     }
 
     #[test]

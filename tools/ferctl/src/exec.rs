@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, Write};
 
-use crate::cli::{self, Action, AddrCmd, Command, Options, PortCmd, RouteCmd, RuleCmd};
+use crate::cli::{self, Action, AddrCmd, Command, ConfCmd, Options, PortCmd, RouteCmd, RuleCmd};
 use crate::error::{Error, NlError};
 use crate::msg::{self, RawAttr, Request};
 use crate::netlink::Genl;
@@ -21,6 +21,9 @@ pub fn describe(command: &Command) -> String {
         Command::Port(PortCmd::Add { ifname }) => format!("port add {ifname}"),
         Command::Port(PortCmd::Del { ifname }) => format!("port del {ifname}"),
         Command::Port(PortCmd::List { .. }) => "port list".to_string(),
+        Command::Port(PortCmd::Set { ifname, .. }) => format!("port set {ifname}"),
+        Command::Conf(ConfCmd::Show) => "conf show".to_string(),
+        Command::Conf(ConfCmd::Set(_)) => "conf set".to_string(),
         Command::Addr(AddrCmd::Add { prefix, dev }) => format!("addr add {prefix} dev {dev}"),
         Command::Addr(AddrCmd::Del { prefix, dev }) => format!("addr del {prefix} dev {dev}"),
         Command::Addr(AddrCmd::List { .. }) => "addr list".to_string(),
@@ -89,6 +92,22 @@ pub fn execute(command: &Command, opts: Options, genl: &mut dyn Genl) -> Result<
                 }));
             }
             output::ports(&ports, opts)
+        }
+        Command::Port(PortCmd::Set { ifname, values }) => {
+            done(genl.execute(&Request::settings(Some(ifname), values)))
+        }
+        Command::Conf(ConfCmd::Set(values)) => done(genl.execute(&Request::settings(None, values))),
+        Command::Conf(ConfCmd::Show) => {
+            let replies = genl.execute(&Request::conf_get()).map_err(fail)?;
+            let [reply] = replies.as_slice() else {
+                return Err(fail(NlError::Malformed(format!(
+                    "{} replies to conf-get, expected 1",
+                    replies.len()
+                ))));
+            };
+            let values =
+                crate::settings::Values::decode(crate::settings::ROUTER, reply).map_err(fail)?;
+            output::conf(&values, opts)
         }
         Command::Addr(AddrCmd::Add { prefix, dev }) => {
             done(genl.execute(&Request::addr_change(true, dev, *prefix)))

@@ -40,6 +40,7 @@ pub mod netlink;
 pub mod output;
 pub mod progress;
 pub mod proto;
+pub mod settings;
 /// The family's numbers, shared with the kernel module (rust/uapi).
 #[path = "../../../rust/uapi/ferroute.rs"]
 pub mod uapi;

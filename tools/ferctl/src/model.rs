@@ -149,6 +149,10 @@ pub struct Port {
     /// ferroute device may live in another namespace than its router).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub netns: Option<u32>,
+    /// The port's settings (`forwarding`, `rp_filter`, ...), those the
+    /// kernel reported.
+    #[serde(flatten)]
+    pub settings: crate::settings::Values,
 }
 
 /// One address of a port (an `addr-get` dump entry).

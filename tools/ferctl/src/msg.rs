@@ -277,6 +277,33 @@ impl Request {
         }
     }
 
+    /// `port-set` of the port `ifname`, or `conf-set` without one.
+    pub fn settings(ifname: Option<&str>, values: &[crate::settings::Assign]) -> Self {
+        let mut attrs: Vec<RawAttr> = ifname
+            .map(|n| string_attr(attr::IFNAME, n))
+            .into_iter()
+            .collect();
+        attrs.extend(values.iter().map(|v| v.to_attr()));
+        Request {
+            cmd: if ifname.is_some() {
+                cmd::PORT_SET
+            } else {
+                cmd::CONF_SET
+            },
+            dump: false,
+            attrs,
+        }
+    }
+
+    /// `conf-get`.
+    pub fn conf_get() -> Self {
+        Request {
+            cmd: cmd::CONF_GET,
+            dump: false,
+            attrs: Vec::new(),
+        }
+    }
+
     /// `table-del` of the table `id`.
     pub fn table_del(id: u32) -> Self {
         Request {
@@ -437,6 +464,7 @@ pub fn decode_port(attrs: &[RawAttr]) -> Result<Port, NlError> {
         kind: PortKind::from(a.u8(attr::KIND)?),
         mac: a.opt_mac(attr::MAC)?,
         netns: a.opt_u32(attr::NETNS)?,
+        settings: crate::settings::Values::decode(crate::settings::PORT, attrs)?,
     })
 }
 

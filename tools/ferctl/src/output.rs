@@ -61,6 +61,9 @@ pub fn ports(items: &[Port], opts: Options) -> Result<String, Error> {
         if let Some(mac) = p.mac {
             let _ = write!(out, " {mac}");
         }
+        // The settings before ifindex and netns, which scripts find at
+        // the end of the line.
+        out.push_str(&p.settings.inline());
         if let Some(ifindex) = p.ifindex {
             let _ = write!(out, " ifindex {ifindex}");
         }
@@ -68,6 +71,14 @@ pub fn ports(items: &[Port], opts: Options) -> Result<String, Error> {
             let _ = write!(out, " netns {netns}");
         }
     }))
+}
+
+/// `conf show`: one `name value` line per setting; with `-j` an object.
+pub fn conf(values: &crate::settings::Values, opts: Options) -> Result<String, Error> {
+    if opts.json {
+        return json_one(values, opts);
+    }
+    Ok(values.lines())
 }
 
 /// `addr list`: `fer1 10.1.0.1/24`.
@@ -324,6 +335,7 @@ mod tests {
                 kind: PortKind::Attached,
                 mac: Some(Mac([2, 0, 0, 0, 0, 1])),
                 netns: Some(4026531840),
+                settings: crate::settings::Values(vec![("forwarding", 1), ("rp_filter", 2)]),
             },
             Port {
                 port_id: 2,
@@ -332,6 +344,7 @@ mod tests {
                 kind: PortKind::Ferroute,
                 mac: None,
                 netns: None,
+                settings: Default::default(),
             },
             Port {
                 port_id: 3,
@@ -340,6 +353,7 @@ mod tests {
                 kind: PortKind::Other(7),
                 mac: Some(Mac([0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff])),
                 netns: None,
+                settings: Default::default(),
             },
         ]
     }
@@ -520,14 +534,14 @@ mod tests {
     fn ports_text_and_json() {
         assert_eq!(
             ports(&sample_ports(), TEXT).unwrap(),
-            "1: veth1 attached 02:00:00:00:00:01 ifindex 5 netns 4026531840\n\
+            "1: veth1 attached 02:00:00:00:00:01 forwarding 1 rp_filter 2 ifindex 5 netns 4026531840\n\
              2: fer0 ferroute\n\
              3: x kind7 aa:bb:cc:dd:ee:ff ifindex 9\n"
         );
         assert_eq!(
             ports(&sample_ports()[..2], JSON).unwrap(),
             "[{\"port_id\":1,\"ifname\":\"veth1\",\"ifindex\":5,\"kind\":\"attached\",\
-             \"mac\":\"02:00:00:00:00:01\",\"netns\":4026531840},\
+             \"mac\":\"02:00:00:00:00:01\",\"netns\":4026531840,\"forwarding\":1,\"rp_filter\":2},\
              {\"port_id\":2,\"ifname\":\"fer0\",\"kind\":\"ferroute\"}]\n"
         );
         assert_eq!(ports(&[], TEXT).unwrap(), "");

@@ -68,6 +68,22 @@ pub mod attr {
         ("bench-routes", BENCH_ROUTES),
         ("bench-nodes", BENCH_NODES),
         ("bench-bytes", BENCH_BYTES),
+        ("forwarding", FORWARDING),
+        ("rp-filter", RP_FILTER),
+        ("send-redirects", SEND_REDIRECTS),
+        ("accept-local", ACCEPT_LOCAL),
+        ("route-localnet", ROUTE_LOCALNET),
+        ("icmp-ratelimit", ICMP_RATELIMIT),
+        ("icmp-ratemask", ICMP_RATEMASK),
+        ("icmp-msgs-per-sec", ICMP_MSGS_PER_SEC),
+        ("icmp-msgs-burst", ICMP_MSGS_BURST),
+        ("icmp-echo-ignore-broadcasts", ICMP_ECHO_IGNORE_BROADCASTS),
+        (
+            "icmp-errors-use-inbound-ifaddr",
+            ICMP_ERRORS_USE_INBOUND_IFADDR,
+        ),
+        ("ip-default-ttl", IP_DEFAULT_TTL),
+        ("udp-echo", UDP_ECHO),
     ];
 
     /// Spec name of an attribute number, for error messages.
@@ -102,6 +118,9 @@ pub mod cmd {
         ("table-list", TABLE_LIST),
         ("fib-bench", FIB_BENCH),
         ("table-del", TABLE_DEL),
+        ("port-set", PORT_SET),
+        ("conf-get", CONF_GET),
+        ("conf-set", CONF_SET),
     ];
 }
 

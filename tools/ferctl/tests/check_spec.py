@@ -52,6 +52,11 @@ TYPES = {
     'bench-ferroute-hits': 'u32', 'bench-linux-ns': 'u64', 'bench-linux-hits': 'u32',
     'bench-rules-ns': 'u64', 'bench-rules-hits': 'u32', 'bench-mismatches': 'u32',
     'bench-routes': 'u32', 'bench-nodes': 'u32', 'bench-bytes': 'u64',
+    # Settings (numbers from 52): per port, then per router.
+    'forwarding': 'u8', 'rp-filter': 'u8', 'send-redirects': 'u8', 'accept-local': 'u8',
+    'route-localnet': 'u8', 'icmp-ratelimit': 'u32', 'icmp-ratemask': 'u32',
+    'icmp-msgs-per-sec': 'u32', 'icmp-msgs-burst': 'u32', 'icmp-echo-ignore-broadcasts': 'u8',
+    'icmp-errors-use-inbound-ifaddr': 'u8', 'ip-default-ttl': 'u8', 'udp-echo': 'u8',
 }
 # The `nexthop` attribute set of a multipath entry.
 NEXTHOP_TYPES = {'gateway': 'u32', 'ifname': 'string', 'weight': 'u32', 'onlink': 'u8'}
@@ -74,8 +79,8 @@ ENUMS = {
                     'unreachable': 7, 'prohibit': 8},
 }
 DO_OPS = {'port-add', 'port-del', 'addr-add', 'addr-del', 'route-add', 'route-del',
-          'rule-add', 'rule-del', 'table-del'}
-GET_DO_OPS = {'route-get'}
+          'rule-add', 'rule-del', 'table-del', 'port-set', 'conf-set'}
+GET_DO_OPS = {'route-get', 'conf-get'}
 # Admin do operations that answer (measurements, not changes).
 ADMIN_GET_DO_OPS = {'fib-bench'}
 DUMP_OPS = {'port-get', 'addr-get', 'stats-get', 'neigh-get', 'route-list', 'rule-list',

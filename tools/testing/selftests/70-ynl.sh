@@ -18,4 +18,14 @@ grep -q 'fer0 *10.7.0.1/24' /tmp/addrs || fail "address added by ynl not listed 
 ynl --do addr-add --json '{"ifname": "fer0", "address": 168230913, "prefixlen": 24}' > /tmp/err 2>&1 && fail "duplicate accepted"
 cat /tmp/err
 grep -q 'error: -17' /tmp/err || fail "no EEXIST for a duplicate address"
+# The settings: conf-get, conf-set, port-set, seen by ferctl.
+ynl --do conf-get | tee /tmp/conf
+grep -q "'icmp-ratelimit': 1000" /tmp/conf || fail "ynl conf-get"
+ynl --do conf-set --json '{"icmp-ratelimit": 500, "udp-echo": 1}' || fail "ynl conf-set"
+ferctl conf show | grep -qx 'icmp_ratelimit 500' || fail "conf-set by ynl not shown by ferctl"
+ynl --do port-set --json '{"ifname": "fer0", "rp-filter": 2}' || fail "ynl port-set"
+ferctl port list | grep -q ' fer0 .* rp_filter 2 ' || fail "port-set by ynl not shown by ferctl"
+ynl --do port-set --json '{"ifname": "fer0", "rp-filter": 3}' > /tmp/err 2>&1 && fail "rp-filter 3 accepted"
+cat /tmp/err
+grep -q 'error: -22' /tmp/err || fail "no EINVAL for rp-filter 3"
 unload

@@ -22,6 +22,7 @@ ferctl rule list > /tmp/rules.before
 ferctl table list > /tmp/tables.before
 ferctl port list > /tmp/ports.before
 ferctl addr list > /tmp/addrs.before
+ferctl conf show > /tmp/conf.before
 
 # NAME ERRNO WHERE MSG (see nlraw.py). Policy errors come from lib/nlattr.c
 # (genetlink validates strictly: unknown types, wrong lengths, missing
@@ -93,6 +94,19 @@ neigh-get-address EINVAL at=3 attribute not valid for this command
 route-list-gateway EINVAL at=14 attribute not valid for this command
 rule-list-priority EINVAL at=25 attribute not valid for this command
 table-list-table EINVAL at=11 attribute not valid for this command
+port-set-rp-filter-3 EINVAL at=53 rp_filter must be 0, 1 or 2
+port-set-forwarding-2 EINVAL at=52 forwarding must be 0 or 1
+port-set-u8-with-4-bytes EINVAL at=53 invalid attribute length
+port-set-nothing EINVAL - no setting to change
+port-set-no-port EINVAL miss=2 -
+port-set-unknown-port ENODEV - no such port
+port-set-ttl EINVAL at=63 attribute not valid for this command
+conf-set-ttl-0 EINVAL at=63 ip_default_ttl must be 1 to 255
+conf-set-ratelimit-2g EINVAL at=57 icmp_ratelimit must be 0 to 2147483647
+conf-set-udp-echo-2 EINVAL at=64 udp_echo must be 0 or 1
+conf-set-ifname EINVAL at=2 attribute not valid for this command
+conf-set-nothing EINVAL - no setting to change
+conf-get-as-dump EOPNOTSUPP - -
 dump-huge-attr EINVAL at=11 invalid attribute length
 dump-256k EMSGSIZE - sendmsg
 dump-100k-valid OK - -
@@ -106,6 +120,7 @@ ferctl rule list | cmp - /tmp/rules.before || fail "a refused request changed th
 ferctl table list | cmp - /tmp/tables.before || fail "a refused request changed the tables"
 ferctl port list | cmp - /tmp/ports.before || fail "a refused request changed the ports"
 ferctl addr list | cmp - /tmp/addrs.before || fail "a refused request changed the addresses"
+ferctl conf show | cmp - /tmp/conf.before || fail "a refused request changed the settings"
 
 # Well-formed raw changes: EPERM without CAP_NET_ADMIN (genetlink's
 # GENL_ADMIN_PERM), accepted with it.

@@ -4,7 +4,7 @@
 
 usage: fwdprobe.py error DST [TTL]     (run in the sending host)
        fwdprobe.py local KIND DST      (a probe to the router itself: udp,
-                                        udp-badsum, tcp-syn, tcp-ack,
+                                        udp-echo, udp-badsum, tcp-syn, tcp-ack,
                                         tcp-rst, proto, timestamp,
                                         rr, rr-ttl1, rr-udp, badopt, lsrr,
                                         frag-first)
@@ -41,8 +41,10 @@ def normalize(pkt, keep_id=False):
         ip[4:6] = b'\0\0'
     ip[10:12] = b'\0\0'
     ihl = (ip[0] & 0x0f) * 4
-    # The transport checksum: at 16 in TCP, at 2 in ICMP and UDP.
-    at = ihl + 16 if ip[9] == 6 else ihl + 2
+    # The transport checksum: at 16 in TCP, 6 in UDP, 2 in ICMP. (A UDP
+    # datagram a Linux socket sends over a veth is CHECKSUM_PARTIAL: its
+    # field holds only the pseudo-header sum.)
+    at = ihl + 16 if ip[9] == 6 else ihl + 6 if ip[9] == 17 else ihl + 2
     if len(ip) >= at + 2:
         ip[at:at + 2] = b'\0\0'
     if ip[9] == 1 and len(ip) >= ihl + 20 and ip[ihl] == 14:
@@ -56,6 +58,8 @@ def local_probe(kind, dst):
     base = IP(dst=dst, id=0x4242, tos=0x12)
     if kind == 'udp':
         return base / UDP(sport=40000, dport=9) / Raw(PAYLOAD)
+    if kind == 'udp-echo':
+        return base / UDP(sport=40000, dport=7) / Raw(PAYLOAD)
     if kind == 'udp-badsum':
         return base / UDP(sport=40000, dport=9, chksum=0x1234) / Raw(PAYLOAD)
     if kind == 'tcp-syn':

@@ -79,6 +79,8 @@ CMD_ADDR_ADD, CMD_ADDR_GET, CMD_STATS_GET, CMD_NEIGH_GET = 4, 6, 7, 8
 CMD_ROUTE_ADD, CMD_ROUTE_DEL, CMD_ROUTE_GET, CMD_ROUTE_LIST = 9, 10, 11, 12
 CMD_RULE_ADD, CMD_RULE_DEL, CMD_RULE_LIST = 13, 14, 15
 CMD_TABLE_LIST, CMD_FIB_BENCH, CMD_TABLE_DEL = 16, 17, 18
+CMD_PORT_SET, CMD_CONF_GET, CMD_CONF_SET = 19, 20, 21
+A_FORWARDING, A_RP_FILTER, A_ICMP_RATELIMIT, A_IP_DEFAULT_TTL, A_UDP_ECHO = 52, 53, 57, 63, 64
 
 
 def align(n):
@@ -376,6 +378,21 @@ BAD = {
                            REQ | NLM_F_DUMP),
     'rule-list-priority': (CMD_RULE_LIST, u32(A_PRIORITY, 100), REQ | NLM_F_DUMP),
     'table-list-table': (CMD_TABLE_LIST, u32(A_TABLE, 254), REQ | NLM_F_DUMP),
+    # Settings: values out of range are EINVAL naming the setting, as a
+    # sysctl write refuses them.
+    'port-set-rp-filter-3': (CMD_PORT_SET, FER1 + u8(A_RP_FILTER, 3), REQ),
+    'port-set-forwarding-2': (CMD_PORT_SET, FER1 + u8(A_FORWARDING, 2), REQ),
+    'port-set-u8-with-4-bytes': (CMD_PORT_SET, FER1 + u32(A_RP_FILTER, 1), REQ),
+    'port-set-nothing': (CMD_PORT_SET, FER1, REQ),
+    'port-set-no-port': (CMD_PORT_SET, u8(A_RP_FILTER, 1), REQ),
+    'port-set-unknown-port': (CMD_PORT_SET, string(A_IFNAME, 'nosuch0') + u8(A_RP_FILTER, 1), REQ),
+    'port-set-ttl': (CMD_PORT_SET, FER1 + u8(A_IP_DEFAULT_TTL, 5), REQ),
+    'conf-set-ttl-0': (CMD_CONF_SET, u8(A_IP_DEFAULT_TTL, 0), REQ),
+    'conf-set-ratelimit-2g': (CMD_CONF_SET, u32(A_ICMP_RATELIMIT, 1 << 31), REQ),
+    'conf-set-udp-echo-2': (CMD_CONF_SET, u8(A_UDP_ECHO, 2), REQ),
+    'conf-set-ifname': (CMD_CONF_SET, FER1 + u8(A_UDP_ECHO, 1), REQ),
+    'conf-set-nothing': (CMD_CONF_SET, b'', REQ),
+    'conf-get-as-dump': (CMD_CONF_GET, b'', REQ | NLM_F_DUMP),
     # Oversize dump requests: one 64 KiB attribute; 256 KiB of attributes,
     # more than the socket's send buffer (wmem_default).
     'dump-huge-attr': (CMD_ROUTE_LIST, nla(A_TABLE, b'\0' * 65000), REQ | NLM_F_DUMP),

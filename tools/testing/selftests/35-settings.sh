@@ -1,0 +1,274 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The router's settings change behaviour as the same Linux sysctls do on a
+# Linux router in the same VM (two_routers; ferroute's h1 port fr1 is
+# Linux's la1): `ferctl conf show` has Linux's defaults; icmp_ratelimit
+# and icmp_ratemask change how many errors a burst gets; ip_default_ttl
+# the TTL of replies; icmp_echo_ignore_broadcasts 0 answers a broadcast
+# ping; rp_filter 1 and 2 drop spoofed sources (IPReversePathFilter);
+# send_redirects 0 sends no redirect; forwarding 0 drops without an error
+# (InAddrErrors); accept_local accepts the router's own address as a
+# source; route_localnet 127/8; icmp_errors_use_inbound_ifaddr the source
+# of an error. The UDP echo service answers port 7 as a
+# Linux UDP socket does (bytes and Udp counters compared with a Python
+# echo server on the Linux router), socat gets its datagrams back (8 KiB
+# too), and turning it off gives port unreachable again. Out-of-range
+# values are EINVAL with a message, as sysctl writes are.
+#
+#   h1 10.1.0.2 --- 10.1.0.1 [router] 10.2.0.1 --- 10.2.0.2 h2 (two_routers)
+. "$(dirname "$0")/lib.sh"
+probe=$root/tools/testing/selftests/lib/fwdprobe.py
+load
+set -x
+two_routers
+
+# fset NAME VALUE: a router setting on both (ferctl conf set, sysctl).
+fset() {
+	ip netns exec fr "$FERCTL" conf set "$1" "$2" || fail "conf set $1 $2"
+	ip netns exec lr sysctl -qw "net.ipv4.$1=$2" || fail "sysctl $1=$2"
+}
+# pset NAME VALUE: a setting of h1's port on both. Linux ORs (or, for
+# rp_filter, takes the maximum of) conf.all and the device: all is set
+# too, except forwarding, which is the device's alone.
+pset() {
+	ip netns exec fr "$FERCTL" port set fr1 "$1" "$2" || fail "port set fr1 $1 $2"
+	[ "$1" = forwarding ] || ip netns exec lr sysctl -qw "net.ipv4.conf.all.$1=$2"
+	ip netns exec lr sysctl -qw "net.ipv4.conf.la1.$1=$2" || fail "sysctl la1.$1=$2"
+}
+# both CMD...: run CMD in h1 of each side ({} replaced by fh1 / lh1), its
+# output in /tmp/f.out and /tmp/l.out, which must be equal.
+both() {
+	for p in f l; do
+		cmd=$(echo "$*" | sed "s/{}/${p}h1/g")
+		sh -c "$cmd" > /tmp/$p.out 2>&1
+	done
+	echo "ferroute: $(cat /tmp/f.out)"
+	echo "linux:    $(cat /tmp/l.out)"
+	cmp -s /tmp/f.out /tmp/l.out || fail "$*: ferroute differs from Linux"
+}
+
+# Defaults: Linux's (a new namespace's net.ipv4.* values).
+ip netns exec fr "$FERCTL" conf show | tee /tmp/conf.show
+for n in icmp_ratelimit icmp_ratemask icmp_msgs_per_sec icmp_msgs_burst \
+	icmp_echo_ignore_broadcasts icmp_errors_use_inbound_ifaddr ip_default_ttl; do
+	l=$(ip netns exec lr sysctl -n net.ipv4.$n)
+	grep -qx "$n $l" /tmp/conf.show || fail "default $n is not Linux's $l"
+done
+grep -qx "udp_echo 0" /tmp/conf.show || fail "udp_echo is not off by default"
+ip netns exec fr "$FERCTL" -j conf show | python3 -c '
+import json, sys
+c = json.load(sys.stdin)
+assert c["icmp_ratelimit"] == 1000 and c["ip_default_ttl"] == 64, c' || fail "conf show -j"
+ip netns exec fr "$FERCTL" port list | tee /tmp/ports
+grep -q ' fr1 ferroute .* forwarding 1 rp_filter 0 send_redirects 1 accept_local 0 route_localnet 0 ' /tmp/ports ||
+	fail "port defaults"
+ip netns exec fr "$FERCTL" -j port list | python3 -c '
+import json, sys
+p = {x["ifname"]: x for x in json.load(sys.stdin)}
+assert p["va"]["rp_filter"] == 0 and p["va"]["send_redirects"] == 1, p' || fail "port list -j"
+
+# Values out of range: EINVAL with a message naming the setting; nothing
+# changes.
+bad() {
+	if ip netns exec fr "$FERCTL" "$@" 2> /tmp/bad.err; then fail "$* accepted"; fi
+	cat /tmp/bad.err
+	grep -q "Invalid argument" /tmp/bad.err || fail "$*: not EINVAL"
+}
+bad port set va rp_filter 3
+grep -q "rp_filter must be 0, 1 or 2" /tmp/bad.err || fail "no rp_filter message"
+bad port set va forwarding 2
+bad port set va send_redirects 7
+bad conf set ip_default_ttl 0
+grep -q "ip_default_ttl must be 1 to 255" /tmp/bad.err || fail "no ttl message"
+bad conf set icmp_ratelimit 2147483648
+bad conf set icmp_msgs_burst 4294967295
+bad conf set udp_echo 2
+if ip netns exec fr "$FERCTL" port set nosuch rp_filter 1 2> /tmp/bad.err; then fail "unknown port"; fi
+grep -q "No such device" /tmp/bad.err || fail "unknown port: not ENODEV"
+ip netns exec fr "$FERCTL" conf show | cmp -s - /tmp/conf.show || fail "a refused change changed something"
+# Linux refuses the same out-of-range TTL.
+if ip netns exec lr sysctl -qw net.ipv4.ip_default_ttl=0 2> /dev/null; then fail "Linux took ttl 0"; fi
+
+# icmp_ratelimit and icmp_ratemask: 12 TTL-1 probes at once get as many
+# time exceeded from each router. Default: the per-peer burst.
+both "ip netns exec {} python3 $probe burst 10.1.0.2 10.2.0.2 12"
+[ "$(cat /tmp/f.out)" -lt 12 ] || fail "no per-peer limit by default"
+fset icmp_ratelimit 0
+both "ip netns exec {} python3 $probe burst 10.1.0.2 10.2.0.2 12"
+[ "$(cat /tmp/f.out)" -eq 12 ] || fail "icmp_ratelimit 0 still limits"
+fset icmp_ratelimit 1000
+fset icmp_ratemask 0
+both "ip netns exec {} python3 $probe burst 10.1.0.2 10.2.0.2 12"
+[ "$(cat /tmp/f.out)" -eq 12 ] || fail "icmp_ratemask 0 still limits"
+fset icmp_ratemask 6168
+
+# ip_default_ttl: the echo reply's TTL (byte 8 of the normalized reply).
+fset ip_default_ttl 32
+both "ip netns exec {} python3 $probe error 10.1.0.1"
+[ "$(cut -c17-18 /tmp/f.out)" = 20 ] || fail "the reply's TTL is not 32"
+fset ip_default_ttl 64
+
+# icmp_echo_ignore_broadcasts 0: a ping to the subnet broadcast is
+# answered (by default it is not).
+both "ip netns exec {} ping -b -c 1 -W 2 10.1.0.255 > /dev/null 2>&1; echo \$?"
+[ "$(cat /tmp/f.out)" = 1 ] || fail "a broadcast ping was answered by default"
+fset icmp_echo_ignore_broadcasts 0
+both "ip netns exec {} ping -b -c 1 -W 2 10.1.0.255 2>&1 | grep -c 'bytes from 10.1.0.1'"
+[ "$(cat /tmp/f.out)" = 1 ] || fail "a broadcast ping was not answered"
+fset icmp_echo_ignore_broadcasts 1
+
+# rp_filter: h1 sends from 10.2.0.77 (whose route leaves by va) and from
+# 10.99.0.1 (no route) to h2. 0 forwards both, 1 (strict) drops both, 2
+# (loose) only the second; each drop counts IPReversePathFilter.
+for p in f l; do
+	ip -n ${p}h1 addr add 10.2.0.77/32 dev fr1
+	ip -n ${p}h1 addr add 10.99.0.1/32 dev fr1
+done
+spoof() {
+	for p in f l; do
+		ip netns exec ${p}h1 ping -c 1 -W 1 -I 10.2.0.77 10.2.0.2 > /dev/null
+		ip netns exec ${p}h1 ping -c 1 -W 1 -I 10.99.0.1 10.2.0.2 > /dev/null
+	done
+	sleep 1
+}
+for rp in 0 1 2; do
+	pset rp_filter $rp
+	snapshot_counters TcpExtIPReversePathFilter IpForwDatagrams
+	spoof
+	compare_deltas
+done
+[ "$(fr_count TcpExtIPReversePathFilter)" -eq 3 ] || fail "IPReversePathFilter $(fr_count TcpExtIPReversePathFilter), not 3"
+pset rp_filter 0
+
+# send_redirects: a packet for 10.9.0.0/16, routed back out of fr1 to g
+# (10.1.0.3, in h1), earns h1 a redirect unless send_redirects is 0.
+for p in f l; do
+	ip -n ${p}h1 addr add 10.1.0.3/24 dev fr1
+	ip netns exec ${p}h1 ping -c 1 -W 3 -I 10.1.0.3 10.1.0.1 > /dev/null || fail "$p: g's first ping"
+done
+ip netns exec fr "$FERCTL" route add 10.9.0.0/16 via 10.1.0.3 || fail "route via g"
+ip -n lr route add 10.9.0.0/16 via 10.1.0.3
+snapshot_counters IcmpOutRedirects IpForwDatagrams
+both "ip netns exec {} python3 $probe error 10.9.0.1"
+[ "$(cat /tmp/f.out)" != none ] || fail "no redirect by default"
+compare_deltas
+pset send_redirects 0
+sleep 1
+for p in f l; do ip -n ${p}h1 route flush cache; done
+snapshot_counters IcmpOutRedirects IpForwDatagrams
+both "ip netns exec {} python3 $probe error 10.9.0.1"
+[ "$(cat /tmp/f.out)" = none ] || fail "a redirect with send_redirects 0"
+compare_deltas
+pset send_redirects 1
+
+# forwarding 0 on h1's port: to h2 and to a destination without a route,
+# dropped without an ICMP error and counted InAddrErrors; the router
+# itself still answers.
+pset forwarding 0
+snapshot_counters IpInAddrErrors IpExtInNoRoutes IpForwDatagrams IcmpOutDestUnreachs
+both "ip netns exec {} python3 $probe error 10.2.0.2"
+[ "$(cat /tmp/f.out)" = none ] || fail "forwarded with forwarding 0"
+both "ip netns exec {} python3 $probe error 10.77.0.1"
+[ "$(cat /tmp/f.out)" = none ] || fail "an error with forwarding 0"
+compare_deltas
+[ "$(fr_count IpInAddrErrors)" -ge 2 ] || fail "not counted InAddrErrors"
+both "ip netns exec {} ping -c 1 -W 2 10.1.0.1 > /dev/null; echo \$?"
+[ "$(cat /tmp/f.out)" = 0 ] || fail "the router stopped answering"
+pset forwarding 1
+
+# accept_local: a frame from the router's own address (10.1.0.1) to h2 is
+# a martian, unless accept_local is 1: then it is forwarded.
+mac_f=$(ip -n fh1 neigh show 10.1.0.1 | awk '{ print $5 }')
+mac_l=$(ip -n lh1 neigh show 10.1.0.1 | awk '{ print $5 }')
+martian() {
+	ip netns exec fh1 python3 "$probe" martians fr1 "$mac_f" "$1" || fail "ferroute: sending"
+	ip netns exec lh1 python3 "$probe" martians fr1 "$mac_l" "$1" || fail "linux: sending"
+	sleep 1
+}
+for v in 0 1; do
+	pset accept_local $v
+	snapshot_counters IpForwDatagrams
+	martian 3
+	compare_deltas
+done
+[ "$(($(fr_count IpForwDatagrams) - $(awk '{ print $2 }' /tmp/counters.before)))" -eq 1 ] ||
+	fail "accept_local 1: not forwarded"
+pset accept_local 0
+
+# route_localnet: an echo request from 127.0.0.5 to the router is a
+# martian, unless route_localnet is 1: then it is delivered.
+for v in 0 1; do
+	pset route_localnet $v
+	snapshot_counters IcmpInEchos
+	martian 0
+	compare_deltas
+done
+pset route_localnet 0
+
+# icmp_errors_use_inbound_ifaddr: h2 sends a TTL-1 packet from h1's
+# address; the time exceeded goes to h1 from the address route output
+# picks towards h1 (10.1.0.1), or with the setting from the address of the
+# port it came in on (10.2.0.1). h1 captures it.
+te_source() {
+	for p in f l; do
+		rm -f /tmp/${p}h1.te
+		ip netns exec ${p}h1 timeout 90 tcpdump -n -l -c 1 -i fr1 'icmp[0] == 11' > /tmp/${p}h1.te 2> /dev/null &
+		sleep 3
+		ip netns exec ${p}h2 python3 -c "
+from scapy.all import IP, ICMP, send
+send(IP(src='10.1.0.2', dst='10.1.0.2', ttl=1) / ICMP(id=0x7e, seq=$1), verbose=0)"
+		wait $!
+	done
+	# "TIME IP SRC > DST: ICMP time exceeded in-transit, ...": SRC.
+	both "awk '{ print \$3 }' /tmp/{}.te"
+}
+ip netns exec lr sysctl -qw net.ipv4.conf.va.rp_filter=0
+for v in 0 1; do
+	fset icmp_errors_use_inbound_ifaddr $v
+	te_source $v
+done
+[ "$(cat /tmp/f.out)" = 10.2.0.1 ] || fail "icmp_errors_use_inbound_ifaddr 1: not from 10.2.0.1"
+fset icmp_errors_use_inbound_ifaddr 0
+
+# The UDP echo service. Off: port 7 is closed (port unreachable, as on
+# Linux without a socket). On: Linux runs a Python echo server
+# (recvfrom/sendto on an unconnected socket) on port 7; the echoes and
+# the Udp counters must be equal.
+both "ip netns exec {} python3 $probe local udp-echo 10.1.0.1"
+# Type 3 code 3 (hex 41-44 of the normalized answer).
+[ "$(cut -c41-44 /tmp/f.out)" = 0303 ] || fail "no port unreachable on port 7"
+ip netns exec fr "$FERCTL" conf set udp_echo 1 || fail "conf set udp_echo 1"
+ip netns exec lr python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 7))
+open("/tmp/echo.ready", "w").close()
+while True:
+    data, peer = s.recvfrom(65535)
+    s.sendto(data, peer)
+' &
+echo_pid=$!
+for _ in $(seq 50); do [ -e /tmp/echo.ready ] && break; sleep 0.2; done
+snapshot_counters UdpInDatagrams UdpOutDatagrams UdpNoPorts
+both "ip netns exec {} python3 $probe local udp-echo 10.1.0.1"
+[ "$(cat /tmp/f.out)" != none ] || fail "no echo"
+compare_deltas
+both "echo hello ferroute | ip netns exec {} socat -t 3 - UDP4:10.1.0.1:7"
+[ "$(cat /tmp/f.out)" = "hello ferroute" ] || fail "socat got no echo"
+# 8 KiB: the echo leaves fragmented (DF clear when it does not fit).
+head -c 8192 /dev/urandom > /tmp/big
+for p in f l; do
+	ip netns exec ${p}h1 socat -t 3 -b 9000 - UDP4:10.1.0.1:7 < /tmp/big > /tmp/$p.big
+	cmp -s /tmp/big /tmp/$p.big || fail "$p: the 8 KiB datagram did not come back whole"
+done
+# From the address it was sent to: h2's side of the router.
+echo x | ip netns exec fh1 socat -t 3 - UDP4:10.2.0.1:7 | grep -qx x || fail "no echo from 10.2.0.1"
+kill "$echo_pid"
+wait "$echo_pid" 2> /dev/null
+ip netns exec fr "$FERCTL" conf set udp_echo 0 || fail "conf set udp_echo 0"
+both "ip netns exec {} python3 $probe local udp-echo 10.1.0.1"
+[ "$(cut -c41-44 /tmp/f.out)" = 0303 ] || fail "port 7 not closed again"
+
+cleanup_netns
+unload
+dmesg_clean || fail "kernel log has warnings"
