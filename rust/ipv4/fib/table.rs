@@ -224,8 +224,8 @@ impl Table {
 
     /// `fib_table_insert` of a validated route, with `flags`' semantics:
     /// - a route of the same prefix, TOS and metric exists: `EEXIST` with
-    ///   `excl`; `replace` replaces the first such route (a no-op if an
-    ///   identical one exists); else an identical route is `EEXIST`, and
+    ///   `excl`; `replace` replaces the first such route (a no-op if it is
+    ///   identical, `EEXIST` if a later one is); else an identical route is `EEXIST`, and
     ///   the new one goes after (`append`) or before (prepend) them;
     /// - otherwise `ENOENT` without `create`.
     pub(super) fn insert(&mut self, new: FibAlias, flags: NlFlags) -> Result<(), Errno> {
@@ -259,8 +259,15 @@ impl Table {
                     j = j.saturating_add(1);
                 }
                 if flags.replace {
+                    // fib_table_insert: replacing the first route by
+                    // itself is a no-op; an identical route further down
+                    // the key is EEXIST (err is still -EEXIST there).
                     if matched {
-                        return Ok(());
+                        return if j == first {
+                            Ok(())
+                        } else {
+                            Err(Errno::Eexist)
+                        };
                     }
                     (first, true)
                 } else if matched {

@@ -655,3 +655,36 @@ fn configurations_linux_refuses_are_refused_alike() {
     };
     assert_eq!(fib.delete(&sel), Err(Errno::Einval));
 }
+
+/// fib_table_insert with NLM_F_REPLACE: a route identical to the first of
+/// its key replaces nothing (0); identical to a later one, EEXIST, and the
+/// list stays as it was (issue 13, class 9).
+#[test]
+fn replace_by_an_identical_later_route_is_eexist() {
+    let (mut fib, mut addrs) = (Fib::new(), AddrTable::new());
+    with_addr(&mut fib, &mut addrs, P1, [100, 64, 1, 1], 24);
+    with_addr(&mut fib, &mut addrs, P2, [100, 64, 2, 1], 24);
+    let via = |gw: [u8; 4]| Route {
+        gateway: Some(a(gw)),
+        port: None,
+        scope: Scope::Universe,
+        ..unicast([10, 60, 0, 0], 16, P1)
+    };
+    fib.insert(via([100, 64, 1, 2])).unwrap();
+    fib.insert_route(via([100, 64, 2, 2]), &[], NlFlags::APPEND)
+        .unwrap();
+    assert_eq!(
+        fib.insert_route(via([100, 64, 2, 2]), &[], NlFlags::REPLACE),
+        Err(Errno::Eexist)
+    );
+    assert_eq!(
+        fib.insert_route(via([100, 64, 1, 2]), &[], NlFlags::REPLACE),
+        Ok(())
+    );
+    let gws: Vec<Option<Ipv4Addr>> = fib
+        .routes()
+        .filter(|r| r.dst == a([10, 60, 0, 0]))
+        .map(|r| r.gateway)
+        .collect();
+    assert_eq!(gws, [Some(a([100, 64, 1, 2])), Some(a([100, 64, 2, 2]))]);
+}
