@@ -60,7 +60,8 @@ pub struct FibResult<'a> {
     pub alias: &'a FibAlias,
     /// The index of the chosen next hop (`nh_sel`).
     pub nh_sel: usize,
-    /// The chosen next hop.
+    /// The chosen next hop; its `gateway` is `None` when the packet is not
+    /// sent to a gateway ([`FibAlias::uses_gateway`]).
     pub nh: NextHop,
 }
 
@@ -337,7 +338,12 @@ impl Fib {
                 if flow.oif.is_none() && alias.num_paths() > 1 {
                     nh_sel = alias.select_multipath(multipath_hash(flow.src, flow.dst));
                 }
-                let nh = alias.nexthop(nh_sel).ok_or(Errno::Enetunreach)?;
+                let mut nh = alias.nexthop(nh_sel).ok_or(Errno::Enetunreach)?;
+                // rt_set_nexthop: a gateway of host scope (our own
+                // address) is not a next hop; the destination is.
+                if !alias.uses_gateway(nh_sel) {
+                    nh.gateway = None;
+                }
                 Ok(FibResult {
                     route: alias.route(),
                     alias,
@@ -435,8 +441,11 @@ impl Fib {
         let single = [route.first_hop()];
         let given = if hops.is_empty() { &single[..] } else { hops };
         let mut checked: TryVec<NextHop> = TryVec::try_with_capacity(given.len())?;
+        let mut gw_local: TryVec<bool> = TryVec::try_with_capacity(given.len())?;
         for h in given {
-            checked.try_push(self.check_nh(&route, *h)?)?;
+            let (h, local) = self.check_nh(&route, *h)?;
+            checked.try_push(h)?;
+            gw_local.try_push(local)?;
         }
         if let Some(src) = route.prefsrc {
             // fib_valid_prefsrc: a local address, unless it is the local
@@ -446,14 +455,21 @@ impl Fib {
                 return Err(Errno::Einval);
             }
         }
-        FibAlias::try_new(route, &checked)
+        let mut alias = FibAlias::try_new(route, &checked)?;
+        for (i, local) in gw_local.iter().enumerate() {
+            alias.set_gw_local(i, *local);
+        }
+        Ok(alias)
     }
 
-    /// `fib_check_nh` for IPv4 next hops.
-    fn check_nh(&self, route: &Route, mut h: NextHop) -> Result<NextHop, Errno> {
+    /// `fib_check_nh` for IPv4 next hops: the hop with its port, and
+    /// whether its gateway resolved to a host-scope route (one of the
+    /// router's own addresses: `fib_nh_scope` host, the gateway unused).
+    fn check_nh(&self, route: &Route, mut h: NextHop) -> Result<(NextHop, bool), Errno> {
         if h.weight == 0 || h.weight > 256 {
             return Err(Errno::Einval);
         }
+        let mut gw_local = false;
         if let Some(gw) = h.gateway {
             // fib_create_info: a host-scope route cannot have a gateway.
             if route.scope == Scope::Host || gw.is_zeronet() {
@@ -479,7 +495,7 @@ impl Fib {
                 ) {
                     return Err(Errno::Einval);
                 }
-                return Ok(h);
+                return Ok((h, false));
             }
             // fib_check_nh_v4_gw: the gateway must be reachable at a scope
             // narrower than the route's (at least link; so a link-scope
@@ -506,6 +522,7 @@ impl Fib {
                 return Err(Errno::Einval);
             }
             h.port = via.port;
+            gw_local = via.scope == Scope::Host;
         }
         if h.onlink {
             // fib_check_nh without a gateway: "Invalid flags for nexthop -
@@ -515,7 +532,7 @@ impl Fib {
         if h.port.is_none() {
             return Err(Errno::Enodev);
         }
-        Ok(h)
+        Ok((h, gw_local))
     }
 
     /// Whether the local table has a local route for `addr`

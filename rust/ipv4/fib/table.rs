@@ -188,8 +188,8 @@ impl Table {
 
     /// `fib_table_lookup`: the longest prefix holding `dst` that has a
     /// route of TOS 0 or `tos & IPTOS_RT_MASK`, of scope `min_scope` or
-    /// closer, that is a reject route or has a next hop on `oif` (any if
-    /// `None`); shorter prefixes are tried when a longer one has none.
+    /// closer, that is a reject route or has a live next hop on `oif` (any
+    /// if `None`); shorter prefixes are tried when a longer one has none.
     #[inline]
     pub fn lookup(
         &self,
@@ -209,10 +209,10 @@ impl Table {
                     if r.kind.error().is_some() {
                         return Some(TableLookup::Reject(r));
                     }
-                    let usable = match oif {
-                        None => Some(0).filter(|_| a.num_paths() > 0),
-                        Some(o) => a.nexthops().position(|h| h.port == Some(o)),
-                    };
+                    // The first live next hop (on `oif` if bound).
+                    let usable = a.nexthops().enumerate().position(|(i, h)| {
+                        !a.is_dead(i) && oif.map_or(true, |o| h.port == Some(o))
+                    });
                     if let Some(nh_sel) = usable {
                         return Some(TableLookup::Found { alias: a, nh_sel });
                     }
@@ -357,6 +357,50 @@ impl Table {
             }
         }
         self.routes = self.routes.saturating_sub(removed);
+        Ok(())
+    }
+
+    /// Replaces every route by what `edit` makes of it: `Ok(None)` keeps
+    /// it as it is, `Ok(Some(None))` removes it, `Ok(Some(Some(new)))`
+    /// puts `new` in its place (same key). `edit` is called again for the
+    /// routes of a prefix it changes, so it must answer the same each
+    /// time. On error some may have been changed: callers work on a copy.
+    pub(super) fn edit_aliases(
+        &mut self,
+        mut edit: impl FnMut(&FibAlias) -> Result<Option<Option<FibAlias>>, Errno>,
+    ) -> Result<(), Errno> {
+        let mut touched: TryVec<(u32, u8)> = TryVec::new();
+        for (p, l, leaf) in self.trie.iter() {
+            for a in leaf.aliases() {
+                if edit(a)?.is_some() {
+                    touched.try_push((p, l))?;
+                    break;
+                }
+            }
+        }
+        for (p, l) in touched.iter() {
+            let Some(leaf) = self.leaf(*p, *l) else {
+                continue;
+            };
+            let mut kept = TryVec::try_with_capacity(leaf.len())?;
+            let mut removed = 0usize;
+            for a in leaf.aliases() {
+                match edit(a)? {
+                    None => kept.try_push(a.try_clone()?)?,
+                    Some(Some(new)) => kept.try_push(new)?,
+                    Some(None) => removed = removed.saturating_add(1),
+                }
+            }
+            match Leaf::from_vec(kept) {
+                None => {
+                    self.trie.remove(*p, *l)?;
+                }
+                Some(kept) => {
+                    self.trie.insert(*p, *l, Shared::try_new(kept)?)?;
+                }
+            }
+            self.routes = self.routes.saturating_sub(removed);
+        }
         Ok(())
     }
 

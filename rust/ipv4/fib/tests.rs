@@ -132,15 +132,19 @@ fn secondary_addresses_get_a_local_route_with_the_primary_as_prefsrc() {
     assert!(fib.is_empty());
 }
 
+/// fib_del_ifaddr keeps the static routes while the port has an address;
+/// when its last address goes, fib_inetaddr_event disables IP on it
+/// (fib_sync_down_dev with force): its routes go, the other ports' stay.
 #[test]
-fn deleting_an_address_keeps_static_routes_and_other_ports() {
+fn deleting_the_last_address_of_a_port_flushes_its_routes_only() {
     let (mut fib, mut addrs) = (Fib::new(), AddrTable::new());
     let x = with_addr(&mut fib, &mut addrs, P1, [10, 0, 0, 1], 24);
+    let y = with_addr(&mut fib, &mut addrs, P1, [10, 9, 0, 1], 24);
     with_addr(&mut fib, &mut addrs, P2, [10, 0, 0, 2], 24);
     fib.insert(Route {
         dst: a([10, 2, 0, 0]),
         prefix_len: 16,
-        gateway: Some(a([10, 0, 0, 254])),
+        gateway: Some(a([10, 9, 0, 254])),
         port: None,
         scope: Scope::Universe,
         ..unicast([0; 4], 0, P1)
@@ -148,9 +152,12 @@ fn deleting_an_address_keeps_static_routes_and_other_ports() {
     .unwrap();
     addrs.del(&x).unwrap();
     fib.del_ifaddr(&x, &addrs).unwrap();
-    assert_eq!(fib.routes().filter(|r| r.port == Some(P1)).count(), 1);
+    // y's local, connected and broadcast routes and the static route.
+    assert_eq!(fib.routes().filter(|r| r.port == Some(P1)).count(), 4);
     assert_eq!(fib.routes().filter(|r| r.port == Some(P2)).count(), 3);
-    fib.remove_port(P1).unwrap();
+    addrs.del(&y).unwrap();
+    fib.del_ifaddr(&y, &addrs).unwrap();
+    assert_eq!(fib.routes().filter(|r| r.port == Some(P1)).count(), 0);
     assert_eq!(fib.routes().count(), 3);
 }
 
@@ -687,4 +694,136 @@ fn replace_by_an_identical_later_route_is_eexist() {
         .map(|r| r.gateway)
         .collect();
     assert_eq!(gws, [Some(a([100, 64, 1, 2])), Some(a([100, 64, 2, 2]))]);
+}
+
+/// fib_del_ifaddr's fib_sync_down_addr: a main-table route whose preferred
+/// source was the deleted address goes with it, unless the address is
+/// still local elsewhere (issue 13, class 2a).
+#[test]
+fn a_route_whose_prefsrc_was_deleted_goes() {
+    let (mut fib, mut addrs) = (Fib::new(), AddrTable::new());
+    with_addr(&mut fib, &mut addrs, P1, [100, 64, 0, 1], 24);
+    let sec = with_addr(&mut fib, &mut addrs, P1, [100, 64, 0, 5], 24);
+    with_addr(&mut fib, &mut addrs, P2, [100, 64, 1, 1], 24);
+    let r = Route {
+        gateway: Some(a([100, 64, 1, 2])),
+        port: None,
+        scope: Scope::Universe,
+        prefsrc: Some(a([100, 64, 0, 5])),
+        ..unicast([10, 50, 0, 0], 16, P1)
+    };
+    fib.insert(r).unwrap();
+    fib.insert(Route { table: 100, ..r }).unwrap();
+    addrs.del(&sec).unwrap();
+    fib.del_ifaddr(&sec, &addrs).unwrap();
+    let left: Vec<u32> = fib
+        .routes()
+        .filter(|r| r.dst == a([10, 50, 0, 0]))
+        .map(|r| r.table)
+        .collect();
+    // Only main is searched (fib_sync_down_addr's tb_id).
+    assert_eq!(left, [100]);
+}
+
+/// The last address of a port deleted: a multipath route keeps its hop
+/// there, dead (skipped by lookups, also oif-bound ones); an address added
+/// again revives it (fib_sync_up). Issue 13, class 2b.
+#[test]
+fn the_last_address_deleted_kills_multipath_hops_until_one_comes_back() {
+    let (mut fib, mut addrs) = (Fib::new(), AddrTable::new());
+    let x = with_addr(&mut fib, &mut addrs, P1, [100, 64, 0, 1], 24);
+    with_addr(&mut fib, &mut addrs, P2, [100, 64, 1, 1], 24);
+    let hop = |gw: [u8; 4]| NextHop {
+        gateway: Some(a(gw)),
+        ..NextHop::default()
+    };
+    let r = Route {
+        scope: Scope::Universe,
+        port: None,
+        ..unicast([10, 51, 0, 0], 16, P1)
+    };
+    fib.insert_route(
+        r,
+        &[hop([100, 64, 0, 2]), hop([100, 64, 1, 2])],
+        NlFlags::ADD,
+    )
+    .unwrap();
+    let dst = a([10, 51, 0, 1]);
+    assert_eq!(fl(&fib, dst, Some(P1)).unwrap().port, Some(P1));
+    addrs.del(&x).unwrap();
+    fib.del_ifaddr(&x, &addrs).unwrap();
+    assert_eq!(
+        fib.routes().filter(|r| r.dst == a([10, 51, 0, 0])).count(),
+        1
+    );
+    assert_eq!(fl(&fib, dst, Some(P1)), Err(Errno::Enetunreach));
+    // Every flow takes the live hop.
+    for i in 0..64u8 {
+        let src = a([100, 64, 9, i]);
+        let res = fib.fib_lookup(dst, src, None, None, 0, 0).unwrap();
+        assert_eq!(res.nh.port, Some(P2));
+    }
+    // Link down and up of the other port: the route would lose its last
+    // live hop and goes (fib_flush).
+    fib.port_down(P2).unwrap();
+    assert_eq!(
+        fib.routes().filter(|r| r.dst == a([10, 51, 0, 0])).count(),
+        0
+    );
+    fib.port_up(P2, &addrs).unwrap();
+    fib.insert_route(
+        r,
+        &[hop([100, 64, 1, 2]), hop([100, 64, 1, 3])],
+        NlFlags::ADD,
+    )
+    .unwrap();
+    fib.port_down(P2).unwrap();
+    assert_eq!(fl(&fib, dst, None), Err(Errno::Enetunreach));
+    // An address back on P1 revives P1's dead hops.
+    let mut fib2 = Fib::new();
+    let mut addrs2 = AddrTable::new();
+    let x = with_addr(&mut fib2, &mut addrs2, P1, [100, 64, 0, 1], 24);
+    with_addr(&mut fib2, &mut addrs2, P2, [100, 64, 1, 1], 24);
+    fib2.insert_route(
+        r,
+        &[hop([100, 64, 0, 2]), hop([100, 64, 1, 2])],
+        NlFlags::ADD,
+    )
+    .unwrap();
+    addrs2.del(&x).unwrap();
+    fib2.del_ifaddr(&x, &addrs2).unwrap();
+    with_addr(&mut fib2, &mut addrs2, P1, [100, 64, 0, 1], 24);
+    assert_eq!(fl(&fib2, dst, Some(P1)).unwrap().port, Some(P1));
+}
+
+/// A gateway that is the router's own address resolves to its local route
+/// (host scope): fib_nh_scope is host, so rt_set_nexthop does not use the
+/// gateway: the destination is the next hop, on that address's port
+/// (issue 13, class 5). The route keeps its gateway for listing.
+#[test]
+fn a_gateway_that_is_our_own_address_is_not_used() {
+    let (mut fib, mut addrs) = (Fib::new(), AddrTable::new());
+    with_addr(&mut fib, &mut addrs, P1, [100, 64, 0, 1], 24);
+    with_addr(&mut fib, &mut addrs, P2, [100, 64, 1, 1], 24);
+    let via = |gw: [u8; 4]| Route {
+        gateway: Some(a(gw)),
+        port: None,
+        scope: Scope::Universe,
+        ..unicast([10, 45, 0, 0], 16, P1)
+    };
+    fib.insert(via([100, 64, 1, 1])).unwrap();
+    let dst = a([10, 45, 0, 1]);
+    let res = fib
+        .fib_lookup(dst, Ipv4Addr::UNSPECIFIED, None, None, 0, 0)
+        .unwrap();
+    assert_eq!((res.nh.gateway, res.nh.port), (None, Some(P2)));
+    assert_eq!(res.next_hop(dst), dst);
+    assert_eq!(res.route.gateway, Some(a([100, 64, 1, 1])));
+    // A gateway on the link is used.
+    fib.insert_route(via([100, 64, 1, 2]), &[], NlFlags::REPLACE)
+        .unwrap();
+    let res = fib
+        .fib_lookup(dst, Ipv4Addr::UNSPECIFIED, None, None, 0, 0)
+        .unwrap();
+    assert_eq!(res.nh.gateway, Some(a([100, 64, 1, 2])));
 }
