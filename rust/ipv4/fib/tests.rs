@@ -386,18 +386,26 @@ fn insert_validates_like_fib_create_info() {
 /// The oracle: Linux's fib_trie walk spelled out. For each table in
 /// rule order, for each prefix length from 32 down, the routes of that
 /// length holding `dst`, by metric (stable): the first reject route or
-/// usable route ends the walk.
-fn oracle(routes: &[Route], dst: Ipv4Addr, oif: Option<PortId>) -> Option<Route> {
-    for table in DEFAULT_RULE_TABLES {
+/// usable route ends the walk. `merged` (no custom rules yet): local and
+/// main are one table, local's routes first at each length.
+fn oracle(routes: &[Route], dst: Ipv4Addr, oif: Option<PortId>, merged: bool) -> Option<Route> {
+    let groups: &[&[u32]] = if merged {
+        &[&[RT_TABLE_LOCAL, RT_TABLE_MAIN], &[RT_TABLE_DEFAULT]]
+    } else {
+        &[&[RT_TABLE_LOCAL], &[RT_TABLE_MAIN], &[RT_TABLE_DEFAULT]]
+    };
+    for group in groups {
         for len in (0..=32u8).rev() {
-            let mut c: std::vec::Vec<&Route> = routes
-                .iter()
-                .filter(|r| r.table == table && r.prefix_len == len && r.matches(dst))
-                .collect();
-            c.sort_by_key(|r| r.metric);
-            for r in c {
-                if r.kind.error().is_some() || oif.is_none() || r.port == oif {
-                    return Some(*r);
+            for table in group.iter() {
+                let mut c: std::vec::Vec<&Route> = routes
+                    .iter()
+                    .filter(|r| r.table == *table && r.prefix_len == len && r.matches(dst))
+                    .collect();
+                c.sort_by_key(|r| r.metric);
+                for r in c {
+                    if r.kind.error().is_some() || oif.is_none() || r.port == oif {
+                        return Some(*r);
+                    }
                 }
             }
         }
@@ -458,10 +466,17 @@ proptest! {
                 kept.push(r);
             }
         }
+        // A rule that changes no answer, but unmerges local and main.
+        let mut unmerged = fib.try_clone().unwrap();
+        unmerged.add_rule(Rule::new(100, RuleAction::Nop), true).unwrap();
         for (x, y, oif) in probes {
             let dst = Ipv4Addr::new(10, 0, x & 0x3, y);
             let oif = if oif == 0 { None } else { Some(PortId(oif)) };
-            prop_assert_eq!(fib.lookup(dst, oif).copied(), oracle(&kept, dst, oif));
+            prop_assert_eq!(fib.lookup(dst, oif).copied(), oracle(&kept, dst, oif, true));
+            prop_assert_eq!(
+                unmerged.lookup(dst, oif).copied(),
+                oracle(&kept, dst, oif, false)
+            );
         }
     }
 }
@@ -826,4 +841,126 @@ fn a_gateway_that_is_our_own_address_is_not_used() {
         .fib_lookup(dst, Ipv4Addr::UNSPECIFIED, None, None, 0, 0)
         .unwrap();
     assert_eq!(res.nh.gateway, Some(a([100, 64, 1, 2])));
+}
+
+/// fib_check_nh_v4_gw: a gateway whose lookup ends on a reject route (of
+/// link scope or closer: the lookup's scope) or a reject rule fails with
+/// that lookup's errno; a reject route of universe scope is not seen, so
+/// the gateway is unreachable (issue 13, class 15).
+#[test]
+fn a_gateway_behind_a_reject_route_or_rule_gets_its_errno() {
+    let (mut fib, mut addrs) = (Fib::new(), AddrTable::new());
+    with_addr(&mut fib, &mut addrs, P1, [100, 64, 0, 1], 24);
+    let reject = |kind, o: [u8; 4], scope| Route {
+        kind,
+        scope,
+        port: None,
+        ..unicast(o, 16, P1)
+    };
+    let via = |o: [u8; 4], gw: [u8; 4]| Route {
+        gateway: Some(a(gw)),
+        port: None,
+        scope: Scope::Universe,
+        ..unicast(o, 16, P1)
+    };
+    fib.insert(reject(RouteType::Unreachable, [10, 82, 0, 0], Scope::Link))
+        .unwrap();
+    fib.insert(reject(RouteType::Prohibit, [10, 84, 0, 0], Scope::Link))
+        .unwrap();
+    fib.insert(reject(
+        RouteType::Unreachable,
+        [10, 93, 0, 0],
+        Scope::Universe,
+    ))
+    .unwrap();
+    assert_eq!(
+        fib.insert(via([10, 83, 0, 0], [10, 82, 0, 1])),
+        Err(Errno::Ehostunreach)
+    );
+    assert_eq!(
+        fib.insert(via([10, 85, 0, 0], [10, 84, 0, 1])),
+        Err(Errno::Eacces)
+    );
+    assert_eq!(
+        fib.insert(via([10, 94, 0, 0], [10, 93, 0, 1])),
+        Err(Errno::Enetunreach)
+    );
+    let mut prohibit = Rule::new(50, RuleAction::Prohibit);
+    prohibit.dst = a([10, 86, 0, 0]);
+    prohibit.dst_len = 16;
+    fib.add_rule(prohibit, true).unwrap();
+    let mut blackhole = Rule::new(51, RuleAction::Blackhole);
+    blackhole.dst = a([10, 88, 0, 0]);
+    blackhole.dst_len = 16;
+    fib.add_rule(blackhole, true).unwrap();
+    assert_eq!(
+        fib.insert(via([10, 87, 0, 0], [10, 86, 0, 1])),
+        Err(Errno::Eacces)
+    );
+    assert_eq!(
+        fib.insert(via([10, 89, 0, 0], [10, 88, 0, 1])),
+        Err(Errno::Einval)
+    );
+}
+
+/// Before the first rule, local and main are one table (Linux's merged
+/// trie, fib_has_custom_rules false): a longer prefix in main beats a
+/// local route, also for inet_addr_type's view of the local table (an
+/// onlink gateway there is unicast). After a rule is added, and for good
+/// after it is deleted again, local is searched first (issue 13, class 1).
+#[test]
+fn local_and_main_are_merged_until_the_first_rule() {
+    let (mut fib, mut addrs) = (Fib::new(), AddrTable::new());
+    with_addr(&mut fib, &mut addrs, P1, [100, 64, 0, 1], 24);
+    with_addr(&mut fib, &mut addrs, P2, [100, 64, 1, 1], 24);
+    fib.insert(Route {
+        table: RT_TABLE_LOCAL,
+        kind: RouteType::Local,
+        scope: Scope::Host,
+        ..unicast([10, 140, 0, 0], 16, P1)
+    })
+    .unwrap();
+    fib.insert(Route {
+        gateway: Some(a([100, 64, 1, 2])),
+        port: None,
+        scope: Scope::Universe,
+        ..unicast([10, 140, 1, 0], 24, P1)
+    })
+    .unwrap();
+    let dst = a([10, 140, 1, 9]);
+    assert!(fib.tables_merged());
+    let r = fl(&fib, dst, None).unwrap();
+    assert_eq!(
+        (r.table, r.gateway),
+        (RT_TABLE_MAIN, Some(a([100, 64, 1, 2])))
+    );
+    assert_eq!(
+        fl(&fib, a([10, 140, 2, 9]), None).unwrap().kind,
+        RouteType::Local
+    );
+    assert!(!fib.is_local_addr(dst));
+    let onlink = Route {
+        gateway: Some(a([10, 140, 1, 5])),
+        onlink: true,
+        scope: Scope::Universe,
+        ..unicast([10, 143, 0, 0], 16, P1)
+    };
+    fib.insert(onlink).unwrap();
+    let rule = Rule::new(100, RuleAction::ToTable(100));
+    fib.add_rule(rule, true).unwrap();
+    fib.del_rule(&RuleSelector {
+        priority: Some(100),
+        ..Default::default()
+    })
+    .unwrap();
+    assert!(!fib.tables_merged());
+    assert_eq!(fl(&fib, dst, None).unwrap().kind, RouteType::Local);
+    assert!(fib.is_local_addr(dst));
+    assert_eq!(
+        fib.insert(Route {
+            dst: a([10, 144, 0, 0]),
+            ..onlink
+        }),
+        Err(Errno::Einval)
+    );
 }
