@@ -275,6 +275,11 @@ pub fn route_output(
     oif: Option<PortId>,
     src: Option<Ipv4Addr>,
 ) -> Result<OutputRoute, Errno> {
+    // ferroute sends no multicast, and its own packets to the limited
+    // broadcast name a port or a source (Linux would look the route up).
+    if dst.is_multicast() || (dst.is_lbcast() && oif.is_none() && src.is_none()) {
+        return Err(Errno::Einval);
+    }
     let key = OutputKey {
         dst,
         oif,
@@ -307,11 +312,18 @@ pub struct OutputAnswer<'a> {
     pub gateway: Option<Ipv4Addr>,
     /// The matched route and next hop.
     pub res: Option<FibResult<'a>>,
+    /// The destination is multicast (`RTN_MULTICAST`; `rt.kind` is then
+    /// unicast: ferroute does not send multicast, see [`route_output`]).
+    pub multicast: bool,
 }
 
 /// [`route_output`] for a whole [`OutputKey`] (the mark chooses the rules,
 /// so the route and its source too), with the FIB result: what `ip route
-/// get` answers (`inet_rtm_getroute` without `iif`).
+/// get` answers (`inet_rtm_getroute` without `iif`). Unlike
+/// [`route_output`], a multicast or limited-broadcast destination is
+/// routed as Linux routes it: bound to `oif` (224.0.0.0/24 and
+/// 255.255.255.255 directly, others on-link if no route), or by the route
+/// the FIB gives (`ENETUNREACH` without one).
 pub fn route_output_key<'a>(
     fib: &'a Fib,
     addrs: &AddrTable,
@@ -323,34 +335,41 @@ pub fn route_output_key<'a>(
         src,
         mark,
     } = *key;
+    let multicast = dst.is_multicast();
     let plain = |rt: OutputRoute| OutputAnswer {
         rt,
         gateway: None,
         res: None,
+        multicast,
     };
     if let Some(s) = src {
         if s.is_multicast() || s.is_lbcast() || s.is_zeronet() || s.is_loopback() {
             return Err(Errno::Einval);
         }
-        if oif.is_none() && dst.is_lbcast() {
-            // The limited broadcast leaves through the source's port.
+        if oif.is_none() && (dst.is_lbcast() || multicast) {
+            // The limited broadcast and multicast leave through the
+            // source's port.
             let port = addrs.port_of(s).ok_or(Errno::Enetunreach)?;
             return Ok(plain(OutputRoute {
                 port,
                 next_hop: dst,
                 src: s,
-                kind: OutputKind::Broadcast,
+                kind: if multicast {
+                    OutputKind::Unicast
+                } else {
+                    OutputKind::Broadcast
+                },
             }));
         }
         if !addrs.is_local(s) {
             return Err(Errno::Enetunreach);
         }
     }
-    if dst.is_unspecified() || dst.is_multicast() {
+    if dst.is_unspecified() {
         return Err(Errno::Einval);
     }
     if let Some(o) = oif {
-        if dst.is_lbcast() {
+        if dst.is_lbcast() || dst.is_local_multicast() {
             let src = src
                 .or_else(|| addrs.inet_select_addr(o, Ipv4Addr::UNSPECIFIED, Scope::Link))
                 .unwrap_or(Ipv4Addr::UNSPECIFIED);
@@ -358,11 +377,13 @@ pub fn route_output_key<'a>(
                 port: o,
                 next_hop: dst,
                 src,
-                kind: OutputKind::Broadcast,
+                kind: if multicast {
+                    OutputKind::Unicast
+                } else {
+                    OutputKind::Broadcast
+                },
             }));
         }
-    } else if dst.is_lbcast() {
-        return Err(Errno::Einval);
     }
     let r = match fib.fib_lookup(
         dst,
@@ -401,6 +422,7 @@ pub fn route_output_key<'a>(
             },
             gateway: None,
             res: Some(r),
+            multicast,
         });
     }
     // fib_select_path / fib_result_prefsrc
@@ -414,6 +436,25 @@ pub fn route_output_key<'a>(
             )
         })
         .unwrap_or(Ipv4Addr::UNSPECIFIED);
+    // __mkroute_output: the destination's type wins over the route's; a
+    // broadcast or multicast is sent to the destination itself.
+    if dst.is_lbcast() || multicast {
+        return Ok(OutputAnswer {
+            rt: OutputRoute {
+                port,
+                next_hop: dst,
+                src,
+                kind: if multicast {
+                    OutputKind::Unicast
+                } else {
+                    OutputKind::Broadcast
+                },
+            },
+            gateway: None,
+            res: Some(r),
+            multicast,
+        });
+    }
     let kind = if r.route.kind == RouteType::Broadcast {
         OutputKind::Broadcast
     } else {
@@ -428,6 +469,7 @@ pub fn route_output_key<'a>(
         },
         gateway: r.nh.gateway,
         res: Some(r),
+        multicast,
     })
 }
 
@@ -793,5 +835,28 @@ mod tests {
         );
         let ans = route_output_key(&fib, &addrs, &key([10, 3, 0, 1], Some(P2), 0)).unwrap();
         assert_eq!((ans.rt.port, ans.rt.src), (P2, a([10, 1, 0, 1])));
+        // Class 7: multicast and the limited broadcast take the route the
+        // FIB gives (none here: ENETUNREACH), typed by the destination.
+        for dst in [[224, 0, 0, 1], [255, 255, 255, 255]] {
+            assert_eq!(
+                route_output_key(&fib, &addrs, &key(dst, None, 0)).err(),
+                Some(Errno::Enetunreach)
+            );
+        }
+        let ans = route_output_key(&fib, &addrs, &key([224, 0, 0, 1], None, 1)).unwrap();
+        assert!(ans.multicast);
+        assert_eq!((ans.gateway, ans.rt.port), (None, P2));
+        let ans = route_output_key(&fib, &addrs, &key([255, 255, 255, 255], None, 1)).unwrap();
+        assert_eq!(
+            (ans.rt.kind, ans.rt.next_hop),
+            (OutputKind::Broadcast, a([255; 4]))
+        );
+        let ans = route_output_key(&fib, &addrs, &key([224, 0, 0, 9], Some(P1), 0)).unwrap();
+        assert_eq!((ans.multicast, ans.rt.src), (true, a([10, 0, 0, 1])));
+        // The packet path still sends no multicast.
+        assert_eq!(
+            route_output(&fib, &addrs, a([224, 0, 0, 1]), Some(P1), None),
+            Err(Errno::Einval)
+        );
     }
 }

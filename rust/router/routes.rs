@@ -57,7 +57,8 @@ pub struct RouteQuery<'a> {
 
 /// What `route get` answers.
 struct Answer {
-    kind: RouteType,
+    /// `RTN_*`: a route type, or multicast.
+    kind: u8,
     table: u32,
     dst: Ipv4Addr,
     prefix_len: u8,
@@ -67,6 +68,9 @@ struct Answer {
     metric: u32,
     scope: Scope,
 }
+
+/// `RTN_MULTICAST`, which no route has here but a route get can answer.
+const RTN_MULTICAST: u8 = 5;
 
 /// The port named `name`, if a name is given; `ENODEV` if there is none.
 pub(super) fn port_id(c: &Config, name: Option<&[u8]>) -> Result<Option<PortId>, CtlError> {
@@ -150,7 +154,7 @@ impl Router {
                         .fib_lookup(q.dst, src, Some(i), oif, 0, q.mark)
                         .map_err(fail)?;
                     Answer {
-                        kind: res.route.kind,
+                        kind: res.route.kind.as_u8(),
                         table: res.route.table,
                         dst: res.route.dst,
                         prefix_len: res.route.prefix_len,
@@ -179,9 +183,10 @@ impl Router {
                     };
                     let a = route_output_key(&c.fib, &c.addrs, &key).map_err(fail)?;
                     let kind = match (a.rt.kind, a.res) {
-                        (OutputKind::Broadcast, _) => RouteType::Broadcast,
-                        (_, Some(r)) => r.route.kind,
-                        (_, None) => RouteType::Unicast,
+                        _ if a.multicast => RTN_MULTICAST,
+                        (OutputKind::Broadcast, _) => RouteType::Broadcast.as_u8(),
+                        (_, Some(r)) => r.route.kind.as_u8(),
+                        (_, None) => RouteType::Unicast.as_u8(),
                     };
                     Answer {
                         kind,
@@ -199,7 +204,7 @@ impl Router {
             let port = answer.port.and_then(|p| c.port(p));
             let fill = |m: &mut Message<'_>| -> Result {
                 m.put_u32(attr::TABLE, answer.table)?;
-                m.put_u8(attr::ROUTE_TYPE, answer.kind.as_u8())?;
+                m.put_u8(attr::ROUTE_TYPE, answer.kind)?;
                 m.put(attr::ADDRESS, &answer.dst.octets())?;
                 m.put_u8(attr::PREFIXLEN, answer.prefix_len)?;
                 if let Some(gw) = answer.gateway {
