@@ -964,3 +964,25 @@ fn local_and_main_are_merged_until_the_first_rule() {
         Err(Errno::Einval)
     );
 }
+
+/// fib4_rule_configure: a rule's TOS with an ECN bit is EINVAL ("ECN bits
+/// must be 0"), as is one outside IPTOS_TOS_MASK; 0x02 was accepted
+/// (issue 13, class 12).
+#[test]
+fn a_rule_tos_with_ecn_bits_is_refused() {
+    let mut fib = Fib::new();
+    for (tos, ok) in [
+        (0x02, false),
+        (0x01, false),
+        (0x20, false),
+        (0x04, true),
+        (0x1c, true),
+    ] {
+        let rule = Rule {
+            tos,
+            ..Rule::new(100, RuleAction::ToTable(100))
+        };
+        let got = fib.add_rule(rule, false);
+        assert_eq!(got.is_ok(), ok, "tos {tos:#x}: {got:?}");
+    }
+}
