@@ -119,6 +119,7 @@ impl Fib {
     /// is changed.
     pub fn sync_down_dev(&mut self, port: PortId, force: bool) -> Result<(), Errno> {
         let mut next = self.try_clone()?;
+        let mut any_dead = false;
         for t in next.tables.iter_mut() {
             t.edit_aliases(|a| {
                 if !force && a.route().scope == Scope::Host {
@@ -127,10 +128,15 @@ impl Fib {
                 if !a.nexthops().any(|h| h.port == Some(port)) {
                     return Ok(None);
                 }
-                a.with_dead(|h, dead| dead || h.port == Some(port))
-                    .map(Some)
+                let edited = a.with_dead(|h, dead| dead || h.port == Some(port))?;
+                if edited.is_some() {
+                    // A multipath route kept with a dead hop.
+                    any_dead = true;
+                }
+                Ok(Some(edited))
             })?;
         }
+        next.maybe_dead |= any_dead;
         *self = next;
         Ok(())
     }
@@ -139,6 +145,9 @@ impl Fib {
     /// again (the port came up, or got an address). On error nothing is
     /// changed.
     pub fn sync_up(&mut self, port: PortId) -> Result<(), Errno> {
+        if !self.maybe_dead {
+            return Ok(());
+        }
         let mut next = self.try_clone()?;
         for t in next.tables.iter_mut() {
             t.edit_aliases(|a| {

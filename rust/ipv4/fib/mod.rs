@@ -94,6 +94,10 @@ pub struct Fib {
     /// local and main tables are looked up as one (Linux keeps them in one
     /// merged trie until `fib_unmerge`): the longest prefix of either wins.
     custom_rules: bool,
+    /// Some multipath next hop may be dead: [`Fib::sync_up`] has work to
+    /// do (so that adding an address does not walk a large FIB for
+    /// nothing).
+    maybe_dead: bool,
 }
 
 /// `fib_new_table`/`fib_get_table` map table 0 (unspecified) to main.
@@ -132,6 +136,7 @@ impl Fib {
             tables: self.tables.try_clone()?,
             rules: self.rules.try_clone()?,
             custom_rules: self.custom_rules,
+            maybe_dead: self.maybe_dead,
         })
     }
 
