@@ -131,10 +131,13 @@ impl AddrTable {
     /// Checks an address as `inet_rtm_newaddr`/`inet_insert_ifa` would,
     /// plus ferroute's own refusals:
     /// - `EINVAL`: prefix length above 32; a multicast, limited broadcast,
-    ///   0.0.0.0/8 or 127/8 address; the subnet broadcast address of its own
-    ///   prefix (for prefixes shorter than /31).
-    /// - `EEXIST`: the address is on the port already (ferroute keys an
-    ///   address by port and address, whatever the prefix length).
+    ///   0.0.0.0 or 127/8 address (127/8 is ferroute's own refusal: it has
+    ///   no loopback port).
+    /// - `EEXIST`: the address is on the port already with the same prefix
+    ///   length (`inet_insert_ifa`: same local, same mask); with another
+    ///   length it is another address, a primary of its own subnet, as in
+    ///   Linux. An address that looks like its subnet's broadcast address
+    ///   is accepted, as Linux accepts it.
     pub fn validate(&self, ifa: &IfAddr) -> Result<(), Errno> {
         let a = ifa.addr;
         if ifa.prefix_len > 32
@@ -142,11 +145,10 @@ impl AddrTable {
             || a.is_lbcast()
             || a.is_zeronet()
             || a.is_loopback()
-            || ifa.broadcast() == Some(a)
         {
             return Err(Errno::Einval);
         }
-        if self.find(ifa.port, a).is_some() {
+        if self.addrs.iter().any(|x| x == ifa) {
             return Err(Errno::Eexist);
         }
         Ok(())
@@ -291,7 +293,8 @@ mod tests {
         let mut t = AddrTable::new();
         assert_eq!(t.add(ifa(P1, [10, 0, 0, 1], 24)), Ok(()));
         assert_eq!(t.add(ifa(P1, [10, 0, 0, 1], 24)), Err(Errno::Eexist));
-        assert_eq!(t.add(ifa(P1, [10, 0, 0, 1], 16)), Err(Errno::Eexist));
+        // Another length: another address (a primary of its subnet).
+        assert_eq!(t.add(ifa(P1, [10, 0, 0, 1], 16)), Ok(()));
         assert_eq!(t.add(ifa(P2, [10, 0, 0, 1], 24)), Ok(()));
         assert_eq!(t.add(ifa(P1, [10, 0, 1, 1], 33)), Err(Errno::Einval));
         assert_eq!(t.add(ifa(P1, [224, 0, 0, 1], 24)), Err(Errno::Einval));
@@ -300,9 +303,10 @@ mod tests {
         assert_eq!(t.add(ifa(P1, [0, 0, 0, 0], 8)), Err(Errno::Einval));
         assert_eq!(t.add(ifa(P1, [0, 0, 0, 5], 8)), Ok(()));
         assert_eq!(t.add(ifa(P1, [127, 0, 0, 1], 8)), Err(Errno::Einval));
-        assert_eq!(t.add(ifa(P1, [10, 9, 9, 255], 24)), Err(Errno::Einval));
+        // Linux accepts an address that looks like its subnet's broadcast.
+        assert_eq!(t.add(ifa(P1, [10, 9, 9, 255], 24)), Ok(()));
         assert_eq!(t.add(ifa(P1, [10, 9, 9, 255], 31)), Ok(()));
-        assert_eq!(t.len(), 4);
+        assert_eq!(t.len(), 6);
         assert!(t.is_local(Ipv4Addr::new(10, 0, 0, 1)));
         assert!(!t.is_local(Ipv4Addr::new(10, 0, 0, 2)));
     }

@@ -7,7 +7,7 @@
 use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::devconf::PortConf;
 use crate::ipv4::errno::Errno;
-use crate::ipv4::fib::{Fib, RouteType};
+use crate::ipv4::fib::{Fib, FibResult, RouteType};
 use crate::ipv4::iface::{AddrTable, PortId, Scope};
 use crate::ipv4::stats::DropReason;
 use crate::ipv4::wire::icmp::unreach;
@@ -297,43 +297,124 @@ pub fn route_output(
     oif: Option<PortId>,
     src: Option<Ipv4Addr>,
 ) -> Result<OutputRoute, Errno> {
+    // ferroute sends no multicast, and its own packets to the limited
+    // broadcast name a port or a source (Linux would look the route up).
+    if dst.is_multicast() || (dst.is_lbcast() && oif.is_none() && src.is_none()) {
+        return Err(Errno::Einval);
+    }
+    let key = OutputKey {
+        dst,
+        oif,
+        src,
+        mark: 0,
+    };
+    route_output_key(fib, addrs, &key).map(|a| a.rt)
+}
+
+/// What [`route_output_key`] routes: `struct flowi4` of an output lookup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutputKey {
+    /// Destination.
+    pub dst: Ipv4Addr,
+    /// Output port the lookup is bound to (`flowi4_oif`).
+    pub oif: Option<PortId>,
+    /// Source the lookup is bound to (`saddr`).
+    pub src: Option<Ipv4Addr>,
+    /// Firewall mark (`flowi4_mark`), for the rules.
+    pub mark: u32,
+}
+
+/// [`route_output_key`]'s answer: the route, and the FIB result it came
+/// from (`None` when there was none: a limited broadcast, or a
+/// destination assumed on-link).
+pub struct OutputAnswer<'a> {
+    /// The route packets take.
+    pub rt: OutputRoute,
+    /// The gateway packets are sent to (`rt_uses_gateway`), if any.
+    pub gateway: Option<Ipv4Addr>,
+    /// The matched route and next hop.
+    pub res: Option<FibResult<'a>>,
+    /// The destination is multicast (`RTN_MULTICAST`; `rt.kind` is then
+    /// unicast: ferroute does not send multicast, see [`route_output`]).
+    pub multicast: bool,
+}
+
+/// [`route_output`] for a whole [`OutputKey`] (the mark chooses the rules,
+/// so the route and its source too), with the FIB result: what `ip route
+/// get` answers (`inet_rtm_getroute` without `iif`). Unlike
+/// [`route_output`], a multicast or limited-broadcast destination is
+/// routed as Linux routes it: bound to `oif` (224.0.0.0/24 and
+/// 255.255.255.255 directly, others on-link if no route), or by the route
+/// the FIB gives (`ENETUNREACH` without one).
+pub fn route_output_key<'a>(
+    fib: &'a Fib,
+    addrs: &AddrTable,
+    key: &OutputKey,
+) -> Result<OutputAnswer<'a>, Errno> {
+    let OutputKey {
+        dst,
+        oif,
+        src,
+        mark,
+    } = *key;
+    let multicast = dst.is_multicast();
+    let plain = |rt: OutputRoute| OutputAnswer {
+        rt,
+        gateway: None,
+        res: None,
+        multicast,
+    };
     if let Some(s) = src {
         if s.is_multicast() || s.is_lbcast() || s.is_zeronet() || s.is_loopback() {
             return Err(Errno::Einval);
         }
-        if oif.is_none() && dst.is_lbcast() {
-            // The limited broadcast leaves through the source's port.
+        if oif.is_none() && (dst.is_lbcast() || multicast) {
+            // The limited broadcast and multicast leave through the
+            // source's port.
             let port = addrs.port_of(s).ok_or(Errno::Enetunreach)?;
-            return Ok(OutputRoute {
+            return Ok(plain(OutputRoute {
                 port,
                 next_hop: dst,
                 src: s,
-                kind: OutputKind::Broadcast,
-            });
+                kind: if multicast {
+                    OutputKind::Unicast
+                } else {
+                    OutputKind::Broadcast
+                },
+            }));
         }
         if !addrs.is_local(s) {
             return Err(Errno::Enetunreach);
         }
     }
-    if dst.is_unspecified() || dst.is_multicast() {
+    if dst.is_unspecified() {
         return Err(Errno::Einval);
     }
     if let Some(o) = oif {
-        if dst.is_lbcast() {
+        if dst.is_lbcast() || dst.is_local_multicast() {
             let src = src
                 .or_else(|| addrs.inet_select_addr(o, Ipv4Addr::UNSPECIFIED, Scope::Link))
                 .unwrap_or(Ipv4Addr::UNSPECIFIED);
-            return Ok(OutputRoute {
+            return Ok(plain(OutputRoute {
                 port: o,
                 next_hop: dst,
                 src,
-                kind: OutputKind::Broadcast,
-            });
+                kind: if multicast {
+                    OutputKind::Unicast
+                } else {
+                    OutputKind::Broadcast
+                },
+            }));
         }
-    } else if dst.is_lbcast() {
-        return Err(Errno::Einval);
     }
-    let r = match fib.fib_lookup(dst, src.unwrap_or(Ipv4Addr::UNSPECIFIED), None, oif, 0, 0) {
+    let r = match fib.fib_lookup(
+        dst,
+        src.unwrap_or(Ipv4Addr::UNSPECIFIED),
+        None,
+        oif,
+        0,
+        mark,
+    ) {
         Ok(r) => r,
         Err(e) => {
             let Some(o) = oif else {
@@ -344,21 +425,26 @@ pub fn route_output(
             let src = src
                 .or_else(|| addrs.inet_select_addr(o, Ipv4Addr::UNSPECIFIED, Scope::Link))
                 .unwrap_or(Ipv4Addr::UNSPECIFIED);
-            return Ok(OutputRoute {
+            return Ok(plain(OutputRoute {
                 port: o,
                 next_hop: dst,
                 src,
                 kind: OutputKind::Unicast,
-            });
+            }));
         }
     };
     let port = r.port().ok_or(Errno::Enetunreach)?;
     if r.route.kind == RouteType::Local {
-        return Ok(OutputRoute {
-            port,
-            next_hop: dst,
-            src: src.or(r.route.prefsrc).unwrap_or(dst),
-            kind: OutputKind::Local,
+        return Ok(OutputAnswer {
+            rt: OutputRoute {
+                port,
+                next_hop: dst,
+                src: src.or(r.route.prefsrc).unwrap_or(dst),
+                kind: OutputKind::Local,
+            },
+            gateway: None,
+            res: Some(r),
+            multicast,
         });
     }
     // fib_select_path / fib_result_prefsrc
@@ -372,16 +458,40 @@ pub fn route_output(
             )
         })
         .unwrap_or(Ipv4Addr::UNSPECIFIED);
+    // __mkroute_output: the destination's type wins over the route's; a
+    // broadcast or multicast is sent to the destination itself.
+    if dst.is_lbcast() || multicast {
+        return Ok(OutputAnswer {
+            rt: OutputRoute {
+                port,
+                next_hop: dst,
+                src,
+                kind: if multicast {
+                    OutputKind::Unicast
+                } else {
+                    OutputKind::Broadcast
+                },
+            },
+            gateway: None,
+            res: Some(r),
+            multicast,
+        });
+    }
     let kind = if r.route.kind == RouteType::Broadcast {
         OutputKind::Broadcast
     } else {
         OutputKind::Unicast
     };
-    Ok(OutputRoute {
-        port,
-        next_hop: r.next_hop(dst),
-        src,
-        kind,
+    Ok(OutputAnswer {
+        rt: OutputRoute {
+            port,
+            next_hop: r.next_hop(dst),
+            src,
+            kind,
+        },
+        gateway: r.nh.gateway,
+        res: Some(r),
+        multicast,
     })
 }
 
@@ -766,6 +876,104 @@ mod tests {
         );
         assert_eq!(
             route_output(&fib, &addrs, a([224, 0, 0, 5]), None, None),
+            Err(Errno::Einval)
+        );
+    }
+
+    /// `ip route get`'s output answers (issue 13): the mark chooses the
+    /// rules and so the source (class 3); an oif-bound query with no route
+    /// through that port, or only a reject route, assumes the destination
+    /// on-link (class 6).
+    #[test]
+    fn output_key_uses_the_mark_and_assumes_on_link_when_bound() {
+        use crate::ipv4::fib::{Rule, RuleAction};
+        let (mut fib, addrs) = router();
+        fib.insert(Route {
+            table: 200,
+            dst: a([0, 0, 0, 0]),
+            prefix_len: 0,
+            kind: RouteType::Unicast,
+            scope: Scope::Universe,
+            protocol: RouteProtocol::Boot,
+            gateway: Some(a([10, 1, 0, 7])),
+            port: None,
+            prefsrc: None,
+            metric: 0,
+            tos: 0,
+            mtu: 0,
+            onlink: false,
+        })
+        .unwrap();
+        let mut rule = Rule::new(100, RuleAction::ToTable(200));
+        rule.fwmark = 1;
+        rule.fwmask = u32::MAX;
+        fib.add_rule(rule, true).unwrap();
+        let key = |dst: [u8; 4], oif, mark| OutputKey {
+            dst: a(dst),
+            oif,
+            src: None,
+            mark,
+        };
+        assert_eq!(
+            route_output_key(&fib, &addrs, &key([8, 8, 8, 8], None, 0)).err(),
+            Some(Errno::Enetunreach)
+        );
+        let ans = route_output_key(&fib, &addrs, &key([8, 8, 8, 8], None, 1)).unwrap();
+        assert_eq!(
+            (ans.gateway, ans.rt.port, ans.rt.src),
+            (Some(a([10, 1, 0, 7])), P2, a([10, 1, 0, 1]))
+        );
+        assert_eq!(ans.res.map(|r| r.route.table), Some(200));
+        // Bound to P1, which no route for 10.2/16 leaves by: on-link.
+        let ans = route_output_key(&fib, &addrs, &key([10, 2, 0, 1], Some(P1), 0)).unwrap();
+        assert_eq!(
+            (ans.gateway, ans.rt.port, ans.rt.next_hop, ans.rt.src),
+            (None, P1, a([10, 2, 0, 1]), a([10, 0, 0, 1]))
+        );
+        assert!(ans.res.is_none());
+        fib.insert(Route {
+            table: RT_TABLE_MAIN,
+            dst: a([10, 3, 0, 0]),
+            prefix_len: 16,
+            kind: RouteType::Unreachable,
+            scope: Scope::Universe,
+            protocol: RouteProtocol::Boot,
+            gateway: None,
+            port: None,
+            prefsrc: None,
+            metric: 0,
+            tos: 0,
+            mtu: 0,
+            onlink: false,
+        })
+        .unwrap();
+        assert_eq!(
+            route_output_key(&fib, &addrs, &key([10, 3, 0, 1], None, 0)).err(),
+            Some(Errno::Ehostunreach)
+        );
+        let ans = route_output_key(&fib, &addrs, &key([10, 3, 0, 1], Some(P2), 0)).unwrap();
+        assert_eq!((ans.rt.port, ans.rt.src), (P2, a([10, 1, 0, 1])));
+        // Class 7: multicast and the limited broadcast take the route the
+        // FIB gives (none here: ENETUNREACH), typed by the destination.
+        for dst in [[224, 0, 0, 1], [255, 255, 255, 255]] {
+            assert_eq!(
+                route_output_key(&fib, &addrs, &key(dst, None, 0)).err(),
+                Some(Errno::Enetunreach)
+            );
+        }
+        let ans = route_output_key(&fib, &addrs, &key([224, 0, 0, 1], None, 1)).unwrap();
+        assert!(ans.multicast);
+        assert_eq!((ans.gateway, ans.rt.port), (None, P2));
+        let ans = route_output_key(&fib, &addrs, &key([255, 255, 255, 255], None, 1)).unwrap();
+        assert_eq!(
+            (ans.rt.kind, ans.rt.next_hop),
+            (OutputKind::Broadcast, a([255; 4]))
+        );
+        let ans = route_output_key(&fib, &addrs, &key([224, 0, 0, 9], Some(P1), 0)).unwrap();
+        assert_eq!((ans.multicast, ans.rt.src), (true, a([10, 0, 0, 1])));
+        // The packet path still sends no multicast.
+        assert_eq!(
+            route_output(&fib, &addrs, a([224, 0, 0, 1]), Some(P1), None),
             Err(Errno::Einval)
         );
     }

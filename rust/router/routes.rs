@@ -9,9 +9,12 @@ use super::{errno_of, Config, CtlError, Router};
 use crate::abstractions::genetlink::{Dump, DumpKey, Message};
 use crate::abstractions::sync::Rtnl;
 use crate::ipv4::addr::Ipv4Addr;
-use crate::ipv4::fib::{NextHop, NlFlags, Route, RouteKey, RouteSelector};
-use crate::ipv4::iface::PortId;
-use crate::ipv4::route::route_output;
+use crate::ipv4::devconf::PortConf;
+use crate::ipv4::fib::{
+    NextHop, NlFlags, Route, RouteKey, RouteSelector, RouteType, RT_TABLE_MAIN,
+};
+use crate::ipv4::iface::{PortId, Scope};
+use crate::ipv4::route::{route_input, route_output_key, InputRoute, OutputKey, OutputKind};
 use crate::platform::{GfpKernel, TryVec};
 use kernel::c_str;
 use kernel::prelude::*;
@@ -50,6 +53,23 @@ pub struct RouteQuery<'a> {
     /// `mark`.
     pub mark: u32,
 }
+
+/// What `route get` answers.
+struct Answer {
+    /// `RTN_*`: a route type, or multicast.
+    kind: u8,
+    table: u32,
+    dst: Ipv4Addr,
+    prefix_len: u8,
+    gateway: Option<Ipv4Addr>,
+    port: Option<PortId>,
+    src: Option<Ipv4Addr>,
+    metric: u32,
+    scope: Scope,
+}
+
+/// `RTN_MULTICAST`, which no route has here but a route get can answer.
+const RTN_MULTICAST: u8 = 5;
 
 /// The port named `name`, if a name is given; `ENODEV` if there is none.
 pub(super) fn port_id(c: &Config, name: Option<&[u8]>) -> Result<Option<PortId>, CtlError> {
@@ -109,44 +129,95 @@ impl Router {
         })
     }
 
-    /// `ip route get`: the route the FIB chooses for the query, and the
-    /// source route output would use, written into `m`.
+    /// `ip route get` (`inet_rtm_getroute`): with `iif`, the input route
+    /// (`ip_route_input_rcu`: its errors, martians `EINVAL`); without, the
+    /// output route as the router would send (`ip_route_output_key`, with
+    /// the mark, oif-bound queries assumed on-link when no route says
+    /// otherwise), written into `m`.
     pub fn route_get(&self, q: &RouteQuery<'_>, m: &mut Message<'_>) -> Result<(), CtlError> {
         self.with_config(|c| {
             let iif = port_id(c, q.iif)?;
             let oif = port_id(c, q.oif)?;
-            let src = q.src.unwrap_or(Ipv4Addr::UNSPECIFIED);
-            let res = c
-                .fib
-                .fib_lookup(q.dst, src, iif, oif, 0, q.mark)
-                .map_err(|e| (errno_of(e), c_str!("no route to the destination")))?;
-            let route = res.route;
-            // The source a packet from the router would carry
-            // (ip_route_output_key); none for a forwarded query.
-            let prefsrc = if iif.is_none() {
-                route_output(&c.fib, &c.addrs, q.dst, oif, q.src)
-                    .ok()
-                    .map(|o| o.src)
-            } else {
-                None
+            let fail = |e| (errno_of(e), c_str!("no route to the destination"));
+            let answer = match iif {
+                Some(i) => {
+                    let src = q.src.unwrap_or(Ipv4Addr::UNSPECIFIED);
+                    // The input port's settings (rp_filter, accept_local...).
+                    let conf = c.port(i).map_or(PortConf::DEFAULT, |p| p.conf);
+                    match route_input(&c.fib, &c.addrs, src, q.dst, i, &conf) {
+                        Ok(InputRoute::Error(e)) => return Err(fail(e)),
+                        Err(_) => return Err((EINVAL, c_str!("martian source or destination"))),
+                        Ok(_) => {}
+                    }
+                    let res = c
+                        .fib
+                        .fib_lookup(q.dst, src, Some(i), oif, 0, q.mark)
+                        .map_err(fail)?;
+                    Answer {
+                        kind: res.route.kind.as_u8(),
+                        table: res.route.table,
+                        dst: res.route.dst,
+                        prefix_len: res.route.prefix_len,
+                        gateway: res.nh.gateway,
+                        port: res.port(),
+                        // None for a forwarded query.
+                        src: None,
+                        metric: res.route.metric,
+                        scope: res.route.scope,
+                    }
+                }
+                None => {
+                    // ip_route_output_key_hash_rcu: an oif that is down
+                    // (or has no in_device) is ENETUNREACH before any
+                    // lookup.
+                    if let Some(o) = oif.and_then(|o| c.port(o)) {
+                        if !o.is_up() {
+                            return Err(fail(crate::ipv4::errno::Errno::Enetunreach));
+                        }
+                    }
+                    let key = OutputKey {
+                        dst: q.dst,
+                        oif,
+                        src: q.src,
+                        mark: q.mark,
+                    };
+                    let a = route_output_key(&c.fib, &c.addrs, &key).map_err(fail)?;
+                    let kind = match (a.rt.kind, a.res) {
+                        _ if a.multicast => RTN_MULTICAST,
+                        (OutputKind::Broadcast, _) => RouteType::Broadcast.as_u8(),
+                        (_, Some(r)) => r.route.kind.as_u8(),
+                        (_, None) => RouteType::Unicast.as_u8(),
+                    };
+                    Answer {
+                        kind,
+                        table: a.res.map_or(RT_TABLE_MAIN, |r| r.route.table),
+                        dst: a.res.map_or(q.dst, |r| r.route.dst),
+                        prefix_len: a.res.map_or(32, |r| r.route.prefix_len),
+                        gateway: a.gateway,
+                        port: Some(a.rt.port),
+                        src: Some(a.rt.src),
+                        metric: a.res.map_or(0, |r| r.route.metric),
+                        scope: a.res.map_or(Scope::Universe, |r| r.route.scope),
+                    }
+                }
             };
-            let port = res.port().and_then(|p| c.port(p));
+            let port = answer.port.and_then(|p| c.port(p));
             let fill = |m: &mut Message<'_>| -> Result {
-                m.put_u32(attr::TABLE, route.table)?;
-                m.put_u8(attr::ROUTE_TYPE, route.kind.as_u8())?;
-                m.put(attr::ADDRESS, &route.dst.octets())?;
-                m.put_u8(attr::PREFIXLEN, route.prefix_len)?;
-                if let Some(gw) = res.nh.gateway {
+                m.put_u32(attr::TABLE, answer.table)?;
+                m.put_u8(attr::ROUTE_TYPE, answer.kind)?;
+                m.put(attr::ADDRESS, &answer.dst.octets())?;
+                m.put_u8(attr::PREFIXLEN, answer.prefix_len)?;
+                if let Some(gw) = answer.gateway {
                     m.put(attr::GATEWAY, &gw.octets())?;
                 }
                 if let Some(p) = port {
                     m.put_str(attr::IFNAME, p.name())?;
                 }
-                if let Some(s) = prefsrc.filter(|s| *s != Ipv4Addr::UNSPECIFIED) {
+                if let Some(s) = answer.src.filter(|s| *s != Ipv4Addr::UNSPECIFIED) {
                     m.put(attr::PREFSRC, &s.octets())?;
                 }
-                m.put_u32(attr::METRIC, route.metric)?;
-                m.put_u8(attr::SCOPE, route.scope.as_u8())
+                m.put_u32(attr::METRIC, answer.metric)?;
+                m.put_u8(attr::SCOPE, answer.scope.as_u8())
             };
             fill(m).map_err(|e| (e, c_str!("reply too large")))
         })

@@ -10,7 +10,7 @@ Each scenario starts from the same state on both sides (ferroute.ko is
 loaded afresh, Linux's namespace made anew): dummy devices d0
 100.64.0.1/24, d1 100.64.1.1/24, d2 100.64.2.1/24 and d3 (no address), up;
 for ferroute in the current namespace, attached as ports; for Linux in
-namespace NETNS. Each step ("route add ...", "addr del ...", "rule add
+namespace NETNS, with forwarding on (ferroute always forwards). Each step ("route add ...", "addr del ...", "rule add
 ...", "link set d0 down", "route get ...") runs as `ip -n NETNS STEP` and
 as `ferctl STEP` (a "link set" step runs with `ip` on both sides). Compared
 after every step: success or the errno (Linux's read from its netlink
@@ -108,6 +108,13 @@ SCENARIOS = {
         "addr del 100.64.5.1/24 dev d3",
         "route get 10.12.0.1",
     ],
+    "route-flush-main": [
+        "route add 10.15.0.0/16 via 100.64.1.2",
+        "route add 10.15.0.0/16 via 100.64.2.2 metric 5",
+        "route flush table main",
+        "route get 100.64.1.5",
+        "route get 10.15.0.1 oif d1",
+    ],
     "link-down-up": [
         "route add 10.13.0.0/16 via 100.64.1.2",
         "link set d1 down",
@@ -132,6 +139,31 @@ SCENARIOS = {
         "addr del 100.64.0.1/24 dev d0",
         "route get 10.51.0.1 oif d0",
     ],
+    "prefsrc-other-table": [
+        "addr add 100.64.0.6/24 dev d0",
+        "route add 10.52.0.0/16 via 100.64.1.2 src 100.64.0.6 table 100",
+        "route add 10.52.0.0/16 via 100.64.1.2 src 100.64.0.6",
+        "addr del 100.64.0.6/24 dev d0",
+    ],
+    # The hop through a port that lost its address, or went down, is
+    # skipped until an address comes back, or the port comes up.
+    "multipath-hop-revived": [
+        "route add 10.53.0.0/16 nexthop via 100.64.0.2 nexthop via 100.64.1.2",
+        "addr del 100.64.0.1/24 dev d0",
+        "route get 10.53.0.1",
+        "addr add 100.64.0.1/24 dev d0",
+        "route get 10.53.0.1 oif d0",
+    ],
+    "multipath-link-down": [
+        "route add 10.54.0.0/16 nexthop via 100.64.0.2 nexthop via 100.64.1.2",
+        "link set d0 down",
+        "route get 10.54.0.1 oif d0",
+        "route get 10.54.0.1 oif d1",
+        "link set d0 up",
+        "route get 10.54.0.1 oif d0",
+        "link set d1 down",
+        "link set d0 down",
+    ],
     # Class 3: the mark chooses the source too.
     "mark-source": [
         "route add default via 100.64.2.7 table 200",
@@ -147,15 +179,28 @@ SCENARIOS = {
     "gateway-is-ours": [
         "route add 10.45.0.0/16 via 100.64.1.1",
         "route get 10.45.0.1",
+        "route add 10.46.0.0/16 nexthop via 100.64.1.1 nexthop via 100.64.2.1",
+        "route get 10.46.0.1 oif d2",
     ],
     # Class 6: an oif-bound query with no route through that device.
     "oif-bound-query": [
         "route get 1.1.1.1 oif d2",
+        "route get 1.1.1.1 oif d3",
+        "route add unreachable 10.70.0.0/16",
+        "route get 10.70.0.1 oif d1",
+        "route get 10.70.0.1",
+        "route get 100.64.2.9 oif d0",
     ],
     # Class 7: route get checks.
     "route-get-checks": [
         "route get 100.64.0.5 iif d0 from 100.64.0.1",
+        "route get 100.64.1.5 iif d0 from 100.64.0.9",
+        "route get 100.64.1.5 from 198.51.100.1",
         "route get 224.0.0.1",
+        "route get 255.255.255.255",
+        "route add default via 100.64.2.254",
+        "route get 224.0.0.1",
+        "route get 239.1.2.3 oif d1",
         "route get 255.255.255.255",
     ],
     # Class 9: replace by an identical later route.
@@ -188,13 +233,51 @@ SCENARIOS = {
     ],
     "address-overlap": [
         "addr add 100.64.0.1/16 dev d0",
+        "addr add 100.64.0.1/16 dev d0",
+        "route get 100.64.7.7",
         "addr add 100.64.9.255/24 dev d1",
+        "addr del 100.64.0.1/24 dev d0",
+        "route get 100.64.0.7",
+        "addr del 100.64.9.255/24 dev d1",
+    ],
+    # Deliberate: ferroute has no loopback port, so no 127/8 addresses.
+    "address-loopback": [
         "addr add 127.0.0.5/8 dev d1",
+    ],
+    # Class 2c: a user's own local route for an address outlives it.
+    "local-route-outlives-address": [
+        "route add local 100.64.0.8 dev d0",
+        "addr add 100.64.0.8/24 dev d0",
+        "addr del 100.64.0.8/24 dev d0",
+    ],
+    "routes-linux-accepts": [
+        "route add 10.95.0.0/16 dev d0 proto 99",
+        "route add 10.96.0.0/16 dev d0 scope site",
+        "route add throw 10.97.0.0/16",
+        "route add 10.98.0.0/16 dev d0 tos 0x20",
+    ],
+    "rules-linux-keeps": [
+        "rule add pref 60 iif lo lookup 100",
+        "rule add pref 61 iif nosuchdev lookup 100",
+    ],
+    "rule-tos-ecn": [
+        "rule add pref 62 tos 0x02 lookup 100",
+        "rule add pref 63 tos 0x04 lookup 100",
     ],
     # Class 15: gateway resolution hitting reject routes.
     "gateway-via-reject": [
         "route add unreachable 10.82.0.0/16 scope link",
         "route add 10.83.0.0/16 via 10.82.0.1",
+        "route add prohibit 10.84.0.0/16 scope link",
+        "route add 10.85.0.0/16 via 10.84.0.1",
+        "route add unreachable 10.93.0.0/16",
+        "route add 10.94.0.0/16 via 10.93.0.1",
+    ],
+    "gateway-via-reject-rule": [
+        "rule add pref 50 to 10.86.0.0/16 prohibit",
+        "route add 10.87.0.0/16 via 10.86.0.1",
+        "rule add pref 51 to 10.88.0.0/16 blackhole",
+        "route add 10.89.0.0/16 via 10.88.0.1",
     ],
     # Class 16: special gateways without onlink.
     "special-gateways": [
@@ -243,6 +326,10 @@ class Sides:
             sys.exit(f"fib-scenarios: insmod: {err.strip()}")
         run(["ip", "netns", "del", self.netns])
         run(["ip", "netns", "add", self.netns])
+        # A router forwards: without this, Linux answers every `route get
+        # ... iif` for another host with EHOSTUNREACH (ip_route_input_slow's
+        # !IN_DEV_FORWARD) before it validates the source.
+        run(["ip", "netns", "exec", self.netns, "sysctl", "-qw", "net.ipv4.ip_forward=1"])
         for dev, addr in DEVICES:
             for pre in ([], ["-n", self.netns]):
                 run(["ip", *pre, "link", "add", dev, "type", "dummy"])

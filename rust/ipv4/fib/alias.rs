@@ -184,9 +184,25 @@ pub struct FibAlias {
     route: Route,
     /// Weight of the first next hop.
     weight0: u16,
+    /// Whether the first next hop's gateway is one of the router's own
+    /// addresses (see [`FibAlias::uses_gateway`]).
+    gw_local0: bool,
     /// For a multipath route, every next hop with its
     /// `fib_nh_upper_bound`; empty otherwise.
-    multipath: FibVec<(NextHop, u32)>,
+    multipath: FibVec<Path>,
+}
+
+/// One next hop of a multipath route with its share of the hash space.
+#[derive(Clone, Copy)]
+struct Path {
+    nh: NextHop,
+    /// `fib_nh_upper_bound`: the highest hash this hop takes.
+    upper_bound: u32,
+    /// `RTNH_F_DEAD`: its port went down or lost its last address
+    /// (`fib_sync_down_dev`); lookups skip it until `fib_sync_up`.
+    dead: bool,
+    /// The gateway is one of the router's own addresses.
+    gw_local: bool,
 }
 
 impl FibAlias {
@@ -206,21 +222,96 @@ impl FibAlias {
             weight0 = first.weight;
             if hops.len() > 1 {
                 v.try_reserve(hops.len())?;
-                let total: u64 = hops.iter().map(|h| u64::from(h.weight)).sum();
-                let mut w = 0u64;
                 for h in hops {
-                    w = w.saturating_add(u64::from(h.weight));
-                    // DIV_ROUND_CLOSEST_ULL((u64)w << 31, total) - 1
-                    let ub = ((w << 31).saturating_add(total / 2) / total.max(1)).saturating_sub(1);
-                    v.try_push((*h, u32::try_from(ub).unwrap_or(u32::MAX)))?;
+                    v.try_push(Path {
+                        nh: *h,
+                        upper_bound: 0,
+                        dead: false,
+                        gw_local: false,
+                    })?;
                 }
+                rebalance(&mut v);
             }
         }
         Ok(Self {
             route,
             weight0,
+            gw_local0: false,
             multipath: v,
         })
+    }
+
+    /// Records that next hop `sel`'s gateway resolved to a route of host
+    /// scope (one of the router's own addresses): `fib_nh_scope` is then
+    /// host, and `rt_set_nexthop` does not use the gateway.
+    pub(super) fn set_gw_local(&mut self, sel: usize, local: bool) {
+        if self.multipath.is_empty() {
+            if sel == 0 {
+                self.gw_local0 = local;
+            }
+        } else if let Some(p) = self.multipath.get_mut(sel) {
+            p.gw_local = local;
+        }
+    }
+
+    /// Whether packets along next hop `sel` go to its gateway
+    /// (`rt_uses_gateway`: a gateway whose `fib_nh_scope` is link); a
+    /// gateway that is the router's own address is not used, the
+    /// destination is then resolved on the hop's port as on a direct
+    /// route.
+    pub fn uses_gateway(&self, sel: usize) -> bool {
+        let Some(h) = self.nexthop(sel) else {
+            return false;
+        };
+        let local = if self.multipath.is_empty() {
+            self.gw_local0
+        } else {
+            self.multipath.get(sel).is_some_and(|p| p.gw_local)
+        };
+        h.gateway.is_some() && !local
+    }
+
+    /// A copy with the next hops for which `dead` is true marked dead
+    /// (`RTNH_F_DEAD`), the others alive, rebalanced (`fib_rebalance`);
+    /// `None` if no next hop is left alive (the whole route is dead:
+    /// `fib_flush` removes it). Only multipath routes keep dead hops; a
+    /// single-path route is alive or gone.
+    pub(super) fn with_dead(
+        &self,
+        mut dead: impl FnMut(&NextHop, bool) -> bool,
+    ) -> Result<Option<Self>, Errno> {
+        if self.multipath.is_empty() {
+            let d = !self.is_reject() && dead(&self.first(), false);
+            return if d {
+                Ok(None)
+            } else {
+                self.try_clone().map(Some)
+            };
+        }
+        let mut v = self.multipath.try_clone()?;
+        for p in v.iter_mut() {
+            p.dead = dead(&p.nh, p.dead);
+        }
+        if v.iter().all(|p| p.dead) {
+            return Ok(None);
+        }
+        rebalance(&mut v);
+        Ok(Some(Self {
+            route: self.route,
+            weight0: self.weight0,
+            gw_local0: self.gw_local0,
+            multipath: v,
+        }))
+    }
+
+    /// Whether next hop `sel` is dead.
+    pub fn is_dead(&self, sel: usize) -> bool {
+        self.multipath.get(sel).is_some_and(|p| p.dead)
+    }
+
+    /// Whether any next hop is dead.
+    pub fn has_dead(&self) -> bool {
+        self.multipath.iter().any(|p| p.dead)
     }
 
     /// A copy.
@@ -228,6 +319,7 @@ impl FibAlias {
         Ok(Self {
             route: self.route,
             weight0: self.weight0,
+            gw_local0: self.gw_local0,
             multipath: self.multipath.try_clone()?,
         })
     }
@@ -236,7 +328,7 @@ impl FibAlias {
     pub(super) fn heap_bytes(&self) -> usize {
         self.multipath
             .len()
-            .saturating_mul(core::mem::size_of::<(NextHop, u32)>())
+            .saturating_mul(core::mem::size_of::<Path>())
     }
 
     /// The route.
@@ -263,7 +355,7 @@ impl FibAlias {
         let single = self.multipath.is_empty() && !self.is_reject();
         core::iter::once(self.first())
             .filter(move |_| single)
-            .chain(self.multipath.iter().map(|(h, _)| *h))
+            .chain(self.multipath.iter().map(|p| p.nh))
     }
 
     /// The number of next hops.
@@ -281,16 +373,18 @@ impl FibAlias {
         if sel == 0 && !self.is_reject() {
             Some(self.first())
         } else {
-            self.multipath.get(sel).map(|(h, _)| *h)
+            self.multipath.get(sel).map(|p| p.nh)
         }
     }
 
-    /// `fib_select_multipath`: the first next hop whose upper bound is at
-    /// least `hash` (31 bits, [`multipath_hash`]).
+    /// `fib_select_multipath`: the first live next hop whose upper bound
+    /// is at least `hash` (31 bits, [`multipath_hash`]); the first live
+    /// one if none is (Linux's `first` fallback).
     pub fn select_multipath(&self, hash: u32) -> usize {
         self.multipath
             .iter()
-            .position(|(_, ub)| hash <= *ub)
+            .position(|p| !p.dead && hash <= p.upper_bound)
+            .or_else(|| self.multipath.iter().position(|p| !p.dead))
             .unwrap_or(0)
     }
 
@@ -306,6 +400,27 @@ impl FibAlias {
             && a.mtu == b.mtu
             && self.num_paths() == other.num_paths()
             && self.nexthops().eq(other.nexthops())
+    }
+}
+
+/// `fib_rebalance`: the live hops share the 31-bit hash space by weight
+/// (upper bound `DIV_ROUND_CLOSEST_ULL(w << 31, total) - 1` of the running
+/// weight `w`); dead hops get none (Linux's -1, never chosen).
+fn rebalance(v: &mut [Path]) {
+    let total: u64 = v
+        .iter()
+        .filter(|p| !p.dead)
+        .map(|p| u64::from(p.nh.weight))
+        .sum();
+    let mut w = 0u64;
+    for p in v.iter_mut() {
+        if p.dead {
+            p.upper_bound = 0;
+            continue;
+        }
+        w = w.saturating_add(u64::from(p.nh.weight));
+        let ub = ((w << 31).saturating_add(total / 2) / total.max(1)).saturating_sub(1);
+        p.upper_bound = u32::try_from(ub).unwrap_or(u32::MAX);
     }
 }
 
@@ -474,7 +589,7 @@ mod tests {
     #[test]
     fn upper_bounds_split_the_31_bit_hash_space_by_weight() {
         let a = alias(&[1, 1]);
-        let ub: std::vec::Vec<u32> = a.multipath.iter().map(|h| h.1).collect();
+        let ub: std::vec::Vec<u32> = a.multipath.iter().map(|h| h.upper_bound).collect();
         assert_eq!(ub, [0x3fff_ffff, 0x7fff_ffff]);
         assert_eq!(a.route().port, Some(PortId(1)));
         assert_eq!(a.select_multipath(0), 0);

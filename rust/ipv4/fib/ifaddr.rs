@@ -5,6 +5,7 @@
 
 use super::alias::{FibAlias, NlFlags, Route, RouteProtocol, RouteType};
 use super::{Fib, RT_TABLE_LOCAL, RT_TABLE_MAIN};
+use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::errno::Errno;
 use crate::ipv4::iface::{AddrTable, IfAddr, PortId, Scope};
 
@@ -78,44 +79,100 @@ impl Fib {
                 Err(e) => return Err(e),
             }
         }
+        // fib_inetaddr_event NETDEV_UP: fib_sync_up(dev, RTNH_F_DEAD).
+        if up {
+            next.sync_up(ifa.port)?;
+        }
         *self = next;
         Ok(())
     }
 
     /// `NETDEV_UP` (`fib_netdev_event`): `fib_add_ifaddr` for every address
-    /// of `port`, in the order they were added. On error nothing is
+    /// of `port`, in the order they were added, then `fib_sync_up`: the
+    /// multipath next hops on `port` live again. On error nothing is
     /// changed.
     pub fn port_up(&mut self, port: PortId, addrs: &AddrTable) -> Result<(), Errno> {
         let mut next = self.try_clone()?;
         for ifa in addrs.on_port(port) {
             next.add_ifaddr(ifa, addrs, true)?;
         }
+        next.sync_up(port)?;
         *self = next;
         Ok(())
     }
 
-    /// `NETDEV_DOWN` (`fib_disable_ip`: `fib_sync_down_dev`, `fib_flush`):
-    /// removes every route all of whose next hops are on `port`, its
-    /// connected and broadcast routes too, but not the host-scope ones (its
-    /// local routes); the addresses stay. A multipath route with
-    /// a next hop elsewhere stays whole (Linux keeps it too, with the hop
-    /// marked dead, and revives the hop on `NETDEV_UP`; ferroute has no dead
-    /// mark, so the hop stays eligible and its packets are dropped by the
-    /// down device). Rules stay. On error nothing is changed.
+    /// `NETDEV_DOWN` (`fib_disable_ip(dev, event, false)`):
+    /// [`Fib::sync_down_dev`] without force: the port's routes go, its
+    /// connected and broadcast routes too, but not the host-scope ones
+    /// (its local routes); multipath next hops on it are marked dead. The
+    /// addresses and rules stay. On error nothing is changed.
     pub fn port_down(&mut self, port: PortId) -> Result<(), Errno> {
+        self.sync_down_dev(port, false)
+    }
+
+    /// `fib_sync_down_dev` and `fib_flush`: every next hop on `port` dies
+    /// (with `force`, as when the port lost its last address, also those
+    /// of host-scope routes, whose next hop has scope "nowhere" in Linux);
+    /// a route whose next hops are all dead is removed, a multipath route
+    /// with a live one stays with the others marked dead (shown without
+    /// the mark; lookups skip them). Reject routes stay. On error nothing
+    /// is changed.
+    pub fn sync_down_dev(&mut self, port: PortId, force: bool) -> Result<(), Errno> {
+        let mut next = self.try_clone()?;
+        let mut any_dead = false;
+        for t in next.tables.iter_mut() {
+            t.edit_aliases(|a| {
+                if !force && a.route().scope == Scope::Host {
+                    return Ok(None);
+                }
+                if !a.nexthops().any(|h| h.port == Some(port)) {
+                    return Ok(None);
+                }
+                let edited = a.with_dead(|h, dead| dead || h.port == Some(port))?;
+                if edited.is_some() {
+                    // A multipath route kept with a dead hop.
+                    any_dead = true;
+                }
+                Ok(Some(edited))
+            })?;
+        }
+        next.maybe_dead |= any_dead;
+        *self = next;
+        Ok(())
+    }
+
+    /// `fib_sync_up(dev, RTNH_F_DEAD)`: the dead next hops on `port` live
+    /// again (the port came up, or got an address). On error nothing is
+    /// changed.
+    pub fn sync_up(&mut self, port: PortId) -> Result<(), Errno> {
+        if !self.maybe_dead {
+            return Ok(());
+        }
         let mut next = self.try_clone()?;
         for t in next.tables.iter_mut() {
-            t.retain_aliases(|a| {
-                // Host-scope routes (the port's local routes) stay: their
-                // next hop has scope "nowhere", which fib_sync_down_dev
-                // spares unless the device goes away.
-                if a.route().scope == Scope::Host {
-                    return true;
+            t.edit_aliases(|a| {
+                let revive = a
+                    .nexthops()
+                    .enumerate()
+                    .any(|(i, h)| a.is_dead(i) && h.port == Some(port));
+                if !revive {
+                    return Ok(None);
                 }
-                let mut hops = a.nexthops().peekable();
-                // Reject routes have no next hop: they stay.
-                hops.peek().is_none() || !hops.all(|h| h.port == Some(port))
+                a.with_dead(|h, dead| dead && h.port != Some(port))
+                    .map(Some)
             })?;
+        }
+        *self = next;
+        Ok(())
+    }
+
+    /// `fib_sync_down_addr` and `fib_flush`: the routes of table main whose
+    /// preferred source is `local` (an address that is no longer the
+    /// router's) go. On error nothing is changed.
+    pub fn sync_down_addr(&mut self, local: Ipv4Addr) -> Result<(), Errno> {
+        let mut next = self.try_clone()?;
+        if let Some(t) = next.tables.iter_mut().find(|t| t.id() == RT_TABLE_MAIN) {
+            t.retain_aliases(|a| a.route().prefsrc != Some(local))?;
         }
         *self = next;
         Ok(())
@@ -123,12 +180,17 @@ impl Fib {
 
     /// `fib_del_ifaddr`: after `ifa` (and any secondaries deleted with it)
     /// left `addrs`, removes the kernel routes of `ifa`'s port that no
-    /// remaining address of that port derives. Removing allocates (the
+    /// remaining address of that port derives; if the address is no longer
+    /// local, the main table's routes with it as preferred source
+    /// ([`Fib::sync_down_addr`]); if the port has no address left, its
+    /// next hops die ([`Fib::sync_down_dev`] with force, as
+    /// `fib_inetaddr_event` disables IP on the device). Removing allocates (the
     /// trie copies the paths it changes): `ENOBUFS` leaves the FIB as it
     /// was.
     pub fn del_ifaddr(&mut self, ifa: &IfAddr, addrs: &AddrTable) -> Result<(), Errno> {
         let port = ifa.port;
-        self.retain(|r| {
+        let mut next = self.try_clone()?;
+        next.retain(|r| {
             if r.protocol != RouteProtocol::Kernel || r.port != Some(port) {
                 return true;
             }
@@ -139,6 +201,18 @@ impl Fib {
                     .flatten()
                     .any(|d| d == r)
             })
-        })
+        })?;
+        // "Check, that this local address finally disappeared": then the
+        // routes that named it as their source are stray.
+        if !next.is_local_addr(ifa.addr) {
+            next.sync_down_addr(ifa.addr)?;
+        }
+        // fib_inetaddr_event: "Last address was deleted from this
+        // interface. Disable IP."
+        if addrs.on_port(port).next().is_none() {
+            next.sync_down_dev(port, true)?;
+        }
+        *self = next;
+        Ok(())
     }
 }

@@ -65,7 +65,8 @@ pub struct FibResult<'a> {
     pub alias: &'a FibAlias,
     /// The index of the chosen next hop (`nh_sel`).
     pub nh_sel: usize,
-    /// The chosen next hop.
+    /// The chosen next hop; its `gateway` is `None` when the packet is not
+    /// sent to a gateway ([`FibAlias::uses_gateway`]).
     pub nh: NextHop,
 }
 
@@ -94,6 +95,14 @@ pub struct Fib {
     /// Sorted by id.
     tables: FibVec<Table>,
     rules: Rules,
+    /// `fib_has_custom_rules`: a rule was added or deleted. Until then the
+    /// local and main tables are looked up as one (Linux keeps them in one
+    /// merged trie until `fib_unmerge`): the longest prefix of either wins.
+    custom_rules: bool,
+    /// Some multipath next hop may be dead: [`Fib::sync_up`] has work to
+    /// do (so that adding an address does not walk a large FIB for
+    /// nothing).
+    maybe_dead: bool,
 }
 
 /// `fib_new_table`/`fib_get_table` map table 0 (unspecified) to main.
@@ -131,6 +140,8 @@ impl Fib {
         Ok(Self {
             tables: self.tables.try_clone()?,
             rules: self.rules.try_clone()?,
+            custom_rules: self.custom_rules,
+            maybe_dead: self.maybe_dead,
         })
     }
 
@@ -255,12 +266,61 @@ impl Fib {
 
     /// `ip rule add` (see [`Rules::add`]).
     pub fn add_rule(&mut self, rule: Rule, exclusive: bool) -> Result<(), Errno> {
-        self.rules.add(rule, exclusive)
+        self.rules.add(rule, exclusive)?;
+        // fib4_rule_configure: the tables are unmerged for good.
+        self.custom_rules = true;
+        Ok(())
     }
 
     /// `ip rule del` (see [`Rules::delete`]).
     pub fn del_rule(&mut self, sel: &RuleSelector) -> Result<Rule, Errno> {
-        self.rules.delete(sel)
+        let r = self.rules.delete(sel)?;
+        // fib4_rule_delete sets it too.
+        self.custom_rules = true;
+        Ok(r)
+    }
+
+    /// Whether the local and main tables are still looked up as one (no
+    /// rule was ever added or deleted: `!fib_has_custom_rules`).
+    pub fn tables_merged(&self) -> bool {
+        !self.custom_rules
+    }
+
+    /// `fib_table_lookup` of table `id`; while the tables are merged, local
+    /// and main are one table: the longer prefix of their answers wins,
+    /// local's on a tie (its routes come first in a merged leaf).
+    #[inline]
+    fn lookup_in(
+        &self,
+        id: u32,
+        dst: u32,
+        oif: Option<PortId>,
+        tos: u8,
+        min_scope: Scope,
+    ) -> TableLookup<'_> {
+        let one = |id| {
+            self.table(id)
+                .map_or(TableLookup::NoMatch, |t| t.lookup(dst, oif, tos, min_scope))
+        };
+        let id = table_id(id);
+        if self.custom_rules || (id != RT_TABLE_LOCAL && id != RT_TABLE_MAIN) {
+            return one(id);
+        }
+        let local = one(RT_TABLE_LOCAL);
+        let len = |l: &TableLookup<'_>| match l {
+            TableLookup::Found { alias, .. } => Some(alias.route().prefix_len),
+            TableLookup::Reject(r) => Some(r.prefix_len),
+            TableLookup::NoMatch => None,
+        };
+        if len(&local) == Some(32) {
+            return local;
+        }
+        let main = one(RT_TABLE_MAIN);
+        if len(&main) > len(&local) {
+            main
+        } else {
+            local
+        }
     }
 
     /// The priority of a rule added without one (`fib_default_rule_pref`).
@@ -268,7 +328,8 @@ impl Fib {
         self.rules.default_pref()
     }
 
-    /// `fib_table_lookup` of one table (TOS 0).
+    /// `fib_table_lookup` of one table (TOS 0); local and main are one
+    /// while merged ([`Fib::tables_merged`]).
     pub fn table_lookup(
         &self,
         table: u32,
@@ -276,20 +337,16 @@ impl Fib {
         oif: Option<PortId>,
         min_scope: Scope,
     ) -> TableLookup<'_> {
-        match self.table(table) {
-            Some(t) => t.lookup(dst.to_bits(), oif, 0, min_scope),
-            None => TableLookup::NoMatch,
-        }
+        self.lookup_in(table, dst.to_bits(), oif, 0, min_scope)
     }
 
     /// The rule walk: the first table answer, or the rules' error.
     #[inline]
     fn resolve(&self, flow: &FlowKeys, min_scope: Scope) -> Result<Hit<'_>, Errno> {
+        // Merged or not, the default rules' walk (local, main, default)
+        // answers as Linux's fib_lookup does (merged: main, then default).
         self.rules.lookup(flow, |id| {
-            let Some(t) = self.table(id) else {
-                return rules::Step::Again;
-            };
-            match t.lookup(flow.dst.to_bits(), flow.oif, flow.tos, min_scope) {
+            match self.lookup_in(id, flow.dst.to_bits(), flow.oif, flow.tos, min_scope) {
                 TableLookup::Found { alias, nh_sel } => {
                     rules::Step::Done(Hit::Found(alias, nh_sel))
                 }
@@ -342,7 +399,12 @@ impl Fib {
                 if flow.oif.is_none() && alias.num_paths() > 1 {
                     nh_sel = alias.select_multipath(multipath_hash(flow.src, flow.dst));
                 }
-                let nh = alias.nexthop(nh_sel).ok_or(Errno::Enetunreach)?;
+                let mut nh = alias.nexthop(nh_sel).ok_or(Errno::Enetunreach)?;
+                // rt_set_nexthop: a gateway of host scope (our own
+                // address) is not a next hop; the destination is.
+                if !alias.uses_gateway(nh_sel) {
+                    nh.gateway = None;
+                }
                 Ok(FibResult {
                     route: alias.route(),
                     alias,
@@ -395,6 +457,9 @@ impl Fib {
     ///   to neither a unicast nor a local route (an `onlink` gateway: that
     ///   is a local or broadcast address); a `prefsrc` that is not a local
     ///   address.
+    /// - The gateway's lookup error (`fib_check_nh_v4_gw`): a reject route
+    ///   of a wide enough scope (`EHOSTUNREACH`, `EACCES`, `EINVAL` for
+    ///   blackhole) or a rule's action.
     /// - `ENODEV`: a routing type without a port or gateway, an `onlink`
     ///   gateway without a port.
     /// - `ENETUNREACH`: the gateway is not on a connected subnet (of the
@@ -440,8 +505,11 @@ impl Fib {
         let single = [route.first_hop()];
         let given = if hops.is_empty() { &single[..] } else { hops };
         let mut checked: FibVec<NextHop> = FibVec::try_with_capacity(given.len())?;
+        let mut gw_local: FibVec<bool> = FibVec::try_with_capacity(given.len())?;
         for h in given {
-            checked.try_push(self.check_nh(&route, *h)?)?;
+            let (h, local) = self.check_nh(&route, *h)?;
+            checked.try_push(h)?;
+            gw_local.try_push(local)?;
         }
         if let Some(src) = route.prefsrc {
             // fib_valid_prefsrc: a local address, unless it is the local
@@ -451,14 +519,21 @@ impl Fib {
                 return Err(Errno::Einval);
             }
         }
-        FibAlias::try_new(route, &checked)
+        let mut alias = FibAlias::try_new(route, &checked)?;
+        for (i, local) in gw_local.iter().enumerate() {
+            alias.set_gw_local(i, *local);
+        }
+        Ok(alias)
     }
 
-    /// `fib_check_nh` for IPv4 next hops.
-    fn check_nh(&self, route: &Route, mut h: NextHop) -> Result<NextHop, Errno> {
+    /// `fib_check_nh` for IPv4 next hops: the hop with its port, and
+    /// whether its gateway resolved to a host-scope route (one of the
+    /// router's own addresses: `fib_nh_scope` host, the gateway unused).
+    fn check_nh(&self, route: &Route, mut h: NextHop) -> Result<(NextHop, bool), Errno> {
         if h.weight == 0 || h.weight > 256 {
             return Err(Errno::Einval);
         }
+        let mut gw_local = false;
         if let Some(gw) = h.gateway {
             // fib_create_info: a host-scope route cannot have a gateway.
             if route.scope == Scope::Host || gw.is_zeronet() {
@@ -484,7 +559,7 @@ impl Fib {
                 ) {
                     return Err(Errno::Einval);
                 }
-                return Ok(h);
+                return Ok((h, false));
             }
             // fib_check_nh_v4_gw: the gateway must be reachable at a scope
             // narrower than the route's (at least link; so a link-scope
@@ -504,13 +579,30 @@ impl Fib {
             } else {
                 None
             };
-            let via = in_table
-                .or_else(|| self.lookup_scoped(gw, h.port, min_scope))
-                .ok_or(Errno::Enetunreach)?;
+            // The full lookup's error is the answer ("Nexthop has invalid
+            // gateway" with fib_lookup's errno): a reject route's or
+            // rule's, ENETUNREACH if nothing matched.
+            let via = match in_table {
+                Some(r) => r,
+                None => {
+                    let flow = FlowKeys {
+                        dst: gw,
+                        oif: h.port,
+                        ..FlowKeys::default()
+                    };
+                    match self.resolve(&flow, min_scope) {
+                        Ok(Hit::Found(a, _)) => a.route(),
+                        Ok(Hit::Reject(r)) => return Err(r.kind.error().unwrap_or(Errno::Einval)),
+                        Err(Errno::Esrch) => return Err(Errno::Enetunreach),
+                        Err(e) => return Err(e),
+                    }
+                }
+            };
             if via.kind != RouteType::Unicast && via.kind != RouteType::Local {
                 return Err(Errno::Einval);
             }
             h.port = via.port;
+            gw_local = via.scope == Scope::Host;
         }
         if h.onlink {
             // fib_check_nh without a gateway: "Invalid flags for nexthop -
@@ -520,7 +612,7 @@ impl Fib {
         if h.port.is_none() {
             return Err(Errno::Enodev);
         }
-        Ok(h)
+        Ok((h, gw_local))
     }
 
     /// Whether the local table has a local route for `addr`

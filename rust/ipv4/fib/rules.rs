@@ -90,8 +90,9 @@ impl Rule {
 
     /// `fib_nl2rule` / `fib4_rule_configure` checks.
     fn validate(&self) -> Result<(), Errno> {
-        // IPTOS_TOS_MASK
-        if self.src_len > 32 || self.dst_len > 32 || self.tos & !0x1e != 0 {
+        // fib4_rule_configure: "ECN bits must be 0" (inet_validate_dscp),
+        // then "Invalid tos" (IPTOS_TOS_MASK, 0x1e): 0x1c is what is left.
+        if self.src_len > 32 || self.dst_len > 32 || self.tos & !0x1c != 0 {
             return Err(Errno::Einval);
         }
         match self.action {

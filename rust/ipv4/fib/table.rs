@@ -189,8 +189,8 @@ impl Table {
 
     /// `fib_table_lookup`: the longest prefix holding `dst` that has a
     /// route of TOS 0 or `tos & IPTOS_RT_MASK`, of scope `min_scope` or
-    /// closer, that is a reject route or has a next hop on `oif` (any if
-    /// `None`); shorter prefixes are tried when a longer one has none.
+    /// closer, that is a reject route or has a live next hop on `oif` (any
+    /// if `None`); shorter prefixes are tried when a longer one has none.
     #[inline]
     pub fn lookup(
         &self,
@@ -210,10 +210,10 @@ impl Table {
                     if r.kind.error().is_some() {
                         return Some(TableLookup::Reject(r));
                     }
-                    let usable = match oif {
-                        None => Some(0).filter(|_| a.num_paths() > 0),
-                        Some(o) => a.nexthops().position(|h| h.port == Some(o)),
-                    };
+                    // The first live next hop (on `oif` if bound).
+                    let usable = a.nexthops().enumerate().position(|(i, h)| {
+                        !a.is_dead(i) && oif.map_or(true, |o| h.port == Some(o))
+                    });
                     if let Some(nh_sel) = usable {
                         return Some(TableLookup::Found { alias: a, nh_sel });
                     }
@@ -225,8 +225,8 @@ impl Table {
 
     /// `fib_table_insert` of a validated route, with `flags`' semantics:
     /// - a route of the same prefix, TOS and metric exists: `EEXIST` with
-    ///   `excl`; `replace` replaces the first such route (a no-op if an
-    ///   identical one exists); else an identical route is `EEXIST`, and
+    ///   `excl`; `replace` replaces the first such route (a no-op if it is
+    ///   identical, `EEXIST` if a later one is); else an identical route is `EEXIST`, and
     ///   the new one goes after (`append`) or before (prepend) them;
     /// - otherwise `ENOENT` without `create`.
     pub(super) fn insert(&mut self, new: FibAlias, flags: NlFlags) -> Result<(), Errno> {
@@ -260,8 +260,15 @@ impl Table {
                     j = j.saturating_add(1);
                 }
                 if flags.replace {
+                    // fib_table_insert: replacing the first route by
+                    // itself is a no-op; an identical route further down
+                    // the key is EEXIST (err is still -EEXIST there).
                     if matched {
-                        return Ok(());
+                        return if j == first {
+                            Ok(())
+                        } else {
+                            Err(Errno::Eexist)
+                        };
                     }
                     (first, true)
                 } else if matched {
@@ -351,6 +358,50 @@ impl Table {
             }
         }
         self.routes = self.routes.saturating_sub(removed);
+        Ok(())
+    }
+
+    /// Replaces every route by what `edit` makes of it: `Ok(None)` keeps
+    /// it as it is, `Ok(Some(None))` removes it, `Ok(Some(Some(new)))`
+    /// puts `new` in its place (same key). `edit` is called again for the
+    /// routes of a prefix it changes, so it must answer the same each
+    /// time. On error some may have been changed: callers work on a copy.
+    pub(super) fn edit_aliases(
+        &mut self,
+        mut edit: impl FnMut(&FibAlias) -> Result<Option<Option<FibAlias>>, Errno>,
+    ) -> Result<(), Errno> {
+        let mut touched: FibVec<(u32, u8)> = FibVec::new();
+        for (p, l, leaf) in self.trie.iter() {
+            for a in leaf.aliases() {
+                if edit(a)?.is_some() {
+                    touched.try_push((p, l))?;
+                    break;
+                }
+            }
+        }
+        for (p, l) in touched.iter() {
+            let Some(leaf) = self.leaf(*p, *l) else {
+                continue;
+            };
+            let mut kept = FibVec::try_with_capacity(leaf.len())?;
+            let mut removed = 0usize;
+            for a in leaf.aliases() {
+                match edit(a)? {
+                    None => kept.try_push(a.try_clone()?)?,
+                    Some(Some(new)) => kept.try_push(new)?,
+                    Some(None) => removed = removed.saturating_add(1),
+                }
+            }
+            match Leaf::from_vec(kept) {
+                None => {
+                    self.trie.remove(*p, *l)?;
+                }
+                Some(kept) => {
+                    self.trie.insert(*p, *l, Shared::try_new(kept)?)?;
+                }
+            }
+            self.routes = self.routes.saturating_sub(removed);
+        }
         Ok(())
     }
 

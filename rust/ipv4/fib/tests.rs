@@ -132,15 +132,19 @@ fn secondary_addresses_get_a_local_route_with_the_primary_as_prefsrc() {
     assert!(fib.is_empty());
 }
 
+/// fib_del_ifaddr keeps the static routes while the port has an address;
+/// when its last address goes, fib_inetaddr_event disables IP on it
+/// (fib_sync_down_dev with force): its routes go, the other ports' stay.
 #[test]
-fn deleting_an_address_keeps_static_routes_and_other_ports() {
+fn deleting_the_last_address_of_a_port_flushes_its_routes_only() {
     let (mut fib, mut addrs) = (Fib::new(), AddrTable::new());
     let x = with_addr(&mut fib, &mut addrs, P1, [10, 0, 0, 1], 24);
+    let y = with_addr(&mut fib, &mut addrs, P1, [10, 9, 0, 1], 24);
     with_addr(&mut fib, &mut addrs, P2, [10, 0, 0, 2], 24);
     fib.insert(Route {
         dst: a([10, 2, 0, 0]),
         prefix_len: 16,
-        gateway: Some(a([10, 0, 0, 254])),
+        gateway: Some(a([10, 9, 0, 254])),
         port: None,
         scope: Scope::Universe,
         ..unicast([0; 4], 0, P1)
@@ -148,9 +152,12 @@ fn deleting_an_address_keeps_static_routes_and_other_ports() {
     .unwrap();
     addrs.del(&x).unwrap();
     fib.del_ifaddr(&x, &addrs).unwrap();
-    assert_eq!(fib.routes().filter(|r| r.port == Some(P1)).count(), 1);
+    // y's local, connected and broadcast routes and the static route.
+    assert_eq!(fib.routes().filter(|r| r.port == Some(P1)).count(), 4);
     assert_eq!(fib.routes().filter(|r| r.port == Some(P2)).count(), 3);
-    fib.remove_port(P1).unwrap();
+    addrs.del(&y).unwrap();
+    fib.del_ifaddr(&y, &addrs).unwrap();
+    assert_eq!(fib.routes().filter(|r| r.port == Some(P1)).count(), 0);
     assert_eq!(fib.routes().count(), 3);
 }
 
@@ -379,18 +386,26 @@ fn insert_validates_like_fib_create_info() {
 /// The oracle: Linux's fib_trie walk spelled out. For each table in
 /// rule order, for each prefix length from 32 down, the routes of that
 /// length holding `dst`, by metric (stable): the first reject route or
-/// usable route ends the walk.
-fn oracle(routes: &[Route], dst: Ipv4Addr, oif: Option<PortId>) -> Option<Route> {
-    for table in DEFAULT_RULE_TABLES {
+/// usable route ends the walk. `merged` (no custom rules yet): local and
+/// main are one table, local's routes first at each length.
+fn oracle(routes: &[Route], dst: Ipv4Addr, oif: Option<PortId>, merged: bool) -> Option<Route> {
+    let groups: &[&[u32]] = if merged {
+        &[&[RT_TABLE_LOCAL, RT_TABLE_MAIN], &[RT_TABLE_DEFAULT]]
+    } else {
+        &[&[RT_TABLE_LOCAL], &[RT_TABLE_MAIN], &[RT_TABLE_DEFAULT]]
+    };
+    for group in groups {
         for len in (0..=32u8).rev() {
-            let mut c: std::vec::Vec<&Route> = routes
-                .iter()
-                .filter(|r| r.table == table && r.prefix_len == len && r.matches(dst))
-                .collect();
-            c.sort_by_key(|r| r.metric);
-            for r in c {
-                if r.kind.error().is_some() || oif.is_none() || r.port == oif {
-                    return Some(*r);
+            for table in group.iter() {
+                let mut c: std::vec::Vec<&Route> = routes
+                    .iter()
+                    .filter(|r| r.table == *table && r.prefix_len == len && r.matches(dst))
+                    .collect();
+                c.sort_by_key(|r| r.metric);
+                for r in c {
+                    if r.kind.error().is_some() || oif.is_none() || r.port == oif {
+                        return Some(*r);
+                    }
                 }
             }
         }
@@ -451,10 +466,17 @@ proptest! {
                 kept.push(r);
             }
         }
+        // A rule that changes no answer, but unmerges local and main.
+        let mut unmerged = fib.try_clone().unwrap();
+        unmerged.add_rule(Rule::new(100, RuleAction::Nop), true).unwrap();
         for (x, y, oif) in probes {
             let dst = Ipv4Addr::new(10, 0, x & 0x3, y);
             let oif = if oif == 0 { None } else { Some(PortId(oif)) };
-            prop_assert_eq!(fib.lookup(dst, oif).copied(), oracle(&kept, dst, oif));
+            prop_assert_eq!(fib.lookup(dst, oif).copied(), oracle(&kept, dst, oif, true));
+            prop_assert_eq!(
+                unmerged.lookup(dst, oif).copied(),
+                oracle(&kept, dst, oif, false)
+            );
         }
     }
 }
@@ -654,4 +676,313 @@ fn configurations_linux_refuses_are_refused_alike() {
         gateway: None,
     };
     assert_eq!(fib.delete(&sel), Err(Errno::Einval));
+}
+
+/// fib_table_insert with NLM_F_REPLACE: a route identical to the first of
+/// its key replaces nothing (0); identical to a later one, EEXIST, and the
+/// list stays as it was (issue 13, class 9).
+#[test]
+fn replace_by_an_identical_later_route_is_eexist() {
+    let (mut fib, mut addrs) = (Fib::new(), AddrTable::new());
+    with_addr(&mut fib, &mut addrs, P1, [100, 64, 1, 1], 24);
+    with_addr(&mut fib, &mut addrs, P2, [100, 64, 2, 1], 24);
+    let via = |gw: [u8; 4]| Route {
+        gateway: Some(a(gw)),
+        port: None,
+        scope: Scope::Universe,
+        ..unicast([10, 60, 0, 0], 16, P1)
+    };
+    fib.insert(via([100, 64, 1, 2])).unwrap();
+    fib.insert_route(via([100, 64, 2, 2]), &[], NlFlags::APPEND)
+        .unwrap();
+    assert_eq!(
+        fib.insert_route(via([100, 64, 2, 2]), &[], NlFlags::REPLACE),
+        Err(Errno::Eexist)
+    );
+    assert_eq!(
+        fib.insert_route(via([100, 64, 1, 2]), &[], NlFlags::REPLACE),
+        Ok(())
+    );
+    let gws: Vec<Option<Ipv4Addr>> = fib
+        .routes()
+        .filter(|r| r.dst == a([10, 60, 0, 0]))
+        .map(|r| r.gateway)
+        .collect();
+    assert_eq!(gws, [Some(a([100, 64, 1, 2])), Some(a([100, 64, 2, 2]))]);
+}
+
+/// fib_del_ifaddr's fib_sync_down_addr: a main-table route whose preferred
+/// source was the deleted address goes with it, unless the address is
+/// still local elsewhere (issue 13, class 2a).
+#[test]
+fn a_route_whose_prefsrc_was_deleted_goes() {
+    let (mut fib, mut addrs) = (Fib::new(), AddrTable::new());
+    with_addr(&mut fib, &mut addrs, P1, [100, 64, 0, 1], 24);
+    let sec = with_addr(&mut fib, &mut addrs, P1, [100, 64, 0, 5], 24);
+    with_addr(&mut fib, &mut addrs, P2, [100, 64, 1, 1], 24);
+    let r = Route {
+        gateway: Some(a([100, 64, 1, 2])),
+        port: None,
+        scope: Scope::Universe,
+        prefsrc: Some(a([100, 64, 0, 5])),
+        ..unicast([10, 50, 0, 0], 16, P1)
+    };
+    fib.insert(r).unwrap();
+    fib.insert(Route { table: 100, ..r }).unwrap();
+    addrs.del(&sec).unwrap();
+    fib.del_ifaddr(&sec, &addrs).unwrap();
+    let left: Vec<u32> = fib
+        .routes()
+        .filter(|r| r.dst == a([10, 50, 0, 0]))
+        .map(|r| r.table)
+        .collect();
+    // Only main is searched (fib_sync_down_addr's tb_id).
+    assert_eq!(left, [100]);
+}
+
+/// The last address of a port deleted: a multipath route keeps its hop
+/// there, dead (skipped by lookups, also oif-bound ones); an address added
+/// again revives it (fib_sync_up). Issue 13, class 2b.
+#[test]
+fn the_last_address_deleted_kills_multipath_hops_until_one_comes_back() {
+    let (mut fib, mut addrs) = (Fib::new(), AddrTable::new());
+    let x = with_addr(&mut fib, &mut addrs, P1, [100, 64, 0, 1], 24);
+    with_addr(&mut fib, &mut addrs, P2, [100, 64, 1, 1], 24);
+    let hop = |gw: [u8; 4]| NextHop {
+        gateway: Some(a(gw)),
+        ..NextHop::default()
+    };
+    let r = Route {
+        scope: Scope::Universe,
+        port: None,
+        ..unicast([10, 51, 0, 0], 16, P1)
+    };
+    fib.insert_route(
+        r,
+        &[hop([100, 64, 0, 2]), hop([100, 64, 1, 2])],
+        NlFlags::ADD,
+    )
+    .unwrap();
+    let dst = a([10, 51, 0, 1]);
+    assert_eq!(fl(&fib, dst, Some(P1)).unwrap().port, Some(P1));
+    addrs.del(&x).unwrap();
+    fib.del_ifaddr(&x, &addrs).unwrap();
+    assert_eq!(
+        fib.routes().filter(|r| r.dst == a([10, 51, 0, 0])).count(),
+        1
+    );
+    assert_eq!(fl(&fib, dst, Some(P1)), Err(Errno::Enetunreach));
+    // Every flow takes the live hop.
+    for i in 0..64u8 {
+        let src = a([100, 64, 9, i]);
+        let res = fib.fib_lookup(dst, src, None, None, 0, 0).unwrap();
+        assert_eq!(res.nh.port, Some(P2));
+    }
+    // Link down and up of the other port: the route would lose its last
+    // live hop and goes (fib_flush).
+    fib.port_down(P2).unwrap();
+    assert_eq!(
+        fib.routes().filter(|r| r.dst == a([10, 51, 0, 0])).count(),
+        0
+    );
+    fib.port_up(P2, &addrs).unwrap();
+    fib.insert_route(
+        r,
+        &[hop([100, 64, 1, 2]), hop([100, 64, 1, 3])],
+        NlFlags::ADD,
+    )
+    .unwrap();
+    fib.port_down(P2).unwrap();
+    assert_eq!(fl(&fib, dst, None), Err(Errno::Enetunreach));
+    // An address back on P1 revives P1's dead hops.
+    let mut fib2 = Fib::new();
+    let mut addrs2 = AddrTable::new();
+    let x = with_addr(&mut fib2, &mut addrs2, P1, [100, 64, 0, 1], 24);
+    with_addr(&mut fib2, &mut addrs2, P2, [100, 64, 1, 1], 24);
+    fib2.insert_route(
+        r,
+        &[hop([100, 64, 0, 2]), hop([100, 64, 1, 2])],
+        NlFlags::ADD,
+    )
+    .unwrap();
+    addrs2.del(&x).unwrap();
+    fib2.del_ifaddr(&x, &addrs2).unwrap();
+    with_addr(&mut fib2, &mut addrs2, P1, [100, 64, 0, 1], 24);
+    assert_eq!(fl(&fib2, dst, Some(P1)).unwrap().port, Some(P1));
+}
+
+/// A gateway that is the router's own address resolves to its local route
+/// (host scope): fib_nh_scope is host, so rt_set_nexthop does not use the
+/// gateway: the destination is the next hop, on that address's port
+/// (issue 13, class 5). The route keeps its gateway for listing.
+#[test]
+fn a_gateway_that_is_our_own_address_is_not_used() {
+    let (mut fib, mut addrs) = (Fib::new(), AddrTable::new());
+    with_addr(&mut fib, &mut addrs, P1, [100, 64, 0, 1], 24);
+    with_addr(&mut fib, &mut addrs, P2, [100, 64, 1, 1], 24);
+    let via = |gw: [u8; 4]| Route {
+        gateway: Some(a(gw)),
+        port: None,
+        scope: Scope::Universe,
+        ..unicast([10, 45, 0, 0], 16, P1)
+    };
+    fib.insert(via([100, 64, 1, 1])).unwrap();
+    let dst = a([10, 45, 0, 1]);
+    let res = fib
+        .fib_lookup(dst, Ipv4Addr::UNSPECIFIED, None, None, 0, 0)
+        .unwrap();
+    assert_eq!((res.nh.gateway, res.nh.port), (None, Some(P2)));
+    assert_eq!(res.next_hop(dst), dst);
+    assert_eq!(res.route.gateway, Some(a([100, 64, 1, 1])));
+    // A gateway on the link is used.
+    fib.insert_route(via([100, 64, 1, 2]), &[], NlFlags::REPLACE)
+        .unwrap();
+    let res = fib
+        .fib_lookup(dst, Ipv4Addr::UNSPECIFIED, None, None, 0, 0)
+        .unwrap();
+    assert_eq!(res.nh.gateway, Some(a([100, 64, 1, 2])));
+}
+
+/// fib_check_nh_v4_gw: a gateway whose lookup ends on a reject route (of
+/// link scope or closer: the lookup's scope) or a reject rule fails with
+/// that lookup's errno; a reject route of universe scope is not seen, so
+/// the gateway is unreachable (issue 13, class 15).
+#[test]
+fn a_gateway_behind_a_reject_route_or_rule_gets_its_errno() {
+    let (mut fib, mut addrs) = (Fib::new(), AddrTable::new());
+    with_addr(&mut fib, &mut addrs, P1, [100, 64, 0, 1], 24);
+    let reject = |kind, o: [u8; 4], scope| Route {
+        kind,
+        scope,
+        port: None,
+        ..unicast(o, 16, P1)
+    };
+    let via = |o: [u8; 4], gw: [u8; 4]| Route {
+        gateway: Some(a(gw)),
+        port: None,
+        scope: Scope::Universe,
+        ..unicast(o, 16, P1)
+    };
+    fib.insert(reject(RouteType::Unreachable, [10, 82, 0, 0], Scope::Link))
+        .unwrap();
+    fib.insert(reject(RouteType::Prohibit, [10, 84, 0, 0], Scope::Link))
+        .unwrap();
+    fib.insert(reject(
+        RouteType::Unreachable,
+        [10, 93, 0, 0],
+        Scope::Universe,
+    ))
+    .unwrap();
+    assert_eq!(
+        fib.insert(via([10, 83, 0, 0], [10, 82, 0, 1])),
+        Err(Errno::Ehostunreach)
+    );
+    assert_eq!(
+        fib.insert(via([10, 85, 0, 0], [10, 84, 0, 1])),
+        Err(Errno::Eacces)
+    );
+    assert_eq!(
+        fib.insert(via([10, 94, 0, 0], [10, 93, 0, 1])),
+        Err(Errno::Enetunreach)
+    );
+    let mut prohibit = Rule::new(50, RuleAction::Prohibit);
+    prohibit.dst = a([10, 86, 0, 0]);
+    prohibit.dst_len = 16;
+    fib.add_rule(prohibit, true).unwrap();
+    let mut blackhole = Rule::new(51, RuleAction::Blackhole);
+    blackhole.dst = a([10, 88, 0, 0]);
+    blackhole.dst_len = 16;
+    fib.add_rule(blackhole, true).unwrap();
+    assert_eq!(
+        fib.insert(via([10, 87, 0, 0], [10, 86, 0, 1])),
+        Err(Errno::Eacces)
+    );
+    assert_eq!(
+        fib.insert(via([10, 89, 0, 0], [10, 88, 0, 1])),
+        Err(Errno::Einval)
+    );
+}
+
+/// Before the first rule, local and main are one table (Linux's merged
+/// trie, fib_has_custom_rules false): a longer prefix in main beats a
+/// local route, also for inet_addr_type's view of the local table (an
+/// onlink gateway there is unicast). After a rule is added, and for good
+/// after it is deleted again, local is searched first (issue 13, class 1).
+#[test]
+fn local_and_main_are_merged_until_the_first_rule() {
+    let (mut fib, mut addrs) = (Fib::new(), AddrTable::new());
+    with_addr(&mut fib, &mut addrs, P1, [100, 64, 0, 1], 24);
+    with_addr(&mut fib, &mut addrs, P2, [100, 64, 1, 1], 24);
+    fib.insert(Route {
+        table: RT_TABLE_LOCAL,
+        kind: RouteType::Local,
+        scope: Scope::Host,
+        ..unicast([10, 140, 0, 0], 16, P1)
+    })
+    .unwrap();
+    fib.insert(Route {
+        gateway: Some(a([100, 64, 1, 2])),
+        port: None,
+        scope: Scope::Universe,
+        ..unicast([10, 140, 1, 0], 24, P1)
+    })
+    .unwrap();
+    let dst = a([10, 140, 1, 9]);
+    assert!(fib.tables_merged());
+    let r = fl(&fib, dst, None).unwrap();
+    assert_eq!(
+        (r.table, r.gateway),
+        (RT_TABLE_MAIN, Some(a([100, 64, 1, 2])))
+    );
+    assert_eq!(
+        fl(&fib, a([10, 140, 2, 9]), None).unwrap().kind,
+        RouteType::Local
+    );
+    assert!(!fib.is_local_addr(dst));
+    let onlink = Route {
+        gateway: Some(a([10, 140, 1, 5])),
+        onlink: true,
+        scope: Scope::Universe,
+        ..unicast([10, 143, 0, 0], 16, P1)
+    };
+    fib.insert(onlink).unwrap();
+    let rule = Rule::new(100, RuleAction::ToTable(100));
+    fib.add_rule(rule, true).unwrap();
+    fib.del_rule(&RuleSelector {
+        priority: Some(100),
+        ..Default::default()
+    })
+    .unwrap();
+    assert!(!fib.tables_merged());
+    assert_eq!(fl(&fib, dst, None).unwrap().kind, RouteType::Local);
+    assert!(fib.is_local_addr(dst));
+    assert_eq!(
+        fib.insert(Route {
+            dst: a([10, 144, 0, 0]),
+            ..onlink
+        }),
+        Err(Errno::Einval)
+    );
+}
+
+/// fib4_rule_configure: a rule's TOS with an ECN bit is EINVAL ("ECN bits
+/// must be 0"), as is one outside IPTOS_TOS_MASK; 0x02 was accepted
+/// (issue 13, class 12).
+#[test]
+fn a_rule_tos_with_ecn_bits_is_refused() {
+    let mut fib = Fib::new();
+    for (tos, ok) in [
+        (0x02, false),
+        (0x01, false),
+        (0x20, false),
+        (0x04, true),
+        (0x1c, true),
+    ] {
+        let rule = Rule {
+            tos,
+            ..Rule::new(100, RuleAction::ToTable(100))
+        };
+        let got = fib.add_rule(rule, false);
+        assert_eq!(got.is_ok(), ok, "tos {tos:#x}: {got:?}");
+    }
 }

@@ -365,6 +365,12 @@ pub enum RouteCmd {
         /// `mark`.
         mark: Option<u32>,
     },
+    /// `route flush table ID|all`: delete every route of the table (as
+    /// `ip route flush` does, by dumping it and deleting each route).
+    Flush {
+        /// Table to flush, [`table::ALL`] (0) for every table.
+        table: u32,
+    },
     /// `route list [table ID|all]`.
     List {
         /// Table to list, [`table::ALL`] (0) for every table.
@@ -894,10 +900,11 @@ fn parse_route(rest: Vec<String>) -> Result<Command, Error> {
         },
         Some(v) if is_list_verb(v) => parse_route_list(Args::new(rest, "route list"))?,
         Some(v) if matches(v, "get") => parse_route_get(Args::new(rest, "route get"))?,
+        Some(v) if matches(v, "flush") => parse_route_flush(rest)?,
         Some(v) => {
             return Err(usage(format!(
                 "route: command \"{v}\" is unknown \
-                 (add, replace, append, prepend, del, get, list)"
+                 (add, replace, append, prepend, del, get, list, flush)"
             )))
         }
     };
@@ -1233,6 +1240,19 @@ fn parse_route_list(mut args: Args) -> Result<RouteCmd, Error> {
     })
 }
 
+/// `route flush table ID|all`: as `ip route flush`, refused without an
+/// argument ("requires arguments"), so that a bare word cannot empty main.
+fn parse_route_flush(rest: Vec<String>) -> Result<RouteCmd, Error> {
+    let args = Args::new(rest, "route flush");
+    if args.items.len() == 0 {
+        return Err(args.error("requires arguments (table ID|all)"));
+    }
+    match parse_route_list(args)? {
+        RouteCmd::List { table } => Ok(RouteCmd::Flush { table }),
+        other => Ok(other),
+    }
+}
+
 fn parse_route_get(mut args: Args) -> Result<RouteCmd, Error> {
     let (mut dst, mut from, mut iif, mut oif, mut mark) = (None, None, None, None, None);
     while let Some(arg) = args.next() {
@@ -1378,6 +1398,7 @@ Usage: ferctl route { add | replace | append | prepend | del } ROUTE
        ferctl route get ADDRESS [ from ADDRESS ] [ iif PORT ] [ oif PORT ]
                         [ mark NUMBER ]
        ferctl route { list | show } [ table { TABLE_ID | all } ]
+       ferctl route flush table { TABLE_ID | all }
 ROUTE := [ TYPE ] PREFIX [ via ADDRESS ] [ dev PORT ] [ metric NUMBER ]
          [ table TABLE_ID ] [ src ADDRESS ] [ proto RTPROTO ]
          [ scope SCOPE ] [ tos TOS ] [ mtu NUMBER ] [ onlink ]
@@ -2088,6 +2109,11 @@ mod tests {
         assert_eq!(route(&["list", "table", "0"]), list(0));
         assert_eq!(route(&["list", "table", "local"]), list(255));
         assert_eq!(route(&["list", "table", "100"]), list(100));
+        let flush = |t| RouteCmd::Flush { table: t };
+        assert_eq!(route(&["flush", "table", "100"]), flush(100));
+        assert_eq!(route(&["f", "table", "all"]), flush(0));
+        assert!(err(&["route", "flush"]).contains("requires arguments"));
+        assert!(err(&["route", "flush", "10.0.0.0/8"]).contains("unexpected"));
 
         assert_eq!(
             route(&["get", "10.2.3.4"]),
@@ -2241,7 +2267,8 @@ mod tests {
             (&["route", "get", "10.0.0.1", "mark", "-1"], "invalid mark"),
             (&["route", "list", "table", "4294967296"], "invalid table"),
             (&["route", "list", "dev", "x"], "unexpected argument"),
-            (&["route", "flush"], "command \"flush\" is unknown"),
+            (&["route", "flush"], "requires arguments"),
+            (&["route", "frob"], "command \"frob\" is unknown"),
         ];
         for (args, want) in cases {
             let msg = err(args);

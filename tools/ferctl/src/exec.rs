@@ -13,6 +13,7 @@ use crate::progress::{Outcome, Progress};
 use crate::proto::{cmd, route_mode, table};
 
 const ENODEV: i32 = 19;
+const ESRCH: i32 = 3;
 
 /// How the user would name the operation, for error messages
 /// ("addr add 10.1.0.1/24 dev fer1").
@@ -37,6 +38,7 @@ pub fn describe(command: &Command) -> String {
         Command::Route(RouteCmd::Del { route }) => format!("route del {route}"),
         Command::Route(RouteCmd::Get { dst, .. }) => format!("route get {dst}"),
         Command::Route(RouteCmd::List { .. }) => "route list".to_string(),
+        Command::Route(RouteCmd::Flush { .. }) => "route flush".to_string(),
         Command::Rule(RuleCmd::Add(rule)) => format!("rule add {rule}"),
         Command::Rule(RuleCmd::Del(rule)) => format!("rule del {rule}"),
         Command::Rule(RuleCmd::List) => "rule list".to_string(),
@@ -148,6 +150,25 @@ pub fn execute(command: &Command, opts: Options, genl: &mut dyn Genl) -> Result<
             // The kernel filters already; this only guards the output.
             routes.retain(|r| *id == table::ALL || r.table.0 == *id);
             output::routes(&routes, *id == table::ALL, opts)
+        }
+        Command::Route(RouteCmd::Flush { table: id }) => {
+            // As iproute2's flush: dump, then delete each route by its key
+            // (a delete removes the first route of the key, so one delete
+            // per dumped route removes them all).
+            let routes =
+                dump_req(genl, &Request::route_list(*id), msg::decode_route).map_err(fail)?;
+            for r in routes
+                .iter()
+                .filter(|r| *id == table::ALL || r.table.0 == *id)
+            {
+                match genl.execute(&Request::route_del_exact(r)) {
+                    Ok(_) => {}
+                    // Gone meanwhile (an address's routes went with it).
+                    Err(NlError::Errno { errno: ESRCH, .. }) => {}
+                    Err(e) => return Err(fail(e)),
+                }
+            }
+            Ok(String::new())
         }
         Command::Rule(RuleCmd::Add(rule)) => done(genl.execute(&Request::rule_change(true, rule))),
         Command::Rule(RuleCmd::Del(rule)) => done(genl.execute(&Request::rule_change(false, rule))),

@@ -196,6 +196,24 @@ impl Request {
         }
     }
 
+    /// `route-del` of exactly the dumped route `r`'s key (table, prefix,
+    /// TOS, metric, type): what `route flush` sends for each route.
+    pub fn route_del_exact(r: &Route) -> Self {
+        let mut attrs = vec![
+            ipv4_attr(attr::ADDRESS, r.dst.addr),
+            u8_attr(attr::PREFIXLEN, r.dst.len),
+            u32_attr(attr::TABLE, r.table.0),
+            u8_attr(attr::ROUTE_TYPE, r.rtype.0),
+            u32_attr(attr::METRIC, r.metric),
+        ];
+        attrs.extend(r.tos.map(|v| u8_attr(attr::TOS, v)));
+        Request {
+            cmd: cmd::ROUTE_DEL,
+            dump: false,
+            attrs,
+        }
+    }
+
     /// `route-get` of `dst` (no prefixlen is sent).
     pub fn route_get(
         dst: Ipv4Addr,
