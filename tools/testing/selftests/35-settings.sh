@@ -90,16 +90,20 @@ ip netns exec fr "$FERCTL" conf show | cmp -s - /tmp/conf.show || fail "a refuse
 if ip netns exec lr sysctl -qw net.ipv4.ip_default_ttl=0 2> /dev/null; then fail "Linux took ttl 0"; fi
 
 # icmp_ratelimit and icmp_ratemask: 12 TTL-1 probes at once get as many
-# time exceeded from each router. Default: the per-peer burst.
-both "ip netns exec {} python3 $probe burst 10.1.0.2 10.2.0.2 12"
-[ "$(cat /tmp/f.out)" -lt 12 ] || fail "no per-peer limit by default"
+# time exceeded from each router. Default: the per-peer burst (six, one
+# more a second while they go: "limited" covers 6 to 11, as sending takes
+# longer on a loaded host).
+burst="ip netns exec {} python3 $probe burst 10.1.0.2 10.2.0.2 12 |
+	awk '{ print (\$1 >= 6 && \$1 < 12) ? \"limited\" : \$1 }'"
+both "$burst"
+[ "$(cat /tmp/f.out)" = limited ] || fail "no per-peer limit by default"
 fset icmp_ratelimit 0
-both "ip netns exec {} python3 $probe burst 10.1.0.2 10.2.0.2 12"
-[ "$(cat /tmp/f.out)" -eq 12 ] || fail "icmp_ratelimit 0 still limits"
+both "$burst"
+[ "$(cat /tmp/f.out)" = 12 ] || fail "icmp_ratelimit 0 still limits"
 fset icmp_ratelimit 1000
 fset icmp_ratemask 0
-both "ip netns exec {} python3 $probe burst 10.1.0.2 10.2.0.2 12"
-[ "$(cat /tmp/f.out)" -eq 12 ] || fail "icmp_ratemask 0 still limits"
+both "$burst"
+[ "$(cat /tmp/f.out)" = 12 ] || fail "icmp_ratemask 0 still limits"
 fset icmp_ratemask 6168
 
 # ip_default_ttl: the echo reply's TTL (byte 8 of the normalized reply).
