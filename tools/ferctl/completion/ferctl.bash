@@ -13,7 +13,7 @@
 # tools/ferctl/tests/completion_test.sh checks it against ferctl's parser.
 
 # Objects in ferctl's matching order (cli.rs OBJECTS).
-_ferctl_objects="port address route rule stats neighbour neighbor table bench help"
+_ferctl_objects="port address route rule stats neighbour neighbor table bench conf help"
 
 # The object a (possibly abbreviated) word names, or nothing.
 _ferctl_object() {
@@ -27,8 +27,10 @@ _ferctl_object() {
 # The commands of an object, in ferctl's matching order.
 _ferctl_commands() {
 	case "$1" in
-	port | address | rule) echo "add delete list show help" ;;
-	route) echo "add replace prepend append delete get list show help" ;;
+	port) echo "add delete list show set help" ;;
+	address | rule) echo "add delete list show help" ;;
+	route) echo "add replace prepend append delete list show get flush help" ;;
+	conf) echo "list show set help" ;;
 	table) echo "list show delete help" ;;
 	stats) echo "list show help" ;;
 	neighbour | neighbor) echo "list show help" ;;
@@ -76,6 +78,12 @@ _ferctl_keywords() {
 			"dsfield fwmark lookup table goto nop blackhole unreachable prohibit" ;;
 	"neighbour list" | "neighbour show" | "neighbor list" | "neighbor show") echo "dev" ;;
 	"bench fib") echo "keys seed" ;;
+	"route flush") echo "table" ;;
+	"port set") echo "forwarding rp_filter send_redirects accept_local route_localnet" ;;
+	"conf set")
+		echo "icmp_ratelimit icmp_ratemask icmp_msgs_per_sec icmp_msgs_burst" \
+			"icmp_echo_ignore_broadcasts icmp_errors_use_inbound_ifaddr" \
+			"ip_default_ttl udp_echo" ;;
 	esac
 }
 
@@ -179,7 +187,7 @@ _ferctl() {
 	if [ "$COMP_CWORD" -eq "$first" ]; then
 		case "$object $command" in
 		"port add") _ferctl_reply "dev $(_ferctl_devices)"; return ;;
-		"port delete" | "port list" | "port show" | "address list" | "address show")
+		"port delete" | "port list" | "port show" | "port set" | "address list" | "address show")
 			_ferctl_reply "dev $(_ferctl_ports "$ferctl")"; return ;;
 		"table delete")
 			_ferctl_reply "$_ferctl_tables $(_ferctl_table_ids "$ferctl")"; return ;;
