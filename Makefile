@@ -9,6 +9,7 @@
 #                   no setup (what dkms.conf runs)
 #   make demo       boot a VM, load ferroute, send traffic through it, show it
 #   make check      all tests: host, KUnit, VM selftests; last line "N passed, N failed"
+#   make stress     the long VM selftests ("# slow", e.g. 35-settings), not in check
 #   make bench      FIB benchmarks: host criterion, and ferroute vs the kernel's FIB in a VM (not in check)
 #   make CLIPPY=1   build the module with clippy
 #   make man        the ferctl(8) man page, Documentation/output/ferctl.8 (rst2man)
@@ -25,7 +26,7 @@ CARGO ?= cargo
 FERCTL := target/release/ferctl
 BINDINGS := rust/abstractions/bindings_generated.rs
 
-.PHONY: all setup module kmod ferctl check demo bench clean host-test fmt selftest-bins man
+.PHONY: all setup module kmod ferctl check demo bench stress clean host-test fmt selftest-bins man
 
 all: module ferctl
 
@@ -105,6 +106,11 @@ bench: all
 	python3 tools/testing/bench/gen-table.py --prefixes $(BENCH_PREFIXES) $(BENCH_OUT)
 	VM_MEM=$(BENCH_VM_MEM) VM_APPEND="kmemleak=off lockdep.prove_locking=0 slub_nomerge" \
 		tools/testing/vm-run tools/testing/bench/fib-bench.sh $(BENCH_OUT) $(BENCH_KEYS)
+
+stress: all
+	@for t in $$(grep -l '^# slow' tools/testing/selftests/[0-9]*.sh); do \
+		echo "== $$t"; tools/testing/vm-run $$t || exit 1; \
+	done
 
 fmt:
 	rustfmt --edition 2021 rust/ferroute.rs rust/tests/ferroute_kunit.rs

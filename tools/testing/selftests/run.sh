@@ -57,6 +57,8 @@ rmmod ferroute_kunit 2>/dev/null
 for t in "$here"/[0-9]*.sh; do
 	name=$(basename "$t" .sh)
 	cleanup_netns
+	# Long soaks ("# slow") run in `make stress`, not here.
+	grep -q '^# slow' "$t" && continue
 	# 300 s each, unless the test asks for more ("# timeout: SECONDS").
 	limit=$(sed -n 's/^# timeout: \([0-9]*\)$/\1/p' "$t" | head -1)
 	if timeout "${limit:-300}" sh "$t" > "$VM_OUT/$name.log" 2>&1; then
