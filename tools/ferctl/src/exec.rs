@@ -654,17 +654,7 @@ route add 10.3.0.0/16 dev fer1
 
     #[test]
     fn batch_progress_counts_lines_routes_and_failures() {
-        #[derive(Clone, Default)]
-        struct Screen(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-        impl Write for Screen {
-            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-                self.0.lock().unwrap().extend_from_slice(b);
-                Ok(b.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
-        }
+        use crate::progress::tests::Screen;
         let screen = Screen::default();
         let start = std::time::Instant::now();
         let mut progress = Progress::new(Some(Box::new(screen.clone())), None, start);

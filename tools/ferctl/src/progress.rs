@@ -154,13 +154,13 @@ fn duration(secs: f64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::sync::{Arc, Mutex};
 
-    /// A sink the test can read back.
+    /// A sink the test can read back (also the batch test's, in exec.rs).
     #[derive(Clone, Default)]
-    struct Screen(Arc<Mutex<Vec<u8>>>);
+    pub(crate) struct Screen(pub(crate) Arc<Mutex<Vec<u8>>>);
 
     impl Write for Screen {
         fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
