@@ -9,7 +9,7 @@
 #                   no setup (what dkms.conf runs)
 #   make demo       boot a VM, load ferroute, send traffic through it, show it
 #   make check      all tests: host, KUnit, VM selftests; last line "N passed, N failed"
-#   make stress     the long VM selftests ("# slow", e.g. 35-settings), not in check
+#   make stress     the long VM selftests ("# slow"), not in check
 #   make bench      FIB benchmarks: host criterion, and ferroute vs the kernel's FIB in a VM (not in check)
 #   make CLIPPY=1   build the module with clippy
 #   make man        the ferctl(8) man page, Documentation/output/ferctl.8 (rst2man)

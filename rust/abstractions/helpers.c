@@ -634,6 +634,49 @@ int ferroute_skb_gso_fits(const struct sk_buff *skb, unsigned int mtu)
 	return skb_gso_validate_network_len(skb, mtu);
 }
 
+/*
+ * Software GSO for a super-packet whose segments do not fit the egress
+ * MTU, as ip_finish_output_gso does (with no device features, so every
+ * segment leaves with its checksum complete). skb->data must be at the IP
+ * header and skb->protocol ETH_P_IP for segments to come out; otherwise the
+ * offload handlers refuse the packet (they pull what they read with
+ * pskb_may_pull). A packet that is not GSO is returned as it is. Consumes skb; returns the segments,
+ * a list linked by ->next (skb itself when nothing had to be split), or
+ * NULL having freed skb. A packet whose checksum is neither CHECKSUM_PARTIAL
+ * nor CHECKSUM_UNNECESSARY is refused: __skb_gso_segment would WARN
+ * (skb_warn_bad_offload) on it, and no sender builds one.
+ */
+struct sk_buff *ferroute_skb_gso_segment(struct sk_buff *skb)
+{
+	struct sk_buff *segs;
+
+	if (!skb_is_gso(skb))
+		return skb;
+	if (skb->ip_summed != CHECKSUM_PARTIAL &&
+	    skb->ip_summed != CHECKSUM_UNNECESSARY) {
+		kfree_skb_reason(skb, SKB_DROP_REASON_SKB_GSO_SEG);
+		return NULL;
+	}
+	segs = skb_gso_segment(skb, 0);
+	if (IS_ERR(segs)) {
+		kfree_skb_reason(skb, SKB_DROP_REASON_SKB_GSO_SEG);
+		return NULL;
+	}
+	if (!segs || segs == skb)
+		return skb;
+	consume_skb(skb);
+	return segs;
+}
+
+/* Unlinks skb from the list it heads and returns the rest. */
+struct sk_buff *ferroute_skb_list_unlink_next(struct sk_buff *skb)
+{
+	struct sk_buff *next = skb->next;
+
+	skb_mark_not_on_list(skb);
+	return next;
+}
+
 int ferroute_skb_csum_unnecessary(const struct sk_buff *skb)
 {
 	return skb_csum_unnecessary(skb);

@@ -196,6 +196,25 @@ impl SkBuff {
         }
     }
 
+    /// Splits a GSO super-packet into its segments in software, as
+    /// `ip_finish_output_gso` does for one whose segments do not fit the
+    /// egress MTU (`skb_gso_segment` with no device features: each segment
+    /// leaves with its checksum complete). `skb->data` must be at the IP
+    /// header of an IPv4 packet; a packet that is not GSO comes back alone.
+    /// Returns `None` if segmenting failed: the packet was freed then, with
+    /// `SKB_DROP_REASON_SKB_GSO_SEG`.
+    pub fn gso_segment(self) -> Option<SkbList> {
+        // SAFETY: `into_raw` hands our reference to the helper, which
+        // consumes it: skb_gso_segment needs an skb that is not shared (the
+        // type invariant) and reads only what its offload handlers first
+        // pull (pskb_may_pull), so any data position is safe (a wrong one
+        // fails). The helper returns a list of new skbs, or the skb itself,
+        // each owned by the caller and not shared, or NULL having freed it.
+        let head = unsafe { bindings::ferroute_skb_gso_segment(self.into_raw()) };
+        // INVARIANT: `head` is null or the head of a list of owned skbs.
+        (!head.is_null()).then_some(SkbList { head })
+    }
+
     #[cfg(ferroute_kunit)]
     /// Checksums the data and marks the skb CHECKSUM_COMPLETE with it, as a
     /// device that checksums what it receives does (for tests).
@@ -497,6 +516,47 @@ impl SkBuff {
         // INVARIANT: The clone is a new skb that we own; its struct is not
         // shared (its data is, which data_mut handles).
         NonNull::new(ptr).map(|ptr| Self { ptr })
+    }
+}
+
+/// Socket buffers linked by `skb->next`, as [`SkBuff::gso_segment`]
+/// returns them: iterating takes each off the list as an owned [`SkBuff`];
+/// dropping the list frees the ones not taken.
+///
+/// # Invariants
+///
+/// `head` is null or points to a valid skb of which the list owns one
+/// reference and which is not shared; its `next` chain consists of such
+/// skbs and ends in null.
+pub struct SkbList {
+    head: *mut bindings::sk_buff,
+}
+
+// SAFETY: The list owns its skbs, which can be handed to another CPU or
+// context as a single owned skb can (see `SkBuff`).
+unsafe impl Send for SkbList {}
+
+impl Iterator for SkbList {
+    type Item = SkBuff;
+
+    fn next(&mut self) -> Option<SkBuff> {
+        let skb = NonNull::new(self.head)?;
+        // SAFETY: By the type invariant `head` is a valid skb owned by the
+        // list; the helper only unlinks it (`skb->next` = NULL) and returns
+        // the rest of the chain, which the list keeps owning.
+        // INVARIANT: the new head is the rest of an owned chain.
+        self.head = unsafe { bindings::ferroute_skb_list_unlink_next(skb.as_ptr()) };
+        // INVARIANT: The unlinked skb's reference moves to the `SkBuff`; it
+        // is not shared (the list's invariant).
+        Some(SkBuff { ptr: skb })
+    }
+}
+
+impl Drop for SkbList {
+    fn drop(&mut self) {
+        // Each skb taken off is freed by its `SkBuff`'s drop
+        // (SKB_DROP_REASON_NOT_SPECIFIED).
+        for _ in self.by_ref() {}
     }
 }
 

@@ -42,6 +42,25 @@ pub struct ArpDecision {
     pub stat: Option<ArpStat>,
 }
 
+/// The settings of the receiving port that ARP consults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArpConf {
+    /// `arp_ignore`.
+    pub ignore: ArpIgnore,
+    /// The settings route input applies to the request's sender (the
+    /// `ip_route_input_noref` of `arp_process`: rp_filter, accept_local,
+    /// route_localnet), as they apply to the port.
+    pub port: PortConf,
+}
+
+impl ArpConf {
+    /// Linux's defaults.
+    pub const DEFAULT: Self = Self {
+        ignore: ArpIgnore::Any,
+        port: PortConf::DEFAULT,
+    };
+}
+
 /// Whether the router may answer for `tip` on `port`.
 fn arp_ignore(addrs: &AddrTable, port: PortId, tip: Ipv4Addr, mode: ArpIgnore) -> bool {
     match mode {
@@ -86,8 +105,9 @@ pub fn arp_process(
     pkt_type: PacketType,
     addrs: &AddrTable,
     fib: &Fib,
-    ignore: ArpIgnore,
+    conf: ArpConf,
 ) -> Result<ArpDecision, DropReason> {
+    let ignore = conf.ignore;
     if pkt_type == PacketType::OtherHost {
         return Ok(ArpDecision::default());
     }
@@ -126,7 +146,7 @@ pub fn arp_process(
     }
 
     if is_request
-        && route_input(fib, addrs, sip, tip, port, &PortConf::DEFAULT) == Ok(InputRoute::Local)
+        && route_input(fib, addrs, sip, tip, port, &conf.port) == Ok(InputRoute::Local)
     {
         if arp_ignore(addrs, port, tip, ignore) {
             return Ok(ArpDecision {
@@ -233,7 +253,11 @@ mod tests {
         ignore: ArpIgnore,
     ) -> Result<ArpDecision, DropReason> {
         let (addrs, fib) = router();
-        arp_process(bytes, P1, OURS, pkt_type, &addrs, &fib, ignore)
+        let conf = ArpConf {
+            ignore,
+            ..ArpConf::DEFAULT
+        };
+        arp_process(bytes, P1, OURS, pkt_type, &addrs, &fib, conf)
     }
 
     fn packet(r: &Repr) -> [u8; 28] {
@@ -284,7 +308,7 @@ mod tests {
             PacketType::Broadcast,
             &addrs,
             &fib,
-            ArpIgnore::Any,
+            ArpConf::DEFAULT,
         )
         .unwrap();
         let mut frame = [0u8; FRAME_LEN];
@@ -320,6 +344,36 @@ mod tests {
             .is_some());
         let d = process(&b, PacketType::Broadcast, ArpIgnore::PortOnly).unwrap();
         assert_eq!((d.reply, d.learn), (None, None));
+    }
+
+    #[test]
+    fn the_ports_source_checks_apply_to_requests() {
+        // A sender with no route back: answered under rp_filter 0, not
+        // under strict rp_filter (arp_process's ip_route_input_noref);
+        // a sender on another port's subnet fails strict checking too.
+        let (addrs, fib) = router();
+        let strict = ArpConf {
+            port: PortConf {
+                rp_filter: crate::ipv4::route::RpFilter::Strict,
+                ..PortConf::DEFAULT
+            },
+            ..ArpConf::DEFAULT
+        };
+        for (sender, loose_answers) in [
+            (Ipv4Addr::new(192, 0, 2, 7), true),
+            (Ipv4Addr::new(10, 1, 0, 7), true),
+            (Ipv4Addr::new(10, 0, 0, 2), true),
+        ] {
+            let mut r = Repr::parse(&Packet::new_unchecked(&WHO_HAS[..])).unwrap();
+            r.source_protocol_addr = sender;
+            let b = packet(&r);
+            let run = |conf| arp_process(&b, P1, OURS, PacketType::Broadcast, &addrs, &fib, conf);
+            let d = run(ArpConf::DEFAULT).unwrap();
+            assert_eq!(d.reply.is_some(), loose_answers, "{sender:?}");
+            let d = run(strict).unwrap();
+            let on_link = sender == Ipv4Addr::new(10, 0, 0, 2);
+            assert_eq!(d.reply.is_some(), on_link, "{sender:?} strict");
+        }
     }
 
     #[test]

@@ -5,10 +5,11 @@
 //! net/ipv4/devinet.c) and per router ([`NetConf`], `net.ipv4.*`, the
 //! `netns_ipv4` sysctls of net/ipv4/sysctl_net_ipv4.c and icmp.c).
 //!
-//! Linux combines a device's value with `conf.all`'s (`IN_DEV_ORCONF`,
-//! `IN_DEV_MAXCONF`); ferroute has no `all`: a port's value is the value
-//! that applies to it. A Linux router that behaves as a ferroute port with
-//! `send_redirects` 0 needs `conf.all.send_redirects` 0 as well.
+//! As in Linux, two pseudo-ports sit beside the ports: `all`, whose values
+//! combine with each port's ([`PortConf::effective`]: `IN_DEV_ORCONF`,
+//! `IN_DEV_MAXCONF`), and `default`, which new ports copy and whose
+//! changes reach the ports that were not given their own value
+//! ([`PortChange`], `devinet_copy_dflt_conf`, `inet_forward_change`).
 
 use crate::ipv4::errno::Errno;
 use crate::ipv4::icmp::{ICMP_MSGS_BURST, ICMP_MSGS_PER_SEC, ICMP_RATEMASK};
@@ -76,6 +77,154 @@ impl RpFilter {
             1 => Ok(RpFilter::Strict),
             2 => Ok(RpFilter::Loose),
             _ => Err(Errno::Einval),
+        }
+    }
+}
+
+impl PortConf {
+    /// The settings that apply to a port whose own are `self`, with `all`
+    /// the `conf.all` values: `forwarding` is the port's own
+    /// (`IN_DEV_FORWARD`), `rp_filter` the larger (`IN_DEV_MAXCONF`), the
+    /// rest on if either is (`IN_DEV_ORCONF`).
+    pub fn effective(&self, all: &PortConf) -> PortConf {
+        let rp_filter = if all.rp_filter.as_u8() > self.rp_filter.as_u8() {
+            all.rp_filter
+        } else {
+            self.rp_filter
+        };
+        PortConf {
+            forwarding: self.forwarding,
+            rp_filter,
+            send_redirects: self.send_redirects || all.send_redirects,
+            accept_local: self.accept_local || all.accept_local,
+            route_localnet: self.route_localnet || all.route_localnet,
+        }
+    }
+}
+
+/// Which of a port's settings were given a value of its own
+/// (`ipv4_devconf.state`): a change of `conf.default` leaves those alone.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ConfMask(u8);
+
+impl ConfMask {
+    const FORWARDING: u8 = 1 << 0;
+    const RP_FILTER: u8 = 1 << 1;
+    const SEND_REDIRECTS: u8 = 1 << 2;
+    const ACCEPT_LOCAL: u8 = 1 << 3;
+    const ROUTE_LOCALNET: u8 = 1 << 4;
+
+    fn has(self, bit: u8) -> bool {
+        self.0 & bit != 0
+    }
+}
+
+/// A change of port settings (`ferctl port set`); `None` leaves a setting
+/// as it is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PortChange {
+    /// `forwarding`.
+    pub forwarding: Option<bool>,
+    /// `rp_filter`.
+    pub rp_filter: Option<RpFilter>,
+    /// `send_redirects`.
+    pub send_redirects: Option<bool>,
+    /// `accept_local`.
+    pub accept_local: Option<bool>,
+    /// `route_localnet`.
+    pub route_localnet: Option<bool>,
+}
+
+impl PortChange {
+    /// Whether the change changes nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// Sets the values it carries in `c`, those whose bit is in `skip`
+    /// left alone.
+    fn apply_except(&self, c: &mut PortConf, skip: ConfMask) {
+        fn set<T: Copy>(dst: &mut T, v: Option<T>, skip: bool) {
+            if let (Some(v), false) = (v, skip) {
+                *dst = v;
+            }
+        }
+        set(&mut c.forwarding, self.forwarding, skip.has(ConfMask::FORWARDING));
+        set(&mut c.rp_filter, self.rp_filter, skip.has(ConfMask::RP_FILTER));
+        set(
+            &mut c.send_redirects,
+            self.send_redirects,
+            skip.has(ConfMask::SEND_REDIRECTS),
+        );
+        set(
+            &mut c.accept_local,
+            self.accept_local,
+            skip.has(ConfMask::ACCEPT_LOCAL),
+        );
+        set(
+            &mut c.route_localnet,
+            self.route_localnet,
+            skip.has(ConfMask::ROUTE_LOCALNET),
+        );
+    }
+
+    /// The settings it carries, as a mask.
+    fn mask(&self) -> ConfMask {
+        let bit = |set: bool, b: u8| if set { b } else { 0 };
+        ConfMask(
+            bit(self.forwarding.is_some(), ConfMask::FORWARDING)
+                | bit(self.rp_filter.is_some(), ConfMask::RP_FILTER)
+                | bit(self.send_redirects.is_some(), ConfMask::SEND_REDIRECTS)
+                | bit(self.accept_local.is_some(), ConfMask::ACCEPT_LOCAL)
+                | bit(self.route_localnet.is_some(), ConfMask::ROUTE_LOCALNET),
+        )
+    }
+
+    /// A port's own change (a write to `conf.<dev>.*`): its values become
+    /// the port's own.
+    pub fn apply_to_port(&self, c: &mut PortConf, own: &mut ConfMask) {
+        self.apply_except(c, ConfMask::default());
+        own.0 |= self.mask().0;
+    }
+
+    /// A change of `conf.all` (`all`), reaching `ports` (each with its
+    /// settings and own mask) and `default` as Linux's sysctls do: all's
+    /// `forwarding` is written to every port and to `default`
+    /// (`inet_forward_change`, which marks it the ports' own); the other
+    /// values stay in `all` and combine with each port's
+    /// ([`PortConf::effective`]).
+    pub fn apply_to_all<'a>(
+        &self,
+        all: &mut PortConf,
+        default: &mut PortConf,
+        ports: impl Iterator<Item = (&'a mut PortConf, &'a mut ConfMask)>,
+    ) {
+        self.apply_except(all, ConfMask::default());
+        if let Some(f) = self.forwarding {
+            default.forwarding = f;
+            for (c, own) in ports {
+                c.forwarding = f;
+                own.0 |= ConfMask::FORWARDING;
+            }
+        }
+    }
+
+    /// A change of `conf.default`: new ports start from it, and each value
+    /// but `forwarding` is copied to every port that has no value of its
+    /// own for it (`devinet_copy_dflt_conf`; `forwarding` has its own
+    /// handler, `devinet_sysctl_forward`, which copies nothing).
+    pub fn apply_to_default<'a>(
+        &self,
+        default: &mut PortConf,
+        ports: impl Iterator<Item = (&'a mut PortConf, &'a mut ConfMask)>,
+    ) {
+        self.apply_except(default, ConfMask::default());
+        let copied = PortChange {
+            forwarding: None,
+            ..*self
+        };
+        for (c, own) in ports {
+            copied.apply_except(c, *own);
         }
     }
 }
@@ -175,6 +324,89 @@ mod tests {
         assert!(p.forwarding && p.send_redirects);
         assert!(!p.accept_local && !p.route_localnet);
         assert_eq!(p.rp_filter, RpFilter::Off);
+    }
+
+    #[test]
+    fn all_combines_as_linux_does() {
+        let d = PortConf::DEFAULT;
+        let quiet = PortConf {
+            send_redirects: false,
+            forwarding: false,
+            ..d
+        };
+        // all.send_redirects is 1 by default: a port's 0 alone changes
+        // nothing (IN_DEV_ORCONF), forwarding is the port's own.
+        let e = quiet.effective(&d);
+        assert!(e.send_redirects && !e.forwarding);
+        assert!(!quiet.effective(&quiet).send_redirects);
+        // rp_filter: the larger of the two.
+        let strict = PortConf {
+            rp_filter: RpFilter::Strict,
+            ..d
+        };
+        let loose = PortConf {
+            rp_filter: RpFilter::Loose,
+            ..d
+        };
+        assert_eq!(strict.effective(&loose).rp_filter, RpFilter::Loose);
+        assert_eq!(d.effective(&strict).rp_filter, RpFilter::Strict);
+        assert_eq!(strict.effective(&d).rp_filter, RpFilter::Strict);
+        let local = PortConf {
+            accept_local: true,
+            route_localnet: true,
+            ..d
+        };
+        assert!(d.effective(&local).accept_local && d.effective(&local).route_localnet);
+    }
+
+    #[test]
+    fn default_reaches_ports_without_their_own_value() {
+        let mut default = PortConf::DEFAULT;
+        let (mut a, mut a_own) = (PortConf::DEFAULT, ConfMask::default());
+        let (mut b, mut b_own) = (PortConf::DEFAULT, ConfMask::default());
+        // b's rp_filter is its own.
+        PortChange {
+            rp_filter: Some(RpFilter::Off),
+            ..Default::default()
+        }
+        .apply_to_port(&mut b, &mut b_own);
+        PortChange {
+            rp_filter: Some(RpFilter::Strict),
+            accept_local: Some(true),
+            forwarding: Some(false),
+            ..Default::default()
+        }
+        .apply_to_default(&mut default, [(&mut a, &mut a_own), (&mut b, &mut b_own)].into_iter());
+        assert_eq!(default.rp_filter, RpFilter::Strict);
+        assert!(!default.forwarding);
+        assert_eq!(a.rp_filter, RpFilter::Strict);
+        assert_eq!(b.rp_filter, RpFilter::Off);
+        assert!(a.accept_local && b.accept_local);
+        // default.forwarding reaches no existing port.
+        assert!(a.forwarding && b.forwarding);
+    }
+
+    #[test]
+    fn all_forwarding_reaches_every_port_and_default() {
+        let (mut all, mut default) = (PortConf::DEFAULT, PortConf::DEFAULT);
+        let (mut a, mut a_own) = (PortConf::DEFAULT, ConfMask::default());
+        PortChange {
+            forwarding: Some(false),
+            rp_filter: Some(RpFilter::Loose),
+            ..Default::default()
+        }
+        .apply_to_all(&mut all, &mut default, [(&mut a, &mut a_own)].into_iter());
+        assert!(!all.forwarding && !default.forwarding && !a.forwarding);
+        // rp_filter stays in all; forwarding is now a's own.
+        assert_eq!(a.rp_filter, RpFilter::Off);
+        assert_eq!(a.effective(&all).rp_filter, RpFilter::Loose);
+        assert!(a_own.has(ConfMask::FORWARDING));
+        PortChange {
+            forwarding: Some(true),
+            ..Default::default()
+        }
+        .apply_to_default(&mut default, [(&mut a, &mut a_own)].into_iter());
+        assert!(!a.forwarding);
     }
 
     #[test]

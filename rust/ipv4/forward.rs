@@ -72,7 +72,7 @@ pub struct Forwarded {
 /// `gso_fits` says whether its segments fit (`skb_gso_validate_network_len`)
 /// and its own length does not matter. On success the TTL is
 /// decremented with an incremental checksum update (`ip_decrease_ttl`);
-/// count ForwDatagrams. Redirects are not sent (later work).
+/// count ForwDatagrams. Redirects are the caller's (they need the route).
 pub fn ip_forward(
     packet: &mut [u8],
     pkt_type: PacketType,

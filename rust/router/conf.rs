@@ -12,40 +12,10 @@ use super::netlink::{attr, bad_attr};
 use super::{CtlError, Router};
 use crate::abstractions::genetlink::{Message, Request};
 use crate::abstractions::sync::Rtnl;
-use crate::ipv4::devconf::{NetConf, PortConf, INT_MAX};
+use crate::ipv4::devconf::{NetConf, PortChange, PortConf, INT_MAX};
 use crate::ipv4::route::RpFilter;
 use kernel::c_str;
 use kernel::prelude::*;
-
-/// The port settings a `port-set` request carries (`None`: unchanged).
-#[derive(Default)]
-pub(super) struct PortSettings {
-    forwarding: Option<bool>,
-    rp_filter: Option<RpFilter>,
-    send_redirects: Option<bool>,
-    accept_local: Option<bool>,
-    route_localnet: Option<bool>,
-}
-
-impl PortSettings {
-    fn apply(&self, c: &mut PortConf) {
-        if let Some(v) = self.forwarding {
-            c.forwarding = v;
-        }
-        if let Some(v) = self.rp_filter {
-            c.rp_filter = v;
-        }
-        if let Some(v) = self.send_redirects {
-            c.send_redirects = v;
-        }
-        if let Some(v) = self.accept_local {
-            c.accept_local = v;
-        }
-        if let Some(v) = self.route_localnet {
-            c.route_localnet = v;
-        }
-    }
-}
 
 /// A 0/1 attribute; EINVAL (with `msg`) for another value.
 fn flag(req: &Request<'_>, ty: u16, msg: &'static CStr) -> Result<Option<bool>> {
@@ -57,7 +27,7 @@ fn flag(req: &Request<'_>, ty: u16, msg: &'static CStr) -> Result<Option<bool>> 
 }
 
 /// The settings of a `port-set` request; EINVAL if it carries none.
-pub(super) fn port_settings(req: &Request<'_>) -> Result<PortSettings> {
+pub(super) fn port_settings(req: &Request<'_>) -> Result<PortChange> {
     let rp_filter =
         match req.attr(attr::RP_FILTER).and_then(|a| a.u8()) {
             None => None,
@@ -65,7 +35,7 @@ pub(super) fn port_settings(req: &Request<'_>) -> Result<PortSettings> {
                 bad_attr(req, attr::RP_FILTER, c_str!("rp_filter must be 0, 1 or 2"))
             })?),
         };
-    let s = PortSettings {
+    let s = PortChange {
         forwarding: flag(req, attr::FORWARDING, c_str!("forwarding must be 0 or 1"))?,
         rp_filter,
         send_redirects: flag(
@@ -84,12 +54,7 @@ pub(super) fn port_settings(req: &Request<'_>) -> Result<PortSettings> {
             c_str!("route_localnet must be 0 or 1"),
         )?,
     };
-    if s.forwarding.is_none()
-        && s.rp_filter.is_none()
-        && s.send_redirects.is_none()
-        && s.accept_local.is_none()
-        && s.route_localnet.is_none()
-    {
+    if s.is_empty() {
         req.set_err_msg(c_str!("no setting to change"));
         return Err(EINVAL);
     }
@@ -210,20 +175,30 @@ pub(super) fn put_port_conf(m: &mut Message<'_>, c: &PortConf) -> Result {
 }
 
 impl Router {
-    /// Changes the settings of the port named `name` (`port-set`).
+    /// Changes the settings of the port named `name` (`port-set`), or of
+    /// the pseudo-ports `all` and `default` as Linux's `conf.all` and
+    /// `conf.default` (the names are reserved, as they are in
+    /// /proc/sys/net/ipv4/conf).
     pub(super) fn port_set(
         &self,
         name: &[u8],
-        set: &PortSettings,
+        set: &PortChange,
         rtnl: &Rtnl,
     ) -> Result<(), CtlError> {
         self.update_config(rtnl, |c| {
-            let id = c
-                .port_by_name(name)
-                .ok_or((ENODEV, c_str!("no such port")))?
-                .id;
-            for p in c.ports.iter_mut().filter(|p| p.id == id) {
-                set.apply(&mut p.conf);
+            let ports = c.ports.iter_mut().map(|p| (&mut p.conf, &mut p.conf_own));
+            match name {
+                b"all" => set.apply_to_all(&mut c.conf_all, &mut c.conf_default, ports),
+                b"default" => set.apply_to_default(&mut c.conf_default, ports),
+                _ => {
+                    let id = c
+                        .port_by_name(name)
+                        .ok_or((ENODEV, c_str!("no such port")))?
+                        .id;
+                    for p in c.ports.iter_mut().filter(|p| p.id == id) {
+                        set.apply_to_port(&mut p.conf, &mut p.conf_own);
+                    }
+                }
             }
             Ok(())
         })
@@ -242,9 +217,14 @@ impl Router {
         })
     }
 
-    /// The router's settings, as the `conf-get` reply.
+    /// The router's settings, as the `conf-get` reply, with the `all` and
+    /// `default` port settings in their nests.
     pub(super) fn conf_get(&self, m: &mut Message<'_>) -> Result {
-        let n = self.with_config(|c| c.net).unwrap_or(NetConf::DEFAULT);
+        let (n, all, default) = self
+            .with_config(|c| (c.net, c.conf_all, c.conf_default))
+            .unwrap_or((NetConf::DEFAULT, PortConf::DEFAULT, PortConf::DEFAULT));
+        m.nest(attr::CONF_ALL, |m| put_port_conf(m, &all))?;
+        m.nest(attr::CONF_DEFAULT, |m| put_port_conf(m, &default))?;
         m.put_u32(attr::ICMP_RATELIMIT, n.icmp_ratelimit)?;
         m.put_u32(attr::ICMP_RATEMASK, n.icmp_ratemask)?;
         m.put_u32(attr::ICMP_MSGS_PER_SEC, n.icmp_msgs_per_sec)?;

@@ -9,6 +9,7 @@
 use super::icmp::icmp_send_opts;
 use super::input::drop_reason;
 use super::output;
+use super::port::Port;
 use super::{Config, Router};
 use crate::abstractions::skbuff::{reason, SkBuff};
 use crate::abstractions::time::now_ms;
@@ -17,7 +18,7 @@ use crate::ipv4::forward;
 use crate::ipv4::icmp::IcmpErrorMsg;
 use crate::ipv4::iface::{PortId, Scope};
 use crate::ipv4::options::{self, IpOptions};
-use crate::ipv4::stats::{DropReason, IpStat};
+use crate::ipv4::stats::IpStat;
 use crate::ipv4::wire::ethernet::{self, PacketType};
 use crate::ipv4::wire::ipv4 as wire_ip;
 
@@ -96,9 +97,8 @@ pub(super) fn ip_forward(
             }
             // ip_forward_finish, then ip_output: a packet too big for the
             // port (DF clear, or ip_forward would have refused it) is
-            // fragmented. A GSO packet whose segments do not fit would be
-            // segmented first (ip_finish_output_gso); that is not done:
-            // counted as Linux counts a packet it cannot fragment.
+            // fragmented; a GSO packet whose segments do not fit is
+            // segmented first (ip_finish_output_gso).
             r.stats.ip(IpStat::OutForwDatagrams);
             if opts.optlen > 0 {
                 // ip_forward_options: our entries become the egress
@@ -116,11 +116,33 @@ pub(super) fn ip_forward(
             if !f.needs_fragmentation {
                 output::neigh_output(r, c, port, next_hop, Some(src), skb);
             } else if gso_fits.is_some() {
-                r.stats.ip(IpStat::FragFails);
-                skb.drop_with(drop_reason(DropReason::PktTooBig));
+                gso_output(r, c, port, next_hop, src, skb);
             } else {
                 output::fragment_output(r, c, port, next_hop, Some(src), skb);
             }
         }
+    }
+}
+
+/// `ip_finish_output_gso`'s slow path: a GSO packet without DF whose
+/// segments do not fit `port`'s MTU is segmented in software and each
+/// segment goes through `ip_fragment` (fragmented if it is too big, and
+/// counted FragOKs/FragCreates even when it fits, as `ip_do_fragment`
+/// counts it). A failed segmentation frees the packet without a MIB
+/// counter, as in Linux (its drop reason is `SKB_GSO_SEG`).
+fn gso_output(r: &Router, c: &Config, port: &Port, next_hop: Ipv4Addr, src: Ipv4Addr, skb: SkBuff) {
+    let Some(segments) = skb.gso_segment() else {
+        return;
+    };
+    for mut seg in segments {
+        // The segments of a linear packet are linear; fragmenting reads
+        // the linear data, so make sure.
+        if seg.linearize().is_err() {
+            r.stats.ip(IpStat::FragFails);
+            seg.drop_with(reason::NOMEM);
+            continue;
+        }
+        seg.reset_network_header();
+        output::fragment_output(r, c, port, next_hop, Some(src), seg);
     }
 }

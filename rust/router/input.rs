@@ -10,7 +10,7 @@ use super::{Config, Router};
 use crate::abstractions::skbuff::{pkt_type, reason, DropReason, SkBuff};
 use crate::abstractions::time::{ms_since_midnight_ut, now_ms};
 use crate::ipv4::addr::Ipv4Addr;
-use crate::ipv4::arp::{self, ArpIgnore};
+use crate::ipv4::arp::{self, ArpConf, ArpIgnore};
 use crate::ipv4::fib::{RouteType, TableLookup, RT_TABLE_LOCAL};
 use crate::ipv4::icmp::{self, IcmpInput};
 use crate::ipv4::iface::{PortId, Scope};
@@ -88,7 +88,10 @@ fn arp_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, skb: SkB
         pkt_type,
         &c.addrs,
         &c.fib,
-        ArpIgnore::Any,
+        ArpConf {
+            ignore: ArpIgnore::Any,
+            port: c.port_conf(port),
+        },
     ) {
         Ok(d) => d,
         Err(why) => {
@@ -156,10 +159,11 @@ fn ip_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: 
     {
         return ip_drop(r, skb, stats::DropReason::Nomem);
     }
+    let conf = c.port_conf(port);
     let decision = route::route_input(
-        &c.fib, &c.addrs, hdr.ip.src, hdr.ip.dst, port.id, &port.conf,
+        &c.fib, &c.addrs, hdr.ip.src, hdr.ip.dst, port.id, &conf,
     );
-    let (in_id, forwarding) = (port.id, port.conf.forwarding);
+    let (in_id, forwarding) = (port.id, conf.forwarding);
     // ip_rcv_options, after route input: the options of a packet that is
     // delivered or forwarded.
     let opts = match decision {
@@ -291,7 +295,7 @@ fn local_deliver(
     skb: SkBuff,
 ) {
     if hdr.ip.more_frags || hdr.ip.frag_offset != 0 {
-        return defrag(r, c, hdr, pkt_type, broadcast, skb);
+        return defrag(r, c, hdr, pkt_type, broadcast, opts, skb);
     }
     match hdr.ip.protocol {
         wire_ip::PROTO_ICMP => icmp_deliver(r, c, hdr, broadcast, opts, skb),
@@ -312,11 +316,30 @@ fn local_deliver(
     }
 }
 
+/// A fragment waiting for reassembly, with the options compiled from its
+/// header on receive (`IPCB(skb)->opt`, which the head fragment hands to
+/// the reassembled datagram).
+pub(super) struct Fragment {
+    /// The frame, from its Ethernet header.
+    pub skb: SkBuff,
+    /// Its compiled options.
+    pub opts: IpOptions,
+}
+
 /// `ip_defrag` (in `ip_local_deliver`): queues the fragment
 /// ([`crate::ipv4::reasm`]); a completed datagram is built in a new skb
 /// (Ethernet header of its first fragment, then the datagram) and
-/// delivered.
-fn defrag(r: &Router, c: &Config, hdr: Header, pkt_type: PacketType, broadcast: bool, skb: SkBuff) {
+/// delivered with the first fragment's options, so that answers to it
+/// echo them (`ip_frag_reasm` keeps the head's control block).
+fn defrag(
+    r: &Router,
+    c: &Config,
+    hdr: Header,
+    pkt_type: PacketType,
+    broadcast: bool,
+    opts: &IpOptions,
+    skb: SkBuff,
+) {
     let meta = FragMeta {
         key: FragKey {
             src: hdr.ip.src,
@@ -331,7 +354,8 @@ fn defrag(r: &Router, c: &Config, hdr: Header, pkt_type: PacketType, broadcast: 
         data_len: hdr.total_len.saturating_sub(hdr.header_len),
         truesize: skb.truesize() as usize,
     };
-    let outcome = r.reasm.lock().defrag(&meta, skb, now_ms());
+    let frag = Fragment { skb, opts: *opts };
+    let outcome = r.reasm.lock().defrag(&meta, frag, now_ms());
     for &s in outcome.stats() {
         r.stats.ip(s);
     }
@@ -339,7 +363,7 @@ fn defrag(r: &Router, c: &Config, hdr: Header, pkt_type: PacketType, broadcast: 
         Defrag::Queued => return,
         Defrag::Dropped {
             pkt, reason: why, ..
-        } => return pkt.drop_with(drop_reason(why)),
+        } => return pkt.skb.drop_with(drop_reason(why)),
         Defrag::Complete(done) => done,
     };
     let eth = ethernet::HEADER_LEN;
@@ -353,7 +377,7 @@ fn defrag(r: &Router, c: &Config, hdr: Header, pkt_type: PacketType, broadcast: 
     let built = whole.put(len32).and_then(|buf| {
         let mut at = 0;
         for (i, p) in done.pieces.iter().enumerate() {
-            let data = p.pkt.data();
+            let data = p.pkt.skb.data();
             if i == 0 {
                 // The first fragment's Ethernet and IP headers.
                 let head = data.get(..eth + p.ihl)?;
@@ -368,6 +392,7 @@ fn defrag(r: &Router, c: &Config, hdr: Header, pkt_type: PacketType, broadcast: 
         }
         Some(())
     });
+    let first_opts = done.pieces.first().map(|p| p.pkt.opts).unwrap_or_default();
     // The fragments were copied: they are done with.
     drop(done.pieces);
     if built.is_none() {
@@ -377,10 +402,7 @@ fn defrag(r: &Router, c: &Config, hdr: Header, pkt_type: PacketType, broadcast: 
     }
     let ip = whole.data().get(eth..).unwrap_or(&[]);
     match receive::ip_rcv_core(ip) {
-        // The options of the reassembled datagram (its first fragment's)
-        // are not echoed in answers to it: ferroute does not keep the
-        // fragment's compiled options.
-        Ok(hdr) => local_deliver(r, c, hdr, pkt_type, broadcast, &IpOptions::default(), whole),
+        Ok(hdr) => local_deliver(r, c, hdr, pkt_type, broadcast, &first_opts, whole),
         Err(why) => whole.drop_with(drop_reason(why)),
     }
 }

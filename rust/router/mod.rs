@@ -35,7 +35,7 @@ use crate::abstractions::skbuff::SkBuff;
 use crate::abstractions::sync::{Rtnl, RtnlGuard, SpinLockBh};
 use crate::abstractions::time::{now_ms, Rearm, Timer, TimerCallback};
 use crate::ipv4::addr::Ipv4Addr;
-use crate::ipv4::devconf::NetConf;
+use crate::ipv4::devconf::{NetConf, PortConf};
 use crate::ipv4::devinet;
 use crate::ipv4::fib::Fib;
 use crate::ipv4::icmp::{IcmpErrorMsg, IcmpGlobalLimit};
@@ -74,6 +74,10 @@ pub struct Config {
     /// The router's settings (`net.ipv4.*`); each port has its own
     /// ([`Port::conf`]).
     pub net: NetConf,
+    /// The `conf.all` port settings, combined with each port's.
+    pub conf_all: PortConf,
+    /// The `conf.default` port settings, which new ports start from.
+    pub conf_default: PortConf,
 }
 
 impl Config {
@@ -85,7 +89,15 @@ impl Config {
             addrs: AddrTable::new(),
             fib: Fib::new(),
             net: NetConf::DEFAULT,
+            conf_all: PortConf::DEFAULT,
+            conf_default: PortConf::DEFAULT,
         }
+    }
+
+    /// The settings that apply to `port`: its own combined with
+    /// `conf.all`'s ([`PortConf::effective`]).
+    pub fn port_conf(&self, port: &Port) -> PortConf {
+        port.conf.effective(&self.conf_all)
     }
 
     fn try_clone(&self) -> Result<Self, kernel::error::Error> {
@@ -97,6 +109,8 @@ impl Config {
             addrs: self.addrs.try_clone().map_err(|_| ENOMEM)?,
             fib: self.fib.try_clone().map_err(|_| ENOMEM)?,
             net: self.net,
+            conf_all: self.conf_all,
+            conf_default: self.conf_default,
         })
     }
 
@@ -160,7 +174,7 @@ pub struct Router {
     #[pin]
     peers: SpinLockBh<InetPeers>,
     #[pin]
-    reasm: SpinLockBh<Reassembly<SkBuff>>,
+    reasm: SpinLockBh<Reassembly<input::Fragment>>,
     stats: Stats,
     next_port_id: AtomicU32,
     ip_ident: AtomicU32,
@@ -304,8 +318,10 @@ impl Router {
     /// Adds a ferroute device as a port (from its `ndo_init`).
     pub fn add_fer_port(&self, dev: &Device<FerDevice>, rtnl: &Rtnl) -> Result {
         let id = self.new_port_id();
-        let port = Port::new(id, PortDev::Fer(DevRef::new(dev)), rtnl);
+        let mut port = Port::new(id, PortDev::Fer(DevRef::new(dev)), rtnl);
         self.update_config(rtnl, |c| {
+            // A new port starts from conf.default (inetdev_init).
+            port.conf = c.conf_default;
             c.ports
                 .try_push(port)
                 .map_err(|_| (ENOMEM, c_str!("out of memory")))
@@ -442,8 +458,9 @@ impl Router {
         attachments
             .try_reserve(1)
             .map_err(|_| (ENOMEM, c_str!("out of memory")))?;
-        let port = Port::new(id, PortDev::Attached(DevRef::new(dev)), rtnl);
+        let mut port = Port::new(id, PortDev::Attached(DevRef::new(dev)), rtnl);
         self.update_config(rtnl, |c| {
+            port.conf = c.conf_default;
             c.ports
                 .try_push(port)
                 .map_err(|_| (ENOMEM, c_str!("out of memory")))
@@ -645,7 +662,7 @@ impl Router {
     /// Expires reassembly queues (`ip_expire`): each is counted ReasmFails
     /// and ReasmTimeout; one whose first fragment came is answered with
     /// time exceeded, fragment reassembly (11/1), from the address it was
-    /// sent to (its queue is for local delivery).
+    /// sent to (its queue is for local delivery), echoing its options.
     fn reasm_tick(&self) {
         let now = now_ms();
         loop {
@@ -654,7 +671,7 @@ impl Router {
             for &s in crate::ipv4::reasm::EXPIRED_STATS {
                 self.stats.ip(s);
             }
-            let Some(skb) = e.first else {
+            let Some(input::Fragment { skb, opts }) = e.first else {
                 continue;
             };
             self.with_config(|c| {
@@ -663,7 +680,7 @@ impl Router {
                     .get(crate::ipv4::wire::ethernet::HEADER_LEN..)
                     .unwrap_or(&[]);
                 let msg = IcmpErrorMsg::time_exceeded(time_exceeded::FRAGTIME);
-                icmp::icmp_send_local(self, c, ip, PacketType::Host, &Default::default(), msg);
+                icmp::icmp_send_local(self, c, ip, PacketType::Host, &opts, msg);
             });
             skb.drop_with(crate::abstractions::skbuff::reason::FRAG_REASM_TIMEOUT);
         }

@@ -16,7 +16,7 @@ use crate::abstractions::packet_type::{self, PacketHandler};
 use crate::abstractions::rx_handler::ExactClaim;
 use crate::abstractions::skbuff::SkBuff;
 use crate::abstractions::sync::Rtnl;
-use crate::ipv4::devconf::PortConf;
+use crate::ipv4::devconf::{ConfMask, PortConf};
 use crate::ipv4::iface::PortId;
 
 /// The kind of a port, as the netlink `kind` attribute numbers it.
@@ -56,8 +56,13 @@ pub struct Port {
     /// The inode number of the namespace the device lives in (refreshed
     /// when a ferroute device moves).
     pub netns: u32,
-    /// The port's settings (`net.ipv4.conf.<dev>.*`).
+    /// The port's settings (`net.ipv4.conf.<dev>.*`); what applies to it
+    /// combines them with `conf.all`'s ([`Config::port_conf`]).
+    ///
+    /// [`Config::port_conf`]: super::Config::port_conf
     pub conf: PortConf,
+    /// Which of them were given to this port itself.
+    pub conf_own: ConfMask,
 }
 
 impl Port {
@@ -71,6 +76,7 @@ impl Port {
             name: [0; 16],
             netns: 0,
             conf: PortConf::DEFAULT,
+            conf_own: ConfMask::default(),
         };
         port.refresh(rtnl);
         port

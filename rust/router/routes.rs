@@ -143,7 +143,7 @@ impl Router {
                 Some(i) => {
                     let src = q.src.unwrap_or(Ipv4Addr::UNSPECIFIED);
                     // The input port's settings (rp_filter, accept_local...).
-                    let conf = c.port(i).map_or(PortConf::DEFAULT, |p| p.conf);
+                    let conf = c.port(i).map_or(PortConf::DEFAULT, |p| c.port_conf(p));
                     match route_input(&c.fib, &c.addrs, src, q.dst, i, &conf) {
                         Ok(InputRoute::Error(e)) => return Err(fail(e)),
                         Err(_) => return Err((EINVAL, c_str!("martian source or destination"))),

@@ -181,7 +181,7 @@ crate::kunit_suite!(
 );
 
 use crate::ipv4::addr::Ipv4Addr;
-use crate::ipv4::arp::{arp_process, ArpIgnore};
+use crate::ipv4::arp::{arp_process, ArpConf};
 use crate::ipv4::devinet::inet_insert_ifa;
 use crate::ipv4::fib::{Fib, RouteType};
 use crate::ipv4::iface::{AddrTable, IfAddr, PortId};
@@ -300,7 +300,7 @@ fn arp_request_for_our_address_gets_a_reply(t: &mut Test) {
         PacketType::Broadcast,
         &addrs,
         &fib,
-        ArpIgnore::Any,
+        ArpConf::DEFAULT,
     );
     let reply = d.ok().and_then(|d| d.reply);
     kexpect!(t, reply.map(|r| !r.is_request()).unwrap_or(false));
@@ -317,7 +317,7 @@ fn arp_request_for_our_address_gets_a_reply(t: &mut Test) {
         PacketType::Broadcast,
         &addrs,
         &fib,
-        ArpIgnore::Any,
+        ArpConf::DEFAULT,
     );
     kexpect!(t, d.map(|d| d.reply.is_none()).unwrap_or(false));
 }

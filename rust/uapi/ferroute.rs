@@ -137,6 +137,12 @@ pub mod attr {
     /// Router setting `udp_echo`: the UDP echo service on port 7 (u8 0/1,
     /// default 0).
     pub const UDP_ECHO: u16 = 64;
+    /// The `conf.all` port settings (a nest of the port setting
+    /// attributes, `forwarding` to `route_localnet`), in a `conf-get`
+    /// reply.
+    pub const CONF_ALL: u16 = 65;
+    /// The `conf.default` port settings (a nest like [`CONF_ALL`]'s).
+    pub const CONF_DEFAULT: u16 = 66;
 }
 
 /// Attribute numbers inside the `multipath` nest.

@@ -183,6 +183,10 @@ if [ -f ferroute.ko ] && [ -f ferroute_kunit.ko ] && [ -x target/release/ferctl 
 		fail 1 "kunit: no KTAP output"
 	fi
 	[ "$vm_status" -eq 0 ] || fail 1 "vm run exited $vm_status"
+	if [ -f "$out/vm/durations.log" ]; then
+		echo "slowest selftests (seconds):"
+		sort -rn "$out/vm/durations.log" | head -8 | sed 's/^/  /'
+	fi
 else
 	fail 1 "vm: modules or ferctl not built"
 fi

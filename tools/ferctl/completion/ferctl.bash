@@ -187,7 +187,9 @@ _ferctl() {
 	if [ "$COMP_CWORD" -eq "$first" ]; then
 		case "$object $command" in
 		"port add") _ferctl_reply "dev $(_ferctl_devices)"; return ;;
-		"port delete" | "port list" | "port show" | "port set" | "address list" | "address show")
+		"port set")
+			_ferctl_reply "dev all default $(_ferctl_ports "$ferctl")"; return ;;
+		"port delete" | "port list" | "port show" | "address list" | "address show")
 			_ferctl_reply "dev $(_ferctl_ports "$ferctl")"; return ;;
 		"table delete")
 			_ferctl_reply "$_ferctl_tables $(_ferctl_table_ids "$ferctl")"; return ;;

@@ -107,9 +107,8 @@ pub fn execute(command: &Command, opts: Options, genl: &mut dyn Genl) -> Result<
                     replies.len()
                 ))));
             };
-            let values =
-                crate::settings::Values::decode(crate::settings::ROUTER, reply).map_err(fail)?;
-            output::conf(&values, opts)
+            let conf = crate::settings::Conf::decode(reply).map_err(fail)?;
+            output::conf(&conf, opts)
         }
         Command::Addr(AddrCmd::Add { prefix, dev }) => {
             done(genl.execute(&Request::addr_change(true, dev, *prefix)))

@@ -451,6 +451,11 @@ impl<'a> Attrs<'a> {
             .transpose()
     }
 
+    /// The attributes of an optional nest.
+    pub fn opt_nest(&self, nr: u16) -> Result<Option<Vec<RawAttr>>, NlError> {
+        self.get(nr).map(parse_nest).transpose()
+    }
+
     /// An optional string.
     pub fn opt_string(&self, nr: u16) -> Result<Option<String>, NlError> {
         self.get(nr).map(|_| self.string(nr)).transpose()

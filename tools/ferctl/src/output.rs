@@ -73,8 +73,9 @@ pub fn ports(items: &[Port], opts: Options) -> Result<String, Error> {
     }))
 }
 
-/// `conf show`: one `name value` line per setting; with `-j` an object.
-pub fn conf(values: &crate::settings::Values, opts: Options) -> Result<String, Error> {
+/// `conf show`: one `name value` line per setting (`all.name value` for
+/// the pseudo-ports); with `-j` an object (the pseudo-ports' nested).
+pub fn conf(values: &crate::settings::Conf, opts: Options) -> Result<String, Error> {
     if opts.json {
         return json_one(values, opts);
     }

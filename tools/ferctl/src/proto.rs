@@ -84,6 +84,8 @@ pub mod attr {
         ),
         ("ip-default-ttl", IP_DEFAULT_TTL),
         ("udp-echo", UDP_ECHO),
+        ("conf-all", CONF_ALL),
+        ("conf-default", CONF_DEFAULT),
     ];
 
     /// Spec name of an attribute number, for error messages.

@@ -68,6 +68,61 @@ pub const ROUTER: &[Setting] = &[
     s("udp_echo", attr::UDP_ECHO, Width::Flag),
 ];
 
+/// The pseudo-ports whose settings `conf show` prints after the router's
+/// (Linux's `net.ipv4.conf.all.*` and `net.ipv4.conf.default.*`), with
+/// their nests in the `conf-get` reply.
+pub const PSEUDO_PORTS: &[(&str, u16)] = &[("all", attr::CONF_ALL), ("default", attr::CONF_DEFAULT)];
+
+/// What `conf show` prints: the router's settings, then each pseudo-port's.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Conf {
+    /// The router's (`net.ipv4.*`).
+    pub router: Values,
+    /// `all` and `default`, those the reply carried.
+    pub ports: Vec<(&'static str, Values)>,
+}
+
+impl Conf {
+    /// Decodes a `conf-get` reply.
+    pub fn decode(attrs: &[RawAttr]) -> Result<Self, NlError> {
+        let mut ports = Vec::new();
+        for &(name, nr) in PSEUDO_PORTS {
+            if let Some(nest) = Attrs(attrs).opt_nest(nr)? {
+                ports.push((name, Values::decode(PORT, &nest)?));
+            }
+        }
+        Ok(Conf {
+            router: Values::decode(ROUTER, attrs)?,
+            ports,
+        })
+    }
+
+    /// `name value` lines: the router's, then `all.name value` and
+    /// `default.name value`.
+    pub fn lines(&self) -> String {
+        let mut out = self.router.lines();
+        for (port, values) in &self.ports {
+            for (name, v) in &values.0 {
+                let _ = writeln!(out, "{port}.{name} {v}");
+            }
+        }
+        out
+    }
+}
+
+impl Serialize for Conf {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let mut m = ser.serialize_map(Some(self.router.0.len() + self.ports.len()))?;
+        for (name, v) in &self.router.0 {
+            m.serialize_entry(name, v)?;
+        }
+        for (port, values) in &self.ports {
+            m.serialize_entry(port, values)?;
+        }
+        m.end()
+    }
+}
+
 /// A value to set.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Assign {
@@ -248,5 +303,30 @@ mod tests {
         );
         let short = vec![(attr::ICMP_RATELIMIT, vec![1])];
         assert!(Values::decode(ROUTER, &short).is_err());
+    }
+
+    #[test]
+    fn conf_shows_all_and_default_after_the_router() {
+        let nest = crate::msg::nest_payload(&[
+            (attr::FORWARDING, vec![1]),
+            (attr::RP_FILTER, vec![2]),
+        ]);
+        let attrs = vec![
+            (attr::IP_DEFAULT_TTL, vec![64]),
+            (attr::CONF_ALL, nest.clone()),
+            (attr::CONF_DEFAULT, nest),
+        ];
+        let c = Conf::decode(&attrs).unwrap();
+        assert_eq!(
+            c.lines(),
+            "ip_default_ttl 64\nall.forwarding 1\nall.rp_filter 2\n\
+             default.forwarding 1\ndefault.rp_filter 2\n"
+        );
+        assert_eq!(
+            serde_json::to_string(&c).unwrap(),
+            r#"{"ip_default_ttl":64,"all":{"forwarding":1,"rp_filter":2},"default":{"forwarding":1,"rp_filter":2}}"#
+        );
+        // A nest that is not one is an error, not a panic.
+        assert!(Conf::decode(&[(attr::CONF_ALL, vec![9])]).is_err());
     }
 }

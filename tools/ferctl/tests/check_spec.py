@@ -57,6 +57,7 @@ TYPES = {
     'route-localnet': 'u8', 'icmp-ratelimit': 'u32', 'icmp-ratemask': 'u32',
     'icmp-msgs-per-sec': 'u32', 'icmp-msgs-burst': 'u32', 'icmp-echo-ignore-broadcasts': 'u8',
     'icmp-errors-use-inbound-ifaddr': 'u8', 'ip-default-ttl': 'u8', 'udp-echo': 'u8',
+    'conf-all': 'nest', 'conf-default': 'nest',
 }
 # The `nexthop` attribute set of a multipath entry.
 NEXTHOP_TYPES = {'gateway': 'u32', 'ifname': 'string', 'weight': 'u32', 'onlink': 'u8'}

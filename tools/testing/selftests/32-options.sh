@@ -7,7 +7,8 @@
 #
 # Record route is filled in by the router when it forwards (its egress
 # address) and echoed with its entry in its own answers (echo reply, port
-# unreachable, time exceeded); a malformed option is answered with a
+# unreachable, time exceeded), also in the reply to a request that came in
+# fragments; a malformed option is answered with a
 # parameter problem pointing at it; a loose source route is dropped
 # (accept_source_route 0). Each answer is compared byte for byte (IP id and
 # checksums aside); `ping -R` prints the same route through both.
@@ -20,10 +21,13 @@ compare_answers rr 10.1.0.1
 compare_answers rr 10.2.0.2
 compare_answers rr-ttl1 10.2.0.2
 compare_answers rr-udp 10.1.0.1
+# In fragments: the reassembled request's options (its first fragment's)
+# are echoed in the reply.
+compare_answers rr-frag 10.1.0.1
 compare_answers badopt 10.1.0.1
 compare_answers badopt 10.2.0.2
 compare_answers lsrr 10.2.0.2
-for k in rr rr-ttl1 rr-udp badopt; do
+for k in rr rr-ttl1 rr-udp rr-frag badopt; do
 	[ "$(cat /tmp/l.$k)" != none ] || fail "$k: Linux sent nothing"
 done
 [ "$(cat /tmp/f.lsrr)" = none ] || fail "a source-routed packet was answered"

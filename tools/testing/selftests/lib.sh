@@ -170,14 +170,49 @@ compare_deltas() {
 	[ $bad -eq 0 ] || fail "counter deltas differ from Linux's"
 }
 
+# fset NAME VALUE: a router setting on both (ferctl conf set, sysctl).
+fset() {
+	ip netns exec fr "$FERCTL" conf set "$1" "$2" || fail "conf set $1 $2"
+	ip netns exec lr sysctl -qw "net.ipv4.$1=$2" || fail "sysctl $1=$2"
+}
+# pset NAME VALUE: a setting of h1's port on both. Both OR (or, for
+# rp_filter, take the larger of) conf.all and the port: all is set too,
+# except forwarding, which is the port's alone.
+pset() {
+	ip netns exec fr "$FERCTL" port set fr1 "$1" "$2" || fail "port set fr1 $1 $2"
+	ip netns exec lr sysctl -qw "net.ipv4.conf.la1.$1=$2" || fail "sysctl la1.$1=$2"
+	[ "$1" = forwarding ] && return
+	ip netns exec fr "$FERCTL" port set all "$1" "$2" || fail "port set all $1 $2"
+	ip netns exec lr sysctl -qw "net.ipv4.conf.all.$1=$2" || fail "sysctl all.$1=$2"
+}
+# both CMD...: run CMD in h1 of each side ({} replaced by fh1 / lh1), its
+# output in /tmp/f.out and /tmp/l.out, which must be equal.
+# The two sides run at once (they share nothing but the VM's CPUs), so a
+# probe's python start-up is paid once.
+both() {
+	pids=
+	for p in f l; do
+		cmd=$(echo "$*" | sed "s/{}/${p}h1/g")
+		sh -c "$cmd" > /tmp/$p.out 2>&1 &
+		pids="$pids $!"
+	done
+	wait $pids
+	echo "ferroute: $(cat /tmp/f.out)"
+	echo "linux:    $(cat /tmp/l.out)"
+	cmp -s /tmp/f.out /tmp/l.out || fail "$*: ferroute differs from Linux"
+}
+
 # compare_answers KIND DST: `fwdprobe.py local KIND DST` from h1 through
 # both routers; the answers (normalized) must be equal. They are left in
 # /tmp/f.KIND and /tmp/l.KIND.
 compare_answers() {
+	pids=
 	for p in f l; do
 		ip netns exec ${p}h1 python3 "$root/tools/testing/selftests/lib/fwdprobe.py" \
-			local "$1" "$2" > /tmp/$p.$1
+			local "$1" "$2" > /tmp/$p.$1 &
+		pids="$pids $!"
 	done
+	wait $pids
 	echo "$1 $2: ferroute $(cat /tmp/f.$1)"
 	echo "$1 $2: linux    $(cat /tmp/l.$1)"
 	cmp -s /tmp/f.$1 /tmp/l.$1 || fail "$1 to $2: ferroute's answer differs from Linux's"

@@ -16,6 +16,7 @@ TAINT_TEST=262144 # 1 << 18 in /proc/sys/kernel/tainted (include/linux/panic.h)
 
 status=0
 dmesg -C
+: > "$VM_OUT/durations.log"
 tainted=$(cat /proc/sys/kernel/tainted)
 if insmod "$MODULE"; then
 	name="ferroute.ko alone does not taint the kernel with TAINT_TEST"
@@ -61,6 +62,7 @@ for t in "$here"/[0-9]*.sh; do
 	grep -q '^# slow' "$t" && continue
 	# 300 s each, unless the test asks for more ("# timeout: SECONDS").
 	limit=$(sed -n 's/^# timeout: \([0-9]*\)$/\1/p' "$t" | head -1)
+	started=$(date +%s)
 	if timeout "${limit:-300}" sh "$t" > "$VM_OUT/$name.log" 2>&1; then
 		echo "ok - $name"
 	else
@@ -68,6 +70,8 @@ for t in "$here"/[0-9]*.sh; do
 		sed 's/^/    /' "$VM_OUT/$name.log" | tail -30
 		status=1
 	fi
+	# Seconds per test, to keep make check's total in view.
+	echo "$(($(date +%s) - started)) $name" >> "$VM_OUT/durations.log"
 	rmmod ferroute 2>/dev/null
 done
 # kmemleak reports objects unreferenced for 5 s and seen by two scans.
@@ -98,6 +102,7 @@ fi
 # module's code. The report taints the kernel, so nothing runs after it.
 name="a sleeping call inside an RCU read-side section is reported"
 dmesg -C
+: > "$VM_OUT/durations.log"
 ip link add misuse0 type dummy
 printf 'misuse_ferroute' > $KUNIT_GLOB
 insmod "$KUNIT_MODULE"

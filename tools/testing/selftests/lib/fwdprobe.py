@@ -6,8 +6,8 @@ usage: fwdprobe.py error DST [TTL]     (run in the sending host)
        fwdprobe.py local KIND DST      (a probe to the router itself: udp,
                                         udp-echo, udp-badsum, tcp-syn, tcp-ack,
                                         tcp-rst, proto, timestamp,
-                                        rr, rr-ttl1, rr-udp, badopt, lsrr,
-                                        frag-first)
+                                        rr, rr-ttl1, rr-udp, rr-frag, badopt,
+                                        lsrr, frag-first)
        fwdprobe.py burst SRC DST N     (N TTL-1 probes at once: prints how
                                         many were answered and how many
                                         seconds sending them took)
@@ -29,7 +29,7 @@ timeout.
 
 import sys
 
-from scapy.all import ICMP, IP, TCP, UDP, AsyncSniffer, IPOption, Raw, conf, sr, sr1  # noqa: E402
+from scapy.all import ICMP, IP, TCP, UDP, AsyncSniffer, IPOption, Raw, conf, fragment, sr, sr1  # noqa: E402
 
 conf.verb = 0
 PAYLOAD = bytes(range(48))
@@ -81,6 +81,15 @@ def local_probe(kind, dst):
         return IP(dst=dst, id=0x4245, ttl=1, options=[rr]) / ICMP(id=0x7c, seq=1) / Raw(PAYLOAD)
     if kind == 'rr-udp':
         return IP(dst=dst, id=0x4246, options=[rr]) / UDP(sport=40003, dport=9) / Raw(PAYLOAD)
+    if kind == 'rr-frag':
+        # An echo request with record route in three fragments: the options
+        # only in the first (record route is not copied into fragments).
+        whole = IP(dst=dst, id=0x4249, tos=0x12, options=[rr]) / ICMP(id=0x80, seq=1) / Raw(PAYLOAD * 10)
+        frags = fragment(whole, fragsize=200)
+        for f in frags[1:]:
+            f.options = []
+            del f.ihl, f.len, f.chksum
+        return frags
     if kind == 'badopt':
         return IP(dst=dst, id=0x4247, options=[IPOption(b'\x07\x03\x02\x00')]) / ICMP(id=0x7d, seq=1)
     if kind == 'lsrr':

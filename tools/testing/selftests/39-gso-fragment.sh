@@ -1,0 +1,69 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# A TCP stream without DF through a router whose egress MTU (1400) is
+# smaller than the link's other end (1500): the sender's veth hands the
+# router GSO super-packets whose segments do not fit, so the router
+# segments them in software and fragments each segment
+# (ip_finish_output_gso, ip_fragment). Routed once by ferroute (both ports
+# attached veths) and once by Linux's ip_forward in the same VM: the data
+# arrives whole through both, each fragments (FragOKs, FragCreates) and
+# neither counts FragFails.
+#
+#   h2 10.2.0.2 --- 10.2.0.1 [router] 10.3.0.1 --(1400 | 1500)-- 10.3.0.2 h3
+. "$(dirname "$0")/lib.sh"
+load
+set -x
+
+for ns in fr fh2 fh3 lr lh2 lh3; do ip netns add $ns; done
+for p in f l; do
+	ip -n ${p}r link add va type veth peer name vb netns ${p}h2
+	ip -n ${p}r link add vc type veth peer name vd netns ${p}h3
+	ip -n ${p}r link set va up
+	ip -n ${p}r link set vc mtu 1400 up
+	ip -n ${p}h2 link set lo up
+	ip -n ${p}h2 addr add 10.2.0.2/24 dev vb
+	ip -n ${p}h2 link set vb up
+	ip -n ${p}h2 route add default via 10.2.0.1
+	# No path MTU discovery: TCP sends without DF.
+	ip netns exec ${p}h2 sysctl -qw net.ipv4.ip_no_pmtu_disc=1
+	ip -n ${p}h3 link set lo up
+	ip -n ${p}h3 addr add 10.3.0.2/24 dev vd
+	ip -n ${p}h3 link set vd up
+	ip -n ${p}h3 route add default via 10.3.0.1
+done
+ip netns exec fr "$FERCTL" port add va || fail "port add va"
+ip netns exec fr "$FERCTL" port add vc || fail "port add vc"
+ip netns exec fr "$FERCTL" addr add 10.2.0.1/24 dev va || fail "addr va"
+ip netns exec fr "$FERCTL" addr add 10.3.0.1/24 dev vc || fail "addr vc"
+ip -n lr addr add 10.2.0.1/24 dev va
+ip -n lr addr add 10.3.0.1/24 dev vc
+ip netns exec lr sysctl -qw net.ipv4.ip_forward=1
+for p in f l; do
+	ip netns exec ${p}h2 ping -c 1 -W 3 10.3.0.2 > /dev/null || fail "$p: first ping"
+done
+ethtool -k vb 2> /dev/null | grep -E 'segmentation-offload' || true
+
+head -c 4000000 /dev/urandom > /tmp/gso.data
+for p in f l; do
+	before_ok=$(${p}r_count IpFragOKs)
+	before_creates=$(${p}r_count IpFragCreates)
+	before_fails=$(${p}r_count IpFragFails)
+	rm -f /tmp/$p.rcv
+	ip netns exec ${p}h3 timeout 120 socat -u TCP-LISTEN:5001,reuseaddr OPEN:/tmp/$p.rcv,creat,trunc &
+	listener=$!
+	sleep 1
+	ip netns exec ${p}h2 timeout 100 socat -u OPEN:/tmp/gso.data TCP:10.3.0.2:5001 ||
+		fail "$p: sending the stream"
+	wait $listener
+	cmp -s /tmp/gso.data /tmp/$p.rcv || fail "$p: the stream did not arrive whole"
+	ok=$(($(${p}r_count IpFragOKs) - before_ok))
+	creates=$(($(${p}r_count IpFragCreates) - before_creates))
+	fails=$(($(${p}r_count IpFragFails) - before_fails))
+	echo "$p: FragOKs $ok FragCreates $creates FragFails $fails"
+	[ "$fails" -eq 0 ] || fail "$p: FragFails $fails"
+	[ "$ok" -gt 0 ] && [ "$creates" -gt "$ok" ] || fail "$p: the stream was not fragmented"
+done
+
+cleanup_netns
+unload
+dmesg_clean || fail "kernel log has warnings"
