@@ -79,6 +79,7 @@ _ferctl_keywords() {
 	"neighbour list" | "neighbour show" | "neighbor list" | "neighbor show") echo "dev" ;;
 	"bench fib") echo "keys seed" ;;
 	"route flush") echo "table" ;;
+	"stats list" | "stats show") echo "-d -delta -z -zeros" ;;
 	"port set") echo "forwarding rp_filter send_redirects accept_local route_localnet" ;;
 	"conf set")
 		echo "icmp_ratelimit icmp_ratemask icmp_msgs_per_sec icmp_msgs_burst" \

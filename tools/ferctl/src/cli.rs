@@ -393,8 +393,14 @@ pub enum Command {
     Tables,
     /// `table del ID`: remove an empty table.
     TableDel(u32),
-    /// `stats`: print the router's counters.
-    Stats,
+    /// `stats [-d] [-z]`: print the router's counters.
+    Stats {
+        /// `-d`: what each counter gained since the last `stats -d` in
+        /// this namespace (nstat's default mode), instead of its value.
+        delta: bool,
+        /// `-z`: with `-d`, also the counters that did not move.
+        zeros: bool,
+    },
     /// `neigh list [dev PORT]`: print the neighbour cache.
     Neigh {
         /// Show only the entries of this port.
@@ -1301,14 +1307,24 @@ fn parse_route_get(mut args: Args) -> Result<RouteCmd, Error> {
 }
 
 fn parse_stats(rest: Vec<String>) -> Result<Command, Error> {
-    let mut it = rest.into_iter();
-    match it.next().as_deref() {
+    let mut it = rest.into_iter().peekable();
+    match it.peek().map(String::as_str) {
         None => {}
-        Some(v) if is_list_verb(v) => {}
+        Some(v) if v.starts_with('-') => {}
+        Some(v) if is_list_verb(v) => {
+            it.next();
+        }
         Some(v) => return Err(usage(format!("stats: command \"{v}\" is unknown (show)"))),
     }
-    Args::new(it.collect(), "stats").finish()?;
-    Ok(Command::Stats)
+    let (mut delta, mut zeros) = (false, false);
+    for arg in it {
+        match arg.as_str() {
+            "-d" | "-delta" => delta = true,
+            "-z" | "-zeros" => zeros = true,
+            _ => return Err(usage(format!("stats: unexpected argument \"{arg}\""))),
+        }
+    }
+    Ok(Command::Stats { delta, zeros })
 }
 
 fn parse_bench(rest: Vec<String>) -> Result<Command, Error> {
@@ -1428,7 +1444,10 @@ Usage: ferctl table { list | show }
        ferctl table del TABLE_ID     remove an empty table
 ";
 const HELP_STATS: &str = "\
-Usage: ferctl stats [ show ]
+Usage: ferctl stats [ show ] [ -d ] [ -z ]
+  -d   what each counter gained since the last `stats -d` in this
+       namespace (as nstat prints), only those that moved
+  -z   with -d, also the counters that did not move
 ";
 const HELP_NEIGH: &str = "\
 Usage: ferctl neigh { list | show } [ dev PORT ]
@@ -1654,8 +1673,26 @@ mod tests {
 
     #[test]
     fn stats_and_neigh() {
-        assert_eq!(run(&["stats"]), Command::Stats);
-        assert_eq!(run(&["stats", "show"]), Command::Stats);
+        let plain = Command::Stats {
+            delta: false,
+            zeros: false,
+        };
+        assert_eq!(run(&["stats"]), plain);
+        assert_eq!(run(&["stats", "show"]), plain);
+        assert_eq!(
+            run(&["stats", "show", "-d", "-z"]),
+            Command::Stats {
+                delta: true,
+                zeros: true
+            }
+        );
+        assert_eq!(
+            run(&["stats", "-delta"]),
+            Command::Stats {
+                delta: true,
+                zeros: false
+            }
+        );
         assert_eq!(run(&["neigh", "list"]), Command::Neigh { dev: None });
         assert_eq!(run(&["neighbour", "show"]), Command::Neigh { dev: None });
         assert_eq!(run(&["neighbor"]), Command::Neigh { dev: None });

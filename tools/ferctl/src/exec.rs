@@ -44,7 +44,7 @@ pub fn describe(command: &Command) -> String {
         Command::Rule(RuleCmd::List) => "rule list".to_string(),
         Command::Tables => "table list".to_string(),
         Command::TableDel(id) => format!("table del {}", crate::model::TableId(*id)),
-        Command::Stats => "stats".to_string(),
+        Command::Stats { .. } => "stats".to_string(),
         Command::Neigh { .. } => "neigh list".to_string(),
         Command::BenchFib { .. } => "bench fib".to_string(),
     }
@@ -180,9 +180,17 @@ pub fn execute(command: &Command, opts: Options, genl: &mut dyn Genl) -> Result<
             let tables = dump(genl, cmd::TABLE_LIST, msg::decode_table).map_err(fail)?;
             output::tables(&tables, opts)
         }
-        Command::Stats => {
+        Command::Stats { delta, zeros } => {
             let stats = dump(genl, cmd::STATS_GET, msg::decode_stat).map_err(fail)?;
-            output::stats(&stats, opts)
+            if !delta {
+                return output::stats(&stats, opts);
+            }
+            let path = crate::history::path();
+            let before = crate::history::load(&path);
+            let moved = crate::history::deltas(&stats, &before, *zeros);
+            crate::history::save(&path, &stats)
+                .map_err(|e| Error::Output(format!("stats -d: {}: {e}", path.display())))?;
+            output::stats(&moved, opts)
         }
         Command::Neigh { dev } => {
             let mut neighs = dump(genl, cmd::NEIGH_GET, msg::decode_neigh).map_err(fail)?;

@@ -34,6 +34,7 @@
 pub mod cli;
 pub mod error;
 pub mod exec;
+pub mod history;
 pub mod model;
 pub mod msg;
 pub mod netlink;
