@@ -145,9 +145,7 @@ pub fn arp_process(
         });
     }
 
-    if is_request
-        && route_input(fib, addrs, sip, tip, port, &conf.port) == Ok(InputRoute::Local)
-    {
+    if is_request && route_input(fib, addrs, sip, tip, port, &conf.port) == Ok(InputRoute::Local) {
         if arp_ignore(addrs, port, tip, ignore) {
             return Ok(ArpDecision {
                 reply: None,

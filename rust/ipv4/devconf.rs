@@ -149,8 +149,16 @@ impl PortChange {
                 *dst = v;
             }
         }
-        set(&mut c.forwarding, self.forwarding, skip.has(ConfMask::FORWARDING));
-        set(&mut c.rp_filter, self.rp_filter, skip.has(ConfMask::RP_FILTER));
+        set(
+            &mut c.forwarding,
+            self.forwarding,
+            skip.has(ConfMask::FORWARDING),
+        );
+        set(
+            &mut c.rp_filter,
+            self.rp_filter,
+            skip.has(ConfMask::RP_FILTER),
+        );
         set(
             &mut c.send_redirects,
             self.send_redirects,
@@ -376,7 +384,10 @@ mod tests {
             forwarding: Some(false),
             ..Default::default()
         }
-        .apply_to_default(&mut default, [(&mut a, &mut a_own), (&mut b, &mut b_own)].into_iter());
+        .apply_to_default(
+            &mut default,
+            [(&mut a, &mut a_own), (&mut b, &mut b_own)].into_iter(),
+        );
         assert_eq!(default.rp_filter, RpFilter::Strict);
         assert!(!default.forwarding);
         assert_eq!(a.rp_filter, RpFilter::Strict);

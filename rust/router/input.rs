@@ -160,9 +160,7 @@ fn ip_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: 
         return ip_drop(r, skb, stats::DropReason::Nomem);
     }
     let conf = c.port_conf(port);
-    let decision = route::route_input(
-        &c.fib, &c.addrs, hdr.ip.src, hdr.ip.dst, port.id, &conf,
-    );
+    let decision = route::route_input(&c.fib, &c.addrs, hdr.ip.src, hdr.ip.dst, port.id, &conf);
     let (in_id, forwarding) = (port.id, conf.forwarding);
     // ip_rcv_options, after route input: the options of a packet that is
     // delivered or forwarded.

@@ -107,7 +107,10 @@ mod tests {
         let path = dir.join("h");
         // No history: every counter's whole value.
         let first = [stat("IpInReceives", 10), stat("IcmpInEchos", 0)];
-        assert_eq!(deltas(&first, &load(&path), false), vec![stat("IpInReceives", 10)]);
+        assert_eq!(
+            deltas(&first, &load(&path), false),
+            vec![stat("IpInReceives", 10)]
+        );
         save(&path, &first).unwrap();
         let now = [
             stat("IpInReceives", 13),

@@ -71,7 +71,8 @@ pub const ROUTER: &[Setting] = &[
 /// The pseudo-ports whose settings `conf show` prints after the router's
 /// (Linux's `net.ipv4.conf.all.*` and `net.ipv4.conf.default.*`), with
 /// their nests in the `conf-get` reply.
-pub const PSEUDO_PORTS: &[(&str, u16)] = &[("all", attr::CONF_ALL), ("default", attr::CONF_DEFAULT)];
+pub const PSEUDO_PORTS: &[(&str, u16)] =
+    &[("all", attr::CONF_ALL), ("default", attr::CONF_DEFAULT)];
 
 /// What `conf show` prints: the router's settings, then each pseudo-port's.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -307,10 +308,8 @@ mod tests {
 
     #[test]
     fn conf_shows_all_and_default_after_the_router() {
-        let nest = crate::msg::nest_payload(&[
-            (attr::FORWARDING, vec![1]),
-            (attr::RP_FILTER, vec![2]),
-        ]);
+        let nest =
+            crate::msg::nest_payload(&[(attr::FORWARDING, vec![1]), (attr::RP_FILTER, vec![2])]);
         let attrs = vec![
             (attr::IP_DEFAULT_TTL, vec![64]),
             (attr::CONF_ALL, nest.clone()),
