@@ -640,7 +640,8 @@ int ferroute_skb_gso_fits(const struct sk_buff *skb, unsigned int mtu)
  * segment leaves with its checksum complete). skb->data must be at the IP
  * header and skb->protocol ETH_P_IP for segments to come out; otherwise the
  * offload handlers refuse the packet (they pull what they read with
- * pskb_may_pull). A packet that is not GSO is returned as it is. Consumes skb; returns the segments,
+ * pskb_may_pull). The network header is reset to skb->data. A packet that
+ * is not GSO is returned as it is. Consumes skb; returns the segments,
  * a list linked by ->next (skb itself when nothing had to be split), or
  * NULL having freed skb. A packet whose checksum is neither CHECKSUM_PARTIAL
  * nor CHECKSUM_UNNECESSARY is refused: __skb_gso_segment would WARN
@@ -652,6 +653,12 @@ struct sk_buff *ferroute_skb_gso_segment(struct sk_buff *skb)
 
 	if (!skb_is_gso(skb))
 		return skb;
+	/*
+	 * The network header at skb->data makes the mac_len that
+	 * __skb_gso_segment computes 0, so skb_mac_gso_segment pulls nothing
+	 * unchecked; the offload handlers pull what they read.
+	 */
+	skb_reset_network_header(skb);
 	if (skb->ip_summed != CHECKSUM_PARTIAL &&
 	    skb->ip_summed != CHECKSUM_UNNECESSARY) {
 		kfree_skb_reason(skb, SKB_DROP_REASON_SKB_GSO_SEG);

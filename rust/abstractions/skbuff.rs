@@ -200,16 +200,21 @@ impl SkBuff {
     /// `ip_finish_output_gso` does for one whose segments do not fit the
     /// egress MTU (`skb_gso_segment` with no device features: each segment
     /// leaves with its checksum complete). `skb->data` must be at the IP
-    /// header of an IPv4 packet; a packet that is not GSO comes back alone.
+    /// header of an IPv4 packet, which becomes the network header; a packet
+    /// that is not GSO comes back alone.
     /// Returns `None` if segmenting failed: the packet was freed then, with
     /// `SKB_DROP_REASON_SKB_GSO_SEG`.
     pub fn gso_segment(self) -> Option<SkbList> {
         // SAFETY: `into_raw` hands our reference to the helper, which
-        // consumes it: skb_gso_segment needs an skb that is not shared (the
-        // type invariant) and reads only what its offload handlers first
-        // pull (pskb_may_pull), so any data position is safe (a wrong one
-        // fails). The helper returns a list of new skbs, or the skb itself,
-        // each owned by the caller and not shared, or NULL having freed it.
+        // consumes it. skb_gso_segment needs an skb that is not shared (the
+        // type invariant). The helper resets the network header to
+        // `skb->data`, so the mac_len __skb_gso_segment derives is 0 and
+        // skb_mac_gso_segment's unchecked __skb_pull pulls nothing; past
+        // that, inet_gso_segment and the transport handlers pull what they
+        // read (pskb_may_pull), so any data is safe (data that is not an
+        // IPv4 packet fails). It returns a list of new skbs, or the skb
+        // itself, each owned by the caller and not shared, or NULL having
+        // freed it.
         let head = unsafe { bindings::ferroute_skb_gso_segment(self.into_raw()) };
         // INVARIANT: `head` is null or the head of a list of owned skbs.
         (!head.is_null()).then_some(SkbList { head })
