@@ -108,6 +108,9 @@ impl PortConf {
 pub struct ConfMask(u8);
 
 impl ConfMask {
+    /// Every setting: what a port has once it was given an address
+    /// (`ipv4_devconf_setall` in `rtm_to_ifaddr`).
+    pub const ALL: Self = Self(0x1f);
     const FORWARDING: u8 = 1 << 0;
     const RP_FILTER: u8 = 1 << 1;
     const SEND_REDIRECTS: u8 = 1 << 2;
@@ -220,10 +223,16 @@ impl PortChange {
     /// A change of `conf.default`: new ports start from it, and each value
     /// but `forwarding` is copied to every port that has no value of its
     /// own for it (`devinet_copy_dflt_conf`; `forwarding` has its own
-    /// handler, `devinet_sysctl_forward`, which copies nothing).
+    /// handler, `devinet_sysctl_forward`, which copies nothing). A port
+    /// that was given an address has all its values as its own
+    /// ([`ConfMask::ALL`]). `default_own` marks the values written to
+    /// `default` (but `forwarding`): a new port copies them with the values
+    /// (`inetdev_init` copies the whole `ipv4_devconf`, its `state` too), so
+    /// they are its own from the start.
     pub fn apply_to_default<'a>(
         &self,
         default: &mut PortConf,
+        default_own: &mut ConfMask,
         ports: impl Iterator<Item = (&'a mut PortConf, &'a mut ConfMask)>,
     ) {
         self.apply_except(default, ConfMask::default());
@@ -231,6 +240,7 @@ impl PortChange {
             forwarding: None,
             ..*self
         };
+        default_own.0 |= copied.mask().0;
         for (c, own) in ports {
             copied.apply_except(c, *own);
         }
@@ -369,7 +379,7 @@ mod tests {
 
     #[test]
     fn default_reaches_ports_without_their_own_value() {
-        let mut default = PortConf::DEFAULT;
+        let (mut default, mut default_own) = (PortConf::DEFAULT, ConfMask::default());
         let (mut a, mut a_own) = (PortConf::DEFAULT, ConfMask::default());
         let (mut b, mut b_own) = (PortConf::DEFAULT, ConfMask::default());
         // b's rp_filter is its own.
@@ -386,6 +396,7 @@ mod tests {
         }
         .apply_to_default(
             &mut default,
+            &mut default_own,
             [(&mut a, &mut a_own), (&mut b, &mut b_own)].into_iter(),
         );
         assert_eq!(default.rp_filter, RpFilter::Strict);
@@ -393,8 +404,21 @@ mod tests {
         assert_eq!(a.rp_filter, RpFilter::Strict);
         assert_eq!(b.rp_filter, RpFilter::Off);
         assert!(a.accept_local && b.accept_local);
-        // default.forwarding reaches no existing port.
+        // default.forwarding reaches no existing port, and is not marked.
         assert!(a.forwarding && b.forwarding);
+        assert!(default_own.has(ConfMask::RP_FILTER) && !default_own.has(ConfMask::FORWARDING));
+        // A port with an address keeps everything.
+        let (mut c, mut c_own) = (PortConf::DEFAULT, ConfMask::ALL);
+        PortChange {
+            accept_local: Some(true),
+            ..Default::default()
+        }
+        .apply_to_default(
+            &mut default,
+            &mut default_own,
+            [(&mut c, &mut c_own)].into_iter(),
+        );
+        assert!(!c.accept_local);
     }
 
     #[test]
@@ -416,7 +440,11 @@ mod tests {
             forwarding: Some(true),
             ..Default::default()
         }
-        .apply_to_default(&mut default, [(&mut a, &mut a_own)].into_iter());
+        .apply_to_default(
+            &mut default,
+            &mut ConfMask::default(),
+            [(&mut a, &mut a_own)].into_iter(),
+        );
         assert!(!a.forwarding);
     }
 

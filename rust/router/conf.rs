@@ -189,7 +189,9 @@ impl Router {
             let ports = c.ports.iter_mut().map(|p| (&mut p.conf, &mut p.conf_own));
             match name {
                 b"all" => set.apply_to_all(&mut c.conf_all, &mut c.conf_default, ports),
-                b"default" => set.apply_to_default(&mut c.conf_default, ports),
+                b"default" => {
+                    set.apply_to_default(&mut c.conf_default, &mut c.conf_default_own, ports)
+                }
                 _ => {
                     let id = c
                         .port_by_name(name)

@@ -35,7 +35,7 @@ use crate::abstractions::skbuff::SkBuff;
 use crate::abstractions::sync::{Rtnl, RtnlGuard, SpinLockBh};
 use crate::abstractions::time::{now_ms, Rearm, Timer, TimerCallback};
 use crate::ipv4::addr::Ipv4Addr;
-use crate::ipv4::devconf::{NetConf, PortConf};
+use crate::ipv4::devconf::{ConfMask, NetConf, PortConf};
 use crate::ipv4::devinet;
 use crate::ipv4::fib::Fib;
 use crate::ipv4::icmp::{IcmpErrorMsg, IcmpGlobalLimit};
@@ -78,6 +78,8 @@ pub struct Config {
     pub conf_all: PortConf,
     /// The `conf.default` port settings, which new ports start from.
     pub conf_default: PortConf,
+    /// Which of them were written (new ports copy this as their own).
+    pub conf_default_own: ConfMask,
 }
 
 impl Config {
@@ -91,6 +93,7 @@ impl Config {
             net: NetConf::DEFAULT,
             conf_all: PortConf::DEFAULT,
             conf_default: PortConf::DEFAULT,
+            conf_default_own: ConfMask::default(),
         }
     }
 
@@ -111,6 +114,7 @@ impl Config {
             net: self.net,
             conf_all: self.conf_all,
             conf_default: self.conf_default,
+            conf_default_own: self.conf_default_own,
         })
     }
 
@@ -322,6 +326,7 @@ impl Router {
         self.update_config(rtnl, |c| {
             // A new port starts from conf.default (inetdev_init).
             port.conf = c.conf_default;
+            port.conf_own = c.conf_default_own;
             c.ports
                 .try_push(port)
                 .map_err(|_| (ENOMEM, c_str!("out of memory")))
@@ -461,6 +466,7 @@ impl Router {
         let mut port = Port::new(id, PortDev::Attached(DevRef::new(dev)), rtnl);
         self.update_config(rtnl, |c| {
             port.conf = c.conf_default;
+            port.conf_own = c.conf_default_own;
             c.ports
                 .try_push(port)
                 .map_err(|_| (ENOMEM, c_str!("out of memory")))
@@ -598,7 +604,14 @@ impl Router {
                     _ => c_str!("cannot add this address"),
                 };
                 (errno_of(e), msg)
-            })
+            })?;
+            // A port with an address keeps its settings when conf.default
+            // changes: rtm_to_ifaddr marks every one its own
+            // (ipv4_devconf_setall).
+            for p in c.ports.iter_mut().filter(|p| p.id == ifa.port) {
+                p.conf_own = ConfMask::ALL;
+            }
+            Ok(())
         })
     }
 

@@ -133,23 +133,38 @@ for d in all default; do
 		grep -qx "$d.$n $l" /tmp/pseudo || fail "$d.$n is not Linux's $l"
 	done
 done
-# default.rp_filter 2 reaches va, which never had its own, not fr1 (set
-# above), and a port added afterwards starts with it.
-ip netns exec fr "$FERCTL" port set default rp_filter 2 || fail "port set default"
-ip netns exec lr sysctl -qw net.ipv4.conf.default.rp_filter=2
-ip netns exec fr "$FERCTL" conf show | grep -qx 'default.rp_filter 2' ||
-	fail "conf show: no default.rp_filter 2"
-pval rp_filter va
-pval rp_filter fr1 la1
+# conf.default reaches only ports that have no value of their own: not
+# fr1 (set above) nor va (an address makes every value a port's own,
+# ipv4_devconf_setall), but vx, which has no address; a port added
+# afterwards starts from it, and with it as its own (inetdev_init copies
+# default's state bits too), so resetting default leaves it alone.
 for p in f l; do
 	ip -n ${p}r link add vx type veth peer name vy
 	ip -n ${p}r link set vx up
 done
 ip netns exec fr "$FERCTL" port add vx || fail "port add vx"
+ip netns exec fr "$FERCTL" port set default rp_filter 2 || fail "port set default"
+ip netns exec lr sysctl -qw net.ipv4.conf.default.rp_filter=2
+ip netns exec fr "$FERCTL" conf show | grep -qx 'default.rp_filter 2' ||
+	fail "conf show: no default.rp_filter 2"
+pval rp_filter va
+[ "$f" = 0 ] || fail "default reached a port with an address"
+pval rp_filter fr1 la1
 pval rp_filter vx
+[ "$f" = 2 ] || fail "default did not reach a port without an address"
+for p in f l; do
+	ip -n ${p}r link add vz type veth peer name vw
+	ip -n ${p}r link set vz up
+done
+ip netns exec fr "$FERCTL" port add vz || fail "port add vz"
+pval rp_filter vz
 [ "$f" = 2 ] || fail "a new port did not start from conf.default"
 ip netns exec fr "$FERCTL" port set default rp_filter 0
 ip netns exec lr sysctl -qw net.ipv4.conf.default.rp_filter=0
+pval rp_filter vx
+[ "$f" = 0 ] || fail "resetting default did not reach vx"
+pval rp_filter vz
+[ "$f" = 2 ] || fail "resetting default reached a port that copied it"
 # all.forwarding 0 is written to every port (inet_forward_change): h1's
 # ping to h2 is not forwarded by either; 1 restores it.
 ip netns exec fr "$FERCTL" port set all forwarding 0 || fail "port set all forwarding 0"
