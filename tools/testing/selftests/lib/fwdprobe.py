@@ -28,8 +28,10 @@ timeout.
 """
 
 import sys
+import threading
 
-from scapy.all import ICMP, IP, TCP, UDP, AsyncSniffer, IPOption, Raw, conf, fragment, sr, sr1  # noqa: E402
+from scapy.all import (ICMP, IP, TCP, UDP, AsyncSniffer, IPOption, Raw, conf, fragment,  # noqa: E402
+                       send, sr, sr1)
 
 conf.verb = 0
 PAYLOAD = bytes(range(48))
@@ -114,7 +116,21 @@ def main():
         # The answer, or "none" (a probe that gets none waits 3 s; a lone
         # first fragment waits for the 30 s reassembly timeout).
         wait = 45 if sys.argv[2] == 'frag-first' else 3
-        ans = sr1(local_probe(sys.argv[2], sys.argv[3]), timeout=wait)
+        pkt = local_probe(sys.argv[2], sys.argv[3])
+        if isinstance(pkt, list):
+            # Fragments: scapy does not match an answer to a fragment
+            # (sr1 never returns it), so capture the first ICMP packet
+            # from the router instead.
+            ready = threading.Event()
+            t = AsyncSniffer(count=1, timeout=wait + 10, started_callback=ready.set,
+                             lfilter=lambda p: IP in p and p[IP].src == sys.argv[3] and ICMP in p)
+            t.start()
+            ready.wait(10)
+            send(pkt)
+            t.join()
+            ans = t.results[0] if t.results else None
+        else:
+            ans = sr1(pkt, timeout=wait)
         print(normalize(ans) if ans is not None else 'none')
     elif mode == 'sniff':
         # READY (a path) is created once the capture runs.
