@@ -174,7 +174,6 @@ def main():
             frames = [frames[int(sys.argv[4])]]
         sendp(frames, iface=iface)
     elif mode == 'send':
-        from scapy.all import send
         send(probe(sys.argv[2], 64))
     else:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
