@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# timeout: 600
+# timeout: 900
 # The router's settings change behaviour as the same Linux sysctls do on a
 # Linux router in the same VM (two_routers; ferroute's h1 port fr1 is
 # Linux's la1): `ferctl conf show` has Linux's defaults; icmp_ratelimit
