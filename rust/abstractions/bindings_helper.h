@@ -168,6 +168,7 @@ unsigned int ferroute_skb_truesize(const struct sk_buff *skb);
 int ferroute_skb_gso_fits(const struct sk_buff *skb, unsigned int mtu);
 struct sk_buff *ferroute_skb_gso_segment(struct sk_buff *skb);
 struct sk_buff *ferroute_skb_list_unlink_next(struct sk_buff *skb);
+int ferroute_skb_checksum_help(struct sk_buff *skb);
 int ferroute_skb_csum_unnecessary(const struct sk_buff *skb);
 int ferroute_skb_csum_complete_ok(const struct sk_buff *skb);
 void ferroute_skb_drop_otherhost(struct sk_buff *skb, struct net_device *dev);

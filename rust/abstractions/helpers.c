@@ -675,6 +675,29 @@ struct sk_buff *ferroute_skb_gso_segment(struct sk_buff *skb)
 	return segs;
 }
 
+/*
+ * Completes a CHECKSUM_PARTIAL checksum in software (skb_checksum_help), as
+ * ip_do_fragment does before copying a packet into fragments; 0 for any
+ * other skb. -EINVAL, with nothing done, for a GSO skb (skb_checksum_help
+ * would WARN) or one whose checksum start and field are not in its linear
+ * data (skb_checksum_help WARNs on those it sees, and reads from a negative
+ * offset unchecked).
+ */
+int ferroute_skb_checksum_help(struct sk_buff *skb)
+{
+	int offset;
+
+	if (skb->ip_summed != CHECKSUM_PARTIAL)
+		return 0;
+	if (skb_is_gso(skb))
+		return -EINVAL;
+	offset = skb_checksum_start_offset(skb);
+	if (offset < 0 ||
+	    offset + skb->csum_offset + sizeof(__sum16) > skb_headlen(skb))
+		return -EINVAL;
+	return skb_checksum_help(skb);
+}
+
 /* Unlinks skb from the list it heads and returns the rest. */
 struct sk_buff *ferroute_skb_list_unlink_next(struct sk_buff *skb)
 {

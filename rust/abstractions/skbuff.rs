@@ -196,6 +196,27 @@ impl SkBuff {
         }
     }
 
+    /// Completes a transport checksum left to the device
+    /// (CHECKSUM_PARTIAL: a packet from a sender on this host) in software
+    /// (`skb_checksum_help`), as `ip_do_fragment` does before copying a
+    /// packet into fragments, whose receiver could not complete it; nothing
+    /// for any other packet. `Err(EINVAL)`, with nothing done, for a GSO
+    /// packet or one whose checksum field is not in its linear data;
+    /// `Err(ENOMEM)` if the data could not be made private to this skb.
+    pub fn checksum_help(&mut self) -> Result<(), kernel::error::Error> {
+        // SAFETY: By the type invariant the skb is valid and owned (so
+        // skb_checksum_help may write the checksum, after
+        // skb_ensure_writable has unshared a cloned head). The helper calls
+        // it only for a CHECKSUM_PARTIAL skb that is not GSO and whose
+        // checksum start and field lie in the linear data, the cases in
+        // which skb_checksum_help neither WARNs nor reads outside it.
+        let ret = unsafe { bindings::ferroute_skb_checksum_help(self.as_raw()) };
+        if ret < 0 {
+            return Err(kernel::error::Error::from_errno(ret));
+        }
+        Ok(())
+    }
+
     /// Splits a GSO super-packet into its segments in software, as
     /// `ip_finish_output_gso` does for one whose segments do not fit the
     /// egress MTU (`skb_gso_segment` with no device features: each segment

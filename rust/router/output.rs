@@ -72,8 +72,15 @@ pub(super) fn fragment_output(
     port: &Port,
     next_hop: Ipv4Addr,
     pkt_src: Option<Ipv4Addr>,
-    skb: SkBuff,
+    mut skb: SkBuff,
 ) {
+    // A checksum left to the device would reach the receiver incomplete in
+    // the fragments: complete it first (ip_do_fragment).
+    if skb.checksum_help().is_err() {
+        r.stats.ip(IpStat::FragFails);
+        skb.drop_with(reason::NOT_SPECIFIED);
+        return;
+    }
     let mtu = u16::try_from(port.netdev().mtu()).unwrap_or(u16::MAX);
     let Ok(mut frags) = Fragments::new(skb.data(), mtu) else {
         r.stats.ip(IpStat::FragFails);
