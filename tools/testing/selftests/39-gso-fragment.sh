@@ -7,7 +7,8 @@
 # (ip_finish_output_gso, ip_fragment). Routed once by ferroute (both ports
 # attached veths) and once by Linux's ip_forward in the same VM: the data
 # arrives whole through both, each fragments (FragOKs, FragCreates) and
-# neither counts FragFails.
+# neither counts FragFails. A UDP datagram without DF whose checksum its
+# sender left to the device is fragmented with the checksum completed.
 #
 #   h2 10.2.0.2 --- 10.2.0.1 [router] 10.3.0.1 --(1400 | 1500)-- 10.3.0.2 h3
 . "$(dirname "$0")/lib.sh"
@@ -65,6 +66,28 @@ for p in f l; do
 	echo "$p: FragOKs $ok FragCreates $creates FragFails $fails"
 	[ "$fails" -eq 0 ] || fail "$p: FragFails $fails"
 	[ "$ok" -gt 0 ] && [ "$creates" -gt "$ok" ] || fail "$p: the stream was not fragmented"
+done
+
+# One datagram of 1500 bytes without DF from h2's UDP socket: not GSO, its
+# checksum left to the device (CHECKSUM_PARTIAL over the veth). Fragmented
+# at 1400, it reaches h3's socket only if the router completed the
+# checksum first (ip_do_fragment's skb_checksum_help).
+head -c 1472 /dev/urandom > /tmp/udp.data
+for p in f l; do
+	rm -f /tmp/$p.udp
+	ip netns exec ${p}h3 timeout 60 socat -u UDP4-RECV:5002 OPEN:/tmp/$p.udp,creat,trunc &
+	listener=$!
+	for _ in $(seq 100); do
+		ip netns exec ${p}h3 ss -Hlun 'sport = 5002' | grep -q . && break
+		sleep 0.2
+	done
+	ip netns exec ${p}h2 socat -u -b 2000 OPEN:/tmp/udp.data UDP4-SENDTO:10.3.0.2:5002
+	for _ in $(seq 50); do
+		[ -s /tmp/$p.udp ] && break
+		sleep 0.2
+	done
+	kill $listener 2> /dev/null
+	cmp -s /tmp/udp.data /tmp/$p.udp || fail "$p: the fragmented UDP datagram did not arrive"
 done
 
 cleanup_netns
