@@ -158,6 +158,8 @@ impl Family for FerrouteFamily {
         Policy::U8 { min: 0, max: 255 },
         Policy::U8 { min: 0, max: 255 },
         Policy::U8 { min: 0, max: 255 },
+        // 65: fib-match.
+        Policy::U8 { min: 0, max: 1 },
     ];
     const OPS: &'static [Op] = &[
         admin_do(cmd::PORT_ADD),
@@ -644,6 +646,9 @@ fn route_get(router: &super::Router, req: &Request<'_>) -> Result {
         iif: req.attr(attr::IIFNAME).map(|a| a.str_bytes()),
         oif: req.attr(attr::IFNAME).map(|a| a.str_bytes()),
         mark: req.attr(attr::MARK).and_then(|a| a.u32()).unwrap_or(0),
+        // inet_rtm_getroute: rtm_tos & INET_DSCP_MASK.
+        tos: req.attr(attr::TOS).and_then(|a| a.u8()).unwrap_or(0) & 0xfc,
+        fib_match: req.attr(attr::FIB_MATCH).and_then(|a| a.u8()) == Some(1),
     };
     req.reply(|m| {
         router.route_get(&q, m).map_err(|(e, msg)| {

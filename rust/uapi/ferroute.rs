@@ -137,6 +137,9 @@ pub mod attr {
     /// Router setting `udp_echo`: the UDP echo service on port 7 (u8 0/1,
     /// default 0).
     pub const UDP_ECHO: u16 = 64;
+    /// `route-get` flag (u8 1): answer with the route the lookup matched,
+    /// as `route-list` describes it (`RTM_F_FIB_MATCH`).
+    pub const FIB_MATCH: u16 = 65;
 }
 
 /// Attribute numbers inside the `multipath` nest.
@@ -247,7 +250,7 @@ pub mod request {
         TOS,
     ];
     /// `route-get`: the destination and what the lookup starts from.
-    const ROUTE_GET: &[u16] = &[ADDRESS, SRC, IIFNAME, IFNAME, MARK];
+    const ROUTE_GET: &[u16] = &[ADDRESS, SRC, IIFNAME, IFNAME, MARK, TOS, FIB_MATCH];
     /// `rule-add` and `rule-del`: selectors and action.
     const RULE: &[u16] = &[
         PRIORITY,

@@ -92,6 +92,10 @@ impl RouteProtocol {
 /// `IPTOS_RT_MASK`: the TOS bits routing looks at.
 pub const IPTOS_RT_MASK: u8 = 0x1c;
 
+/// `INET_ECN_MASK`: the ECN bits of the DS field, which a route's TOS
+/// (`fa_dscp`) may not have.
+pub const INET_ECN_MASK: u8 = 0x03;
+
 /// One next hop (`struct fib_nh`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct NextHop {

@@ -451,7 +451,7 @@ impl Fib {
     /// `hops` are the multipath next hops (empty: the route's own
     /// `gateway`/`port`/`onlink`). Errors:
     /// - `EINVAL`: prefix length above 32 or host bits set in `dst`; TOS
-    ///   outside `IPTOS_RT_MASK`; a reject type with a port or gateway; a
+    ///   with ECN bits; a reject type with a port or gateway; a
     ///   weight outside 1..=256; a gateway on a host- or link-scope route,
     ///   or a gateway that is multicast, broadcast or 0/8, or that resolves
     ///   to neither a unicast nor a local route (an `onlink` gateway: that

@@ -71,7 +71,7 @@ _ferctl_keywords() {
 	"route delete")
 		echo "to default $_ferctl_route_types via dev oif metric priority" \
 			"preference table src proto protocol scope tos dsfield" ;;
-	"route get") echo "to from iif oif dev mark" ;;
+	"route get") echo "to from iif oif dev mark tos dsfield fibmatch" ;;
 	"route list" | "route show") echo "table" ;;
 	"rule add" | "rule delete")
 		echo "not pref priority preference order from to iif dev oif tos" \

@@ -24,6 +24,25 @@ use crate::proto::{
 /// One attribute as it travels: type number and payload bytes.
 pub type RawAttr = (u16, Vec<u8>);
 
+/// What a `route-get` asks (`ip route get`'s keywords).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RouteGet<'a> {
+    /// Destination.
+    pub dst: Ipv4Addr,
+    /// `from`.
+    pub from: Option<Ipv4Addr>,
+    /// `iif`.
+    pub iif: Option<&'a str>,
+    /// `oif`.
+    pub oif: Option<&'a str>,
+    /// `mark`.
+    pub mark: Option<u32>,
+    /// `tos`.
+    pub tos: Option<u8>,
+    /// `fibmatch`.
+    pub fib_match: bool,
+}
+
 /// A generic netlink request of the ferroute family.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {
@@ -214,19 +233,18 @@ impl Request {
         }
     }
 
-    /// `route-get` of `dst` (no prefixlen is sent).
-    pub fn route_get(
-        dst: Ipv4Addr,
-        from: Option<Ipv4Addr>,
-        iif: Option<&str>,
-        oif: Option<&str>,
-        mark: Option<u32>,
-    ) -> Self {
-        let mut attrs = vec![ipv4_attr(attr::ADDRESS, dst)];
-        attrs.extend(from.map(|v| ipv4_attr(attr::SRC, v)));
-        attrs.extend(iif.map(|v| string_attr(attr::IIFNAME, v)));
-        attrs.extend(oif.map(|v| string_attr(attr::IFNAME, v)));
-        attrs.extend(mark.map(|v| u32_attr(attr::MARK, v)));
+    /// `route-get` of `dst` (no prefixlen is sent); `fib-match` asks for
+    /// the matched route instead of the decision.
+    pub fn route_get(q: &RouteGet<'_>) -> Self {
+        let mut attrs = vec![ipv4_attr(attr::ADDRESS, q.dst)];
+        attrs.extend(q.from.map(|v| ipv4_attr(attr::SRC, v)));
+        attrs.extend(q.iif.map(|v| string_attr(attr::IIFNAME, v)));
+        attrs.extend(q.oif.map(|v| string_attr(attr::IFNAME, v)));
+        attrs.extend(q.mark.map(|v| u32_attr(attr::MARK, v)));
+        attrs.extend(q.tos.map(|v| u8_attr(attr::TOS, v)));
+        if q.fib_match {
+            attrs.push(u8_attr(attr::FIB_MATCH, 1));
+        }
         Request {
             cmd: cmd::ROUTE_GET,
             dump: false,
@@ -1037,7 +1055,15 @@ pub(crate) mod tests {
             Request::port_change(false, "veth1"),
             Request::addr_change(true, "veth1", prefix),
             Request::addr_change(false, "veth1", prefix),
-            Request::route_get(Ipv4Addr::new(10, 2, 3, 4), a, Some("a"), Some("b"), Some(7)),
+            Request::route_get(&RouteGet {
+                dst: Ipv4Addr::new(10, 2, 3, 4),
+                from: a,
+                iif: Some("a"),
+                oif: Some("b"),
+                mark: Some(7),
+                tos: Some(0x10),
+                fib_match: true,
+            }),
             Request::route_list(100),
             Request::table_del(100),
             Request::fib_bench(Some(10), Some(1)),
@@ -1123,16 +1149,27 @@ pub(crate) mod tests {
 
     #[test]
     fn route_get_and_list_requests() {
-        let req = Request::route_get(Ipv4Addr::new(10, 2, 3, 4), None, None, None, None);
+        let dst = Ipv4Addr::new(10, 2, 3, 4);
+        let req = Request::route_get(&RouteGet {
+            dst,
+            from: None,
+            iif: None,
+            oif: None,
+            mark: None,
+            tos: None,
+            fib_match: false,
+        });
         assert_eq!((req.cmd, req.dump), (cmd::ROUTE_GET, false));
         assert_eq!(req.attrs, vec![(attr::ADDRESS, vec![10, 2, 3, 4])]);
-        let req = Request::route_get(
-            Ipv4Addr::new(10, 2, 3, 4),
-            Some(Ipv4Addr::new(10, 1, 0, 2)),
-            Some("veth1"),
-            Some("veth2"),
-            Some(7),
-        );
+        let req = Request::route_get(&RouteGet {
+            dst,
+            from: Some(Ipv4Addr::new(10, 1, 0, 2)),
+            iif: Some("veth1"),
+            oif: Some("veth2"),
+            mark: Some(7),
+            tos: Some(0x20),
+            fib_match: true,
+        });
         assert_eq!(
             req.attrs,
             vec![
@@ -1141,6 +1178,8 @@ pub(crate) mod tests {
                 (attr::IIFNAME, b"veth1\0".to_vec()),
                 (attr::IFNAME, b"veth2\0".to_vec()),
                 (attr::MARK, 7u32.to_ne_bytes().to_vec()),
+                (attr::TOS, vec![0x20]),
+                (attr::FIB_MATCH, vec![1]),
             ]
         );
         let all = Request::route_list(0);

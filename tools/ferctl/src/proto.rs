@@ -84,6 +84,7 @@ pub mod attr {
         ),
         ("ip-default-ttl", IP_DEFAULT_TTL),
         ("udp-echo", UDP_ECHO),
+        ("fib-match", FIB_MATCH),
     ];
 
     /// Spec name of an attribute number, for error messages.
