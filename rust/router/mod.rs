@@ -306,6 +306,8 @@ impl Router {
         let id = self.new_port_id();
         let port = Port::new(id, PortDev::Fer(DevRef::new(dev)), rtnl);
         self.update_config(rtnl, |c| {
+            // Rules kept by this name apply to the new port (attach_rules).
+            c.fib.attach_port(id, port.name());
             c.ports
                 .try_push(port)
                 .map_err(|_| (ENOMEM, c_str!("out of memory")))
@@ -444,6 +446,8 @@ impl Router {
             .map_err(|_| (ENOMEM, c_str!("out of memory")))?;
         let port = Port::new(id, PortDev::Attached(DevRef::new(dev)), rtnl);
         self.update_config(rtnl, |c| {
+            // Rules kept by this name apply to the new port (attach_rules).
+            c.fib.attach_port(id, port.name());
             c.ports
                 .try_push(port)
                 .map_err(|_| (ENOMEM, c_str!("out of memory")))
@@ -524,6 +528,7 @@ impl Router {
             let _ = update(&mut |c| {
                 c.ports.retain(|p| p.id != id);
                 c.addrs.remove_port(id);
+                c.fib.detach_rules(id);
                 Ok(())
             });
         }

@@ -160,6 +160,8 @@ impl Family for FerrouteFamily {
         Policy::U8 { min: 0, max: 255 },
         // 65: fib-match.
         Policy::U8 { min: 0, max: 1 },
+        // 66: detached (dump only).
+        Policy::Reject,
     ];
     const OPS: &'static [Op] = &[
         admin_do(cmd::PORT_ADD),
@@ -395,8 +397,9 @@ fn route_from<'a>(req: &Request<'a>, add: bool) -> Result<RouteParts<'a>> {
         Some(0) => Scope::Universe,
         Some(253) => Scope::Link,
         Some(254) => Scope::Host,
+        Some(200) => Scope::Site,
         Some(_) => {
-            req.set_err_msg(c_str!("scope must be universe, link or host"));
+            req.set_err_msg(c_str!("scope must be universe, site, link or host"));
             return Err(EINVAL);
         }
         None => match kind {
@@ -406,14 +409,12 @@ fn route_from<'a>(req: &Request<'a>, add: bool) -> Result<RouteParts<'a>> {
             _ => Scope::Universe,
         },
     };
+    // rtm_protocol: any number, kept as given.
     let protocol = match req.attr(attr::PROTOCOL).and_then(|a| a.u8()) {
         None | Some(3) => RouteProtocol::Boot,
         Some(2) => RouteProtocol::Kernel,
         Some(4) => RouteProtocol::Static,
-        Some(_) => {
-            req.set_err_msg(c_str!("protocol must be kernel, boot or static"));
-            return Err(EINVAL);
-        }
+        Some(n) => RouteProtocol::Other(n),
     };
     let dev = req.attr(attr::IFNAME).map(|a| a.str_bytes());
     let route = Route {
@@ -624,6 +625,8 @@ fn rule_selector_from<'a>(req: &Request<'a>) -> Result<RuleDelRequest<'a>> {
         dst: prefix_attr(req, attr::ADDRESS, attr::PREFIXLEN)?,
         iif: None,
         oif: None,
+        iif_name: None,
+        oif_name: None,
         tos: req.attr(attr::TOS).and_then(|a| a.u8()),
         fwmark: fwmark_attr(req),
     };

@@ -145,7 +145,7 @@ impl Router {
             let oif = port_id(c, q.oif)?;
             let fail = |e| (errno_of(e), c_str!("no route to the destination"));
             // The route the lookup matched, for `fibmatch`.
-            let mut matched = None;
+            let matched;
             let answer = match iif {
                 Some(i) => {
                     let src = q.src.unwrap_or(Ipv4Addr::UNSPECIFIED);
@@ -319,8 +319,9 @@ fn put_route(c: &Config, m: &mut Message<'_>, a: &FibAlias, table: u32) -> Resul
     m.put_u32(attr::METRIC, r.metric)?;
     if a.num_paths() > 1 {
         m.nest(attr::MULTIPATH, |m| {
-            for h in a.nexthops() {
-                m.nest(crate::uapi::multipath::NEXTHOP, |m| put_hop(c, m, &h))?;
+            for (i, h) in a.nexthops().enumerate() {
+                let dead = a.is_dead(i);
+                m.nest(crate::uapi::multipath::NEXTHOP, |m| put_hop(c, m, &h, dead))?;
             }
             Ok(())
         })?;
@@ -348,8 +349,12 @@ fn put_route(c: &Config, m: &mut Message<'_>, a: &FibAlias, table: u32) -> Resul
 }
 
 /// One multipath next hop, as the `nexthop` attribute set has it.
-fn put_hop(c: &Config, m: &mut Message<'_>, h: &NextHop) -> Result {
+fn put_hop(c: &Config, m: &mut Message<'_>, h: &NextHop, dead: bool) -> Result {
     use crate::uapi::nexthop;
+    if dead {
+        // RTNH_F_DEAD | RTNH_F_LINKDOWN, as fib_sync_down_dev sets both.
+        m.put_u8(nexthop::DEAD, 1)?;
+    }
     if let Some(gw) = h.gateway {
         m.put(nexthop::GATEWAY, &gw.octets())?;
     }

@@ -140,6 +140,10 @@ pub mod attr {
     /// `route-get` flag (u8 1): answer with the route the lookup matched,
     /// as `route-list` describes it (`RTM_F_FIB_MATCH`).
     pub const FIB_MATCH: u16 = 65;
+    /// A rule's `iif` (bit 0) or `oif` (bit 1) names a device that no port
+    /// has (u8; `FIB_RULE_IIF_DETACHED`, `FIB_RULE_OIF_DETACHED`): the rule
+    /// is kept by name and matches nothing until a port of that name comes.
+    pub const DETACHED: u16 = 66;
 }
 
 /// Attribute numbers inside the `multipath` nest.
@@ -159,6 +163,10 @@ pub mod nexthop {
     pub const WEIGHT: u16 = 3;
     /// On-link gateway (u8 0/1).
     pub const ONLINK: u16 = 4;
+    /// Of a dump: the next hop is dead (its port is down or lost its last
+    /// address) and unused until it revives (u8 1; Linux's `RTNH_F_DEAD`
+    /// with `RTNH_F_LINKDOWN`). Refused in requests.
+    pub const DEAD: u16 = 5;
 }
 
 /// Rule actions (`FR_ACT_*`, the `rule-action` attribute).

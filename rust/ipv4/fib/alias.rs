@@ -76,6 +76,9 @@ pub enum RouteProtocol {
     Boot,
     /// `RTPROT_STATIC` (4): added by the administrator, marked static.
     Static,
+    /// Any other number (a routing daemon's: `proto 99`, `bird` 12, ...):
+    /// kept and shown, as Linux keeps `rtm_protocol` without looking at it.
+    Other(u8),
 }
 
 impl RouteProtocol {
@@ -85,6 +88,7 @@ impl RouteProtocol {
             RouteProtocol::Kernel => 2,
             RouteProtocol::Boot => 3,
             RouteProtocol::Static => 4,
+            RouteProtocol::Other(n) => n,
         }
     }
 }

@@ -44,7 +44,9 @@ pub use alias::{
     multipath_hash, FibAlias, NextHop, NlFlags, Route, RouteProtocol, RouteSelector, RouteType,
 };
 pub use lpm::TrieStats;
-pub use rules::{FlowKeys, Rule, RuleAction, RuleSelector, Rules};
+pub use rules::{
+    dev_name, DevName, FlowKeys, Rule, RuleAction, RuleSelector, Rules, LOOPBACK_NAME,
+};
 pub use table::{Table, TableLookup};
 
 /// `RT_TABLE_LOCAL`: local and broadcast addresses.
@@ -655,17 +657,29 @@ impl Fib {
     /// Removes every route through `port` (`fib_sync_down_dev` and flush
     /// when a device unregisters). A multipath route with one next hop on
     /// `port` goes as a whole (Linux marks that next hop dead instead).
-    /// Rules naming `port` as `iif` or `oif` go too (Linux keeps them,
-    /// inactive, by device name; ports here are numbers that are never
-    /// reused). On error the FIB is unchanged.
+    /// Rules naming `port` as `iif` or `oif` are kept by name, detached
+    /// (they match nothing) until a port of that name comes
+    /// ([`Fib::attach_port`]), as Linux keeps them. On error the FIB is
+    /// unchanged.
     pub fn remove_port(&mut self, port: PortId) -> Result<(), Errno> {
         let mut next = self.try_clone()?;
         for t in next.tables.iter_mut() {
             t.retain_aliases(|a| !a.nexthops().any(|h| h.port == Some(port)))?;
         }
-        next.rules
-            .retain(|r| r.iif != Some(port) && r.oif != Some(port))?;
+        next.rules.detach(port);
         *self = next;
         Ok(())
+    }
+
+    /// The rules naming `port` are detached from it (see
+    /// [`Fib::remove_port`]); allocates nothing.
+    pub fn detach_rules(&mut self, port: PortId) {
+        self.rules.detach(port);
+    }
+
+    /// A port named `name` came: the detached rules naming it apply to it
+    /// again (Linux's `attach_rules` on NETDEV_REGISTER).
+    pub fn attach_port(&mut self, port: PortId, name: &[u8]) {
+        self.rules.attach(port, name);
     }
 }

@@ -593,6 +593,7 @@ fn decode_multipath(p: &[u8]) -> Result<Vec<NextHop>, NlError> {
                 dev: a.opt_string(nexthop::IFNAME)?.filter(|d| !d.is_empty()),
                 weight: a.opt_u32(nexthop::WEIGHT)?.unwrap_or(1),
                 onlink: a.opt_u8(nexthop::ONLINK)?.is_some_and(|o| o != 0),
+                dead: a.opt_u8(nexthop::DEAD)?.is_some_and(|o| o != 0),
             })
         })
         .collect()
@@ -619,6 +620,7 @@ pub fn decode_rule(attrs: &[RawAttr]) -> Result<Rule, NlError> {
         rule_action::PROHIBIT => RuleAction::Prohibit,
         n => RuleAction::Other(n),
     };
+    let detached = a.opt_u8(attr::DETACHED)?.unwrap_or(0);
     Ok(Rule {
         priority: a.u32(attr::PRIORITY)?,
         not: a.opt_u8(attr::INVERT)?.is_some_and(|v| v != 0),
@@ -626,6 +628,8 @@ pub fn decode_rule(attrs: &[RawAttr]) -> Result<Rule, NlError> {
         dst: opt_prefix(&a, attr::ADDRESS, attr::PREFIXLEN)?,
         iif: a.opt_string(attr::IIFNAME)?,
         oif: a.opt_string(attr::IFNAME)?,
+        iif_detached: detached & 1 != 0,
+        oif_detached: detached & 2 != 0,
         tos: a.opt_u8(attr::TOS)?.filter(|t| *t != 0),
         fwmark: match (a.opt_u32(attr::MARK)?, a.opt_u32(attr::FWMASK)?) {
             (_, None | Some(0)) => None,
@@ -828,13 +832,15 @@ pub(crate) mod tests {
                         gateway: Some(Ipv4Addr::new(10, 1, 0, 2)),
                         dev: Some("d0".into()),
                         weight: 3,
-                        onlink: false
+                        onlink: false,
+                        dead: false,
                     },
                     NextHop {
                         gateway: Some(Ipv4Addr::new(10, 2, 0, 2)),
                         dev: None,
                         weight: 1,
-                        onlink: true
+                        onlink: true,
+                        dead: false,
                     },
                 ]
             );

@@ -85,6 +85,7 @@ pub mod attr {
         ("ip-default-ttl", IP_DEFAULT_TTL),
         ("udp-echo", UDP_ECHO),
         ("fib-match", FIB_MATCH),
+        ("detached", DETACHED),
     ];
 
     /// Spec name of an attribute number, for error messages.
@@ -143,6 +144,7 @@ pub mod nexthop {
         ("ifname", IFNAME),
         ("weight", WEIGHT),
         ("onlink", ONLINK),
+        ("dead", DEAD),
     ];
 }
 
