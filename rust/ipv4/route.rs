@@ -216,10 +216,12 @@ pub fn route_input(
                 None => Ok(InputRoute::Error(Errno::Enetunreach)),
             }
         }
-        // fib_lookup never returns a reject type as Ok.
-        RouteType::Blackhole | RouteType::Unreachable | RouteType::Prohibit => Ok(
-            InputRoute::Error(r.route.kind.error().unwrap_or(Errno::Einval)),
-        ),
+        // fib_lookup never returns a reject type (or throw) as Ok.
+        RouteType::Blackhole | RouteType::Unreachable | RouteType::Prohibit | RouteType::Throw => {
+            Ok(InputRoute::Error(
+                r.route.kind.error().unwrap_or(Errno::Einval),
+            ))
+        }
     }
 }
 

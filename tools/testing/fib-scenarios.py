@@ -304,6 +304,22 @@ SCENARIOS = {
         "route add throw 10.97.0.0/16",
         "route add 10.98.0.0/16 dev d0 tos 0x20",
     ],
+    # Class 13: throw ends a table's lookup; the rules go on.
+    "throw-routes": [
+        "route add throw 10.96.0.0/16",
+        "route get 10.96.0.1",
+        "route add throw 10.97.0.0/16 table 100",
+        "route add 10.0.0.0/8 via 100.64.1.2 table 100",
+        "route add throw 10.99.0.0/16 dev d0 table 100",
+        "rule add pref 100 lookup 100",
+        "route get 10.97.0.1",
+        "route get 10.1.0.1",
+        "route add 10.97.0.0/16 via 100.64.2.2",
+        "route get 10.97.0.1",
+        "route get 10.97.0.1 fibmatch",
+        "route del throw 10.97.0.0/16 table 100",
+        "route get 10.97.0.1",
+    ],
     "rules-linux-keeps": [
         "rule add pref 60 iif lo lookup 100",
         "rule add pref 61 iif nosuchdev lookup 100",

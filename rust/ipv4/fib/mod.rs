@@ -352,6 +352,8 @@ impl Fib {
                 TableLookup::Found { alias, nh_sel } => {
                     rules::Step::Done(Hit::Found(alias, nh_sel))
                 }
+                // fib_props[RTN_THROW].error is -EAGAIN: the next rule.
+                TableLookup::Reject(r) if r.kind == RouteType::Throw => rules::Step::Again,
                 TableLookup::Reject(r) => rules::Step::Done(Hit::Reject(r)),
                 TableLookup::NoMatch => rules::Step::Again,
             }
@@ -498,7 +500,7 @@ impl Fib {
         if route.scope < min_scope {
             return Err(Errno::Einval);
         }
-        if route.kind.error().is_some() {
+        if route.kind.is_reject() {
             if route.port.is_some() || route.gateway.is_some() || !hops.is_empty() {
                 return Err(Errno::Einval);
             }

@@ -207,7 +207,7 @@ impl Table {
                     if (r.tos != 0 && r.tos != tos) || r.scope < min_scope {
                         continue;
                     }
-                    if r.kind.error().is_some() {
+                    if r.kind.is_reject() {
                         return Some(TableLookup::Reject(r));
                     }
                     // The first live next hop (on `oif` if bound).

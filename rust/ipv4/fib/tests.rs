@@ -1133,3 +1133,41 @@ fn a_rule_tos_with_ecn_bits_is_refused() {
         assert_eq!(got.is_ok(), ok, "tos {tos:#x}: {got:?}");
     }
 }
+
+/// RTN_THROW: a table's lookup that ends on a throw route answers -EAGAIN,
+/// so the rule walk goes on with the next rule; shorter prefixes of that
+/// table are not tried; with nothing after it, ENETUNREACH (issue 13,
+/// class 13).
+#[test]
+fn a_throw_route_sends_the_lookup_to_the_next_rule() {
+    let mut fib = Fib::new();
+    let t100 = |r: Route| Route { table: 100, ..r };
+    fib.insert(t100(unicast([10, 0, 0, 0], 8, P1))).unwrap();
+    fib.insert(Route {
+        kind: RouteType::Throw,
+        scope: Scope::Universe,
+        port: None,
+        ..t100(unicast([10, 97, 0, 0], 16, P1))
+    })
+    .unwrap();
+    // A throw route takes no next hop.
+    assert_eq!(
+        fib.insert(Route {
+            kind: RouteType::Throw,
+            scope: Scope::Universe,
+            ..t100(unicast([10, 98, 0, 0], 16, P1))
+        }),
+        Err(Errno::Einval)
+    );
+    fib.add_rule(Rule::new(100, RuleAction::ToTable(100)), true)
+        .unwrap();
+    let port = |fib: &Fib, d| {
+        fib.fib_lookup(a(d), Ipv4Addr::UNSPECIFIED, None, None, 0, 0)
+            .map(|r| r.nh.port)
+    };
+    assert_eq!(port(&fib, [10, 1, 0, 1]), Ok(Some(P1)));
+    // Thrown, and main has nothing: not table 100's 10/8 either.
+    assert_eq!(port(&fib, [10, 97, 0, 1]), Err(Errno::Enetunreach));
+    fib.insert(unicast([10, 97, 0, 0], 16, P2)).unwrap();
+    assert_eq!(port(&fib, [10, 97, 0, 1]), Ok(Some(P2)));
+}

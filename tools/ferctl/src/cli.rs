@@ -1982,6 +1982,7 @@ mod tests {
             ("blackhole", 6),
             ("unreachable", 7),
             ("prohibit", 8),
+            ("throw", 9),
         ] {
             let r = added(&[word, "10.9.0.0/16"]);
             assert_eq!((r.rtype, r.prefix), (Some(nr), p("10.9.0.0/16")), "{word}");
@@ -1996,6 +1997,7 @@ mod tests {
             ("blackhole", None),
             ("unreachable", None),
             ("prohibit", None),
+            ("throw", None),
         ] {
             assert_eq!(
                 added(&[word, "10.9.0.0/16", "dev", "fer1"]).table,

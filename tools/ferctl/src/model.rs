@@ -278,6 +278,7 @@ pub const PROTOCOL_NAMES: Names<u8> = &[
     ("dhcp", 16),
     ("keepalived", 18),
     ("babel", 42),
+    ("openr", 99),
     ("bgp", 186),
     ("isis", 187),
     ("ospf", 188),

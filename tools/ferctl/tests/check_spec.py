@@ -71,8 +71,8 @@ ENUM_ATTRS = {'kind': 'port-kind', 'neigh-state': 'neigh-state',
 # The contract's enum values (Linux's RTN_*, RT_SCOPE_*, RTPROT_* numbers).
 ENUMS = {
     'route-type': {'unicast': 1, 'local': 2, 'broadcast': 3, 'blackhole': 6,
-                   'unreachable': 7, 'prohibit': 8},
-    'scope': {'universe': 0, 'link': 253, 'host': 254},
+                   'unreachable': 7, 'prohibit': 8, 'throw': 9},
+    'scope': {'universe': 0, 'site': 200, 'link': 253, 'host': 254},
     'protocol': {'kernel': 2, 'boot': 3, 'static': 4},
     'route-mode': {'add': 1, 'replace': 2, 'append': 3, 'prepend': 4},
     'rule-action': {'to-table': 1, 'goto': 2, 'nop': 3, 'blackhole': 6,
