@@ -96,7 +96,7 @@ impl Family for FerrouteFamily {
         Policy::U8 { min: 1, max: 6 },
         Policy::U32,
         Policy::U32,
-        Policy::U8 { min: 1, max: 8 },
+        Policy::U8 { min: 1, max: 9 },
         Policy::U8 { min: 0, max: 255 },
         Policy::U32,
         Policy::U32,
@@ -160,7 +160,7 @@ impl Family for FerrouteFamily {
         Policy::U8 { min: 0, max: 255 },
         // 65: fib-match.
         Policy::U8 { min: 0, max: 1 },
-        // 66: detached (dump only).
+        // 66: rule-flags (dump only).
         Policy::Reject,
     ];
     const OPS: &'static [Op] = &[

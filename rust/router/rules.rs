@@ -10,7 +10,7 @@ use crate::abstractions::genetlink::Dump;
 use crate::abstractions::sync::Rtnl;
 use crate::ipv4::errno::Errno;
 use crate::ipv4::fib::{dev_name, DevName, Rule, RuleAction, RuleSelector};
-use crate::uapi::rule_action;
+use crate::uapi::{rule_action, rule_flags};
 use kernel::c_str;
 use kernel::prelude::*;
 
@@ -125,10 +125,23 @@ impl Router {
                 if let Some(n) = r.oif_name {
                     m.put_str(attr::IFNAME, name_bytes(&n))?;
                 }
-                // FIB_RULE_IIF_DETACHED, FIB_RULE_OIF_DETACHED.
-                let detached = u8::from(r.iif_detached()) | u8::from(r.oif_detached()) << 1;
-                if detached != 0 {
-                    m.put_u8(attr::DETACHED, detached)?;
+                // FIB_RULE_IIF_DETACHED, FIB_RULE_OIF_DETACHED, and
+                // FIB_RULE_UNRESOLVED for a goto whose target no rule has
+                // (its ctarget is NULL).
+                let mut flags = 0;
+                if r.iif_detached() {
+                    flags |= rule_flags::IIF_DETACHED;
+                }
+                if r.oif_detached() {
+                    flags |= rule_flags::OIF_DETACHED;
+                }
+                if let RuleAction::Goto(t) = r.action {
+                    if !c.fib.rules().iter().any(|x| x.priority == t) {
+                        flags |= rule_flags::UNRESOLVED;
+                    }
+                }
+                if flags != 0 {
+                    m.put_u8(attr::RULE_FLAGS, flags)?;
                 }
                 if r.tos != 0 {
                     m.put_u8(attr::TOS, r.tos)?;

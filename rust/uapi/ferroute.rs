@@ -140,10 +140,22 @@ pub mod attr {
     /// `route-get` flag (u8 1): answer with the route the lookup matched,
     /// as `route-list` describes it (`RTM_F_FIB_MATCH`).
     pub const FIB_MATCH: u16 = 65;
-    /// A rule's `iif` (bit 0) or `oif` (bit 1) names a device that no port
-    /// has (u8; `FIB_RULE_IIF_DETACHED`, `FIB_RULE_OIF_DETACHED`): the rule
-    /// is kept by name and matches nothing until a port of that name comes.
-    pub const DETACHED: u16 = 66;
+    /// A rule-list entry's state (u8, Linux's `FIB_RULE_*` bits):
+    /// [`rule_flags::UNRESOLVED`] a goto whose target priority no rule
+    /// has; [`rule_flags::IIF_DETACHED`], [`rule_flags::OIF_DETACHED`] an
+    /// `iif`/`oif` naming a device that no port has (the rule is kept by
+    /// name and matches nothing until a port of that name comes).
+    pub const RULE_FLAGS: u16 = 66;
+}
+
+/// Bits of the `rule-flags` attribute (Linux's `FIB_RULE_*`).
+pub mod rule_flags {
+    /// `FIB_RULE_UNRESOLVED`: a goto without a rule at its target.
+    pub const UNRESOLVED: u8 = 0x04;
+    /// `FIB_RULE_IIF_DETACHED`.
+    pub const IIF_DETACHED: u8 = 0x08;
+    /// `FIB_RULE_OIF_DETACHED`.
+    pub const OIF_DETACHED: u8 = 0x10;
 }
 
 /// Attribute numbers inside the `multipath` nest.

@@ -465,6 +465,8 @@ pub struct Rule {
     pub iif_detached: bool,
     /// No port has the `oif` name.
     pub oif_detached: bool,
+    /// A goto whose target priority no rule has.
+    pub unresolved: bool,
     /// TOS, when not 0.
     pub tos: Option<u8>,
     /// Mark and mask, when the mask is not 0.
@@ -516,6 +518,9 @@ impl Serialize for Rule {
             RuleAction::Goto(p) => {
                 m.serialize_entry("action", "goto")?;
                 m.serialize_entry("target", &p)?;
+                if self.unresolved {
+                    m.serialize_entry("flags", &["unresolved"])?;
+                }
             }
             RuleAction::Nop => m.serialize_entry("action", "nop")?,
             RuleAction::Blackhole => m.serialize_entry("action", "blackhole")?,

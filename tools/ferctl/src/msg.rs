@@ -17,8 +17,8 @@ use crate::model::{
     RouteLookup, RouteType, Rule, RuleAction, Scope, Stat, Table, TableId,
 };
 use crate::proto::{
-    attr, cmd, multipath, nexthop, protocol, route_type, rule_action, scope, table, FAMILY_VERSION,
-    MAC_LEN, NLA_F_NESTED,
+    attr, cmd, multipath, nexthop, protocol, route_type, rule_action, rule_flags, scope, table,
+    FAMILY_VERSION, MAC_LEN, NLA_F_NESTED,
 };
 
 /// One attribute as it travels: type number and payload bytes.
@@ -620,7 +620,7 @@ pub fn decode_rule(attrs: &[RawAttr]) -> Result<Rule, NlError> {
         rule_action::PROHIBIT => RuleAction::Prohibit,
         n => RuleAction::Other(n),
     };
-    let detached = a.opt_u8(attr::DETACHED)?.unwrap_or(0);
+    let flags = a.opt_u8(attr::RULE_FLAGS)?.unwrap_or(0);
     Ok(Rule {
         priority: a.u32(attr::PRIORITY)?,
         not: a.opt_u8(attr::INVERT)?.is_some_and(|v| v != 0),
@@ -628,8 +628,9 @@ pub fn decode_rule(attrs: &[RawAttr]) -> Result<Rule, NlError> {
         dst: opt_prefix(&a, attr::ADDRESS, attr::PREFIXLEN)?,
         iif: a.opt_string(attr::IIFNAME)?,
         oif: a.opt_string(attr::IFNAME)?,
-        iif_detached: detached & 1 != 0,
-        oif_detached: detached & 2 != 0,
+        iif_detached: flags & rule_flags::IIF_DETACHED != 0,
+        oif_detached: flags & rule_flags::OIF_DETACHED != 0,
+        unresolved: flags & rule_flags::UNRESOLVED != 0,
         tos: a.opt_u8(attr::TOS)?.filter(|t| *t != 0),
         fwmark: match (a.opt_u32(attr::MARK)?, a.opt_u32(attr::FWMASK)?) {
             (_, None | Some(0)) => None,

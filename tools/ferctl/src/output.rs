@@ -277,6 +277,8 @@ pub fn rules(items: &[Rule], opts: Options) -> Result<String, Error> {
         }
         let _ = match r.action {
             RuleAction::Table(t) => write!(out, " lookup {t}"),
+            // As ip rule show: "[unresolved]" for a goto without a target.
+            RuleAction::Goto(p) if r.unresolved => write!(out, " goto {p} [unresolved]"),
             RuleAction::Goto(p) => write!(out, " goto {p}"),
             RuleAction::Nop => write!(out, " nop"),
             RuleAction::Blackhole => write!(out, " blackhole"),
@@ -585,6 +587,7 @@ mod tests {
             oif: Some("d3".into()),
             iif_detached: true,
             oif_detached: false,
+            unresolved: false,
             tos: None,
             fwmark: None,
             action: RuleAction::Table(TableId(100)),
@@ -593,9 +596,23 @@ mod tests {
             rules(&[rule.clone()], TEXT).unwrap(),
             "61:\tfrom all iif nosuchdev [detached] oif d3 lookup 100\n"
         );
-        let json = rules(&[rule], JSON).unwrap();
+        let json = rules(&[rule.clone()], JSON).unwrap();
         assert!(json.contains("\"iif_detached\":true"), "{json}");
         assert!(!json.contains("oif_detached"), "{json}");
+        // A goto without a rule at its target is "[unresolved]".
+        let goto = Rule {
+            priority: 50,
+            iif: None,
+            oif: None,
+            iif_detached: false,
+            unresolved: true,
+            action: RuleAction::Goto(200),
+            ..rule
+        };
+        assert_eq!(
+            rules(&[goto], TEXT).unwrap(),
+            "50:\tfrom all goto 200 [unresolved]\n"
+        );
     }
 
     #[test]

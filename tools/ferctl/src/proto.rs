@@ -85,7 +85,7 @@ pub mod attr {
         ("ip-default-ttl", IP_DEFAULT_TTL),
         ("udp-echo", UDP_ECHO),
         ("fib-match", FIB_MATCH),
-        ("detached", DETACHED),
+        ("rule-flags", RULE_FLAGS),
     ];
 
     /// Spec name of an attribute number, for error messages.
@@ -146,6 +146,11 @@ pub mod nexthop {
         ("onlink", ONLINK),
         ("dead", DEAD),
     ];
+}
+
+/// Bits of the `rule-flags` attribute (Linux FIB_RULE_*).
+pub mod rule_flags {
+    pub use crate::uapi::rule_flags::*;
 }
 
 /// Values of the `rule-action` attribute (Linux FR_ACT_*).

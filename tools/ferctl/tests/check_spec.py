@@ -56,7 +56,7 @@ TYPES = {
     'forwarding': 'u8', 'rp-filter': 'u8', 'send-redirects': 'u8', 'accept-local': 'u8',
     'route-localnet': 'u8', 'icmp-ratelimit': 'u32', 'icmp-ratemask': 'u32',
     'icmp-msgs-per-sec': 'u32', 'icmp-msgs-burst': 'u32', 'icmp-echo-ignore-broadcasts': 'u8',
-    'icmp-errors-use-inbound-ifaddr': 'u8', 'ip-default-ttl': 'u8', 'udp-echo': 'u8', 'fib-match': 'u8', 'detached': 'u8',
+    'icmp-errors-use-inbound-ifaddr': 'u8', 'ip-default-ttl': 'u8', 'udp-echo': 'u8', 'fib-match': 'u8', 'rule-flags': 'u8',
 }
 # The `nexthop` attribute set of a multipath entry.
 NEXTHOP_TYPES = {'gateway': 'u32', 'ifname': 'string', 'weight': 'u32', 'onlink': 'u8', 'dead': 'u8'}
