@@ -20,6 +20,9 @@ pub struct PortId(pub u32);
 pub enum Scope {
     /// `RT_SCOPE_UNIVERSE` (0): anywhere, through gateways.
     Universe = 0,
+    /// `RT_SCOPE_SITE` (200): within the site (a user's scope; routing
+    /// treats it as a number between universe and link).
+    Site = 200,
     /// `RT_SCOPE_LINK` (253): on a directly attached link.
     Link = 253,
     /// `RT_SCOPE_HOST` (254): on this router.
@@ -243,8 +246,9 @@ impl AddrTable {
     /// 1. on `port`, the first primary address whose scope is within
     ///    `scope` and whose subnet holds `dst` (any, if `dst` is 0.0.0.0);
     ///    else the first primary address of `port` within `scope`;
-    /// 2. else the first primary address of any port whose scope is within
-    ///    `scope` and is not link scope (`in_dev_select_addr`).
+    /// 2. else, of the first port (in the order ports came, as Linux walks
+    ///    its devices) that has one, the first primary address whose scope
+    ///    is within `scope` and is not link scope (`in_dev_select_addr`).
     ///
     /// `None` if the router has no usable address (Linux returns 0).
     pub fn inet_select_addr(&self, port: PortId, dst: Ipv4Addr, scope: Scope) -> Option<Ipv4Addr> {
@@ -261,14 +265,20 @@ impl AddrTable {
         if first.is_some() {
             return first;
         }
+        // Linux walks the devices in their order (for_each_netdev_rcu),
+        // not the addresses in theirs: the first port, in the order ports
+        // came, with such an address gives its first one.
+        let usable = |a: &&IfAddr| {
+            a.port != port
+                && !self.is_secondary(a)
+                && a.scope() <= scope
+                && a.scope() != Scope::Link
+        };
+        let first_port = self.addrs.iter().filter(usable).map(|a| a.port).min()?;
         self.addrs
             .iter()
-            .find(|a| {
-                a.port != port
-                    && !self.is_secondary(a)
-                    && a.scope() <= scope
-                    && a.scope() != Scope::Link
-            })
+            .filter(usable)
+            .find(|a| a.port == first_port)
             .map(|a| a.addr)
     }
 }
@@ -361,5 +371,19 @@ mod tests {
             AddrTable::new().inet_select_addr(P1, Ipv4Addr(0), Scope::Host),
             None
         );
+    }
+
+    /// inet_select_addr's no_in_dev walk goes by device, not by address:
+    /// a port without addresses borrows the first port's, even when that
+    /// port's address came last (issue 13, class 4).
+    #[test]
+    fn a_port_without_addresses_borrows_the_first_ports_address() {
+        let mut t = AddrTable::new();
+        t.add(ifa(P2, [172, 16, 0, 1], 12)).unwrap();
+        t.add(ifa(P1, [10, 0, 0, 1], 24)).unwrap();
+        t.add(ifa(P1, [10, 0, 0, 2], 24)).unwrap();
+        let sel = |p| t.inet_select_addr(p, Ipv4Addr(0), Scope::Link);
+        assert_eq!(sel(PortId(3)), Some(Ipv4Addr::new(10, 0, 0, 1)));
+        assert_eq!(sel(P1), Some(Ipv4Addr::new(10, 0, 0, 1)));
     }
 }

@@ -216,10 +216,12 @@ pub fn route_input(
                 None => Ok(InputRoute::Error(Errno::Enetunreach)),
             }
         }
-        // fib_lookup never returns a reject type as Ok.
-        RouteType::Blackhole | RouteType::Unreachable | RouteType::Prohibit => Ok(
-            InputRoute::Error(r.route.kind.error().unwrap_or(Errno::Einval)),
-        ),
+        // fib_lookup never returns a reject type (or throw) as Ok.
+        RouteType::Blackhole | RouteType::Unreachable | RouteType::Prohibit | RouteType::Throw => {
+            Ok(InputRoute::Error(
+                r.route.kind.error().unwrap_or(Errno::Einval),
+            ))
+        }
     }
 }
 
@@ -307,6 +309,7 @@ pub fn route_output(
         oif,
         src,
         mark: 0,
+        tos: 0,
     };
     route_output_key(fib, addrs, &key).map(|a| a.rt)
 }
@@ -322,6 +325,8 @@ pub struct OutputKey {
     pub src: Option<Ipv4Addr>,
     /// Firewall mark (`flowi4_mark`), for the rules.
     pub mark: u32,
+    /// Type of service (`flowi4_tos`), for the rules and TOS-keyed routes.
+    pub tos: u8,
 }
 
 /// [`route_output_key`]'s answer: the route, and the FIB result it came
@@ -356,6 +361,7 @@ pub fn route_output_key<'a>(
         oif,
         src,
         mark,
+        tos,
     } = *key;
     let multicast = dst.is_multicast();
     let plain = |rt: OutputRoute| OutputAnswer {
@@ -412,7 +418,7 @@ pub fn route_output_key<'a>(
         src.unwrap_or(Ipv4Addr::UNSPECIFIED),
         None,
         oif,
-        0,
+        tos,
         mark,
     ) {
         Ok(r) => r,
@@ -913,6 +919,7 @@ mod tests {
             oif,
             src: None,
             mark,
+            tos: 0,
         };
         assert_eq!(
             route_output_key(&fib, &addrs, &key([8, 8, 8, 8], None, 0)).err(),

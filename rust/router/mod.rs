@@ -327,6 +327,8 @@ impl Router {
             // A new port starts from conf.default (inetdev_init).
             port.conf = c.conf_default;
             port.conf_own = c.conf_default_own;
+            // Rules kept by this name apply to the new port (attach_rules).
+            c.fib.attach_port(id, port.name());
             c.ports
                 .try_push(port)
                 .map_err(|_| (ENOMEM, c_str!("out of memory")))
@@ -467,6 +469,8 @@ impl Router {
         self.update_config(rtnl, |c| {
             port.conf = c.conf_default;
             port.conf_own = c.conf_default_own;
+            // Rules kept by this name apply to the new port (attach_rules).
+            c.fib.attach_port(id, port.name());
             c.ports
                 .try_push(port)
                 .map_err(|_| (ENOMEM, c_str!("out of memory")))
@@ -547,6 +551,7 @@ impl Router {
             let _ = update(&mut |c| {
                 c.ports.retain(|p| p.id != id);
                 c.addrs.remove_port(id);
+                c.fib.detach_rules(id);
                 Ok(())
             });
         }

@@ -96,7 +96,7 @@ impl Family for FerrouteFamily {
         Policy::U8 { min: 1, max: 6 },
         Policy::U32,
         Policy::U32,
-        Policy::U8 { min: 1, max: 8 },
+        Policy::U8 { min: 1, max: 9 },
         Policy::U8 { min: 0, max: 255 },
         Policy::U32,
         Policy::U32,
@@ -158,6 +158,10 @@ impl Family for FerrouteFamily {
         Policy::U8 { min: 0, max: 255 },
         Policy::U8 { min: 0, max: 255 },
         Policy::U8 { min: 0, max: 255 },
+        // 65: fib-match.
+        Policy::U8 { min: 0, max: 1 },
+        // 66: rule-flags (dump only).
+        Policy::Reject,
     ];
     const OPS: &'static [Op] = &[
         admin_do(cmd::PORT_ADD),
@@ -393,8 +397,9 @@ fn route_from<'a>(req: &Request<'a>, add: bool) -> Result<RouteParts<'a>> {
         Some(0) => Scope::Universe,
         Some(253) => Scope::Link,
         Some(254) => Scope::Host,
+        Some(200) => Scope::Site,
         Some(_) => {
-            req.set_err_msg(c_str!("scope must be universe, link or host"));
+            req.set_err_msg(c_str!("scope must be universe, site, link or host"));
             return Err(EINVAL);
         }
         None => match kind {
@@ -404,14 +409,12 @@ fn route_from<'a>(req: &Request<'a>, add: bool) -> Result<RouteParts<'a>> {
             _ => Scope::Universe,
         },
     };
+    // rtm_protocol: any number, kept as given.
     let protocol = match req.attr(attr::PROTOCOL).and_then(|a| a.u8()) {
         None | Some(3) => RouteProtocol::Boot,
         Some(2) => RouteProtocol::Kernel,
         Some(4) => RouteProtocol::Static,
-        Some(_) => {
-            req.set_err_msg(c_str!("protocol must be kernel, boot or static"));
-            return Err(EINVAL);
-        }
+        Some(n) => RouteProtocol::Other(n),
     };
     let dev = req.attr(attr::IFNAME).map(|a| a.str_bytes());
     let route = Route {
@@ -622,6 +625,8 @@ fn rule_selector_from<'a>(req: &Request<'a>) -> Result<RuleDelRequest<'a>> {
         dst: prefix_attr(req, attr::ADDRESS, attr::PREFIXLEN)?,
         iif: None,
         oif: None,
+        iif_name: None,
+        oif_name: None,
         tos: req.attr(attr::TOS).and_then(|a| a.u8()),
         fwmark: fwmark_attr(req),
     };
@@ -644,6 +649,9 @@ fn route_get(router: &super::Router, req: &Request<'_>) -> Result {
         iif: req.attr(attr::IIFNAME).map(|a| a.str_bytes()),
         oif: req.attr(attr::IFNAME).map(|a| a.str_bytes()),
         mark: req.attr(attr::MARK).and_then(|a| a.u32()).unwrap_or(0),
+        // inet_rtm_getroute: rtm_tos & INET_DSCP_MASK.
+        tos: req.attr(attr::TOS).and_then(|a| a.u8()).unwrap_or(0) & 0xfc,
+        fib_match: req.attr(attr::FIB_MATCH).and_then(|a| a.u8()) == Some(1),
     };
     req.reply(|m| {
         router.route_get(&q, m).map_err(|(e, msg)| {

@@ -11,7 +11,8 @@ use crate::abstractions::sync::Rtnl;
 use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::devconf::PortConf;
 use crate::ipv4::fib::{
-    NextHop, NlFlags, Route, RouteKey, RouteSelector, RouteType, RT_TABLE_MAIN,
+    FibAlias, NextHop, NlFlags, Route, RouteKey, RouteSelector, RouteType, RT_TABLE_LOCAL,
+    RT_TABLE_MAIN,
 };
 use crate::ipv4::iface::{PortId, Scope};
 use crate::ipv4::route::{route_input, route_output_key, InputRoute, OutputKey, OutputKind};
@@ -52,6 +53,10 @@ pub struct RouteQuery<'a> {
     pub oif: Option<&'a [u8]>,
     /// `mark`.
     pub mark: u32,
+    /// `tos` (its DSCP bits).
+    pub tos: u8,
+    /// `fibmatch`: answer with the matched route as a dump shows it.
+    pub fib_match: bool,
 }
 
 /// What `route get` answers.
@@ -139,6 +144,8 @@ impl Router {
             let iif = port_id(c, q.iif)?;
             let oif = port_id(c, q.oif)?;
             let fail = |e| (errno_of(e), c_str!("no route to the destination"));
+            // The route the lookup matched, for `fibmatch`.
+            let matched;
             let answer = match iif {
                 Some(i) => {
                     let src = q.src.unwrap_or(Ipv4Addr::UNSPECIFIED);
@@ -151,8 +158,9 @@ impl Router {
                     }
                     let res = c
                         .fib
-                        .fib_lookup(q.dst, src, Some(i), oif, 0, q.mark)
+                        .fib_lookup(q.dst, src, Some(i), oif, q.tos, q.mark)
                         .map_err(fail)?;
+                    matched = Some(res.alias);
                     Answer {
                         kind: res.route.kind.as_u8(),
                         table: res.route.table,
@@ -180,8 +188,10 @@ impl Router {
                         oif,
                         src: q.src,
                         mark: q.mark,
+                        tos: q.tos,
                     };
                     let a = route_output_key(&c.fib, &c.addrs, &key).map_err(fail)?;
+                    matched = a.res.map(|r| r.alias);
                     let kind = match (a.rt.kind, a.res) {
                         _ if a.multicast => RTN_MULTICAST,
                         (OutputKind::Broadcast, _) => RouteType::Broadcast.as_u8(),
@@ -201,6 +211,18 @@ impl Router {
                     }
                 }
             };
+            if q.fib_match {
+                // inet_rtm_getroute's RTM_F_FIB_MATCH: no FIB result (an
+                // on-link assumption, a limited broadcast, a multicast) is
+                // EHOSTUNREACH. The table is the one looked up: while local
+                // and main are merged, that is main for local's routes too.
+                let a = matched.ok_or_else(|| fail(crate::ipv4::errno::Errno::Ehostunreach))?;
+                let mut table = a.route().table;
+                if table == RT_TABLE_LOCAL && c.fib.tables_merged() {
+                    table = RT_TABLE_MAIN;
+                }
+                return put_route(c, m, a, table).map_err(|e| (e, c_str!("reply too large")));
+            }
             let port = answer.port.and_then(|p| c.port(p));
             let fill = |m: &mut Message<'_>| -> Result {
                 m.put_u32(attr::TABLE, answer.table)?;
@@ -232,44 +254,7 @@ impl Router {
             dump.set_generation(c.generation);
             let only = (table != 0).then_some(table);
             let routes = |after| c.fib.aliases_after(after, only);
-            dump.entries_after(routes, |m, a| {
-                let r = a.route();
-                m.put_u32(attr::TABLE, r.table)?;
-                m.put(attr::ADDRESS, &r.dst.octets())?;
-                m.put_u8(attr::PREFIXLEN, r.prefix_len)?;
-                m.put_u8(attr::ROUTE_TYPE, r.kind.as_u8())?;
-                m.put_u8(attr::SCOPE, r.scope.as_u8())?;
-                m.put_u8(attr::PROTOCOL, r.protocol.as_u8())?;
-                m.put_u32(attr::METRIC, r.metric)?;
-                if a.num_paths() > 1 {
-                    m.nest(attr::MULTIPATH, |m| {
-                        for h in a.nexthops() {
-                            m.nest(crate::uapi::multipath::NEXTHOP, |m| put_hop(c, m, &h))?;
-                        }
-                        Ok(())
-                    })?;
-                } else {
-                    if let Some(gw) = r.gateway {
-                        m.put(attr::GATEWAY, &gw.octets())?;
-                    }
-                    if let Some(p) = r.port.and_then(|p| c.port(p)) {
-                        m.put_str(attr::IFNAME, p.name())?;
-                    }
-                    if r.onlink {
-                        m.put_u8(attr::ONLINK, 1)?;
-                    }
-                }
-                if let Some(s) = r.prefsrc {
-                    m.put(attr::PREFSRC, &s.octets())?;
-                }
-                if r.tos != 0 {
-                    m.put_u8(attr::TOS, r.tos)?;
-                }
-                if r.mtu != 0 {
-                    m.put_u32(attr::MTU, r.mtu)?;
-                }
-                Ok(())
-            })
+            dump.entries_after(routes, |m, a| put_route(c, m, a, a.route().table))
         })
         .unwrap_or(Ok(()))
     }
@@ -321,9 +306,55 @@ impl DumpKey for RouteKey {
     }
 }
 
+/// A route as `route-list` describes it (`fib_dump_info`), labelled as
+/// table `table`.
+fn put_route(c: &Config, m: &mut Message<'_>, a: &FibAlias, table: u32) -> Result {
+    let r = a.route();
+    m.put_u32(attr::TABLE, table)?;
+    m.put(attr::ADDRESS, &r.dst.octets())?;
+    m.put_u8(attr::PREFIXLEN, r.prefix_len)?;
+    m.put_u8(attr::ROUTE_TYPE, r.kind.as_u8())?;
+    m.put_u8(attr::SCOPE, r.scope.as_u8())?;
+    m.put_u8(attr::PROTOCOL, r.protocol.as_u8())?;
+    m.put_u32(attr::METRIC, r.metric)?;
+    if a.num_paths() > 1 {
+        m.nest(attr::MULTIPATH, |m| {
+            for (i, h) in a.nexthops().enumerate() {
+                let dead = a.is_dead(i);
+                m.nest(crate::uapi::multipath::NEXTHOP, |m| put_hop(c, m, &h, dead))?;
+            }
+            Ok(())
+        })?;
+    } else {
+        if let Some(gw) = r.gateway {
+            m.put(attr::GATEWAY, &gw.octets())?;
+        }
+        if let Some(p) = r.port.and_then(|p| c.port(p)) {
+            m.put_str(attr::IFNAME, p.name())?;
+        }
+        if r.onlink {
+            m.put_u8(attr::ONLINK, 1)?;
+        }
+    }
+    if let Some(s) = r.prefsrc {
+        m.put(attr::PREFSRC, &s.octets())?;
+    }
+    if r.tos != 0 {
+        m.put_u8(attr::TOS, r.tos)?;
+    }
+    if r.mtu != 0 {
+        m.put_u32(attr::MTU, r.mtu)?;
+    }
+    Ok(())
+}
+
 /// One multipath next hop, as the `nexthop` attribute set has it.
-fn put_hop(c: &Config, m: &mut Message<'_>, h: &NextHop) -> Result {
+fn put_hop(c: &Config, m: &mut Message<'_>, h: &NextHop, dead: bool) -> Result {
     use crate::uapi::nexthop;
+    if dead {
+        // RTNH_F_DEAD | RTNH_F_LINKDOWN, as fib_sync_down_dev sets both.
+        m.put_u8(nexthop::DEAD, 1)?;
+    }
     if let Some(gw) = h.gateway {
         m.put(nexthop::GATEWAY, &gw.octets())?;
     }

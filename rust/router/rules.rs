@@ -5,13 +5,12 @@
 //! Linux).
 
 use super::netlink::attr;
-use super::routes::port_id;
 use super::{errno_of, CtlError, Router};
 use crate::abstractions::genetlink::Dump;
 use crate::abstractions::sync::Rtnl;
 use crate::ipv4::errno::Errno;
-use crate::ipv4::fib::{Rule, RuleAction, RuleSelector};
-use crate::uapi::rule_action;
+use crate::ipv4::fib::{dev_name, DevName, Rule, RuleAction, RuleSelector};
+use crate::uapi::{rule_action, rule_flags};
 use kernel::c_str;
 use kernel::prelude::*;
 
@@ -51,13 +50,30 @@ pub fn action_number(a: RuleAction) -> u8 {
     }
 }
 
+/// A requested device name as a rule keeps it; longer than IFNAMSIZ - 1
+/// is EINVAL (the policy refuses it first).
+fn names(name: Option<&[u8]>) -> Result<Option<DevName>, CtlError> {
+    name.map(|n| dev_name(n).ok_or((EINVAL, c_str!("device name too long"))))
+        .transpose()
+}
+
+/// A kept name without its NUL padding.
+fn name_bytes(n: &DevName) -> &[u8] {
+    let end = n.iter().position(|&b| b == 0).unwrap_or(n.len());
+    n.get(..end).unwrap_or(n)
+}
+
 impl Router {
     /// `ip rule add`.
     pub fn rule_add(&self, req: RuleRequest<'_>, rtnl: &Rtnl) -> Result<(), CtlError> {
         self.update_config(rtnl, |c| {
             let mut rule = req.rule;
-            rule.iif = port_id(c, req.iif)?;
-            rule.oif = port_id(c, req.oif)?;
+            // fib_nl2rule: kept by name; a device of that name may come
+            // later (the rule is detached until then).
+            rule.iif_name = names(req.iif)?;
+            rule.oif_name = names(req.oif)?;
+            rule.iif = req.iif.and_then(|n| c.port_by_name(n)).map(|p| p.id);
+            rule.oif = req.oif.and_then(|n| c.port_by_name(n)).map(|p| p.id);
             if !req.has_priority {
                 rule.priority = c.fib.default_rule_pref();
             }
@@ -79,8 +95,9 @@ impl Router {
     pub fn rule_del(&self, req: RuleDelRequest<'_>, rtnl: &Rtnl) -> Result<(), CtlError> {
         self.update_config(rtnl, |c| {
             let mut sel = req.sel;
-            sel.iif = port_id(c, req.iif)?;
-            sel.oif = port_id(c, req.oif)?;
+            // rule_find compares the names.
+            sel.iif_name = names(req.iif)?;
+            sel.oif_name = names(req.oif)?;
             c.fib
                 .del_rule(&sel)
                 .map(|_| ())
@@ -102,11 +119,29 @@ impl Router {
                     m.put(attr::ADDRESS, &r.dst.octets())?;
                     m.put_u8(attr::PREFIXLEN, r.dst_len)?;
                 }
-                if let Some(p) = r.iif.and_then(|p| c.port(p)) {
-                    m.put_str(attr::IIFNAME, p.name())?;
+                if let Some(n) = r.iif_name {
+                    m.put_str(attr::IIFNAME, name_bytes(&n))?;
                 }
-                if let Some(p) = r.oif.and_then(|p| c.port(p)) {
-                    m.put_str(attr::IFNAME, p.name())?;
+                if let Some(n) = r.oif_name {
+                    m.put_str(attr::IFNAME, name_bytes(&n))?;
+                }
+                // FIB_RULE_IIF_DETACHED, FIB_RULE_OIF_DETACHED, and
+                // FIB_RULE_UNRESOLVED for a goto whose target no rule has
+                // (its ctarget is NULL).
+                let mut flags = 0;
+                if r.iif_detached() {
+                    flags |= rule_flags::IIF_DETACHED;
+                }
+                if r.oif_detached() {
+                    flags |= rule_flags::OIF_DETACHED;
+                }
+                if let RuleAction::Goto(t) = r.action {
+                    if !c.fib.rules().iter().any(|x| x.priority == t) {
+                        flags |= rule_flags::UNRESOLVED;
+                    }
+                }
+                if flags != 0 {
+                    m.put_u8(attr::RULE_FLAGS, flags)?;
                 }
                 if r.tos != 0 {
                     m.put_u8(attr::TOS, r.tos)?;

@@ -137,12 +137,31 @@ pub mod attr {
     /// Router setting `udp_echo`: the UDP echo service on port 7 (u8 0/1,
     /// default 0).
     pub const UDP_ECHO: u16 = 64;
+    /// `route-get` flag (u8 1): answer with the route the lookup matched,
+    /// as `route-list` describes it (`RTM_F_FIB_MATCH`).
+    pub const FIB_MATCH: u16 = 65;
+    /// A rule-list entry's state (u8, Linux's `FIB_RULE_*` bits):
+    /// [`rule_flags::UNRESOLVED`] a goto whose target priority no rule
+    /// has; [`rule_flags::IIF_DETACHED`], [`rule_flags::OIF_DETACHED`] an
+    /// `iif`/`oif` naming a device that no port has (the rule is kept by
+    /// name and matches nothing until a port of that name comes).
+    pub const RULE_FLAGS: u16 = 66;
     /// The `conf.all` port settings (a nest of the port setting
     /// attributes, `forwarding` to `route_localnet`), in a `conf-get`
     /// reply.
-    pub const CONF_ALL: u16 = 65;
+    pub const CONF_ALL: u16 = 67;
     /// The `conf.default` port settings (a nest like [`CONF_ALL`]'s).
-    pub const CONF_DEFAULT: u16 = 66;
+    pub const CONF_DEFAULT: u16 = 68;
+}
+
+/// Bits of the `rule-flags` attribute (Linux's `FIB_RULE_*`).
+pub mod rule_flags {
+    /// `FIB_RULE_UNRESOLVED`: a goto without a rule at its target.
+    pub const UNRESOLVED: u8 = 0x04;
+    /// `FIB_RULE_IIF_DETACHED`.
+    pub const IIF_DETACHED: u8 = 0x08;
+    /// `FIB_RULE_OIF_DETACHED`.
+    pub const OIF_DETACHED: u8 = 0x10;
 }
 
 /// Attribute numbers inside the `multipath` nest.
@@ -162,6 +181,10 @@ pub mod nexthop {
     pub const WEIGHT: u16 = 3;
     /// On-link gateway (u8 0/1).
     pub const ONLINK: u16 = 4;
+    /// Of a dump: the next hop is dead (its port is down or lost its last
+    /// address) and unused until it revives (u8 1; Linux's `RTNH_F_DEAD`
+    /// with `RTNH_F_LINKDOWN`). Refused in requests.
+    pub const DEAD: u16 = 5;
 }
 
 /// Rule actions (`FR_ACT_*`, the `rule-action` attribute).
@@ -253,7 +276,7 @@ pub mod request {
         TOS,
     ];
     /// `route-get`: the destination and what the lookup starts from.
-    const ROUTE_GET: &[u16] = &[ADDRESS, SRC, IIFNAME, IFNAME, MARK];
+    const ROUTE_GET: &[u16] = &[ADDRESS, SRC, IIFNAME, IFNAME, MARK, TOS, FIB_MATCH];
     /// `rule-add` and `rule-del`: selectors and action.
     const RULE: &[u16] = &[
         PRIORITY,

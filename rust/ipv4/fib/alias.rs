@@ -24,6 +24,10 @@ pub enum RouteType {
     Unreachable,
     /// `RTN_PROHIBIT`: drop, ICMP administratively prohibited.
     Prohibit,
+    /// `RTN_THROW`: this table has no route here (`-EAGAIN`): the rule
+    /// walk goes on with the next rule, and shorter prefixes of this table
+    /// are not tried.
+    Throw,
 }
 
 impl RouteType {
@@ -36,6 +40,7 @@ impl RouteType {
             RouteType::Blackhole => 6,
             RouteType::Unreachable => 7,
             RouteType::Prohibit => 8,
+            RouteType::Throw => 9,
         }
     }
 
@@ -48,20 +53,29 @@ impl RouteType {
             6 => Some(RouteType::Blackhole),
             7 => Some(RouteType::Unreachable),
             8 => Some(RouteType::Prohibit),
+            9 => Some(RouteType::Throw),
             _ => None,
         }
     }
 
     /// The error a lookup that ends on this type returns (`fib_props[].error`):
     /// `EINVAL` for blackhole, `EHOSTUNREACH` for unreachable, `EACCES` for
-    /// prohibit; `None` for types that route.
+    /// prohibit; `None` for types that route, and for throw (whose
+    /// `-EAGAIN` is no error but "next rule").
     pub const fn error(self) -> Option<Errno> {
         match self {
             RouteType::Blackhole => Some(Errno::Einval),
             RouteType::Unreachable => Some(Errno::Ehostunreach),
             RouteType::Prohibit => Some(Errno::Eacces),
-            RouteType::Unicast | RouteType::Local | RouteType::Broadcast => None,
+            RouteType::Unicast | RouteType::Local | RouteType::Broadcast | RouteType::Throw => None,
         }
+    }
+
+    /// Whether the type has no next hop and ends a table lookup without
+    /// routing (`fib_props[].error` set): blackhole, unreachable, prohibit
+    /// and throw.
+    pub const fn is_reject(self) -> bool {
+        self.error().is_some() || matches!(self, RouteType::Throw)
     }
 }
 
@@ -76,6 +90,9 @@ pub enum RouteProtocol {
     Boot,
     /// `RTPROT_STATIC` (4): added by the administrator, marked static.
     Static,
+    /// Any other number (a routing daemon's: `proto 99`, `bird` 12, ...):
+    /// kept and shown, as Linux keeps `rtm_protocol` without looking at it.
+    Other(u8),
 }
 
 impl RouteProtocol {
@@ -85,12 +102,17 @@ impl RouteProtocol {
             RouteProtocol::Kernel => 2,
             RouteProtocol::Boot => 3,
             RouteProtocol::Static => 4,
+            RouteProtocol::Other(n) => n,
         }
     }
 }
 
 /// `IPTOS_RT_MASK`: the TOS bits routing looks at.
 pub const IPTOS_RT_MASK: u8 = 0x1c;
+
+/// `INET_ECN_MASK`: the ECN bits of the DS field, which a route's TOS
+/// (`fa_dscp`) may not have.
+pub const INET_ECN_MASK: u8 = 0x03;
 
 /// One next hop (`struct fib_nh`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -211,7 +233,7 @@ impl FibAlias {
     pub(super) fn try_new(mut route: Route, hops: &[NextHop]) -> Result<Self, Errno> {
         let mut v = FibVec::new();
         let mut weight0 = 1;
-        if route.kind.error().is_some() {
+        if route.kind.is_reject() {
             route.gateway = None;
             route.port = None;
             route.onlink = false;
@@ -337,7 +359,7 @@ impl FibAlias {
     }
 
     fn is_reject(&self) -> bool {
-        self.route.kind.error().is_some()
+        self.route.kind.is_reject()
     }
 
     fn first(&self) -> NextHop {

@@ -345,6 +345,28 @@ fn tos_routes_match_only_their_tos() {
         }),
         Err(Errno::Einval)
     );
+    // Any DSCP is a valid route TOS (rtm_to_fib_config refuses only ECN
+    // bits), but the lookup compares it with the flow's TOS bits
+    // (fib_dscp_masked_match: RT_TOS), so a TOS of 0x20 is never chosen.
+    fib.insert(Route {
+        tos: 0x20,
+        metric: 0,
+        ..via([172, 16, 103, 3])
+    })
+    .unwrap();
+    let port = |tos| {
+        let r = fib.fib_lookup(
+            a([172, 16, 104, 1]),
+            Ipv4Addr::UNSPECIFIED,
+            None,
+            None,
+            tos,
+            0,
+        );
+        r.unwrap().nh.port
+    };
+    assert_eq!(port(0x20), Some(V1));
+    assert_eq!(port(0x30), Some(V3));
     // The TOS is part of the delete key.
     let sel = RouteSelector {
         table: RT_TABLE_MAIN,

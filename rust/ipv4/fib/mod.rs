@@ -44,7 +44,9 @@ pub use alias::{
     multipath_hash, FibAlias, NextHop, NlFlags, Route, RouteProtocol, RouteSelector, RouteType,
 };
 pub use lpm::TrieStats;
-pub use rules::{FlowKeys, Rule, RuleAction, RuleSelector, Rules};
+pub use rules::{
+    dev_name, DevName, FlowKeys, Rule, RuleAction, RuleSelector, Rules, LOOPBACK_NAME,
+};
 pub use table::{Table, TableLookup};
 
 /// `RT_TABLE_LOCAL`: local and broadcast addresses.
@@ -350,6 +352,8 @@ impl Fib {
                 TableLookup::Found { alias, nh_sel } => {
                     rules::Step::Done(Hit::Found(alias, nh_sel))
                 }
+                // fib_props[RTN_THROW].error is -EAGAIN: the next rule.
+                TableLookup::Reject(r) if r.kind == RouteType::Throw => rules::Step::Again,
                 TableLookup::Reject(r) => rules::Step::Done(Hit::Reject(r)),
                 TableLookup::NoMatch => rules::Step::Again,
             }
@@ -451,7 +455,7 @@ impl Fib {
     /// `hops` are the multipath next hops (empty: the route's own
     /// `gateway`/`port`/`onlink`). Errors:
     /// - `EINVAL`: prefix length above 32 or host bits set in `dst`; TOS
-    ///   outside `IPTOS_RT_MASK`; a reject type with a port or gateway; a
+    ///   with ECN bits; a reject type with a port or gateway; a
     ///   weight outside 1..=256; a gateway on a host- or link-scope route,
     ///   or a gateway that is multicast, broadcast or 0/8, or that resolves
     ///   to neither a unicast nor a local route (an `onlink` gateway: that
@@ -496,7 +500,7 @@ impl Fib {
         if route.scope < min_scope {
             return Err(Errno::Einval);
         }
-        if route.kind.error().is_some() {
+        if route.kind.is_reject() {
             if route.port.is_some() || route.gateway.is_some() || !hops.is_empty() {
                 return Err(Errno::Einval);
             }
@@ -655,17 +659,29 @@ impl Fib {
     /// Removes every route through `port` (`fib_sync_down_dev` and flush
     /// when a device unregisters). A multipath route with one next hop on
     /// `port` goes as a whole (Linux marks that next hop dead instead).
-    /// Rules naming `port` as `iif` or `oif` go too (Linux keeps them,
-    /// inactive, by device name; ports here are numbers that are never
-    /// reused). On error the FIB is unchanged.
+    /// Rules naming `port` as `iif` or `oif` are kept by name, detached
+    /// (they match nothing) until a port of that name comes
+    /// ([`Fib::attach_port`]), as Linux keeps them. On error the FIB is
+    /// unchanged.
     pub fn remove_port(&mut self, port: PortId) -> Result<(), Errno> {
         let mut next = self.try_clone()?;
         for t in next.tables.iter_mut() {
             t.retain_aliases(|a| !a.nexthops().any(|h| h.port == Some(port)))?;
         }
-        next.rules
-            .retain(|r| r.iif != Some(port) && r.oif != Some(port))?;
+        next.rules.detach(port);
         *self = next;
         Ok(())
+    }
+
+    /// The rules naming `port` are detached from it (see
+    /// [`Fib::remove_port`]); allocates nothing.
+    pub fn detach_rules(&mut self, port: PortId) {
+        self.rules.detach(port);
+    }
+
+    /// A port named `name` came: the detached rules naming it apply to it
+    /// again (Linux's `attach_rules` on NETDEV_REGISTER).
+    pub fn attach_port(&mut self, port: PortId, name: &[u8]) {
+        self.rules.attach(port, name);
     }
 }

@@ -29,6 +29,22 @@ pub enum RuleAction {
     Prohibit,
 }
 
+/// A device name as a rule keeps it (`iifname`/`oifname`: IFNAMSIZ bytes,
+/// NUL-padded).
+pub type DevName = [u8; 16];
+
+/// The loopback device's name: every namespace has it, and Linux's output
+/// lookups come from it (`flowi4_iif = LOOPBACK_IFINDEX`), so an `iif lo`
+/// rule matches what the router sends itself.
+pub const LOOPBACK_NAME: DevName = *b"lo\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
+
+/// `name` as a [`DevName`]; `None` if it is longer than IFNAMSIZ - 1.
+pub fn dev_name(name: &[u8]) -> Option<DevName> {
+    let mut n = [0u8; 16];
+    n.get_mut(..name.len())?.copy_from_slice(name);
+    (name.len() < n.len()).then_some(n)
+}
+
 /// A policy rule (`struct fib4_rule`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Rule {
@@ -42,10 +58,17 @@ pub struct Rule {
     pub dst: Ipv4Addr,
     /// Destination prefix length.
     pub dst_len: u8,
-    /// Input port (`iif`), if any.
+    /// Input port (`iif`, `iifindex`), if any; `None` with an `iif_name`
+    /// while no port has that name (`[detached]`: the rule matches
+    /// nothing, except `iif lo`, which matches what the router sends).
     pub iif: Option<PortId>,
-    /// Output port (`oif`), if any.
+    /// Output port (`oif`), as `iif`; a detached `oif` matches nothing.
     pub oif: Option<PortId>,
+    /// The `iif` name (`iifname`): the rule is kept by name, as Linux
+    /// does, and follows the port of that name as it goes and comes.
+    pub iif_name: Option<DevName>,
+    /// The `oif` name (`oifname`).
+    pub oif_name: Option<DevName>,
     /// TOS; 0 matches all.
     pub tos: u8,
     /// Firewall mark; matched under `fwmask`.
@@ -69,6 +92,8 @@ impl Rule {
             dst_len: 0,
             iif: None,
             oif: None,
+            iif_name: None,
+            oif_name: None,
             tos: 0,
             fwmark: 0,
             fwmask: 0,
@@ -77,15 +102,56 @@ impl Rule {
         }
     }
 
+    /// Whether the rule names an `iif` that no port has (`[detached]`).
+    pub fn iif_detached(&self) -> bool {
+        self.iif.is_none() && self.iif_name.is_some_and(|n| n != LOOPBACK_NAME)
+    }
+
+    /// Whether the rule names an `oif` that no port has (`[detached]`;
+    /// `lo` exists, but the router never sends out of it).
+    pub fn oif_detached(&self) -> bool {
+        self.oif.is_none() && self.oif_name.is_some_and(|n| n != LOOPBACK_NAME)
+    }
+
     /// `fib_rule_match` with `fib4_rule_match`.
     pub fn matches(&self, f: &FlowKeys) -> bool {
-        let m = self.iif.map_or(true, |p| f.iif == Some(p))
-            && self.oif.map_or(true, |p| f.oif == Some(p))
+        let iif = match (self.iif, self.iif_name) {
+            (Some(p), _) => f.iif == Some(p),
+            (None, None) => true,
+            (None, Some(n)) => n == LOOPBACK_NAME && f.iif.is_none(),
+        };
+        let oif = match (self.oif, self.oif_name) {
+            (Some(p), _) => f.oif == Some(p),
+            (None, None) => true,
+            (None, Some(_)) => false,
+        };
+        let m = iif
+            && oif
             && (self.fwmark ^ f.mark) & self.fwmask == 0
             && f.src.in_prefix(self.src, self.src_len)
             && f.dst.in_prefix(self.dst, self.dst_len)
             && (self.tos == 0 || self.tos == f.tos);
         m != self.invert
+    }
+
+    /// `rule_exists` with `fib4_rule_compare`: whether `self` stands in the
+    /// way of adding `new`. Action, table, priority, device names and mark
+    /// are compared whole; prefixes and TOS only where `new` sets them;
+    /// `not` and a goto's target not at all.
+    fn blocks(&self, new: &Rule) -> bool {
+        let table = |a: RuleAction| match a {
+            RuleAction::ToTable(t) => t,
+            _ => 0,
+        };
+        core::mem::discriminant(&self.action) == core::mem::discriminant(&new.action)
+            && table(self.action) == table(new.action)
+            && self.priority == new.priority
+            && (self.iif_name, self.iif) == (new.iif_name, new.iif)
+            && (self.oif_name, self.oif) == (new.oif_name, new.oif)
+            && (self.fwmark, self.fwmask) == (new.fwmark, new.fwmask)
+            && (new.src_len == 0 || (self.src_len, self.src) == (new.src_len, new.src))
+            && (new.dst_len == 0 || (self.dst_len, self.dst) == (new.dst_len, new.dst))
+            && (new.tos == 0 || self.tos == new.tos)
     }
 
     /// `fib_nl2rule` / `fib4_rule_configure` checks.
@@ -136,6 +202,10 @@ pub struct RuleSelector {
     pub iif: Option<PortId>,
     /// Output port.
     pub oif: Option<PortId>,
+    /// Input port name.
+    pub iif_name: Option<DevName>,
+    /// Output port name.
+    pub oif_name: Option<DevName>,
     /// TOS.
     pub tos: Option<u8>,
     /// Mark and mask.
@@ -150,6 +220,8 @@ impl RuleSelector {
             && self.dst.map_or(true, |d| d == (r.dst, r.dst_len))
             && self.iif.map_or(true, |p| Some(p) == r.iif)
             && self.oif.map_or(true, |p| Some(p) == r.oif)
+            && self.iif_name.map_or(true, |n| Some(n) == r.iif_name)
+            && self.oif_name.map_or(true, |n| Some(n) == r.oif_name)
             && self.tos.map_or(true, |t| t == r.tos)
             && self.fwmark.map_or(true, |m| m == (r.fwmark, r.fwmask))
     }
@@ -222,11 +294,12 @@ impl Rules {
     }
 
     /// `fib_nl_newrule`: adds `rule` after the rules of lower or equal
-    /// priority. `EEXIST` if `exclusive` and an identical rule exists;
-    /// `EINVAL` for a bad prefix length, TOS, a backward `goto` or table 0.
+    /// priority. `EEXIST` if `exclusive` and a rule equal in what `rule`
+    /// gives exists (`rule_exists`); `EINVAL` for a bad prefix length,
+    /// TOS, a backward `goto` or table 0.
     pub fn add(&mut self, rule: Rule, exclusive: bool) -> Result<(), Errno> {
         rule.validate()?;
-        if exclusive && self.as_slice().contains(&rule) {
+        if exclusive && self.as_slice().iter().any(|r| r.blocks(&rule)) {
             return Err(Errno::Eexist);
         }
         self.materialize()?;
@@ -251,21 +324,39 @@ impl Rules {
         self.list.remove(at).ok_or(Errno::Enoent)
     }
 
-    /// Removes every rule for which `keep` is false (a port that goes away
-    /// takes its `iif`/`oif` rules with it). On error nothing changed.
-    pub fn retain(&mut self, mut keep: impl FnMut(&Rule) -> bool) -> Result<(), Errno> {
-        if self.as_slice().iter().all(&mut keep) {
-            return Ok(());
+    /// The rules naming `port` as `iif` or `oif` are detached from it (a
+    /// device unregisters: Linux's `detach_rules`); they keep its name.
+    pub fn detach(&mut self, port: PortId) {
+        if !self.custom {
+            return;
         }
-        let mut list = FibVec::try_with_capacity(self.as_slice().len())?;
-        for r in self.as_slice() {
-            if keep(r) {
-                list.try_push(*r)?;
+        for r in self.list.iter_mut() {
+            if r.iif == Some(port) {
+                r.iif = None;
+            }
+            if r.oif == Some(port) {
+                r.oif = None;
             }
         }
-        self.list = list;
-        self.custom = true;
-        Ok(())
+    }
+
+    /// The detached rules naming `name` are attached to `port` (a device
+    /// of that name registers: Linux's `attach_rules`).
+    pub fn attach(&mut self, port: PortId, name: &[u8]) {
+        let Some(name) = dev_name(name) else {
+            return;
+        };
+        if !self.custom {
+            return;
+        }
+        for r in self.list.iter_mut() {
+            if r.iif.is_none() && r.iif_name == Some(name) {
+                r.iif = Some(port);
+            }
+            if r.oif.is_none() && r.oif_name == Some(name) {
+                r.oif = Some(port);
+            }
+        }
     }
 
     /// `fib_rules_lookup` with `fib4_rule_action`: for each rule that

@@ -9,7 +9,7 @@
 //! metric ascending; routes of the same TOS and metric stay in the order
 //! `prepend`/`append` put them.
 
-use super::alias::{FibAlias, NlFlags, Route, RouteSelector, IPTOS_RT_MASK};
+use super::alias::{FibAlias, NlFlags, Route, RouteSelector, INET_ECN_MASK, IPTOS_RT_MASK};
 use super::lpm::{Trie, TrieError, TrieStats};
 use super::FibVec;
 use crate::ipv4::errno::Errno;
@@ -207,7 +207,7 @@ impl Table {
                     if (r.tos != 0 && r.tos != tos) || r.scope < min_scope {
                         continue;
                     }
-                    if r.kind.error().is_some() {
+                    if r.kind.is_reject() {
                         return Some(TableLookup::Reject(r));
                     }
                     // The first live next hop (on `oif` if bound).
@@ -231,7 +231,11 @@ impl Table {
     /// - otherwise `ENOENT` without `create`.
     pub(super) fn insert(&mut self, new: FibAlias, flags: NlFlags) -> Result<(), Errno> {
         let r = *new.route();
-        if r.tos & !IPTOS_RT_MASK != 0 {
+        // rtm_to_fib_config: "Invalid dsfield (tos): ECN bits must be 0".
+        // Any DSCP is accepted; the lookup compares it with the flow's TOS
+        // bits only (fib_dscp_masked_match), so a route of TOS 0x20 is kept
+        // but never chosen, as in Linux.
+        if r.tos & INET_ECN_MASK != 0 {
             return Err(Errno::Einval);
         }
         let dst = r.dst.to_bits();

@@ -161,30 +161,177 @@ fn deleting_the_last_address_of_a_port_flushes_its_routes_only() {
     assert_eq!(fib.routes().count(), 3);
 }
 
+/// Linux keeps rules naming a device that goes away (`detach_rules`):
+/// shown `[detached]`, matching nothing, and in force again when a device
+/// of that name comes (`attach_rules`), whatever its index (issue 13,
+/// class 14).
 #[test]
-fn removing_a_port_takes_its_rules_and_keeps_the_others() {
+fn a_port_going_detaches_its_rules_and_a_port_of_that_name_attaches_them() {
     let mut fib = Fib::new();
+    let name = |n: &[u8]| dev_name(n);
     let iif = Rule {
         iif: Some(P1),
+        iif_name: name(b"d1"),
         ..Rule::new(100, RuleAction::ToTable(100))
     };
     let oif = Rule {
         oif: Some(P1),
+        oif_name: name(b"d1"),
         ..Rule::new(101, RuleAction::Prohibit)
     };
     let other = Rule {
         iif: Some(P2),
+        iif_name: name(b"d2"),
         ..Rule::new(102, RuleAction::ToTable(100))
     };
     for r in [iif, oif, other] {
         fib.add_rule(r, true).unwrap();
     }
+    let flow = |iif, oif| FlowKeys {
+        dst: a([10, 0, 0, 1]),
+        iif,
+        oif,
+        ..Default::default()
+    };
+    let first = |fib: &Fib, f: &FlowKeys| {
+        fib.rules()
+            .iter()
+            .find(|r| r.matches(f))
+            .map(|r| r.priority)
+    };
+    assert_eq!(first(&fib, &flow(Some(P1), None)), Some(0));
+    let hits = |fib: &Fib, f: &FlowKeys| {
+        fib.rules()
+            .iter()
+            .filter(|r| r.matches(f))
+            .map(|r| r.priority)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        hits(&fib, &flow(Some(P1), Some(P1))),
+        [0, 100, 101, 32766, 32767]
+    );
     fib.remove_port(P1).unwrap();
     let prefs: Vec<u32> = fib.rules().iter().map(|r| r.priority).collect();
-    assert_eq!(prefs, [0, 102, 32766, 32767]);
-    // Nothing to remove: the rules stay as they are.
-    fib.remove_port(PortId(9)).unwrap();
-    assert_eq!(fib.rules().len(), 4);
+    assert_eq!(prefs, [0, 100, 101, 102, 32766, 32767]);
+    assert!(fib.rules()[1].iif_detached() && fib.rules()[2].oif_detached());
+    assert!(!fib.rules()[3].iif_detached());
+    // Detached, they match nothing (a flow of no port included).
+    assert_eq!(hits(&fib, &flow(Some(P1), Some(P1))), [0, 32766, 32767]);
+    assert_eq!(hits(&fib, &flow(None, None)), [0, 32766, 32767]);
+    // A port of another name changes nothing; one named d1 takes them.
+    let p3 = PortId(3);
+    fib.attach_port(p3, b"d3");
+    assert!(fib.rules()[1].iif_detached());
+    fib.attach_port(p3, b"d1");
+    assert_eq!(
+        hits(&fib, &flow(Some(p3), Some(p3))),
+        [0, 100, 101, 32766, 32767]
+    );
+    assert!(!fib.rules()[1].iif_detached() && !fib.rules()[2].oif_detached());
+}
+
+/// `iif lo` matches what the router sends itself (Linux's output lookups
+/// come from the loopback device); `oif lo` matches nothing, and neither
+/// is detached: every namespace has lo.
+#[test]
+fn iif_lo_matches_the_routers_own_packets() {
+    let mut fib = Fib::new();
+    let lo = Rule {
+        iif_name: Some(LOOPBACK_NAME),
+        ..Rule::new(60, RuleAction::ToTable(100))
+    };
+    let out_lo = Rule {
+        oif_name: Some(LOOPBACK_NAME),
+        ..Rule::new(61, RuleAction::ToTable(100))
+    };
+    fib.add_rule(lo, true).unwrap();
+    fib.add_rule(out_lo, true).unwrap();
+    assert!(!lo.iif_detached() && !out_lo.oif_detached());
+    let f = |iif| FlowKeys {
+        dst: a([8, 8, 8, 8]),
+        iif,
+        ..Default::default()
+    };
+    assert!(lo.matches(&f(None)));
+    assert!(!lo.matches(&f(Some(P1))));
+    assert!(!out_lo.matches(&f(None)));
+}
+
+/// fib_nl_newrule's `rule_exists` (NLM_F_EXCL, as `ip rule add` sends):
+/// action, table, priority, names and mark compared whole; prefixes and
+/// TOS only when the new rule gives them; `not` and a goto's target
+/// ignored (issue 13, class 12).
+#[test]
+fn a_rule_equal_in_what_it_gives_exists() {
+    let mut fib = Fib::new();
+    let base = Rule {
+        src: a([10, 1, 0, 0]),
+        src_len: 16,
+        tos: 0x04,
+        ..Rule::new(100, RuleAction::ToTable(100))
+    };
+    fib.add_rule(base, true).unwrap();
+    let cases = [
+        (Rule::new(100, RuleAction::ToTable(100)), Err(Errno::Eexist)),
+        (
+            Rule {
+                invert: true,
+                ..base
+            },
+            Err(Errno::Eexist),
+        ),
+        (
+            Rule {
+                src_len: 0,
+                tos: 0x04,
+                ..base
+            },
+            Err(Errno::Eexist),
+        ),
+        (
+            Rule {
+                src: a([10, 2, 0, 0]),
+                ..base
+            },
+            Ok(()),
+        ),
+        (Rule { tos: 0x08, ..base }, Ok(())),
+        (
+            Rule {
+                fwmark: 1,
+                fwmask: u32::MAX,
+                ..base
+            },
+            Ok(()),
+        ),
+        (Rule::new(100, RuleAction::ToTable(200)), Ok(())),
+        (Rule::new(101, RuleAction::ToTable(100)), Ok(())),
+        (
+            Rule {
+                dst: a([10, 9, 0, 0]),
+                dst_len: 16,
+                ..base
+            },
+            Ok(()),
+        ),
+    ];
+    for (i, (r, want)) in cases.into_iter().enumerate() {
+        let mut f = fib.try_clone().unwrap();
+        assert_eq!(f.add_rule(r, true), want, "case {i}");
+    }
+    // Two gotos of one priority are the same rule whatever their targets.
+    fib.add_rule(Rule::new(50, RuleAction::Goto(200)), true)
+        .unwrap();
+    assert_eq!(
+        fib.add_rule(Rule::new(50, RuleAction::Goto(300)), true),
+        Err(Errno::Eexist)
+    );
+    // Without NLM_F_EXCL anything goes.
+    assert_eq!(
+        fib.add_rule(Rule::new(50, RuleAction::Goto(300)), false),
+        Ok(())
+    );
 }
 
 #[test]
@@ -985,4 +1132,42 @@ fn a_rule_tos_with_ecn_bits_is_refused() {
         let got = fib.add_rule(rule, false);
         assert_eq!(got.is_ok(), ok, "tos {tos:#x}: {got:?}");
     }
+}
+
+/// RTN_THROW: a table's lookup that ends on a throw route answers -EAGAIN,
+/// so the rule walk goes on with the next rule; shorter prefixes of that
+/// table are not tried; with nothing after it, ENETUNREACH (issue 13,
+/// class 13).
+#[test]
+fn a_throw_route_sends_the_lookup_to_the_next_rule() {
+    let mut fib = Fib::new();
+    let t100 = |r: Route| Route { table: 100, ..r };
+    fib.insert(t100(unicast([10, 0, 0, 0], 8, P1))).unwrap();
+    fib.insert(Route {
+        kind: RouteType::Throw,
+        scope: Scope::Universe,
+        port: None,
+        ..t100(unicast([10, 97, 0, 0], 16, P1))
+    })
+    .unwrap();
+    // A throw route takes no next hop.
+    assert_eq!(
+        fib.insert(Route {
+            kind: RouteType::Throw,
+            scope: Scope::Universe,
+            ..t100(unicast([10, 98, 0, 0], 16, P1))
+        }),
+        Err(Errno::Einval)
+    );
+    fib.add_rule(Rule::new(100, RuleAction::ToTable(100)), true)
+        .unwrap();
+    let port = |fib: &Fib, d| {
+        fib.fib_lookup(a(d), Ipv4Addr::UNSPECIFIED, None, None, 0, 0)
+            .map(|r| r.nh.port)
+    };
+    assert_eq!(port(&fib, [10, 1, 0, 1]), Ok(Some(P1)));
+    // Thrown, and main has nothing: not table 100's 10/8 either.
+    assert_eq!(port(&fib, [10, 97, 0, 1]), Err(Errno::Enetunreach));
+    fib.insert(unicast([10, 97, 0, 0], 16, P2)).unwrap();
+    assert_eq!(port(&fib, [10, 97, 0, 1]), Ok(Some(P2)));
 }

@@ -49,9 +49,9 @@ _ferctl_command() {
 	case lst in "$2"*) echo list ;; esac
 }
 
-_ferctl_route_types="unicast local broadcast blackhole unreachable prohibit"
+_ferctl_route_types="unicast local broadcast blackhole unreachable prohibit throw"
 _ferctl_tables="main local default"
-_ferctl_protocols="unspec redirect kernel boot static gated ra mrt zebra bird dnrouted xorp ntk dhcp keepalived babel bgp isis ospf rip eigrp"
+_ferctl_protocols="unspec redirect kernel boot static gated ra mrt zebra bird dnrouted xorp ntk dhcp keepalived babel openr bgp isis ospf rip eigrp"
 _ferctl_scopes="global universe site link host nowhere"
 
 # The keywords after OBJECT COMMAND (for route add, before/after nexthop).
@@ -71,7 +71,7 @@ _ferctl_keywords() {
 	"route delete")
 		echo "to default $_ferctl_route_types via dev oif metric priority" \
 			"preference table src proto protocol scope tos dsfield" ;;
-	"route get") echo "to from iif oif dev mark" ;;
+	"route get") echo "to from iif oif dev mark tos dsfield fibmatch" ;;
 	"route list" | "route show") echo "table" ;;
 	"rule add" | "rule delete")
 		echo "not pref priority preference order from to iif dev oif tos" \

@@ -364,6 +364,10 @@ pub enum RouteCmd {
         oif: Option<String>,
         /// `mark`.
         mark: Option<u32>,
+        /// `tos` / `dsfield`: the type of service of the flow.
+        tos: Option<u8>,
+        /// `fibmatch`: show the matched route, as `route list` would.
+        fib_match: bool,
     },
     /// `route flush table ID|all`: delete every route of the table (as
     /// `ip route flush` does, by dumping it and deleting each route).
@@ -1261,9 +1265,17 @@ fn parse_route_flush(rest: Vec<String>) -> Result<RouteCmd, Error> {
 
 fn parse_route_get(mut args: Args) -> Result<RouteCmd, Error> {
     let (mut dst, mut from, mut iif, mut oif, mut mark) = (None, None, None, None, None);
+    let (mut tos, mut fib_match) = (None, false);
     while let Some(arg) = args.next() {
         let kw = arg.as_str();
         match kw {
+            "tos" | "dsfield" => {
+                let v = args.value_for(kw)?;
+                let t =
+                    parse_number(&v).ok_or_else(|| args.error(format!("invalid tos \"{v}\"")))?;
+                set_once(&args, &mut tos, t, "tos")?;
+            }
+            "fibmatch" => fib_match = true,
             "from" => {
                 let v = args.value_for(kw)?;
                 set_once(&args, &mut from, parse_addr(&v)?, kw)?;
@@ -1303,6 +1315,8 @@ fn parse_route_get(mut args: Args) -> Result<RouteCmd, Error> {
         iif,
         oif,
         mark,
+        tos,
+        fib_match,
     })
 }
 
@@ -2005,6 +2019,7 @@ mod tests {
             ("blackhole", 6),
             ("unreachable", 7),
             ("prohibit", 8),
+            ("throw", 9),
         ] {
             let r = added(&[word, "10.9.0.0/16"]);
             assert_eq!((r.rtype, r.prefix), (Some(nr), p("10.9.0.0/16")), "{word}");
@@ -2019,6 +2034,7 @@ mod tests {
             ("blackhole", None),
             ("unreachable", None),
             ("prohibit", None),
+            ("throw", None),
         ] {
             assert_eq!(
                 added(&[word, "10.9.0.0/16", "dev", "fer1"]).table,
@@ -2159,7 +2175,9 @@ mod tests {
                 from: None,
                 iif: None,
                 oif: None,
-                mark: None
+                mark: None,
+                tos: None,
+                fib_match: false,
             }
         );
         assert_eq!(
@@ -2174,14 +2192,19 @@ mod tests {
                 "oif",
                 "veth2",
                 "mark",
-                "0x10"
+                "0x10",
+                "tos",
+                "0x20",
+                "fibmatch"
             ]),
             RouteCmd::Get {
                 dst: a("10.2.3.4"),
                 from: Some(a("10.1.0.2")),
                 iif: Some("veth1".into()),
                 oif: Some("veth2".into()),
-                mark: Some(16)
+                mark: Some(16),
+                tos: Some(0x20),
+                fib_match: true,
             }
         );
         let RouteCmd::Get { oif, .. } = route(&["g", "10.2.3.4", "dev", "fer1"]) else {
@@ -2302,6 +2325,7 @@ mod tests {
             (&["route", "get", "10.0.0.1", "frob"], "unknown keyword"),
             (&["route", "get", "10.0.0.1", "from"], "needs an argument"),
             (&["route", "get", "10.0.0.1", "mark", "-1"], "invalid mark"),
+            (&["route", "get", "10.0.0.1", "tos", "256"], "invalid tos"),
             (&["route", "list", "table", "4294967296"], "invalid table"),
             (&["route", "list", "dev", "x"], "unexpected argument"),
             (&["route", "flush"], "requires arguments"),

@@ -131,8 +131,18 @@ pub fn execute(command: &Command, opts: Options, genl: &mut dyn Genl) -> Result<
             iif,
             oif,
             mark,
+            tos,
+            fib_match,
         }) => {
-            let req = Request::route_get(*dst, *from, iif.as_deref(), oif.as_deref(), *mark);
+            let req = Request::route_get(&msg::RouteGet {
+                dst: *dst,
+                from: *from,
+                iif: iif.as_deref(),
+                oif: oif.as_deref(),
+                mark: *mark,
+                tos: *tos,
+                fib_match: *fib_match,
+            });
             let replies = genl.execute(&req).map_err(fail)?;
             let [reply] = replies.as_slice() else {
                 return Err(fail(NlError::Malformed(format!(
@@ -140,6 +150,12 @@ pub fn execute(command: &Command, opts: Options, genl: &mut dyn Genl) -> Result<
                     replies.len()
                 ))));
             };
+            if *fib_match {
+                // As `ip route get fibmatch`: the route in `route list`'s
+                // form, its table named unless main.
+                let route = msg::decode_route(reply).map_err(fail)?;
+                return output::routes(&[route], true, opts);
+            }
             let lookup = msg::decode_route_lookup(*dst, reply).map_err(fail)?;
             output::route_lookup(&lookup, opts)
         }

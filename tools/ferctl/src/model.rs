@@ -278,6 +278,7 @@ pub const PROTOCOL_NAMES: Names<u8> = &[
     ("dhcp", 16),
     ("keepalived", 18),
     ("babel", 42),
+    ("openr", 99),
     ("bgp", 186),
     ("isis", 187),
     ("ospf", 188),
@@ -419,6 +420,9 @@ pub struct NextHop {
     /// The gateway is on link regardless of the addresses.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub onlink: bool,
+    /// Dead (its port is down or lost its last address): unused.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub dead: bool,
 }
 
 /// What a policy rule does.
@@ -456,6 +460,13 @@ pub struct Rule {
     pub iif: Option<String>,
     /// Output port.
     pub oif: Option<String>,
+    /// No port has the `iif` name (the rule matches nothing until one
+    /// comes).
+    pub iif_detached: bool,
+    /// No port has the `oif` name.
+    pub oif_detached: bool,
+    /// A goto whose target priority no rule has.
+    pub unresolved: bool,
     /// TOS, when not 0.
     pub tos: Option<u8>,
     /// Mark and mask, when the mask is not 0.
@@ -492,15 +503,24 @@ impl Serialize for Rule {
         }
         if let Some(d) = &self.iif {
             m.serialize_entry("iif", d)?;
+            if self.iif_detached {
+                m.serialize_entry("iif_detached", &true)?;
+            }
         }
         if let Some(d) = &self.oif {
             m.serialize_entry("oif", d)?;
+            if self.oif_detached {
+                m.serialize_entry("oif_detached", &true)?;
+            }
         }
         match self.action {
             RuleAction::Table(t) => m.serialize_entry("table", &t)?,
             RuleAction::Goto(p) => {
                 m.serialize_entry("action", "goto")?;
                 m.serialize_entry("target", &p)?;
+                if self.unresolved {
+                    m.serialize_entry("flags", &["unresolved"])?;
+                }
             }
             RuleAction::Nop => m.serialize_entry("action", "nop")?,
             RuleAction::Blackhole => m.serialize_entry("action", "blackhole")?,

@@ -17,12 +17,31 @@ use crate::model::{
     RouteLookup, RouteType, Rule, RuleAction, Scope, Stat, Table, TableId,
 };
 use crate::proto::{
-    attr, cmd, multipath, nexthop, protocol, route_type, rule_action, scope, table, FAMILY_VERSION,
-    MAC_LEN, NLA_F_NESTED,
+    attr, cmd, multipath, nexthop, protocol, route_type, rule_action, rule_flags, scope, table,
+    FAMILY_VERSION, MAC_LEN, NLA_F_NESTED,
 };
 
 /// One attribute as it travels: type number and payload bytes.
 pub type RawAttr = (u16, Vec<u8>);
+
+/// What a `route-get` asks (`ip route get`'s keywords).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RouteGet<'a> {
+    /// Destination.
+    pub dst: Ipv4Addr,
+    /// `from`.
+    pub from: Option<Ipv4Addr>,
+    /// `iif`.
+    pub iif: Option<&'a str>,
+    /// `oif`.
+    pub oif: Option<&'a str>,
+    /// `mark`.
+    pub mark: Option<u32>,
+    /// `tos`.
+    pub tos: Option<u8>,
+    /// `fibmatch`.
+    pub fib_match: bool,
+}
 
 /// A generic netlink request of the ferroute family.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -214,19 +233,18 @@ impl Request {
         }
     }
 
-    /// `route-get` of `dst` (no prefixlen is sent).
-    pub fn route_get(
-        dst: Ipv4Addr,
-        from: Option<Ipv4Addr>,
-        iif: Option<&str>,
-        oif: Option<&str>,
-        mark: Option<u32>,
-    ) -> Self {
-        let mut attrs = vec![ipv4_attr(attr::ADDRESS, dst)];
-        attrs.extend(from.map(|v| ipv4_attr(attr::SRC, v)));
-        attrs.extend(iif.map(|v| string_attr(attr::IIFNAME, v)));
-        attrs.extend(oif.map(|v| string_attr(attr::IFNAME, v)));
-        attrs.extend(mark.map(|v| u32_attr(attr::MARK, v)));
+    /// `route-get` of `dst` (no prefixlen is sent); `fib-match` asks for
+    /// the matched route instead of the decision.
+    pub fn route_get(q: &RouteGet<'_>) -> Self {
+        let mut attrs = vec![ipv4_attr(attr::ADDRESS, q.dst)];
+        attrs.extend(q.from.map(|v| ipv4_attr(attr::SRC, v)));
+        attrs.extend(q.iif.map(|v| string_attr(attr::IIFNAME, v)));
+        attrs.extend(q.oif.map(|v| string_attr(attr::IFNAME, v)));
+        attrs.extend(q.mark.map(|v| u32_attr(attr::MARK, v)));
+        attrs.extend(q.tos.map(|v| u8_attr(attr::TOS, v)));
+        if q.fib_match {
+            attrs.push(u8_attr(attr::FIB_MATCH, 1));
+        }
         Request {
             cmd: cmd::ROUTE_GET,
             dump: false,
@@ -580,6 +598,7 @@ fn decode_multipath(p: &[u8]) -> Result<Vec<NextHop>, NlError> {
                 dev: a.opt_string(nexthop::IFNAME)?.filter(|d| !d.is_empty()),
                 weight: a.opt_u32(nexthop::WEIGHT)?.unwrap_or(1),
                 onlink: a.opt_u8(nexthop::ONLINK)?.is_some_and(|o| o != 0),
+                dead: a.opt_u8(nexthop::DEAD)?.is_some_and(|o| o != 0),
             })
         })
         .collect()
@@ -606,6 +625,7 @@ pub fn decode_rule(attrs: &[RawAttr]) -> Result<Rule, NlError> {
         rule_action::PROHIBIT => RuleAction::Prohibit,
         n => RuleAction::Other(n),
     };
+    let flags = a.opt_u8(attr::RULE_FLAGS)?.unwrap_or(0);
     Ok(Rule {
         priority: a.u32(attr::PRIORITY)?,
         not: a.opt_u8(attr::INVERT)?.is_some_and(|v| v != 0),
@@ -613,6 +633,9 @@ pub fn decode_rule(attrs: &[RawAttr]) -> Result<Rule, NlError> {
         dst: opt_prefix(&a, attr::ADDRESS, attr::PREFIXLEN)?,
         iif: a.opt_string(attr::IIFNAME)?,
         oif: a.opt_string(attr::IFNAME)?,
+        iif_detached: flags & rule_flags::IIF_DETACHED != 0,
+        oif_detached: flags & rule_flags::OIF_DETACHED != 0,
+        unresolved: flags & rule_flags::UNRESOLVED != 0,
         tos: a.opt_u8(attr::TOS)?.filter(|t| *t != 0),
         fwmark: match (a.opt_u32(attr::MARK)?, a.opt_u32(attr::FWMASK)?) {
             (_, None | Some(0)) => None,
@@ -815,13 +838,15 @@ pub(crate) mod tests {
                         gateway: Some(Ipv4Addr::new(10, 1, 0, 2)),
                         dev: Some("d0".into()),
                         weight: 3,
-                        onlink: false
+                        onlink: false,
+                        dead: false,
                     },
                     NextHop {
                         gateway: Some(Ipv4Addr::new(10, 2, 0, 2)),
                         dev: None,
                         weight: 1,
-                        onlink: true
+                        onlink: true,
+                        dead: false,
                     },
                 ]
             );
@@ -1042,7 +1067,15 @@ pub(crate) mod tests {
             Request::port_change(false, "veth1"),
             Request::addr_change(true, "veth1", prefix),
             Request::addr_change(false, "veth1", prefix),
-            Request::route_get(Ipv4Addr::new(10, 2, 3, 4), a, Some("a"), Some("b"), Some(7)),
+            Request::route_get(&RouteGet {
+                dst: Ipv4Addr::new(10, 2, 3, 4),
+                from: a,
+                iif: Some("a"),
+                oif: Some("b"),
+                mark: Some(7),
+                tos: Some(0x10),
+                fib_match: true,
+            }),
             Request::route_list(100),
             Request::table_del(100),
             Request::fib_bench(Some(10), Some(1)),
@@ -1128,16 +1161,27 @@ pub(crate) mod tests {
 
     #[test]
     fn route_get_and_list_requests() {
-        let req = Request::route_get(Ipv4Addr::new(10, 2, 3, 4), None, None, None, None);
+        let dst = Ipv4Addr::new(10, 2, 3, 4);
+        let req = Request::route_get(&RouteGet {
+            dst,
+            from: None,
+            iif: None,
+            oif: None,
+            mark: None,
+            tos: None,
+            fib_match: false,
+        });
         assert_eq!((req.cmd, req.dump), (cmd::ROUTE_GET, false));
         assert_eq!(req.attrs, vec![(attr::ADDRESS, vec![10, 2, 3, 4])]);
-        let req = Request::route_get(
-            Ipv4Addr::new(10, 2, 3, 4),
-            Some(Ipv4Addr::new(10, 1, 0, 2)),
-            Some("veth1"),
-            Some("veth2"),
-            Some(7),
-        );
+        let req = Request::route_get(&RouteGet {
+            dst,
+            from: Some(Ipv4Addr::new(10, 1, 0, 2)),
+            iif: Some("veth1"),
+            oif: Some("veth2"),
+            mark: Some(7),
+            tos: Some(0x20),
+            fib_match: true,
+        });
         assert_eq!(
             req.attrs,
             vec![
@@ -1146,6 +1190,8 @@ pub(crate) mod tests {
                 (attr::IIFNAME, b"veth1\0".to_vec()),
                 (attr::IFNAME, b"veth2\0".to_vec()),
                 (attr::MARK, 7u32.to_ne_bytes().to_vec()),
+                (attr::TOS, vec![0x20]),
+                (attr::FIB_MATCH, vec![1]),
             ]
         );
         let all = Request::route_list(0);

@@ -207,8 +207,15 @@ pub fn routes(items: &[Route], all_tables: bool, opts: Options) -> Result<String
                 let _ = write!(out, " dev {dev}");
             }
             let _ = write!(out, " weight {}", h.weight);
+            // iproute2's print_rt_flags order: dead, onlink, ..., linkdown.
+            if h.dead {
+                out.push_str(" dead");
+            }
             if h.onlink {
                 out.push_str(" onlink");
+            }
+            if h.dead {
+                out.push_str(" linkdown");
             }
         }
     }))
@@ -255,14 +262,24 @@ pub fn rules(items: &[Rule], opts: Options) -> Result<String, Error> {
             }
             None => {}
         }
+        // As ip rule show: a rule kept by the name of a device that is not
+        // there is "[detached]".
         if let Some(d) = &r.iif {
             let _ = write!(out, " iif {d}");
+            if r.iif_detached {
+                out.push_str(" [detached]");
+            }
         }
         if let Some(d) = &r.oif {
             let _ = write!(out, " oif {d}");
+            if r.oif_detached {
+                out.push_str(" [detached]");
+            }
         }
         let _ = match r.action {
             RuleAction::Table(t) => write!(out, " lookup {t}"),
+            // As ip rule show: "[unresolved]" for a goto without a target.
+            RuleAction::Goto(p) if r.unresolved => write!(out, " goto {p} [unresolved]"),
             RuleAction::Goto(p) => write!(out, " goto {p}"),
             RuleAction::Nop => write!(out, " nop"),
             RuleAction::Blackhole => write!(out, " blackhole"),
@@ -416,6 +433,32 @@ mod tests {
         vec![gw, bh, conn, dflt, local, bcast, t100]
     }
 
+    /// As `ip route show`: a dead next hop of a multipath route says
+    /// `dead ... linkdown` (RTNH_F_DEAD and RTNH_F_LINKDOWN).
+    #[test]
+    fn dead_next_hops_say_so() {
+        use crate::model::NextHop;
+        let mut mp = route(1, [10, 51, 0, 0], 16);
+        let hop = |gw: [u8; 4], dev: &str, dead| NextHop {
+            gateway: Some(Ipv4Addr::from(gw)),
+            dev: Some(dev.into()),
+            weight: 1,
+            onlink: false,
+            dead,
+        };
+        mp.nexthops = vec![
+            hop([100, 64, 0, 2], "d0", true),
+            hop([100, 64, 1, 2], "d1", false),
+        ];
+        assert_eq!(
+            routes(&[mp.clone()], false, TEXT).unwrap(),
+            "10.51.0.0/16\n\tnexthop via 100.64.0.2 dev d0 weight 1 dead linkdown\n\
+             \tnexthop via 100.64.1.2 dev d1 weight 1\n"
+        );
+        let json = routes(&[mp], false, JSON).unwrap();
+        assert_eq!(json.matches("\"dead\":true").count(), 1, "{json}");
+    }
+
     #[test]
     fn routes_text_like_ip_route() {
         let r = sample_routes();
@@ -528,6 +571,48 @@ mod tests {
         assert_eq!(
             route_lookup(&bh, TEXT).unwrap(),
             "blackhole 10.2.3.4 table main\n"
+        );
+    }
+
+    /// As `ip rule show`: a rule naming a device that is not there is
+    /// `[detached]` (issue 13, class 14).
+    #[test]
+    fn detached_rules_say_so() {
+        use crate::model::{RuleAction, TableId};
+        let rule = Rule {
+            priority: 61,
+            not: false,
+            src: None,
+            dst: None,
+            iif: Some("nosuchdev".into()),
+            oif: Some("d3".into()),
+            iif_detached: true,
+            oif_detached: false,
+            unresolved: false,
+            tos: None,
+            fwmark: None,
+            action: RuleAction::Table(TableId(100)),
+        };
+        assert_eq!(
+            rules(&[rule.clone()], TEXT).unwrap(),
+            "61:\tfrom all iif nosuchdev [detached] oif d3 lookup 100\n"
+        );
+        let json = rules(&[rule.clone()], JSON).unwrap();
+        assert!(json.contains("\"iif_detached\":true"), "{json}");
+        assert!(!json.contains("oif_detached"), "{json}");
+        // A goto without a rule at its target is "[unresolved]".
+        let goto = Rule {
+            priority: 50,
+            iif: None,
+            oif: None,
+            iif_detached: false,
+            unresolved: true,
+            action: RuleAction::Goto(200),
+            ..rule
+        };
+        assert_eq!(
+            rules(&[goto], TEXT).unwrap(),
+            "50:\tfrom all goto 200 [unresolved]\n"
         );
     }
 

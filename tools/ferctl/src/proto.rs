@@ -84,6 +84,8 @@ pub mod attr {
         ),
         ("ip-default-ttl", IP_DEFAULT_TTL),
         ("udp-echo", UDP_ECHO),
+        ("fib-match", FIB_MATCH),
+        ("rule-flags", RULE_FLAGS),
         ("conf-all", CONF_ALL),
         ("conf-default", CONF_DEFAULT),
     ];
@@ -144,7 +146,13 @@ pub mod nexthop {
         ("ifname", IFNAME),
         ("weight", WEIGHT),
         ("onlink", ONLINK),
+        ("dead", DEAD),
     ];
+}
+
+/// Bits of the `rule-flags` attribute (Linux FIB_RULE_*).
+pub mod rule_flags {
+    pub use crate::uapi::rule_flags::*;
 }
 
 /// Values of the `rule-action` attribute (Linux FR_ACT_*).
@@ -233,6 +241,8 @@ pub mod route_type {
     pub const UNREACHABLE: u8 = 7;
     /// RTN_PROHIBIT: drop, ICMP administratively prohibited.
     pub const PROHIBIT: u8 = 8;
+    /// RTN_THROW: no route in this table; the rules go on.
+    pub const THROW: u8 = 9;
 
     /// Every type with its spec name.
     pub const ALL: &[(&str, u8)] = &[
@@ -242,6 +252,7 @@ pub mod route_type {
         ("blackhole", BLACKHOLE),
         ("unreachable", UNREACHABLE),
         ("prohibit", PROHIBIT),
+        ("throw", THROW),
     ];
 }
 
@@ -249,13 +260,20 @@ pub mod route_type {
 pub mod scope {
     /// RT_SCOPE_UNIVERSE (iproute2 calls it "global").
     pub const UNIVERSE: u8 = 0;
+    /// RT_SCOPE_SITE.
+    pub const SITE: u8 = 200;
     /// RT_SCOPE_LINK: directly attached.
     pub const LINK: u8 = 253;
     /// RT_SCOPE_HOST: this host.
     pub const HOST: u8 = 254;
 
     /// Every scope with its spec name.
-    pub const ALL: &[(&str, u8)] = &[("universe", UNIVERSE), ("link", LINK), ("host", HOST)];
+    pub const ALL: &[(&str, u8)] = &[
+        ("universe", UNIVERSE),
+        ("site", SITE),
+        ("link", LINK),
+        ("host", HOST),
+    ];
 }
 
 /// Values of the `protocol` attribute (Linux RTPROT_*).

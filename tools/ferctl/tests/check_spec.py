@@ -56,11 +56,11 @@ TYPES = {
     'forwarding': 'u8', 'rp-filter': 'u8', 'send-redirects': 'u8', 'accept-local': 'u8',
     'route-localnet': 'u8', 'icmp-ratelimit': 'u32', 'icmp-ratemask': 'u32',
     'icmp-msgs-per-sec': 'u32', 'icmp-msgs-burst': 'u32', 'icmp-echo-ignore-broadcasts': 'u8',
-    'icmp-errors-use-inbound-ifaddr': 'u8', 'ip-default-ttl': 'u8', 'udp-echo': 'u8',
+    'icmp-errors-use-inbound-ifaddr': 'u8', 'ip-default-ttl': 'u8', 'udp-echo': 'u8', 'fib-match': 'u8', 'rule-flags': 'u8',
     'conf-all': 'nest', 'conf-default': 'nest',
 }
 # The `nexthop` attribute set of a multipath entry.
-NEXTHOP_TYPES = {'gateway': 'u32', 'ifname': 'string', 'weight': 'u32', 'onlink': 'u8'}
+NEXTHOP_TYPES = {'gateway': 'u32', 'ifname': 'string', 'weight': 'u32', 'onlink': 'u8', 'dead': 'u8'}
 # IPv4 addresses travel in network byte order.
 BIG_ENDIAN = ('address', 'gateway', 'prefsrc', 'src')
 # Attributes tied to their enum with "enum:". route-type, scope and protocol
@@ -72,8 +72,8 @@ ENUM_ATTRS = {'kind': 'port-kind', 'neigh-state': 'neigh-state',
 # The contract's enum values (Linux's RTN_*, RT_SCOPE_*, RTPROT_* numbers).
 ENUMS = {
     'route-type': {'unicast': 1, 'local': 2, 'broadcast': 3, 'blackhole': 6,
-                   'unreachable': 7, 'prohibit': 8},
-    'scope': {'universe': 0, 'link': 253, 'host': 254},
+                   'unreachable': 7, 'prohibit': 8, 'throw': 9},
+    'scope': {'universe': 0, 'site': 200, 'link': 253, 'host': 254},
     'protocol': {'kernel': 2, 'boot': 3, 'static': 4},
     'route-mode': {'add': 1, 'replace': 2, 'append': 3, 'prepend': 4},
     'rule-action': {'to-table': 1, 'goto': 2, 'nop': 3, 'blackhole': 6,
