@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# timeout: 600
+# timeout: 900
 # The scenario oracle (tools/testing/fib-scenarios.py): configuration steps
 # users take (addresses deleted after routes, links going down, oif- and
 # mark-bound queries, configurations Linux refuses), in ip's words, through
