@@ -453,10 +453,7 @@ mod tests {
 
     #[test]
     fn group_ethernet_address_takes_the_low_23_bits() {
-        assert_eq!(
-            eth_mc_map(a([239, 129, 2, 3])),
-            [1, 0, 0x5e, 1, 2, 3]
-        );
+        assert_eq!(eth_mc_map(a([239, 129, 2, 3])), [1, 0, 0x5e, 1, 2, 3]);
         assert_eq!(eth_mc_map(ALL_HOSTS), [1, 0, 0x5e, 0, 0, 1]);
     }
 

@@ -18,6 +18,7 @@ pub mod device;
 mod forward;
 mod icmp;
 mod input;
+mod mroute;
 pub mod ioctl;
 pub mod netlink;
 pub(crate) mod netns;
@@ -161,6 +162,9 @@ pub struct Router {
     peers: SpinLockBh<InetPeers>,
     #[pin]
     reasm: SpinLockBh<Reassembly<SkBuff>>,
+    /// VIFs and the MFC (`struct mr_table`), with their counters.
+    #[pin]
+    mroute: SpinLockBh<crate::ipv4::mroute::MrTable>,
     stats: Stats,
     next_port_id: AtomicU32,
     ip_ident: AtomicU32,
@@ -181,6 +185,7 @@ impl Router {
                 icmp_limit <- crate::new_spinlock_bh!(IcmpGlobalLimit::new(), "ferroute_icmp_limit"),
                 peers <- crate::new_spinlock_bh!(InetPeers::new(), "ferroute_inet_peers"),
                 reasm <- crate::new_spinlock_bh!(Reassembly::new(), "ferroute_reasm"),
+                mroute <- crate::new_spinlock_bh!(crate::ipv4::mroute::MrTable::new(), "ferroute_mroute"),
                 stats: Stats::new()?,
                 next_port_id: AtomicU32::new(1),
                 ip_ident: AtomicU32::new(1),
@@ -502,6 +507,7 @@ impl Router {
     }
 
     fn forget_port_with(&self, id: PortId, rtnl: &Rtnl, sync: bool) {
+        self.mvif_forget(id);
         let update = |change: &mut dyn FnMut(&mut Config) -> Result<(), CtlError>| {
             if sync {
                 self.update_config_sync(rtnl, change)

@@ -74,6 +74,14 @@ pub(super) fn fragment_output(
     pkt_src: Option<Ipv4Addr>,
     skb: SkBuff,
 ) {
+    fragment_each(r, port, skb, |frag| {
+        neigh_output(r, c, port, next_hop, pkt_src, frag)
+    });
+}
+
+/// The fragmenting of [`fragment_output`], handing each fragment (its
+/// network header set) to `send`.
+pub(super) fn fragment_each(r: &Router, port: &Port, skb: SkBuff, mut send: impl FnMut(SkBuff)) {
     let mtu = u16::try_from(port.netdev().mtu()).unwrap_or(u16::MAX);
     let Ok(mut frags) = Fragments::new(skb.data(), mtu) else {
         r.stats.ip(IpStat::FragFails);
@@ -96,7 +104,7 @@ pub(super) fn fragment_output(
         }
         frag.reset_network_header();
         r.stats.ip(IpStat::FragCreates);
-        neigh_output(r, c, port, next_hop, pkt_src, frag);
+        send(frag);
     }
     r.stats.ip(IpStat::FragOks);
     skb.consume();
