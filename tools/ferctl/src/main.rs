@@ -35,6 +35,7 @@ pub mod cli;
 pub mod error;
 pub mod exec;
 pub mod model;
+pub mod mroute;
 pub mod msg;
 pub mod netlink;
 pub mod output;
