@@ -246,7 +246,13 @@ fn mc_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, hdr: Head
 
 /// `ip_local_deliver` of a multicast packet (`RTCF_MULTICAST`: answered as
 /// a broadcast is: no ICMP errors, echo per `icmp_echo_ignore_broadcasts`).
-pub(super) fn local_deliver_mc(r: &Router, c: &Config, hdr: Header, pkt_type: PacketType, skb: SkBuff) {
+pub(super) fn local_deliver_mc(
+    r: &Router,
+    c: &Config,
+    hdr: Header,
+    pkt_type: PacketType,
+    skb: SkBuff,
+) {
     local_deliver(r, c, hdr, pkt_type, true, &IpOptions::default(), skb)
 }
 

@@ -9,8 +9,9 @@ use super::input::{drop_reason, local_deliver_mc};
 use super::output;
 use super::port::Port;
 use super::{Config, CtlError, Router};
-use crate::abstractions::sync::Rtnl;
+use crate::abstractions::genetlink::Dump;
 use crate::abstractions::skbuff::{reason, SkBuff};
+use crate::abstractions::sync::Rtnl;
 use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::errno::Errno;
 use crate::ipv4::iface::PortId;
@@ -19,7 +20,6 @@ use crate::ipv4::receive::Header;
 use crate::ipv4::stats::{DropReason, IpStat};
 use crate::ipv4::wire::ethernet::{self, PacketType};
 use crate::ipv4::wire::ipv4 as wire_ip;
-use crate::abstractions::genetlink::Dump;
 use crate::uapi::attr;
 use kernel::c_str;
 use kernel::prelude::*;
@@ -150,7 +150,10 @@ impl Router {
                 Errno::Eaddrinuse,
                 c_str!("the port is a multicast VIF already"),
             )),
-            Err(e) => Err(errno(e, c_str!("every multicast VIF (MAXVIFS, 32) is taken"))),
+            Err(e) => Err(errno(
+                e,
+                c_str!("every multicast VIF (MAXVIFS, 32) is taken"),
+            )),
         }
     }
 
@@ -202,7 +205,12 @@ impl Router {
     }
 
     /// `MRT_DEL_MFC`.
-    pub fn mroute_del(&self, origin: Ipv4Addr, group: Ipv4Addr, _rtnl: &Rtnl) -> Result<(), CtlError> {
+    pub fn mroute_del(
+        &self,
+        origin: Ipv4Addr,
+        group: Ipv4Addr,
+        _rtnl: &Rtnl,
+    ) -> Result<(), CtlError> {
         self.mroute
             .lock()
             .mfc_del(origin, group)

@@ -326,7 +326,10 @@ impl Family for FerrouteFamily {
                 }
                 cmd::MVIF_ADD => {
                     let name = ifname(req)?.as_bytes();
-                    let t = req.attr(attr::MR_THRESHOLD).and_then(|a| a.u8()).unwrap_or(1);
+                    let t = req
+                        .attr(attr::MR_THRESHOLD)
+                        .and_then(|a| a.u8())
+                        .unwrap_or(1);
                     router.mvif_add(name, t, &rtnl).map_err(|(e, msg)| {
                         req.set_err_msg(msg);
                         e
@@ -427,11 +430,19 @@ fn mroute_key(req: &Request<'_>) -> Result<(Ipv4Addr, Ipv4Addr)> {
     let group = req.required(attr::MR_GROUP)?;
     let group = group.u32().map(|g| Ipv4Addr::from_octets(g.to_ne_bytes()));
     let Some(group) = group.filter(|g| g.is_multicast() || g.is_unspecified()) else {
-        return Err(bad_attr(req, attr::MR_GROUP, c_str!("not a multicast group")));
+        return Err(bad_attr(
+            req,
+            attr::MR_GROUP,
+            c_str!("not a multicast group"),
+        ));
     };
     let origin = addr_attr(req, attr::MR_ORIGIN).unwrap_or(Ipv4Addr::UNSPECIFIED);
     if origin.is_multicast() || origin.is_lbcast() {
-        return Err(bad_attr(req, attr::MR_ORIGIN, c_str!("not a unicast source")));
+        return Err(bad_attr(
+            req,
+            attr::MR_ORIGIN,
+            c_str!("not a unicast source"),
+        ));
     }
     Ok((origin, group))
 }

@@ -6,10 +6,10 @@ use std::io::{BufRead, Write};
 
 use crate::cli::{self, Action, AddrCmd, Command, ConfCmd, Options, PortCmd, RouteCmd, RuleCmd};
 use crate::error::{Error, NlError};
+use crate::mroute::{self, MrouteCmd, MvifCmd};
 use crate::msg::{self, RawAttr, Request};
 use crate::netlink::Genl;
 use crate::output;
-use crate::mroute::{self, MrouteCmd, MvifCmd};
 use crate::progress::{Outcome, Progress};
 use crate::proto::{cmd, route_mode, table};
 

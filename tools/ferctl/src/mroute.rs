@@ -214,7 +214,12 @@ pub fn ttls_of(oifs: &[(String, Option<u8>)], vifs: &[Vif]) -> Result<[u8; MAXVI
 }
 
 /// The `mroute-add` request.
-pub fn add_request(source: Option<Ipv4Addr>, group: Ipv4Addr, iif: &str, ttls: &[u8; MAXVIFS]) -> Request {
+pub fn add_request(
+    source: Option<Ipv4Addr>,
+    group: Ipv4Addr,
+    iif: &str,
+    ttls: &[u8; MAXVIFS],
+) -> Request {
     let mut name = iif.as_bytes().to_vec();
     name.push(0);
     let mut attrs = key_attrs(source, group);
@@ -336,7 +341,9 @@ mod tests {
         );
         assert_eq!(
             parse_mvif(words("del veth1")).unwrap(),
-            MvifCmd::Del { dev: "veth1".into() }
+            MvifCmd::Del {
+                dev: "veth1".into()
+            }
         );
         assert!(parse_mvif(words("add veth1 threshold 0")).is_err());
         assert!(parse_mvif(words("add veth1 threshold 256")).is_err());
@@ -386,7 +393,10 @@ mod tests {
         let vifs = [vif(0, "v1", 1), vif(3, "v2", 4)];
         let t = ttls_of(&[("v2".into(), None), ("v1".into(), Some(9))], &vifs).unwrap();
         assert_eq!((t[0], t[3], t[1]), (9, 4, 0));
-        assert_eq!(ttls_of(&[("v9".into(), None)], &vifs), Err("v9".to_string()));
+        assert_eq!(
+            ttls_of(&[("v9".into(), None)], &vifs),
+            Err("v9".to_string())
+        );
     }
 
     #[test]
