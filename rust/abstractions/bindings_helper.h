@@ -149,6 +149,7 @@ void **ferroute_file_private_data(struct file *file);
 void *ferroute_counters_alloc(unsigned int n);
 void ferroute_counters_free(void *counters);
 void ferroute_counters_inc(void *counters, unsigned int i);
+void ferroute_counters_add(void *counters, unsigned int i, u64 n);
 u64 ferroute_counters_sum(void *counters, unsigned int i);
 
 /* KUnit (kunit_helpers.c, linked into the test module only) */

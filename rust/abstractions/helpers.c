@@ -568,6 +568,13 @@ void ferroute_counters_inc(void *counters, unsigned int i)
 	this_cpu_inc(c[i]);
 }
 
+void ferroute_counters_add(void *counters, unsigned int i, u64 n)
+{
+	u64 __percpu *c = (u64 __percpu __force *)counters;
+
+	this_cpu_add(c[i], n);
+}
+
 u64 ferroute_counters_sum(void *counters, unsigned int i)
 {
 	u64 __percpu *c = (u64 __percpu __force *)counters;

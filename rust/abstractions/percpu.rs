@@ -49,6 +49,17 @@ impl<const N: usize> PerCpuCounters<N> {
         }
     }
 
+    /// Adds `n` to counter `i` on this CPU (an octet counter);
+    /// out-of-range `i` is ignored.
+    pub fn add(&self, i: usize, n: u64) {
+        if i < N {
+            // SAFETY: `ptr` is a live area of N counters (type invariant)
+            // and `i < N`; `this_cpu_add` is safe in any context, as
+            // `this_cpu_inc` is.
+            unsafe { bindings::ferroute_counters_add(self.ptr.as_ptr(), i as u32, n) };
+        }
+    }
+
     /// The sum of counter `i` over all CPUs (0 if out of range).
     pub fn sum(&self, i: usize) -> u64 {
         if i >= N {

@@ -25,9 +25,13 @@ pub enum Errno {
     Enodev,
     /// `EINVAL` (22): invalid argument (or a `blackhole` route matched).
     Einval,
+    /// `ENFILE` (23): a table is full (every multicast VIF taken).
+    Enfile,
     /// `EAFNOSUPPORT` (97): not an IPv4 address (a route ioctl's
     /// `sockaddr` of another family).
     Eafnosupport,
+    /// `EADDRINUSE` (98): the port is a multicast VIF already.
+    Eaddrinuse,
     /// `EADDRNOTAVAIL` (99): the address is not configured.
     Eaddrnotavail,
     /// `ENETUNREACH` (101): no route to the network.
@@ -51,7 +55,9 @@ impl Errno {
             Errno::Eexist => 17,
             Errno::Enodev => 19,
             Errno::Einval => 22,
+            Errno::Enfile => 23,
             Errno::Eafnosupport => 97,
+            Errno::Eaddrinuse => 98,
             Errno::Eaddrnotavail => 99,
             Errno::Enetunreach => 101,
             Errno::Enobufs => 105,
@@ -76,7 +82,9 @@ impl Errno {
             Errno::Eexist => "EEXIST",
             Errno::Enodev => "ENODEV",
             Errno::Einval => "EINVAL",
+            Errno::Enfile => "ENFILE",
             Errno::Eafnosupport => "EAFNOSUPPORT",
+            Errno::Eaddrinuse => "EADDRINUSE",
             Errno::Eaddrnotavail => "EADDRNOTAVAIL",
             Errno::Enetunreach => "ENETUNREACH",
             Errno::Enobufs => "ENOBUFS",

@@ -28,6 +28,7 @@
 //! | [`neigh`] | the neighbour cache of net/core/neighbour.c |
 //! | [`icmp`] | `icmp_rcv`, `icmp_echo`, `icmp_send` rules, `icmp_global_allow` |
 //! | [`forward`] | `ip_forward` decisions (TTL, MTU) |
+//! | [`mroute`] | VIFs, the MFC, `ip_mr_input`/`ip_mr_forward` (ipmr.c) |
 //! | [`fragment`] | `ip_do_fragment`, `ip_options_fragment` |
 //! | [`reasm`] | `ip_defrag`, `inet_frag_queue_insert`, `ip_expire` |
 //! | [`options`] | `__ip_options_compile`, `ip_forward_options`, `__ip_options_echo` |
@@ -46,6 +47,7 @@ pub mod fragment;
 pub mod icmp;
 pub mod iface;
 pub mod inetpeer;
+pub mod mroute;
 pub mod neigh;
 pub mod options;
 pub mod reasm;

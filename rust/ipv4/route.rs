@@ -225,6 +225,74 @@ pub fn route_input(
     }
 }
 
+/// A multicast packet as route input sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct McPacket {
+    /// The source.
+    pub src: Ipv4Addr,
+    /// The group.
+    pub dst: Ipv4Addr,
+    /// The IP protocol.
+    pub proto: u8,
+    /// The router is a member of the group on the receiving port
+    /// (`ip_check_mc_rcu`; 224.0.0.1 on every port).
+    pub member: bool,
+    /// The receiving port routes multicast (it is a VIF: `IN_DEV_MFORWARD`).
+    pub mforward: bool,
+}
+
+/// The multicast branch of `ip_route_input_rcu` with `ip_check_mc_rcu`
+/// and `ip_route_input_mc`, for `pkt` received on `in_port`.
+///
+/// Neither a member nor a routing port for a routable group: dropped
+/// (`EINVAL`, no counter). Else `ip_mc_validate_source`: a multicast or
+/// limited-broadcast source, a 127/8 source without `route_localnet`, or a
+/// 0.0.0.0 source except to a link-local group or for IGMP are refused
+/// (`EINVAL`, no counter); another source goes through
+/// `fib_validate_source` (the router's own addresses refused, `EINVAL`;
+/// the reverse-path filter's `EXDEV` counted IPReversePathFilter). Link-local
+/// groups (224.0.0.0/24) are never forwarded.
+pub fn route_input_mc(
+    fib: &Fib,
+    addrs: &AddrTable,
+    pkt: &McPacket,
+    in_port: PortId,
+    conf: &PortConf,
+) -> Result<crate::ipv4::mroute::McRoute, DropReason> {
+    let McPacket {
+        src,
+        dst,
+        proto,
+        member,
+        mforward,
+    } = *pkt;
+    let forward = mforward && !dst.is_local_multicast();
+    if !member && !forward {
+        return Err(DropReason::NotSpecified);
+    }
+    if src.is_multicast() || src.is_lbcast() {
+        return Err(DropReason::NotSpecified);
+    }
+    if src.is_loopback() && !conf.route_localnet {
+        return Err(DropReason::NotSpecified);
+    }
+    if src.is_zeronet() {
+        if !dst.is_local_multicast() && proto != crate::ipv4::wire::ipv4::PROTO_IGMP {
+            return Err(DropReason::NotSpecified);
+        }
+    } else {
+        match fib_validate_source(fib, addrs, src, in_port, conf) {
+            Ok(()) => {}
+            Err(DropReason::IpRpfilter) => return Err(DropReason::IpRpfilter),
+            Err(_) => return Err(DropReason::NotSpecified),
+        }
+    }
+    Ok(crate::ipv4::mroute::McRoute {
+        local: member,
+        forward,
+    })
+}
+
 /// What `__fib_validate_source` returns for a packet that leaves by the
 /// port it came in on: 1 when the source is reached directly through that
 /// port (its route's next hop has host scope: a connected route), the
@@ -597,6 +665,76 @@ mod tests {
             }
         );
         assert_eq!(ip_error(Errno::Einval, true).icmp_code, None);
+    }
+
+    fn mc(
+        src: [u8; 4],
+        dst: [u8; 4],
+        proto: u8,
+        member: bool,
+        mforward: bool,
+    ) -> Result<crate::ipv4::mroute::McRoute, DropReason> {
+        let (fib, addrs) = router();
+        let pkt = McPacket {
+            src: a(src),
+            dst: a(dst),
+            proto,
+            member,
+            mforward,
+        };
+        route_input_mc(&fib, &addrs, &pkt, PortId(1), &PortConf::DEFAULT)
+    }
+
+    #[test]
+    fn multicast_input_classifies_as_ip_route_input_mc() {
+        use crate::ipv4::mroute::McRoute;
+        use crate::ipv4::wire::ipv4::{PROTO_IGMP, PROTO_UDP};
+        let both = |local, forward| Ok(McRoute { local, forward });
+        // 224.0.0.1: local; never forwarded even on a VIF.
+        assert_eq!(
+            mc([10, 1, 0, 2], [224, 0, 0, 1], PROTO_UDP, true, true),
+            both(true, false)
+        );
+        // A routable group on a VIF: forwarded, not local.
+        assert_eq!(
+            mc([10, 1, 0, 2], [239, 1, 1, 1], PROTO_UDP, false, true),
+            both(false, true)
+        );
+        // Neither member nor VIF, or a link-local group on a VIF: dropped.
+        assert_eq!(
+            mc([10, 1, 0, 2], [239, 1, 1, 1], PROTO_UDP, false, false),
+            Err(DropReason::NotSpecified)
+        );
+        assert_eq!(
+            mc([10, 1, 0, 2], [224, 0, 0, 5], PROTO_UDP, false, true),
+            Err(DropReason::NotSpecified)
+        );
+        // Martian sources: multicast, limited broadcast, loopback, ours.
+        for src in [
+            [224, 1, 2, 3],
+            [255, 255, 255, 255],
+            [127, 0, 0, 1],
+            [10, 0, 0, 1],
+        ] {
+            assert_eq!(
+                mc(src, [239, 1, 1, 1], PROTO_UDP, false, true),
+                Err(DropReason::NotSpecified),
+                "{src:?}"
+            );
+        }
+        // 0.0.0.0: only to a link-local group or for IGMP.
+        assert_eq!(
+            mc([0, 0, 0, 0], [239, 1, 1, 1], PROTO_UDP, false, true),
+            Err(DropReason::NotSpecified)
+        );
+        assert_eq!(
+            mc([0, 0, 0, 0], [239, 1, 1, 1], PROTO_IGMP, false, true),
+            both(false, true)
+        );
+        assert_eq!(
+            mc([0, 0, 0, 0], [224, 0, 0, 1], PROTO_UDP, true, false),
+            both(true, false)
+        );
     }
 
     #[test]

@@ -117,6 +117,15 @@ counters! {
         /// `IPSTATS_MIB_CSUMERRORS`: header checksum errors (also counted in
         /// InHdrErrors).
         InCsumErrors => "InCsumErrors",
+        /// `IPSTATS_MIB_INMCAST`: multicast datagrams received (route input
+        /// gave them a multicast route).
+        InMcastPkts => "InMcastPkts",
+        /// `IPSTATS_MIB_OUTMCAST`: multicast datagrams sent.
+        OutMcastPkts => "OutMcastPkts",
+        /// `IPSTATS_MIB_INMCASTOCTETS`: their bytes (IP header on).
+        InMcastOctets => "InMcastOctets",
+        /// `IPSTATS_MIB_OUTMCASTOCTETS`: their bytes.
+        OutMcastOctets => "OutMcastOctets",
     }
 }
 
@@ -131,6 +140,10 @@ impl IpStat {
             | IpStat::InBcastPkts
             | IpStat::OutBcastPkts
             | IpStat::InCsumErrors
+            | IpStat::InMcastPkts
+            | IpStat::OutMcastPkts
+            | IpStat::InMcastOctets
+            | IpStat::OutMcastOctets
             | IpStat::ReasmOverlaps => "IpExt",
             _ => "Ip",
         }

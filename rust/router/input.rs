@@ -159,6 +159,9 @@ fn ip_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: 
     {
         return ip_drop(r, skb, stats::DropReason::Nomem);
     }
+    if hdr.ip.dst.is_multicast() {
+        return mc_input(r, c, port, pkt_type, hdr, skb);
+    }
     let conf = c.port_conf(port);
     let decision = route::route_input(&c.fib, &c.addrs, hdr.ip.src, hdr.ip.dst, port.id, &conf);
     let (in_id, forwarding) = (port.id, conf.forwarding);
@@ -214,6 +217,45 @@ fn ip_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: 
         }
         Err(why) => ip_drop(r, skb, why),
     }
+}
+
+/// The multicast branch of `ip_route_input_rcu` ([`route::route_input_mc`])
+/// and of `ip_rcv_finish_core` (InMcastPkts and its octets), then
+/// `ip_mr_input` on a VIF or `ip_local_deliver` for a group the router is
+/// a member of. The options of a multicast packet are not processed
+/// (`ip_rcv_options` is not run for it yet).
+fn mc_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, hdr: Header, skb: SkBuff) {
+    let pkt = route::McPacket {
+        src: hdr.ip.src,
+        dst: hdr.ip.dst,
+        proto: hdr.ip.protocol,
+        member: hdr.ip.dst == crate::ipv4::mroute::ALL_HOSTS,
+        mforward: r.mforwarding(port.id),
+    };
+    let rt = match route::route_input_mc(&c.fib, &c.addrs, &pkt, port.id, &c.port_conf(port)) {
+        Ok(rt) => rt,
+        Err(why) => return ip_drop(r, skb, why),
+    };
+    let len = u32::try_from(hdr.total_len).unwrap_or(u32::MAX);
+    r.stats
+        .ip_po(IpStat::InMcastPkts, IpStat::InMcastOctets, len);
+    if rt.forward {
+        super::mroute::ip_mr_input(r, c, port, pkt_type, hdr, rt.local, skb);
+    } else {
+        local_deliver_mc(r, c, hdr, pkt_type, skb);
+    }
+}
+
+/// `ip_local_deliver` of a multicast packet (`RTCF_MULTICAST`: answered as
+/// a broadcast is: no ICMP errors, echo per `icmp_echo_ignore_broadcasts`).
+pub(super) fn local_deliver_mc(
+    r: &Router,
+    c: &Config,
+    hdr: Header,
+    pkt_type: PacketType,
+    skb: SkBuff,
+) {
+    local_deliver(r, c, hdr, pkt_type, true, &IpOptions::default(), skb)
 }
 
 /// `ip_rcv_options`: compiles the options of `skb` ([`options::compile`]),
@@ -299,6 +341,13 @@ fn local_deliver(
         wire_ip::PROTO_ICMP => icmp_deliver(r, c, hdr, broadcast, opts, skb),
         wire_ip::PROTO_UDP => udp_deliver(r, c, hdr, pkt_type, broadcast, opts, skb),
         wire_ip::PROTO_TCP => tcp_deliver(r, c, hdr, pkt_type, broadcast, opts, skb),
+        wire_ip::PROTO_IGMP => {
+            // igmp_rcv: delivered (a query or report changes nothing the
+            // router shows: it reports no group but 224.0.0.1, which is
+            // never reported); IGMP has no SNMP counters of its own.
+            r.stats.ip(IpStat::InDelivers);
+            skb.consume();
+        }
         _ => {
             r.stats.ip(IpStat::InUnknownProtos);
             let ip = skb.data().get(ethernet::HEADER_LEN..).unwrap_or(&[]);

@@ -19,6 +19,7 @@ mod forward;
 mod icmp;
 mod input;
 pub mod ioctl;
+mod mroute;
 pub mod netlink;
 pub(crate) mod netns;
 mod output;
@@ -179,6 +180,9 @@ pub struct Router {
     peers: SpinLockBh<InetPeers>,
     #[pin]
     reasm: SpinLockBh<Reassembly<input::Fragment>>,
+    /// VIFs and the MFC (`struct mr_table`), with their counters.
+    #[pin]
+    mroute: SpinLockBh<crate::ipv4::mroute::MrTable>,
     stats: Stats,
     next_port_id: AtomicU32,
     ip_ident: AtomicU32,
@@ -199,6 +203,7 @@ impl Router {
                 icmp_limit <- crate::new_spinlock_bh!(IcmpGlobalLimit::new(), "ferroute_icmp_limit"),
                 peers <- crate::new_spinlock_bh!(InetPeers::new(), "ferroute_inet_peers"),
                 reasm <- crate::new_spinlock_bh!(Reassembly::new(), "ferroute_reasm"),
+                mroute <- crate::new_spinlock_bh!(crate::ipv4::mroute::MrTable::new(), "ferroute_mroute"),
                 stats: Stats::new()?,
                 next_port_id: AtomicU32::new(1),
                 ip_ident: AtomicU32::new(1),
@@ -529,6 +534,7 @@ impl Router {
     }
 
     fn forget_port_with(&self, id: PortId, rtnl: &Rtnl, sync: bool) {
+        self.mvif_forget(id);
         let update = |change: &mut dyn FnMut(&mut Config) -> Result<(), CtlError>| {
             if sync {
                 self.update_config_sync(rtnl, change)

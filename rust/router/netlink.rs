@@ -162,6 +162,22 @@ impl Family for FerrouteFamily {
         Policy::U8 { min: 0, max: 1 },
         // 66: rule-flags (dump only).
         Policy::Reject,
+        // 67, 68: conf-all, conf-default (replies only).
+        Policy::Reject,
+        Policy::Reject,
+        // 69..=72: multicast routing requests; 73..=80 replies only.
+        Policy::U32,
+        Policy::U32,
+        Policy::U8 { min: 1, max: 255 },
+        Policy::ExactLen { len: 32 },
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
     ];
     const OPS: &'static [Op] = &[
         admin_do(cmd::PORT_ADD),
@@ -185,6 +201,12 @@ impl Family for FerrouteFamily {
         admin_do(cmd::PORT_SET),
         do_op(cmd::CONF_GET),
         admin_do(cmd::CONF_SET),
+        admin_do(cmd::MVIF_ADD),
+        admin_do(cmd::MVIF_DEL),
+        dump_op(cmd::MVIF_LIST),
+        admin_do(cmd::MROUTE_ADD),
+        admin_do(cmd::MROUTE_DEL),
+        dump_op(cmd::MROUTE_LIST),
     ];
 
     fn doit(cmd: u8, req: &Request<'_>) -> Result {
@@ -309,6 +331,49 @@ impl Family for FerrouteFamily {
                         e
                     })
                 }
+                cmd::MVIF_ADD => {
+                    let name = ifname(req)?.as_bytes();
+                    let t = req
+                        .attr(attr::MR_THRESHOLD)
+                        .and_then(|a| a.u8())
+                        .unwrap_or(1);
+                    router.mvif_add(name, t, &rtnl).map_err(|(e, msg)| {
+                        req.set_err_msg(msg);
+                        e
+                    })
+                }
+                cmd::MVIF_DEL => {
+                    let name = ifname(req)?.as_bytes();
+                    router.mvif_del(name, &rtnl).map_err(|(e, msg)| {
+                        req.set_err_msg(msg);
+                        e
+                    })
+                }
+                cmd::MROUTE_ADD => {
+                    let (origin, group) = mroute_key(req)?;
+                    let iif = ifname(req)?.as_bytes();
+                    let mut ttls = [0u8; crate::ipv4::mroute::MAXVIFS];
+                    if let Some(a) = req.attr(attr::MR_TTLS) {
+                        // The policy checked its length.
+                        let b = a.bytes();
+                        for (t, v) in ttls.iter_mut().zip(b.iter()) {
+                            *t = *v;
+                        }
+                    }
+                    router
+                        .mroute_add(origin, group, iif, &ttls, &rtnl)
+                        .map_err(|(e, msg)| {
+                            req.set_err_msg(msg);
+                            e
+                        })
+                }
+                cmd::MROUTE_DEL => {
+                    let (origin, group) = mroute_key(req)?;
+                    router.mroute_del(origin, group, &rtnl).map_err(|(e, msg)| {
+                        req.set_err_msg(msg);
+                        e
+                    })
+                }
                 cmd::TABLE_DEL => {
                     let id = req.required(attr::TABLE)?.u32().ok_or(EINVAL)?;
                     router.table_del(id, &rtnl).map_err(|(e, msg)| {
@@ -344,6 +409,8 @@ impl Family for FerrouteFamily {
                 router.dump_routes(dump, table)
             }
             cmd::RULE_LIST => router.dump_rules(dump),
+            cmd::MVIF_LIST => router.dump_mvifs(dump),
+            cmd::MROUTE_LIST => router.dump_mroutes(dump),
             cmd::TABLE_LIST => router.dump_tables(dump),
             _ => Err(crate::abstractions::errno(
                 crate::abstractions::bindings::EOPNOTSUPP,
@@ -364,6 +431,29 @@ fn ifname<'a>(req: &Request<'a>) -> Result<&'a CStr> {
 }
 
 /// An IPv4 address attribute (network byte order on the wire).
+/// The (origin, group) of an MFC request: the group required and
+/// multicast or 0.0.0.0, the origin 0.0.0.0 when absent ((*,G)).
+fn mroute_key(req: &Request<'_>) -> Result<(Ipv4Addr, Ipv4Addr)> {
+    let group = req.required(attr::MR_GROUP)?;
+    let group = group.u32().map(|g| Ipv4Addr::from_octets(g.to_ne_bytes()));
+    let Some(group) = group.filter(|g| g.is_multicast() || g.is_unspecified()) else {
+        return Err(bad_attr(
+            req,
+            attr::MR_GROUP,
+            c_str!("not a multicast group"),
+        ));
+    };
+    let origin = addr_attr(req, attr::MR_ORIGIN).unwrap_or(Ipv4Addr::UNSPECIFIED);
+    if origin.is_multicast() || origin.is_lbcast() {
+        return Err(bad_attr(
+            req,
+            attr::MR_ORIGIN,
+            c_str!("not a unicast source"),
+        ));
+    }
+    Ok((origin, group))
+}
+
 fn addr_attr(req: &Request<'_>, ty: u16) -> Option<Ipv4Addr> {
     req.attr(ty)
         .and_then(|a| a.u32())

@@ -72,7 +72,20 @@ pub(super) fn fragment_output(
     port: &Port,
     next_hop: Ipv4Addr,
     pkt_src: Option<Ipv4Addr>,
+    skb: SkBuff,
+) {
+    fragment_each(r, port, skb, |frag| {
+        neigh_output(r, c, port, next_hop, pkt_src, frag)
+    });
+}
+
+/// The fragmenting of [`fragment_output`], handing each fragment (its
+/// network header set) to `send`.
+pub(super) fn fragment_each(
+    r: &Router,
+    port: &Port,
     mut skb: SkBuff,
+    mut send: impl FnMut(SkBuff),
 ) {
     // A checksum left to the device would reach the receiver incomplete in
     // the fragments: complete it first (ip_do_fragment).
@@ -103,7 +116,7 @@ pub(super) fn fragment_output(
         }
         frag.reset_network_header();
         r.stats.ip(IpStat::FragCreates);
-        neigh_output(r, c, port, next_hop, pkt_src, frag);
+        send(frag);
     }
     r.stats.ip(IpStat::FragOks);
     skb.consume();

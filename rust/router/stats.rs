@@ -41,6 +41,13 @@ impl Stats {
         self.ip.inc(s.index());
     }
 
+    /// `IP_UPD_PO_STATS`: counts one packet of `len` bytes in `pkts` and
+    /// its octets in `octets`.
+    pub fn ip_po(&self, pkts: IpStat, octets: IpStat, len: u32) {
+        self.ip.inc(pkts.index());
+        self.ip.add(octets.index(), u64::from(len));
+    }
+
     /// Counts one ICMP event.
     pub fn icmp(&self, s: IcmpStat) {
         self.icmp.inc(s.index());

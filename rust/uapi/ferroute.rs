@@ -152,6 +152,32 @@ pub mod attr {
     pub const CONF_ALL: u16 = 67;
     /// The `conf.default` port settings (a nest like [`CONF_ALL`]'s).
     pub const CONF_DEFAULT: u16 = 68;
+    /// Multicast route source, 0.0.0.0 for (*,G) (u32, network byte order).
+    pub const MR_ORIGIN: u16 = 69;
+    /// Multicast group (u32, network byte order).
+    pub const MR_GROUP: u16 = 70;
+    /// A VIF's TTL threshold (u8, 1..=255).
+    pub const MR_THRESHOLD: u16 = 71;
+    /// Per VIF, the TTL threshold of an MFC entry's output (32 bytes,
+    /// Linux's `mfcc_ttls`: 0 or 255 for "not an output").
+    pub const MR_TTLS: u16 = 72;
+    /// A VIF's index (u8, replies).
+    pub const MR_VIF: u16 = 73;
+    /// Packets that matched an MFC entry (u64, replies).
+    pub const MR_PACKETS: u16 = 74;
+    /// Bytes that matched an MFC entry (u64, replies).
+    pub const MR_BYTES: u16 = 75;
+    /// Packets that arrived on another port than the entry's input (u64,
+    /// replies).
+    pub const MR_WRONG_IF: u16 = 76;
+    /// Packets received on a VIF and forwarded (u64, replies).
+    pub const MR_PKT_IN: u16 = 77;
+    /// Their bytes (u64, replies).
+    pub const MR_BYTES_IN: u16 = 78;
+    /// Packets sent out of a VIF (u64, replies).
+    pub const MR_PKT_OUT: u16 = 79;
+    /// Their bytes (u64, replies).
+    pub const MR_BYTES_OUT: u16 = 80;
 }
 
 /// Bits of the `rule-flags` attribute (Linux's `FIB_RULE_*`).
@@ -248,6 +274,18 @@ pub mod cmd {
     pub const CONF_GET: u8 = 20;
     /// Change the router's settings (do, admin).
     pub const CONF_SET: u8 = 21;
+    /// Make a port a multicast VIF (`MRT_ADD_VIF`).
+    pub const MVIF_ADD: u8 = 22;
+    /// Remove a port's VIF (`MRT_DEL_VIF`).
+    pub const MVIF_DEL: u8 = 23;
+    /// Dump the VIFs.
+    pub const MVIF_LIST: u8 = 24;
+    /// Add or replace an MFC entry (`MRT_ADD_MFC`).
+    pub const MROUTE_ADD: u8 = 25;
+    /// Delete an MFC entry (`MRT_DEL_MFC`).
+    pub const MROUTE_DEL: u8 = 26;
+    /// Dump the MFC entries with their counters.
+    pub const MROUTE_LIST: u8 = 27;
 }
 
 /// The attributes each command takes in its request: the spec's `do:
@@ -331,8 +369,13 @@ pub mod request {
             cmd::FIB_BENCH => &[BENCH_KEYS, BENCH_SEED],
             cmd::PORT_SET => PORT_SET,
             cmd::CONF_SET => CONF_SET,
+            cmd::MVIF_ADD => &[IFNAME, MR_THRESHOLD],
+            cmd::MVIF_DEL => &[IFNAME],
+            cmd::MROUTE_ADD => &[MR_ORIGIN, MR_GROUP, IFNAME, MR_TTLS],
+            cmd::MROUTE_DEL => &[MR_ORIGIN, MR_GROUP],
             // port-get, addr-get, stats-get, neigh-get, rule-list,
-            // table-list and conf-get take no attribute.
+            // table-list, conf-get, mvif-list and mroute-list take no
+            // attribute.
             _ => &[],
         }
     }

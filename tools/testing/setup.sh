@@ -23,7 +23,7 @@ apt_packages=(
 	qemu-system-x86 busybox-static bc flex bison libelf-dev libssl-dev
 	cpio kmod xz-utils iproute2 iputils-ping iputils-tracepath traceroute
 	socat tcpdump netcat-openbsd python3 python3-scapy python3-yaml
-	python3-jsonschema util-linux udev gcc-multilib iperf3 strace
+	python3-jsonschema util-linux udev gcc-multilib iperf3 strace smcroute
 	python3-docutils man-db dkms
 )
 

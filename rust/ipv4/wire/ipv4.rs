@@ -12,6 +12,8 @@ pub const HEADER_LEN: usize = 20;
 pub const MAX_HEADER_LEN: usize = 60;
 /// `IPPROTO_ICMP`.
 pub const PROTO_ICMP: u8 = 1;
+/// `IPPROTO_IGMP`.
+pub const PROTO_IGMP: u8 = 2;
 /// `IPPROTO_TCP`.
 pub const PROTO_TCP: u8 = 6;
 /// `IPPROTO_UDP`.

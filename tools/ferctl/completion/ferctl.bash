@@ -13,7 +13,7 @@
 # tools/ferctl/tests/completion_test.sh checks it against ferctl's parser.
 
 # Objects in ferctl's matching order (cli.rs OBJECTS).
-_ferctl_objects="port address route rule stats neighbour neighbor table bench conf help"
+_ferctl_objects="port address route rule stats neighbour neighbor table bench conf mvif mroute help"
 
 # The object a (possibly abbreviated) word names, or nothing.
 _ferctl_object() {
@@ -31,6 +31,7 @@ _ferctl_commands() {
 	address | rule) echo "add delete list show help" ;;
 	route) echo "add replace prepend append delete list show get flush help" ;;
 	conf) echo "list show set help" ;;
+	mvif | mroute) echo "add delete list show help" ;;
 	table) echo "list show delete help" ;;
 	stats) echo "list show help" ;;
 	neighbour | neighbor) echo "list show help" ;;
@@ -80,6 +81,9 @@ _ferctl_keywords() {
 	"bench fib") echo "keys seed" ;;
 	"route flush") echo "table" ;;
 	"stats list" | "stats show") echo "-d -delta -z -zeros" ;;
+	"mvif add") echo "threshold" ;;
+	"mroute add") echo "source group iif oif threshold" ;;
+	"mroute delete") echo "source group" ;;
 	"port set") echo "forwarding rp_filter send_redirects accept_local route_localnet" ;;
 	"conf set")
 		echo "icmp_ratelimit icmp_ratemask icmp_msgs_per_sec icmp_msgs_burst" \
@@ -180,7 +184,8 @@ _ferctl() {
 		return ;;
 	via) _ferctl_reply "inet"; return ;; # via [inet] ADDRESS
 	src | metric | priority | preference | pref | order | tos | dsfield | \
-		mtu | weight | mark | fwmark | goto | keys | seed | local | inet)
+		mtu | weight | mark | fwmark | goto | keys | seed | local | inet | \
+		source | group | threshold)
 		return ;; # a number or an address
 	esac
 
@@ -190,7 +195,8 @@ _ferctl() {
 		"port add") _ferctl_reply "dev $(_ferctl_devices)"; return ;;
 		"port set")
 			_ferctl_reply "dev all default $(_ferctl_ports "$ferctl")"; return ;;
-		"port delete" | "port list" | "port show" | "address list" | "address show")
+		"port delete" | "port list" | "port show" | "address list" | "address show" | \
+			"mvif add" | "mvif delete")
 			_ferctl_reply "dev $(_ferctl_ports "$ferctl")"; return ;;
 		"table delete")
 			_ferctl_reply "$_ferctl_tables $(_ferctl_table_ids "$ferctl")"; return ;;

@@ -412,6 +412,10 @@ pub enum Command {
     },
     /// `conf show`, `conf set ...`: the router's settings.
     Conf(ConfCmd),
+    /// `mvif add|del|list`: multicast VIFs.
+    Mvif(crate::mroute::MvifCmd),
+    /// `mroute add|del|list`: the multicast forwarding cache.
+    Mroute(crate::mroute::MrouteCmd),
     /// `bench fib [keys N] [seed N]`: time ferroute's FIB lookup against
     /// the kernel's over the same random keys, in the kernel.
     BenchFib {
@@ -445,6 +449,10 @@ pub enum Topic {
     Bench,
     /// `ferctl conf help`.
     Conf,
+    /// `ferctl mvif help`.
+    Mvif,
+    /// `ferctl mroute help`.
+    Mroute,
 }
 
 /// What the command line asks for.
@@ -488,6 +496,8 @@ pub const OBJECTS: &[(&str, Topic)] = &[
     ("table", Topic::Table),
     ("bench", Topic::Bench),
     ("conf", Topic::Conf),
+    ("mvif", Topic::Mvif),
+    ("mroute", Topic::Mroute),
     ("help", Topic::All),
 ];
 
@@ -697,6 +707,8 @@ where
         Topic::Neigh => parse_neigh(rest)?,
         Topic::Bench => parse_bench(rest)?,
         Topic::Conf => parse_conf(rest)?,
+        Topic::Mvif => parse_mvif(rest)?,
+        Topic::Mroute => parse_mroute(rest)?,
         Topic::All => return Err(usage("no object given".to_string())),
     };
     Ok(Action::Run(command))
@@ -1211,6 +1223,109 @@ pub fn parse_rule_spec(mut args: Args) -> Result<RuleSpec, Error> {
     Ok(r)
 }
 
+/// `mvif add DEV [threshold T]`, `mvif del DEV`, `mvif [list]`.
+pub fn parse_mvif(rest: Vec<String>) -> Result<Command, Error> {
+    use crate::mroute::{parse_threshold, MvifCmd};
+    let mut it = rest.into_iter();
+    match it.next().as_deref() {
+        None => {}
+        Some(v) if is_list_verb(v) => {}
+        Some(v) if matches(v, "add") => {
+            let mut args = Args::new(it.collect(), "mvif add");
+            let dev = args.next().ok_or_else(|| args.error("missing device"))?;
+            let mut threshold = None;
+            while let Some(w) = args.next() {
+                match w.as_str() {
+                    "threshold" if threshold.is_none() => {
+                        let v = args.value_for("threshold")?;
+                        threshold = Some(parse_threshold(&args, &v)?);
+                    }
+                    _ => return Err(args.error(format!("unexpected \"{w}\""))),
+                }
+            }
+            return Ok(Command::Mvif(MvifCmd::Add { dev, threshold }));
+        }
+        Some(v) if matches(v, "delete") => {
+            let mut args = Args::new(it.collect(), "mvif del");
+            let dev = args.next().ok_or_else(|| args.error("missing device"))?;
+            args.finish()?;
+            return Ok(Command::Mvif(MvifCmd::Del { dev }));
+        }
+        Some(v) => {
+            return Err(usage(format!(
+                "mvif: command \"{v}\" is unknown (add, del, list)"
+            )))
+        }
+    }
+    Args::new(it.collect(), "mvif list").finish()?;
+    Ok(Command::Mvif(MvifCmd::List))
+}
+
+/// `mroute add [source S] group G iif DEV oif DEV [threshold T] ...`,
+/// `mroute del [source S] group G`, `mroute [list]`.
+pub fn parse_mroute(rest: Vec<String>) -> Result<Command, Error> {
+    use crate::mroute::{parse_addr, parse_threshold, MrouteCmd, MAXVIFS};
+    let mut it = rest.into_iter();
+    let (add, ctx) = match it.next().as_deref() {
+        None => return Ok(Command::Mroute(MrouteCmd::List)),
+        Some(v) if is_list_verb(v) => {
+            Args::new(it.collect(), "mroute list").finish()?;
+            return Ok(Command::Mroute(MrouteCmd::List));
+        }
+        Some(v) if matches(v, "add") => (true, "mroute add"),
+        Some(v) if matches(v, "delete") => (false, "mroute del"),
+        Some(v) => {
+            return Err(usage(format!(
+                "mroute: command \"{v}\" is unknown (add, del, list)"
+            )))
+        }
+    };
+    let mut args = Args::new(it.collect(), ctx);
+    let (mut source, mut group, mut iif) = (None, None, None);
+    let mut oifs: Vec<(String, Option<u8>)> = Vec::new();
+    while let Some(w) = args.next() {
+        match w.as_str() {
+            "source" if source.is_none() => {
+                let v = args.value_for("source")?;
+                source = Some(parse_addr(&args, &v, "source")?);
+            }
+            "group" if group.is_none() => {
+                let v = args.value_for("group")?;
+                let g = parse_addr(&args, &v, "group")?;
+                if !g.is_multicast() {
+                    return Err(args.error(format!("\"{v}\" is not a multicast group")));
+                }
+                group = Some(g);
+            }
+            "iif" if add && iif.is_none() => iif = Some(args.value_for("iif")?),
+            "oif" if add => oifs.push((args.value_for("oif")?, None)),
+            "threshold" if add => {
+                let v = args.value_for("threshold")?;
+                let t = parse_threshold(&args, &v)?;
+                match oifs.last_mut() {
+                    Some((_, slot @ None)) => *slot = Some(t),
+                    _ => return Err(args.error("\"threshold\" follows an \"oif DEV\"")),
+                }
+            }
+            _ => return Err(args.error(format!("unexpected \"{w}\""))),
+        }
+    }
+    let group = group.ok_or_else(|| args.error("missing group"))?;
+    if !add {
+        return Ok(Command::Mroute(MrouteCmd::Del { source, group }));
+    }
+    let iif = iif.ok_or_else(|| args.error("missing iif"))?;
+    if oifs.len() > MAXVIFS {
+        return Err(args.error("more than 32 output ports"));
+    }
+    Ok(Command::Mroute(MrouteCmd::Add {
+        source,
+        group,
+        iif,
+        oifs,
+    }))
+}
+
 fn parse_table_cmd(rest: Vec<String>) -> Result<Command, Error> {
     let mut it = rest.into_iter();
     match it.next().as_deref() {
@@ -1398,6 +1513,8 @@ pub fn help(topic: Topic) -> &'static str {
         Topic::Neigh => HELP_NEIGH,
         Topic::Bench => HELP_BENCH,
         Topic::Conf => HELP_CONF,
+        Topic::Mvif => HELP_MVIF,
+        Topic::Mroute => HELP_MROUTE,
     }
 }
 
@@ -1417,6 +1534,19 @@ SETTING := { icmp_ratelimit | icmp_ratemask | icmp_msgs_per_sec |
              icmp_msgs_burst | icmp_echo_ignore_broadcasts |
              icmp_errors_use_inbound_ifaddr | ip_default_ttl | udp_echo }
            (net.ipv4.SETTING; udp_echo: the UDP echo service on port 7)
+";
+const HELP_MVIF: &str = "\
+Usage: ferctl mvif add DEV [ threshold 1..255 ]
+       ferctl mvif del DEV
+       ferctl mvif { list | show }
+(a VIF routes multicast: MRT_ADD_VIF; at most 32)
+";
+const HELP_MROUTE: &str = "\
+Usage: ferctl mroute add [ source ADDRESS ] group GROUP iif DEV
+                         oif DEV [ threshold 1..255 ] [ oif DEV ... ]
+       ferctl mroute del [ source ADDRESS ] group GROUP
+       ferctl mroute { list | show }
+(no source: a (*,G) entry; an oif without threshold takes its VIF's)
 ";
 const HELP_ADDR: &str = "\
 Usage: ferctl address add A.B.C.D/N dev PORT

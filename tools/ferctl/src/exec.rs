@@ -6,6 +6,7 @@ use std::io::{BufRead, Write};
 
 use crate::cli::{self, Action, AddrCmd, Command, ConfCmd, Options, PortCmd, RouteCmd, RuleCmd};
 use crate::error::{Error, NlError};
+use crate::mroute::{self, MrouteCmd, MvifCmd};
 use crate::msg::{self, RawAttr, Request};
 use crate::netlink::Genl;
 use crate::output;
@@ -14,6 +15,7 @@ use crate::proto::{cmd, route_mode, table};
 
 const ENODEV: i32 = 19;
 const ESRCH: i32 = 3;
+const EINVAL: i32 = 22;
 
 /// How the user would name the operation, for error messages
 /// ("addr add 10.1.0.1/24 dev fer1").
@@ -47,6 +49,12 @@ pub fn describe(command: &Command) -> String {
         Command::Stats { .. } => "stats".to_string(),
         Command::Neigh { .. } => "neigh list".to_string(),
         Command::BenchFib { .. } => "bench fib".to_string(),
+        Command::Mvif(MvifCmd::Add { dev, .. }) => format!("mvif add {dev}"),
+        Command::Mvif(MvifCmd::Del { dev }) => format!("mvif del {dev}"),
+        Command::Mvif(MvifCmd::List) => "mvif list".to_string(),
+        Command::Mroute(MrouteCmd::Add { group, .. }) => format!("mroute add group {group}"),
+        Command::Mroute(MrouteCmd::Del { group, .. }) => format!("mroute del group {group}"),
+        Command::Mroute(MrouteCmd::List) => "mroute list".to_string(),
     }
 }
 
@@ -212,6 +220,40 @@ pub fn execute(command: &Command, opts: Options, genl: &mut dyn Genl) -> Result<
             let mut neighs = dump(genl, cmd::NEIGH_GET, msg::decode_neigh).map_err(fail)?;
             neighs.retain(|n| keep(dev, &n.dev));
             output::neighs(&neighs, opts)
+        }
+        Command::Mvif(MvifCmd::Add { dev, threshold }) => {
+            done(genl.execute(&mroute::vif_request(true, dev, *threshold)))
+        }
+        Command::Mvif(MvifCmd::Del { dev }) => {
+            done(genl.execute(&mroute::vif_request(false, dev, None)))
+        }
+        Command::Mvif(MvifCmd::List) => {
+            let vifs = dump(genl, cmd::MVIF_LIST, mroute::decode_vif).map_err(fail)?;
+            mroute::show_vifs(&vifs, opts)
+        }
+        Command::Mroute(MrouteCmd::Add {
+            source,
+            group,
+            iif,
+            oifs,
+        }) => {
+            let vifs = dump(genl, cmd::MVIF_LIST, mroute::decode_vif).map_err(fail)?;
+            let ttls = mroute::ttls_of(oifs, &vifs).map_err(|dev| {
+                fail(NlError::Errno {
+                    errno: EINVAL,
+                    extack: Some(format!("{dev} is not a multicast VIF")),
+                })
+            })?;
+            done(genl.execute(&mroute::add_request(*source, *group, iif, &ttls)))
+        }
+        Command::Mroute(MrouteCmd::Del { source, group }) => {
+            done(genl.execute(&mroute::del_request(*source, *group)))
+        }
+        Command::Mroute(MrouteCmd::List) => {
+            let vifs = dump(genl, cmd::MVIF_LIST, mroute::decode_vif).map_err(fail)?;
+            let raw = dump(genl, cmd::MROUTE_LIST, mroute::decode_mroute).map_err(fail)?;
+            let routes: Vec<_> = raw.into_iter().map(|r| mroute::resolve(r, &vifs)).collect();
+            mroute::show_mroutes(&routes, opts)
         }
         Command::BenchFib { keys, seed } => {
             let replies = genl

@@ -36,6 +36,7 @@ pub mod error;
 pub mod exec;
 pub mod history;
 pub mod model;
+pub mod mroute;
 pub mod msg;
 pub mod netlink;
 pub mod output;

@@ -88,6 +88,18 @@ pub mod attr {
         ("rule-flags", RULE_FLAGS),
         ("conf-all", CONF_ALL),
         ("conf-default", CONF_DEFAULT),
+        ("mr-origin", MR_ORIGIN),
+        ("mr-group", MR_GROUP),
+        ("mr-threshold", MR_THRESHOLD),
+        ("mr-ttls", MR_TTLS),
+        ("mr-vif", MR_VIF),
+        ("mr-packets", MR_PACKETS),
+        ("mr-bytes", MR_BYTES),
+        ("mr-wrong-if", MR_WRONG_IF),
+        ("mr-pkt-in", MR_PKT_IN),
+        ("mr-bytes-in", MR_BYTES_IN),
+        ("mr-pkt-out", MR_PKT_OUT),
+        ("mr-bytes-out", MR_BYTES_OUT),
     ];
 
     /// Spec name of an attribute number, for error messages.
@@ -125,6 +137,12 @@ pub mod cmd {
         ("port-set", PORT_SET),
         ("conf-get", CONF_GET),
         ("conf-set", CONF_SET),
+        ("mvif-add", MVIF_ADD),
+        ("mvif-del", MVIF_DEL),
+        ("mvif-list", MVIF_LIST),
+        ("mroute-add", MROUTE_ADD),
+        ("mroute-del", MROUTE_DEL),
+        ("mroute-list", MROUTE_LIST),
     ];
 }
 

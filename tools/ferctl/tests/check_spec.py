@@ -58,11 +58,15 @@ TYPES = {
     'icmp-msgs-per-sec': 'u32', 'icmp-msgs-burst': 'u32', 'icmp-echo-ignore-broadcasts': 'u8',
     'icmp-errors-use-inbound-ifaddr': 'u8', 'ip-default-ttl': 'u8', 'udp-echo': 'u8', 'fib-match': 'u8', 'rule-flags': 'u8',
     'conf-all': 'nest', 'conf-default': 'nest',
+    # Multicast routing (numbers from 69).
+    'mr-origin': 'u32', 'mr-group': 'u32', 'mr-threshold': 'u8', 'mr-ttls': 'binary',
+    'mr-vif': 'u8', 'mr-packets': 'u64', 'mr-bytes': 'u64', 'mr-wrong-if': 'u64',
+    'mr-pkt-in': 'u64', 'mr-bytes-in': 'u64', 'mr-pkt-out': 'u64', 'mr-bytes-out': 'u64',
 }
 # The `nexthop` attribute set of a multipath entry.
 NEXTHOP_TYPES = {'gateway': 'u32', 'ifname': 'string', 'weight': 'u32', 'onlink': 'u8', 'dead': 'u8'}
 # IPv4 addresses travel in network byte order.
-BIG_ENDIAN = ('address', 'gateway', 'prefsrc', 'src')
+BIG_ENDIAN = ('address', 'gateway', 'prefsrc', 'src', 'mr-origin', 'mr-group')
 # Attributes tied to their enum with "enum:". route-type, scope and protocol
 # are not: scope and protocol take any number (iproute2's "scope N", "proto
 # N"), and YNL's C generator refuses the non-contiguous route-type enum on an
@@ -80,12 +84,13 @@ ENUMS = {
                     'unreachable': 7, 'prohibit': 8},
 }
 DO_OPS = {'port-add', 'port-del', 'addr-add', 'addr-del', 'route-add', 'route-del',
-          'rule-add', 'rule-del', 'table-del', 'port-set', 'conf-set'}
+          'rule-add', 'rule-del', 'table-del', 'port-set', 'conf-set', 'mvif-add',
+          'mvif-del', 'mroute-add', 'mroute-del'}
 GET_DO_OPS = {'route-get', 'conf-get'}
 # Admin do operations that answer (measurements, not changes).
 ADMIN_GET_DO_OPS = {'fib-bench'}
 DUMP_OPS = {'port-get', 'addr-get', 'stats-get', 'neigh-get', 'route-list', 'rule-list',
-            'table-list'}
+            'table-list', 'mvif-list', 'mroute-list'}
 
 passed = 0
 failed = 0

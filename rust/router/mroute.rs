@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Multicast routing glue: `ip_mr_input`, `ip_mr_forward` and
+//! `ipmr_queue_xmit` of net/ipv4/ipmr.c applied to skbs, and the control
+//! plane of VIFs and MFC entries. The decisions are
+//! [`crate::ipv4::mroute`]'s.
+
+use super::input::{drop_reason, local_deliver_mc};
+use super::output;
+use super::port::Port;
+use super::{Config, CtlError, Router};
+use crate::abstractions::genetlink::Dump;
+use crate::abstractions::skbuff::{reason, SkBuff};
+use crate::abstractions::sync::Rtnl;
+use crate::ipv4::addr::Ipv4Addr;
+use crate::ipv4::errno::Errno;
+use crate::ipv4::iface::PortId;
+use crate::ipv4::mroute::{self, McForward, MfcRequest, MAXVIFS};
+use crate::ipv4::receive::Header;
+use crate::ipv4::stats::{DropReason, IpStat};
+use crate::ipv4::wire::ethernet::{self, PacketType};
+use crate::ipv4::wire::ipv4 as wire_ip;
+use crate::uapi::attr;
+use kernel::c_str;
+use kernel::prelude::*;
+
+/// `ip_mr_input` for `skb` (`skb->data` at its Ethernet header), received
+/// on `port` (a VIF) and routed for forwarding; `local` when the router is
+/// a member of the group too (`RTCF_LOCAL`).
+pub(super) fn ip_mr_input(
+    r: &Router,
+    c: &Config,
+    port: &Port,
+    pkt_type: PacketType,
+    hdr: Header,
+    local: bool,
+    skb: SkBuff,
+) {
+    if !local && hdr.ip.protocol == wire_ip::PROTO_IGMP {
+        // IGMP to a routable group is the multicast routing daemon's
+        // (raw_rcv on mroute_sk), never forwarded: ferroute's control
+        // plane keeps the MFC, so it is taken and consumed here.
+        return skb.consume();
+    }
+    let len = hdr.total_len;
+    let decision = r
+        .mroute
+        .lock()
+        .ip_mr_input(hdr.ip.src, hdr.ip.dst, port.id, hdr.ip.ttl, len);
+    let outs = match decision {
+        McForward::Forward(outs) => outs,
+        // ipmr_cache_unresolved would queue it and ask the daemon;
+        // ferroute has no queue yet: the packet is dropped as Linux drops
+        // it when no entry comes. A wrong-interface packet is counted on
+        // its entry.
+        McForward::NoEntry | McForward::WrongIif => {
+            if local {
+                return local_deliver_mc(r, c, hdr, pkt_type, skb);
+            }
+            return skb.drop_with(reason::NOT_SPECIFIED);
+        }
+    };
+    let ports = outs.as_slice();
+    // One clone per output but the last, which gets the packet itself
+    // unless it is also delivered locally.
+    let mut skb = Some(skb);
+    for (i, &out) in ports.iter().enumerate() {
+        let last = i + 1 == ports.len();
+        let copy = match (&skb, last && !local) {
+            (Some(_), true) => skb.take(),
+            (Some(s), false) => s.try_clone(),
+            (None, _) => None,
+        };
+        if let Some(copy) = copy {
+            ipmr_queue_xmit(r, c, out, hdr.ip.dst, copy);
+        }
+    }
+    if let Some(skb) = skb {
+        if local {
+            local_deliver_mc(r, c, hdr, pkt_type, skb);
+        } else {
+            skb.consume();
+        }
+    }
+}
+
+/// `ipmr_queue_xmit` and `ipmr_forward_finish`: sends a copy out of
+/// `out` with its TTL decremented, to the group's Ethernet address. Too
+/// large for the port with DF set: counted FragFails and dropped (IPv4
+/// sends no ICMP about multicast); with DF clear: fragmented.
+fn ipmr_queue_xmit(r: &Router, c: &Config, out: PortId, group: Ipv4Addr, mut skb: SkBuff) {
+    let Some(port) = c.port(out) else {
+        return skb.drop_with(reason::NOT_SPECIFIED);
+    };
+    if skb.pull(ethernet::HEADER_LEN as u32).is_none() {
+        return skb.drop_with(reason::PKT_TOO_SMALL);
+    }
+    skb.reset_network_header();
+    let len = skb.len();
+    let mtu = port.netdev().mtu();
+    let df = wire_ip::Packet::new_unchecked(skb.data()).dont_frag();
+    if len > mtu && df {
+        r.stats.ip(IpStat::FragFails);
+        return skb.drop_with(drop_reason(DropReason::PktTooBig));
+    }
+    r.mroute.lock().count_out(out, len as usize);
+    let Some(ip) = skb.data_mut() else {
+        r.stats.ip(IpStat::OutDiscards);
+        return skb.drop_with(reason::NOMEM);
+    };
+    // The threshold check guaranteed a TTL of at least 2.
+    let _ = wire_ip::Packet::new_unchecked(ip).decrease_ttl();
+    r.stats.ip(IpStat::OutForwDatagrams);
+    let dst = mroute::eth_mc_map(group);
+    if len <= mtu {
+        mc_finish_output(r, port, dst, skb);
+    } else {
+        output::fragment_each(r, port, skb, |frag| mc_finish_output(r, port, dst, frag));
+    }
+}
+
+/// `ip_finish_output2` for a multicast route: OutMcastPkts and its octets,
+/// OutTransmits, then the frame to the group's address.
+fn mc_finish_output(r: &Router, port: &Port, dst: ethernet::MacAddr, skb: SkBuff) {
+    r.stats
+        .ip_po(IpStat::OutMcastPkts, IpStat::OutMcastOctets, skb.len());
+    r.stats.ip(IpStat::OutTransmits);
+    output::finish_output(r, port, dst, skb);
+}
+
+fn errno(e: Errno, msg: &'static CStr) -> CtlError {
+    (kernel::error::Error::from_errno(e.to_errno()), msg)
+}
+
+impl Router {
+    /// Whether `port` routes multicast (it is a VIF: `IN_DEV_MFORWARD`).
+    pub(super) fn mforwarding(&self, port: PortId) -> bool {
+        self.mroute.lock().vif_of(port).is_some()
+    }
+
+    /// `MRT_ADD_VIF` for the port named `name`.
+    pub fn mvif_add(&self, name: &[u8], threshold: u8, _rtnl: &Rtnl) -> Result<(), CtlError> {
+        let id = self
+            .with_config(|c| c.port_by_name(name).map(|p| p.id))
+            .flatten()
+            .ok_or((ENODEV, c_str!("no such port")))?;
+        match self.mroute.lock().vif_add(id, threshold) {
+            Ok(_) => Ok(()),
+            Err(Errno::Eaddrinuse) => Err(errno(
+                Errno::Eaddrinuse,
+                c_str!("the port is a multicast VIF already"),
+            )),
+            Err(e) => Err(errno(
+                e,
+                c_str!("every multicast VIF (MAXVIFS, 32) is taken"),
+            )),
+        }
+    }
+
+    /// `MRT_DEL_VIF` for the port named `name`.
+    pub fn mvif_del(&self, name: &[u8], _rtnl: &Rtnl) -> Result<(), CtlError> {
+        let id = self
+            .with_config(|c| c.port_by_name(name).map(|p| p.id))
+            .flatten()
+            .ok_or((ENODEV, c_str!("no such port")))?;
+        self.mroute
+            .lock()
+            .vif_del(id)
+            .map(|_| ())
+            .map_err(|e| errno(e, c_str!("the port is not a multicast VIF")))
+    }
+
+    /// Forgets the VIF of a port that goes away (`vif_delete` on
+    /// NETDEV_UNREGISTER).
+    pub(super) fn mvif_forget(&self, id: PortId) {
+        let _ = self.mroute.lock().vif_del(id);
+    }
+
+    /// `MRT_ADD_MFC`: `iif` is the input port's name (a VIF), `ttls` the
+    /// threshold of each VIF (by index) as an output, 0 or 255 for none.
+    pub fn mroute_add(
+        &self,
+        origin: Ipv4Addr,
+        group: Ipv4Addr,
+        iif: &[u8],
+        ttls: &[u8; MAXVIFS],
+        _rtnl: &Rtnl,
+    ) -> Result<(), CtlError> {
+        let iif = self
+            .with_config(|c| c.port_by_name(iif).map(|p| p.id))
+            .flatten()
+            .ok_or((ENODEV, c_str!("no such input port")))?;
+        let mut t = self.mroute.lock();
+        let parent = t
+            .vif_of(iif)
+            .ok_or((EINVAL, c_str!("the input port is not a multicast VIF")))?;
+        let req = MfcRequest {
+            origin,
+            group,
+            parent,
+            ttls: *ttls,
+        };
+        t.mfc_add(&req)
+            .map_err(|e| errno(e, c_str!("invalid multicast route")))
+    }
+
+    /// `MRT_DEL_MFC`.
+    pub fn mroute_del(
+        &self,
+        origin: Ipv4Addr,
+        group: Ipv4Addr,
+        _rtnl: &Rtnl,
+    ) -> Result<(), CtlError> {
+        self.mroute
+            .lock()
+            .mfc_del(origin, group)
+            .map_err(|e| errno(e, c_str!("no such multicast route")))
+    }
+}
+
+impl Router {
+    /// Dumps the VIFs: index, port, threshold and counters.
+    pub fn dump_mvifs(&self, dump: &mut Dump<'_>) -> Result {
+        self.with_config(|c| {
+            let t = self.mroute.lock();
+            dump.entries(t.vifs(), |m, (i, v)| {
+                m.put_u8(attr::MR_VIF, i as u8)?;
+                if let Some(p) = c.port(v.port) {
+                    m.put_str(attr::IFNAME, p.name())?;
+                }
+                m.put_u8(attr::MR_THRESHOLD, v.threshold)?;
+                m.put_u64(attr::MR_PKT_IN, v.pkt_in)?;
+                m.put_u64(attr::MR_BYTES_IN, v.bytes_in)?;
+                m.put_u64(attr::MR_PKT_OUT, v.pkt_out)?;
+                m.put_u64(attr::MR_BYTES_OUT, v.bytes_out)
+            })
+        })
+        .unwrap_or(Ok(()))
+    }
+
+    /// Dumps the MFC: key, input port, thresholds by VIF and counters.
+    pub fn dump_mroutes(&self, dump: &mut Dump<'_>) -> Result {
+        self.with_config(|c| {
+            let t = self.mroute.lock();
+            dump.entries(t.entries().iter(), |m, e| {
+                m.put(attr::MR_ORIGIN, &e.origin.octets())?;
+                m.put(attr::MR_GROUP, &e.group.octets())?;
+                let iif = t.vif(usize::from(e.parent)).and_then(|v| c.port(v.port));
+                if let Some(p) = iif {
+                    m.put_str(attr::IFNAME, p.name())?;
+                }
+                m.put_u8(attr::MR_VIF, e.parent)?;
+                m.put(attr::MR_TTLS, &e.ttls)?;
+                m.put_u64(attr::MR_PACKETS, e.pkt)?;
+                m.put_u64(attr::MR_BYTES, e.bytes)?;
+                m.put_u64(attr::MR_WRONG_IF, e.wrong_if)
+            })
+        })
+        .unwrap_or(Ok(()))
+    }
+}
