@@ -18,7 +18,7 @@ use crate::ipv4::options::{self, EchoedOptions, IpOptions};
 use crate::ipv4::reasm::{self, Defrag, FragKey, FragMeta};
 use crate::ipv4::receive::{self, Header};
 use crate::ipv4::route::{self, InputRoute};
-use crate::ipv4::stats::{self, ArpStat, IcmpStat, IpStat, TcpStat, UdpStat};
+use crate::ipv4::stats::{self, ArpStat, IcmpStat, IpStat, RxStat, TcpStat, UdpStat};
 use crate::ipv4::tcp::{self, TcpInput};
 use crate::ipv4::udp::{self, UdpInput};
 use crate::ipv4::wire::ethernet::{self, PacketType};
@@ -27,17 +27,15 @@ use crate::ipv4::wire::ipv4 as wire_ip;
 /// Handles one frame received on port `id`; `skb->data` is at its
 /// Ethernet header.
 pub(super) fn receive(r: &Router, c: &Config, id: PortId, mut skb: SkBuff) {
+    r.stats.rx(RxStat::Frames);
     let Some(port) = c.port(id) else {
-        skb.drop_with(reason::DEV_READY);
-        return;
+        return rx_drop(r, skb, stats::DropReason::DevReady);
     };
     if skb.linearize().is_err() {
-        skb.drop_with(reason::NOMEM);
-        return;
+        return rx_drop(r, skb, stats::DropReason::Nomem);
     }
     let Ok(eth) = ethernet::Frame::new_checked(skb.data()) else {
-        skb.drop_with(reason::PKT_TOO_SMALL);
-        return;
+        return rx_drop(r, skb, stats::DropReason::PktTooSmall);
     };
     let (dst, ethertype) = (eth.dst_addr(), eth.ethertype());
     let pkt_type = match port.kind() {
@@ -50,6 +48,7 @@ pub(super) fn receive(r: &Router, c: &Config, id: PortId, mut skb: SkBuff) {
             None => {
                 // Looped back by this host's own stack (dev_loopback_xmit),
                 // not from the link: ignored, as arp_rcv ignores it.
+                r.stats.rx(RxStat::Ignored);
                 skb.consume();
                 return;
             }
@@ -61,8 +60,23 @@ pub(super) fn receive(r: &Router, c: &Config, id: PortId, mut skb: SkBuff) {
     match ethertype {
         ethernet::ETHERTYPE_ARP => arp_input(r, c, port, pkt_type, skb),
         ethernet::ETHERTYPE_IPV4 => ip_input(r, c, port, pkt_type, skb),
-        _ => skb.drop_with(reason::UNHANDLED_PROTO),
+        _ => rx_drop(r, skb, stats::DropReason::UnhandledProto),
     }
+}
+
+/// Frees a received frame (or a datagram reassembled from received
+/// fragments) dropped for `why`, counted in the ledger
+/// ([`RxStat`]: `FerRxDrop.REASON`).
+pub(super) fn rx_drop(r: &Router, skb: SkBuff, why: stats::DropReason) {
+    r.stats.rx_drop(why);
+    skb.drop_with(drop_reason(why));
+}
+
+/// Frees a received frame the router has finished delivering to itself,
+/// counted in the ledger (FerRxDelivered).
+fn rx_delivered(r: &Router, skb: SkBuff) {
+    r.stats.rx(RxStat::Delivered);
+    skb.consume();
 }
 
 /// The packet type the kernel gave a frame received on an attached port,
@@ -93,11 +107,10 @@ fn arp_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, skb: SkB
         Ok(d) => d,
         Err(why) => {
             r.stats.arp(ArpStat::InErrors);
-            skb.drop_with(drop_reason(why));
-            return;
+            return rx_drop(r, skb, why);
         }
     };
-    skb.consume();
+    rx_delivered(r, skb);
     if let Some(s) = decision.stat {
         r.stats.arp(s);
     }
@@ -127,7 +140,7 @@ fn ip_drop(r: &Router, skb: SkBuff, why: stats::DropReason) {
     if let Some(s) = why.route_input_stat() {
         r.stats.route(s);
     }
-    skb.drop_with(drop_reason(why));
+    rx_drop(r, skb, why);
 }
 
 /// `ip_rcv`, `ip_rcv_finish` and `ip_route_input_noref`.
@@ -136,6 +149,7 @@ fn ip_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: 
         // ip_rcv_core: dropped before IpInReceives and counted on the
         // receiving device only. A ferroute device received nothing (its
         // namespace sent the frame), so there the drop reason tells alone.
+        r.stats.rx_drop(stats::DropReason::Otherhost);
         match port.kind() {
             PortKind::Attached => skb.drop_otherhost(port.netdev()),
             PortKind::Fer => skb.drop_with(reason::OTHERHOST),
@@ -252,7 +266,7 @@ fn ip_rcv_options(
     match compiled {
         None => {
             r.stats.ip(IpStat::InDiscards);
-            skb.drop_with(reason::NOMEM);
+            rx_drop(r, skb, stats::DropReason::Nomem);
             None
         }
         Some(Err(pointer)) => {
@@ -266,11 +280,11 @@ fn ip_rcv_options(
                 super::icmp::icmp_send(r, c, ip, pkt_type, false, Some(in_port), msg);
             }
             r.stats.ip(IpStat::InHdrErrors);
-            skb.drop_with(reason::NOT_SPECIFIED);
+            rx_drop(r, skb, stats::DropReason::NotSpecified);
             None
         }
         Some(Ok(o)) if o.srr != 0 => {
-            skb.drop_with(reason::NOT_SPECIFIED);
+            rx_drop(r, skb, stats::DropReason::NotSpecified);
             None
         }
         Some(Ok(o)) => Some((o, skb)),
@@ -307,7 +321,7 @@ fn local_deliver(
             } else {
                 super::icmp::icmp_send_local(r, c, ip, pkt_type, opts, msg);
             }
-            skb.drop_with(reason::IP_NOPROTO);
+            rx_drop(r, skb, stats::DropReason::IpNoproto);
         }
     }
 }
@@ -336,11 +350,15 @@ fn defrag(r: &Router, c: &Config, hdr: Header, pkt_type: PacketType, broadcast: 
         r.stats.ip(s);
     }
     let done = match outcome {
-        Defrag::Queued => return,
+        Defrag::Queued => return r.stats.rx(RxStat::ReasmQueued),
         Defrag::Dropped {
             pkt, reason: why, ..
-        } => return pkt.drop_with(drop_reason(why)),
-        Defrag::Complete(done) => done,
+        } => return rx_drop(r, pkt, why),
+        Defrag::Complete(done) => {
+            // The fragment that completed it is in the datagram too.
+            r.stats.rx(RxStat::ReasmQueued);
+            done
+        }
     };
     let eth = ethernet::HEADER_LEN;
     let len = eth + done.total_len;
@@ -350,6 +368,8 @@ fn defrag(r: &Router, c: &Config, hdr: Header, pkt_type: PacketType, broadcast: 
         r.stats.ip(IpStat::ReasmFails);
         return;
     };
+    // A new packet for the ledger, with a fate of its own.
+    r.stats.rx(RxStat::Reassembled);
     let built = whole.put(len32).and_then(|buf| {
         let mut at = 0;
         for (i, p) in done.pieces.iter().enumerate() {
@@ -372,8 +392,7 @@ fn defrag(r: &Router, c: &Config, hdr: Header, pkt_type: PacketType, broadcast: 
     drop(done.pieces);
     if built.is_none() {
         r.stats.ip(IpStat::ReasmFails);
-        whole.drop_with(reason::NOT_SPECIFIED);
-        return;
+        return rx_drop(r, whole, stats::DropReason::NotSpecified);
     }
     let ip = whole.data().get(eth..).unwrap_or(&[]);
     match receive::ip_rcv_core(ip) {
@@ -381,7 +400,7 @@ fn defrag(r: &Router, c: &Config, hdr: Header, pkt_type: PacketType, broadcast: 
         // are not echoed in answers to it: ferroute does not keep the
         // fragment's compiled options.
         Ok(hdr) => local_deliver(r, c, hdr, pkt_type, broadcast, &IpOptions::default(), whole),
-        Err(why) => whole.drop_with(drop_reason(why)),
+        Err(why) => rx_drop(r, whole, why),
     }
 }
 
@@ -414,10 +433,10 @@ fn udp_deliver(
         UdpInput::PortUnreachable => {
             let msg = icmp::IcmpErrorMsg::dest_unreach(crate::ipv4::wire::icmp::unreach::PORT);
             super::icmp::icmp_send_local(r, c, ip, pkt_type, opts, msg);
-            skb.drop_with(reason::NO_SOCKET);
+            rx_drop(r, skb, stats::DropReason::NoSocket);
         }
-        UdpInput::IgnoredMulti => skb.consume(),
-        UdpInput::Drop(why) => skb.drop_with(drop_reason(why)),
+        UdpInput::IgnoredMulti => rx_delivered(r, skb),
+        UdpInput::Drop(why) => rx_drop(r, skb, why),
     }
 }
 
@@ -431,7 +450,7 @@ fn udp_echo(r: &Router, c: &Config, hdr: &Header, skb: SkBuff) {
     let Ok(rt) = route::route_output(&c.fib, &c.addrs, to, None, Some(from)) else {
         // udp_sendmsg: ip_route_output_flow failed, counted OutNoRoutes.
         r.stats.ip(IpStat::OutNoRoutes);
-        return skb.drop_with(reason::IP_NOROUTE);
+        return rx_drop(r, skb, stats::DropReason::IpOutnoroutes);
     };
     let mtu = c.port(rt.port).map_or(0, |p| p.netdev().mtu() as usize);
     let ip = skb.data().get(ethernet::HEADER_LEN..).unwrap_or(&[]);
@@ -441,14 +460,14 @@ fn udp_echo(r: &Router, c: &Config, hdr: &Header, skb: SkBuff) {
     let Some(mut out) = SkBuff::alloc(output::HEADROOM, len32) else {
         // udp_send_skb's error: SndbufErrors in Linux; ferroute drops.
         r.stats.ip(IpStat::OutDiscards);
-        return skb.drop_with(reason::NOMEM);
+        return rx_drop(r, skb, stats::DropReason::Nomem);
     };
     let ttl = c.net.ip_default_ttl;
     let ident = r.next_ip_ident();
     let built = out.put(len32).and_then(|buf| {
         udp::build_echo_reply(&hdr.ip, udp_bytes, rt.src, ttl, mtu, ident, buf).ok()
     });
-    skb.consume();
+    rx_delivered(r, skb);
     match built {
         Some(_) => {
             r.stats.udp(UdpStat::OutDatagrams);
@@ -484,7 +503,7 @@ fn tcp_deliver(
     }
     let reset = match rcv.input {
         TcpInput::Reset(reset) => reset,
-        TcpInput::Drop(why) => return skb.drop_with(drop_reason(why)),
+        TcpInput::Drop(why) => return rx_drop(r, skb, why),
     };
     let (from, to, tos) = (hdr.ip.dst, hdr.ip.src, hdr.ip.tos);
     // ip_send_unicast_reply: counted sent whether or not a route exists.
@@ -492,11 +511,11 @@ fn tcp_deliver(
     r.stats.tcp(TcpStat::OutRsts);
     let Ok(rt) = route::route_output(&c.fib, &c.addrs, to, None, Some(from)) else {
         r.stats.ip(IpStat::OutNoRoutes);
-        return skb.drop_with(reason::NO_SOCKET);
+        return rx_drop(r, skb, stats::DropReason::NoSocket);
     };
     // The segment's options, echoed (__ip_options_echo).
     let echoed = echo_options(c, &skb, &hdr, opts, rt.src);
-    skb.drop_with(reason::NO_SOCKET);
+    rx_drop(r, skb, stats::DropReason::NoSocket);
     let Some(echoed) = echoed else { return };
     let len = tcp::RESET_LEN + echoed.len();
     let Some(mut out) = SkBuff::alloc(output::HEADROOM, len as u32) else {
@@ -553,8 +572,7 @@ fn icmp_deliver(
             for &s in why.icmp_rcv_stats() {
                 r.stats.icmp(s);
             }
-            skb.drop_with(drop_reason(why));
-            return;
+            return rx_drop(r, skb, why);
         }
     };
     if let IcmpInput::Consumed { .. } = input {
@@ -578,7 +596,7 @@ fn icmp_deliver(
         // socket): a timestamp reply counts as OutEchoReps there, and so
         // here; OutTimestampReps stays 0 in both.
         IcmpInput::Timestamp(req) => (req, icmp::TIMESTAMP_REPLY_LEN, IcmpStat::OutEchoReps),
-        IcmpInput::Consumed { .. } => return skb.consume(),
+        IcmpInput::Consumed { .. } => return rx_delivered(r, skb),
     };
     // icmp_reply: from the address that was pinged, through route output;
     // an answer to a broadcast from the source route output picks towards
@@ -588,20 +606,18 @@ fn icmp_deliver(
         Ok(rt) => rt,
         Err(_) => {
             r.stats.ip(IpStat::OutNoRoutes);
-            skb.drop_with(reason::IP_NOROUTE);
-            return;
+            return rx_drop(r, skb, stats::DropReason::IpOutnoroutes);
         }
     };
     // icmp_reply echoes the request's options (ip_options_echo).
     let Some(echoed) = echo_options(c, &skb, &hdr, opts, rt.src) else {
-        return skb.consume();
+        return rx_delivered(r, skb);
     };
     let len = len + echoed.len();
     let len32 = u32::try_from(len).unwrap_or(u32::MAX);
     let Some(mut reply) = SkBuff::alloc(output::HEADROOM, len32) else {
         r.stats.ip(IpStat::OutDiscards);
-        skb.drop_with(reason::NOMEM);
-        return;
+        return rx_drop(r, skb, stats::DropReason::Nomem);
     };
     let ident = r.next_ip_ident();
     let ttl = c.net.ip_default_ttl;
@@ -615,7 +631,7 @@ fn icmp_deliver(
         };
         options::insert(buf, n.ok()?, &echoed)
     });
-    skb.consume();
+    rx_delivered(r, skb);
     match built {
         Some(_) => {
             r.stats.icmp(IcmpStat::OutMsgs);
@@ -650,6 +666,7 @@ pub(super) fn drop_reason(why: stats::DropReason) -> DropReason {
         L::NeighQueuefull => reason::NEIGH_QUEUEFULL,
         L::NeighDead => reason::NEIGH_DEAD,
         L::Nomem => reason::NOMEM,
+        L::DevReady => reason::DEV_READY,
         _ => reason::NOT_SPECIFIED,
     }
 }
