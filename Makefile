@@ -62,12 +62,17 @@ host-test:
 check: setup
 	tools/testing/check.sh
 
-# Test programs the VM selftests run (a 32-bit one for the compat ioctl).
-selftest-bins: out/rtentry32
+# Test programs the VM selftests run (a 32-bit one for the compat ioctl;
+# the packet fuzzer).
+selftest-bins: out/rtentry32 out/pktfuzz
 
 out/rtentry32: tools/testing/selftests/lib/rtentry32.c
 	@mkdir -p out
 	gcc -m32 -static -O2 -Wall -Werror -o $@ $<
+
+out/pktfuzz: tools/testing/selftests/lib/pktfuzz.c
+	@mkdir -p out
+	gcc -static -O2 -Wall -Werror -o $@ $<
 
 # The man page, from reStructuredText (rst2man: Debian's python3-docutils,
 # which make setup installs); --strict turns any docutils warning into an

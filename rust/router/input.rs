@@ -177,11 +177,10 @@ fn ip_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: 
     // ip_rcv_options, after route input: the options of a packet that is
     // delivered or forwarded.
     let opts = match decision {
-        Ok(InputRoute::Local | InputRoute::Broadcast | InputRoute::Forward { .. })
+        Ok(route @ (InputRoute::Local | InputRoute::Broadcast | InputRoute::Forward { .. }))
             if hdr.header_len > wire_ip::HEADER_LEN =>
         {
-            let local = matches!(decision, Ok(InputRoute::Local));
-            match ip_rcv_options(r, c, &hdr, local, pkt_type, port.id, skb) {
+            match ip_rcv_options(r, c, &hdr, route, pkt_type, port.id, skb) {
                 Some((o, kept)) => {
                     skb = kept;
                     o
@@ -229,20 +228,23 @@ fn ip_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: 
 }
 
 /// `ip_rcv_options`: compiles the options of `skb` ([`options::compile`]),
-/// received on `in_port`, writing the router's record-route and timestamp
-/// entries (for a `local` packet the address it was sent to). A malformed
-/// option is answered with a parameter problem pointing at it and counted
-/// InHdrErrors; a source route is dropped (`accept_source_route` 0). `None`
-/// when the packet was dropped.
+/// received on `in_port` with input route `route`, writing the router's
+/// record-route and timestamp entries (for a local packet the address it
+/// was sent to). A malformed option is answered with a parameter problem
+/// pointing at it (unless the route is broadcast: `__icmp_send` sends
+/// nothing about those) and counted InHdrErrors; a source route is dropped
+/// (`accept_source_route` 0). `None` when the packet was dropped.
 fn ip_rcv_options(
     r: &Router,
     c: &Config,
     hdr: &Header,
-    local: bool,
+    route: InputRoute,
     pkt_type: PacketType,
     in_port: PortId,
     mut skb: SkBuff,
 ) -> Option<(IpOptions, SkBuff)> {
+    let local = matches!(route, InputRoute::Local);
+    let broadcast = matches!(route, InputRoute::Broadcast);
     // fib_compute_spec_dst: the address it was sent to if that is ours,
     // else the receiving port's towards its source.
     let spec_dst = if local {
@@ -277,7 +279,9 @@ fn ip_rcv_options(
                 let none = IpOptions::default();
                 super::icmp::icmp_send_local(r, c, ip, pkt_type, &none, msg);
             } else {
-                super::icmp::icmp_send(r, c, ip, pkt_type, false, Some(in_port), msg);
+                // Found by the host fuzzer: this said `false`, so a
+                // broadcast datagram with a bad option was answered.
+                super::icmp::icmp_send(r, c, ip, pkt_type, broadcast, Some(in_port), msg);
             }
             r.stats.ip(IpStat::InHdrErrors);
             rx_drop(r, skb, stats::DropReason::NotSpecified);

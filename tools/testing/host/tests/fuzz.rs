@@ -282,7 +282,10 @@ impl Ledger {
 struct Model {
     fib: Fib,
     addrs: AddrTable,
-    reasm: Reassembly<Vec<u8>>,
+    /// Queued fragments with their frame's Ethernet destination.
+    reasm: Reassembly<Queued>,
+    /// The Ethernet destination of the frame being received.
+    eth_dst: MacAddr,
     ledger: Ledger,
     now: u64,
     /// Packets built (replies, errors, forwarded, fragments).
@@ -324,6 +327,7 @@ impl Model {
             fib,
             addrs,
             reasm: Reassembly::with_high_thresh(64 * 1024),
+            eth_dst: [0; 6],
             ledger: Ledger::default(),
             now: 0,
             built: 0,
@@ -336,6 +340,12 @@ impl Model {
         let h = receive::ip_rcv_core(pkt)
             .unwrap_or_else(|e| panic!("{what}: built an invalid packet ({e:?}): {pkt:02x?}"));
         assert_eq!(h.total_len, pkt.len(), "{what}: tot_len is not its length");
+        // Nothing the router sends goes to 0/8, loopback or multicast.
+        let d = h.ip.dst;
+        assert!(
+            !(d.is_zeronet() || d.is_loopback() || d.is_multicast()),
+            "{what}: built a packet to {d:?}: {pkt:02x?}"
+        );
         self.built += 1;
     }
 
@@ -343,6 +353,21 @@ impl Model {
         if !icmp::should_send_error(orig, pkt_type, bcast) {
             return;
         }
+        // RFC 1122 3.2.2: never an error about a datagram to a broadcast
+        // address.
+        let dst = wire_ip::Packet::new_unchecked(orig).dst_addr();
+        let fib = &self.fib;
+        let bcast_route = matches!(
+            fib.table_lookup(255, dst, None, Scope::Universe),
+            ferroute_host::ipv4::fib::TableLookup::Found { alias, .. }
+                if alias.route().kind == RouteType::Broadcast
+        );
+        assert!(
+            !dst.is_lbcast() && !bcast_route,
+            "an ICMP error ({}/{}) about a datagram to {dst:?}: {orig:02x?}",
+            msg.msg_type,
+            msg.code
+        );
         let src = wire_ip::Packet::new_unchecked(orig).src_addr();
         let Ok(rt) = route::route_output(&self.fib, &self.addrs, src, None, None) else {
             return;
@@ -363,6 +388,7 @@ impl Model {
             return self.ledger.drop(DropReason::PktTooSmall);
         };
         let pkt_type = PacketType::classify(&eth.dst_addr(), &mac);
+        self.eth_dst = eth.dst_addr();
         match eth.ethertype() {
             ethernet::ETHERTYPE_ARP => self.arp_input(frame, port, mac, pkt_type),
             ethernet::ETHERTYPE_IPV4 => self.ip_input(frame, port, pkt_type),
@@ -371,7 +397,15 @@ impl Model {
         // Expire what would have timed out (30 s): a few every frame.
         if self.now % 64 == 0 {
             while let Some(e) = self.reasm.tick(self.now * 1000) {
-                drop(e);
+                // ip_expire: time exceeded about the first fragment.
+                let Some(Queued(eth_dst, first)) = e.first else {
+                    continue;
+                };
+                let fib = &self.fib;
+                if reasm::expire_answers(&eth_dst, &first, |x| fib.is_local_addr(x)) {
+                    let msg = IcmpErrorMsg::time_exceeded(1);
+                    self.icmp_error(&first, PacketType::Host, false, msg);
+                }
             }
         }
     }
@@ -444,7 +478,8 @@ impl Model {
                         );
                         let msg = IcmpErrorMsg::parameter_problem(pointer);
                         let orig = pkt.clone();
-                        self.icmp_error(&orig, pkt_type, false, msg);
+                        let bcast = matches!(decision, Ok(InputRoute::Broadcast));
+                        self.icmp_error(&orig, pkt_type, bcast, msg);
                         return self.ledger.drop(DropReason::NotSpecified);
                     }
                     Ok(o) if o.srr != 0 => return self.ledger.drop(DropReason::NotSpecified),
@@ -686,7 +721,10 @@ impl Model {
 
     fn defrag(&mut self, hdr: Header, pkt: Vec<u8>, pkt_type: PacketType, bcast: bool) {
         let meta = frag_meta(&hdr, pkt.len() + 256);
-        let done = match self.reasm.defrag(&meta, pkt, self.now * 1000) {
+        let done = match self
+            .reasm
+            .defrag(&meta, Queued(self.eth_dst, pkt), self.now * 1000)
+        {
             Defrag::Queued => return self.ledger.rx(RxStat::ReasmQueued),
             Defrag::Dropped { reason, .. } => return self.ledger.drop(reason),
             Defrag::Complete(c) => {
@@ -729,16 +767,27 @@ fn frag_meta(h: &Header, truesize: usize) -> FragMeta {
 }
 
 /// What rust/router/input.rs's `defrag` builds from a completed queue.
-fn assemble(done: reasm::Complete<Vec<u8>>) -> Vec<u8> {
+fn assemble<P: AsRef<[u8]>>(done: reasm::Complete<P>) -> Vec<u8> {
     let mut out = Vec::with_capacity(done.total_len);
     for (i, p) in done.pieces.as_slice().iter().enumerate() {
+        let pkt = p.pkt.as_ref();
         if i == 0 {
-            out.extend_from_slice(&p.pkt[..p.ihl]);
+            out.extend_from_slice(&pkt[..p.ihl]);
             reasm::finish_header(&mut out[..p.ihl], done.total_len, done.df);
         }
-        out.extend_from_slice(&p.pkt[p.ihl..p.ihl + p.take]);
+        out.extend_from_slice(&pkt[p.ihl..p.ihl + p.take]);
     }
     out
+}
+
+/// A queued fragment: its frame's Ethernet destination and its bytes from
+/// the IPv4 header on.
+struct Queued(MacAddr, Vec<u8>);
+
+impl AsRef<[u8]> for Queued {
+    fn as_ref(&self) -> &[u8] {
+        &self.1
+    }
 }
 
 /// Runs one frame through a fresh-enough model, reporting the input on a
