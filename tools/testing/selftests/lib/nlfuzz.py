@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Netlink fuzzing of the ferroute generic netlink family.
 
-usage: nlfuzz.py COUNT SEED [IFNAME]
+usage: nlfuzz.py COUNT SEED [IFNAME [IOCTLS]]
 
 Sends COUNT requests to the family, each with NLM_F_REQUEST | NLM_F_ACK
 (and NLM_F_DUMP one time in four), built from seeds: nlraw.py's malformed
@@ -23,12 +23,21 @@ Checks, for every request:
   the dumps of routes (every table), rules, tables, ports, addresses and
   the settings are identical before and after it.
 
+Then IOCTLS (default COUNT / 4) ioctls on /dev/ferroute: SIOCADDRT and
+SIOCDELRT (and now and then another request number) with a struct rtentry
+of random addresses, masks, families, flags, metrics and rt_dev (NULL, a
+port's name, an unknown name, an unterminated 64-byte string, a bad
+pointer), or a bad pointer for the whole struct. Each must return 0 or an
+errno, and a failed one must leave the configuration unchanged.
+
 Prints the unexpected, then "nlfuzz: N messages fuzzed, K answered OK,
 E errors (top errnos), U unanswered, C changed by a refused request",
-and exits 1 if U or C is not 0.
+"nlfuzz: N ioctls fuzzed, K OK, E errors (top errnos), C changed by a
+refused ioctl", and exits 1 if U or C is not 0.
 """
 
 import collections
+import ctypes
 import errno
 import os
 import random
@@ -38,6 +47,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import nlraw  # noqa: E402
+from rtentry import RTF_GATEWAY, RTF_HOST, RTF_REJECT, RTF_UP, SIOCADDRT, SIOCDELRT, RtEntry  # noqa: E402
 from nlraw import (A_ADDRESS, A_GATEWAY, A_IFNAME, A_METRIC, A_PREFIXLEN,  # noqa: E402
                    A_PRIORITY, A_RULE_ACTION, A_TABLE, A_BENCH_KEYS, A_FORWARDING,
                    A_RP_FILTER, A_UDP_ECHO, NLA_F_NESTED, NLM_F_ACK, NLM_F_DUMP,
@@ -243,13 +253,87 @@ class Fuzzer:
               f'({top}), {unanswered} unanswered, {changed} changed by a refused request')
         return 1 if unanswered or changed else 0
 
+    def rtentry(self, ifname):
+        """A random struct rtentry, and what keeps its rt_dev string alive."""
+        rng = self.rng
+        rt = RtEntry()
+        addrs = ['10.60.0.0', '10.60.1.0', '10.1.0.2', '10.1.0.1', '0.0.0.0',
+                 '255.255.255.255', '224.0.0.1', '127.0.0.1']
+        for sa in (rt.rt_dst, rt.rt_gateway, rt.rt_genmask):
+            sa.family = rng.choice([socket.AF_INET] * 6 + [0, socket.AF_INET6, rng.randrange(65536)])
+            if sa is rt.rt_genmask and rng.random() < 0.7:
+                n = rng.randrange(33)
+                a = struct.pack('!I', (0xffffffff << (32 - n)) & 0xffffffff)
+            elif rng.random() < 0.8:
+                a = socket.inet_aton(rng.choice(addrs))
+            else:
+                a = bytes(rng.randrange(256) for _ in range(4))
+            for i, b in enumerate(b'\0\0' + a):
+                sa.data[i] = b
+            if rng.random() < 0.1:
+                sa.data[rng.randrange(14)] = rng.randrange(256)
+        rt.rt_flags = rng.choice([RTF_UP, RTF_UP | RTF_GATEWAY, RTF_UP | RTF_HOST, RTF_UP | RTF_REJECT,
+                                  0, rng.randrange(65536)])
+        rt.rt_metric = rng.choice([0, 1, 2, -1, rng.randrange(-32768, 32768)])
+        rt.rt_mtu = rng.choice([0, 0, 1400, 68, 65536, rng.randrange(1 << 32)])
+        rt.rt_window = rng.choice([0, rng.randrange(1 << 32)])
+        rt.rt_irtt = rng.choice([0, rng.randrange(65536)])
+        keep = None
+        k = rng.randrange(6)
+        if k == 1:
+            keep = ctypes.create_string_buffer(ifname.encode())
+        elif k == 2:
+            keep = ctypes.create_string_buffer(b'nosuch0')
+        elif k == 3:
+            keep = ctypes.create_string_buffer(b'x' * 64, 64)
+        elif k == 4:
+            rt.rt_dev = rng.choice([0x10, 0xdead0000, 0xffffffffffff0000])
+        if keep is not None:
+            rt.rt_dev = ctypes.cast(keep, ctypes.c_void_p).value
+        return rt, keep
+
+    def run_ioctl(self, count, ifname):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.ioctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_void_p]
+        fd = os.open('/dev/ferroute', os.O_RDWR)
+        errs = collections.Counter()
+        ok = changed = 0
+        before = self.snapshot()
+        for _ in range(count):
+            req = self.rng.choice([SIOCADDRT] * 5 + [SIOCDELRT] * 4 +
+                                  [0x8900 + self.rng.randrange(256), self.rng.randrange(1 << 32)])
+            rt, keep = self.rtentry(ifname)
+            arg = ctypes.addressof(rt) if self.rng.random() > 0.05 else self.rng.choice([0, 0x10])
+            ret = libc.ioctl(fd, req, arg)
+            err = ctypes.get_errno() if ret < 0 else 0
+            del keep
+            after = self.snapshot()
+            if err == 0:
+                ok += 1
+            else:
+                errs[errno.errorcode.get(err, str(err))] += 1
+                if after != before:
+                    changed += 1
+                    print(f'changed by a refused ioctl {req:#x} ({errno.errorcode.get(err, err)}): '
+                          f'{bytes(rt).hex()}')
+            before = after
+        os.close(fd)
+        top = ', '.join(f'{n} {k}' for k, n in errs.most_common(6))
+        print(f'nlfuzz: {count} ioctls fuzzed, {ok} OK, {sum(errs.values())} errors ({top}), '
+              f'{changed} changed by a refused ioctl')
+        return 1 if changed else 0
+
 
 def main():
-    if len(sys.argv) not in (3, 4):
+    if len(sys.argv) not in (3, 4, 5):
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
-    ifname = sys.argv[3] if len(sys.argv) == 4 else 'fer1'
-    return Fuzzer(int(sys.argv[2]), ifname).run(int(sys.argv[1]))
+    count = int(sys.argv[1])
+    ifname = sys.argv[3] if len(sys.argv) >= 4 else 'fer1'
+    ioctls = int(sys.argv[4]) if len(sys.argv) == 5 else count // 4
+    f = Fuzzer(int(sys.argv[2]), ifname)
+    st = f.run(count)
+    return f.run_ioctl(ioctls, ifname) or st
 
 
 if __name__ == '__main__':

@@ -7,9 +7,11 @@
 #     are refused, nothing changes,
 #   - as root of a user namespace with its own network namespace and
 #     router (MESSAGES / 2), which the initial router must not feel;
-# every request is answered with an errno or success, a refused one changes
-# no configuration (nlfuzz.py compares the dumps around each), the kernel
-# log stays clean. Prints "nlfuzz: N messages fuzzed" at the end.
+# each followed by a quarter as many SIOCADDRT/SIOCDELRT ioctls of random
+# struct rtentry on /dev/ferroute; every request is answered with an errno
+# or success, a refused one changes no configuration (nlfuzz.py compares
+# the dumps around each), the kernel log stays clean. Prints "nlfuzz: N
+# messages fuzzed, M ioctls fuzzed" at the end.
 . "$(dirname "$0")/lib.sh"
 MESSAGES=${MESSAGES:-1500}
 nlfuzz=$root/tools/testing/selftests/lib/nlfuzz.py
@@ -29,12 +31,14 @@ state() {
 	done
 }
 total=0
+ioctls=0
 
 python3 "$nlfuzz" "$MESSAGES" "$seed" fer1 > /tmp/nlfuzz-root.out 2>&1
 st=$?
 tail -5 /tmp/nlfuzz-root.out
 [ $st -eq 0 ] || fail "root: $(tail -1 /tmp/nlfuzz-root.out)"
 total=$((total + MESSAGES))
+ioctls=$((ioctls + MESSAGES / 4))
 
 state > /tmp/state.before
 setpriv --reuid=65534 --regid=65534 --clear-groups \
@@ -45,6 +49,7 @@ tail -5 /tmp/nlfuzz-user.out
 grep -q ' 0 answered OK\| [0-9]* answered OK' /tmp/nlfuzz-user.out || fail "unprivileged: no figure"
 state | diff -u /tmp/state.before - || fail "an unprivileged user changed the configuration"
 total=$((total + MESSAGES / 2))
+ioctls=$((ioctls + MESSAGES / 8))
 
 cat > /tmp/nlfuzz-userns.sh <<EOS
 set -e
@@ -60,8 +65,9 @@ tail -5 /tmp/nlfuzz-userns.out
 [ $st -eq 0 ] || fail "user namespace: $(tail -1 /tmp/nlfuzz-userns.out)"
 state | diff -u /tmp/state.before - || fail "a user namespace's root changed the initial router"
 total=$((total + MESSAGES / 2))
+ioctls=$((ioctls + MESSAGES / 8))
 
 dmesg_clean || fail "kernel log shows a problem"
 ip link del vbad0
 unload
-echo "nlfuzz: $total messages fuzzed (root $MESSAGES, unprivileged $((MESSAGES / 2)), user namespace $((MESSAGES / 2)))"
+echo "nlfuzz: $total messages fuzzed (root $MESSAGES, unprivileged $((MESSAGES / 2)), user namespace $((MESSAGES / 2))), $ioctls ioctls fuzzed"
