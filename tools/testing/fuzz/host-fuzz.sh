@@ -13,8 +13,8 @@ set -eu
 cd "$(dirname "$0")/../../.."
 secs=${1:-300}
 FERROUTE_FUZZ_SECS=$secs cargo test --release -q -p ferroute-host --test fuzz -- \
-	--nocapture --test-threads 2 2>&1 | tee out/host-fuzz.log | grep -E '^(frames|fib):|panicked|test result'
-frames=$(sed -n 's/^frames: \([0-9]*\) frames fuzzed.*/\1/p' out/host-fuzz.log)
-ops=$(sed -n 's/^fib: [0-9]* sequences, \([0-9]*\) operations fuzzed.*/\1/p' out/host-fuzz.log)
+	--nocapture --test-threads 2 2>&1 | tee out/host-fuzz.log | grep -E '(frames|fib): [0-9]|panicked|test result'
+frames=$(sed -n 's/.*frames: \([0-9]*\) frames fuzzed.*/\1/p' out/host-fuzz.log)
+ops=$(sed -n 's/.*fib: [0-9]* sequences, \([0-9]*\) operations fuzzed.*/\1/p' out/host-fuzz.log)
 grep -q '^test result: ok' out/host-fuzz.log
 echo "host-fuzz: ${frames:-0} frames fuzzed, ${ops:-0} FIB operations fuzzed in ${secs} s each"
