@@ -9,7 +9,9 @@
 #                   no setup (what dkms.conf runs)
 #   make demo       boot a VM, load ferroute, send traffic through it, show it
 #   make check      all tests: host, KUnit, VM selftests; last line "N passed, N failed"
-#   make stress     the long VM selftests ("# slow"), not in check
+#   make stress     the long tests, not in check: host fuzzing for HOST_FUZZ_SECS
+#                   (default 300) per target, then the long VM selftests ("# slow":
+#                   92-pktfuzz-long, 93-netlink-fuzz-long)
 #   make bench      FIB benchmarks: host criterion, and ferroute vs the kernel's FIB in a VM (not in check)
 #   make CLIPPY=1   build the module with clippy
 #   make man        the ferctl(8) man page, Documentation/output/ferctl.8 (rst2man)
@@ -19,6 +21,7 @@
 # keyed by kernel version and config; KDIR overrides it.
 
 FERROUTE_CACHE ?= $(HOME)/.cache/ferroute
+HOST_FUZZ_SECS ?= 300
 export FERROUTE_CACHE
 KDIR ?= $(FERROUTE_CACHE)/current
 LLVM := -14
@@ -62,12 +65,17 @@ host-test:
 check: setup
 	tools/testing/check.sh
 
-# Test programs the VM selftests run (a 32-bit one for the compat ioctl).
-selftest-bins: out/rtentry32
+# Test programs the VM selftests run (a 32-bit one for the compat ioctl;
+# the packet fuzzer).
+selftest-bins: out/rtentry32 out/pktfuzz
 
 out/rtentry32: tools/testing/selftests/lib/rtentry32.c
 	@mkdir -p out
 	gcc -m32 -static -O2 -Wall -Werror -o $@ $<
+
+out/pktfuzz: tools/testing/selftests/lib/pktfuzz.c
+	@mkdir -p out
+	gcc -static -O2 -Wall -Werror -o $@ $<
 
 # The man page, from reStructuredText (rst2man: Debian's python3-docutils,
 # which make setup installs); --strict turns any docutils warning into an
@@ -107,7 +115,8 @@ bench: all
 	VM_MEM=$(BENCH_VM_MEM) VM_APPEND="kmemleak=off lockdep.prove_locking=0 slub_nomerge" \
 		tools/testing/vm-run tools/testing/bench/fib-bench.sh $(BENCH_OUT) $(BENCH_KEYS)
 
-stress: all
+stress: all selftest-bins
+	tools/testing/fuzz/host-fuzz.sh $(HOST_FUZZ_SECS)
 	@for t in $$(grep -l '^# slow' tools/testing/selftests/[0-9]*.sh); do \
 		echo "== $$t"; tools/testing/vm-run $$t || exit 1; \
 	done

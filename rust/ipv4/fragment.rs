@@ -17,6 +17,9 @@ use crate::ipv4::checksum;
 use crate::ipv4::wire::ipv4::{Packet, HEADER_LEN, IP_MF, IP_OFFSET};
 use crate::ipv4::wire::{write_u16, Error};
 
+/// The largest datagram, header included (`tot_len` is 16 bits).
+const MAX_DATAGRAM: usize = 65_535;
+
 /// `IPOPT_END`.
 const IPOPT_END: u8 = 0;
 /// `IPOPT_NOOP`.
@@ -46,7 +49,13 @@ impl<'a> Fragments<'a> {
     /// Splits `packet` (an IPv4 packet, header first, at least `tot_len`
     /// bytes) for an MTU of `mtu`. `Err(Malformed)` if the header is bad or
     /// leaves no room for 8 data bytes per fragment (`ip_do_fragment`
-    /// fails then too, counted FragFails).
+    /// fails then too, counted FragFails), or if the packet is a fragment
+    /// that ends beyond the largest datagram (65,535 bytes, header
+    /// included): its later pieces' offsets would not fit the 13-bit field.
+    /// Linux writes `offset >> 3` into the 16-bit field there, so the
+    /// overflow lands in the flag bits (MF, DF, reserved) and the pieces
+    /// are garbage to every receiver; ferroute refuses the packet instead
+    /// (found by the host fuzzer, tools/testing/host/tests/fuzz.rs).
     pub fn new(packet: &'a [u8], mtu: u16) -> Result<Self, Error> {
         if packet.len() < HEADER_LEN {
             return Err(Error::Truncated);
@@ -61,15 +70,19 @@ impl<'a> Fragments<'a> {
         if room < 8 {
             return Err(Error::Malformed);
         }
+        let frag = p.frag_field();
+        let offset = usize::from(frag & IP_OFFSET) << 3;
+        if offset + total > MAX_DATAGRAM {
+            return Err(Error::Malformed);
+        }
         let mut hdr = [0u8; 60];
         hdr[..hlen].copy_from_slice(&packet[..hlen]);
-        let frag = p.frag_field();
         Ok(Self {
             hdr,
             hlen,
             data: &packet[hlen..total],
             ptr: 0,
-            offset: usize::from(frag & IP_OFFSET) << 3,
+            offset,
             room,
             not_last_frag: frag & IP_MF != 0,
         })
@@ -250,6 +263,23 @@ mod tests {
         let p = packet(100, &[], false, 0);
         assert!(Fragments::new(&p, 27).is_err());
         assert!(Fragments::new(&p[..50], 1500).is_err());
+    }
+
+    /// Found by the host fuzzer: a fragment at offset 65,528 (MF set) with
+    /// 1,467 data bytes, forwarded to a 1,400-byte MTU. Its second piece
+    /// would start at 66,904, beyond the 13-bit offset field (which
+    /// wrapped it to 1,368): refused, as a datagram that big cannot exist.
+    /// One that ends exactly at 65,535 is still split.
+    #[test]
+    fn a_fragment_beyond_the_largest_datagram_is_refused() {
+        let p = packet(1467, &[], true, 65_528);
+        assert!(Fragments::new(&p, 1400).is_err());
+        let fits = packet(65_535 - 20 - 64_000, &[], false, 64_000);
+        let f = all(&fits, 576);
+        assert!(f.len() > 1);
+        let last = Packet::new_unchecked(&f[f.len() - 1][..]);
+        let end = usize::from(last.frag_field() & IP_OFFSET) * 8 + last.total_len() as usize - 20;
+        assert_eq!(end, 65_535 - 20);
     }
 
     proptest::proptest! {

@@ -29,7 +29,8 @@
 use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::checksum;
 use crate::ipv4::stats::{DropReason, IpStat};
-use crate::ipv4::wire::ipv4::IP_DF;
+use crate::ipv4::wire::ethernet::{self, MacAddr};
+use crate::ipv4::wire::ipv4::{self as wire_ip, IP_DF};
 use crate::ipv4::wire::write_u16;
 use crate::platform::TryVec;
 
@@ -389,6 +390,25 @@ impl<P> Reassembly<P> {
     }
 }
 
+/// Whether an expired queue is answered with time exceeded, fragment
+/// reassembly (11/1), about its first fragment: `ip_expire` routes that
+/// fragment again and `__icmp_send` sends nothing about a packet whose
+/// route is broadcast or multicast, or that came as a link-layer broadcast
+/// or multicast (`pkt_type != PACKET_HOST`). So only a datagram for one of
+/// the router's own addresses (`is_local`: a local route) that was sent to
+/// its MAC is answered. `eth_dst` is the first fragment's Ethernet
+/// destination, `ip` its bytes from the IPv4 header on.
+///
+/// (Found while fuzzing: the router answered every expired queue whose
+/// first fragment was in, so also broadcast datagrams, against RFC 1122
+/// 3.2.2; the host fuzzer now checks that no error is about a broadcast.)
+pub fn expire_answers(eth_dst: &MacAddr, ip: &[u8], is_local: impl Fn(Ipv4Addr) -> bool) -> bool {
+    if ip.len() < wire_ip::HEADER_LEN || ethernet::is_multicast(eth_dst) {
+        return false;
+    }
+    is_local(wire_ip::Packet::new_unchecked(ip).dst_addr())
+}
+
 /// The counters an expired queue moves (`ip_expire`).
 pub const EXPIRED_STATS: &[IpStat] = &[IpStat::ReasmFails, IpStat::ReasmTimeout];
 
@@ -431,6 +451,40 @@ mod tests {
 
     fn offsets(c: &Complete<usize>) -> Vec<(usize, usize)> {
         c.pieces.iter().map(|p| (p.pkt, p.take)).collect()
+    }
+
+    #[test]
+    fn only_a_datagram_for_us_sent_to_our_mac_is_answered_on_expiry() {
+        let ours = Ipv4Addr::new(10, 1, 0, 1);
+        let is_local = |a: Ipv4Addr| a == ours;
+        let hdr = |dst: Ipv4Addr| {
+            let mut h = std::vec![0x45u8; 20];
+            h[12..16].copy_from_slice(&Ipv4Addr::new(0, 0, 10, 2).to_bits().to_be_bytes());
+            h[16..20].copy_from_slice(&dst.to_bits().to_be_bytes());
+            h
+        };
+        let me = [2, 0, 0, 0, 1, 1];
+        assert!(expire_answers(&me, &hdr(ours), is_local));
+        // A broadcast route, the limited broadcast, another host.
+        assert!(!expire_answers(
+            &me,
+            &hdr(Ipv4Addr::new(10, 1, 0, 255)),
+            is_local
+        ));
+        assert!(!expire_answers(&me, &hdr(Ipv4Addr::BROADCAST), is_local));
+        assert!(!expire_answers(
+            &me,
+            &hdr(Ipv4Addr::new(10, 2, 0, 2)),
+            is_local
+        ));
+        // Our address, but as a link-layer broadcast or multicast.
+        assert!(!expire_answers(&[0xff; 6], &hdr(ours), is_local));
+        assert!(!expire_answers(
+            &[1, 0, 0x5e, 0, 0, 1],
+            &hdr(ours),
+            is_local
+        ));
+        assert!(!expire_answers(&me, &hdr(ours)[..19], is_local));
     }
 
     #[test]

@@ -387,6 +387,9 @@ pub enum DropReason {
     NeighDead,
     /// `NOMEM`: allocation failed.
     Nomem,
+    /// `DEV_READY`: the port went away (or is not configured yet) while
+    /// the frame was received.
+    DevReady,
 }
 
 impl DropReason {
@@ -421,6 +424,7 @@ impl DropReason {
             DropReason::NeighQueuefull => "NEIGH_QUEUEFULL",
             DropReason::NeighDead => "NEIGH_DEAD",
             DropReason::Nomem => "NOMEM",
+            DropReason::DevReady => "DEV_READY",
         }
     }
 
@@ -513,6 +517,95 @@ impl IpStats {
     }
 }
 
+counters! {
+    /// What became of every frame the router received: ferroute's own
+    /// ledger (no Linux MIB has one; `ferctl stats` shows these as
+    /// `FerRx...`). Each frame the receive path takes is counted
+    /// [`RxStat::Frames`] once and then ends in exactly one fate:
+    /// delivered, forwarded, queued for reassembly, ignored or dropped by a
+    /// reason (counted per [`DropReason`]). A datagram built from
+    /// fragments is a new packet: [`RxStat::Reassembled`], then a fate of
+    /// its own. So at any quiet moment
+    ///
+    /// `Frames + Reassembled = Delivered + Forwarded + ReasmQueued +
+    /// Ignored + (drops of every reason)`.
+    pub enum RxStat {
+        /// Frames the receive path took (attached ports and ferroute
+        /// devices, ARP and IPv4).
+        Frames => "Frames",
+        /// Datagrams reassembled from fragments (each then has a fate).
+        Reassembled => "Reassembled",
+        /// Delivered to the router itself and finished with: ARP
+        /// processed, ICMP consumed or answered, UDP echoed or ignored.
+        Delivered => "Delivered",
+        /// Handed to the egress port (or fragmented for it).
+        Forwarded => "Forwarded",
+        /// Fragments taken into a reassembly queue (they leave it inside a
+        /// reassembled datagram, or on expiry or eviction: ReasmFails).
+        ReasmQueued => "ReasmQueued",
+        /// Frames looped back by the host's own stack, not from the link.
+        Ignored => "Ignored",
+    }
+}
+
+impl DropReason {
+    /// Every reason, in the order of [`DropReason::index`].
+    const ALL: &'static [DropReason] = &[
+        DropReason::NotSpecified,
+        DropReason::PktTooSmall,
+        DropReason::Otherhost,
+        DropReason::IpCsum,
+        DropReason::IpInhdr,
+        DropReason::IpRpfilter,
+        DropReason::IpNoproto,
+        DropReason::IpInaddrerrors,
+        DropReason::IpInnoroutes,
+        DropReason::IpOutnoroutes,
+        DropReason::IpInvalidSource,
+        DropReason::IpInvalidDest,
+        DropReason::IpLocalnet,
+        DropReason::IpLocalnetSource,
+        DropReason::PktTooBig,
+        DropReason::IcmpCsum,
+        DropReason::InvalidProto,
+        DropReason::UnhandledProto,
+        DropReason::HdrTrunc,
+        DropReason::UdpCsum,
+        DropReason::TcpCsum,
+        DropReason::NoSocket,
+        DropReason::DupFrag,
+        DropReason::FragReasmTimeout,
+        DropReason::NeighCreatefail,
+        DropReason::NeighFailed,
+        DropReason::NeighQueuefull,
+        DropReason::NeighDead,
+        DropReason::Nomem,
+        DropReason::DevReady,
+    ];
+
+    /// The number of reasons (the length of a per-reason counter array).
+    pub const COUNT: usize = Self::ALL.len();
+
+    /// Every reason; `all()[i].index() == i`.
+    pub fn all() -> &'static [Self] {
+        Self::ALL
+    }
+
+    /// The position of this reason in an array of [`DropReason::COUNT`].
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The name of its drop counter: [`DropReason::name`], except that the
+    /// two reasons Linux calls `IP_LOCALNET` are told apart.
+    pub const fn counter_name(self) -> &'static str {
+        match self {
+            DropReason::IpLocalnetSource => "IP_LOCALNET_SOURCE",
+            _ => self.name(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -529,6 +622,12 @@ mod tests {
             assert_eq!(s.index(), i);
         }
         assert_eq!(IpStat::COUNT, IpStat::all().len());
+        for (i, s) in DropReason::all().iter().enumerate() {
+            assert_eq!(s.index(), i);
+        }
+        for (i, s) in RxStat::all().iter().enumerate() {
+            assert_eq!(s.index(), i);
+        }
         assert_eq!(IpStat::OutForwDatagrams.name(), "ForwDatagrams");
         assert_eq!(IcmpStat::InEchos.name(), "InEchos");
     }

@@ -7,7 +7,7 @@
 //! [`crate::ipv4::forward::ip_forward`]'s.
 
 use super::icmp::icmp_send_opts;
-use super::input::drop_reason;
+use super::input::rx_drop;
 use super::output;
 use super::port::Port;
 use super::{Config, Router};
@@ -18,7 +18,7 @@ use crate::ipv4::forward;
 use crate::ipv4::icmp::IcmpErrorMsg;
 use crate::ipv4::iface::{PortId, Scope};
 use crate::ipv4::options::{self, IpOptions};
-use crate::ipv4::stats::IpStat;
+use crate::ipv4::stats::{DropReason, IpStat, RxStat};
 use crate::ipv4::wire::ethernet::{self, PacketType};
 use crate::ipv4::wire::ipv4 as wire_ip;
 
@@ -52,14 +52,12 @@ pub(super) fn ip_forward(
     } = egress;
     let Some(port) = c.port(out) else {
         r.stats.ip(IpStat::OutNoRoutes);
-        skb.drop_with(reason::IP_NOROUTE);
-        return;
+        return rx_drop(r, skb, DropReason::IpOutnoroutes);
     };
     // From here on the packet is an IP packet: the Ethernet header it came
     // with is not what it leaves with.
     if skb.pull(ethernet::HEADER_LEN as u32).is_none() {
-        skb.drop_with(reason::PKT_TOO_SMALL);
-        return;
+        return rx_drop(r, skb, DropReason::PktTooSmall);
     }
     skb.reset_network_header();
     let mtu = u16::try_from(port.netdev().mtu()).unwrap_or(u16::MAX);
@@ -70,8 +68,7 @@ pub(super) fn ip_forward(
         Some(ip) => forward::ip_forward(ip, pkt_type, mtu, gso_fits),
         None => {
             r.stats.ip(IpStat::OutDiscards);
-            skb.drop_with(reason::NOMEM);
-            return;
+            return rx_drop(r, skb, DropReason::Nomem);
         }
     };
     match decided {
@@ -82,7 +79,7 @@ pub(super) fn ip_forward(
             if let Some(msg) = e.icmp() {
                 icmp_send_opts(r, c, skb.data(), pkt_type, Some(in_port), opts, msg);
             }
-            skb.drop_with(drop_reason(e.drop_reason()));
+            rx_drop(r, skb, e.drop_reason());
         }
         Ok(f) => {
             // ip_forward, after the TTL: a packet that leaves where it came
@@ -114,10 +111,13 @@ pub(super) fn ip_forward(
             }
             let src = wire_ip::Packet::new_unchecked(skb.data()).src_addr();
             if !f.needs_fragmentation {
+                r.stats.rx(RxStat::Forwarded);
                 output::neigh_output(r, c, port, next_hop, Some(src), skb);
             } else if gso_fits.is_some() {
+                r.stats.rx(RxStat::Forwarded);
                 gso_output(r, c, port, next_hop, src, skb);
             } else {
+                r.stats.rx(RxStat::Forwarded);
                 output::fragment_output(r, c, port, next_hop, Some(src), skb);
             }
         }

@@ -18,7 +18,7 @@ use crate::ipv4::options::{self, EchoedOptions, IpOptions};
 use crate::ipv4::reasm::{self, Defrag, FragKey, FragMeta};
 use crate::ipv4::receive::{self, Header};
 use crate::ipv4::route::{self, InputRoute};
-use crate::ipv4::stats::{self, ArpStat, IcmpStat, IpStat, TcpStat, UdpStat};
+use crate::ipv4::stats::{self, ArpStat, IcmpStat, IpStat, RxStat, TcpStat, UdpStat};
 use crate::ipv4::tcp::{self, TcpInput};
 use crate::ipv4::udp::{self, UdpInput};
 use crate::ipv4::wire::ethernet::{self, PacketType};
@@ -27,17 +27,15 @@ use crate::ipv4::wire::ipv4 as wire_ip;
 /// Handles one frame received on port `id`; `skb->data` is at its
 /// Ethernet header.
 pub(super) fn receive(r: &Router, c: &Config, id: PortId, mut skb: SkBuff) {
+    r.stats.rx(RxStat::Frames);
     let Some(port) = c.port(id) else {
-        skb.drop_with(reason::DEV_READY);
-        return;
+        return rx_drop(r, skb, stats::DropReason::DevReady);
     };
     if skb.linearize().is_err() {
-        skb.drop_with(reason::NOMEM);
-        return;
+        return rx_drop(r, skb, stats::DropReason::Nomem);
     }
     let Ok(eth) = ethernet::Frame::new_checked(skb.data()) else {
-        skb.drop_with(reason::PKT_TOO_SMALL);
-        return;
+        return rx_drop(r, skb, stats::DropReason::PktTooSmall);
     };
     let (dst, ethertype) = (eth.dst_addr(), eth.ethertype());
     let pkt_type = match port.kind() {
@@ -50,6 +48,7 @@ pub(super) fn receive(r: &Router, c: &Config, id: PortId, mut skb: SkBuff) {
             None => {
                 // Looped back by this host's own stack (dev_loopback_xmit),
                 // not from the link: ignored, as arp_rcv ignores it.
+                r.stats.rx(RxStat::Ignored);
                 skb.consume();
                 return;
             }
@@ -61,8 +60,23 @@ pub(super) fn receive(r: &Router, c: &Config, id: PortId, mut skb: SkBuff) {
     match ethertype {
         ethernet::ETHERTYPE_ARP => arp_input(r, c, port, pkt_type, skb),
         ethernet::ETHERTYPE_IPV4 => ip_input(r, c, port, pkt_type, skb),
-        _ => skb.drop_with(reason::UNHANDLED_PROTO),
+        _ => rx_drop(r, skb, stats::DropReason::UnhandledProto),
     }
+}
+
+/// Frees a received frame (or a datagram reassembled from received
+/// fragments) dropped for `why`, counted in the ledger
+/// ([`RxStat`]: `FerRxDrop.REASON`).
+pub(super) fn rx_drop(r: &Router, skb: SkBuff, why: stats::DropReason) {
+    r.stats.rx_drop(why);
+    skb.drop_with(drop_reason(why));
+}
+
+/// Frees a received frame the router has finished delivering to itself,
+/// counted in the ledger (FerRxDelivered).
+fn rx_delivered(r: &Router, skb: SkBuff) {
+    r.stats.rx(RxStat::Delivered);
+    skb.consume();
 }
 
 /// The packet type the kernel gave a frame received on an attached port,
@@ -96,11 +110,10 @@ fn arp_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, skb: SkB
         Ok(d) => d,
         Err(why) => {
             r.stats.arp(ArpStat::InErrors);
-            skb.drop_with(drop_reason(why));
-            return;
+            return rx_drop(r, skb, why);
         }
     };
-    skb.consume();
+    rx_delivered(r, skb);
     if let Some(s) = decision.stat {
         r.stats.arp(s);
     }
@@ -130,7 +143,7 @@ fn ip_drop(r: &Router, skb: SkBuff, why: stats::DropReason) {
     if let Some(s) = why.route_input_stat() {
         r.stats.route(s);
     }
-    skb.drop_with(drop_reason(why));
+    rx_drop(r, skb, why);
 }
 
 /// `ip_rcv`, `ip_rcv_finish` and `ip_route_input_noref`.
@@ -139,6 +152,7 @@ fn ip_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: 
         // ip_rcv_core: dropped before IpInReceives and counted on the
         // receiving device only. A ferroute device received nothing (its
         // namespace sent the frame), so there the drop reason tells alone.
+        r.stats.rx_drop(stats::DropReason::Otherhost);
         match port.kind() {
             PortKind::Attached => skb.drop_otherhost(port.netdev()),
             PortKind::Fer => skb.drop_with(reason::OTHERHOST),
@@ -168,11 +182,10 @@ fn ip_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: 
     // ip_rcv_options, after route input: the options of a packet that is
     // delivered or forwarded.
     let opts = match decision {
-        Ok(InputRoute::Local | InputRoute::Broadcast | InputRoute::Forward { .. })
+        Ok(route @ (InputRoute::Local | InputRoute::Broadcast | InputRoute::Forward { .. }))
             if hdr.header_len > wire_ip::HEADER_LEN =>
         {
-            let local = matches!(decision, Ok(InputRoute::Local));
-            match ip_rcv_options(r, c, &hdr, local, pkt_type, port.id, skb) {
+            match ip_rcv_options(r, c, &hdr, route, pkt_type, port.id, skb) {
                 Some((o, kept)) => {
                     skb = kept;
                     o
@@ -259,20 +272,23 @@ pub(super) fn local_deliver_mc(
 }
 
 /// `ip_rcv_options`: compiles the options of `skb` ([`options::compile`]),
-/// received on `in_port`, writing the router's record-route and timestamp
-/// entries (for a `local` packet the address it was sent to). A malformed
-/// option is answered with a parameter problem pointing at it and counted
-/// InHdrErrors; a source route is dropped (`accept_source_route` 0). `None`
-/// when the packet was dropped.
+/// received on `in_port` with input route `route`, writing the router's
+/// record-route and timestamp entries (for a local packet the address it
+/// was sent to). A malformed option is answered with a parameter problem
+/// pointing at it (unless the route is broadcast: `__icmp_send` sends
+/// nothing about those) and counted InHdrErrors; a source route is dropped
+/// (`accept_source_route` 0). `None` when the packet was dropped.
 fn ip_rcv_options(
     r: &Router,
     c: &Config,
     hdr: &Header,
-    local: bool,
+    route: InputRoute,
     pkt_type: PacketType,
     in_port: PortId,
     mut skb: SkBuff,
 ) -> Option<(IpOptions, SkBuff)> {
+    let local = matches!(route, InputRoute::Local);
+    let broadcast = matches!(route, InputRoute::Broadcast);
     // fib_compute_spec_dst: the address it was sent to if that is ours,
     // else the receiving port's towards its source.
     let spec_dst = if local {
@@ -296,7 +312,7 @@ fn ip_rcv_options(
     match compiled {
         None => {
             r.stats.ip(IpStat::InDiscards);
-            skb.drop_with(reason::NOMEM);
+            rx_drop(r, skb, stats::DropReason::Nomem);
             None
         }
         Some(Err(pointer)) => {
@@ -307,14 +323,16 @@ fn ip_rcv_options(
                 let none = IpOptions::default();
                 super::icmp::icmp_send_local(r, c, ip, pkt_type, &none, msg);
             } else {
-                super::icmp::icmp_send(r, c, ip, pkt_type, false, Some(in_port), msg);
+                // Found by the host fuzzer: this said `false`, so a
+                // broadcast datagram with a bad option was answered.
+                super::icmp::icmp_send(r, c, ip, pkt_type, broadcast, Some(in_port), msg);
             }
             r.stats.ip(IpStat::InHdrErrors);
-            skb.drop_with(reason::NOT_SPECIFIED);
+            rx_drop(r, skb, stats::DropReason::NotSpecified);
             None
         }
         Some(Ok(o)) if o.srr != 0 => {
-            skb.drop_with(reason::NOT_SPECIFIED);
+            rx_drop(r, skb, stats::DropReason::NotSpecified);
             None
         }
         Some(Ok(o)) => Some((o, skb)),
@@ -358,7 +376,7 @@ fn local_deliver(
             } else {
                 super::icmp::icmp_send_local(r, c, ip, pkt_type, opts, msg);
             }
-            skb.drop_with(reason::IP_NOPROTO);
+            rx_drop(r, skb, stats::DropReason::IpNoproto);
         }
     }
 }
@@ -407,11 +425,15 @@ fn defrag(
         r.stats.ip(s);
     }
     let done = match outcome {
-        Defrag::Queued => return,
+        Defrag::Queued => return r.stats.rx(RxStat::ReasmQueued),
         Defrag::Dropped {
             pkt, reason: why, ..
-        } => return pkt.skb.drop_with(drop_reason(why)),
-        Defrag::Complete(done) => done,
+        } => return rx_drop(r, pkt.skb, why),
+        Defrag::Complete(done) => {
+            // The fragment that completed it is in the datagram too.
+            r.stats.rx(RxStat::ReasmQueued);
+            done
+        }
     };
     let eth = ethernet::HEADER_LEN;
     let len = eth + done.total_len;
@@ -421,6 +443,8 @@ fn defrag(
         r.stats.ip(IpStat::ReasmFails);
         return;
     };
+    // A new packet for the ledger, with a fate of its own.
+    r.stats.rx(RxStat::Reassembled);
     let built = whole.put(len32).and_then(|buf| {
         let mut at = 0;
         for (i, p) in done.pieces.iter().enumerate() {
@@ -444,13 +468,12 @@ fn defrag(
     drop(done.pieces);
     if built.is_none() {
         r.stats.ip(IpStat::ReasmFails);
-        whole.drop_with(reason::NOT_SPECIFIED);
-        return;
+        return rx_drop(r, whole, stats::DropReason::NotSpecified);
     }
     let ip = whole.data().get(eth..).unwrap_or(&[]);
     match receive::ip_rcv_core(ip) {
         Ok(hdr) => local_deliver(r, c, hdr, pkt_type, broadcast, &first_opts, whole),
-        Err(why) => whole.drop_with(drop_reason(why)),
+        Err(why) => rx_drop(r, whole, why),
     }
 }
 
@@ -483,10 +506,10 @@ fn udp_deliver(
         UdpInput::PortUnreachable => {
             let msg = icmp::IcmpErrorMsg::dest_unreach(crate::ipv4::wire::icmp::unreach::PORT);
             super::icmp::icmp_send_local(r, c, ip, pkt_type, opts, msg);
-            skb.drop_with(reason::NO_SOCKET);
+            rx_drop(r, skb, stats::DropReason::NoSocket);
         }
-        UdpInput::IgnoredMulti => skb.consume(),
-        UdpInput::Drop(why) => skb.drop_with(drop_reason(why)),
+        UdpInput::IgnoredMulti => rx_delivered(r, skb),
+        UdpInput::Drop(why) => rx_drop(r, skb, why),
     }
 }
 
@@ -500,7 +523,7 @@ fn udp_echo(r: &Router, c: &Config, hdr: &Header, skb: SkBuff) {
     let Ok(rt) = route::route_output(&c.fib, &c.addrs, to, None, Some(from)) else {
         // udp_sendmsg: ip_route_output_flow failed, counted OutNoRoutes.
         r.stats.ip(IpStat::OutNoRoutes);
-        return skb.drop_with(reason::IP_NOROUTE);
+        return rx_drop(r, skb, stats::DropReason::IpOutnoroutes);
     };
     let mtu = c.port(rt.port).map_or(0, |p| p.netdev().mtu() as usize);
     let ip = skb.data().get(ethernet::HEADER_LEN..).unwrap_or(&[]);
@@ -510,14 +533,14 @@ fn udp_echo(r: &Router, c: &Config, hdr: &Header, skb: SkBuff) {
     let Some(mut out) = SkBuff::alloc(output::HEADROOM, len32) else {
         // udp_send_skb's error: SndbufErrors in Linux; ferroute drops.
         r.stats.ip(IpStat::OutDiscards);
-        return skb.drop_with(reason::NOMEM);
+        return rx_drop(r, skb, stats::DropReason::Nomem);
     };
     let ttl = c.net.ip_default_ttl;
     let ident = r.next_ip_ident();
     let built = out.put(len32).and_then(|buf| {
         udp::build_echo_reply(&hdr.ip, udp_bytes, rt.src, ttl, mtu, ident, buf).ok()
     });
-    skb.consume();
+    rx_delivered(r, skb);
     match built {
         Some(_) => {
             r.stats.udp(UdpStat::OutDatagrams);
@@ -553,7 +576,7 @@ fn tcp_deliver(
     }
     let reset = match rcv.input {
         TcpInput::Reset(reset) => reset,
-        TcpInput::Drop(why) => return skb.drop_with(drop_reason(why)),
+        TcpInput::Drop(why) => return rx_drop(r, skb, why),
     };
     let (from, to, tos) = (hdr.ip.dst, hdr.ip.src, hdr.ip.tos);
     // ip_send_unicast_reply: counted sent whether or not a route exists.
@@ -561,11 +584,11 @@ fn tcp_deliver(
     r.stats.tcp(TcpStat::OutRsts);
     let Ok(rt) = route::route_output(&c.fib, &c.addrs, to, None, Some(from)) else {
         r.stats.ip(IpStat::OutNoRoutes);
-        return skb.drop_with(reason::NO_SOCKET);
+        return rx_drop(r, skb, stats::DropReason::NoSocket);
     };
     // The segment's options, echoed (__ip_options_echo).
     let echoed = echo_options(c, &skb, &hdr, opts, rt.src);
-    skb.drop_with(reason::NO_SOCKET);
+    rx_drop(r, skb, stats::DropReason::NoSocket);
     let Some(echoed) = echoed else { return };
     let len = tcp::RESET_LEN + echoed.len();
     let Some(mut out) = SkBuff::alloc(output::HEADROOM, len as u32) else {
@@ -622,8 +645,7 @@ fn icmp_deliver(
             for &s in why.icmp_rcv_stats() {
                 r.stats.icmp(s);
             }
-            skb.drop_with(drop_reason(why));
-            return;
+            return rx_drop(r, skb, why);
         }
     };
     if let IcmpInput::Consumed { .. } = input {
@@ -647,7 +669,7 @@ fn icmp_deliver(
         // socket): a timestamp reply counts as OutEchoReps there, and so
         // here; OutTimestampReps stays 0 in both.
         IcmpInput::Timestamp(req) => (req, icmp::TIMESTAMP_REPLY_LEN, IcmpStat::OutEchoReps),
-        IcmpInput::Consumed { .. } => return skb.consume(),
+        IcmpInput::Consumed { .. } => return rx_delivered(r, skb),
     };
     // icmp_reply: from the address that was pinged, through route output;
     // an answer to a broadcast from the source route output picks towards
@@ -657,20 +679,18 @@ fn icmp_deliver(
         Ok(rt) => rt,
         Err(_) => {
             r.stats.ip(IpStat::OutNoRoutes);
-            skb.drop_with(reason::IP_NOROUTE);
-            return;
+            return rx_drop(r, skb, stats::DropReason::IpOutnoroutes);
         }
     };
     // icmp_reply echoes the request's options (ip_options_echo).
     let Some(echoed) = echo_options(c, &skb, &hdr, opts, rt.src) else {
-        return skb.consume();
+        return rx_delivered(r, skb);
     };
     let len = len + echoed.len();
     let len32 = u32::try_from(len).unwrap_or(u32::MAX);
     let Some(mut reply) = SkBuff::alloc(output::HEADROOM, len32) else {
         r.stats.ip(IpStat::OutDiscards);
-        skb.drop_with(reason::NOMEM);
-        return;
+        return rx_drop(r, skb, stats::DropReason::Nomem);
     };
     let ident = r.next_ip_ident();
     let ttl = c.net.ip_default_ttl;
@@ -684,7 +704,7 @@ fn icmp_deliver(
         };
         options::insert(buf, n.ok()?, &echoed)
     });
-    skb.consume();
+    rx_delivered(r, skb);
     match built {
         Some(_) => {
             r.stats.icmp(IcmpStat::OutMsgs);
@@ -719,6 +739,7 @@ pub(super) fn drop_reason(why: stats::DropReason) -> DropReason {
         L::NeighQueuefull => reason::NEIGH_QUEUEFULL,
         L::NeighDead => reason::NEIGH_DEAD,
         L::Nomem => reason::NOMEM,
+        L::DevReady => reason::DEV_READY,
         _ => reason::NOT_SPECIFIED,
     }
 }

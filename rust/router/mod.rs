@@ -699,10 +699,17 @@ impl Router {
                 continue;
             };
             self.with_config(|c| {
-                let ip = skb
-                    .data()
-                    .get(crate::ipv4::wire::ethernet::HEADER_LEN..)
-                    .unwrap_or(&[]);
+                let eth = crate::ipv4::wire::ethernet::HEADER_LEN;
+                let ip = skb.data().get(eth..).unwrap_or(&[]);
+                let mut eth_dst = [0xff; 6];
+                if let Some(d) = skb.data().get(..6) {
+                    eth_dst.copy_from_slice(d);
+                }
+                // Not about a broadcast datagram, nor one that came as a
+                // link-layer broadcast (ip_expire's route, __icmp_send).
+                if !crate::ipv4::reasm::expire_answers(&eth_dst, ip, |a| c.fib.is_local_addr(a)) {
+                    return;
+                }
                 let msg = IcmpErrorMsg::time_exceeded(time_exceeded::FRAGTIME);
                 icmp::icmp_send_local(self, c, ip, PacketType::Host, &opts, msg);
             });

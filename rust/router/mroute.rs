@@ -5,7 +5,7 @@
 //! plane of VIFs and MFC entries. The decisions are
 //! [`crate::ipv4::mroute`]'s.
 
-use super::input::{drop_reason, local_deliver_mc};
+use super::input::{drop_reason, local_deliver_mc, rx_drop};
 use super::output;
 use super::port::Port;
 use super::{Config, CtlError, Router};
@@ -17,7 +17,7 @@ use crate::ipv4::errno::Errno;
 use crate::ipv4::iface::PortId;
 use crate::ipv4::mroute::{self, McForward, MfcRequest, MAXVIFS};
 use crate::ipv4::receive::Header;
-use crate::ipv4::stats::{DropReason, IpStat};
+use crate::ipv4::stats::{DropReason, IpStat, RxStat};
 use crate::ipv4::wire::ethernet::{self, PacketType};
 use crate::ipv4::wire::ipv4 as wire_ip;
 use crate::uapi::attr;
@@ -40,6 +40,7 @@ pub(super) fn ip_mr_input(
         // IGMP to a routable group is the multicast routing daemon's
         // (raw_rcv on mroute_sk), never forwarded: ferroute's control
         // plane keeps the MFC, so it is taken and consumed here.
+        r.stats.rx(RxStat::Delivered);
         return skb.consume();
     }
     let len = hdr.total_len;
@@ -57,10 +58,20 @@ pub(super) fn ip_mr_input(
             if local {
                 return local_deliver_mc(r, c, hdr, pkt_type, skb);
             }
-            return skb.drop_with(reason::NOT_SPECIFIED);
+            return rx_drop(r, skb, DropReason::NotSpecified);
         }
     };
     let ports = outs.as_slice();
+    // The frame's fate in the ledger: delivered (counted there) when the
+    // router is a member, else forwarded, or finished with when no output
+    // took a copy.
+    if !local {
+        r.stats.rx(if ports.is_empty() {
+            RxStat::Ignored
+        } else {
+            RxStat::Forwarded
+        });
+    }
     // One clone per output but the last, which gets the packet itself
     // unless it is also delivered locally.
     let mut skb = Some(skb);

@@ -10,7 +10,7 @@ use crate::abstractions::genetlink::Dump;
 use crate::abstractions::percpu::PerCpuCounters;
 use crate::abstractions::skbuff::{DropReason, SkBuff};
 use crate::ipv4::neigh::NeighStats;
-use crate::ipv4::stats::{ArpStat, IcmpStat, IpStat, RouteStat, TcpStat, UdpStat};
+use crate::ipv4::stats::{self, ArpStat, IcmpStat, IpStat, RouteStat, RxStat, TcpStat, UdpStat};
 use kernel::error::Result;
 
 /// All counters of one router.
@@ -21,6 +21,8 @@ pub struct Stats {
     tcp: PerCpuCounters<{ TcpStat::COUNT }>,
     route: PerCpuCounters<{ RouteStat::COUNT }>,
     arp: PerCpuCounters<{ ArpStat::COUNT }>,
+    rx: PerCpuCounters<{ RxStat::COUNT }>,
+    rx_drop: PerCpuCounters<{ stats::DropReason::COUNT }>,
 }
 
 impl Stats {
@@ -33,6 +35,8 @@ impl Stats {
             tcp: PerCpuCounters::new()?,
             route: PerCpuCounters::new()?,
             arp: PerCpuCounters::new()?,
+            rx: PerCpuCounters::new()?,
+            rx_drop: PerCpuCounters::new()?,
         })
     }
 
@@ -71,6 +75,16 @@ impl Stats {
     /// Counts one ARP event.
     pub fn arp(&self, s: ArpStat) {
         self.arp.inc(s.index());
+    }
+
+    /// Counts the fate of one received frame in the ledger ([`RxStat`]).
+    pub fn rx(&self, s: RxStat) {
+        self.rx.inc(s.index());
+    }
+
+    /// Counts one received frame dropped for `why` in the ledger.
+    pub fn rx_drop(&self, why: stats::DropReason) {
+        self.rx_drop.inc(why.index());
     }
 
     /// Frees a packet the neighbour layer gave up on, counting it.
@@ -118,7 +132,21 @@ impl Stats {
             ArpStat::ForcedGcRuns => ("arp_cache.", s.name(), table.forced_gc_runs),
             _ => ("Arp", s.name(), self.arp.sum(s.index())),
         });
-        ip.chain(icmp).chain(udp).chain(tcp).chain(route).chain(arp)
+        // ferroute's ledger of received frames: FerRxFrames, ..., and a
+        // drop counter per reason, FerRxDrop.IP_CSUM.
+        let rx = RxStat::all()
+            .iter()
+            .map(move |&s| ("FerRx", s.name(), self.rx.sum(s.index())));
+        let rx_drop = stats::DropReason::all()
+            .iter()
+            .map(move |&d| ("FerRxDrop.", d.counter_name(), self.rx_drop.sum(d.index())));
+        ip.chain(icmp)
+            .chain(udp)
+            .chain(tcp)
+            .chain(route)
+            .chain(arp)
+            .chain(rx)
+            .chain(rx_drop)
     }
 
     /// Writes every counter into a dump, one entry each.

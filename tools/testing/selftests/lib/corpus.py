@@ -267,6 +267,11 @@ CORPUS = [
                                     / ICMP(id=0x4000 + i) / Raw(PAYLOAD))),
     ('fwd-badopt', lambda s, i: bytes(eth(s) / IP(src=src(i), dst='10.2.0.2', id=0x1000 + i, options=[BADOPT])
                                       / ICMP(id=0x4000 + i) / Raw(PAYLOAD))),
+    # A bad option in a datagram to a subnet broadcast sent to the
+    # router's MAC: no parameter problem about a broadcast (found by the
+    # host fuzzer: ferroute answered it).
+    ('bcast-badopt', lambda s, i: bytes(eth(s) / IP(src='10.1.0.2', dst='10.1.0.255', id=0x1000 + i,
+                                                    options=[BADOPT]) / ICMP(id=0x4000 + i) / Raw(PAYLOAD))),
     ('fwd-router-alert', lambda s, i: bytes(eth(s) / IP(src=src(i), dst='10.2.0.2', id=0x1000 + i,
                                                         options=[ROUTER_ALERT]) / ICMP(id=0x4000 + i) / Raw(PAYLOAD))),
     ('fwd-redirect', lambda s, i: echo(s, i, '10.1.0.3', src='10.1.0.2')),

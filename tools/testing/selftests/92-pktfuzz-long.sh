@@ -1,0 +1,10 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# slow
+# timeout: 3600
+# Packet fuzzing, long run (make stress): 1,000,000 frames mutated from the
+# seed corpus into an attached veth port and a ferroute device
+# (lib/pktfuzz.sh); no oops or warning, the receive ledger balances,
+# pings still work.
+FRAMES=${FRAMES:-1000000}
+. "$(dirname "$0")/lib/pktfuzz.sh"
