@@ -364,7 +364,7 @@ fn local_deliver(
             // router shows: it reports no group but 224.0.0.1, which is
             // never reported); IGMP has no SNMP counters of its own.
             r.stats.ip(IpStat::InDelivers);
-            skb.consume();
+            rx_delivered(r, skb);
         }
         _ => {
             r.stats.ip(IpStat::InUnknownProtos);
