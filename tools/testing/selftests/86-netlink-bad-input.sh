@@ -47,7 +47,7 @@ trailing-bytes EINVAL - bytes leftover after parsing attributes
 short-genl-header EINVAL - -
 missing-address EINVAL miss=3 -
 missing-prefixlen EINVAL miss=4 -
-bad-scope EINVAL - scope must be universe, link or host
+bad-scope EINVAL - scope must be universe, site, link or host
 route-del-unknown-table ESRCH - no such route
 unknown-device ENODEV - no such port
 unknown-device-new-table ENODEV - no such port
