@@ -226,16 +226,11 @@ impl SkBuff {
     /// Returns `None` if segmenting failed: the packet was freed then, with
     /// `SKB_DROP_REASON_SKB_GSO_SEG`.
     pub fn gso_segment(self) -> Option<SkbList> {
-        // SAFETY: `into_raw` hands our reference to the helper, which
-        // consumes it. skb_gso_segment needs an skb that is not shared (the
-        // type invariant). The helper resets the network header to
-        // `skb->data`, so the mac_len __skb_gso_segment derives is 0 and
-        // skb_mac_gso_segment's unchecked __skb_pull pulls nothing; past
-        // that, inet_gso_segment and the transport handlers pull what they
-        // read (pskb_may_pull), so any data is safe (data that is not an
-        // IPv4 packet fails). It returns a list of new skbs, or the skb
-        // itself, each owned by the caller and not shared, or NULL having
-        // freed it.
+        // SAFETY: The helper takes our one reference (unshared: the type
+        // invariant) and frees it or returns it as a list of unshared skbs.
+        // It sets the network header to `skb->data`, so the mac_len that
+        // skb_mac_gso_segment __skb_pulls unchecked is 0; the offload
+        // handlers pskb_may_pull what they read, so any data is safe.
         let head = unsafe { bindings::ferroute_skb_gso_segment(self.into_raw()) };
         // INVARIANT: `head` is null or the head of a list of owned skbs.
         (!head.is_null()).then_some(SkbList { head })
@@ -567,10 +562,10 @@ impl Iterator for SkbList {
 
     fn next(&mut self) -> Option<SkBuff> {
         let skb = NonNull::new(self.head)?;
+        // INVARIANT: the new head is the rest of an owned chain.
         // SAFETY: By the type invariant `head` is a valid skb owned by the
         // list; the helper only unlinks it (`skb->next` = NULL) and returns
         // the rest of the chain, which the list keeps owning.
-        // INVARIANT: the new head is the rest of an owned chain.
         self.head = unsafe { bindings::ferroute_skb_list_unlink_next(skb.as_ptr()) };
         // INVARIANT: The unlinked skb's reference moves to the `SkBuff`; it
         // is not shared (the list's invariant).

@@ -10,7 +10,6 @@ p1, p2 (MTU 1000) and p3 (threshold 16). Each case of CASES is sent on its
 link, then every IPv4 frame the four host links receive is written to
 OUT/P.CASE, normalized (router MACs as R, the group MAC kept, IGMP left
 out), one line a frame, sorted."""
-import ctypes
 import os
 import select
 import socket
@@ -19,23 +18,14 @@ import time
 
 from scapy.all import IP, UDP, Ether, Raw, conf
 
+# The namespace and packet-socket plumbing of the unicast corpus (same
+# directory).
+from corpus import CLONE_NEWNET, ETH_P_ALL, PACKET_OUTGOING, libc, setns
+
 conf.verb = 0
-CLONE_NEWNET = 0x40000000
-ETH_P_ALL = 0x0003
-PACKET_OUTGOING = 4
-libc = ctypes.CDLL(None, use_errno=True)
 
 SRC = '10.1.0.2'
 GROUP = '239.1.1.1'
-
-
-def setns(path):
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        if libc.setns(fd, CLONE_NEWNET) != 0:
-            raise OSError(ctypes.get_errno(), f'setns {path}')
-    finally:
-        os.close(fd)
 
 
 def open_link(ns, dev):

@@ -218,6 +218,21 @@ class Fuzzer:
             # A reply bigger than the buffer: answered, by the kernel.
             return e.errno, True
 
+    def account(self, err, before, errs, what):
+        """Counts the answer `err` (0 or an errno) in `errs`; a refused
+        request must leave the configuration as `before` was. Returns the
+        configuration now and whether a refused request changed it (then
+        printed with `what()`)."""
+        after = self.snapshot()
+        if err == 0:
+            return after, False
+        name = errno.errorcode.get(err, str(err))
+        errs[name] += 1
+        if after == before:
+            return after, False
+        print(f'changed by a refused {what()} ({name})')
+        return after, True
+
     def run(self, count):
         errs = collections.Counter()
         ok = unanswered = changed = 0
@@ -238,16 +253,10 @@ class Fuzzer:
                 self.nl.sock.settimeout(10)
                 before = self.snapshot()
                 continue
-            after = self.snapshot()
-            if err == 0:
-                ok += 1
-            else:
-                errs[errno.errorcode.get(err, str(err))] += 1
-                if after != before:
-                    changed += 1
-                    print(f'changed by a refused request ({errno.errorcode.get(err, err)}): '
-                          f'flags {flags:#x} {body.hex()}')
-            before = after
+            ok += err == 0
+            before, bad = self.account(err, before, errs,
+                                       lambda: f'request: flags {flags:#x} {body.hex()}')
+            changed += bad
         top = ', '.join(f'{n} {k}' for k, n in errs.most_common(6))
         print(f'nlfuzz: {count} messages fuzzed, {ok} answered OK, {sum(errs.values())} errors '
               f'({top}), {unanswered} unanswered, {changed} changed by a refused request')
@@ -307,16 +316,10 @@ class Fuzzer:
             ret = libc.ioctl(fd, req, arg)
             err = ctypes.get_errno() if ret < 0 else 0
             del keep
-            after = self.snapshot()
-            if err == 0:
-                ok += 1
-            else:
-                errs[errno.errorcode.get(err, str(err))] += 1
-                if after != before:
-                    changed += 1
-                    print(f'changed by a refused ioctl {req:#x} ({errno.errorcode.get(err, err)}): '
-                          f'{bytes(rt).hex()}')
-            before = after
+            ok += err == 0
+            before, bad = self.account(err, before, errs,
+                                       lambda: f'ioctl {req:#x}: {bytes(rt).hex()}')
+            changed += bad
         os.close(fd)
         top = ', '.join(f'{n} {k}' for k, n in errs.most_common(6))
         print(f'nlfuzz: {count} ioctls fuzzed, {ok} OK, {sum(errs.values())} errors ({top}), '
