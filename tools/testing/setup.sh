@@ -5,9 +5,16 @@
 # test kernel, skipping whatever is already done. Prints nothing but progress
 # on stderr; on success prints the kernel build directory on stdout.
 #
+#   setup.sh          the test kernel (ferroute.config), linked as current
+#   setup.sh --bench  the bench kernel of `make bench`: ferroute.config with
+#                     bench.config's overrides (no lockdep, kmemleak, ...),
+#                     linked as bench; never used by make check
+#
 # The kernel build is cached under $FERROUTE_CACHE (default
 # ~/.cache/ferroute), keyed by the kernel source version, the Kconfig
 # fragment and the toolchain versions, and reused while they are unchanged.
+# The bench kernel's key covers bench.config too; the test kernel's key is
+# what it always was.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,6 +22,12 @@ cache=${FERROUTE_CACHE:-$HOME/.cache/ferroute}
 bindgen_version=0.73.2
 llvm=-14
 jobs=${FERROUTE_JOBS:-3}
+variant=test
+case "${1-}" in
+--bench) variant=bench ;;
+"") ;;
+*) echo "usage: setup.sh [--bench]" >&2; exit 2 ;;
+esac
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
@@ -81,6 +94,10 @@ build_key() {
 	{
 		echo "kernel $1"
 		cat "$here/ferroute.config"
+		if [ "$variant" = bench ]; then
+			echo "bench"
+			cat "$here/bench.config"
+		fi
 		clang$llvm --version | head -1
 		rustc --version
 		bindgen --version
@@ -88,19 +105,34 @@ build_key() {
 	} | sha256sum | cut -c1-16
 }
 
+# The Kconfig fragment of this variant on stdout: ferroute.config, for the
+# bench kernel with every option bench.config names taken from there.
+fragment() {
+	if [ "$variant" = test ]; then
+		cat "$here/ferroute.config"
+		return
+	fi
+	awk 'NR == FNR { if (match($0, /^CONFIG_[A-Za-z0-9_]+=/)) over[substr($0, 1, RLENGTH - 1)] = 1; next }
+		match($0, /^CONFIG_[A-Za-z0-9_]+=/) && (substr($0, 1, RLENGTH - 1) in over) { next }
+		match($0, /^# CONFIG_[A-Za-z0-9_]+ is not set/) && (substr($0, 3, RLENGTH - 13) in over) { next }
+		{ print }' "$here/bench.config" "$here/ferroute.config"
+	cat "$here/bench.config"
+}
+
 build_kernel() {
 	local src=$1 out=$2
 	if [ -f "$out/.built" ]; then
 		return
 	fi
-	log "building the test kernel in $out (about 15 minutes on 2 cores)"
+	log "building the $variant kernel in $out (about 15 minutes on 2 cores)"
 	rm -rf "$out"
 	mkdir -p "$out"
+	fragment > "$out/ferroute-fragment.config"
 	make -s -C "$src" O="$out" LLVM=$llvm tinyconfig >&2
 	"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" \
-		"$here/ferroute.config" >&2
+		"$out/ferroute-fragment.config" >&2
 	make -s -C "$src" O="$out" LLVM=$llvm olddefconfig >&2
-	check_config "$out/.config"
+	check_config "$out/.config" "$out/ferroute-fragment.config"
 	make -s -C "$src" O="$out" LLVM=$llvm -j"$jobs" >&2
 	touch "$out/.built"
 }
@@ -108,7 +140,7 @@ build_kernel() {
 # Every option the fragment sets must survive olddefconfig; a dependency we
 # missed would otherwise silently drop it.
 check_config() {
-	local cfg=$1 line opt bad=0
+	local cfg=$1 frag=$2 line opt bad=0
 	while IFS= read -r line; do
 		case "$line" in
 		CONFIG_*=n) opt=${line%%=*}
@@ -116,8 +148,8 @@ check_config() {
 		CONFIG_*=*)
 			if ! grep -qx "$line" "$cfg"; then log "$line did not survive"; bad=1; fi ;;
 		esac
-	done < "$here/ferroute.config"
-	[ $bad -eq 0 ] || { log "kernel config does not match ferroute.config"; exit 1; }
+	done < "$frag"
+	[ $bad -eq 0 ] || { log "kernel config does not match its fragment ($frag)"; exit 1; }
 }
 
 main() {
@@ -129,7 +161,11 @@ main() {
 	key=$(build_key "$ver")
 	out=$cache/build/$key
 	build_kernel "$src" "$out"
-	ln -sfn "$out" "$cache/current"
+	if [ "$variant" = bench ]; then
+		ln -sfn "$out" "$cache/bench"
+	else
+		ln -sfn "$out" "$cache/current"
+	fi
 	echo "$out"
 }
 
