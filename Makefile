@@ -12,10 +12,12 @@
 #   make stress     the long tests, not in check: host fuzzing for HOST_FUZZ_SECS
 #                   (default 300) per target, then the long VM selftests ("# slow":
 #                   92-pktfuzz-long, 93-netlink-fuzz-long)
-#   make bench      FIB benchmarks: host criterion, and ferroute vs the kernel's FIB in a VM (not in check)
+#   make bench      benchmarks (not in check): host criterion, and in one VM boot of the
+#                   bench kernel ferroute vs the kernel's FIB and forwarding
 #   make CLIPPY=1   build the module with clippy
 #   make man        the ferctl(8) man page, Documentation/output/ferctl.8 (rst2man)
 #   make setup      only install packages and build the (cached) test kernel
+#   make bench-module  ferroute.ko for the bench kernel, in out/bench/kmod
 #
 # The test kernel lives in $(FERROUTE_CACHE) (default ~/.cache/ferroute),
 # keyed by kernel version and config; KDIR overrides it.
@@ -29,7 +31,7 @@ CARGO ?= cargo
 FERCTL := target/release/ferctl
 BINDINGS := rust/abstractions/bindings_generated.rs
 
-.PHONY: all setup module kmod ferctl check demo bench stress clean host-test fmt selftest-bins man
+.PHONY: all setup module kmod ferctl check demo bench bench-kernel bench-module stress clean host-test fmt selftest-bins man
 
 all: module ferctl
 
@@ -93,27 +95,60 @@ $(MAN): Documentation/man/ferctl.8.rst
 demo: all
 	tools/testing/vm-run samples/demo.sh
 
-# FIB benchmarks (not part of check):
+# Benchmarks (not part of check), on the bench kernel: the test kernel's
+# fragment without its debug options (tools/testing/bench.config,
+# Documentation/performance.rst), built and cached by `setup.sh --bench`
+# under its own key and linked as $(FERROUTE_CACHE)/bench; make check never
+# uses it. ferroute.ko is built for it in a copy of the sources,
+# $(BENCH_MOD), so the tree's own ferroute.ko and bindings (the test
+# kernel's, which make check loads) are left alone.
 # 1. the host criterion bench of the FIB (RouteViews table from python3-pyasn);
-# 2. in one VM run, a 920,000-prefix table (the RouteViews table grown by
-#    more-specifics, tools/testing/bench/gen-table.py) loaded into ferroute
-#    (ferctl -batch) and into the kernel's FIB (ip -batch), then ferroute's
-#    lookup and the kernel's fib_table_lookup timed from kernel code over the
-#    same 1M random keys (ferctl bench fib); prints a table with the ratios
-#    ferroute/Linux. BENCH_PREFIXES, BENCH_KEYS and BENCH_VM_MEM change it;
-#    BENCH_HOST=0 skips the host bench.
+# 2. in one VM run (tools/testing/bench/bench.sh):
+#    - fib-bench.sh: a 920,000-prefix table (the RouteViews table grown by
+#      more-specifics, tools/testing/bench/gen-table.py) loaded into ferroute
+#      (ferctl -batch) and into the kernel's FIB (ip -batch), then ferroute's
+#      lookup and the kernel's fib_table_lookup timed from kernel code over
+#      the same 1M random keys (ferctl bench fib);
+#    - fwd-bench.sh: packets/s forwarded by ferroute and by Linux from
+#      pktgen through a router namespace to a sink (one route, the table,
+#      multipath, 1500 B);
+#    each prints a table with the ratios ferroute/Linux, then one line
+#    "summary: lookup ratio X, memory ratio Y, load ratio Z, forwarding ratio W".
+# BENCH_PREFIXES, BENCH_KEYS, BENCH_VM_MEM, BENCH_FWD_REPS (runs per case
+# and router; 0 skips forwarding), BENCH_FWD_SECS (seconds per run),
+# BENCH_FWD_PROFILE=1 (a perf profile of each router's CPU) change it;
+# BENCH_HOST=0 skips the host bench. A quick run:
+#   make bench BENCH_HOST=0 BENCH_PREFIXES=20000 BENCH_KEYS=100000 BENCH_FWD_REPS=2 BENCH_FWD_SECS=3
 BENCH_PREFIXES ?= 920000
 BENCH_KEYS ?= 1000000
 BENCH_VM_MEM ?= 3G
 BENCH_HOST ?= 1
+BENCH_FWD_REPS ?= 5
+BENCH_FWD_SECS ?= 5
+BENCH_FWD_PROFILE ?= 0
 BENCH_OUT := out/bench
-bench: all
+BENCH_KDIR := $(FERROUTE_CACHE)/bench
+BENCH_MOD := $(BENCH_OUT)/kmod
+# What the module build reads: the sources as they are in the work tree
+# (tracked and new files, not build products or ignored files).
+BENCH_SRC = Kbuild Makefile rust tools/dkms tools/testing/gen-bindings.sh
+
+bench-kernel:
+	@tools/testing/setup.sh --bench >/dev/null
+
+bench-module: bench-kernel
+	@rm -rf $(BENCH_MOD) && mkdir -p $(BENCH_MOD)
+	@git ls-files -co --exclude-standard -z $(BENCH_SRC) | xargs -0 cp --parents -t $(BENCH_MOD)
+	$(MAKE) --no-print-directory -C $(BENCH_MOD) kmod KDIR=$(abspath $(BENCH_KDIR)) LLVM=$(LLVM)
+
+bench: ferctl bench-module
 	@dpkg-query -W -f='$${Status}' python3-pyasn 2>/dev/null | grep -q 'ok installed' || \
 		(apt-get update -q && apt-get install -y -q --no-install-recommends python3-pyasn)
 	$(if $(filter 1,$(BENCH_HOST)),$(CARGO) bench -p ferroute-host)
 	python3 tools/testing/bench/gen-table.py --prefixes $(BENCH_PREFIXES) $(BENCH_OUT)
-	VM_MEM=$(BENCH_VM_MEM) VM_APPEND="kmemleak=off lockdep.prove_locking=0 slub_nomerge" \
-		tools/testing/vm-run tools/testing/bench/fib-bench.sh $(BENCH_OUT) $(BENCH_KEYS)
+	FERROUTE_KDIR=$(abspath $(BENCH_KDIR)) VM_MEM=$(BENCH_VM_MEM) VM_APPEND="slub_nomerge" \
+		tools/testing/vm-run tools/testing/bench/bench.sh $(BENCH_OUT) $(BENCH_KEYS) \
+		$(abspath $(BENCH_MOD))/ferroute.ko $(BENCH_FWD_REPS) $(BENCH_FWD_SECS) $(BENCH_FWD_PROFILE)
 
 stress: all selftest-bins
 	tools/testing/fuzz/host-fuzz.sh $(HOST_FUZZ_SECS)
