@@ -31,7 +31,7 @@ set -u
 dir=${1:?usage: fib-bench.sh DIR [KEYS]}
 keys=${2:-1000000}
 root=$PWD
-FERCTL=$root/target/release/ferctl
+FERCTL=${FERCTL:-$root/target/release/ferctl}
 # The module built for the booted kernel (make bench: the bench kernel's).
 MODULE=${MODULE:-$root/ferroute.ko}
 fail() { echo "fib-bench: $*" >&2; exit 1; }
@@ -63,8 +63,12 @@ split -l 100000 "$dir/ip.batch" /tmp/ipb/part. || fail "split"
 settle
 slab0=$(slab_kb)
 t0=$(now)
-"$FERCTL" -batch /tmp/ferroute.batch || fail "ferctl -batch"
+# Into a file: on the VM's serial console (a terminal) ferctl would draw
+# its progress line, and a slow console would slow the load.
+"$FERCTL" -batch /tmp/ferroute.batch > /tmp/ferctl-batch.out 2>&1 ||
+	{ cat /tmp/ferctl-batch.out; fail "ferctl -batch"; }
 t1=$(now)
+tail -1 /tmp/ferctl-batch.out
 settle
 slab1=$(slab_kb)
 
