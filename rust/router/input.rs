@@ -118,7 +118,17 @@ fn arp_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, skb: SkB
         r.stats.arp(s);
     }
     if let Some(learn) = decision.learn {
-        let released = r.neigh.lock().update(&learn, now_ms());
+        let (released, changed) = {
+            let mut neigh = r.neigh.lock();
+            let before = neigh.lookup(learn.port, learn.ip);
+            let released = neigh.update(&learn, now_ms());
+            let after = neigh.lookup(learn.port, learn.ip);
+            (released, after.filter(|a| before != Some(*a)))
+        };
+        // neigh_update_notify: a new entry, a new state or a new MAC.
+        if let Some((mac, state)) = changed {
+            super::monitor::neigh_changed(c, port, learn.ip, mac, state);
+        }
         if let Some(mac) = released.mac() {
             for pkt in released {
                 output::finish_output(r, port, mac, pkt);

@@ -178,6 +178,30 @@ pub mod attr {
     pub const MR_PKT_OUT: u16 = 79;
     /// Their bytes (u64, replies).
     pub const MR_BYTES_OUT: u16 = 80;
+    /// Packets the port's device received (u64, `port-get` replies with `ip -s link`'s counters).
+    pub const RX_PACKETS: u16 = 81;
+    /// Bytes it received (u64, `port-get` replies with `ip -s link`'s counters).
+    pub const RX_BYTES: u16 = 82;
+    /// Its receive errors (u64, `port-get` replies with `ip -s link`'s counters).
+    pub const RX_ERRORS: u16 = 83;
+    /// Received packets it dropped (u64, `port-get` replies with `ip -s link`'s counters).
+    pub const RX_DROPPED: u16 = 84;
+    /// Packets it missed (rx_missed_errors) (u64, `port-get` replies with `ip -s link`'s counters).
+    pub const RX_MISSED: u16 = 85;
+    /// Multicast packets it received (u64, `port-get` replies with `ip -s link`'s counters).
+    pub const RX_MULTICAST: u16 = 86;
+    /// Packets it sent (u64, `port-get` replies with `ip -s link`'s counters).
+    pub const TX_PACKETS: u16 = 87;
+    /// Bytes it sent (u64, `port-get` replies with `ip -s link`'s counters).
+    pub const TX_BYTES: u16 = 88;
+    /// Its transmit errors (u64, `port-get` replies with `ip -s link`'s counters).
+    pub const TX_ERRORS: u16 = 89;
+    /// Packets it dropped on transmit (u64, `port-get` replies with `ip -s link`'s counters).
+    pub const TX_DROPPED: u16 = 90;
+    /// Its carrier errors (u64, `port-get` replies with `ip -s link`'s counters).
+    pub const TX_CARRIER: u16 = 91;
+    /// Its collisions (u64, `port-get` replies with `ip -s link`'s counters).
+    pub const COLLISIONS: u16 = 92;
 }
 
 /// Bits of the `rule-flags` attribute (Linux's `FIB_RULE_*`).
@@ -286,6 +310,48 @@ pub mod cmd {
     pub const MROUTE_DEL: u8 = 26;
     /// Dump the MFC entries with their counters.
     pub const MROUTE_LIST: u8 = 27;
+    /// Notification (group `port`): a port was added; `port-get`'s
+    /// attributes.
+    pub const PORT_NEW_NTF: u8 = 28;
+    /// Notification (group `port`): a port was removed.
+    pub const PORT_DEL_NTF: u8 = 29;
+    /// Notification (group `addr`): an address was added; `addr-get`'s
+    /// attributes.
+    pub const ADDR_NEW_NTF: u8 = 30;
+    /// Notification (group `addr`): an address was removed.
+    pub const ADDR_DEL_NTF: u8 = 31;
+    /// Notification (group `route`): a route was added or replaced
+    /// (`RTM_NEWROUTE`); `route-list`'s attributes.
+    pub const ROUTE_NEW_NTF: u8 = 32;
+    /// Notification (group `route`): a route was deleted (`RTM_DELROUTE`).
+    pub const ROUTE_DEL_NTF: u8 = 33;
+    /// Notification (group `rule`): a rule was added; `rule-list`'s
+    /// attributes.
+    pub const RULE_NEW_NTF: u8 = 34;
+    /// Notification (group `rule`): a rule was deleted.
+    pub const RULE_DEL_NTF: u8 = 35;
+    /// Notification (group `neigh`): a neighbour entry was created or
+    /// changed state (`RTM_NEWNEIGH`); `neigh-get`'s attributes.
+    pub const NEIGH_NEW_NTF: u8 = 36;
+    /// Notification (group `neigh`): a neighbour entry was removed.
+    pub const NEIGH_DEL_NTF: u8 = 37;
+}
+
+/// The family's multicast groups, by number (index in the family's group
+/// list), which `ferctl monitor` and ynl's `--subscribe` join by name.
+pub mod mcgrp {
+    /// Ports added and removed.
+    pub const PORT: u32 = 0;
+    /// Addresses added and removed.
+    pub const ADDR: u32 = 1;
+    /// Routes added, replaced and deleted.
+    pub const ROUTE: u32 = 2;
+    /// Rules added and deleted.
+    pub const RULE: u32 = 3;
+    /// Neighbour entries created, changed and removed.
+    pub const NEIGH: u32 = 4;
+    /// Every group's name, in number order.
+    pub const NAMES: [&str; 5] = ["port", "addr", "route", "rule", "neigh"];
 }
 
 /// The attributes each command takes in its request: the spec's `do:
