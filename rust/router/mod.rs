@@ -85,6 +85,18 @@ pub struct Config {
 }
 
 impl Config {
+    /// Adds a new port, which starts from conf.default's settings
+    /// (`inetdev_init`) and takes the rules kept by its name
+    /// (`attach_rules`).
+    fn add_port(&mut self, mut port: Port) -> Result<(), CtlError> {
+        port.conf = self.conf_default;
+        port.conf_own = self.conf_default_own;
+        self.fib.attach_port(port.id, port.name());
+        self.ports
+            .try_push(port)
+            .map_err(|_| (ENOMEM, c_str!("out of memory")))
+    }
+
     fn empty(netns: u32) -> Self {
         Self {
             generation: 1,
@@ -160,6 +172,7 @@ impl TimerCallback for NeighTimer {
     fn run(&self, timer: &Rearm<'_>) {
         self.0.neigh_tick();
         self.0.reasm_tick();
+        self.0.unres_tick(now_ms());
         timer.arm_ms(NEIGH_TICK_MS);
     }
 }
@@ -184,6 +197,10 @@ pub struct Router {
     /// VIFs and the MFC (`struct mr_table`), with their counters.
     #[pin]
     mroute: SpinLockBh<crate::ipv4::mroute::MrTable>,
+    /// Multicast packets waiting for an MFC entry (`mfc_unres_queue`);
+    /// never locked inside `mroute`.
+    #[pin]
+    unres: SpinLockBh<crate::ipv4::mroute::UnresQueue<mroute::QueuedMc>>,
     stats: Stats,
     next_port_id: AtomicU32,
     ip_ident: AtomicU32,
@@ -205,6 +222,7 @@ impl Router {
                 peers <- crate::new_spinlock_bh!(InetPeers::new(), "ferroute_inet_peers"),
                 reasm <- crate::new_spinlock_bh!(Reassembly::new(), "ferroute_reasm"),
                 mroute <- crate::new_spinlock_bh!(crate::ipv4::mroute::MrTable::new(), "ferroute_mroute"),
+                unres <- crate::new_spinlock_bh!(crate::ipv4::mroute::UnresQueue::new(), "ferroute_mroute_unres"),
                 stats: Stats::new()?,
                 next_port_id: AtomicU32::new(1),
                 ip_ident: AtomicU32::new(1),
@@ -352,18 +370,9 @@ impl Router {
     /// Adds a ferroute device as a port (from its `ndo_init`).
     pub fn add_fer_port(&self, dev: &Device<FerDevice>, rtnl: &Rtnl) -> Result {
         let id = self.new_port_id();
-        let mut port = Port::new(id, PortDev::Fer(DevRef::new(dev)), rtnl);
-        self.update_config(rtnl, |c| {
-            // A new port starts from conf.default (inetdev_init).
-            port.conf = c.conf_default;
-            port.conf_own = c.conf_default_own;
-            // Rules kept by this name apply to the new port (attach_rules).
-            c.fib.attach_port(id, port.name());
-            c.ports
-                .try_push(port)
-                .map_err(|_| (ENOMEM, c_str!("out of memory")))
-        })
-        .map_err(|(e, _)| e)
+        let port = Port::new(id, PortDev::Fer(DevRef::new(dev)), rtnl);
+        self.update_config(rtnl, |c| c.add_port(port))
+            .map_err(|(e, _)| e)
     }
 
     /// Removes a ferroute device's port (from its `ndo_uninit`), and with
@@ -500,19 +509,11 @@ impl Router {
         attachments
             .try_reserve(1)
             .map_err(|_| (ENOMEM, c_str!("out of memory")))?;
-        let mut port = Port::new(id, PortDev::Attached(DevRef::new(dev)), rtnl);
+        let port = Port::new(id, PortDev::Attached(DevRef::new(dev)), rtnl);
         self.update_config_announced(
             rtnl,
             net,
-            |c| {
-                port.conf = c.conf_default;
-                port.conf_own = c.conf_default_own;
-                // Rules kept by this name apply to the new port (attach_rules).
-                c.fib.attach_port(id, port.name());
-                c.ports
-                    .try_push(port)
-                    .map_err(|_| (ENOMEM, c_str!("out of memory")))
-            },
+            |c| c.add_port(port),
             |n, old, new| n.ports(old, new),
         )?;
         match Attachment::attach(id, dev, rtnl) {

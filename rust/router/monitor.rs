@@ -55,6 +55,10 @@ pub(super) const GROUPS: &[McGroup] = &[
         name: c_str!("neigh"),
         admin: false,
     },
+    McGroup {
+        name: c_str!("mroute"),
+        admin: true,
+    },
 ];
 
 /// Where the registered family is found when a change is announced.

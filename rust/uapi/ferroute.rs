@@ -335,6 +335,10 @@ pub mod cmd {
     pub const NEIGH_NEW_NTF: u8 = 36;
     /// Notification (group `neigh`): a neighbour entry was removed.
     pub const NEIGH_DEL_NTF: u8 = 37;
+    /// Notification (group `mroute`, CAP_NET_ADMIN to join): multicast
+    /// traffic arrived for an (S,G) without an MFC entry and waits for
+    /// one (Linux's `IGMPMSG_NOCACHE` upcall).
+    pub const MROUTE_NOCACHE_NTF: u8 = 38;
 }
 
 /// The family's multicast groups, by number (index in the family's group
@@ -350,8 +354,11 @@ pub mod mcgrp {
     pub const RULE: u32 = 3;
     /// Neighbour entries created, changed and removed.
     pub const NEIGH: u32 = 4;
+    /// Multicast routing upcalls (joining needs CAP_NET_ADMIN, as
+    /// rtnetlink's `RTNLGRP_IPV4_MROUTE_R`).
+    pub const MROUTE: u32 = 5;
     /// Every group's name, in number order.
-    pub const NAMES: [&str; 5] = ["port", "addr", "route", "rule", "neigh"];
+    pub const NAMES: [&str; 6] = ["port", "addr", "route", "rule", "neigh", "mroute"];
 }
 
 /// The attributes each command takes in its request: the spec's `do:

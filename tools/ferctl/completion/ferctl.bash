@@ -153,7 +153,7 @@ _ferctl() {
 	# monitor takes no command: the objects it watches, in any number.
 	if [ "$object" = monitor ]; then
 		[ "$i" -eq "$COMP_CWORD" ] && help=help
-		_ferctl_reply "${help:-} all port link address addr route rule neigh neighbour neighbor label"
+		_ferctl_reply "${help:-} all port link address addr route rule neigh neighbour neighbor mroute label"
 		return
 	fi
 	if [ "$i" -eq "$COMP_CWORD" ]; then

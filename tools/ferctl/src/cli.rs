@@ -1521,11 +1521,10 @@ fn parse_monitor(rest: Vec<String>) -> Result<Command, Error> {
             "route" => objects.push(Object::Route),
             "rule" => objects.push(Object::Rule),
             "neigh" | "neighbour" | "neighbor" => objects.push(Object::Neigh),
-            _ => {
-                return Err(args.error(format!(
-                    "unknown object \"{arg}\" (all, port, address, route, rule, neigh; label)"
-                )))
-            }
+            "mroute" => objects.push(Object::Mroute),
+            _ => return Err(args.error(format!(
+                "unknown object \"{arg}\" (all, port, address, route, rule, neigh, mroute; label)"
+            ))),
         }
     }
     if objects.is_empty() {
@@ -1647,7 +1646,7 @@ Usage: ferctl stats [ show ] [ -d ] [ -z ]
 ";
 const HELP_MONITOR: &str = "\
 Usage: ferctl monitor [ all | OBJECT ... ] [ label ]
-OBJECT := { port | address | route | rule | neigh }
+OBJECT := { port | address | route | rule | neigh | mroute }
 Prints the router's changes as they happen (as ip monitor does): the line
 `list` prints for the object, \"Deleted \" before one that went away; with
 label, the object first ([ROUTE]); with -j, one JSON object a line naming
@@ -1915,7 +1914,7 @@ mod tests {
                 label: true
             }
         );
-        assert!(err(&["monitor", "mroute"]).contains("unknown object"));
+        assert!(err(&["monitor", "mvif"]).contains("unknown object"));
         assert_eq!(run(&["neighbour", "show"]), Command::Neigh { dev: None });
         assert_eq!(run(&["neighbor"]), Command::Neigh { dev: None });
         assert_eq!(

@@ -27,16 +27,19 @@ pub enum Object {
     Rule,
     /// Neighbour entries.
     Neigh,
+    /// Multicast routing upcalls (traffic without an MFC entry).
+    Mroute,
 }
 
 impl Object {
     /// Every object, in group order.
-    pub const ALL: [Object; 5] = [
+    pub const ALL: [Object; 6] = [
         Object::Port,
         Object::Addr,
         Object::Route,
         Object::Rule,
         Object::Neigh,
+        Object::Mroute,
     ];
 
     /// The multicast group's name (the spec's `mcast-groups`).
@@ -47,6 +50,7 @@ impl Object {
             Object::Route => mcgrp::ROUTE,
             Object::Rule => mcgrp::RULE,
             Object::Neigh => mcgrp::NEIGH,
+            Object::Mroute => mcgrp::MROUTE,
         };
         mcgrp::NAMES[nr as usize]
     }
@@ -59,6 +63,7 @@ impl Object {
             Object::Route => "[ROUTE]",
             Object::Rule => "[RULE]",
             Object::Neigh => "[NEIGH]",
+            Object::Mroute => "[MROUTE]",
         }
     }
 }
@@ -77,6 +82,7 @@ fn kind(command: u8) -> Option<(Object, bool, &'static str)> {
         cmd::RULE_DEL_NTF => (Object::Rule, true, "rule-del-ntf"),
         cmd::NEIGH_NEW_NTF => (Object::Neigh, false, "neigh-new-ntf"),
         cmd::NEIGH_DEL_NTF => (Object::Neigh, true, "neigh-del-ntf"),
+        cmd::MROUTE_NOCACHE_NTF => (Object::Mroute, false, "mroute-nocache-ntf"),
         _ => return None,
     })
 }
@@ -97,14 +103,15 @@ pub fn format(
         pretty: false,
         ..opts
     };
+    let listed = |r: Result<String, Error>| r.map_err(|e| NlError::Malformed(e.to_string()));
     let text = match object {
-        Object::Port => output::ports(&[msg::decode_port(attrs)?], one),
-        Object::Addr => output::addrs(&[msg::decode_addr(attrs)?], one),
-        Object::Route => output::routes(&[msg::decode_route(attrs)?], true, one),
-        Object::Rule => output::rules(&[msg::decode_rule(attrs)?], one),
-        Object::Neigh => output::neighs(&[msg::decode_neigh(attrs)?], one),
-    }
-    .map_err(|e| NlError::Malformed(e.to_string()))?;
+        Object::Port => listed(output::ports(&[msg::decode_port(attrs)?], one))?,
+        Object::Addr => listed(output::addrs(&[msg::decode_addr(attrs)?], one))?,
+        Object::Route => listed(output::routes(&[msg::decode_route(attrs)?], true, one))?,
+        Object::Rule => listed(output::rules(&[msg::decode_rule(attrs)?], one))?,
+        Object::Neigh => listed(output::neighs(&[msg::decode_neigh(attrs)?], one))?,
+        Object::Mroute => nocache(attrs, one)?,
+    };
     if opts.json {
         let mut value: serde_json::Value =
             serde_json::from_str(&text).map_err(|e| NlError::Malformed(format!("{name}: {e}")))?;
@@ -127,6 +134,32 @@ pub fn format(
     Ok(Some(out))
 }
 
+/// An `IGMPMSG_NOCACHE` upcall: `nocache (S, G) iif DEV vif N`, or a JSON
+/// array of one object (as the list formatters give).
+fn nocache(attrs: &[RawAttr], opts: Options) -> Result<String, NlError> {
+    use crate::proto::attr;
+    let a = msg::Attrs(attrs);
+    let origin = a.ipv4(attr::MR_ORIGIN)?;
+    let group = a.ipv4(attr::MR_GROUP)?;
+    let iif = a.string(attr::IFNAME)?;
+    let vif = a.opt_u8(attr::MR_VIF)?;
+    if opts.json {
+        let v = serde_json::json!([{
+            "origin": origin.to_string(),
+            "group": group.to_string(),
+            "iif": iif,
+            "vif": vif,
+        }]);
+        return Ok(format!("{v}\n"));
+    }
+    let mut line = format!("nocache ({origin}, {group}) iif {iif}");
+    if let Some(v) = vif {
+        line.push_str(&format!(" vif {v}"));
+    }
+    line.push('\n');
+    Ok(line)
+}
+
 /// Joins the groups of `objects` and prints each notification as it
 /// comes, until the output is closed or the socket fails.
 pub fn run(objects: &[Object], label: bool, opts: Options) -> Result<(), Error> {
@@ -134,7 +167,15 @@ pub fn run(objects: &[Object], label: bool, opts: Options) -> Result<(), Error> 
     let fail = |cause| Error::op(what.clone(), cause);
     let mut kernel = crate::netlink::Kernel::connect().map_err(fail)?;
     for o in objects {
-        kernel.subscribe(o.group()).map_err(fail)?;
+        match kernel.subscribe(o.group()) {
+            Ok(()) => {}
+            // Joining the upcalls needs CAP_NET_ADMIN: without it, watch
+            // the rest.
+            Err(NlError::Errno { errno: 1, .. }) if *o == Object::Mroute && objects.len() > 1 => {
+                eprintln!("ferctl: monitor: mroute needs CAP_NET_ADMIN; not watched");
+            }
+            Err(e) => return Err(fail(e)),
+        }
     }
     let mut out = std::io::stdout().lock();
     loop {
@@ -207,6 +248,21 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(v["event"], "route-del-ntf");
         assert_eq!(v["route"]["dst"], "10.9.0.0/16");
+    }
+
+    #[test]
+    fn upcalls_name_the_flow_and_its_port() {
+        let attrs = vec![
+            (attr::MR_ORIGIN, vec![10, 2, 0, 2]),
+            (attr::MR_GROUP, vec![239, 1, 1, 1]),
+            (attr::IFNAME, b"veth2\0".to_vec()),
+            (attr::MR_VIF, vec![1]),
+        ];
+        let text = format(cmd::MROUTE_NOCACHE_NTF, &attrs, true, Options::default()).unwrap();
+        assert_eq!(
+            text.as_deref(),
+            Some("[MROUTE] nocache (10.2.0.2, 239.1.1.1) iif veth2 vif 1\n")
+        );
     }
 
     #[test]

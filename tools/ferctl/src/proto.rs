@@ -169,6 +169,7 @@ pub mod cmd {
         ("rule-del-ntf", RULE_DEL_NTF, mcgrp::RULE),
         ("neigh-new-ntf", NEIGH_NEW_NTF, mcgrp::NEIGH),
         ("neigh-del-ntf", NEIGH_DEL_NTF, mcgrp::NEIGH),
+        ("mroute-nocache-ntf", MROUTE_NOCACHE_NTF, mcgrp::MROUTE),
     ];
     use crate::uapi::mcgrp;
 }
