@@ -225,9 +225,12 @@ impl FamilyHandle {
         let fam = self.family.load(Ordering::Acquire);
         // SAFETY: A non-null pointer is a registered family that is not
         // freed before a grace period after it was cleared (type
-        // invariant); we are in a read-side section for 'g. The core only
-        // reads the family once registered (the `ops` and group
-        // arrays, ids it assigned at registration), so sharing it is fine.
+        // invariant); we are in a read-side section for 'g. Nothing writes
+        // it meanwhile: genl_register_family wrote its id and
+        // `mcgrp_offset` before returning, after which the core only reads
+        // it (genl_unregister_family too runs only after the grace
+        // period), and `Registration` keeps it behind `Opaque` and never
+        // writes it again; so a shared reference for 'g is sound.
         let fam = unsafe { fam.as_ref() }?;
         Some((fam, u32::from(fam.n_mcgrps)))
     }
