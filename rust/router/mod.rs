@@ -173,6 +173,7 @@ impl TimerCallback for NeighTimer {
         self.0.neigh_tick();
         self.0.reasm_tick();
         self.0.unres_tick(now_ms());
+        self.0.mc.lock().igmp.expire(now_ms());
         timer.arm_ms(NEIGH_TICK_MS);
     }
 }
@@ -197,10 +198,9 @@ pub struct Router {
     /// VIFs and the MFC (`struct mr_table`), with their counters.
     #[pin]
     mroute: SpinLockBh<crate::ipv4::mroute::MrTable>,
-    /// Multicast packets waiting for an MFC entry (`mfc_unres_queue`);
-    /// never locked inside `mroute`.
+    /// The multicast state beside the MFC; never locked inside `mroute`.
     #[pin]
-    unres: SpinLockBh<crate::ipv4::mroute::UnresQueue<mroute::QueuedMc>>,
+    mc: SpinLockBh<mroute::McState>,
     stats: Stats,
     next_port_id: AtomicU32,
     ip_ident: AtomicU32,
@@ -222,7 +222,7 @@ impl Router {
                 peers <- crate::new_spinlock_bh!(InetPeers::new(), "ferroute_inet_peers"),
                 reasm <- crate::new_spinlock_bh!(Reassembly::new(), "ferroute_reasm"),
                 mroute <- crate::new_spinlock_bh!(crate::ipv4::mroute::MrTable::new(), "ferroute_mroute"),
-                unres <- crate::new_spinlock_bh!(crate::ipv4::mroute::UnresQueue::new(), "ferroute_mroute_unres"),
+                mc <- crate::new_spinlock_bh!(mroute::McState::new(), "ferroute_mc"),
                 stats: Stats::new()?,
                 next_port_id: AtomicU32::new(1),
                 ip_ident: AtomicU32::new(1),

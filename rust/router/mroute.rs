@@ -110,6 +110,46 @@ fn mr_forward(
     }
 }
 
+/// The membership news of an IGMP message from a host on VIF `port`
+/// (`frame` from its Ethernet header): reports make its groups members
+/// of the port, leaves end them soon ([`crate::ipv4::igmp`]). The packet
+/// goes on as it would (delivered, or consumed by `ip_mr_input`); a
+/// malformed one teaches nothing.
+pub(super) fn igmp_input(r: &Router, port: &Port, hdr: Header, frame: &[u8]) {
+    use crate::ipv4::igmp::{events, Event};
+    let start = ethernet::HEADER_LEN + hdr.header_len;
+    let end = ethernet::HEADER_LEN + hdr.total_len;
+    let Some(msg) = frame.get(start..end) else {
+        return;
+    };
+    let now = now_ms();
+    let mut mc = r.mc.lock();
+    let _ = events(msg, |e| match e {
+        Event::Join(g) => {
+            mc.igmp.report(port.id, g, hdr.ip.src, now);
+        }
+        Event::Leave(g) => mc.igmp.leave(port.id, g, now),
+    });
+}
+
+/// The multicast state beside the MFC, under one lock.
+pub(super) struct McState {
+    /// Packets waiting for an MFC entry (`mfc_unres_queue`).
+    pub(super) unres: mroute::UnresQueue<QueuedMc>,
+    /// Groups with members on the VIFs, from IGMP reports.
+    pub(super) igmp: crate::ipv4::igmp::Memberships,
+}
+
+impl McState {
+    /// Nothing waits, no member known.
+    pub(super) fn new() -> Self {
+        Self {
+            unres: mroute::UnresQueue::new(),
+            igmp: crate::ipv4::igmp::Memberships::new(),
+        }
+    }
+}
+
 /// A multicast packet waiting for an MFC entry ([`mroute::UnresQueue`]).
 pub(super) struct QueuedMc {
     /// The port it came in on.
@@ -170,7 +210,7 @@ fn mr_unresolved(
         skb,
     };
     let (src, group) = (hdr.ip.src, hdr.ip.dst);
-    let queued = r.unres.lock().enqueue(src, group, q, now_ms());
+    let queued = r.mc.lock().unres.enqueue(src, group, q, now_ms());
     match queued {
         Enqueued::New => {
             let _ = FAMILY.notify(&net, mcgrp::MROUTE, cmd::MROUTE_NOCACHE_NTF, |m| {
@@ -313,13 +353,33 @@ impl Router {
             .lock()
             .vif_del(id)
             .map(|_| ())
-            .map_err(|e| errno(e, c_str!("the port is not a multicast VIF")))
+            .map_err(|e| errno(e, c_str!("the port is not a multicast VIF")))?;
+        self.mc.lock().igmp.remove_port(id);
+        Ok(())
     }
 
     /// Forgets the VIF of a port that goes away (`vif_delete` on
     /// NETDEV_UNREGISTER).
     pub(super) fn mvif_forget(&self, id: PortId) {
         let _ = self.mroute.lock().vif_del(id);
+        self.mc.lock().igmp.remove_port(id);
+    }
+
+    /// `mgroup-list`: the groups with members on each VIF, the last
+    /// reporter, and the time left.
+    pub(super) fn dump_mgroups(&self, dump: &mut Dump<'_>) -> Result {
+        let now = now_ms();
+        self.with_config(|c| {
+            let mc = self.mc.lock();
+            dump.entries(mc.igmp.iter(), |m, g| {
+                m.put_str(attr::IFNAME, c.port(g.port).map_or(b"?", |p| p.name()))?;
+                m.put(attr::MR_GROUP, &g.group.octets())?;
+                m.put(attr::MG_REPORTER, &g.reporter.octets())?;
+                let left = g.expires.saturating_sub(now);
+                m.put_u32(attr::MG_EXPIRES, u32::try_from(left).unwrap_or(u32::MAX))
+            })
+        })
+        .unwrap_or(Ok(()))
     }
 
     /// `MRT_ADD_MFC`: `iif` is the input port's name (a VIF), `ttls` the
@@ -351,7 +411,7 @@ impl Router {
         drop(t);
         // ipmr_mfc_add: the packets that waited for this (S,G) go now, in
         // the packet path's context.
-        let waiting = self.unres.lock().resolve(origin, group);
+        let waiting = self.mc.lock().unres.resolve(origin, group);
         if !waiting.is_empty() {
             let _bh = BhGuard::new();
             self.with_config(|c| {
@@ -367,7 +427,7 @@ impl Router {
     /// whose time ran out (from the router's timer).
     pub(super) fn unres_tick(&self, now: u64) {
         loop {
-            let expired = self.unres.lock().expire(now);
+            let expired = self.mc.lock().unres.expire(now);
             let Some(pkts) = expired else { break };
             for q in pkts {
                 drop_unresolved(self, q);

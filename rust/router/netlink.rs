@@ -191,6 +191,9 @@ impl Family for FerrouteFamily {
         Policy::Reject,
         Policy::Reject,
         Policy::Reject,
+        // 93, 94: mgroup-list replies.
+        Policy::Reject,
+        Policy::Reject,
     ];
     const OPS: &'static [Op] = &[
         admin_do(cmd::PORT_ADD),
@@ -220,6 +223,7 @@ impl Family for FerrouteFamily {
         admin_do(cmd::MROUTE_ADD),
         admin_do(cmd::MROUTE_DEL),
         dump_op(cmd::MROUTE_LIST),
+        dump_op(cmd::MGROUP_LIST),
     ];
     const MCGRPS: &'static [McGroup] = super::monitor::GROUPS;
     const HANDLE: &'static FamilyHandle = &super::monitor::FAMILY;
@@ -433,6 +437,7 @@ impl Family for FerrouteFamily {
             cmd::RULE_LIST => router.dump_rules(dump),
             cmd::MVIF_LIST => router.dump_mvifs(dump),
             cmd::MROUTE_LIST => router.dump_mroutes(dump),
+            cmd::MGROUP_LIST => router.dump_mgroups(dump),
             cmd::TABLE_LIST => router.dump_tables(dump),
             _ => Err(crate::abstractions::errno(
                 crate::abstractions::bindings::EOPNOTSUPP,

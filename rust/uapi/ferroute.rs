@@ -202,6 +202,12 @@ pub mod attr {
     pub const TX_CARRIER: u16 = 91;
     /// Its collisions (u64, `port-get` replies with `ip -s link`'s counters).
     pub const COLLISIONS: u16 = 92;
+    /// The host whose IGMP report was the last for a group (u32, network
+    /// byte order, `mgroup-list` replies).
+    pub const MG_REPORTER: u16 = 93;
+    /// Milliseconds until a group membership ends unless a report comes
+    /// (u32, `mgroup-list` replies).
+    pub const MG_EXPIRES: u16 = 94;
 }
 
 /// Bits of the `rule-flags` attribute (Linux's `FIB_RULE_*`).
@@ -339,6 +345,9 @@ pub mod cmd {
     /// traffic arrived for an (S,G) without an MFC entry and waits for
     /// one (Linux's `IGMPMSG_NOCACHE` upcall).
     pub const MROUTE_NOCACHE_NTF: u8 = 38;
+    /// List the groups with members on the VIFs, learnt from IGMP
+    /// reports (dump).
+    pub const MGROUP_LIST: u8 = 39;
 }
 
 /// The family's multicast groups, by number (index in the family's group

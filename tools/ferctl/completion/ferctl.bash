@@ -13,7 +13,7 @@
 # tools/ferctl/tests/completion_test.sh checks it against ferctl's parser.
 
 # Objects in ferctl's matching order (cli.rs OBJECTS).
-_ferctl_objects="port address route rule stats neighbour neighbor table bench conf mvif mroute monitor help"
+_ferctl_objects="port address route rule stats neighbour neighbor table bench conf mvif mroute monitor mgroup help"
 
 # The object a (possibly abbreviated) word names, or nothing.
 _ferctl_object() {
@@ -32,6 +32,7 @@ _ferctl_commands() {
 	route) echo "add replace prepend append delete list show get flush help" ;;
 	conf) echo "list show set help" ;;
 	mvif | mroute) echo "add delete list show help" ;;
+	mgroup) echo "list show help" ;;
 	table) echo "list show delete help" ;;
 	stats) echo "list show help" ;;
 	neighbour | neighbor) echo "list show help" ;;

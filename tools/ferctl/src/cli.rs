@@ -419,6 +419,8 @@ pub enum Command {
     Mvif(crate::mroute::MvifCmd),
     /// `mroute add|del|list`: the multicast forwarding cache.
     Mroute(crate::mroute::MrouteCmd),
+    /// `mgroup list`: groups with members on the VIFs (from IGMP).
+    Mgroups,
     /// `monitor [OBJECT...] [label]`: print change notifications as they
     /// come, as `ip monitor` does.
     Monitor {
@@ -466,6 +468,8 @@ pub enum Topic {
     Mroute,
     /// `ferctl monitor help`.
     Monitor,
+    /// `ferctl mgroup help`.
+    Mgroup,
 }
 
 /// What the command line asks for.
@@ -512,6 +516,7 @@ pub const OBJECTS: &[(&str, Topic)] = &[
     ("mvif", Topic::Mvif),
     ("mroute", Topic::Mroute),
     ("monitor", Topic::Monitor),
+    ("mgroup", Topic::Mgroup),
     ("help", Topic::All),
 ];
 
@@ -726,6 +731,7 @@ where
         Topic::Mvif => parse_mvif(rest)?,
         Topic::Mroute => parse_mroute(rest)?,
         Topic::Monitor => parse_monitor(rest)?,
+        Topic::Mgroup => parse_mgroup(rest)?,
         Topic::All => return Err(usage("no object given".to_string())),
     };
     Ok(Action::Run(command))
@@ -1522,9 +1528,11 @@ fn parse_monitor(rest: Vec<String>) -> Result<Command, Error> {
             "rule" => objects.push(Object::Rule),
             "neigh" | "neighbour" | "neighbor" => objects.push(Object::Neigh),
             "mroute" => objects.push(Object::Mroute),
-            _ => return Err(args.error(format!(
+            _ => {
+                return Err(args.error(format!(
                 "unknown object \"{arg}\" (all, port, address, route, rule, neigh, mroute; label)"
-            ))),
+            )))
+            }
         }
     }
     if objects.is_empty() {
@@ -1536,6 +1544,19 @@ fn parse_monitor(rest: Vec<String>) -> Result<Command, Error> {
         .filter(|o| objects.contains(o))
         .collect();
     Ok(Command::Monitor { objects, label })
+}
+
+/// `mgroup [list]`.
+fn parse_mgroup(rest: Vec<String>) -> Result<Command, Error> {
+    let mut it = rest.into_iter();
+    match it.next().as_deref() {
+        None => Ok(Command::Mgroups),
+        Some(v) if is_list_verb(v) => {
+            Args::new(it.collect(), "mgroup list").finish()?;
+            Ok(Command::Mgroups)
+        }
+        Some(v) => Err(usage(format!("mgroup: command \"{v}\" is unknown (list)"))),
+    }
 }
 
 fn parse_neigh(rest: Vec<String>) -> Result<Command, Error> {
@@ -1566,6 +1587,7 @@ pub fn help(topic: Topic) -> &'static str {
         Topic::Mvif => HELP_MVIF,
         Topic::Mroute => HELP_MROUTE,
         Topic::Monitor => HELP_MONITOR,
+        Topic::Mgroup => HELP_MGROUP,
     }
 }
 
@@ -1652,6 +1674,12 @@ Prints the router's changes as they happen (as ip monitor does): the line
 label, the object first ([ROUTE]); with -j, one JSON object a line naming
 the notification. Runs until interrupted.
 ";
+const HELP_MGROUP: &str = "\
+Usage: ferctl mgroup { list | show }
+The groups with members on each multicast VIF, learnt from the hosts'
+IGMP reports: the last reporter and the seconds until the membership ends
+unless a report comes.
+";
 const HELP_NEIGH: &str = "\
 Usage: ferctl neigh { list | show } [ dev PORT ]
 ";
@@ -1665,7 +1693,7 @@ const HELP_ALL: &str = "\
 Usage: ferctl [ OPTIONS ] OBJECT { COMMAND | help }
        ferctl [ -force ] [ -j[son] ] [ -p[retty] ] -b[atch] FILE
 where  OBJECT := { port | address | route | rule | table | stats | neigh | bench |
-                  conf | mvif | mroute | monitor }
+                  conf | mvif | mroute | mgroup | monitor }
        OPTIONS := { -j[son] | -p[retty] | -s[tatistics] | -h[elp] | -V[ersion] }
 
        ferctl port add DEV            attach an existing Ethernet device

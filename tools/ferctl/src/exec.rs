@@ -49,6 +49,7 @@ pub fn describe(command: &Command) -> String {
         Command::Stats { .. } => "stats".to_string(),
         Command::Neigh { .. } => "neigh list".to_string(),
         Command::Monitor { .. } => "monitor".to_string(),
+        Command::Mgroups => "mgroup list".to_string(),
         Command::BenchFib { .. } => "bench fib".to_string(),
         Command::Mvif(MvifCmd::Add { dev, .. }) => format!("mvif add {dev}"),
         Command::Mvif(MvifCmd::Del { dev }) => format!("mvif del {dev}"),
@@ -258,6 +259,10 @@ pub fn execute(command: &Command, opts: Options, genl: &mut dyn Genl) -> Result<
         }
         Command::Mroute(MrouteCmd::Del { source, group }) => {
             done(genl.execute(&mroute::del_request(*source, *group)))
+        }
+        Command::Mgroups => {
+            let groups = dump(genl, cmd::MGROUP_LIST, mroute::decode_mgroup).map_err(fail)?;
+            mroute::show_mgroups(&groups, opts)
         }
         Command::Mroute(MrouteCmd::List) => {
             let vifs = dump(genl, cmd::MVIF_LIST, mroute::decode_vif).map_err(fail)?;

@@ -112,6 +112,8 @@ pub mod attr {
         ("tx-dropped", TX_DROPPED),
         ("tx-carrier", TX_CARRIER),
         ("collisions", COLLISIONS),
+        ("mg-reporter", MG_REPORTER),
+        ("mg-expires", MG_EXPIRES),
     ];
 
     /// Spec name of an attribute number, for error messages.
@@ -155,6 +157,7 @@ pub mod cmd {
         ("mroute-add", MROUTE_ADD),
         ("mroute-del", MROUTE_DEL),
         ("mroute-list", MROUTE_LIST),
+        ("mgroup-list", MGROUP_LIST),
     ];
 
     /// Every notification with its spec name and multicast group.
@@ -426,8 +429,9 @@ mod tests {
         for (i, (_, nr)) in bench.iter().enumerate() {
             assert_eq!(usize::from(*nr), i + usize::from(attr::BENCH_KEYS));
         }
+        // Commands after the notifications (28..) continue after them.
         for (i, (_, nr)) in cmd::ALL.iter().enumerate() {
-            if *nr != cmd::FIB_BENCH {
+            if *nr != cmd::FIB_BENCH && *nr < cmd::PORT_NEW_NTF {
                 assert_eq!(usize::from(*nr), i + 1);
             }
         }

@@ -74,11 +74,12 @@ TYPES = {
     'tx-dropped': 'u64',
     'tx-carrier': 'u64',
     'collisions': 'u64',
+    'mg-reporter': 'u32', 'mg-expires': 'u32',
 }
 # The `nexthop` attribute set of a multipath entry.
 NEXTHOP_TYPES = {'gateway': 'u32', 'ifname': 'string', 'weight': 'u32', 'onlink': 'u8', 'dead': 'u8'}
 # IPv4 addresses travel in network byte order.
-BIG_ENDIAN = ('address', 'gateway', 'prefsrc', 'src', 'mr-origin', 'mr-group')
+BIG_ENDIAN = ('address', 'gateway', 'prefsrc', 'src', 'mr-origin', 'mr-group', 'mg-reporter')
 # Attributes tied to their enum with "enum:". route-type, scope and protocol
 # are not: scope and protocol take any number (iproute2's "scope N", "proto
 # N"), and YNL's C generator refuses the non-contiguous route-type enum on an
@@ -102,7 +103,7 @@ GET_DO_OPS = {'route-get', 'conf-get'}
 # Admin do operations that answer (measurements, not changes).
 ADMIN_GET_DO_OPS = {'fib-bench'}
 DUMP_OPS = {'port-get', 'addr-get', 'stats-get', 'neigh-get', 'route-list', 'rule-list',
-            'table-list', 'mvif-list', 'mroute-list'}
+            'table-list', 'mvif-list', 'mroute-list', 'mgroup-list'}
 
 passed = 0
 failed = 0
