@@ -38,6 +38,7 @@ pub const LAST_MEMBER_QUERY_MS: u64 = 2 * 1_000;
 /// At most this many (port, group) memberships are kept.
 pub const MAX_MEMBERSHIPS: usize = 1024;
 
+#[cfg(test)]
 const MEMBERSHIP_QUERY: u8 = 0x11;
 const V1_REPORT: u8 = 0x12;
 const V2_REPORT: u8 = 0x16;
@@ -123,9 +124,9 @@ pub fn events(msg: &[u8], mut f: impl FnMut(Event)) -> Result<(), IgmpError> {
                 at += len;
             }
         }
-        // MEMBERSHIP_QUERY: another router's; the lowest address would be
-        // the querier (not implemented: ferroute sends no queries).
-        MEMBERSHIP_QUERY | _ => {}
+        // Another router's query (the lowest address would be the
+        // querier; ferroute sends no queries), or an unknown type.
+        _ => {}
     }
     Ok(())
 }
