@@ -339,7 +339,9 @@ pub mod cmd {
     /// Notification (group `neigh`): a neighbour entry was created or
     /// changed state (`RTM_NEWNEIGH`); `neigh-get`'s attributes.
     pub const NEIGH_NEW_NTF: u8 = 36;
-    /// Notification (group `neigh`): a neighbour entry was removed.
+    /// Notification (group `neigh`): a neighbour entry was removed. Not
+    /// sent yet (the neighbour timer removes entries and has no namespace
+    /// to send in); its number is reserved.
     pub const NEIGH_DEL_NTF: u8 = 37;
     /// Notification (group `mroute`, CAP_NET_ADMIN to join): multicast
     /// traffic arrived for an (S,G) without an MFC entry and waits for
