@@ -3,7 +3,7 @@
 # slow
 # timeout: 3600
 # Lifecycle loops under traffic, long run (make stress; lib/lifecycle.sh):
-# 100 x insmod/configure/traffic/rmmod, 400 x port del/add, 100 x deleting
+# 100 x insmod/configure/traffic/rmmod, 100 x port del/add, 100 x deleting
 # the attached veth and the ferroute device, 100 x deleting a namespace
 # with a router inside.
 LOOPS=${LOOPS:-100}

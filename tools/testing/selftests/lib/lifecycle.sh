@@ -6,13 +6,14 @@
 #   h1 10.1.0.2 --fer1 (ferroute device)-- 10.1.0.1 [ferroute] 10.2.0.1 --veth-- 10.2.0.2 h2
 #
 # plus 10.9.0.0/16 via 10.2.0.2 (h2 holds 10.9.0.1 on lo). Traffic is a
-# fast ping (every 10 ms) from h1 to 10.9.0.1 (forwarded by the route),
-# one from h2 to the router, and a UDP flow (socat, as fast as it goes)
-# from h1 to a UDP sink on 10.9.0.1. Phases, each LOOPS times:
+# fast ping (every 10 ms) from h1 to 10.9.0.1 (forwarded by the route)
+# and one from h2 to the router, in windows around each step, and all
+# along a UDP flow (lib/udpflow.py, 500 datagrams a second) from h1 to a
+# UDP sink on 10.9.0.1. Phases, each LOOPS times:
 #   1. insmod, configure, a ping through the router must answer, traffic,
 #      rmmod while the traffic flows;
 #   2. port del / port add / addr add of the veth while traffic flows
-#      (4 x LOOPS times);
+#      (LOOPS times);
 #   3. ip link del of the attached veth, and of the ferroute device, while
 #      they carry traffic; then they are recreated;
 #   4. ip netns del of a namespace holding a router (an attached veth and
@@ -21,9 +22,16 @@
 # After each step: no oops, WARN, BUG or leaked reference in the kernel
 # log; the module's reference count is 0; a ping works (or the next
 # insmod's first ping). At the end rmmod succeeds. Prints the figures:
-# loops done and packets the hosts sent.
+# loops done and packets the hosts sent. RMMOD_LOOPS, PORT_LOOPS,
+# DEV_LOOPS and NETNS_LOOPS, LOOPS by default, count each phase.
 . "$(dirname "$0")/lib.sh"
 LOOPS=${LOOPS:-5}
+# Each phase's count (LOOPS unless given: make check gives smaller ones,
+# as each loop takes 10 to 20 s under TCG).
+RMMOD_LOOPS=${RMMOD_LOOPS:-$LOOPS}
+PORT_LOOPS=${PORT_LOOPS:-$LOOPS}
+DEV_LOOPS=${DEV_LOOPS:-$LOOPS}
+NETNS_LOOPS=${NETNS_LOOPS:-$LOOPS}
 quick_leak_reports
 unload
 dmesg -C
@@ -42,6 +50,10 @@ ip -n h2 link set veth1 up
 ip -n h2 route add default via 10.2.0.1
 ip netns exec h2 socat -u UDP-RECV:9,bind=10.9.0.1 /dev/null &
 sink=$!
+# The UDP flow runs all along, 500 datagrams a second, through whatever
+# router there is.
+ip netns exec h1 python3 "$root/tools/testing/selftests/lib/udpflow.py" 10.9.0.1 9 500 > /tmp/udpflow.out &
+flow=$!
 
 txp() { ip netns exec "$1" cat "/sys/class/net/$2/statistics/tx_packets" 2> /dev/null || echo 0; }
 
@@ -78,14 +90,12 @@ start_traffic() {
 	tp1=$!
 	ip netns exec h2 ping -q -i 0.01 -W 1 10.2.0.1 > /dev/null 2>&1 &
 	tp2=$!
-	ip netns exec h1 timeout 30 socat -u -b 256 /dev/zero UDP-SENDTO:10.9.0.1:9 > /dev/null 2>&1 &
-	tp3=$!
 }
 # stop_traffic: counts what the hosts sent (h1's device may be gone: then
 # what it sent is lost to the count, which is only a figure).
 stop_traffic() {
-	kill $tp1 $tp2 $tp3 2> /dev/null
-	wait $tp1 $tp2 $tp3 2> /dev/null
+	kill $tp1 $tp2 2> /dev/null
+	wait $tp1 $tp2 2> /dev/null
 	a=$(txp h1 fer1)
 	b=$(txp h2 veth1)
 	[ "$a" -ge "$tx1" ] 2> /dev/null && sent=$((sent + a - tx1))
@@ -99,9 +109,9 @@ refcnt_zero() {
 	[ "$r" = 0 ] || fail "$1: module refcount $r"
 }
 
-echo "phase 1: $LOOPS x (insmod, configure, traffic, rmmod under traffic)"
+echo "phase 1: $RMMOD_LOOPS x (insmod, configure, traffic, rmmod under traffic)"
 i=0
-while [ $i -lt $LOOPS ]; do
+while [ $i -lt $RMMOD_LOOPS ]; do
 	i=$((i + 1))
 	insmod "$MODULE" || fail "insmod $i"
 	configure
@@ -117,13 +127,13 @@ while [ $i -lt $LOOPS ]; do
 done
 
 took
-echo "phase 2: $((LOOPS * 4)) x port del/add under traffic"
+echo "phase 2: $PORT_LOOPS x port del/add under traffic"
 load
 configure
 ping_through "before port churn"
 start_traffic
 i=0
-while [ $i -lt $((LOOPS * 4)) ]; do
+while [ $i -lt $PORT_LOOPS ]; do
 	i=$((i + 1))
 	ferctl port del veth0 || fail "port del $i"
 	ferctl port list | grep -q ' veth0 ' && fail "veth0 listed after port del $i"
@@ -139,9 +149,9 @@ ping_through "after port churn"
 refcnt_zero "after port churn"
 
 took
-echo "phase 3: $LOOPS x deleting the veth and the ferroute device under traffic"
+echo "phase 3: $DEV_LOOPS x deleting the veth and the ferroute device under traffic"
 i=0
-while [ $i -lt $LOOPS ]; do
+while [ $i -lt $DEV_LOOPS ]; do
 	i=$((i + 1))
 	start_traffic
 	sleep 0.5
@@ -163,13 +173,15 @@ while [ $i -lt $LOOPS ]; do
 done
 
 took
-echo "phase 4: $LOOPS x deleting a namespace with a router inside under traffic"
+echo "phase 4: $NETNS_LOOPS x deleting a namespace with a router inside under traffic"
+# The hosts g1 and g2 stay; r's devices (the veth pair, the ferroute
+# device) go with r each time.
+ip netns add g1
+ip netns add g2
 i=0
-while [ $i -lt $LOOPS ]; do
+while [ $i -lt $NETNS_LOOPS ]; do
 	i=$((i + 1))
 	ip netns add r
-	ip netns add g1
-	ip netns add g2
 	ip -n r link add va type veth peer name vb netns g1
 	ip -n r link set va up
 	ip netns exec r "$FERCTL" port add va || fail "port add va $i"
@@ -202,8 +214,6 @@ while [ $i -lt $LOOPS ]; do
 		sleep 0.2
 	done
 	ip -n g2 link show fr > /dev/null 2>&1 && fail "r's ferroute device outlived r ($i)"
-	ip netns del g1
-	ip netns del g2
 	clean "namespace deletion $i"
 	loops=$((loops + 1))
 done
@@ -214,8 +224,11 @@ sleep 2
 clean "namespace deletions"
 refcnt_zero "after namespace deletions"
 ping_through "final"
+kill $flow
+wait $flow
+cat /tmp/udpflow.out
 kill $sink 2> /dev/null
 cleanup_netns
 finishes 60 rmmod ferroute || fail "final rmmod"
 clean "final rmmod"
-echo "lifecycle: $loops loops, $sent packets sent"
+echo "lifecycle: $loops loops, $sent packets sent in the traffic windows, $(awk '{ print $3 }' /tmp/udpflow.out) datagrams by the UDP flow"
