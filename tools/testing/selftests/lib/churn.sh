@@ -18,7 +18,7 @@
 . "$(dirname "$0")/lib.sh"
 UPDATES=${UPDATES:-5000}
 load
-dmesg -C
+dmesg_mark
 for ns in h1 h2 h3; do ip netns add $ns; ip -n $ns link set lo up; done
 ip link add fer1 type ferroute || fail "ip link add fer1"
 ferctl addr add 10.1.0.1/24 dev fer1 || fail "addr fer1"

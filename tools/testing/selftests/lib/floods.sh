@@ -35,7 +35,7 @@ FRAG_PACKETS=${FRAG_PACKETS:-5000}
 TTL_PACKETS=${TTL_PACKETS:-5000}
 flood=$root/tools/testing/selftests/lib/flood.py
 load
-dmesg -C
+dmesg_mark
 for ns in fr fh1 fh2 lr lh1 lh2; do ip netns add $ns; ip -n $ns link set lo up; done
 for p in f l; do
 	ip -n ${p}r link add va1 type veth peer name vb1 netns ${p}h1

@@ -34,7 +34,7 @@ DEV_LOOPS=${DEV_LOOPS:-$LOOPS}
 NETNS_LOOPS=${NETNS_LOOPS:-$LOOPS}
 quick_leak_reports
 unload
-dmesg -C
+dmesg_mark
 sent=0
 loops=0
 start=$(date +%s)
