@@ -16,7 +16,9 @@ socket takes them. KIND:
   ttl    UDP datagrams from SRC to DST with TTL 1: each asks for a time
          exceeded error.
 
-Prints "sent N seconds T".
+Prints "sent N seconds T". Fails if a send waits 5 s: the frames sent
+before still take up the socket's send buffer, as they do when the
+router keeps them (queued for reassembly or ARP) without orphaning them.
 """
 
 import random
@@ -48,6 +50,10 @@ def main():
     src, dst = socket.inet_aton(src), socket.inet_aton(dst)
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     s.bind((iface, 0))
+    # A send that waits this long means our send buffer is full of frames
+    # the receiver still holds: a router must orphan what it keeps, as
+    # ip_rcv_core does.
+    s.settimeout(5)
     mac = s.getsockname()[4]
     eth = bytes.fromhex(rmac.replace(':', '')) + mac + b'\x08\x00'
     udp = struct.pack('!HHHH', 4000, 9, 8 + 18, 0) + bytes(18)
@@ -79,6 +85,8 @@ def main():
             try:
                 s.send(f)
                 break
+            except socket.timeout:
+                sys.exit(f'send blocked for 5 s after {sent} frames: the receiver holds them')
             except BlockingIOError:
                 time.sleep(0.001)
             except OSError as e:
