@@ -11,7 +11,8 @@
 #   make check      all tests: host, KUnit, VM selftests; last line "N passed, N failed"
 #   make stress     the long tests, not in check: host fuzzing for HOST_FUZZ_SECS
 #                   (default 300) per target, then the long VM selftests ("# slow":
-#                   92-pktfuzz-long, 93-netlink-fuzz-long)
+#                   92-pktfuzz-long, 93-netlink-fuzz-long, 94-lifecycle-long,
+#                   95-floods-long, 96-route-churn-long)
 #   make bench      FIB benchmarks: host criterion, and ferroute vs the kernel's FIB in a VM (not in check)
 #   make CLIPPY=1   build the module with clippy
 #   make man        the ferctl(8) man page, Documentation/output/ferctl.8 (rst2man)

@@ -176,6 +176,7 @@ struct sk_buff *ferroute_alloc_skb_paged(unsigned int header_len,
 void ferroute_skb_push_rcsum(struct sk_buff *skb, unsigned int len);
 void ferroute_skb_set_csum_complete(struct sk_buff *skb);
 unsigned int ferroute_skb_truesize(const struct sk_buff *skb);
+void ferroute_skb_orphan(struct sk_buff *skb);
 int ferroute_skb_gso_fits(const struct sk_buff *skb, unsigned int mtu);
 struct sk_buff *ferroute_skb_gso_segment(struct sk_buff *skb);
 struct sk_buff *ferroute_skb_list_unlink_next(struct sk_buff *skb);

@@ -662,6 +662,17 @@ unsigned int ferroute_skb_truesize(const struct sk_buff *skb)
 	return skb->truesize;
 }
 
+/*
+ * ip_rcv_core's "Must drop socket now": the sending socket (a veth peer's
+ * or a ferroute device's namespace's) stops being charged for the skb; a
+ * socket a BPF program prefetched for it is kept, as ip_rcv_core keeps it.
+ */
+void ferroute_skb_orphan(struct sk_buff *skb)
+{
+	if (!skb_sk_is_prefetched(skb))
+		skb_orphan(skb);
+}
+
 /* -1: not GSO; else whether every segment fits mtu (network layer on). */
 int ferroute_skb_gso_fits(const struct sk_buff *skb, unsigned int mtu)
 {

@@ -183,6 +183,10 @@ fn ip_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: 
     {
         return ip_drop(r, skb, stats::DropReason::Nomem);
     }
+    // ip_rcv_core: "Must drop socket now": a packet the router keeps (a
+    // fragment for 30 s, a packet waiting for ARP) must not hold the
+    // sender's send buffer.
+    skb.orphan();
     if hdr.ip.dst.is_multicast() {
         return mc_input(r, c, port, pkt_type, hdr, skb);
     }

@@ -808,7 +808,15 @@ impl Router {
 
     fn dump_stats(&self, dump: &mut Dump<'_>) -> Result {
         let table = self.neigh.lock().stats();
-        self.stats.dump(dump, &table)
+        let frags = {
+            let r = self.reasm.lock();
+            stats::FragGauges {
+                queues: r.len() as u64,
+                mem: r.mem() as u64,
+                peak_mem: r.peak_mem() as u64,
+            }
+        };
+        self.stats.dump(dump, &table, &frags)
     }
 
     fn dump_neighbours(&self, dump: &mut Dump<'_>) -> Result {
