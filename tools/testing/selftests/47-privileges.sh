@@ -25,7 +25,7 @@ user python3 "$audit" > /tmp/user.out || fail "privaudit as uid 65534"
 cat /tmp/user.out
 # The reads: what rtnetlink lets anyone read (links, addresses, routes,
 # rules, neighbours, netconf, stats).
-reads="port-get addr-get stats-get neigh-get route-get route-list rule-list table-list conf-get mvif-list mroute-list"
+reads="port-get addr-get stats-get neigh-get route-get route-list rule-list table-list conf-get mvif-list mroute-list mgroup-list"
 awk '$4 == "-" { print $2 }' /tmp/user.out | sort -u > /tmp/reads.got
 echo $reads | tr ' ' '\n' | sort > /tmp/reads.want
 cmp /tmp/reads.got /tmp/reads.want || { diff /tmp/reads.want /tmp/reads.got; fail "the operations without admin are not exactly the reads"; }

@@ -35,15 +35,25 @@ GENL_CMD_CAP_DO = 0x02
 GENL_CMD_CAP_DUMP = 0x04
 GENL_UNS_ADMIN_PERM = 0x10
 
-NAMES = {
-    1: 'port-add', 2: 'port-del', 3: 'port-get', 4: 'addr-add', 5: 'addr-del',
-    6: 'addr-get', 7: 'stats-get', 8: 'neigh-get', 9: 'route-add',
-    10: 'route-del', 11: 'route-get', 12: 'route-list', 13: 'rule-add',
-    14: 'rule-del', 15: 'rule-list', 16: 'table-list', 17: 'fib-bench',
-    18: 'table-del', 19: 'port-set', 20: 'conf-get', 21: 'conf-set',
-    22: 'mvif-add', 23: 'mvif-del', 24: 'mvif-list', 25: 'mroute-add',
-    26: 'mroute-del', 27: 'mroute-list',
-}
+SPEC = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                    '../../../../Documentation/netlink/specs/ferroute.yaml')
+
+
+def names():
+    """Command number -> name, numbered as the spec numbers its
+    operations (in order from 1, or from an explicit value)."""
+    import yaml
+    with open(SPEC) as f:
+        listed = yaml.safe_load(f)['operations']['list']
+    out, nr = {}, 1
+    for op in listed:
+        nr = op.get('value', nr)
+        out[nr] = op['name']
+        nr += 1
+    return out
+
+
+NAMES = names()
 
 
 def ops(nl):
