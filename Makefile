@@ -11,7 +11,8 @@
 #   make check      all tests: host, KUnit, VM selftests; last line "N passed, N failed"
 #   make stress     the long tests, not in check: host fuzzing for HOST_FUZZ_SECS
 #                   (default 300) per target, then the long VM selftests ("# slow":
-#                   92-pktfuzz-long, 93-netlink-fuzz-long)
+#                   92-pktfuzz-long, 93-netlink-fuzz-long, 94-lifecycle-long,
+#                   95-floods-long, 96-route-churn-long)
 #   make bench      benchmarks (not in check): host criterion, and in one VM boot of the
 #                   bench kernel ferroute vs the kernel's FIB and forwarding
 #   make CLIPPY=1   build the module with clippy

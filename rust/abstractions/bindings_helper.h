@@ -99,6 +99,16 @@ void *ferroute_genlmsg_put_dump(struct sk_buff *skb, struct netlink_callback *cb
 void ferroute_genlmsg_end(struct sk_buff *skb, void *hdr);
 void ferroute_genlmsg_cancel(struct sk_buff *skb, void *hdr);
 int ferroute_genlmsg_reply(struct sk_buff *skb, struct genl_info *info);
+bool ferroute_dev_get_stats(struct net_device *dev,
+			    struct rtnl_link_stats64 *storage);
+/* BIT() is not a constant bindgen evaluates. */
+enum { FERROUTE_GENL_MCAST_CAP_NET_ADMIN = GENL_MCAST_CAP_NET_ADMIN };
+struct sk_buff *ferroute_genlmsg_new_atomic(size_t size);
+bool ferroute_genl_has_listeners(const struct genl_family *family,
+				 struct net *net, unsigned int group);
+int ferroute_genlmsg_multicast_atomic(const struct genl_family *family,
+				      struct net *net, struct sk_buff *skb,
+				      unsigned int group);
 struct nlattr *ferroute_nla_nest_start(struct sk_buff *skb, int type);
 void ferroute_nla_nest_end(struct sk_buff *skb, struct nlattr *start);
 void ferroute_nla_nest_cancel(struct sk_buff *skb, struct nlattr *start);
@@ -166,6 +176,7 @@ struct sk_buff *ferroute_alloc_skb_paged(unsigned int header_len,
 void ferroute_skb_push_rcsum(struct sk_buff *skb, unsigned int len);
 void ferroute_skb_set_csum_complete(struct sk_buff *skb);
 unsigned int ferroute_skb_truesize(const struct sk_buff *skb);
+void ferroute_skb_orphan(struct sk_buff *skb);
 int ferroute_skb_gso_fits(const struct sk_buff *skb, unsigned int mtu);
 struct sk_buff *ferroute_skb_gso_segment(struct sk_buff *skb);
 struct sk_buff *ferroute_skb_list_unlink_next(struct sk_buff *skb);

@@ -16,7 +16,10 @@
 //! callers where it matters.
 
 use super::bindings;
+use super::netdevice::Net;
+use super::rcu::ReadGuard;
 use core::marker::PhantomData;
+use core::sync::atomic::{AtomicPtr, Ordering};
 use kernel::c_str;
 use kernel::error::{code::*, to_result, Result};
 use kernel::prelude::*;
@@ -168,12 +171,238 @@ pub trait Family: 'static {
     const POLICY: &'static [Policy];
     /// The operations.
     const OPS: &'static [Op];
+    /// The multicast groups notifications go to, numbered by their index
+    /// (`genl_multicast_group`).
+    const MCGRPS: &'static [McGroup] = &[];
+    /// Where senders of notifications find the family while it is
+    /// registered: a `static` of the family's own.
+    const HANDLE: &'static FamilyHandle;
 
     /// Handles a do request. Returning `Ok` acknowledges it.
     fn doit(cmd: u8, req: &Request<'_>) -> Result;
 
     /// Fills one part of a dump; called until it adds no more entries.
     fn dumpit(cmd: u8, dump: &mut Dump<'_>) -> Result;
+}
+
+/// A multicast group of a family.
+#[derive(Clone, Copy)]
+pub struct McGroup {
+    /// The group's name (at most `GENL_NAMSIZ - 1` bytes), which
+    /// userspace resolves through the controller.
+    pub name: &'static CStr,
+    /// Joining needs CAP_NET_ADMIN over the user namespace of the
+    /// joiner's network namespace (`GENL_MCAST_CAP_NET_ADMIN`, checked by
+    /// `genl_bind`), as rtnetlink's multicast-routing group does.
+    pub admin: bool,
+}
+
+/// Where code that sends notifications finds a registered family.
+///
+/// # Invariants
+///
+/// `family` is null or points to a family registered with the genetlink
+/// core, with its multicast groups; [`Registration`]'s drop clears it and
+/// waits for an RCU grace period before it unregisters and frees that
+/// family, so a pointer loaded inside a read-side section stays valid and
+/// registered until the section ends.
+pub struct FamilyHandle {
+    family: AtomicPtr<bindings::genl_family>,
+}
+
+impl FamilyHandle {
+    /// A handle of a family not (yet) registered.
+    pub const fn new() -> Self {
+        // INVARIANT: null.
+        Self {
+            family: AtomicPtr::new(core::ptr::null_mut()),
+        }
+    }
+
+    /// The registered family and its number of multicast groups, if the
+    /// family is registered; valid while `_guard` is held.
+    fn get<'g>(&self, _guard: &'g ReadGuard) -> Option<(&'g bindings::genl_family, u32)> {
+        let fam = self.family.load(Ordering::Acquire);
+        // SAFETY: A non-null pointer is a registered family that is not
+        // freed before a grace period after it was cleared (type
+        // invariant); we are in a read-side section for 'g. Nothing writes
+        // it meanwhile: genl_register_family wrote its id and
+        // `mcgrp_offset` before returning, after which the core only reads
+        // it (genl_unregister_family too runs only after the grace
+        // period), and `Registration` keeps it behind `Opaque` and never
+        // writes it again; so a shared reference for 'g is sound.
+        let fam = unsafe { fam.as_ref() }?;
+        Some((fam, u32::from(fam.n_mcgrps)))
+    }
+
+    /// Whether anyone in `net` has joined multicast group `group` (a
+    /// notification nobody hears need not be built).
+    pub fn has_listeners(&self, net: &Net<'_>, group: u32) -> bool {
+        let guard = ReadGuard::new();
+        let Some((fam, n)) = self.get(&guard) else {
+            return false;
+        };
+        if group >= n {
+            return false;
+        }
+        // SAFETY: `fam` is registered for the guard's section and `group`
+        // is one of its groups (checked above, so genl_has_listeners does
+        // not WARN); `net` is alive for the borrow, and the helper tests
+        // `net->genl_sock` (set between genetlink's pernet init and exit)
+        // before netlink_has_listeners reads it, which takes no lock and
+        // may run in any context.
+        unsafe { bindings::ferroute_genl_has_listeners(fam, net.as_raw(), group) }
+    }
+
+    /// Builds a notification of command `cmd` for multicast group `group`,
+    /// with the attributes `fill` writes, to send once the change it
+    /// describes is visible ([`Notification::send`]). `Ok(None)` if the
+    /// family is not registered or nobody in `net` listens. Allocates
+    /// atomically (any context; under memory pressure listeners miss the
+    /// message, as netlink's own overruns do). `fill` may be called twice:
+    /// again with a 16 KiB buffer if the first one (`NLMSG_DEFAULT_SIZE`)
+    /// was too small.
+    pub fn prepare(
+        &'static self,
+        net: &Net<'_>,
+        group: u32,
+        cmd: u8,
+        mut fill: impl FnMut(&mut Message<'_>) -> Result,
+    ) -> Result<Option<Notification>> {
+        if !self.has_listeners(net, group) {
+            return Ok(None);
+        }
+        let mut result = Err(ENOMEM);
+        for size in [0usize, 16384] {
+            result = self.build(group, cmd, size, &mut fill);
+            if !matches!(&result, Err(e) if *e == super::errno(bindings::EMSGSIZE)) {
+                break;
+            }
+        }
+        result
+    }
+
+    /// One attempt of [`FamilyHandle::prepare`], with a message of `size`
+    /// bytes (0: `NLMSG_DEFAULT_SIZE`).
+    fn build(
+        &'static self,
+        group: u32,
+        cmd: u8,
+        size: usize,
+        fill: &mut impl FnMut(&mut Message<'_>) -> Result,
+    ) -> Result<Option<Notification>> {
+        let guard = ReadGuard::new();
+        let Some((fam, n)) = self.get(&guard) else {
+            return Ok(None);
+        };
+        if group >= n {
+            return Err(EINVAL);
+        }
+        // SAFETY: FFI call; allocates with GFP_ATOMIC, valid in the
+        // read-side section.
+        let skb = unsafe { bindings::ferroute_genlmsg_new_atomic(size) };
+        if skb.is_null() {
+            return Err(ENOMEM);
+        }
+        // INVARIANT: `skb` is a fresh message we own, freed by the drop
+        // unless sent; `group` is below the family's group count.
+        let note = Notification {
+            skb,
+            group,
+            handle: self,
+        };
+        // SAFETY: `skb` is ours and empty; `fam` is registered for the
+        // guard's section (genlmsg_put reads its id, header size and
+        // version). Port and sequence 0: a notification, not a reply.
+        let hdr = unsafe { bindings::genlmsg_put(skb, 0, 0, fam, 0, cmd) };
+        if hdr.is_null() {
+            return Err(super::errno(bindings::EMSGSIZE));
+        }
+        let mut msg = Message {
+            skb,
+            _p: PhantomData,
+        };
+        fill(&mut msg)?;
+        // SAFETY: `hdr` was put on `skb` above.
+        unsafe { bindings::ferroute_genlmsg_end(skb, hdr) };
+        Ok(Some(note))
+    }
+
+    /// Builds and sends a notification at once ([`FamilyHandle::prepare`],
+    /// [`Notification::send`]).
+    pub fn notify(
+        &'static self,
+        net: &Net<'_>,
+        group: u32,
+        cmd: u8,
+        fill: impl FnMut(&mut Message<'_>) -> Result,
+    ) -> Result {
+        if let Some(n) = self.prepare(net, group, cmd, fill)? {
+            n.send(net);
+        }
+        Ok(())
+    }
+}
+
+impl Default for FamilyHandle {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A complete notification, not sent yet ([`FamilyHandle::prepare`]).
+///
+/// # Invariants
+///
+/// `skb` is a complete netlink message we own (a genetlink header put for
+/// the family of `handle`, ended); `group` was below that family's group
+/// count when it was built.
+pub struct Notification {
+    skb: *mut bindings::sk_buff,
+    group: u32,
+    handle: &'static FamilyHandle,
+}
+
+impl Notification {
+    /// Multicasts the notification to the listeners of its group in `net`
+    /// (none hear it if the family was unregistered meanwhile). Any
+    /// context.
+    pub fn send(self, net: &Net<'_>) {
+        let this = core::mem::ManuallyDrop::new(self);
+        let guard = ReadGuard::new();
+        match this.handle.get(&guard) {
+            Some((fam, n)) if this.group < n => {
+                // SAFETY: `fam` is registered for the guard's section and
+                // `group` is one of its groups (checked, so no WARN); `net`
+                // is alive for the borrow; the helper checks
+                // `net->genl_sock` (see `has_listeners`) and frees the skb
+                // itself if it is gone; genlmsg_multicast_netns consumes the
+                // skb we own (type invariant) in every case, and
+                // allocates atomically. `this` is not dropped, so the skb is
+                // not freed twice.
+                unsafe {
+                    bindings::ferroute_genlmsg_multicast_atomic(
+                        fam,
+                        net.as_raw(),
+                        this.skb,
+                        this.group,
+                    )
+                };
+            }
+            _ => {
+                // SAFETY: The skb is ours and not sent (type invariant);
+                // `this` is not dropped, so it is freed once.
+                unsafe { bindings::ferroute_nlmsg_free(this.skb) };
+            }
+        }
+    }
+}
+
+impl Drop for Notification {
+    fn drop(&mut self) {
+        // SAFETY: The skb is ours and was not sent (`send` does not drop).
+        unsafe { bindings::ferroute_nlmsg_free(self.skb) };
+    }
 }
 
 /// One attribute of a request, validated by the policy.
@@ -448,7 +677,13 @@ pub struct Dump<'a> {
     _p: PhantomData<&'a ()>,
 }
 
-/// An entry of a dump being written.
+/// A message being written: an entry of a dump, a reply or a
+/// notification.
+///
+/// # Invariants
+///
+/// `skb` is a valid netlink message skb that only this writer adds to, for
+/// `'a`.
 pub struct Message<'a> {
     skb: *mut bindings::sk_buff,
     _p: PhantomData<&'a ()>,
@@ -458,7 +693,7 @@ impl Message<'_> {
     /// Adds an attribute with raw payload bytes.
     pub fn put(&mut self, ty: u16, data: &[u8]) -> Result {
         let len = i32::try_from(data.len()).map_err(|_| super::errno(bindings::EMSGSIZE))?;
-        // SAFETY: `skb` is the valid reply skb (Dump's invariant); nla_put
+        // SAFETY: `skb` is valid and ours to write (type invariant); nla_put
         // checks the tailroom and fails with EMSGSIZE.
         to_result(unsafe { bindings::nla_put(self.skb, i32::from(ty), len, data.as_ptr().cast()) })
     }
@@ -481,7 +716,7 @@ impl Message<'_> {
     /// Adds a nest of type `ty` holding the attributes `fill` puts; if
     /// `fill` fails, the nest is removed again.
     pub fn nest(&mut self, ty: u16, fill: impl FnOnce(&mut Message<'_>) -> Result) -> Result {
-        // SAFETY: `skb` is the valid reply skb (Dump's invariant); the
+        // SAFETY: `skb` is valid and ours to write (type invariant); the
         // helper checks the tailroom and returns null when there is none.
         let start = unsafe { bindings::ferroute_nla_nest_start(self.skb, i32::from(ty)) };
         if start.is_null() {
@@ -768,6 +1003,8 @@ fn maxattr<F: Family>() -> Result<u16> {
 struct FamilyStorage {
     family: Opaque<bindings::genl_family>,
     ops: KVec<bindings::genl_ops>,
+    /// The multicast groups, `family.mcgrps` pointing at the buffer.
+    mcgrps: KVec<bindings::genl_multicast_group>,
     /// One policy per operation, `ops[i].policy` pointing at the buffer
     /// of `_policies[i]`; owned here, read only by the core.
     _policies: KVec<KVec<bindings::nla_policy>>,
@@ -779,8 +1016,9 @@ struct FamilyStorage {
 ///
 /// `storage.family` is registered with the genetlink core while this
 /// object lives, and points at `storage.ops`, whose entries point at the
-/// buffers of `storage._policies`; none of them is changed or freed while
-/// registered.
+/// buffers of `storage._policies`, and at `storage.mcgrps`; none of them is
+/// changed or freed while registered. `F::HANDLE` points at the family
+/// from registration until `drop` clears it.
 pub struct Registration<F: Family> {
     storage: Pin<KBox<FamilyStorage>>,
     _f: PhantomData<F>,
@@ -830,10 +1068,28 @@ impl<F: Family> Registration<F> {
             policies.push(policy, GFP_KERNEL)?;
             ops.push(raw, GFP_KERNEL)?;
         }
+        let mut mcgrps = KVec::with_capacity(F::MCGRPS.len(), GFP_KERNEL)?;
+        for g in F::MCGRPS {
+            let mut raw = bindings::genl_multicast_group::default();
+            let name = g.name.as_bytes();
+            // genl_validate_assign_mc_groups WARNs on an empty or
+            // unterminated name: refuse those here.
+            if name.is_empty() || name.len() >= raw.name.len() {
+                return Err(EINVAL);
+            }
+            for (d, s) in raw.name.iter_mut().zip(name) {
+                *d = *s as _;
+            }
+            if g.admin {
+                raw.flags = bindings::FERROUTE_GENL_MCAST_CAP_NET_ADMIN as u8;
+            }
+            mcgrps.push(raw, GFP_KERNEL)?;
+        }
         let storage = KBox::pin(
             FamilyStorage {
                 family: Opaque::uninit(),
                 ops,
+                mcgrps,
                 _policies: policies,
             },
             GFP_KERNEL,
@@ -862,6 +1118,11 @@ impl<F: Family> Registration<F> {
             (*fam).maxattr = u32::from(maxattr);
             (*fam).ops = storage.ops.as_ptr();
             (*fam).n_ops = u8::try_from(storage.ops.len()).map_err(|_| EINVAL)?;
+            // Group names checked above (non-empty, NUL-terminated).
+            if !storage.mcgrps.is_empty() {
+                (*fam).mcgrps = storage.mcgrps.as_ptr();
+                (*fam).n_mcgrps = u8::try_from(storage.mcgrps.len()).map_err(|_| EINVAL)?;
+            }
             // resv_start_op 0, as new families leave it: every command is
             // "new", so the core also checks the genetlink header (reserved
             // byte zero, only REQUEST/ACK/ECHO/DUMP flags). Attribute
@@ -882,6 +1143,13 @@ impl<F: Family> Registration<F> {
             (*fam).set_parallel_ops(1);
             to_result(bindings::genl_register_family(fam))?;
         }
+        // INVARIANT (of the handle): the family is registered; `drop`
+        // clears the handle before unregistering it. A second registration
+        // of the family's name fails above, so the handle is never taken
+        // from another registration of the same family.
+        F::HANDLE
+            .family
+            .store(storage.family.get(), Ordering::Release);
         // INVARIANT: registered above.
         Ok(Self {
             storage,
@@ -892,8 +1160,20 @@ impl<F: Family> Registration<F> {
 
 impl<F: Family> Drop for Registration<F> {
     fn drop(&mut self) {
+        let fam = self.storage.family.get();
+        // No new notification finds the family; one that loaded it before
+        // is inside a read-side section, which the grace period waits for
+        // (`FamilyHandle`'s invariant).
+        let _ = F::HANDLE.family.compare_exchange(
+            fam,
+            core::ptr::null_mut(),
+            Ordering::AcqRel,
+            Ordering::Relaxed,
+        );
+        super::rcu::synchronize();
         // SAFETY: Registered by the type invariant; the core waits for
-        // running operations before returning.
-        unsafe { bindings::genl_unregister_family(self.storage.family.get()) };
+        // running operations before returning, and no notification
+        // sender holds the family any more (above).
+        unsafe { bindings::genl_unregister_family(fam) };
     }
 }

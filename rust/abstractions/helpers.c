@@ -379,6 +379,35 @@ void ferroute_nlmsg_free(struct sk_buff *skb)
 	nlmsg_free(skb);
 }
 
+/* A notification: any context, so atomic allocation; size 0 means
+ * NLMSG_DEFAULT_SIZE. */
+struct sk_buff *ferroute_genlmsg_new_atomic(size_t size)
+{
+	return genlmsg_new(size ? size : NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
+}
+
+/* genl_sock is set from genetlink's pernet init to its exit; the caller
+ * checked group < family->n_mcgrps. */
+bool ferroute_genl_has_listeners(const struct genl_family *family,
+				 struct net *net, unsigned int group)
+{
+	if (!READ_ONCE(net->genl_sock))
+		return false;
+	return genl_has_listeners(family, net, group);
+}
+
+/* Consumes skb in every case. */
+int ferroute_genlmsg_multicast_atomic(const struct genl_family *family,
+				      struct net *net, struct sk_buff *skb,
+				      unsigned int group)
+{
+	if (!READ_ONCE(net->genl_sock)) {
+		nlmsg_free(skb);
+		return -ESRCH;
+	}
+	return genlmsg_multicast_netns(family, net, skb, 0, group, GFP_ATOMIC);
+}
+
 struct nlattr *ferroute_genl_info_attr(struct genl_info *info, int type)
 {
 	return info->attrs[type];
@@ -633,6 +662,17 @@ unsigned int ferroute_skb_truesize(const struct sk_buff *skb)
 	return skb->truesize;
 }
 
+/*
+ * ip_rcv_core's "Must drop socket now": the sending socket (a veth peer's
+ * or a ferroute device's namespace's) stops being charged for the skb; a
+ * socket a BPF program prefetched for it is kept, as ip_rcv_core keeps it.
+ */
+void ferroute_skb_orphan(struct sk_buff *skb)
+{
+	if (!skb_sk_is_prefetched(skb))
+		skb_orphan(skb);
+}
+
 /* -1: not GSO; else whether every segment fits mtu (network layer on). */
 int ferroute_skb_gso_fits(const struct sk_buff *skb, unsigned int mtu)
 {
@@ -757,4 +797,17 @@ u32 ferroute_ms_since_midnight_ut(void)
 	ktime_get_real_ts64(&ts);
 	return (u32)(ts.tv_sec % 86400) * MSEC_PER_SEC +
 	       (u32)(ts.tv_nsec / NSEC_PER_MSEC);
+}
+
+/* Under RTNL (reg_state changes only under it): the counters of a
+ * registered device, whose per-CPU statistics exist from before
+ * NETREG_REGISTERED until netdev_run_todo, after unregistration. */
+bool ferroute_dev_get_stats(struct net_device *dev,
+			    struct rtnl_link_stats64 *storage)
+{
+	ASSERT_RTNL();
+	if (dev->reg_state != NETREG_REGISTERED)
+		return false;
+	dev_get_stats(dev, storage);
+	return true;
 }

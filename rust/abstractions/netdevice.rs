@@ -24,6 +24,36 @@ use kernel::prelude::*;
 use kernel::sync::Arc;
 use kernel::types::{ARef, AlwaysRefCounted, Opaque};
 
+/// A device's counters (`struct rtnl_link_stats64`), the ones `ip -s link`
+/// prints.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LinkStats {
+    /// Packets received.
+    pub rx_packets: u64,
+    /// Bytes received.
+    pub rx_bytes: u64,
+    /// Receive errors.
+    pub rx_errors: u64,
+    /// Received packets dropped.
+    pub rx_dropped: u64,
+    /// Packets the device missed (`rx_missed_errors`).
+    pub rx_missed: u64,
+    /// Multicast packets received.
+    pub multicast: u64,
+    /// Packets sent.
+    pub tx_packets: u64,
+    /// Bytes sent.
+    pub tx_bytes: u64,
+    /// Transmit errors.
+    pub tx_errors: u64,
+    /// Packets dropped on transmit.
+    pub tx_dropped: u64,
+    /// Carrier errors (`tx_carrier_errors`).
+    pub tx_carrier: u64,
+    /// Collisions.
+    pub collisions: u64,
+}
+
 /// A network device.
 ///
 /// # Invariants
@@ -110,6 +140,36 @@ impl NetDevice {
     pub fn is_ethernet(&self) -> bool {
         // SAFETY: The device is valid by the type invariant.
         u32::from(unsafe { bindings::ferroute_dev_type(self.as_raw()) }) == bindings::ARPHRD_ETHER
+    }
+
+    /// The device's counters, as `ip -s link` shows them
+    /// (`dev_get_stats`); `None` unless the device is registered (during
+    /// `ndo_init` and after unregistration began it has none to read).
+    pub fn stats(&self, _rtnl: &Rtnl) -> Option<LinkStats> {
+        let mut s = bindings::rtnl_link_stats64::default();
+        // SAFETY: The device is valid by the type invariant and RTNL is
+        // held (the token), under which `reg_state` only changes: the
+        // helper reads the counters only of a NETREG_REGISTERED device,
+        // whose per-CPU statistics register_netdevice allocated before
+        // setting that state and netdev_run_todo frees only after
+        // unregistration, which RTNL excludes here. dev_get_stats does not
+        // sleep (/proc/net/dev calls it for every device under
+        // rcu_read_lock) and writes only `s`, a local of the right type.
+        let registered = unsafe { bindings::ferroute_dev_get_stats(self.as_raw(), &mut s) };
+        registered.then_some(LinkStats {
+            rx_packets: s.rx_packets,
+            rx_bytes: s.rx_bytes,
+            rx_errors: s.rx_errors,
+            rx_dropped: s.rx_dropped,
+            rx_missed: s.rx_missed_errors,
+            multicast: s.multicast,
+            tx_packets: s.tx_packets,
+            tx_bytes: s.tx_bytes,
+            tx_errors: s.tx_errors,
+            tx_dropped: s.tx_dropped,
+            tx_carrier: s.tx_carrier_errors,
+            collisions: s.collisions,
+        })
     }
 
     /// Whether the device is a loopback device.

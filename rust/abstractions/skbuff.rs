@@ -182,6 +182,26 @@ impl SkBuff {
         unsafe { bindings::ferroute_skb_truesize(self.as_raw()) }
     }
 
+    /// Detaches the skb from the socket that sent it, as `ip_rcv_core`
+    /// does (`skb_orphan`, unless a BPF program prefetched a socket for
+    /// it): a packet the router keeps (in a reassembly or neighbour queue)
+    /// no longer holds its sender's send buffer, which would otherwise
+    /// block the sender (a veth peer's or a ferroute device's namespace's
+    /// socket) until the router let go of it.
+    pub fn orphan(&mut self) {
+        // SAFETY: By the type invariant the skb is valid and not shared:
+        // no one else uses its `destructor` and `sk` fields. skb_orphan
+        // calls the destructor once and clears both, or, with no
+        // destructor, BUG()s on a socket: the kernel sets `sk` only
+        // together with a destructor (skb_set_owner_w/r/sk_safe/edemux,
+        // bpf_sk_assign's sock_pfree, which the helper leaves alone), as
+        // ip_rcv_core relies on for every skb it receives. The
+        // destructors (sock_wfree, tcp_wfree, sock_efree...) may run in
+        // any context: ip_rcv_core runs them in softirq, transmit
+        // completion in hardirq.
+        unsafe { bindings::ferroute_skb_orphan(self.as_raw()) }
+    }
+
     /// For a GSO packet (a super-packet a veth peer or GRO built, to be
     /// segmented on output), whether each of its segments fits `mtu` at
     /// the network layer (`skb_gso_validate_network_len`); `None` for a

@@ -8,6 +8,43 @@
 use super::bindings;
 use core::marker::PhantomData;
 
+/// Bottom halves disabled on this CPU (`local_bh_disable`) until dropped:
+/// the context of the packet path, for running it from process context
+/// (as `ipmr_mfc_add` forwards the packets an entry resolves).
+pub struct BhGuard {
+    /// Enabled again on the CPU that disabled them.
+    _not_send: PhantomData<*mut ()>,
+}
+
+impl BhGuard {
+    /// Disables bottom halves; nests.
+    pub fn new() -> Self {
+        // SAFETY: FFI call; ferroute runs no code in hard-IRQ context
+        // (it has no interrupt handlers; its timers run in softirq), where
+        // local_bh_disable must not be called, and the guard re-enables
+        // them on this CPU (it is not Send).
+        unsafe { bindings::ferroute_local_bh_disable() };
+        Self {
+            _not_send: PhantomData,
+        }
+    }
+}
+
+impl Default for BhGuard {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for BhGuard {
+    fn drop(&mut self) {
+        // SAFETY: Paired with the disable of `new` on this CPU; not in
+        // hard-IRQ context (see `new`), with interrupts enabled there as
+        // when `new` ran, so local_bh_enable may run pending softirqs.
+        unsafe { bindings::ferroute_local_bh_enable() };
+    }
+}
+
 /// Proof that the caller holds RTNL.
 ///
 /// Functions whose C counterparts must run under RTNL take `&Rtnl`. One is

@@ -63,6 +63,16 @@ pub struct TryVec<T, G: Gfp = GfpAtomic> {
     _gfp: PhantomData<G>,
 }
 
+impl<T, G: Gfp> IntoIterator for TryVec<T, G> {
+    type Item = T;
+    type IntoIter = kernel::alloc::kvec::IntoIter<T, kernel::alloc::allocator::Kmalloc>;
+
+    /// The elements, by value, in order (freeing the buffer at the end).
+    fn into_iter(self) -> Self::IntoIter {
+        self.inner.into_iter()
+    }
+}
+
 impl<T, G: Gfp> Default for TryVec<T, G> {
     fn default() -> Self {
         Self::new()

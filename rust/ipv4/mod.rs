@@ -46,6 +46,7 @@ pub mod forward;
 pub mod fragment;
 pub mod icmp;
 pub mod iface;
+pub mod igmp;
 pub mod inetpeer;
 pub mod mroute;
 pub mod neigh;

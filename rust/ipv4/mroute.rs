@@ -17,9 +17,13 @@
 //!   `ip_mr_forward` and `ipmr_queue_xmit` count them; the caller holds
 //!   the table under a lock.
 //!
-//! Not here (yet): the unresolved queue and its upcall
-//! (`ipmr_cache_unresolved`, `IGMPMSG_NOCACHE`), PIM register VIFs,
-//! tunnels, asserts.
+//! - The unresolved queue ([`UnresQueue`], `mfc_unres_queue`): packets
+//!   of an (S,G) without an entry wait, at most [`UNRES_QLEN`] per (S,G)
+//!   and [`UNRES_MAX_ENTRIES`] (S,G)s, for [`UNRES_TIMEOUT_MS`], while the
+//!   daemon is told (`IGMPMSG_NOCACHE`, the caller's upcall); an entry
+//!   added for the (S,G) releases them (`ipmr_cache_resolve`).
+//!
+//! Not here (yet): PIM register VIFs, tunnels, asserts.
 
 use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::errno::Errno;
@@ -401,6 +405,135 @@ pub struct McRoute {
     pub forward: bool,
 }
 
+/// `ipmr_cache_unresolved`: at most this many (S,G)s wait
+/// (`cache_resolve_queue_len >= 10` refuses a new one).
+pub const UNRES_MAX_ENTRIES: usize = 10;
+/// Packets one (S,G) may hold (`unresolved.qlen > 3` drops the next).
+pub const UNRES_QLEN: usize = 4;
+/// How long an (S,G) waits for its entry (`expires = jiffies + 10 * HZ`,
+/// `ipmr_expire_process`).
+pub const UNRES_TIMEOUT_MS: u64 = 10_000;
+
+/// The packets of one (S,G) waiting for an entry.
+struct Unresolved<P> {
+    origin: Ipv4Addr,
+    group: Ipv4Addr,
+    expires: u64,
+    queue: TryVec<P, GfpAtomic>,
+}
+
+/// What [`UnresQueue::enqueue`] did with a packet.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Enqueued<P> {
+    /// The first packet of its (S,G): queued, and the daemon must be told
+    /// (`ipmr_cache_report(..., IGMPMSG_NOCACHE)`).
+    New,
+    /// Queued behind others of its (S,G) (no new report).
+    Queued,
+    /// Refused (`ENOBUFS`): its (S,G) holds [`UNRES_QLEN`] packets, or
+    /// [`UNRES_MAX_ENTRIES`] (S,G)s wait, or no memory. The caller frees
+    /// it.
+    Dropped(P),
+}
+
+/// The unresolved queue of a multicast routing table
+/// (`mrt->mfc_unres_queue`), generic over the packet so that the host
+/// tests run it.
+pub struct UnresQueue<P> {
+    entries: TryVec<Unresolved<P>, GfpAtomic>,
+}
+
+impl<P> Default for UnresQueue<P> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<P> UnresQueue<P> {
+    /// Nothing waits.
+    pub fn new() -> Self {
+        Self {
+            entries: TryVec::new(),
+        }
+    }
+
+    /// The (S,G)s waiting, with their packet counts.
+    pub fn waiting(&self) -> impl Iterator<Item = (Ipv4Addr, Ipv4Addr, usize)> + '_ {
+        self.entries
+            .iter()
+            .map(|u| (u.origin, u.group, u.queue.len()))
+    }
+
+    /// `ipmr_cache_unresolved` for a packet from `origin` to `group` at
+    /// time `now` (ms).
+    pub fn enqueue(&mut self, origin: Ipv4Addr, group: Ipv4Addr, pkt: P, now: u64) -> Enqueued<P> {
+        if let Some(u) = self
+            .entries
+            .iter_mut()
+            .find(|u| u.origin == origin && u.group == group)
+        {
+            if u.queue.len() >= UNRES_QLEN || u.queue.try_reserve(1).is_err() {
+                return Enqueued::Dropped(pkt);
+            }
+            // Room was reserved: the push cannot fail.
+            let _ = u.queue.try_push(pkt);
+            return Enqueued::Queued;
+        }
+        if self.entries.len() >= UNRES_MAX_ENTRIES {
+            return Enqueued::Dropped(pkt);
+        }
+        let mut queue = TryVec::new();
+        if queue.try_reserve(UNRES_QLEN).is_err() || self.entries.try_reserve(1).is_err() {
+            return Enqueued::Dropped(pkt);
+        }
+        // Room was reserved for both: neither push can fail.
+        let _ = queue.try_push(pkt);
+        let _ = self.entries.try_push(Unresolved {
+            origin,
+            group,
+            expires: now.saturating_add(UNRES_TIMEOUT_MS),
+            queue,
+        });
+        Enqueued::New
+    }
+
+    /// `ipmr_mfc_add` finding the (S,G) among the unresolved
+    /// (`ipmr_cache_resolve`): its packets, in arrival order, to be
+    /// forwarded by the new entry; empty if none waited. A (*,G) entry
+    /// releases nothing, as in Linux (the origin must match).
+    pub fn resolve(&mut self, origin: Ipv4Addr, group: Ipv4Addr) -> TryVec<P, GfpAtomic> {
+        match self
+            .entries
+            .iter()
+            .position(|u| u.origin == origin && u.group == group)
+            .and_then(|i| self.entries.remove(i))
+        {
+            Some(u) => u.queue,
+            None => TryVec::new(),
+        }
+    }
+
+    /// `ipmr_expire_process`: the packets of one (S,G) whose time ran out
+    /// by `now`, removed; `None` when none is due. Call until `None`.
+    pub fn expire(&mut self, now: u64) -> Option<TryVec<P, GfpAtomic>> {
+        let i = self.entries.iter().position(|u| now >= u.expires)?;
+        self.entries.remove(i).map(|u| u.queue)
+    }
+
+    /// Every waiting packet, removed (the table goes away).
+    pub fn clear(&mut self) -> impl Iterator<Item = P> + '_ {
+        core::iter::from_fn(move || loop {
+            let last = self.entries.as_mut_slice().last_mut()?;
+            match last.queue.pop() {
+                Some(p) => return Some(p),
+                None => {
+                    self.entries.pop();
+                }
+            }
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -577,5 +710,49 @@ mod tests {
         };
         assert_eq!(t.mfc_add(&any), Ok(()));
         assert_eq!(ports(fwd(&mut t, P1, 5)), [P2]);
+    }
+
+    #[test]
+    fn unresolved_packets_wait_bounded_and_are_released_by_their_entry() {
+        let mut q: UnresQueue<u32> = UnresQueue::new();
+        let (s, g) = (a([10, 1, 0, 2]), a([239, 1, 1, 1]));
+        assert_eq!(q.enqueue(s, g, 1, 0), Enqueued::New);
+        for p in 2..=4 {
+            assert_eq!(q.enqueue(s, g, p, 0), Enqueued::Queued);
+        }
+        // qlen > 3: the fifth is refused.
+        assert_eq!(q.enqueue(s, g, 5, 0), Enqueued::Dropped(5));
+        // A (*,G) entry does not release an (S,G)'s packets.
+        assert!(q.resolve(Ipv4Addr::UNSPECIFIED, g).is_empty());
+        let released = q.resolve(s, g);
+        assert_eq!(released.as_slice(), &[1, 2, 3, 4]);
+        assert_eq!(q.waiting().count(), 0);
+        // Resolved: the next packet starts a new wait (and a new report).
+        assert_eq!(q.enqueue(s, g, 6, 0), Enqueued::New);
+    }
+
+    #[test]
+    fn at_most_ten_groups_wait_and_they_expire_after_ten_seconds() {
+        let mut q: UnresQueue<u32> = UnresQueue::new();
+        let s = a([10, 1, 0, 2]);
+        for i in 0..UNRES_MAX_ENTRIES as u8 {
+            assert_eq!(
+                q.enqueue(s, a([239, 1, 1, i]), u32::from(i), 1000),
+                Enqueued::New
+            );
+        }
+        assert_eq!(
+            q.enqueue(s, a([239, 1, 2, 0]), 99, 1000),
+            Enqueued::Dropped(99)
+        );
+        // Not yet due.
+        assert!(q.expire(1000 + UNRES_TIMEOUT_MS - 1).is_none());
+        let mut freed = 0;
+        while let Some(pkts) = q.expire(1000 + UNRES_TIMEOUT_MS) {
+            freed += pkts.len();
+        }
+        assert_eq!(freed, UNRES_MAX_ENTRIES);
+        assert_eq!(q.enqueue(s, a([239, 1, 2, 0]), 7, 20_000), Enqueued::New);
+        assert_eq!(q.clear().collect::<std::vec::Vec<_>>(), [7]);
     }
 }

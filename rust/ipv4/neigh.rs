@@ -27,10 +27,14 @@
 //! through [`NeighCache::flush_port`] / [`NeighCache::clear`].
 //!
 //! **Bounds.** At most [`NeighCache::max_entries`] entries
-//! (`gc_thresh3`, 1024 by default); creating one more first runs a forced
-//! garbage collection (`neigh_forced_gc`: FAILED entries, and entries with
-//! nothing queued not updated for 5 s), and if the table is still full the
-//! packet is dropped with `NEIGH_CREATEFAIL` ("neighbour table overflow").
+//! (`gc_thresh3`, 1024 by default). As `neigh_alloc` does, creating an
+//! entry when the table holds `gc_thresh3` entries, or `gc_thresh2` (512)
+//! and the last forced collection is more than 5 s old, first runs a
+//! forced garbage collection (`neigh_forced_gc`: oldest first, FAILED
+//! entries and entries with nothing queued not updated for 5 s, until the
+//! table is down to `gc_thresh2`); if it frees nothing and the table holds
+//! `gc_thresh3` entries, the packet is dropped with `NEIGH_CREATEFAIL`
+//! ("neighbour table overflow").
 //! Each unresolved entry queues at most [`NeighCache::queue_len`] packets
 //! (`unres_qlen`, 101 by default); its queue's memory is reserved when the
 //! entry starts resolving, so queueing itself never allocates.
@@ -46,6 +50,13 @@ use crate::platform::TryVec;
 
 /// Default bound on entries (`gc_thresh3`).
 pub const MAX_ENTRIES: usize = 1024;
+/// From this many entries a new one forces a collection if the last was
+/// more than [`FORCED_GC_INTERVAL_MS`] ago (`gc_thresh2`); a forced
+/// collection stops once the table is down to it.
+pub const GC_THRESH2: usize = 512;
+/// Between `gc_thresh2` and `gc_thresh3`, forced collections are at least
+/// this far apart (`neigh_alloc`'s `last_flush + 5 * HZ`).
+pub const FORCED_GC_INTERVAL_MS: u64 = 5_000;
 /// Default bound on packets queued per unresolved entry (`unres_qlen`).
 pub const UNRES_QLEN: usize = 101;
 /// How long a confirmation keeps an entry REACHABLE (`base_reachable_time`).
@@ -257,6 +268,10 @@ pub struct NeighStats {
     pub table_fulls: u64,
     /// Forced garbage collections.
     pub forced_gc_runs: u64,
+    /// Entries now (`/proc/net/stat/arp_cache`'s `entries`).
+    pub entries: u64,
+    /// The most entries the table has held.
+    pub peak_entries: u64,
 }
 
 fn bump(c: &mut u64) {
@@ -287,6 +302,9 @@ struct Neighbour<P> {
 pub struct NeighCache<P> {
     entries: TryVec<Neighbour<P>>,
     max_entries: usize,
+    gc_thresh2: usize,
+    /// When the last forced collection ran (`last_flush`).
+    last_flush: u64,
     queue_len: usize,
     stats: NeighStats,
 }
@@ -303,11 +321,15 @@ impl<P> NeighCache<P> {
         Self::with_limits(MAX_ENTRIES, UNRES_QLEN)
     }
 
-    /// An empty cache with other bounds (each at least 1).
+    /// An empty cache with other bounds (each at least 1); `gc_thresh2`
+    /// is half of `max_entries`, as Linux's defaults are.
     pub fn with_limits(max_entries: usize, queue_len: usize) -> Self {
+        let max_entries = max_entries.max(1);
         NeighCache {
             entries: TryVec::new(),
-            max_entries: max_entries.max(1),
+            max_entries,
+            gc_thresh2: max_entries / 2,
+            last_flush: 0,
             queue_len: queue_len.max(1),
             stats: NeighStats::default(),
         }
@@ -335,7 +357,10 @@ impl<P> NeighCache<P> {
 
     /// The counters.
     pub fn stats(&self) -> NeighStats {
-        self.stats
+        NeighStats {
+            entries: self.entries.len() as u64,
+            ..self.stats
+        }
     }
 
     fn find(&self, port: PortId, ip: Ipv4Addr) -> Option<usize> {
@@ -377,33 +402,50 @@ impl<P> NeighCache<P> {
         Some(n.queue)
     }
 
-    /// `neigh_forced_gc`: removes FAILED entries and entries with nothing
-    /// queued that were not updated within [`FORCED_GC_SPARE_MS`]. Only
-    /// entries with empty queues are removed, so no packet is dropped.
-    fn forced_gc(&mut self, now: u64) {
+    /// `neigh_forced_gc`: removes, oldest first, FAILED entries and entries
+    /// with nothing queued that were not updated within
+    /// [`FORCED_GC_SPARE_MS`], until the table is down to `gc_thresh2`
+    /// (Linux stops once it has removed `entries - gc_thresh2`, checking
+    /// after each entry it looks at). Only entries with empty queues are
+    /// removed, so no packet is dropped. Returns how many it removed.
+    fn forced_gc(&mut self, now: u64) -> usize {
         bump(&mut self.stats.forced_gc_runs);
-        let before = self.entries.len();
+        let max_clean = self.entries.len().saturating_sub(self.gc_thresh2);
+        let mut shrunk = 0usize;
+        let mut done = false;
         self.entries.retain(|n| {
+            if done {
+                return true;
+            }
             let old = now >= n.updated.saturating_add(FORCED_GC_SPARE_MS);
-            !(n.queue.is_empty() && (n.state == NudState::Failed || old))
+            let remove = n.queue.is_empty() && (n.state == NudState::Failed || old);
+            if remove {
+                shrunk += 1;
+            }
+            done = shrunk >= max_clean;
+            !remove
         });
-        let removed = before.saturating_sub(self.entries.len());
-        for _ in 0..removed {
+        for _ in 0..shrunk {
             bump(&mut self.stats.destroys);
         }
+        self.last_flush = now;
+        shrunk
     }
 
-    /// Makes room for one more entry; false if the table stays full.
+    /// Makes room for one more entry (`neigh_alloc`'s bound); false if the
+    /// table stays full.
     fn make_room(&mut self, now: u64) -> bool {
-        if self.entries.len() < self.max_entries {
+        let len = self.entries.len();
+        let over_thresh2 =
+            len >= self.gc_thresh2 && now > self.last_flush.saturating_add(FORCED_GC_INTERVAL_MS);
+        if len < self.max_entries && !over_thresh2 {
             return true;
         }
-        self.forced_gc(now);
-        if self.entries.len() < self.max_entries {
-            return true;
+        if self.forced_gc(now) == 0 && len >= self.max_entries {
+            bump(&mut self.stats.table_fulls);
+            return false;
         }
-        bump(&mut self.stats.table_fulls);
-        false
+        true
     }
 
     /// Creates an entry (`neigh_create`), returning its index.
@@ -425,6 +467,10 @@ impl<P> NeighCache<P> {
         };
         self.entries.try_push(n).ok()?;
         bump(&mut self.stats.allocs);
+        let len = self.entries.len() as u64;
+        if len > self.stats.peak_entries {
+            self.stats.peak_entries = len;
+        }
         Some(self.entries.len().saturating_sub(1))
     }
 
@@ -963,6 +1009,71 @@ mod tests {
         assert_eq!(c.len(), 2);
         assert_eq!(c.flush_port(P1, |_| ()), 2);
         assert!(c.is_empty());
+    }
+
+    /// The flood of selftest 45 at Linux's defaults: packets to 20,000
+    /// different neighbours that never answer, 2,000 a second. The table
+    /// never holds more than gc_thresh3; entries whose resolution failed
+    /// make room (forced collections); and between gc_thresh2 and
+    /// gc_thresh3 a forced collection runs at most every 5 s and stops at
+    /// gc_thresh2.
+    #[test]
+    fn flood_stays_within_gc_thresh3() {
+        let mut c: NeighCache<u32> = NeighCache::new();
+        let mut dropped = 0;
+        for k in 0..20_000u32 {
+            let now = u64::from(k) / 2;
+            let ip = Ipv4Addr::from_bits(0x0a63_0000 | k);
+            match c.resolve(P1, ip, now, k) {
+                Resolve::Dropped(_, DropReason::NeighCreatefail) => dropped += 1,
+                Resolve::Dropped(_, r) => panic!("dropped for {r:?}"),
+                _ => {}
+            }
+            while let Some(_a) = c.tick(now) {}
+            assert!(c.len() <= MAX_ENTRIES);
+        }
+        let st = c.stats();
+        assert_eq!(st.peak_entries, MAX_ENTRIES as u64);
+        assert!(st.forced_gc_runs > 0);
+        assert!(dropped > 0 && st.table_fulls == dropped);
+        assert_eq!(st.entries, c.len() as u64);
+        assert_eq!(st.allocs - st.destroys, st.entries);
+    }
+
+    #[test]
+    fn gc_thresh2_forces_a_collection_every_5_s_down_to_thresh2() {
+        // gc_thresh2 = 4 of 8.
+        let mut c: NeighCache<u32> = NeighCache::with_limits(8, 4);
+        let mk = |i: u32| Ipv4Addr::from_bits(0x0a00_0000 | i);
+        // Six resolved entries at t=0, nothing queued.
+        for i in 0..6 {
+            let _ = c.update(
+                &NeighUpdate {
+                    create: true,
+                    force_override: true,
+                    ..reply(mk(i), MAC)
+                },
+                0,
+            );
+        }
+        assert_eq!(c.len(), 6);
+        // At t=10 s (past 5 s since the last flush at 0), a new entry
+        // first collects the old ones down to gc_thresh2: two go.
+        let _ = c.resolve(P1, mk(100), 10_000, 1);
+        assert_eq!(c.stats().forced_gc_runs, 1);
+        assert_eq!(c.len(), 5);
+        assert_eq!(c.lookup(P1, mk(0)), None);
+        assert_eq!(c.lookup(P1, mk(1)), None);
+        assert!(c.lookup(P1, mk(2)).is_some());
+        // Within 5 s of that flush and below gc_thresh3: no collection.
+        let _ = c.resolve(P1, mk(101), 12_000, 2);
+        assert_eq!(c.stats().forced_gc_runs, 1);
+        assert_eq!(c.len(), 6);
+        // After 5 s: one again, down to gc_thresh2 (the queued entries stay).
+        let _ = c.resolve(P1, mk(102), 15_001, 3);
+        assert_eq!(c.stats().forced_gc_runs, 2);
+        assert_eq!(c.len(), 5);
+        assert!(c.lookup(P1, mk(100)).is_some() && c.lookup(P1, mk(101)).is_some());
     }
 
     #[derive(Debug, Clone)]

@@ -168,6 +168,8 @@ impl<P> Queue<P> {
 pub struct Reassembly<P> {
     queues: TryVec<Queue<P>>,
     mem: usize,
+    /// The most `mem` has been.
+    peak_mem: usize,
     high_thresh: usize,
 }
 
@@ -196,6 +198,7 @@ impl<P> Reassembly<P> {
         Self {
             queues: TryVec::new(),
             mem: 0,
+            peak_mem: 0,
             high_thresh,
         }
     }
@@ -203,6 +206,11 @@ impl<P> Reassembly<P> {
     /// Bytes held by queued fragments.
     pub fn mem(&self) -> usize {
         self.mem
+    }
+
+    /// The most bytes queued fragments have held at once.
+    pub fn peak_mem(&self) -> usize {
+        self.peak_mem
     }
 
     /// Queues being reassembled.
@@ -319,6 +327,7 @@ impl<P> Reassembly<P> {
         q.meat += end - offset;
         q.mem = q.mem.saturating_add(m.truesize);
         self.mem = self.mem.saturating_add(m.truesize);
+        self.peak_mem = self.peak_mem.max(self.mem);
         let fragsize = m.ihl + (end - offset);
         q.max_size = q.max_size.max(fragsize);
         if m.df {

@@ -315,6 +315,10 @@ counters! {
         TableFulls => "table_fulls",
         /// Forced garbage collections at the table bound (`forced_gc_runs`).
         ForcedGcRuns => "forced_gc_runs",
+        /// Entries in the table now (`entries`, a gauge).
+        Entries => "entries",
+        /// The most entries the table has held (ferroute's own).
+        PeakEntries => "peak_entries",
     }
 }
 

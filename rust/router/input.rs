@@ -118,7 +118,17 @@ fn arp_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, skb: SkB
         r.stats.arp(s);
     }
     if let Some(learn) = decision.learn {
-        let released = r.neigh.lock().update(&learn, now_ms());
+        let (released, changed) = {
+            let mut neigh = r.neigh.lock();
+            let before = neigh.lookup(learn.port, learn.ip);
+            let released = neigh.update(&learn, now_ms());
+            let after = neigh.lookup(learn.port, learn.ip);
+            (released, after.filter(|a| before != Some(*a)))
+        };
+        // neigh_update_notify: a new entry, a new state or a new MAC.
+        if let Some((mac, state)) = changed {
+            super::monitor::neigh_changed(c, port, learn.ip, mac, state);
+        }
         if let Some(mac) = released.mac() {
             for pkt in released {
                 output::finish_output(r, port, mac, pkt);
@@ -173,6 +183,10 @@ fn ip_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: 
     {
         return ip_drop(r, skb, stats::DropReason::Nomem);
     }
+    // ip_rcv_core: "Must drop socket now": a packet the router keeps (a
+    // fragment for 30 s, a packet waiting for ARP) must not hold the
+    // sender's send buffer.
+    skb.orphan();
     if hdr.ip.dst.is_multicast() {
         return mc_input(r, c, port, pkt_type, hdr, skb);
     }
@@ -238,12 +252,19 @@ fn ip_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: 
 /// a member of. The options of a multicast packet are not processed
 /// (`ip_rcv_options` is not run for it yet).
 fn mc_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, hdr: Header, skb: SkBuff) {
+    let mforward = r.mforwarding(port.id);
     let pkt = route::McPacket {
         src: hdr.ip.src,
         dst: hdr.ip.dst,
         proto: hdr.ip.protocol,
-        member: hdr.ip.dst == crate::ipv4::mroute::ALL_HOSTS,
-        mforward: r.mforwarding(port.id),
+        // 224.0.0.1 on every port; on a VIF also the routers' groups
+        // (IGMPv2 leaves, IGMPv3 reports), which a routing daemon's socket
+        // joins in Linux.
+        member: hdr.ip.dst == crate::ipv4::mroute::ALL_HOSTS
+            || (mforward
+                && (hdr.ip.dst == crate::ipv4::igmp::ALL_ROUTERS
+                    || hdr.ip.dst == crate::ipv4::igmp::V3_ROUTERS)),
+        mforward,
     };
     let rt = match route::route_input_mc(&c.fib, &c.addrs, &pkt, port.id, &c.port_conf(port)) {
         Ok(rt) => rt,
@@ -252,6 +273,9 @@ fn mc_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, hdr: Head
     let len = u32::try_from(hdr.total_len).unwrap_or(u32::MAX);
     r.stats
         .ip_po(IpStat::InMcastPkts, IpStat::InMcastOctets, len);
+    if mforward && hdr.ip.protocol == wire_ip::PROTO_IGMP {
+        super::mroute::igmp_input(r, port, hdr, skb.data());
+    }
     if rt.forward {
         super::mroute::ip_mr_input(r, c, port, pkt_type, hdr, rt.local, skb);
     } else {

@@ -44,7 +44,7 @@ impl IoctlHandler for RouteIoctl {
         let router = router_arc(net).ok_or(ENODEV)?;
         let rtnl = RtnlGuard::lock();
         router
-            .route_ioctl(which, &rt, &rtnl)
+            .route_ioctl(which, &rt, net, &rtnl)
             .map(|()| 0)
             .map_err(|(e, _)| e)
     }
@@ -59,7 +59,13 @@ fn sockaddr(s: SockAddrIn) -> SockAddr {
 
 impl Router {
     /// `ip_rt_ioctl`: adds or deletes the route `rt` describes.
-    pub fn route_ioctl(&self, cmd: RtIoctl, rt: &RtEntry, rtnl: &Rtnl) -> Result<(), CtlError> {
+    pub fn route_ioctl(
+        &self,
+        cmd: RtIoctl,
+        rt: &RtEntry,
+        net: &Net<'_>,
+        rtnl: &Rtnl,
+    ) -> Result<(), CtlError> {
         let dev = rt.dev.as_ref().map(|name| {
             let end = name.iter().position(|&b| b == 0).unwrap_or(name.len());
             &name[..end]
@@ -72,19 +78,35 @@ impl Router {
             metric: rt.metric,
             dev,
         };
-        self.update_config(rtnl, |c| {
-            // The ports and the FIB are borrowed apart: names resolve as
-            // for every other request (Config::port_by_name).
-            let (ports, netns) = (c.ports.as_slice(), c.netns);
-            let port_of = |n: &[u8]| super::port::port_named(ports, netns, n).map(|p| p.id);
-            rtentry::ip_rt_ioctl(cmd, &entry, &mut c.fib, port_of).map_err(|e| {
-                let msg = match e {
-                    Errno::Esrch => c_str!("no such route"),
-                    Errno::Eexist => c_str!("route already exists"),
-                    _ => c_str!("bad rtentry"),
-                };
-                (errno_of(e), msg)
-            })
-        })
+        // The prefix the request names (a bad mask fails the change, which
+        // then announces nothing).
+        let plen = if entry.flags & rtentry::RTF_HOST != 0 {
+            32
+        } else {
+            crate::ipv4::addr::mask_len(entry.genmask.addr.to_bits()).unwrap_or(32)
+        };
+        let key = [(crate::ipv4::fib::RT_TABLE_MAIN, entry.dst.addr, plen)];
+        let announce = |n: &mut super::monitor::Announcements<'_, '_>,
+                        old: &super::Config,
+                        new: &super::Config| n.routes(old, new, &key, false);
+        self.update_config_announced(
+            rtnl,
+            net,
+            |c| {
+                // The ports and the FIB are borrowed apart: names resolve as
+                // for every other request (Config::port_by_name).
+                let (ports, netns) = (c.ports.as_slice(), c.netns);
+                let port_of = |n: &[u8]| super::port::port_named(ports, netns, n).map(|p| p.id);
+                rtentry::ip_rt_ioctl(cmd, &entry, &mut c.fib, port_of).map_err(|e| {
+                    let msg = match e {
+                        Errno::Esrch => c_str!("no such route"),
+                        Errno::Eexist => c_str!("route already exists"),
+                        _ => c_str!("bad rtentry"),
+                    };
+                    (errno_of(e), msg)
+                })
+            },
+            announce,
+        )
     }
 }

@@ -19,6 +19,7 @@ mod forward;
 mod icmp;
 mod input;
 pub mod ioctl;
+mod monitor;
 mod mroute;
 pub mod netlink;
 pub(crate) mod netns;
@@ -29,7 +30,7 @@ pub mod rules;
 pub mod stats;
 
 use crate::abstractions::devref::DevRef;
-use crate::abstractions::genetlink::Dump;
+use crate::abstractions::genetlink::{Dump, Message};
 use crate::abstractions::netdevice::{self, Device, NetDevice};
 use crate::abstractions::rcu::{RcuMutexBox, ReadGuard};
 use crate::abstractions::skbuff::SkBuff;
@@ -84,6 +85,18 @@ pub struct Config {
 }
 
 impl Config {
+    /// Adds a new port, which starts from conf.default's settings
+    /// (`inetdev_init`) and takes the rules kept by its name
+    /// (`attach_rules`).
+    fn add_port(&mut self, mut port: Port) -> Result<(), CtlError> {
+        port.conf = self.conf_default;
+        port.conf_own = self.conf_default_own;
+        self.fib.attach_port(port.id, port.name());
+        self.ports
+            .try_push(port)
+            .map_err(|_| (ENOMEM, c_str!("out of memory")))
+    }
+
     fn empty(netns: u32) -> Self {
         Self {
             generation: 1,
@@ -159,6 +172,8 @@ impl TimerCallback for NeighTimer {
     fn run(&self, timer: &Rearm<'_>) {
         self.0.neigh_tick();
         self.0.reasm_tick();
+        self.0.unres_tick(now_ms());
+        self.0.mc.lock().igmp.expire(now_ms());
         timer.arm_ms(NEIGH_TICK_MS);
     }
 }
@@ -183,6 +198,9 @@ pub struct Router {
     /// VIFs and the MFC (`struct mr_table`), with their counters.
     #[pin]
     mroute: SpinLockBh<crate::ipv4::mroute::MrTable>,
+    /// The multicast state beside the MFC; never locked inside `mroute`.
+    #[pin]
+    mc: SpinLockBh<mroute::McState>,
     stats: Stats,
     next_port_id: AtomicU32,
     ip_ident: AtomicU32,
@@ -204,6 +222,7 @@ impl Router {
                 peers <- crate::new_spinlock_bh!(InetPeers::new(), "ferroute_inet_peers"),
                 reasm <- crate::new_spinlock_bh!(Reassembly::new(), "ferroute_reasm"),
                 mroute <- crate::new_spinlock_bh!(crate::ipv4::mroute::MrTable::new(), "ferroute_mroute"),
+                mc <- crate::new_spinlock_bh!(mroute::McState::new(), "ferroute_mc"),
                 stats: Stats::new()?,
                 next_port_id: AtomicU32::new(1),
                 ip_ident: AtomicU32::new(1),
@@ -284,6 +303,30 @@ impl Router {
         Ok(())
     }
 
+    /// As [`Router::update_config`], and announces the change to monitor
+    /// listeners in `net` ([`monitor`]): `announce` compares the
+    /// configuration before (`old`) with the one after; its notifications
+    /// are sent once the new one is published.
+    fn update_config_announced(
+        &self,
+        rtnl: &Rtnl,
+        net: &netdevice::Net<'_>,
+        change: impl FnOnce(&mut Config) -> Result<(), CtlError>,
+        announce: impl FnOnce(&mut monitor::Announcements<'_, '_>, &Config, &Config),
+    ) -> Result<(), CtlError> {
+        let mut notes = monitor::Announcements::new(net);
+        {
+            let mut writer = self.config.lock();
+            let new = self.changed_config(writer.current(), rtnl, change)?;
+            if let Some(old) = writer.current() {
+                announce(&mut notes, old, &new);
+            }
+            writer.replace_deferred(Some(new));
+        }
+        notes.send();
+        Ok(())
+    }
+
     /// As [`Router::update_config`], but waits for the grace period and
     /// frees the old copy before returning: for a change that must release
     /// the device references the old copy holds now (a ferroute device's
@@ -327,18 +370,9 @@ impl Router {
     /// Adds a ferroute device as a port (from its `ndo_init`).
     pub fn add_fer_port(&self, dev: &Device<FerDevice>, rtnl: &Rtnl) -> Result {
         let id = self.new_port_id();
-        let mut port = Port::new(id, PortDev::Fer(DevRef::new(dev)), rtnl);
-        self.update_config(rtnl, |c| {
-            // A new port starts from conf.default (inetdev_init).
-            port.conf = c.conf_default;
-            port.conf_own = c.conf_default_own;
-            // Rules kept by this name apply to the new port (attach_rules).
-            c.fib.attach_port(id, port.name());
-            c.ports
-                .try_push(port)
-                .map_err(|_| (ENOMEM, c_str!("out of memory")))
-        })
-        .map_err(|(e, _)| e)
+        let port = Port::new(id, PortDev::Fer(DevRef::new(dev)), rtnl);
+        self.update_config(rtnl, |c| c.add_port(port))
+            .map_err(|(e, _)| e)
     }
 
     /// Removes a ferroute device's port (from its `ndo_uninit`), and with
@@ -434,7 +468,12 @@ impl Router {
     }
 
     /// Attaches an existing Ethernet device as a port.
-    pub fn attach(&self, dev: &NetDevice, rtnl: &Rtnl) -> Result<(), CtlError> {
+    pub fn attach(
+        &self,
+        dev: &NetDevice,
+        net: &netdevice::Net<'_>,
+        rtnl: &Rtnl,
+    ) -> Result<(), CtlError> {
         if dev.is_loopback() {
             return Err((EINVAL, c_str!("cannot attach a loopback device")));
         }
@@ -470,16 +509,13 @@ impl Router {
         attachments
             .try_reserve(1)
             .map_err(|_| (ENOMEM, c_str!("out of memory")))?;
-        let mut port = Port::new(id, PortDev::Attached(DevRef::new(dev)), rtnl);
-        self.update_config(rtnl, |c| {
-            port.conf = c.conf_default;
-            port.conf_own = c.conf_default_own;
-            // Rules kept by this name apply to the new port (attach_rules).
-            c.fib.attach_port(id, port.name());
-            c.ports
-                .try_push(port)
-                .map_err(|_| (ENOMEM, c_str!("out of memory")))
-        })?;
+        let port = Port::new(id, PortDev::Attached(DevRef::new(dev)), rtnl);
+        self.update_config_announced(
+            rtnl,
+            net,
+            |c| c.add_port(port),
+            |n, old, new| n.ports(old, new),
+        )?;
         match Attachment::attach(id, dev, rtnl) {
             Ok(a) => {
                 // Room was reserved above, so this cannot fail.
@@ -488,20 +524,20 @@ impl Router {
             }
             Err(e) => {
                 drop(attachments);
-                self.forget_port(id, rtnl);
+                self.forget_port(id, Some(net), rtnl);
                 Err((e, c_str!("could not claim the device")))
             }
         }
     }
 
     /// Detaches the attached port named `name`.
-    pub fn detach_by_name(&self, name: &[u8], rtnl: &Rtnl) -> Result {
+    pub fn detach_by_name(&self, name: &[u8], net: &netdevice::Net<'_>, rtnl: &Rtnl) -> Result {
         let port = self
             .with_config(|c| c.port_by_name(name).map(|p| (p.id, p.kind())))
             .flatten();
         match port {
             Some((id, PortKind::Attached)) => {
-                self.detach(id, rtnl);
+                self.detach(id, Some(net), rtnl);
                 Ok(())
             }
             Some((_, PortKind::Fer)) => Err(EINVAL),
@@ -509,7 +545,8 @@ impl Router {
         }
     }
 
-    fn detach(&self, id: PortId, rtnl: &Rtnl) {
+    /// Detaches port `id`, announcing it to listeners in `net` if given.
+    fn detach(&self, id: PortId, net: Option<&netdevice::Net<'_>>, rtnl: &Rtnl) {
         let attachment = {
             let mut attachments = self.attachments.lock();
             let pos = attachments.iter().position(|a| a.id == id);
@@ -518,29 +555,38 @@ impl Router {
         if let Some(a) = attachment {
             a.detach(rtnl);
         }
-        self.forget_port(id, rtnl);
+        self.forget_port(id, net, rtnl);
     }
 
     /// Removes a port and everything that refers to it: addresses, routes,
-    /// neighbours (their queued packets are dropped).
-    fn forget_port(&self, id: PortId, rtnl: &Rtnl) {
-        self.forget_port_with(id, rtnl, false)
+    /// neighbours (their queued packets are dropped); the port and its
+    /// addresses are announced gone to listeners in `net` if given (its
+    /// routes go with a flush, unannounced as in Linux).
+    fn forget_port(&self, id: PortId, net: Option<&netdevice::Net<'_>>, rtnl: &Rtnl) {
+        self.forget_port_with(id, rtnl, false, net)
     }
 
     /// As [`Router::forget_port`], releasing the device reference before
     /// returning.
     fn forget_port_sync(&self, id: PortId, rtnl: &Rtnl) {
-        self.forget_port_with(id, rtnl, true)
+        self.forget_port_with(id, rtnl, true, None)
     }
 
-    fn forget_port_with(&self, id: PortId, rtnl: &Rtnl, sync: bool) {
+    fn forget_port_with(
+        &self,
+        id: PortId,
+        rtnl: &Rtnl,
+        sync: bool,
+        net: Option<&netdevice::Net<'_>>,
+    ) {
         self.mvif_forget(id);
-        let update = |change: &mut dyn FnMut(&mut Config) -> Result<(), CtlError>| {
-            if sync {
-                self.update_config_sync(rtnl, change)
-            } else {
-                self.update_config(rtnl, change)
-            }
+        let update = |change: &mut dyn FnMut(&mut Config) -> Result<(), CtlError>| match net {
+            _ if sync => self.update_config_sync(rtnl, change),
+            Some(net) => self.update_config_announced(rtnl, net, change, |n, old, new| {
+                n.ports(old, new);
+                n.addrs(old, new);
+            }),
+            None => self.update_config(rtnl, change),
         };
         let full = update(&mut |c| {
             c.ports.retain(|p| p.id != id);
@@ -575,7 +621,10 @@ impl Router {
             .with_config(|c| c.port_by_dev(dev).map(|p| (p.id, p.kind())))
             .flatten();
         if let Some((id, PortKind::Attached)) = port {
-            self.detach(id, rtnl);
+            // An attached port's device is in the router's namespace until
+            // it has left it (the notifier runs before the move).
+            let net = dev.net_rtnl(rtnl);
+            self.detach(id, Some(&net), rtnl);
         }
     }
 
@@ -584,7 +633,7 @@ impl Router {
         loop {
             let id = self.attachments.lock().first().map(|a| a.id);
             match id {
-                Some(id) => self.detach(id, rtnl),
+                Some(id) => self.detach(id, None, rtnl),
                 None => break,
             }
         }
@@ -597,9 +646,14 @@ impl Router {
         name: &[u8],
         addr: Ipv4Addr,
         plen: u8,
+        net: &netdevice::Net<'_>,
         rtnl: &Rtnl,
     ) -> Result<(), CtlError> {
-        self.update_config(rtnl, |c| {
+        let announce = |n: &mut monitor::Announcements<'_, '_>, old: &Config, new: &Config| {
+            n.addrs(old, new);
+            n.ifaddr_routes(old, new, addr, plen);
+        };
+        self.update_config_announced(rtnl, net, |c| {
             let ifa = c.ifaddr_on(name, addr, plen)?;
             let up = c.port(ifa.port).is_some_and(|p| p.is_up());
             devinet::inet_insert_ifa(&mut c.addrs, &mut c.fib, ifa, up).map_err(|e| {
@@ -623,7 +677,7 @@ impl Router {
                 p.conf_own = ConfMask::ALL;
             }
             Ok(())
-        })
+        }, announce)
     }
 
     /// Removes an address and its routes (fib_del_ifaddr).
@@ -632,14 +686,24 @@ impl Router {
         name: &[u8],
         addr: Ipv4Addr,
         plen: u8,
+        net: &netdevice::Net<'_>,
         rtnl: &Rtnl,
     ) -> Result<(), CtlError> {
-        self.update_config(rtnl, |c| {
-            let ifa = c.ifaddr_on(name, addr, plen)?;
-            devinet::inet_del_ifa(&mut c.addrs, &mut c.fib, &ifa)
-                .map(|_| ())
-                .map_err(|e| (errno_of(e), c_str!("no such address on this port")))
-        })
+        let announce = |n: &mut monitor::Announcements<'_, '_>, old: &Config, new: &Config| {
+            n.addrs(old, new);
+            n.ifaddr_routes(old, new, addr, plen);
+        };
+        self.update_config_announced(
+            rtnl,
+            net,
+            |c| {
+                let ifa = c.ifaddr_on(name, addr, plen)?;
+                devinet::inet_del_ifa(&mut c.addrs, &mut c.fib, &ifa)
+                    .map(|_| ())
+                    .map_err(|e| (errno_of(e), c_str!("no such address on this port")))
+            },
+            announce,
+        )
     }
 
     /// Ages the neighbour cache: retransmits ARP requests, fails entries
@@ -717,58 +781,106 @@ impl Router {
         }
     }
 
-    fn dump_ports(&self, dump: &mut Dump<'_>) -> Result {
-        use netlink::attr;
+    /// Dumps the ports with their devices' counters, which are read under
+    /// RTNL ([`NetDevice::stats`]), as rtnetlink's link dump holds it.
+    pub(crate) fn dump_ports(&self, dump: &mut Dump<'_>) -> Result {
+        let rtnl = RtnlGuard::lock();
         self.with_config(|c| {
             dump.set_generation(c.generation);
             dump.entries(c.ports.iter(), |m, p| {
-                m.put_u32(attr::PORT_ID, p.id.0)?;
-                m.put_str(attr::IFNAME, p.name())?;
-                m.put_u32(attr::IFINDEX, p.netdev().ifindex() as u32)?;
-                m.put_u8(attr::KIND, p.kind() as u8)?;
-                m.put(attr::MAC, &p.mac)?;
-                m.put_u32(attr::NETNS, p.netns)?;
-                conf::put_port_conf(m, &p.conf)
+                put_port(m, p)?;
+                match p.netdev().stats(&rtnl) {
+                    Some(s) => put_link_stats(m, &s),
+                    None => Ok(()),
+                }
             })
         })
         .unwrap_or(Ok(()))
     }
 
     fn dump_addrs(&self, dump: &mut Dump<'_>) -> Result {
-        use netlink::attr;
         self.with_config(|c| {
             dump.set_generation(c.generation);
-            dump.entries(c.addrs.iter(), |m, a| {
-                m.put_u32(attr::PORT_ID, a.port.0)?;
-                m.put_str(attr::IFNAME, c.port(a.port).map_or(b"?", |p| p.name()))?;
-                m.put(attr::ADDRESS, &a.addr.octets())?;
-                m.put_u8(attr::PREFIXLEN, a.prefix_len)
-            })
+            dump.entries(c.addrs.iter(), |m, a| put_addr(c, m, a))
         })
         .unwrap_or(Ok(()))
     }
 
     fn dump_stats(&self, dump: &mut Dump<'_>) -> Result {
         let table = self.neigh.lock().stats();
-        self.stats.dump(dump, &table)
+        let frags = {
+            let r = self.reasm.lock();
+            stats::FragGauges {
+                queues: r.len() as u64,
+                mem: r.mem() as u64,
+                peak_mem: r.peak_mem() as u64,
+            }
+        };
+        self.stats.dump(dump, &table, &frags)
     }
 
     fn dump_neighbours(&self, dump: &mut Dump<'_>) -> Result {
-        use netlink::attr;
         let now = now_ms();
         self.with_config(|c| {
             let neigh = self.neigh.lock();
-            dump.entries(neigh.entries(now), |m, e| {
-                m.put_str(attr::IFNAME, c.port(e.port).map_or(b"?", |p| p.name()))?;
-                m.put(attr::ADDRESS, &e.addr.octets())?;
-                if let Some(mac) = e.mac {
-                    m.put(attr::MAC, &mac)?;
-                }
-                m.put_u8(attr::NEIGH_STATE, netlink::neigh_state(e.state))
-            })
+            dump.entries(neigh.entries(now), |m, e| put_neigh(c, m, &e))
         })
         .unwrap_or(Ok(()))
     }
+}
+
+/// A port as `port-get` describes it.
+fn put_port(m: &mut Message<'_>, p: &Port) -> Result {
+    use netlink::attr;
+    m.put_u32(attr::PORT_ID, p.id.0)?;
+    m.put_str(attr::IFNAME, p.name())?;
+    m.put_u32(attr::IFINDEX, p.netdev().ifindex() as u32)?;
+    m.put_u8(attr::KIND, p.kind() as u8)?;
+    m.put(attr::MAC, &p.mac)?;
+    m.put_u32(attr::NETNS, p.netns)?;
+    conf::put_port_conf(m, &p.conf)
+}
+
+/// A port's device counters, as `ip -s link` shows them.
+fn put_link_stats(m: &mut Message<'_>, s: &netdevice::LinkStats) -> Result {
+    use netlink::attr;
+    for (ty, v) in [
+        (attr::RX_PACKETS, s.rx_packets),
+        (attr::RX_BYTES, s.rx_bytes),
+        (attr::RX_ERRORS, s.rx_errors),
+        (attr::RX_DROPPED, s.rx_dropped),
+        (attr::RX_MISSED, s.rx_missed),
+        (attr::RX_MULTICAST, s.multicast),
+        (attr::TX_PACKETS, s.tx_packets),
+        (attr::TX_BYTES, s.tx_bytes),
+        (attr::TX_ERRORS, s.tx_errors),
+        (attr::TX_DROPPED, s.tx_dropped),
+        (attr::TX_CARRIER, s.tx_carrier),
+        (attr::COLLISIONS, s.collisions),
+    ] {
+        m.put_u64(ty, v)?;
+    }
+    Ok(())
+}
+
+/// An address as `addr-get` describes it.
+fn put_addr(c: &Config, m: &mut Message<'_>, a: &IfAddr) -> Result {
+    use netlink::attr;
+    m.put_u32(attr::PORT_ID, a.port.0)?;
+    m.put_str(attr::IFNAME, c.port(a.port).map_or(b"?", |p| p.name()))?;
+    m.put(attr::ADDRESS, &a.addr.octets())?;
+    m.put_u8(attr::PREFIXLEN, a.prefix_len)
+}
+
+/// A neighbour entry as `neigh-get` describes it.
+fn put_neigh(c: &Config, m: &mut Message<'_>, e: &crate::ipv4::neigh::NeighInfo) -> Result {
+    use netlink::attr;
+    m.put_str(attr::IFNAME, c.port(e.port).map_or(b"?", |p| p.name()))?;
+    m.put(attr::ADDRESS, &e.addr.octets())?;
+    if let Some(mac) = e.mac {
+        m.put(attr::MAC, &mac)?;
+    }
+    m.put_u8(attr::NEIGH_STATE, netlink::neigh_state(e.state))
 }
 
 /// The kernel error for a logic-layer errno.

@@ -6,21 +6,25 @@
 //! [`crate::ipv4::mroute`]'s.
 
 use super::input::{drop_reason, local_deliver_mc, rx_drop};
+use super::monitor::FAMILY;
 use super::output;
 use super::port::Port;
 use super::{Config, CtlError, Router};
 use crate::abstractions::genetlink::Dump;
+use crate::abstractions::rcu::ReadGuard;
 use crate::abstractions::skbuff::{reason, SkBuff};
+use crate::abstractions::sync::BhGuard;
 use crate::abstractions::sync::Rtnl;
+use crate::abstractions::time::now_ms;
 use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::errno::Errno;
 use crate::ipv4::iface::PortId;
-use crate::ipv4::mroute::{self, McForward, MfcRequest, MAXVIFS};
+use crate::ipv4::mroute::{self, Enqueued, McForward, MfcRequest, MAXVIFS};
 use crate::ipv4::receive::Header;
 use crate::ipv4::stats::{DropReason, IpStat, RxStat};
 use crate::ipv4::wire::ethernet::{self, PacketType};
 use crate::ipv4::wire::ipv4 as wire_ip;
-use crate::uapi::attr;
+use crate::uapi::{attr, cmd, mcgrp};
 use kernel::c_str;
 use kernel::prelude::*;
 
@@ -50,18 +54,29 @@ pub(super) fn ip_mr_input(
         .ip_mr_input(hdr.ip.src, hdr.ip.dst, port.id, hdr.ip.ttl, len);
     let outs = match decision {
         McForward::Forward(outs) => outs,
-        // ipmr_cache_unresolved would queue it and ask the daemon;
-        // ferroute has no queue yet: the packet is dropped as Linux drops
-        // it when no entry comes. A wrong-interface packet is counted on
-        // its entry.
-        McForward::NoEntry | McForward::WrongIif => {
+        McForward::NoEntry => return mr_unresolved(r, c, port, pkt_type, hdr, local, skb),
+        // Counted on its entry.
+        McForward::WrongIif => {
             if local {
                 return local_deliver_mc(r, c, hdr, pkt_type, skb);
             }
             return rx_drop(r, skb, DropReason::NotSpecified);
         }
     };
-    let ports = outs.as_slice();
+    mr_forward(r, c, pkt_type, hdr, local, outs.as_slice(), skb);
+}
+
+/// `ip_mr_forward`'s sending: one copy out of each of `ports`, the packet
+/// itself delivered locally too when `local`.
+fn mr_forward(
+    r: &Router,
+    c: &Config,
+    pkt_type: PacketType,
+    hdr: Header,
+    local: bool,
+    ports: &[PortId],
+    skb: SkBuff,
+) {
     // The frame's fate in the ledger: delivered (counted there) when the
     // router is a member, else forwarded, or finished with when no output
     // took a copy.
@@ -93,6 +108,166 @@ pub(super) fn ip_mr_input(
             skb.consume();
         }
     }
+}
+
+/// The membership news of an IGMP message from a host on VIF `port`
+/// (`frame` from its Ethernet header): reports make its groups members
+/// of the port, leaves end them soon ([`crate::ipv4::igmp`]). The packet
+/// goes on as it would (delivered, or consumed by `ip_mr_input`); a
+/// malformed one teaches nothing.
+pub(super) fn igmp_input(r: &Router, port: &Port, hdr: Header, frame: &[u8]) {
+    use crate::ipv4::igmp::{events, Event};
+    let start = ethernet::HEADER_LEN + hdr.header_len;
+    let end = ethernet::HEADER_LEN + hdr.total_len;
+    let Some(msg) = frame.get(start..end) else {
+        return;
+    };
+    let now = now_ms();
+    let mut mc = r.mc.lock();
+    let _ = events(msg, |e| match e {
+        Event::Join(g) => {
+            mc.igmp.report(port.id, g, hdr.ip.src, now);
+        }
+        Event::Leave(g) => mc.igmp.leave(port.id, g, now),
+    });
+}
+
+/// The multicast state beside the MFC, under one lock.
+pub(super) struct McState {
+    /// Packets waiting for an MFC entry (`mfc_unres_queue`).
+    pub(super) unres: mroute::UnresQueue<QueuedMc>,
+    /// Groups with members on the VIFs, from IGMP reports.
+    pub(super) igmp: crate::ipv4::igmp::Memberships,
+}
+
+impl McState {
+    /// Nothing waits, no member known.
+    pub(super) fn new() -> Self {
+        Self {
+            unres: mroute::UnresQueue::new(),
+            igmp: crate::ipv4::igmp::Memberships::new(),
+        }
+    }
+}
+
+/// A multicast packet waiting for an MFC entry ([`mroute::UnresQueue`]).
+pub(super) struct QueuedMc {
+    /// The port it came in on.
+    port: PortId,
+    pkt_type: PacketType,
+    hdr: Header,
+    /// The router is a member too: this is the clone that waits, the
+    /// packet itself was delivered (and counted there).
+    local: bool,
+    skb: SkBuff,
+}
+
+/// `ipmr_cache_unresolved`: a packet of an (S,G) without an entry waits
+/// for one while the daemon is told (`IGMPMSG_NOCACHE`: the
+/// `mroute-nocache-ntf` notification of the first packet); a member
+/// delivers its copy first. Without a listener on the `mroute` group
+/// (Linux: no multicast routing socket) nothing waits: the packet is
+/// dropped, as `ipmr_cache_report` fails.
+fn mr_unresolved(
+    r: &Router,
+    c: &Config,
+    port: &Port,
+    pkt_type: PacketType,
+    hdr: Header,
+    local: bool,
+    skb: SkBuff,
+) {
+    let skb = if local {
+        let copy = skb.try_clone();
+        local_deliver_mc(r, c, hdr, pkt_type, skb);
+        match copy {
+            Some(s) => s,
+            None => return,
+        }
+    } else {
+        skb
+    };
+    let guard = ReadGuard::new();
+    let net = port.netdev().net(&guard);
+    if net.inum() != c.netns || !FAMILY.has_listeners(&net, mcgrp::MROUTE) {
+        return drop_unresolved(
+            r,
+            QueuedMc {
+                port: port.id,
+                pkt_type,
+                hdr,
+                local,
+                skb,
+            },
+        );
+    }
+    let vif = r.mroute.lock().vif_of(port.id);
+    let q = QueuedMc {
+        port: port.id,
+        pkt_type,
+        hdr,
+        local,
+        skb,
+    };
+    let (src, group) = (hdr.ip.src, hdr.ip.dst);
+    let queued = r.mc.lock().unres.enqueue(src, group, q, now_ms());
+    match queued {
+        Enqueued::New => {
+            let _ = FAMILY.notify(&net, mcgrp::MROUTE, cmd::MROUTE_NOCACHE_NTF, |m| {
+                m.put(attr::MR_ORIGIN, &src.octets())?;
+                m.put(attr::MR_GROUP, &group.octets())?;
+                m.put_str(attr::IFNAME, port.name())?;
+                match vif {
+                    Some(v) => m.put_u8(attr::MR_VIF, v as u8),
+                    None => Ok(()),
+                }
+            });
+        }
+        Enqueued::Queued => {}
+        Enqueued::Dropped(q) => drop_unresolved(r, q),
+    }
+}
+
+/// A waiting packet that will not be forwarded: refused by the queue, or
+/// its time ran out. The clone of a delivered packet is only freed.
+pub(super) fn drop_unresolved(r: &Router, q: QueuedMc) {
+    if q.local {
+        q.skb.consume();
+    } else {
+        rx_drop(r, q.skb, DropReason::NotSpecified);
+    }
+}
+
+/// `ipmr_cache_resolve`: a packet that waited, forwarded by the entry
+/// that now matches it (counted on it as `ip_mr_forward` counts).
+fn forward_resolved(r: &Router, c: &Config, q: QueuedMc) {
+    let hdr = q.hdr;
+    let decision =
+        r.mroute
+            .lock()
+            .ip_mr_input(hdr.ip.src, hdr.ip.dst, q.port, hdr.ip.ttl, hdr.total_len);
+    match decision {
+        McForward::Forward(outs) if c.port(q.port).is_some() => {
+            // Never delivered again: a member's copy was already.
+            if q.local {
+                mr_forward_copies(r, c, hdr, outs.as_slice(), q.skb);
+            } else {
+                mr_forward(r, c, q.pkt_type, hdr, false, outs.as_slice(), q.skb);
+            }
+        }
+        _ => drop_unresolved(r, q),
+    }
+}
+
+/// The copies of a packet whose ledger entry is settled (a member's
+/// clone): out of each of `ports`, then freed.
+fn mr_forward_copies(r: &Router, c: &Config, hdr: Header, ports: &[PortId], skb: SkBuff) {
+    for &out in ports {
+        if let Some(copy) = skb.try_clone() {
+            ipmr_queue_xmit(r, c, out, hdr.ip.dst, copy);
+        }
+    }
+    skb.consume();
 }
 
 /// `ipmr_queue_xmit` and `ipmr_forward_finish`: sends a copy out of
@@ -178,13 +353,33 @@ impl Router {
             .lock()
             .vif_del(id)
             .map(|_| ())
-            .map_err(|e| errno(e, c_str!("the port is not a multicast VIF")))
+            .map_err(|e| errno(e, c_str!("the port is not a multicast VIF")))?;
+        self.mc.lock().igmp.remove_port(id);
+        Ok(())
     }
 
     /// Forgets the VIF of a port that goes away (`vif_delete` on
     /// NETDEV_UNREGISTER).
     pub(super) fn mvif_forget(&self, id: PortId) {
         let _ = self.mroute.lock().vif_del(id);
+        self.mc.lock().igmp.remove_port(id);
+    }
+
+    /// `mgroup-list`: the groups with members on each VIF, the last
+    /// reporter, and the time left.
+    pub(super) fn dump_mgroups(&self, dump: &mut Dump<'_>) -> Result {
+        let now = now_ms();
+        self.with_config(|c| {
+            let mc = self.mc.lock();
+            dump.entries(mc.igmp.iter(), |m, g| {
+                m.put_str(attr::IFNAME, c.port(g.port).map_or(b"?", |p| p.name()))?;
+                m.put(attr::MR_GROUP, &g.group.octets())?;
+                m.put(attr::MG_REPORTER, &g.reporter.octets())?;
+                let left = g.expires.saturating_sub(now);
+                m.put_u32(attr::MG_EXPIRES, u32::try_from(left).unwrap_or(u32::MAX))
+            })
+        })
+        .unwrap_or(Ok(()))
     }
 
     /// `MRT_ADD_MFC`: `iif` is the input port's name (a VIF), `ttls` the
@@ -212,7 +407,32 @@ impl Router {
             ttls: *ttls,
         };
         t.mfc_add(&req)
-            .map_err(|e| errno(e, c_str!("invalid multicast route")))
+            .map_err(|e| errno(e, c_str!("invalid multicast route")))?;
+        drop(t);
+        // ipmr_mfc_add: the packets that waited for this (S,G) go now, in
+        // the packet path's context.
+        let waiting = self.mc.lock().unres.resolve(origin, group);
+        if !waiting.is_empty() {
+            let _bh = BhGuard::new();
+            self.with_config(|c| {
+                for q in waiting {
+                    forward_resolved(self, c, q);
+                }
+            });
+        }
+        Ok(())
+    }
+
+    /// `ipmr_expire_process`: frees the waiting packets of every (S,G)
+    /// whose time ran out (from the router's timer).
+    pub(super) fn unres_tick(&self, now: u64) {
+        loop {
+            let expired = self.mc.lock().unres.expire(now);
+            let Some(pkts) = expired else { break };
+            for q in pkts {
+                drop_unresolved(self, q);
+            }
+        }
     }
 
     /// `MRT_DEL_MFC`.

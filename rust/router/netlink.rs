@@ -15,7 +15,7 @@
 
 use super::routes::{HopRequest, RouteQuery, RouteRequest};
 use super::rules::{RuleDelRequest, RuleRequest};
-use crate::abstractions::genetlink::{Dump, Family, Op, Policy, Request};
+use crate::abstractions::genetlink::{Dump, Family, FamilyHandle, McGroup, Op, Policy, Request};
 use crate::abstractions::netdevice;
 use crate::abstractions::rcu::ReadGuard;
 use crate::abstractions::sync::RtnlGuard;
@@ -178,6 +178,22 @@ impl Family for FerrouteFamily {
         Policy::Reject,
         Policy::Reject,
         Policy::Reject,
+        // 81..=92: a port's device counters (replies only).
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        Policy::Reject,
+        // 93, 94: mgroup-list replies.
+        Policy::Reject,
+        Policy::Reject,
     ];
     const OPS: &'static [Op] = &[
         admin_do(cmd::PORT_ADD),
@@ -207,7 +223,10 @@ impl Family for FerrouteFamily {
         admin_do(cmd::MROUTE_ADD),
         admin_do(cmd::MROUTE_DEL),
         dump_op(cmd::MROUTE_LIST),
+        dump_op(cmd::MGROUP_LIST),
     ];
+    const MCGRPS: &'static [McGroup] = super::monitor::GROUPS;
+    const HANDLE: &'static FamilyHandle = &super::monitor::FAMILY;
 
     fn doit(cmd: u8, req: &Request<'_>) -> Result {
         // The requester's namespace's router: each namespace has its own.
@@ -231,7 +250,7 @@ impl Family for FerrouteFamily {
                         req.set_err_msg(c_str!("no such device in this network namespace"));
                         ENODEV
                     })?;
-                    router.attach(&dev, &rtnl).map_err(|(e, msg)| {
+                    router.attach(&dev, &req.net(), &rtnl).map_err(|(e, msg)| {
                         req.set_err_msg(msg);
                         e
                     })
@@ -239,7 +258,7 @@ impl Family for FerrouteFamily {
                 cmd::PORT_DEL => {
                     let name = ifname(req)?;
                     router
-                        .detach_by_name(name.as_bytes(), &rtnl)
+                        .detach_by_name(name.as_bytes(), &req.net(), &rtnl)
                         .inspect_err(|_| req.set_err_msg(c_str!("no such attached port")))
                 }
                 cmd::ADDR_ADD | cmd::ADDR_DEL => {
@@ -248,9 +267,9 @@ impl Family for FerrouteFamily {
                     let plen = req.required(attr::PREFIXLEN)?.u8().ok_or(EINVAL)?;
                     let addr = Ipv4Addr::from_octets(addr.to_ne_bytes());
                     let result = if cmd == cmd::ADDR_ADD {
-                        router.addr_add(name.as_bytes(), addr, plen, &rtnl)
+                        router.addr_add(name.as_bytes(), addr, plen, &req.net(), &rtnl)
                     } else {
-                        router.addr_del(name.as_bytes(), addr, plen, &rtnl)
+                        router.addr_del(name.as_bytes(), addr, plen, &req.net(), &rtnl)
                     };
                     result.map_err(|(e, msg)| {
                         req.set_err_msg(msg);
@@ -271,7 +290,7 @@ impl Family for FerrouteFamily {
                         hops,
                         flags,
                     };
-                    router.route_add(r, &rtnl).map_err(|(e, msg)| {
+                    router.route_add(r, &req.net(), &rtnl).map_err(|(e, msg)| {
                         req.set_err_msg(msg);
                         e
                     })
@@ -304,14 +323,16 @@ impl Family for FerrouteFamily {
                         port: None,
                         gateway: route.gateway,
                     };
-                    router.route_del(sel, dev, &rtnl).map_err(|(e, msg)| {
-                        req.set_err_msg(msg);
-                        e
-                    })
+                    router
+                        .route_del(sel, dev, &req.net(), &rtnl)
+                        .map_err(|(e, msg)| {
+                            req.set_err_msg(msg);
+                            e
+                        })
                 }
                 cmd::RULE_ADD => {
                     let r = rule_from(req)?;
-                    router.rule_add(r, &rtnl).map_err(|(e, msg)| {
+                    router.rule_add(r, &req.net(), &rtnl).map_err(|(e, msg)| {
                         req.set_err_msg(msg);
                         e
                     })
@@ -383,7 +404,7 @@ impl Family for FerrouteFamily {
                 }
                 cmd::RULE_DEL => {
                     let r = rule_selector_from(req)?;
-                    router.rule_del(r, &rtnl).map_err(|(e, msg)| {
+                    router.rule_del(r, &req.net(), &rtnl).map_err(|(e, msg)| {
                         req.set_err_msg(msg);
                         e
                     })
@@ -396,11 +417,16 @@ impl Family for FerrouteFamily {
     }
 
     fn dumpit(cmd: u8, dump: &mut Dump<'_>) -> Result {
+        if cmd == cmd::PORT_GET {
+            // Takes RTNL for the devices' counters: not in a read-side
+            // section.
+            let router = super::router_arc(&dump.net()).ok_or(ENODEV)?;
+            return router.dump_ports(dump);
+        }
         let guard = ReadGuard::new();
         let net = dump.net();
         let router = super::router_of(&net, &guard).ok_or(ENODEV)?;
         match cmd {
-            cmd::PORT_GET => router.dump_ports(dump),
             cmd::ADDR_GET => router.dump_addrs(dump),
             cmd::STATS_GET => router.dump_stats(dump),
             cmd::NEIGH_GET => router.dump_neighbours(dump),
@@ -411,6 +437,7 @@ impl Family for FerrouteFamily {
             cmd::RULE_LIST => router.dump_rules(dump),
             cmd::MVIF_LIST => router.dump_mvifs(dump),
             cmd::MROUTE_LIST => router.dump_mroutes(dump),
+            cmd::MGROUP_LIST => router.dump_mgroups(dump),
             cmd::TABLE_LIST => router.dump_tables(dump),
             _ => Err(crate::abstractions::errno(
                 crate::abstractions::bindings::EOPNOTSUPP,

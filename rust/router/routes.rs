@@ -4,9 +4,11 @@
 //! reach through netlink (`inet_rtm_newroute`, `inet_rtm_delroute`,
 //! `inet_dump_fib`, `inet_rtm_getroute` in Linux).
 
+use super::monitor::Announcements;
 use super::netlink::attr;
 use super::{errno_of, Config, CtlError, Router};
 use crate::abstractions::genetlink::{Dump, DumpKey, Message};
+use crate::abstractions::netdevice::Net;
 use crate::abstractions::sync::Rtnl;
 use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::devconf::PortConf;
@@ -89,33 +91,50 @@ pub(super) fn port_id(c: &Config, name: Option<&[u8]>) -> Result<Option<PortId>,
 
 impl Router {
     /// `ip route add|replace|append|prepend`.
-    pub fn route_add(&self, req: RouteRequest<'_>, rtnl: &Rtnl) -> Result<(), CtlError> {
-        self.update_config(rtnl, |c| {
-            let mut route = req.route;
-            route.port = port_id(c, req.dev)?;
-            let mut hops: TryVec<NextHop, GfpKernel> = TryVec::try_with_capacity(req.hops.len())
-                .map_err(|_| (ENOMEM, c_str!("out of memory")))?;
-            for h in req.hops.iter() {
-                let hop = NextHop {
-                    port: port_id(c, h.dev)?,
-                    ..h.hop
-                };
-                hops.try_push(hop)
-                    .map_err(|_| (ENOMEM, c_str!("out of memory")))?;
-            }
-            c.fib.insert_route(route, &hops, req.flags).map_err(|e| {
-                let msg = match e {
-                    crate::ipv4::errno::Errno::Eexist => c_str!("route already exists"),
-                    crate::ipv4::errno::Errno::Enoent => c_str!("no such route to replace"),
-                    crate::ipv4::errno::Errno::Enetunreach => {
-                        c_str!("gateway is not reachable on-link")
-                    }
-                    crate::ipv4::errno::Errno::Einval => c_str!("invalid route"),
-                    _ => c_str!("cannot add the route"),
-                };
-                (errno_of(e), msg)
-            })
-        })
+    pub fn route_add(
+        &self,
+        req: RouteRequest<'_>,
+        net: &Net<'_>,
+        rtnl: &Rtnl,
+    ) -> Result<(), CtlError> {
+        let r = &req.route;
+        let key = [(r.table, r.dst, r.prefix_len)];
+        let replace = req.flags.replace;
+        let announce = |n: &mut Announcements<'_, '_>, old: &Config, new: &Config| {
+            n.routes(old, new, &key, replace)
+        };
+        self.update_config_announced(
+            rtnl,
+            net,
+            |c| {
+                let mut route = req.route;
+                route.port = port_id(c, req.dev)?;
+                let mut hops: TryVec<NextHop, GfpKernel> =
+                    TryVec::try_with_capacity(req.hops.len())
+                        .map_err(|_| (ENOMEM, c_str!("out of memory")))?;
+                for h in req.hops.iter() {
+                    let hop = NextHop {
+                        port: port_id(c, h.dev)?,
+                        ..h.hop
+                    };
+                    hops.try_push(hop)
+                        .map_err(|_| (ENOMEM, c_str!("out of memory")))?;
+                }
+                c.fib.insert_route(route, &hops, req.flags).map_err(|e| {
+                    let msg = match e {
+                        crate::ipv4::errno::Errno::Eexist => c_str!("route already exists"),
+                        crate::ipv4::errno::Errno::Enoent => c_str!("no such route to replace"),
+                        crate::ipv4::errno::Errno::Enetunreach => {
+                            c_str!("gateway is not reachable on-link")
+                        }
+                        crate::ipv4::errno::Errno::Einval => c_str!("invalid route"),
+                        _ => c_str!("cannot add the route"),
+                    };
+                    (errno_of(e), msg)
+                })
+            },
+            announce,
+        )
     }
 
     /// `ip route del`: the first route the (partial) key selects.
@@ -123,15 +142,25 @@ impl Router {
         &self,
         mut sel: RouteSelector,
         dev: Option<&[u8]>,
+        net: &Net<'_>,
         rtnl: &Rtnl,
     ) -> Result<(), CtlError> {
-        self.update_config(rtnl, |c| {
-            sel.port = port_id(c, dev)?;
-            c.fib
-                .delete(&sel)
-                .map(|_| ())
-                .map_err(|e| (errno_of(e), c_str!("no such route")))
-        })
+        let key = [(sel.table, sel.dst, sel.prefix_len)];
+        let announce = |n: &mut Announcements<'_, '_>, old: &Config, new: &Config| {
+            n.routes(old, new, &key, false)
+        };
+        self.update_config_announced(
+            rtnl,
+            net,
+            |c| {
+                sel.port = port_id(c, dev)?;
+                c.fib
+                    .delete(&sel)
+                    .map(|_| ())
+                    .map_err(|e| (errno_of(e), c_str!("no such route")))
+            },
+            announce,
+        )
     }
 
     /// `ip route get` (`inet_rtm_getroute`): with `iif`, the input route
@@ -308,7 +337,7 @@ impl DumpKey for RouteKey {
 
 /// A route as `route-list` describes it (`fib_dump_info`), labelled as
 /// table `table`.
-fn put_route(c: &Config, m: &mut Message<'_>, a: &FibAlias, table: u32) -> Result {
+pub(super) fn put_route(c: &Config, m: &mut Message<'_>, a: &FibAlias, table: u32) -> Result {
     let r = a.route();
     m.put_u32(attr::TABLE, table)?;
     m.put(attr::ADDRESS, &r.dst.octets())?;

@@ -13,6 +13,17 @@ use crate::ipv4::neigh::NeighStats;
 use crate::ipv4::stats::{self, ArpStat, IcmpStat, IpStat, RouteStat, RxStat, TcpStat, UdpStat};
 use kernel::error::Result;
 
+/// What reassembly holds, read when the counters are dumped.
+#[derive(Clone, Copy, Default)]
+pub struct FragGauges {
+    /// Datagrams being reassembled.
+    pub queues: u64,
+    /// Bytes (truesize) their fragments hold.
+    pub mem: u64,
+    /// The most bytes queued fragments have held at once.
+    pub peak_mem: u64,
+}
+
 /// All counters of one router.
 pub struct Stats {
     ip: PerCpuCounters<{ IpStat::COUNT }>,
@@ -100,6 +111,7 @@ impl Stats {
     fn counters(
         &self,
         table: &NeighStats,
+        frags: &FragGauges,
     ) -> impl Iterator<Item = (&'static str, &'static str, u64)> + '_ {
         let ip = IpStat::all()
             .iter()
@@ -130,6 +142,8 @@ impl Stats {
             ArpStat::UnresolvedDiscards => ("arp_cache.", s.name(), table.unresolved_discards),
             ArpStat::TableFulls => ("arp_cache.", s.name(), table.table_fulls),
             ArpStat::ForcedGcRuns => ("arp_cache.", s.name(), table.forced_gc_runs),
+            ArpStat::Entries => ("arp_cache.", s.name(), table.entries),
+            ArpStat::PeakEntries => ("arp_cache.", s.name(), table.peak_entries),
             _ => ("Arp", s.name(), self.arp.sum(s.index())),
         });
         // ferroute's ledger of received frames: FerRxFrames, ..., and a
@@ -140,7 +154,14 @@ impl Stats {
         let rx_drop = stats::DropReason::all()
             .iter()
             .map(move |&d| ("FerRxDrop.", d.counter_name(), self.rx_drop.sum(d.index())));
+        // Reassembly's memory (Linux: /proc/net/sockstat's FRAG line).
+        let frags = [
+            ("Fer", "FragQueues", frags.queues),
+            ("Fer", "FragMemory", frags.mem),
+            ("Fer", "FragPeakMemory", frags.peak_mem),
+        ];
         ip.chain(icmp)
+            .chain(frags)
             .chain(udp)
             .chain(tcp)
             .chain(route)
@@ -150,9 +171,9 @@ impl Stats {
     }
 
     /// Writes every counter into a dump, one entry each.
-    pub fn dump(&self, dump: &mut Dump<'_>, table: &NeighStats) -> Result {
+    pub fn dump(&self, dump: &mut Dump<'_>, table: &NeighStats, frags: &FragGauges) -> Result {
         use super::netlink::attr;
-        dump.entries(self.counters(table), |m, (prefix, name, value)| {
+        dump.entries(self.counters(table, frags), |m, (prefix, name, value)| {
             let mut full = [0u8; 64];
             let (p, n) = (prefix.as_bytes(), name.as_bytes());
             let len = (p.len() + n.len()).min(full.len());

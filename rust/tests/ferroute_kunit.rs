@@ -30,6 +30,7 @@ mod kunit_datapath;
 mod kunit_fib;
 mod kunit_genetlink;
 mod kunit_misuse;
+mod kunit_mroute;
 mod kunit_skbuff;
 mod kunit_tests;
 

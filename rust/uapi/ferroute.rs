@@ -178,6 +178,36 @@ pub mod attr {
     pub const MR_PKT_OUT: u16 = 79;
     /// Their bytes (u64, replies).
     pub const MR_BYTES_OUT: u16 = 80;
+    /// Packets the port's device received (u64, `port-get` replies with `ip -s link`'s counters).
+    pub const RX_PACKETS: u16 = 81;
+    /// Bytes it received (u64, `port-get` replies with `ip -s link`'s counters).
+    pub const RX_BYTES: u16 = 82;
+    /// Its receive errors (u64, `port-get` replies with `ip -s link`'s counters).
+    pub const RX_ERRORS: u16 = 83;
+    /// Received packets it dropped (u64, `port-get` replies with `ip -s link`'s counters).
+    pub const RX_DROPPED: u16 = 84;
+    /// Packets it missed (rx_missed_errors) (u64, `port-get` replies with `ip -s link`'s counters).
+    pub const RX_MISSED: u16 = 85;
+    /// Multicast packets it received (u64, `port-get` replies with `ip -s link`'s counters).
+    pub const RX_MULTICAST: u16 = 86;
+    /// Packets it sent (u64, `port-get` replies with `ip -s link`'s counters).
+    pub const TX_PACKETS: u16 = 87;
+    /// Bytes it sent (u64, `port-get` replies with `ip -s link`'s counters).
+    pub const TX_BYTES: u16 = 88;
+    /// Its transmit errors (u64, `port-get` replies with `ip -s link`'s counters).
+    pub const TX_ERRORS: u16 = 89;
+    /// Packets it dropped on transmit (u64, `port-get` replies with `ip -s link`'s counters).
+    pub const TX_DROPPED: u16 = 90;
+    /// Its carrier errors (u64, `port-get` replies with `ip -s link`'s counters).
+    pub const TX_CARRIER: u16 = 91;
+    /// Its collisions (u64, `port-get` replies with `ip -s link`'s counters).
+    pub const COLLISIONS: u16 = 92;
+    /// The host whose IGMP report was the last for a group (u32, network
+    /// byte order, `mgroup-list` replies).
+    pub const MG_REPORTER: u16 = 93;
+    /// Milliseconds until a group membership ends unless a report comes
+    /// (u32, `mgroup-list` replies).
+    pub const MG_EXPIRES: u16 = 94;
 }
 
 /// Bits of the `rule-flags` attribute (Linux's `FIB_RULE_*`).
@@ -286,6 +316,60 @@ pub mod cmd {
     pub const MROUTE_DEL: u8 = 26;
     /// Dump the MFC entries with their counters.
     pub const MROUTE_LIST: u8 = 27;
+    /// Notification (group `port`): a port was added; `port-get`'s
+    /// attributes.
+    pub const PORT_NEW_NTF: u8 = 28;
+    /// Notification (group `port`): a port was removed.
+    pub const PORT_DEL_NTF: u8 = 29;
+    /// Notification (group `addr`): an address was added; `addr-get`'s
+    /// attributes.
+    pub const ADDR_NEW_NTF: u8 = 30;
+    /// Notification (group `addr`): an address was removed.
+    pub const ADDR_DEL_NTF: u8 = 31;
+    /// Notification (group `route`): a route was added or replaced
+    /// (`RTM_NEWROUTE`); `route-list`'s attributes.
+    pub const ROUTE_NEW_NTF: u8 = 32;
+    /// Notification (group `route`): a route was deleted (`RTM_DELROUTE`).
+    pub const ROUTE_DEL_NTF: u8 = 33;
+    /// Notification (group `rule`): a rule was added; `rule-list`'s
+    /// attributes.
+    pub const RULE_NEW_NTF: u8 = 34;
+    /// Notification (group `rule`): a rule was deleted.
+    pub const RULE_DEL_NTF: u8 = 35;
+    /// Notification (group `neigh`): a neighbour entry was created or
+    /// changed state (`RTM_NEWNEIGH`); `neigh-get`'s attributes.
+    pub const NEIGH_NEW_NTF: u8 = 36;
+    /// Notification (group `neigh`): a neighbour entry was removed. Not
+    /// sent yet (the neighbour timer removes entries and has no namespace
+    /// to send in); its number is reserved.
+    pub const NEIGH_DEL_NTF: u8 = 37;
+    /// Notification (group `mroute`, CAP_NET_ADMIN to join): multicast
+    /// traffic arrived for an (S,G) without an MFC entry and waits for
+    /// one (Linux's `IGMPMSG_NOCACHE` upcall).
+    pub const MROUTE_NOCACHE_NTF: u8 = 38;
+    /// List the groups with members on the VIFs, learnt from IGMP
+    /// reports (dump).
+    pub const MGROUP_LIST: u8 = 39;
+}
+
+/// The family's multicast groups, by number (index in the family's group
+/// list), which `ferctl monitor` and ynl's `--subscribe` join by name.
+pub mod mcgrp {
+    /// Ports added and removed.
+    pub const PORT: u32 = 0;
+    /// Addresses added and removed.
+    pub const ADDR: u32 = 1;
+    /// Routes added, replaced and deleted.
+    pub const ROUTE: u32 = 2;
+    /// Rules added and deleted.
+    pub const RULE: u32 = 3;
+    /// Neighbour entries created, changed and removed.
+    pub const NEIGH: u32 = 4;
+    /// Multicast routing upcalls (joining needs CAP_NET_ADMIN, as
+    /// rtnetlink's `RTNLGRP_IPV4_MROUTE_R`).
+    pub const MROUTE: u32 = 5;
+    /// Every group's name, in number order.
+    pub const NAMES: [&str; 6] = ["port", "addr", "route", "rule", "neigh", "mroute"];
 }
 
 /// The attributes each command takes in its request: the spec's `do:

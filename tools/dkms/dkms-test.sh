@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# dkms-test.sh KDIR: `dkms add` and `dkms build` of this tree (dkms.conf)
+# dkms-test.sh KDIR: `dkms add`, `dkms build` and `dkms install` of this
+# tree (dkms.conf)
 # against the kernel build tree KDIR, as a user would run them, but in a
 # private DKMS tree under out/dkms, so the system's DKMS state is left
 # alone. Then checks the module DKMS built, and that a kernel without
@@ -53,6 +54,23 @@ ko_magic=$( [ -n "$ko" ] && modinfo -F vermagic "$ko" 2>/dev/null)
 result "DKMS built ferroute.ko version $ver for $kver (${ko#"$work"/}: ${ko_ver:-no version}, vermagic ${ko_magic%% *})" $?
 [ -z "$(find "$work/tree/ferroute/$ver" -name 'ferroute_kunit.ko*')" ]
 result "DKMS builds ferroute.ko alone (no test module)" $?
+
+# dkms install, into a private module tree (root/lib/modules/KVER) seeded
+# with the kernel's module lists; depmod of that tree then knows the
+# module, as it would under /lib/modules on a machine running that kernel.
+root_tree=$work/root
+mkdir -p "$root_tree/lib/modules/$kver"
+cp "$kdir/modules.order" "$kdir/modules.builtin" "$kdir/modules.builtin.modinfo" \
+	"$root_tree/lib/modules/$kver/" 2> /dev/null
+dkms install --no-depmod -m ferroute -v "$ver" -k "$kver" --kernelsourcedir "$kdir" \
+	"${trees[@]}" --installtree "$root_tree/lib/modules" > "$work/install.log" 2>&1 &&
+	depmod -b "$root_tree" -F "$kdir/System.map" "$kver" >> "$work/install.log" 2>&1 &&
+	grep -q '^updates/dkms/ferroute.ko' "$root_tree/lib/modules/$kver/modules.dep" &&
+	dkms status -m ferroute "${trees[@]}" --installtree "$root_tree/lib/modules" |
+	grep -q "ferroute/$ver, $kver, .*: installed"
+st=$?
+[ $st -eq 0 ] || tail -5 "$work/install.log"
+result "dkms install -k $kver puts ferroute.ko under updates/dkms, depmod finds it" $st
 
 # A kernel without Rust: the build stops before compiling anything and says
 # why.

@@ -13,7 +13,7 @@
 # tools/ferctl/tests/completion_test.sh checks it against ferctl's parser.
 
 # Objects in ferctl's matching order (cli.rs OBJECTS).
-_ferctl_objects="port address route rule stats neighbour neighbor table bench conf mvif mroute help"
+_ferctl_objects="port address route rule stats neighbour neighbor table bench conf mvif mroute monitor mgroup help"
 
 # The object a (possibly abbreviated) word names, or nothing.
 _ferctl_object() {
@@ -32,6 +32,7 @@ _ferctl_commands() {
 	route) echo "add replace prepend append delete list show get flush help" ;;
 	conf) echo "list show set help" ;;
 	mvif | mroute) echo "add delete list show help" ;;
+	mgroup) echo "list show help" ;;
 	table) echo "list show delete help" ;;
 	stats) echo "list show help" ;;
 	neighbour | neighbor) echo "list show help" ;;
@@ -123,7 +124,7 @@ _ferctl() {
 	local cur=${COMP_WORDS[COMP_CWORD]}
 	local prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local ferctl=${COMP_WORDS[0]}
-	local i=1 w object= command= nexthop=
+	local i=1 w object= command= nexthop= help=
 	COMPREPLY=()
 
 	# Options come first; -batch takes a file and ends the command line.
@@ -141,7 +142,7 @@ _ferctl() {
 	done
 	if [ "$i" -eq "$COMP_CWORD" ]; then
 		if [[ $cur == -* ]]; then
-			_ferctl_reply "-json -pretty -force -batch -Version --version -help"
+			_ferctl_reply "-json -pretty -stats -force -batch -Version --version -help"
 		else
 			_ferctl_reply "$_ferctl_objects"
 		fi
@@ -150,6 +151,12 @@ _ferctl() {
 	object=$(_ferctl_object "${COMP_WORDS[i]}")
 	[ -n "$object" ] && [ "$object" != help ] || return
 	i=$((i + 1))
+	# monitor takes no command: the objects it watches, in any number.
+	if [ "$object" = monitor ]; then
+		[ "$i" -eq "$COMP_CWORD" ] && help=help
+		_ferctl_reply "${help:-} all port link address addr route rule neigh neighbour neighbor mroute label"
+		return
+	fi
 	if [ "$i" -eq "$COMP_CWORD" ]; then
 		_ferctl_reply "$(_ferctl_commands "$object")"
 		return

@@ -34,6 +34,9 @@ pub struct Options {
     /// `-force`: a batch goes on after a failing line (iproute2's
     /// `ip -force -batch`); each failure is still reported.
     pub force: bool,
+    /// `-s` / `-stats` / `-statistics`: `port list` with each device's
+    /// counters, as `ip -s link`.
+    pub stats: bool,
 }
 
 /// An IPv4 address with a prefix length, as in `10.1.0.1/24`.
@@ -416,6 +419,16 @@ pub enum Command {
     Mvif(crate::mroute::MvifCmd),
     /// `mroute add|del|list`: the multicast forwarding cache.
     Mroute(crate::mroute::MrouteCmd),
+    /// `mgroup list`: groups with members on the VIFs (from IGMP).
+    Mgroups,
+    /// `monitor [OBJECT...] [label]`: print change notifications as they
+    /// come, as `ip monitor` does.
+    Monitor {
+        /// What to watch (every object when none was named).
+        objects: Vec<crate::monitor::Object>,
+        /// `label`: each line starts with its object, `[ROUTE]`.
+        label: bool,
+    },
     /// `bench fib [keys N] [seed N]`: time ferroute's FIB lookup against
     /// the kernel's over the same random keys, in the kernel.
     BenchFib {
@@ -453,6 +466,10 @@ pub enum Topic {
     Mvif,
     /// `ferctl mroute help`.
     Mroute,
+    /// `ferctl monitor help`.
+    Monitor,
+    /// `ferctl mgroup help`.
+    Mgroup,
 }
 
 /// What the command line asks for.
@@ -498,6 +515,8 @@ pub const OBJECTS: &[(&str, Topic)] = &[
     ("conf", Topic::Conf),
     ("mvif", Topic::Mvif),
     ("mroute", Topic::Mroute),
+    ("monitor", Topic::Monitor),
+    ("mgroup", Topic::Mgroup),
     ("help", Topic::All),
 ];
 
@@ -649,6 +668,8 @@ where
             opts.force = true;
         } else if matches(opt, "json") {
             opts.json = true;
+        } else if matches(opt, "statistics") || opt == "stats" {
+            opts.stats = true;
         } else if matches(opt, "pretty") {
             opts.pretty = true;
         } else if matches(opt, "help") {
@@ -709,6 +730,8 @@ where
         Topic::Conf => parse_conf(rest)?,
         Topic::Mvif => parse_mvif(rest)?,
         Topic::Mroute => parse_mroute(rest)?,
+        Topic::Monitor => parse_monitor(rest)?,
+        Topic::Mgroup => parse_mgroup(rest)?,
         Topic::All => return Err(usage("no object given".to_string())),
     };
     Ok(Action::Run(command))
@@ -1488,6 +1511,54 @@ fn parse_bench(rest: Vec<String>) -> Result<Command, Error> {
     Ok(Command::BenchFib { keys, seed })
 }
 
+/// `monitor [all | OBJECT...] [label]`, objects named as `ip monitor`
+/// names them.
+fn parse_monitor(rest: Vec<String>) -> Result<Command, Error> {
+    use crate::monitor::Object;
+    let mut objects = Vec::new();
+    let mut label = false;
+    let args = Args::new(Vec::new(), "monitor");
+    for arg in rest {
+        match arg.as_str() {
+            "label" => label = true,
+            "all" => objects.extend(Object::ALL),
+            "port" | "link" => objects.push(Object::Port),
+            "address" | "addr" => objects.push(Object::Addr),
+            "route" => objects.push(Object::Route),
+            "rule" => objects.push(Object::Rule),
+            "neigh" | "neighbour" | "neighbor" => objects.push(Object::Neigh),
+            "mroute" => objects.push(Object::Mroute),
+            _ => {
+                return Err(args.error(format!(
+                "unknown object \"{arg}\" (all, port, address, route, rule, neigh, mroute; label)"
+            )))
+            }
+        }
+    }
+    if objects.is_empty() {
+        objects.extend(Object::ALL);
+    }
+    // Each group once, in group order.
+    let objects = Object::ALL
+        .into_iter()
+        .filter(|o| objects.contains(o))
+        .collect();
+    Ok(Command::Monitor { objects, label })
+}
+
+/// `mgroup [list]`.
+fn parse_mgroup(rest: Vec<String>) -> Result<Command, Error> {
+    let mut it = rest.into_iter();
+    match it.next().as_deref() {
+        None => Ok(Command::Mgroups),
+        Some(v) if is_list_verb(v) => {
+            Args::new(it.collect(), "mgroup list").finish()?;
+            Ok(Command::Mgroups)
+        }
+        Some(v) => Err(usage(format!("mgroup: command \"{v}\" is unknown (list)"))),
+    }
+}
+
 fn parse_neigh(rest: Vec<String>) -> Result<Command, Error> {
     let mut it = rest.into_iter();
     let verb = it.next();
@@ -1515,6 +1586,8 @@ pub fn help(topic: Topic) -> &'static str {
         Topic::Conf => HELP_CONF,
         Topic::Mvif => HELP_MVIF,
         Topic::Mroute => HELP_MROUTE,
+        Topic::Monitor => HELP_MONITOR,
+        Topic::Mgroup => HELP_MGROUP,
     }
 }
 
@@ -1593,6 +1666,20 @@ Usage: ferctl stats [ show ] [ -d ] [ -z ]
        namespace (as nstat prints), only those that moved
   -z   with -d, also the counters that did not move
 ";
+const HELP_MONITOR: &str = "\
+Usage: ferctl monitor [ all | OBJECT ... ] [ label ]
+OBJECT := { port | address | route | rule | neigh | mroute }
+Prints the router's changes as they happen (as ip monitor does): the line
+`list` prints for the object, \"Deleted \" before one that went away; with
+label, the object first ([ROUTE]); with -j, one JSON object a line naming
+the notification. Runs until interrupted.
+";
+const HELP_MGROUP: &str = "\
+Usage: ferctl mgroup { list | show }
+The groups with members on each multicast VIF, learnt from the hosts'
+IGMP reports: the last reporter and the seconds until the membership ends
+unless a report comes.
+";
 const HELP_NEIGH: &str = "\
 Usage: ferctl neigh { list | show } [ dev PORT ]
 ";
@@ -1606,12 +1693,13 @@ const HELP_ALL: &str = "\
 Usage: ferctl [ OPTIONS ] OBJECT { COMMAND | help }
        ferctl [ -force ] [ -j[son] ] [ -p[retty] ] -b[atch] FILE
 where  OBJECT := { port | address | route | rule | table | stats | neigh | bench |
-                  conf }
-       OPTIONS := { -j[son] | -p[retty] | -h[elp] | -V[ersion] }
+                  conf | mvif | mroute | mgroup | monitor }
+       OPTIONS := { -j[son] | -p[retty] | -s[tatistics] | -h[elp] | -V[ersion] }
 
        ferctl port add DEV            attach an existing Ethernet device
        ferctl port del DEV            detach it
        ferctl port list               list router ports and their settings
+       ferctl -s port list            ... with their devices' counters
        ferctl port set DEV rp_filter 1 send_redirects off
        ferctl addr add A.B.C.D/N dev PORT
        ferctl addr del A.B.C.D/N dev PORT
@@ -1629,6 +1717,7 @@ where  OBJECT := { port | address | route | rule | table | stats | neigh | bench
        ferctl bench fib [keys N]      time ferroute's FIB against the kernel's
        ferctl conf show               print the router's settings
        ferctl conf set icmp_ratelimit 500
+       ferctl monitor [route ...]     print changes as they happen
 
 Objects and commands may be abbreviated (ferctl a s = ferctl address show).
 -batch FILE runs one command a line (no options; # starts a comment) from
@@ -1838,6 +1927,22 @@ mod tests {
             }
         );
         assert_eq!(run(&["neigh", "list"]), Command::Neigh { dev: None });
+        use crate::monitor::Object;
+        assert_eq!(
+            run(&["monitor"]),
+            Command::Monitor {
+                objects: Object::ALL.to_vec(),
+                label: false
+            }
+        );
+        assert_eq!(
+            run(&["mon", "rule", "route", "label", "route"]),
+            Command::Monitor {
+                objects: vec![Object::Route, Object::Rule],
+                label: true
+            }
+        );
+        assert!(err(&["monitor", "mvif"]).contains("unknown object"));
         assert_eq!(run(&["neighbour", "show"]), Command::Neigh { dev: None });
         assert_eq!(run(&["neighbor"]), Command::Neigh { dev: None });
         assert_eq!(

@@ -48,6 +48,8 @@ pub fn describe(command: &Command) -> String {
         Command::TableDel(id) => format!("table del {}", crate::model::TableId(*id)),
         Command::Stats { .. } => "stats".to_string(),
         Command::Neigh { .. } => "neigh list".to_string(),
+        Command::Monitor { .. } => "monitor".to_string(),
+        Command::Mgroups => "mgroup list".to_string(),
         Command::BenchFib { .. } => "bench fib".to_string(),
         Command::Mvif(MvifCmd::Add { dev, .. }) => format!("mvif add {dev}"),
         Command::Mvif(MvifCmd::Del { dev }) => format!("mvif del {dev}"),
@@ -95,6 +97,11 @@ pub fn execute(command: &Command, opts: Options, genl: &mut dyn Genl) -> Result<
         Command::Port(PortCmd::List { dev }) => {
             let mut ports = dump(genl, cmd::PORT_GET, msg::decode_port).map_err(fail)?;
             ports.retain(|p| keep(dev, &p.ifname));
+            if !opts.stats {
+                for p in &mut ports {
+                    p.stats = None;
+                }
+            }
             if dev.is_some() && ports.is_empty() {
                 return Err(fail(NlError::Errno {
                     errno: ENODEV,
@@ -216,6 +223,10 @@ pub fn execute(command: &Command, opts: Options, genl: &mut dyn Genl) -> Result<
                 .map_err(|e| Error::Output(format!("stats -d: {}: {e}", path.display())))?;
             output::stats(&moved, opts)
         }
+        // It runs until interrupted: main runs it, never a batch line.
+        Command::Monitor { .. } => Err(Error::Usage(
+            "monitor cannot run from a batch; run ferctl monitor".to_string(),
+        )),
         Command::Neigh { dev } => {
             let mut neighs = dump(genl, cmd::NEIGH_GET, msg::decode_neigh).map_err(fail)?;
             neighs.retain(|n| keep(dev, &n.dev));
@@ -248,6 +259,10 @@ pub fn execute(command: &Command, opts: Options, genl: &mut dyn Genl) -> Result<
         }
         Command::Mroute(MrouteCmd::Del { source, group }) => {
             done(genl.execute(&mroute::del_request(*source, *group)))
+        }
+        Command::Mgroups => {
+            let groups = dump(genl, cmd::MGROUP_LIST, mroute::decode_mgroup).map_err(fail)?;
+            mroute::show_mgroups(&groups, opts)
         }
         Command::Mroute(MrouteCmd::List) => {
             let vifs = dump(genl, cmd::MVIF_LIST, mroute::decode_vif).map_err(fail)?;

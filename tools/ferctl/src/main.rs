@@ -36,6 +36,7 @@ pub mod error;
 pub mod exec;
 pub mod history;
 pub mod model;
+pub mod monitor;
 pub mod mroute;
 pub mod msg;
 pub mod netlink;
@@ -151,6 +152,12 @@ fn run() -> i32 {
         }
         Action::DumpConstants => print(&format!("{:#}\n", proto::constants_json())),
         Action::Batch(file) => batch(&file, inv.opts),
+        Action::Run(cli::Command::Monitor { objects, label }) => {
+            match monitor::run(&objects, label, inv.opts) {
+                Ok(()) => 0,
+                Err(e) => fail(&e),
+            }
+        }
         Action::Run(command) => {
             let mut kernel = match netlink::Kernel::connect() {
                 Ok(k) => k,

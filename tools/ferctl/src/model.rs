@@ -153,6 +153,52 @@ pub struct Port {
     /// kernel reported.
     #[serde(flatten)]
     pub settings: crate::settings::Values,
+    /// Its device's counters (`-s`), named as `ip -j -s link` names them.
+    #[serde(rename = "stats64", skip_serializing_if = "Option::is_none")]
+    pub stats: Option<LinkStats>,
+}
+
+/// A device's counters, as `ip -s link` shows them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct LinkStats {
+    /// Received.
+    pub rx: RxStats,
+    /// Sent.
+    pub tx: TxStats,
+}
+
+/// Receive counters (`ip -s link`'s RX line).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RxStats {
+    /// Bytes.
+    pub bytes: u64,
+    /// Packets.
+    pub packets: u64,
+    /// Errors.
+    pub errors: u64,
+    /// Dropped.
+    pub dropped: u64,
+    /// Missed (`rx_missed_errors`).
+    pub missed: u64,
+    /// Multicast packets.
+    pub multicast: u64,
+}
+
+/// Transmit counters (`ip -s link`'s TX line).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct TxStats {
+    /// Bytes.
+    pub bytes: u64,
+    /// Packets.
+    pub packets: u64,
+    /// Errors.
+    pub errors: u64,
+    /// Dropped.
+    pub dropped: u64,
+    /// Carrier errors.
+    pub carrier_errors: u64,
+    /// Collisions.
+    pub collisions: u64,
 }
 
 /// One address of a port (an `addr-get` dump entry).

@@ -305,6 +305,53 @@ pub fn show_mroutes(routes: &[Mroute], opts: Options) -> Result<String, Error> {
     Ok(out)
 }
 
+/// A group with members on a VIF (an `mgroup-list` entry).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Mgroup {
+    /// The VIF's port.
+    pub dev: String,
+    /// The group.
+    pub group: Ipv4Addr,
+    /// The host whose report was the last.
+    pub reporter: Ipv4Addr,
+    /// Seconds until the membership ends unless a report comes.
+    pub expires: u32,
+}
+
+/// Decode an `mgroup-list` entry.
+pub fn decode_mgroup(attrs: &[RawAttr]) -> Result<Mgroup, NlError> {
+    let a = Attrs(attrs);
+    Ok(Mgroup {
+        dev: a.string(attr::IFNAME)?,
+        group: a.ipv4(attr::MR_GROUP)?,
+        reporter: a.ipv4(attr::MG_REPORTER)?,
+        expires: a.u32(attr::MG_EXPIRES)?.div_ceil(1000),
+    })
+}
+
+/// `mgroup list`: `239.1.1.1 dev p1 reporter 10.2.0.2 expires 259s`.
+pub fn show_mgroups(items: &[Mgroup], opts: Options) -> Result<String, Error> {
+    if opts.json {
+        let text = if opts.pretty {
+            serde_json::to_string_pretty(items)
+        } else {
+            serde_json::to_string(items)
+        };
+        return text
+            .map(|t| t + "\n")
+            .map_err(|e| Error::Output(e.to_string()));
+    }
+    Ok(items
+        .iter()
+        .map(|m| {
+            format!(
+                "{} dev {} reporter {} expires {}s\n",
+                m.group, m.dev, m.reporter, m.expires
+            )
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -452,6 +452,13 @@ impl<'a> Attrs<'a> {
             .transpose()
     }
 
+    /// An optional u64 attribute in host byte order.
+    pub fn opt_u64(&self, nr: u16) -> Result<Option<u64>, NlError> {
+        self.get(nr)
+            .map(|p| Self::fixed::<8>(nr, p).map(u64::from_ne_bytes))
+            .transpose()
+    }
+
     /// A u64 attribute in host byte order.
     pub fn u64(&self, nr: u16) -> Result<u64, NlError> {
         Self::fixed::<8>(nr, self.required(nr)?).map(u64::from_ne_bytes)
@@ -506,7 +513,34 @@ pub fn decode_port(attrs: &[RawAttr]) -> Result<Port, NlError> {
         mac: a.opt_mac(attr::MAC)?,
         netns: a.opt_u32(attr::NETNS)?,
         settings: crate::settings::Values::decode(crate::settings::PORT, attrs)?,
+        stats: decode_link_stats(&a)?,
     })
+}
+
+/// A port's device counters, if the kernel sent them (all or none).
+fn decode_link_stats(a: &Attrs<'_>) -> Result<Option<crate::model::LinkStats>, NlError> {
+    use crate::model::{LinkStats, RxStats, TxStats};
+    if a.opt_u64(attr::RX_PACKETS)?.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(LinkStats {
+        rx: RxStats {
+            bytes: a.u64(attr::RX_BYTES)?,
+            packets: a.u64(attr::RX_PACKETS)?,
+            errors: a.u64(attr::RX_ERRORS)?,
+            dropped: a.u64(attr::RX_DROPPED)?,
+            missed: a.u64(attr::RX_MISSED)?,
+            multicast: a.u64(attr::RX_MULTICAST)?,
+        },
+        tx: TxStats {
+            bytes: a.u64(attr::TX_BYTES)?,
+            packets: a.u64(attr::TX_PACKETS)?,
+            errors: a.u64(attr::TX_ERRORS)?,
+            dropped: a.u64(attr::TX_DROPPED)?,
+            carrier_errors: a.u64(attr::TX_CARRIER)?,
+            collisions: a.u64(attr::COLLISIONS)?,
+        },
+    }))
 }
 
 /// Decode an `addr-get` reply.

@@ -41,6 +41,8 @@ pub struct Kernel {
     sock: NlSocketHandle,
     family: u16,
     family_version: u32,
+    /// The family's multicast groups (`CTRL_ATTR_MCAST_GROUPS`): name, id.
+    mcast: Vec<(String, u32)>,
     seq: u32,
 }
 
@@ -89,10 +91,62 @@ impl Kernel {
             sock,
             family: 0,
             family_version: 0,
+            mcast: Vec::new(),
             seq: 0,
         };
-        (kernel.family, kernel.family_version) = kernel.resolve_family(FAMILY_NAME)?;
+        (kernel.family, kernel.family_version, kernel.mcast) =
+            kernel.resolve_family(FAMILY_NAME)?;
         Ok(kernel)
+    }
+
+    /// Joins the family's multicast group `name` (its notifications then
+    /// come with [`Kernel::notifications`]).
+    pub fn subscribe(&mut self, name: &str) -> Result<(), NlError> {
+        let id = self
+            .mcast
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, id)| *id)
+            .ok_or_else(|| {
+                NlError::Malformed(format!(
+                    "the module has no multicast group \"{name}\" (an older ferroute?)"
+                ))
+            })?;
+        self.sock
+            .add_mcast_membership(Groups::new_groups(&[id]))
+            .map_err(|e| match e {
+                neli::err::SocketError::Io(io) => NlError::Errno {
+                    errno: io.raw_os_error().unwrap_or(5),
+                    extack: None,
+                },
+                other => NlError::Io(format!("joining group {name}: {other}")),
+            })
+    }
+
+    /// Waits for the next notifications of the family: each command with
+    /// its attributes. An overrun of the socket's buffer is `ENOBUFS`.
+    pub fn notifications(&mut self) -> Result<Vec<(u8, Vec<RawAttr>)>, NlError> {
+        let (msgs, _) = self
+            .sock
+            .recv::<u16, Genlmsghdr<u8, u16>>()
+            .map_err(|e| match e {
+                neli::err::SocketError::Io(io) => NlError::Errno {
+                    errno: io.raw_os_error().unwrap_or(5),
+                    extack: None,
+                },
+                other => NlError::Io(format!("receiving notifications: {other}")),
+            })?;
+        let mut out = Vec::new();
+        for m in msgs {
+            let m = m.map_err(|e| NlError::Malformed(e.to_string()))?;
+            if *m.nl_type() != self.family {
+                continue;
+            }
+            if let NlPayload::Payload(genl) = m.nl_payload() {
+                out.push((*genl.cmd(), raw_attrs(genl.attrs())));
+            }
+        }
+        Ok(out)
     }
 
     /// The version the module registered its family with
@@ -101,8 +155,10 @@ impl Kernel {
         self.family_version
     }
 
-    /// `CTRL_CMD_GETFAMILY` by name: the family's dynamic id and version.
-    fn resolve_family(&mut self, name: &str) -> Result<(u16, u32), NlError> {
+    /// `CTRL_CMD_GETFAMILY` by name: the family's dynamic id, version and
+    /// multicast groups.
+    #[allow(clippy::type_complexity)]
+    fn resolve_family(&mut self, name: &str) -> Result<(u16, u32, Vec<(String, u32)>), NlError> {
         let build_err = |e: &dyn std::fmt::Display| NlError::Io(format!("building request: {e}"));
         let attr = NlattrBuilder::default()
             .nla_type(
@@ -139,7 +195,11 @@ impl Kernel {
         let version = attr(CtrlAttr::Version)
             .and_then(|p| <[u8; 4]>::try_from(p.as_slice()).ok())
             .map_or(0, u32::from_ne_bytes);
-        Ok((id, version))
+        let mcast = match attr(CtrlAttr::McastGroups) {
+            Some(p) => mcast_groups(&p)?,
+            None => Vec::new(),
+        };
+        Ok((id, version, mcast))
     }
 
     /// Send one request and collect its replies: until the ACK for a do
@@ -194,6 +254,33 @@ impl Kernel {
             }
         }
     }
+}
+
+/// The groups of a `CTRL_ATTR_MCAST_GROUPS` nest: one nest per group,
+/// holding `CTRL_ATTR_MCAST_GRP_NAME` (1) and `CTRL_ATTR_MCAST_GRP_ID` (2).
+fn mcast_groups(payload: &[u8]) -> Result<Vec<(String, u32)>, NlError> {
+    let mut groups = Vec::new();
+    for (_, entry) in crate::msg::parse_nest(payload)? {
+        let (mut name, mut id) = (None, None);
+        for (ty, p) in crate::msg::parse_nest(&entry)? {
+            match ty {
+                1 => {
+                    let end = p.iter().position(|b| *b == 0).unwrap_or(p.len());
+                    name = Some(String::from_utf8_lossy(&p[..end]).into_owned());
+                }
+                2 => {
+                    id = <[u8; 4]>::try_from(p.as_slice())
+                        .ok()
+                        .map(u32::from_ne_bytes)
+                }
+                _ => {}
+            }
+        }
+        if let (Some(n), Some(i)) = (name, id) {
+            groups.push((n, i));
+        }
+    }
+    Ok(groups)
 }
 
 impl Genl for Kernel {

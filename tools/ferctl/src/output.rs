@@ -51,7 +51,8 @@ fn lines<T>(items: &[T], mut line: impl FnMut(&mut String, &T)) -> String {
 
 /// `port list`: `1: veth1 attached 02:00:00:00:00:01 ifindex 5 netns
 /// 4026531840` (the namespace's inode number, as `stat -L -c %i
-/// /run/netns/NAME` prints it).
+/// /run/netns/NAME` prints it); with `-s`, the device's counters below,
+/// as `ip -s link` prints them.
 pub fn ports(items: &[Port], opts: Options) -> Result<String, Error> {
     if opts.json {
         return json(items, opts);
@@ -69,6 +70,26 @@ pub fn ports(items: &[Port], opts: Options) -> Result<String, Error> {
         }
         if let Some(netns) = p.netns {
             let _ = write!(out, " netns {netns}");
+        }
+        if let Some(s) = &p.stats {
+            // ip -s link's two tables.
+            let (rx, tx) = (&s.rx, &s.tx);
+            let _ = write!(
+                out,
+                "\n    RX:  bytes packets errors dropped  missed   mcast\n    {:>10} {:>7} {:>6} {:>7} {:>7} {:>7}\n    TX:  bytes packets errors dropped carrier collsns\n    {:>10} {:>7} {:>6} {:>7} {:>7} {:>7}",
+                rx.bytes,
+                rx.packets,
+                rx.errors,
+                rx.dropped,
+                rx.missed,
+                rx.multicast,
+                tx.bytes,
+                tx.packets,
+                tx.errors,
+                tx.dropped,
+                tx.carrier_errors,
+                tx.collisions
+            );
         }
     }))
 }
@@ -337,11 +358,13 @@ mod tests {
         json: false,
         pretty: false,
         force: false,
+        stats: false,
     };
     const JSON: Options = Options {
         json: true,
         pretty: false,
         force: false,
+        stats: false,
     };
 
     fn sample_ports() -> Vec<Port> {
@@ -354,6 +377,7 @@ mod tests {
                 mac: Some(Mac([2, 0, 0, 0, 0, 1])),
                 netns: Some(4026531840),
                 settings: crate::settings::Values(vec![("forwarding", 1), ("rp_filter", 2)]),
+                stats: None,
             },
             Port {
                 port_id: 2,
@@ -363,6 +387,7 @@ mod tests {
                 mac: None,
                 netns: None,
                 settings: Default::default(),
+                stats: None,
             },
             Port {
                 port_id: 3,
@@ -372,8 +397,34 @@ mod tests {
                 mac: Some(Mac([0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff])),
                 netns: None,
                 settings: Default::default(),
+                stats: None,
             },
         ]
+    }
+
+    #[test]
+    fn port_stats_as_ip_s_link() {
+        let mut p = sample_ports().remove(1);
+        p.stats = Some(crate::model::LinkStats {
+            rx: crate::model::RxStats {
+                bytes: 1096,
+                packets: 14,
+                ..Default::default()
+            },
+            tx: crate::model::TxStats {
+                bytes: 980,
+                packets: 12,
+                dropped: 1,
+                ..Default::default()
+            },
+        });
+        assert_eq!(
+            ports(&[p.clone()], TEXT).unwrap(),
+            "2: fer0 ferroute\n    RX:  bytes packets errors dropped  missed   mcast\n          1096      14      0       0       0       0\n    TX:  bytes packets errors dropped carrier collsns\n           980      12      0       1       0       0\n"
+        );
+        let v: serde_json::Value = serde_json::from_str(&ports(&[p], JSON).unwrap()).unwrap();
+        assert_eq!(v[0]["stats64"]["tx"]["dropped"], 1);
+        assert_eq!(v[0]["stats64"]["rx"]["packets"], 14);
     }
 
     fn route(rtype: u8, dst: [u8; 4], len: u8) -> Route {
@@ -652,7 +703,7 @@ mod tests {
             Options {
                 json: true,
                 pretty: true,
-                force: false,
+                ..Options::default()
             },
         )
         .unwrap();

@@ -100,6 +100,20 @@ pub mod attr {
         ("mr-bytes-in", MR_BYTES_IN),
         ("mr-pkt-out", MR_PKT_OUT),
         ("mr-bytes-out", MR_BYTES_OUT),
+        ("rx-packets", RX_PACKETS),
+        ("rx-bytes", RX_BYTES),
+        ("rx-errors", RX_ERRORS),
+        ("rx-dropped", RX_DROPPED),
+        ("rx-missed", RX_MISSED),
+        ("rx-multicast", RX_MULTICAST),
+        ("tx-packets", TX_PACKETS),
+        ("tx-bytes", TX_BYTES),
+        ("tx-errors", TX_ERRORS),
+        ("tx-dropped", TX_DROPPED),
+        ("tx-carrier", TX_CARRIER),
+        ("collisions", COLLISIONS),
+        ("mg-reporter", MG_REPORTER),
+        ("mg-expires", MG_EXPIRES),
     ];
 
     /// Spec name of an attribute number, for error messages.
@@ -143,7 +157,24 @@ pub mod cmd {
         ("mroute-add", MROUTE_ADD),
         ("mroute-del", MROUTE_DEL),
         ("mroute-list", MROUTE_LIST),
+        ("mgroup-list", MGROUP_LIST),
     ];
+
+    /// Every notification with its spec name and multicast group.
+    pub const NOTIFICATIONS: &[(&str, u8, u32)] = &[
+        ("port-new-ntf", PORT_NEW_NTF, mcgrp::PORT),
+        ("port-del-ntf", PORT_DEL_NTF, mcgrp::PORT),
+        ("addr-new-ntf", ADDR_NEW_NTF, mcgrp::ADDR),
+        ("addr-del-ntf", ADDR_DEL_NTF, mcgrp::ADDR),
+        ("route-new-ntf", ROUTE_NEW_NTF, mcgrp::ROUTE),
+        ("route-del-ntf", ROUTE_DEL_NTF, mcgrp::ROUTE),
+        ("rule-new-ntf", RULE_NEW_NTF, mcgrp::RULE),
+        ("rule-del-ntf", RULE_DEL_NTF, mcgrp::RULE),
+        ("neigh-new-ntf", NEIGH_NEW_NTF, mcgrp::NEIGH),
+        ("neigh-del-ntf", NEIGH_DEL_NTF, mcgrp::NEIGH),
+        ("mroute-nocache-ntf", MROUTE_NOCACHE_NTF, mcgrp::MROUTE),
+    ];
+    use crate::uapi::mcgrp;
 }
 
 pub use crate::uapi::multipath;
@@ -351,6 +382,18 @@ pub fn constants_json() -> serde_json::Value {
         "rule-action": table(rule_action::ALL),
         "nexthop-attributes": table(nexthop::ALL),
         "request-attributes": request_attributes(),
+        "notifications": cmd::NOTIFICATIONS
+            .iter()
+            .map(|(n, nr, _)| ((*n).to_string(), serde_json::Value::from(*nr)))
+            .collect::<serde_json::Map<_, _>>(),
+        "notification-groups": cmd::NOTIFICATIONS
+            .iter()
+            .map(|(n, _, g)| {
+                let group = crate::uapi::mcgrp::NAMES.get(*g as usize).copied().unwrap_or("?");
+                ((*n).to_string(), serde_json::Value::from(group))
+            })
+            .collect::<serde_json::Map<_, _>>(),
+        "mcast-groups": crate::uapi::mcgrp::NAMES,
     })
 }
 
@@ -386,8 +429,9 @@ mod tests {
         for (i, (_, nr)) in bench.iter().enumerate() {
             assert_eq!(usize::from(*nr), i + usize::from(attr::BENCH_KEYS));
         }
+        // Commands after the notifications (28..) continue after them.
         for (i, (_, nr)) in cmd::ALL.iter().enumerate() {
-            if *nr != cmd::FIB_BENCH {
+            if *nr != cmd::FIB_BENCH && *nr < cmd::PORT_NEW_NTF {
                 assert_eq!(usize::from(*nr), i + 1);
             }
         }

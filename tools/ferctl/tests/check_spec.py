@@ -62,11 +62,24 @@ TYPES = {
     'mr-origin': 'u32', 'mr-group': 'u32', 'mr-threshold': 'u8', 'mr-ttls': 'binary',
     'mr-vif': 'u8', 'mr-packets': 'u64', 'mr-bytes': 'u64', 'mr-wrong-if': 'u64',
     'mr-pkt-in': 'u64', 'mr-bytes-in': 'u64', 'mr-pkt-out': 'u64', 'mr-bytes-out': 'u64',
+    'rx-packets': 'u64',
+    'rx-bytes': 'u64',
+    'rx-errors': 'u64',
+    'rx-dropped': 'u64',
+    'rx-missed': 'u64',
+    'rx-multicast': 'u64',
+    'tx-packets': 'u64',
+    'tx-bytes': 'u64',
+    'tx-errors': 'u64',
+    'tx-dropped': 'u64',
+    'tx-carrier': 'u64',
+    'collisions': 'u64',
+    'mg-reporter': 'u32', 'mg-expires': 'u32',
 }
 # The `nexthop` attribute set of a multipath entry.
 NEXTHOP_TYPES = {'gateway': 'u32', 'ifname': 'string', 'weight': 'u32', 'onlink': 'u8', 'dead': 'u8'}
 # IPv4 addresses travel in network byte order.
-BIG_ENDIAN = ('address', 'gateway', 'prefsrc', 'src', 'mr-origin', 'mr-group')
+BIG_ENDIAN = ('address', 'gateway', 'prefsrc', 'src', 'mr-origin', 'mr-group', 'mg-reporter')
 # Attributes tied to their enum with "enum:". route-type, scope and protocol
 # are not: scope and protocol take any number (iproute2's "scope N", "proto
 # N"), and YNL's C generator refuses the non-contiguous route-type enum on an
@@ -90,7 +103,7 @@ GET_DO_OPS = {'route-get', 'conf-get'}
 # Admin do operations that answer (measurements, not changes).
 ADMIN_GET_DO_OPS = {'fib-bench'}
 DUMP_OPS = {'port-get', 'addr-get', 'stats-get', 'neigh-get', 'route-list', 'rule-list',
-            'table-list', 'mvif-list', 'mroute-list'}
+            'table-list', 'mvif-list', 'mroute-list', 'mgroup-list'}
 
 passed = 0
 failed = 0
@@ -188,7 +201,13 @@ def main():
           len(mpset) == 1 and [(a['name'], a['type'], a.get('multi-attr'),
                                 a.get('nested-attributes')) for a in mpset[0]['attributes']]
           == [('nexthop', 'nest', True, 'nexthop')])
-    ops = numbered(spec['operations']['list'], 1)
+    all_ops = numbered(spec['operations']['list'], 1)
+    # Notifications (notify: OP, mcgrp: GROUP) are numbered with the
+    # operations but are no requests.
+    ntf_names = {o['name'] for o in spec['operations']['list'] if 'notify' in o or 'event' in o}
+    ops = {n: v for n, v in all_ops.items() if n not in ntf_names}
+    ntfs = {n: v for n, v in all_ops.items() if n in ntf_names}
+    groups = [g['name'] for g in spec.get('mcast-groups', {}).get('list', [])]
     enums = {d['name']: numbered(d['entries'], d.get('value-start', 0))
              for d in spec.get('definitions', []) if d['type'] == 'enum'}
 
@@ -206,6 +225,10 @@ def main():
         check('YNL attribute numbers', ynl_attrs == attrs, f'{ynl_attrs} != {attrs}')
         check('YNL command numbers', ynl_ops == ops, f'{ynl_ops} != {ops}')
         check('replies use the request command number', ynl_rsp == ops, f'{ynl_rsp}')
+        ynl_ntfs = {n: o.rsp_value for n, o in fam.ntfs.items()}
+        check('YNL notification numbers', ynl_ntfs == ntfs, f'{ynl_ntfs} != {ntfs}')
+        check('YNL multicast groups', list(fam.mcast_groups) == groups,
+              f'{list(fam.mcast_groups)} != {groups}')
         check('YNL enum values', ynl_enums == enums, f'{ynl_enums} != {enums}')
     except Exception as e:  # noqa: BLE001 - report whatever the library raised
         check('loads with YNL SpecFamily', False, f'{type(e).__name__}: {e}')
@@ -223,7 +246,11 @@ def main():
         check(f'{name} values match the contract', enums.get(name) == values,
               f'{enums.get(name)}')
     modes = {o['name']: ('do' in o, 'dump' in o, 'uns-admin-perm' in o.get('flags', []))
-             for o in spec['operations']['list']}
+             for o in spec['operations']['list'] if o['name'] not in ntf_names}
+    for o in spec['operations']['list']:
+        if o['name'] in ntf_names:
+            check(f'{o["name"]} goes to a group of the family', o.get('mcgrp') in groups,
+                  f'{o.get("mcgrp")}')
     check('changes are uns-admin-perm do operations',
           all(modes.get(n) == (True, False, True) for n in DO_OPS), f'{modes}')
     check('route-get is a do operation open to everyone',
@@ -244,6 +271,15 @@ def main():
               f'{consts["attributes"]} != {attrs}')
         check('ferctl command numbers', consts['commands'] == ops,
               f'{consts["commands"]} != {ops}')
+        check('ferctl notification numbers', consts.get('notifications') == ntfs,
+              f'{consts.get("notifications")} != {ntfs}')
+        check('the module\'s multicast groups', consts.get('mcast-groups') == groups,
+              f'{consts.get("mcast-groups")} != {groups}')
+        ntf_group = {o['name']: o.get('mcgrp') for o in spec['operations']['list']
+                     if o['name'] in ntf_names}
+        check('each notification goes to its group',
+              consts.get('notification-groups') == ntf_group,
+              f'{consts.get("notification-groups")} != {ntf_group}')
         check('ferctl nexthop attribute numbers', consts.get('nexthop-attributes') == nh_attrs,
               f'{consts.get("nexthop-attributes")} != {nh_attrs}')
         for name in ('port-kind', 'neigh-state', 'route-type', 'scope', 'protocol',

@@ -61,8 +61,10 @@ expect "route a" "add append"
 expect "ro a" "add append"
 expect "rou re" "replace"
 expect "n" "neighbour neighbor"
-expect "" "port address route rule stats neighbour neighbor table bench conf mvif mroute help"
-expect "-" "-json -pretty -force -batch -Version --version -help"
+expect "" "port address route rule stats neighbour neighbor table bench conf mvif mroute monitor mgroup help"
+expect "mon " "help all port link address addr route rule neigh neighbour neighbor mroute label"
+expect "monitor route r" "route rule"
+expect "-" "-json -pretty -stats -force -batch -Version --version -help"
 expect "-j -p ro" "route"
 expect "port " "add delete list show set help"
 expect "route fl" "flush"
@@ -142,8 +144,9 @@ for o in $objects; do
 		[[ $offered == *" $c "* ]] || problems+=("$o: command $c not offered")
 	done
 	# Every keyword and value is offered after some command (after the
-	# keyword that takes it, or after a first nexthop).
-	all=" "
+	# keyword that takes it, or after a first nexthop), or right after the
+	# object for one without commands (monitor).
+	all="$offered"
 	for c in $(field "$o" commands); do
 		[ "$c" = help ] || [ "$c" = lst ] && continue
 		all+="$(complete_line "$o" "$c" "") $(complete_line "$o" "$c" x nexthop "") "

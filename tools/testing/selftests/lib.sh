@@ -64,8 +64,14 @@ veth_ns() {
 # (CONFIG_NET_DEV_REFCNT_TRACKER) report a device reference released twice,
 # or still held when the device is freed or waited for, with the stack that
 # took it.
+# After dmesg_mark, only what the kernel logged since counts (so a test
+# need not clear the log, which run.sh checks as a whole at the end).
 dmesg_clean() {
-	! dmesg | grep -E 'BUG|WARNING|Oops|general protection|kmemleak: [0-9]+ new suspected|refcount_t|use-after-free|unregister_netdevice: waiting|ref_tracker:'
+	! dmesg | tail -n +$((${DMESG_MARK:-0} + 1)) |
+		grep -E 'BUG|WARNING|Oops|general protection|kmemleak: [0-9]+ new suspected|refcount_t|use-after-free|unregister_netdevice: waiting|ref_tracker:'
+}
+dmesg_mark() {
+	DMESG_MARK=$(dmesg | wc -l)
 }
 
 # A device reference left behind keeps unregister_netdevice waiting for

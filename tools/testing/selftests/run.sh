@@ -102,7 +102,6 @@ fi
 # module's code. The report taints the kernel, so nothing runs after it.
 name="a sleeping call inside an RCU read-side section is reported"
 dmesg -C
-: > "$VM_OUT/durations.log"
 ip link add misuse0 type dummy
 printf 'misuse_ferroute' > $KUNIT_GLOB
 insmod "$KUNIT_MODULE"

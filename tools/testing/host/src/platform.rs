@@ -74,6 +74,16 @@ pub struct TryVec<T, G: Gfp = GfpAtomic> {
     _gfp: PhantomData<G>,
 }
 
+impl<T, G: Gfp> IntoIterator for TryVec<T, G> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+
+    /// The elements, by value, in order.
+    fn into_iter(self) -> Self::IntoIter {
+        self.inner.into_iter()
+    }
+}
+
 impl<T, G: Gfp> Default for TryVec<T, G> {
     fn default() -> Self {
         Self::new()
