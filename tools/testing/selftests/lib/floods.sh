@@ -141,6 +141,20 @@ if [ "$LINUX_NEIGH" = 1 ]; then
 		"forced_gc_runs $(lsum 11)"
 fi
 
+# The failed resolutions of the neighbour flood send host unreachable
+# errors to h1 for a few seconds more, from the same per-peer bucket:
+# wait until they stop, then until the bucket is full again (Linux's
+# inet_peer_xrlim_allow refills one token a second up to 6).
+n=0
+u0=-1
+while [ $n -lt 30 ]; do
+	u=$(($(fc IcmpOutDestUnreachs) + $(fc IcmpOutRateLimitHost)))
+	[ "$u" = "$u0" ] && break
+	u0=$u
+	n=$((n + 1))
+	sleep 2
+done
+sleep 7
 echo "== ICMP error storm: $TTL_PACKETS TTL-1 datagrams from one source $(at)"
 t0=$(fc IcmpOutTimeExcds)
 h0=$(fc IcmpOutRateLimitHost)
