@@ -13,6 +13,7 @@
 
 use crate::ipv4::errno::Errno;
 use crate::ipv4::icmp::{ICMP_MSGS_BURST, ICMP_MSGS_PER_SEC, ICMP_RATEMASK};
+use crate::ipv4::igmp::IgmpTimers;
 use crate::ipv4::inetpeer::ICMP_RATELIMIT_MS;
 use crate::ipv4::route::RpFilter;
 use crate::ipv4::wire::ipv4::DEFAULT_TTL;
@@ -279,6 +280,19 @@ pub struct NetConf {
     /// router's addresses. Default 0 (off: a Linux router has no echo
     /// service; UDP to port 7 gets port unreachable as to any port).
     pub udp_echo: bool,
+    /// ferroute's own (the bridge's `multicast_querier`): the router is
+    /// the IGMP querier on its VIFs. Default 0, as the bridge's.
+    pub igmp_querier: bool,
+    /// The querier's query interval (ms, 1 s to 31,744 s). Default 125 s.
+    pub igmp_query_interval: u32,
+    /// The query response interval (ms, 0.1 s to 3,174.4 s, below the
+    /// query interval). Default 10 s.
+    pub igmp_query_response_interval: u32,
+    /// The last member query interval (ms, 0.1 s to 3,174.4 s). Default
+    /// 1 s.
+    pub igmp_last_member_interval: u32,
+    /// The robustness variable (1 to 7). Default 2.
+    pub igmp_robustness: u8,
 }
 
 impl NetConf {
@@ -292,13 +306,28 @@ impl NetConf {
         icmp_errors_use_inbound_ifaddr: false,
         ip_default_ttl: DEFAULT_TTL,
         udp_echo: false,
+        igmp_querier: false,
+        igmp_query_interval: IgmpTimers::DEFAULT.query_interval,
+        igmp_query_response_interval: IgmpTimers::DEFAULT.query_response_interval,
+        igmp_last_member_interval: IgmpTimers::DEFAULT.last_member_interval,
+        igmp_robustness: IgmpTimers::DEFAULT.robustness,
     };
+
+    /// The IGMP querier's variables.
+    pub fn igmp_timers(&self) -> IgmpTimers {
+        IgmpTimers {
+            query_interval: self.igmp_query_interval,
+            query_response_interval: self.igmp_query_response_interval,
+            last_member_interval: self.igmp_last_member_interval,
+            robustness: self.igmp_robustness,
+        }
+    }
 
     /// Checks the settings as Linux's sysctl handlers do: the values Linux
     /// keeps in an `int` (`icmp_ratelimit`, `icmp_msgs_per_sec`,
     /// `icmp_msgs_burst`) at most [`INT_MAX`], `ip_default_ttl` 1 to 255
-    /// (`proc_dointvec_minmax` with 1 and 255). Returns the name of the
-    /// first bad one.
+    /// (`proc_dointvec_minmax` with 1 and 255); the IGMP querier's within
+    /// what its messages can carry. Returns the name of the first bad one.
     pub fn validate(&self) -> Result<(), &'static str> {
         if self.icmp_ratelimit > INT_MAX {
             return Err("icmp_ratelimit");
@@ -311,6 +340,22 @@ impl NetConf {
         }
         if self.ip_default_ttl == 0 {
             return Err("ip_default_ttl");
+        }
+        // The largest the IGMPv3 codes carry: QQIC 31,744 s, max
+        // response code 3,174.4 s.
+        if !(1_000..=31_744_000).contains(&self.igmp_query_interval) {
+            return Err("igmp_query_interval");
+        }
+        if !(100..=3_174_400).contains(&self.igmp_query_response_interval)
+            || self.igmp_query_response_interval >= self.igmp_query_interval
+        {
+            return Err("igmp_query_response_interval");
+        }
+        if !(100..=3_174_400).contains(&self.igmp_last_member_interval) {
+            return Err("igmp_last_member_interval");
+        }
+        if !(1..=7).contains(&self.igmp_robustness) {
+            return Err("igmp_robustness");
         }
         Ok(())
     }
@@ -472,5 +517,31 @@ mod tests {
             ..ok
         };
         assert_eq!(bad.validate(), Err("icmp_ratelimit"));
+    }
+
+    #[test]
+    fn igmp_settings_are_checked() {
+        let ok = NetConf::DEFAULT;
+        assert_eq!(ok.validate(), Ok(()));
+        assert_eq!(ok.igmp_timers(), IgmpTimers::DEFAULT);
+        let bad = |f: fn(&mut NetConf)| {
+            let mut n = NetConf::DEFAULT;
+            f(&mut n);
+            n.validate()
+        };
+        assert_eq!(
+            bad(|n| n.igmp_query_interval = 999),
+            Err("igmp_query_interval")
+        );
+        assert_eq!(
+            bad(|n| n.igmp_query_response_interval = 125_000),
+            Err("igmp_query_response_interval")
+        );
+        assert_eq!(
+            bad(|n| n.igmp_last_member_interval = 99),
+            Err("igmp_last_member_interval")
+        );
+        assert_eq!(bad(|n| n.igmp_robustness = 8), Err("igmp_robustness"));
+        assert_eq!(bad(|n| n.igmp_robustness = 0), Err("igmp_robustness"));
     }
 }

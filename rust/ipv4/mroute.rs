@@ -54,6 +54,10 @@ pub struct Vif {
     pub port: PortId,
     /// `vifc_threshold`: the threshold its outputs get by default.
     pub threshold: u8,
+    /// ferroute's own: (*,G) traffic leaves by it only to groups with
+    /// members on its link (what an IGMP proxy or PIM daemon decides in
+    /// userspace; Linux's kernel forwards to every output).
+    pub prune: bool,
     /// Packets and bytes that arrived on it and were forwarded.
     pub pkt_in: u64,
     /// See [`Vif::pkt_in`].
@@ -108,6 +112,9 @@ pub struct MfcRequest {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Outputs {
     ports: [PortId; MAXVIFS],
+    /// Bit `i` set: `ports[i]` is a pruning VIF's output of a (*,G) entry,
+    /// to be sent to only if the group has members there.
+    prunable: u32,
     n: usize,
 }
 
@@ -115,15 +122,38 @@ impl Outputs {
     const fn new() -> Self {
         Self {
             ports: [PortId(0); MAXVIFS],
+            prunable: 0,
             n: 0,
         }
     }
 
-    fn push(&mut self, p: PortId) {
+    fn push(&mut self, p: PortId, prunable: bool) {
         if let Some(slot) = self.ports.get_mut(self.n) {
             *slot = p;
+            if prunable {
+                self.prunable |= 1 << self.n;
+            }
             self.n += 1;
         }
+    }
+
+    /// Whether some output goes only to members ([`Outputs::prune`]).
+    pub fn has_prunable(&self) -> bool {
+        self.prunable != 0
+    }
+
+    /// Drops the prunable outputs whose port has no member of the group
+    /// (`has_members` false), keeping the order of the rest.
+    pub fn prune(&mut self, has_members: impl Fn(PortId) -> bool) {
+        let mut kept = Self::new();
+        for i in 0..self.n {
+            let p = self.ports[i];
+            let prunable = self.prunable & (1 << i) != 0;
+            if !prunable || has_members(p) {
+                kept.push(p, prunable);
+            }
+        }
+        *self = kept;
     }
 
     /// The output ports.
@@ -205,12 +235,23 @@ impl MrTable {
         self.vifs[i] = Some(Vif {
             port,
             threshold,
+            prune: false,
             pkt_in: 0,
             bytes_in: 0,
             pkt_out: 0,
             bytes_out: 0,
         });
         Ok(i)
+    }
+
+    /// Sets whether the VIF of `port` prunes (*,G) outputs without
+    /// members ([`Vif::prune`]); `EADDRNOTAVAIL` if `port` is not a VIF.
+    pub fn set_prune(&mut self, port: PortId, prune: bool) -> Result<(), Errno> {
+        let i = self.vif_of(port).ok_or(Errno::Eaddrnotavail)?;
+        if let Some(v) = self.vifs[i].as_mut() {
+            v.prune = prune;
+        }
+        Ok(())
     }
 
     /// `vif_delete`: `EADDRNOTAVAIL` if `port` is not a VIF. The entries
@@ -362,7 +403,7 @@ impl MrTable {
             if let Some(tv) = true_vif {
                 if tv != parent && ttl > c.ttls[parent] {
                     if let Some(v) = self.vifs[parent] {
-                        out.push(v.port);
+                        out.push(v.port, false);
                     }
                 }
             }
@@ -374,7 +415,7 @@ impl MrTable {
             if !star_in && ttl > c.ttls[v] {
                 // ipmr_queue_xmit: a VIF deleted since is not sent to.
                 if let Some(vif) = self.vifs[v] {
-                    out.push(vif.port);
+                    out.push(vif.port, c.origin.is_unspecified() && vif.prune);
                 }
             }
         }
@@ -710,6 +751,40 @@ mod tests {
         };
         assert_eq!(t.mfc_add(&any), Ok(()));
         assert_eq!(ports(fwd(&mut t, P1, 5)), [P2]);
+    }
+
+    #[test]
+    fn pruning_vifs_take_star_g_traffic_only_for_members() {
+        let mut t = table();
+        assert_eq!(t.set_prune(P2, true), Ok(()));
+        assert_eq!(t.set_prune(PortId(99), true), Err(Errno::Eaddrnotavail));
+        let star = MfcRequest {
+            origin: Ipv4Addr::UNSPECIFIED,
+            group: a([239, 1, 1, 1]),
+            parent: 0,
+            ttls: ttls(&[(0, 1), (1, 1), (2, 1)]),
+        };
+        assert_eq!(t.mfc_add(&star), Ok(()));
+        let McForward::Forward(mut outs) = fwd(&mut t, P0, 5) else {
+            panic!("not forwarded");
+        };
+        assert_eq!(outs.as_slice(), [P2, P1]);
+        assert!(outs.has_prunable());
+        let mut with_member = outs;
+        with_member.prune(|p| p == P2);
+        assert_eq!(with_member.as_slice(), [P2, P1]);
+        outs.prune(|_| false);
+        assert_eq!(outs.as_slice(), [P1]);
+        assert!(!outs.has_prunable());
+        // An (S,G) entry is the daemon's explicit choice: never pruned.
+        sg(&mut t, 0, &[(1, 1), (2, 1)]);
+        let McForward::Forward(outs) = fwd(&mut t, P0, 5) else {
+            panic!("not forwarded");
+        };
+        assert_eq!(
+            (outs.as_slice(), outs.has_prunable()),
+            (&[P2, P1][..], false)
+        );
     }
 
     #[test]

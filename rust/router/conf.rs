@@ -72,6 +72,11 @@ pub(super) struct NetSettings {
     icmp_errors_use_inbound_ifaddr: Option<bool>,
     ip_default_ttl: Option<u8>,
     udp_echo: Option<bool>,
+    igmp_querier: Option<bool>,
+    igmp_query_interval: Option<u32>,
+    igmp_query_response_interval: Option<u32>,
+    igmp_last_member_interval: Option<u32>,
+    igmp_robustness: Option<u8>,
 }
 
 /// A u32 attribute Linux keeps in an `int` that may not be negative
@@ -79,6 +84,19 @@ pub(super) struct NetSettings {
 fn int_attr(req: &Request<'_>, ty: u16, msg: &'static CStr) -> Result<Option<u32>> {
     match req.attr(ty).and_then(|a| a.u32()) {
         Some(v) if v > INT_MAX => Err(bad_attr(req, ty, msg)),
+        v => Ok(v),
+    }
+}
+
+/// A u32 attribute within `range`; EINVAL (with `msg`) outside it.
+fn ranged(
+    req: &Request<'_>,
+    ty: u16,
+    range: core::ops::RangeInclusive<u32>,
+    msg: &'static CStr,
+) -> Result<Option<u32>> {
+    match req.attr(ty).and_then(|a| a.u32()) {
+        Some(v) if !range.contains(&v) => Err(bad_attr(req, ty, msg)),
         v => Ok(v),
     }
 }
@@ -124,6 +142,39 @@ pub(super) fn net_settings(req: &Request<'_>) -> Result<NetSettings> {
             v => v,
         },
         udp_echo: flag(req, attr::UDP_ECHO, c_str!("udp_echo must be 0 or 1"))?,
+        igmp_querier: flag(
+            req,
+            attr::IGMP_QUERIER,
+            c_str!("igmp_querier must be 0 or 1"),
+        )?,
+        igmp_query_interval: ranged(
+            req,
+            attr::IGMP_QUERY_INTERVAL,
+            1_000..=31_744_000,
+            c_str!("igmp_query_interval must be 1000 to 31744000 (ms)"),
+        )?,
+        igmp_query_response_interval: ranged(
+            req,
+            attr::IGMP_QUERY_RESPONSE_INTERVAL,
+            100..=3_174_400,
+            c_str!("igmp_query_response_interval must be 100 to 3174400 (ms)"),
+        )?,
+        igmp_last_member_interval: ranged(
+            req,
+            attr::IGMP_LAST_MEMBER_INTERVAL,
+            100..=3_174_400,
+            c_str!("igmp_last_member_interval must be 100 to 3174400 (ms)"),
+        )?,
+        igmp_robustness: match req.attr(attr::IGMP_ROBUSTNESS).and_then(|a| a.u8()) {
+            Some(v) if !(1..=7).contains(&v) => {
+                return Err(bad_attr(
+                    req,
+                    attr::IGMP_ROBUSTNESS,
+                    c_str!("igmp_robustness must be 1 to 7"),
+                ))
+            }
+            v => v,
+        },
     };
     let none = s.icmp_ratelimit.is_none()
         && s.icmp_ratemask.is_none()
@@ -132,7 +183,12 @@ pub(super) fn net_settings(req: &Request<'_>) -> Result<NetSettings> {
         && s.icmp_echo_ignore_broadcasts.is_none()
         && s.icmp_errors_use_inbound_ifaddr.is_none()
         && s.ip_default_ttl.is_none()
-        && s.udp_echo.is_none();
+        && s.udp_echo.is_none()
+        && s.igmp_querier.is_none()
+        && s.igmp_query_interval.is_none()
+        && s.igmp_query_response_interval.is_none()
+        && s.igmp_last_member_interval.is_none()
+        && s.igmp_robustness.is_none();
     if none {
         req.set_err_msg(c_str!("no setting to change"));
         return Err(EINVAL);
@@ -151,6 +207,11 @@ impl NetSettings {
             icmp_errors_use_inbound_ifaddr,
             ip_default_ttl,
             udp_echo,
+            igmp_querier,
+            igmp_query_interval,
+            igmp_query_response_interval,
+            igmp_last_member_interval,
+            igmp_robustness,
         } = *self;
         n.icmp_ratelimit = icmp_ratelimit.unwrap_or(n.icmp_ratelimit);
         n.icmp_ratemask = icmp_ratemask.unwrap_or(n.icmp_ratemask);
@@ -162,6 +223,13 @@ impl NetSettings {
             icmp_errors_use_inbound_ifaddr.unwrap_or(n.icmp_errors_use_inbound_ifaddr);
         n.ip_default_ttl = ip_default_ttl.unwrap_or(n.ip_default_ttl);
         n.udp_echo = udp_echo.unwrap_or(n.udp_echo);
+        n.igmp_querier = igmp_querier.unwrap_or(n.igmp_querier);
+        n.igmp_query_interval = igmp_query_interval.unwrap_or(n.igmp_query_interval);
+        n.igmp_query_response_interval =
+            igmp_query_response_interval.unwrap_or(n.igmp_query_response_interval);
+        n.igmp_last_member_interval =
+            igmp_last_member_interval.unwrap_or(n.igmp_last_member_interval);
+        n.igmp_robustness = igmp_robustness.unwrap_or(n.igmp_robustness);
     }
 }
 
@@ -211,9 +279,18 @@ impl Router {
         self.update_config(rtnl, |c| {
             let mut n = c.net;
             set.apply(&mut n);
-            // The policy and net_settings checked each value already.
-            n.validate()
-                .map_err(|_| (EINVAL, c_str!("setting out of range")))?;
+            // The policy and net_settings checked each value already; what
+            // is left is the query response interval against the query
+            // interval, which may come from different requests.
+            n.validate().map_err(|name| {
+                let msg = match name {
+                    "igmp_query_response_interval" | "igmp_query_interval" => {
+                        c_str!("igmp_query_response_interval must be below igmp_query_interval")
+                    }
+                    _ => c_str!("setting out of range"),
+                };
+                (EINVAL, msg)
+            })?;
             c.net = n;
             Ok(())
         })
@@ -240,6 +317,14 @@ impl Router {
             u8::from(n.icmp_errors_use_inbound_ifaddr),
         )?;
         m.put_u8(attr::IP_DEFAULT_TTL, n.ip_default_ttl)?;
-        m.put_u8(attr::UDP_ECHO, u8::from(n.udp_echo))
+        m.put_u8(attr::UDP_ECHO, u8::from(n.udp_echo))?;
+        m.put_u8(attr::IGMP_QUERIER, u8::from(n.igmp_querier))?;
+        m.put_u32(attr::IGMP_QUERY_INTERVAL, n.igmp_query_interval)?;
+        m.put_u32(
+            attr::IGMP_QUERY_RESPONSE_INTERVAL,
+            n.igmp_query_response_interval,
+        )?;
+        m.put_u32(attr::IGMP_LAST_MEMBER_INTERVAL, n.igmp_last_member_interval)?;
+        m.put_u8(attr::IGMP_ROBUSTNESS, n.igmp_robustness)
     }
 }

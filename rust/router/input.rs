@@ -274,7 +274,7 @@ fn mc_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, hdr: Head
     r.stats
         .ip_po(IpStat::InMcastPkts, IpStat::InMcastOctets, len);
     if mforward && hdr.ip.protocol == wire_ip::PROTO_IGMP {
-        super::mroute::igmp_input(r, port, hdr, skb.data());
+        super::mroute::igmp_input(r, c, port, hdr, skb.data());
     }
     if rt.forward {
         super::mroute::ip_mr_input(r, c, port, pkt_type, hdr, rt.local, skb);

@@ -173,7 +173,7 @@ impl TimerCallback for NeighTimer {
         self.0.neigh_tick();
         self.0.reasm_tick();
         self.0.unres_tick(now_ms());
-        self.0.mc.lock().igmp.expire(now_ms());
+        self.0.igmp_tick(now_ms());
         timer.arm_ms(NEIGH_TICK_MS);
     }
 }

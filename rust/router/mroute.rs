@@ -18,12 +18,14 @@ use crate::abstractions::sync::Rtnl;
 use crate::abstractions::time::now_ms;
 use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::errno::Errno;
-use crate::ipv4::iface::PortId;
+use crate::ipv4::iface::{PortId, Scope};
+use crate::ipv4::igmp;
 use crate::ipv4::mroute::{self, Enqueued, McForward, MfcRequest, MAXVIFS};
 use crate::ipv4::receive::Header;
 use crate::ipv4::stats::{DropReason, IpStat, RxStat};
 use crate::ipv4::wire::ethernet::{self, PacketType};
 use crate::ipv4::wire::ipv4 as wire_ip;
+use crate::platform::{GfpAtomic, TryVec};
 use crate::uapi::{attr, cmd, mcgrp};
 use kernel::c_str;
 use kernel::prelude::*;
@@ -53,7 +55,13 @@ pub(super) fn ip_mr_input(
         .lock()
         .ip_mr_input(hdr.ip.src, hdr.ip.dst, port.id, hdr.ip.ttl, len);
     let outs = match decision {
-        McForward::Forward(outs) => outs,
+        McForward::Forward(mut outs) => {
+            if outs.has_prunable() {
+                let mc = r.mc.lock();
+                outs.prune(|p| mc.igmp.has_members(p, hdr.ip.dst));
+            }
+            outs
+        }
         McForward::NoEntry => return mr_unresolved(r, c, port, pkt_type, hdr, local, skb),
         // Counted on its entry.
         McForward::WrongIif => {
@@ -110,12 +118,15 @@ fn mr_forward(
     }
 }
 
-/// The membership news of an IGMP message from a host on VIF `port`
-/// (`frame` from its Ethernet header): reports make its groups members
-/// of the port, leaves end them soon ([`crate::ipv4::igmp`]). The packet
+/// What an IGMP message on VIF `port` (`frame` from its Ethernet header)
+/// teaches: reports make their groups members of the port (and stop the
+/// querier's questions about them), leaves end them soon (the querier
+/// asks whether members remain), another router's query may win the
+/// querier election, and a group-specific query from the querier shortens
+/// the group's time as a leave would ([`crate::ipv4::igmp`]). The packet
 /// goes on as it would (delivered, or consumed by `ip_mr_input`); a
 /// malformed one teaches nothing.
-pub(super) fn igmp_input(r: &Router, port: &Port, hdr: Header, frame: &[u8]) {
+pub(super) fn igmp_input(r: &Router, c: &Config, port: &Port, hdr: Header, frame: &[u8]) {
     use crate::ipv4::igmp::{events, Event};
     let start = ethernet::HEADER_LEN + hdr.header_len;
     let end = ethernet::HEADER_LEN + hdr.total_len;
@@ -123,13 +134,92 @@ pub(super) fn igmp_input(r: &Router, port: &Port, hdr: Header, frame: &[u8]) {
         return;
     };
     let now = now_ms();
+    let t = c.net.igmp_timers();
+    let enabled = c.net.igmp_querier;
+    let ours = query_source(c, port.id);
     let mut mc = r.mc.lock();
     let _ = events(msg, |e| match e {
         Event::Join(g) => {
-            mc.igmp.report(port.id, g, hdr.ip.src, now);
+            mc.igmp
+                .report(port.id, g, hdr.ip.src, now, t.membership_interval());
+            mc.querier.report(port.id, g);
         }
-        Event::Leave(g) => mc.igmp.leave(port.id, g, now),
+        Event::Leave(g) => {
+            mc.igmp.leave(port.id, g, now, t.last_member_query_time());
+            mc.querier.leave(port.id, g, enabled, now, &t);
+        }
+        Event::Query { group, suppress } => {
+            mc.querier.heard_query(port.id, hdr.ip.src, ours, now, &t);
+            // RFC 3376 6.6.1: a group-specific query without the S flag
+            // lowers the group's timer to the last member query time.
+            if !group.is_unspecified() && !suppress {
+                mc.igmp
+                    .leave(port.id, group, now, t.last_member_query_time());
+            }
+        }
     });
+}
+
+/// The source of the router's queries on `port`: its primary address there
+/// (the bridge's `multicast_query_use_ifaddr`, `inet_select_addr` with
+/// link scope), 0.0.0.0 without one.
+fn query_source(c: &Config, port: PortId) -> Ipv4Addr {
+    c.addrs
+        .inet_select_addr(port, igmp::ALL_HOSTS, Scope::Link)
+        .unwrap_or(Ipv4Addr::UNSPECIFIED)
+}
+
+/// Sends query `q` on `port`: built by [`igmp::build_query`], to the
+/// Ethernet address of its destination group, counted as a packet the
+/// router originates (OutRequests, OutMcastPkts and octets, OutTransmits).
+fn send_query(r: &Router, c: &Config, port: &Port, q: igmp::Query) {
+    let t = c.net.igmp_timers();
+    let src = query_source(c, port.id);
+    let Some(mut skb) = SkBuff::alloc(output::HEADROOM, igmp::QUERY_LEN as u32) else {
+        r.stats.ip(IpStat::OutDiscards);
+        return;
+    };
+    let built = skb
+        .put(igmp::QUERY_LEN as u32)
+        .and_then(|buf| igmp::build_query(buf, src, q, &t));
+    let Some(len) = built else {
+        return skb.drop_with(reason::NOT_SPECIFIED);
+    };
+    skb.reset_network_header();
+    let dst = match q {
+        igmp::Query::General => igmp::ALL_HOSTS,
+        igmp::Query::Group(g) => g,
+    };
+    r.stats.ip(IpStat::OutRequests);
+    r.stats
+        .ip_po(IpStat::OutMcastPkts, IpStat::OutMcastOctets, len as u32);
+    r.stats.ip(IpStat::OutTransmits);
+    output::finish_output(r, port, mroute::eth_mc_map(dst), skb);
+}
+
+impl Router {
+    /// The querier's work at `now` (from the router's timer): the queries
+    /// due on each VIF are sent, outside the lock.
+    pub(super) fn igmp_tick(&self, now: u64) {
+        self.with_config(|c| {
+            let t = c.net.igmp_timers();
+            let mut due: TryVec<(PortId, igmp::Query), GfpAtomic> = TryVec::new();
+            {
+                let mut mc = self.mc.lock();
+                mc.igmp.expire(now);
+                mc.querier.due(now, c.net.igmp_querier, &t, |p, q| {
+                    // Without memory a query is skipped; the next comes
+                    // one interval later.
+                    let _ = due.try_push((p, q));
+                });
+            }
+            for &(p, q) in due.iter() {
+                if let Some(port) = c.port(p) {
+                    send_query(self, c, port, q);
+                }
+            }
+        });
+    }
 }
 
 /// The multicast state beside the MFC, under one lock.
@@ -138,6 +228,8 @@ pub(super) struct McState {
     pub(super) unres: mroute::UnresQueue<QueuedMc>,
     /// Groups with members on the VIFs, from IGMP reports.
     pub(super) igmp: crate::ipv4::igmp::Memberships,
+    /// The IGMP querier of each VIF.
+    pub(super) querier: igmp::Querier,
 }
 
 impl McState {
@@ -146,6 +238,7 @@ impl McState {
         Self {
             unres: mroute::UnresQueue::new(),
             igmp: crate::ipv4::igmp::Memberships::new(),
+            querier: igmp::Querier::new(),
         }
     }
 }
@@ -247,7 +340,11 @@ fn forward_resolved(r: &Router, c: &Config, q: QueuedMc) {
             .lock()
             .ip_mr_input(hdr.ip.src, hdr.ip.dst, q.port, hdr.ip.ttl, hdr.total_len);
     match decision {
-        McForward::Forward(outs) if c.port(q.port).is_some() => {
+        McForward::Forward(mut outs) if c.port(q.port).is_some() => {
+            if outs.has_prunable() {
+                let mc = r.mc.lock();
+                outs.prune(|p| mc.igmp.has_members(p, hdr.ip.dst));
+            }
             // Never delivered again: a member's copy was already.
             if q.local {
                 mr_forward_copies(r, c, hdr, outs.as_slice(), q.skb);
@@ -324,14 +421,30 @@ impl Router {
         self.mroute.lock().vif_of(port).is_some()
     }
 
-    /// `MRT_ADD_VIF` for the port named `name`.
-    pub fn mvif_add(&self, name: &[u8], threshold: u8, _rtnl: &Rtnl) -> Result<(), CtlError> {
-        let id = self
-            .with_config(|c| c.port_by_name(name).map(|p| p.id))
+    /// `MRT_ADD_VIF` for the port named `name`; `prune`: its (*,G)
+    /// outputs only to groups with members ([`mroute::Vif::prune`]). The
+    /// querier starts up on it.
+    pub fn mvif_add(
+        &self,
+        name: &[u8],
+        threshold: u8,
+        prune: bool,
+        _rtnl: &Rtnl,
+    ) -> Result<(), CtlError> {
+        let (id, t) = self
+            .with_config(|c| c.port_by_name(name).map(|p| (p.id, c.net.igmp_timers())))
             .flatten()
             .ok_or((ENODEV, c_str!("no such port")))?;
-        match self.mroute.lock().vif_add(id, threshold) {
-            Ok(_) => Ok(()),
+        let added = {
+            let mut m = self.mroute.lock();
+            m.vif_add(id, threshold)
+                .and_then(|_| m.set_prune(id, prune))
+        };
+        match added {
+            Ok(()) => {
+                self.mc.lock().querier.vif_up(id, now_ms(), &t);
+                Ok(())
+            }
             Err(Errno::Eaddrinuse) => Err(errno(
                 Errno::Eaddrinuse,
                 c_str!("the port is a multicast VIF already"),
@@ -354,7 +467,9 @@ impl Router {
             .vif_del(id)
             .map(|_| ())
             .map_err(|e| errno(e, c_str!("the port is not a multicast VIF")))?;
-        self.mc.lock().igmp.remove_port(id);
+        let mut mc = self.mc.lock();
+        mc.igmp.remove_port(id);
+        mc.querier.vif_down(id);
         Ok(())
     }
 
@@ -362,7 +477,9 @@ impl Router {
     /// NETDEV_UNREGISTER).
     pub(super) fn mvif_forget(&self, id: PortId) {
         let _ = self.mroute.lock().vif_del(id);
-        self.mc.lock().igmp.remove_port(id);
+        let mut mc = self.mc.lock();
+        mc.igmp.remove_port(id);
+        mc.querier.vif_down(id);
     }
 
     /// `mgroup-list`: the groups with members on each VIF, the last
@@ -450,9 +567,27 @@ impl Router {
 }
 
 impl Router {
-    /// Dumps the VIFs: index, port, threshold and counters.
+    /// Dumps the VIFs: index, port, threshold, pruning, the link's
+    /// querier and counters.
     pub fn dump_mvifs(&self, dump: &mut Dump<'_>) -> Result {
+        let now = now_ms();
         self.with_config(|c| {
+            // The querier of each VIF first: the two locks are never held
+            // together.
+            let mut queriers: TryVec<(PortId, Ipv4Addr), GfpAtomic> = TryVec::new();
+            {
+                let mc = self.mc.lock();
+                for v in mc.querier.vifs() {
+                    let q = match v.other {
+                        Some(o) if v.other_until > now => Some(o),
+                        _ if c.net.igmp_querier => Some(query_source(c, v.port)),
+                        _ => None,
+                    };
+                    if let Some(q) = q {
+                        let _ = queriers.try_push((v.port, q));
+                    }
+                }
+            }
             let t = self.mroute.lock();
             dump.entries(t.vifs(), |m, (i, v)| {
                 m.put_u8(attr::MR_VIF, i as u8)?;
@@ -460,6 +595,10 @@ impl Router {
                     m.put_str(attr::IFNAME, p.name())?;
                 }
                 m.put_u8(attr::MR_THRESHOLD, v.threshold)?;
+                m.put_u8(attr::MR_PRUNE, u8::from(v.prune))?;
+                if let Some(&(_, q)) = queriers.iter().find(|(p, _)| *p == v.port) {
+                    m.put(attr::MR_QUERIER, &q.octets())?;
+                }
                 m.put_u64(attr::MR_PKT_IN, v.pkt_in)?;
                 m.put_u64(attr::MR_BYTES_IN, v.bytes_in)?;
                 m.put_u64(attr::MR_PKT_OUT, v.pkt_out)?;

@@ -194,6 +194,16 @@ impl Family for FerrouteFamily {
         // 93, 94: mgroup-list replies.
         Policy::Reject,
         Policy::Reject,
+        // 95: mr-prune.
+        Policy::U8 { min: 0, max: 255 },
+        // 96..=100: the IGMP querier's settings (ranges in conf.rs).
+        Policy::U8 { min: 0, max: 255 },
+        Policy::U32,
+        Policy::U32,
+        Policy::U32,
+        Policy::U8 { min: 0, max: 255 },
+        // 101: mr-querier (mvif-list replies).
+        Policy::Reject,
     ];
     const OPS: &'static [Op] = &[
         admin_do(cmd::PORT_ADD),
@@ -358,7 +368,18 @@ impl Family for FerrouteFamily {
                         .attr(attr::MR_THRESHOLD)
                         .and_then(|a| a.u8())
                         .unwrap_or(1);
-                    router.mvif_add(name, t, &rtnl).map_err(|(e, msg)| {
+                    let prune = match req.attr(attr::MR_PRUNE).and_then(|a| a.u8()) {
+                        None | Some(0) => false,
+                        Some(1) => true,
+                        Some(_) => {
+                            return Err(bad_attr(
+                                req,
+                                attr::MR_PRUNE,
+                                c_str!("mr-prune must be 0 or 1"),
+                            ))
+                        }
+                    };
+                    router.mvif_add(name, t, prune, &rtnl).map_err(|(e, msg)| {
                         req.set_err_msg(msg);
                         e
                     })

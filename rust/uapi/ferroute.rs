@@ -208,6 +208,26 @@ pub mod attr {
     /// Milliseconds until a group membership ends unless a report comes
     /// (u32, `mgroup-list` replies).
     pub const MG_EXPIRES: u16 = 94;
+    /// A VIF forwards (*,G) traffic only to groups with members on its
+    /// link, from IGMP (u8 0/1, `mvif-add`, `mvif-list`). Default 0.
+    pub const MR_PRUNE: u16 = 95;
+    /// Router setting `igmp_querier`: the router is the IGMP querier on
+    /// its VIFs (u8 0/1). Default 0.
+    pub const IGMP_QUERIER: u16 = 96;
+    /// Router setting `igmp_query_interval` (u32 ms). Default 125000.
+    pub const IGMP_QUERY_INTERVAL: u16 = 97;
+    /// Router setting `igmp_query_response_interval` (u32 ms). Default
+    /// 10000.
+    pub const IGMP_QUERY_RESPONSE_INTERVAL: u16 = 98;
+    /// Router setting `igmp_last_member_interval` (u32 ms). Default 1000.
+    pub const IGMP_LAST_MEMBER_INTERVAL: u16 = 99;
+    /// Router setting `igmp_robustness` (u8, 1 to 7). Default 2.
+    pub const IGMP_ROBUSTNESS: u16 = 100;
+    /// The link's IGMP querier as the router knows it (u32, network byte
+    /// order, `mvif-list`): its own address when it is the querier, the
+    /// other router's when one with a lower address is; absent when
+    /// there is none.
+    pub const MR_QUERIER: u16 = 101;
 }
 
 /// Bits of the `rule-flags` attribute (Linux's `FIB_RULE_*`).
@@ -436,6 +456,11 @@ pub mod request {
         ICMP_ERRORS_USE_INBOUND_IFADDR,
         IP_DEFAULT_TTL,
         UDP_ECHO,
+        IGMP_QUERIER,
+        IGMP_QUERY_INTERVAL,
+        IGMP_QUERY_RESPONSE_INTERVAL,
+        IGMP_LAST_MEMBER_INTERVAL,
+        IGMP_ROBUSTNESS,
     ];
 
     /// The attributes command `cmd` accepts; none for a command that takes
@@ -453,7 +478,7 @@ pub mod request {
             cmd::FIB_BENCH => &[BENCH_KEYS, BENCH_SEED],
             cmd::PORT_SET => PORT_SET,
             cmd::CONF_SET => CONF_SET,
-            cmd::MVIF_ADD => &[IFNAME, MR_THRESHOLD],
+            cmd::MVIF_ADD => &[IFNAME, MR_THRESHOLD, MR_PRUNE],
             cmd::MVIF_DEL => &[IFNAME],
             cmd::MROUTE_ADD => &[MR_ORIGIN, MR_GROUP, IFNAME, MR_TTLS],
             cmd::MROUTE_DEL => &[MR_ORIGIN, MR_GROUP],

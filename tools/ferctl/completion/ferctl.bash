@@ -82,14 +82,16 @@ _ferctl_keywords() {
 	"bench fib") echo "keys seed" ;;
 	"route flush") echo "table" ;;
 	"stats list" | "stats show") echo "-d -delta -z -zeros" ;;
-	"mvif add") echo "threshold" ;;
+	"mvif add") echo "threshold prune" ;;
 	"mroute add") echo "source group iif oif threshold" ;;
 	"mroute delete") echo "source group" ;;
 	"port set") echo "forwarding rp_filter send_redirects accept_local route_localnet" ;;
 	"conf set")
 		echo "icmp_ratelimit icmp_ratemask icmp_msgs_per_sec icmp_msgs_burst" \
 			"icmp_echo_ignore_broadcasts icmp_errors_use_inbound_ifaddr" \
-			"ip_default_ttl udp_echo" ;;
+			"ip_default_ttl udp_echo igmp_querier igmp_query_interval" \
+			"igmp_query_response_interval igmp_last_member_interval" \
+			"igmp_robustness" ;;
 	esac
 }
 

@@ -1246,7 +1246,7 @@ pub fn parse_rule_spec(mut args: Args) -> Result<RuleSpec, Error> {
     Ok(r)
 }
 
-/// `mvif add DEV [threshold T]`, `mvif del DEV`, `mvif [list]`.
+/// `mvif add DEV [threshold T] [prune]`, `mvif del DEV`, `mvif [list]`.
 pub fn parse_mvif(rest: Vec<String>) -> Result<Command, Error> {
     use crate::mroute::{parse_threshold, MvifCmd};
     let mut it = rest.into_iter();
@@ -1257,16 +1257,22 @@ pub fn parse_mvif(rest: Vec<String>) -> Result<Command, Error> {
             let mut args = Args::new(it.collect(), "mvif add");
             let dev = args.next().ok_or_else(|| args.error("missing device"))?;
             let mut threshold = None;
+            let mut prune = false;
             while let Some(w) = args.next() {
                 match w.as_str() {
                     "threshold" if threshold.is_none() => {
                         let v = args.value_for("threshold")?;
                         threshold = Some(parse_threshold(&args, &v)?);
                     }
+                    "prune" if !prune => prune = true,
                     _ => return Err(args.error(format!("unexpected \"{w}\""))),
                 }
             }
-            return Ok(Command::Mvif(MvifCmd::Add { dev, threshold }));
+            return Ok(Command::Mvif(MvifCmd::Add {
+                dev,
+                threshold,
+                prune,
+            }));
         }
         Some(v) if matches(v, "delete") => {
             let mut args = Args::new(it.collect(), "mvif del");
@@ -1605,14 +1611,19 @@ Usage: ferctl conf [ show ]
        ferctl conf set SETTING VALUE [ SETTING VALUE ] ...
 SETTING := { icmp_ratelimit | icmp_ratemask | icmp_msgs_per_sec |
              icmp_msgs_burst | icmp_echo_ignore_broadcasts |
-             icmp_errors_use_inbound_ifaddr | ip_default_ttl | udp_echo }
-           (net.ipv4.SETTING; udp_echo: the UDP echo service on port 7)
+             icmp_errors_use_inbound_ifaddr | ip_default_ttl | udp_echo |
+             igmp_querier | igmp_query_interval |
+             igmp_query_response_interval | igmp_last_member_interval |
+             igmp_robustness }
+           (net.ipv4.SETTING; udp_echo: the UDP echo service on port 7;
+           igmp_*: the IGMP querier on the VIFs, intervals in ms)
 ";
 const HELP_MVIF: &str = "\
-Usage: ferctl mvif add DEV [ threshold 1..255 ]
+Usage: ferctl mvif add DEV [ threshold 1..255 ] [ prune ]
        ferctl mvif del DEV
        ferctl mvif { list | show }
-(a VIF routes multicast: MRT_ADD_VIF; at most 32)
+(a VIF routes multicast: MRT_ADD_VIF; at most 32; prune: (*,G) traffic
+leaves by it only to groups with members there, from IGMP)
 ";
 const HELP_MROUTE: &str = "\
 Usage: ferctl mroute add [ source ADDRESS ] group GROUP iif DEV

@@ -232,11 +232,13 @@ pub fn execute(command: &Command, opts: Options, genl: &mut dyn Genl) -> Result<
             neighs.retain(|n| keep(dev, &n.dev));
             output::neighs(&neighs, opts)
         }
-        Command::Mvif(MvifCmd::Add { dev, threshold }) => {
-            done(genl.execute(&mroute::vif_request(true, dev, *threshold)))
-        }
+        Command::Mvif(MvifCmd::Add {
+            dev,
+            threshold,
+            prune,
+        }) => done(genl.execute(&mroute::vif_request(true, dev, *threshold, *prune))),
         Command::Mvif(MvifCmd::Del { dev }) => {
-            done(genl.execute(&mroute::vif_request(false, dev, None)))
+            done(genl.execute(&mroute::vif_request(false, dev, None, false)))
         }
         Command::Mvif(MvifCmd::List) => {
             let vifs = dump(genl, cmd::MVIF_LIST, mroute::decode_vif).map_err(fail)?;

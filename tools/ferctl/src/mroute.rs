@@ -19,12 +19,14 @@ pub const MAXVIFS: usize = 32;
 /// `ferctl mvif ...`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MvifCmd {
-    /// `mvif add DEV [threshold T]`.
+    /// `mvif add DEV [threshold T] [prune]`.
     Add {
         /// The port.
         dev: String,
         /// Its default output threshold (1 when not given).
         threshold: Option<u8>,
+        /// (*,G) traffic goes out only to groups with members there.
+        prune: bool,
     },
     /// `mvif del DEV`.
     Del {
@@ -83,6 +85,11 @@ pub struct Vif {
     pub dev: String,
     /// Its default threshold.
     pub threshold: u8,
+    /// (*,G) traffic leaves only to groups with members.
+    pub prune: bool,
+    /// The link's IGMP querier, if one is known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub querier: Option<Ipv4Addr>,
     /// Packets received and forwarded.
     pub pkts_in: u64,
     /// Their bytes.
@@ -128,6 +135,8 @@ pub fn decode_vif(attrs: &[RawAttr]) -> Result<Vif, NlError> {
         vif: a.u8(attr::MR_VIF)?,
         dev: a.opt_string(attr::IFNAME)?.unwrap_or_default(),
         threshold: a.u8(attr::MR_THRESHOLD)?,
+        prune: a.opt_u8(attr::MR_PRUNE)?.unwrap_or(0) != 0,
+        querier: a.opt_ipv4(attr::MR_QUERIER)?,
         pkts_in: a.u64(attr::MR_PKT_IN)?,
         bytes_in: a.u64(attr::MR_BYTES_IN)?,
         pkts_out: a.u64(attr::MR_PKT_OUT)?,
@@ -183,12 +192,15 @@ pub fn resolve(raw: RawMroute, vifs: &[Vif]) -> Mroute {
 }
 
 /// The `mvif-add` or `mvif-del` request.
-pub fn vif_request(add: bool, dev: &str, threshold: Option<u8>) -> Request {
+pub fn vif_request(add: bool, dev: &str, threshold: Option<u8>, prune: bool) -> Request {
     let mut name = dev.as_bytes().to_vec();
     name.push(0);
     let mut attrs = vec![(attr::IFNAME, name)];
     if let Some(t) = threshold {
         attrs.push((attr::MR_THRESHOLD, vec![t]));
+    }
+    if prune {
+        attrs.push((attr::MR_PRUNE, vec![1]));
     }
     Request {
         cmd: if add { cmd::MVIF_ADD } else { cmd::MVIF_DEL },
@@ -261,18 +273,25 @@ fn json<T: Serialize>(items: &[T], opts: Options) -> Result<String, Error> {
 }
 
 /// `mvif list`, one VIF a line:
-/// `0 veth1 threshold 1 in 3 pkts 300 bytes out 0 pkts 0 bytes`.
+/// `0 veth1 threshold 1 in 3 pkts 300 bytes out 0 pkts 0 bytes`, with
+/// `prune` after the threshold when set and `querier A.B.C.D` at the end
+/// when one is known.
 pub fn show_vifs(vifs: &[Vif], opts: Options) -> Result<String, Error> {
     if opts.json {
         return json(vifs, opts);
     }
     let mut out = String::new();
     for v in vifs {
-        let _ = writeln!(
+        let prune = if v.prune { " prune" } else { "" };
+        let _ = write!(
             out,
-            "{} {} threshold {} in {} pkts {} bytes out {} pkts {} bytes",
+            "{} {} threshold {}{prune} in {} pkts {} bytes out {} pkts {} bytes",
             v.vif, v.dev, v.threshold, v.pkts_in, v.bytes_in, v.pkts_out, v.bytes_out
         );
+        if let Some(q) = v.querier {
+            let _ = write!(out, " querier {q}");
+        }
+        let _ = writeln!(out);
     }
     Ok(out)
 }
@@ -383,9 +402,19 @@ mod tests {
             parse_mvif(words("add veth1 threshold 8")).unwrap(),
             MvifCmd::Add {
                 dev: "veth1".into(),
-                threshold: Some(8)
+                threshold: Some(8),
+                prune: false,
             }
         );
+        assert_eq!(
+            parse_mvif(words("add veth1 prune")).unwrap(),
+            MvifCmd::Add {
+                dev: "veth1".into(),
+                threshold: None,
+                prune: true,
+            }
+        );
+        assert!(parse_mvif(words("add veth1 prune prune")).is_err());
         assert_eq!(
             parse_mvif(words("del veth1")).unwrap(),
             MvifCmd::Del {
@@ -432,12 +461,22 @@ mod tests {
             vif,
             dev: dev.into(),
             threshold,
+            prune: false,
+            querier: None,
             pkts_in: 0,
             bytes_in: 0,
             pkts_out: 0,
             bytes_out: 0,
         };
         let vifs = [vif(0, "v1", 1), vif(3, "v2", 4)];
+        let mut shown = vifs.clone();
+        shown[1].prune = true;
+        shown[1].querier = Some(Ipv4Addr::new(10, 2, 0, 1));
+        assert_eq!(
+            show_vifs(&shown, Options::default()).unwrap(),
+            "0 v1 threshold 1 in 0 pkts 0 bytes out 0 pkts 0 bytes\n\
+             3 v2 threshold 4 prune in 0 pkts 0 bytes out 0 pkts 0 bytes querier 10.2.0.1\n"
+        );
         let t = ttls_of(&[("v2".into(), None), ("v1".into(), Some(9))], &vifs).unwrap();
         assert_eq!((t[0], t[3], t[1]), (9, 4, 0));
         assert_eq!(

@@ -114,6 +114,13 @@ pub mod attr {
         ("collisions", COLLISIONS),
         ("mg-reporter", MG_REPORTER),
         ("mg-expires", MG_EXPIRES),
+        ("mr-prune", MR_PRUNE),
+        ("igmp-querier", IGMP_QUERIER),
+        ("igmp-query-interval", IGMP_QUERY_INTERVAL),
+        ("igmp-query-response-interval", IGMP_QUERY_RESPONSE_INTERVAL),
+        ("igmp-last-member-interval", IGMP_LAST_MEMBER_INTERVAL),
+        ("igmp-robustness", IGMP_ROBUSTNESS),
+        ("mr-querier", MR_QUERIER),
     ];
 
     /// Spec name of an attribute number, for error messages.
@@ -449,7 +456,7 @@ mod tests {
         assert_eq!(v["port-kind"]["ferroute"], 2);
         assert_eq!(v["neigh-state"]["failed"], 4);
         assert_eq!(attr::name(attr::MAC), "mac");
-        assert_eq!(attr::name(99), "unknown");
+        assert_eq!(attr::name(999), "unknown");
         assert_eq!(v["attributes"]["onlink"], 24);
         assert_eq!(v["commands"]["route-list"], 12);
         assert_eq!(v["commands"]["fib-bench"], 17);

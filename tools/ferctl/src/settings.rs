@@ -66,6 +66,19 @@ pub const ROUTER: &[Setting] = &[
     ),
     s("ip_default_ttl", attr::IP_DEFAULT_TTL, Width::U8),
     s("udp_echo", attr::UDP_ECHO, Width::Flag),
+    s("igmp_querier", attr::IGMP_QUERIER, Width::Flag),
+    s("igmp_query_interval", attr::IGMP_QUERY_INTERVAL, Width::U32),
+    s(
+        "igmp_query_response_interval",
+        attr::IGMP_QUERY_RESPONSE_INTERVAL,
+        Width::U32,
+    ),
+    s(
+        "igmp_last_member_interval",
+        attr::IGMP_LAST_MEMBER_INTERVAL,
+        Width::U32,
+    ),
+    s("igmp_robustness", attr::IGMP_ROBUSTNESS, Width::U8),
 ];
 
 /// The pseudo-ports whose settings `conf show` prints after the router's

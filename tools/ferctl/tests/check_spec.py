@@ -75,6 +75,9 @@ TYPES = {
     'tx-carrier': 'u64',
     'collisions': 'u64',
     'mg-reporter': 'u32', 'mg-expires': 'u32',
+    'mr-prune': 'u8', 'igmp-querier': 'u8', 'igmp-query-interval': 'u32',
+    'igmp-query-response-interval': 'u32', 'igmp-last-member-interval': 'u32',
+    'igmp-robustness': 'u8', 'mr-querier': 'u32',
 }
 # The `nexthop` attribute set of a multipath entry.
 NEXTHOP_TYPES = {'gateway': 'u32', 'ifname': 'string', 'weight': 'u32', 'onlink': 'u8', 'dead': 'u8'}

@@ -106,6 +106,10 @@ conf-set-ratelimit-2g EINVAL at=57 icmp_ratelimit must be 0 to 2147483647
 conf-set-udp-echo-2 EINVAL at=64 udp_echo must be 0 or 1
 conf-set-ifname EINVAL at=2 attribute not valid for this command
 conf-set-nothing EINVAL - no setting to change
+conf-set-igmp-robustness-8 EINVAL at=100 igmp_robustness must be 1 to 7
+conf-set-igmp-query-interval-999 EINVAL at=97 igmp_query_interval must be 1000 to 31744000 (ms)
+conf-set-igmp-response-125s EINVAL - igmp_query_response_interval must be below igmp_query_interval
+mvif-add-prune-2 EINVAL at=95 mr-prune must be 0 or 1
 conf-get-as-dump EOPNOTSUPP - -
 dump-huge-attr EINVAL at=11 invalid attribute length
 dump-256k EMSGSIZE - sendmsg

@@ -81,6 +81,9 @@ CMD_RULE_ADD, CMD_RULE_DEL, CMD_RULE_LIST = 13, 14, 15
 CMD_TABLE_LIST, CMD_FIB_BENCH, CMD_TABLE_DEL = 16, 17, 18
 CMD_PORT_SET, CMD_CONF_GET, CMD_CONF_SET = 19, 20, 21
 A_FORWARDING, A_RP_FILTER, A_ICMP_RATELIMIT, A_IP_DEFAULT_TTL, A_UDP_ECHO = 52, 53, 57, 63, 64
+CMD_MVIF_ADD = 22
+A_MR_PRUNE, A_IGMP_QUERY_INTERVAL, A_IGMP_QUERY_RESPONSE_INTERVAL = 95, 97, 98
+A_IGMP_ROBUSTNESS = 100
 
 
 def align(n):
@@ -392,6 +395,11 @@ BAD = {
     'conf-set-udp-echo-2': (CMD_CONF_SET, u8(A_UDP_ECHO, 2), REQ),
     'conf-set-ifname': (CMD_CONF_SET, FER1 + u8(A_UDP_ECHO, 1), REQ),
     'conf-set-nothing': (CMD_CONF_SET, b'', REQ),
+    'conf-set-igmp-robustness-8': (CMD_CONF_SET, u8(A_IGMP_ROBUSTNESS, 8), REQ),
+    'conf-set-igmp-query-interval-999': (CMD_CONF_SET, u32(A_IGMP_QUERY_INTERVAL, 999), REQ),
+    # A response interval that is not below the (default) query interval.
+    'conf-set-igmp-response-125s': (CMD_CONF_SET, u32(A_IGMP_QUERY_RESPONSE_INTERVAL, 125000), REQ),
+    'mvif-add-prune-2': (CMD_MVIF_ADD, FER1 + u8(A_MR_PRUNE, 2), REQ),
     'conf-get-as-dump': (CMD_CONF_GET, b'', REQ | NLM_F_DUMP),
     # Oversize dump requests: one 64 KiB attribute; 256 KiB of attributes,
     # more than the socket's send buffer (wmem_default).
