@@ -516,7 +516,15 @@ impl Querier {
             } else {
                 u64::from(t.query_interval)
             };
-            v.next_general = now.saturating_add(wait.max(1));
+            // From when it was due, so that a late tick does not delay
+            // every later query; from now if it is far behind.
+            let wait = wait.max(1);
+            let base = if v.next_general.saturating_add(wait) > now {
+                v.next_general
+            } else {
+                now
+            };
+            v.next_general = base.saturating_add(wait);
         }
         for g in self.groups.iter_mut() {
             if g.next_at <= now && g.left > 0 {
@@ -820,6 +828,18 @@ mod tests {
         );
         q.vif_down(p);
         assert!(run(&mut q, 30_000, 40_000, &t).is_empty());
+        // A late tick does not shift the schedule; one far behind
+        // restarts it from then.
+        q.vif_up(p, 0, &t);
+        let mut at = Vec::new();
+        for now in [0, 1_150, 5_150, 9_150, 30_000, 34_000] {
+            q.due(now, true, &t, |_, _| at.push(now));
+        }
+        assert_eq!(at, vec![0, 1_150, 5_150, 9_150, 30_000, 34_000]);
+        let mut next = Vec::new();
+        q.due(37_999, true, &t, |_, _| next.push(37_999));
+        q.due(38_000, true, &t, |_, _| next.push(38_000));
+        assert_eq!(next, vec![38_000]);
     }
 
     #[test]

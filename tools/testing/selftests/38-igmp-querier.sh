@@ -15,14 +15,17 @@
 # (lower: wins) at 10.5 s silences both until the other querier interval
 # ends (19 s), when each starts up again (19, 20 s). Both routers' query
 # frames must be byte for byte the same (but the source MAC) at the same
-# times (within 0.6 s).
+# times (within 0.8 s: ferroute's timer ticks every 200 ms, and a loaded
+# VM is late).
 # Phase B: the hosts join 239.1.1.1 (IGMPv2) at 23 s; at 36 s, past the
 # group membership interval (9 s) since their unsolicited reports, both
 # routers still have the group (the hosts answered the queries); the
 # hosts leave: ferroute sends robustness (2) group-specific queries
 # 0.5 s apart (RFC 2236 3, RFC 3376 6.4.2; the bridge sends one for an
-# IGMPv2 leave), the first the same as the bridge's, and the group is
-# gone after the last member query time.
+# IGMPv2 leave), the first the same as the bridge's but for its
+# destination (the group, as the RFCs say; the bridge's is 224.0.0.1 for
+# an IGMPv2 leave), and the group is gone after the last member query
+# time.
 # Pruning: a sender behind p1 sends to 239.1.1.1 all along; the (*,G)
 # entry has p0 as an output, but p0 prunes: fh sees the group's
 # datagrams only while it is a member.
@@ -126,7 +129,7 @@ $F mgroup list
 $F mgroup list | grep -q "^239.1.1.1 dev p0 reporter 10.1.0.2" ||
 	fail "ferroute lost the member 13 s after its join (did it answer queries?)"
 bridge -n lb mdb show | grep -q 239.1.1.1 || fail "the bridge lost the member"
-tleave=$(awk -v now="$(date +%s.%N)" -v a="$t0" 'BEGIN { printf "%.3f\n", now - a }')
+tleave=$(date +%s.%N)
 kill $rf $rl
 sleep 2.5
 $F mgroup list | grep -q 239.1.1.1 && fail "the group outlived the last member query time"
@@ -142,9 +145,10 @@ echo "ferroute's queries (s, kind):"
 awk '{ print "  " $1, $2 }' /tmp/fq.txt
 echo "the bridge's queries:"
 awk '{ print "  " $1, $2 }' /tmp/lq.txt
-python3 - "$tleave" << 'EOF' || fail "ferroute's querier differs from the bridge's"
+python3 - "$tleave" "$t0" "$t0l" << 'EOF' || fail "ferroute's querier differs from the bridge's"
 import sys
-leave = float(sys.argv[1])
+# The leave's time from when each querier was switched on.
+leave, leave_l = (float(sys.argv[1]) - float(t) for t in sys.argv[2:])
 def load(p):
     return [(float(t), k, h) for t, k, h in (l.split() for l in open(p))]
 f, l = load('/tmp/fq.txt'), load('/tmp/lq.txt')
@@ -157,18 +161,37 @@ def check(cond, what):
 want = [0, 1, 5, 9, 19, 20]
 fa = [q for q in f if q[0] < 22 and q[1] == 'general']
 la = [q for q in l if q[0] < 22 and q[1] == 'general']
-near = lambda ts: len(ts) == len(want) and all(abs(t - w) <= 0.6 for t, w in zip(ts, want))
+near = lambda ts: len(ts) == len(want) and all(abs(t - w) <= 0.8 for t, w in zip(ts, want))
 check(near([q[0] for q in fa]), f'ferroute queried at {[q[0] for q in fa]}, want {want}')
 check(near([q[0] for q in la]), f'the bridge queried at {[q[0] for q in la]}, want {want}')
 check(len(fa) == len(la) and all(a[2] == b[2] for a, b in zip(fa, la)),
       'the general query frames are the same')
 # Phase B: the group-specific queries after the leave.
 fg = [q for q in f if q[1] == '239.1.1.1' and q[0] >= leave - 0.1]
-lg = [q for q in l if q[1] == '239.1.1.1' and q[0] >= leave - 0.1]
-check(len(fg) == 2 and fg[0][0] - leave < 0.6 and 0.3 <= fg[1][0] - fg[0][0] <= 0.9,
+lg = [q for q in l if q[1] == '239.1.1.1' and q[0] >= leave_l - 0.1]
+check(len(fg) == 2 and fg[0][0] - leave < 1.0 and 0.3 <= fg[1][0] - fg[0][0] <= 0.9,
       f'ferroute: 2 group queries 0.5 s apart after the leave at {leave:.2f}: {[q[0] for q in fg]}')
-check(len(lg) >= 1, f'the bridge: a group query after the leave: {[q[0] for q in lg]}')
-check(fg[:1] and lg[:1] and fg[0][2] == lg[0][2], 'the group query frames are the same')
+check(len(lg) >= 1, f'the bridge: a group query after the leave at {leave_l:.2f}: {[q[0] for q in lg]}')
+# The bridge sends the query about a group an IGMPv2 leave left to
+# 224.0.0.1 (br_multicast_leave_group passes no destination); RFC 2236 3
+# and RFC 3376 4.1.12 send it to the group, as ferroute does (and the
+# bridge for IGMPv3). The rest must be the same: hex of the destination
+# MAC (6 bytes), the EtherType (2), the IP header (24) and IGMP (12).
+def parts(h):
+    b = bytes.fromhex(h)
+    ip = b[8:32]
+    return b[:6].hex(), ip[16:20], ip[:10] + ip[12:16] + ip[20:], b[32:]
+if fg and lg:
+    fm, fdst, fip, figmp = parts(fg[0][2])
+    lm, ldst, lip, ligmp = parts(lg[0][2])
+    check(fm == '01005e010101' and fdst == bytes([239, 1, 1, 1]),
+          f'ferroute queries the group at its address ({fm})')
+    check(lm == '01005e000001' and ldst == bytes([224, 0, 0, 1]),
+          f'the bridge queries it at 224.0.0.1 ({lm})')
+    check(fip == lip and figmp == ligmp,
+          'the group query frames are the same but for the destination')
+else:
+    check(False, 'group queries to compare')
 check(not [q for q in f if q[1] not in ('general', '239.1.1.1')], 'no other query')
 # Pruning: the group's datagrams reached fh only while it was a member
 # (from its join at 23 s until its leave and the last member query time).

@@ -33,7 +33,7 @@ ferctl conf show > /tmp/conf.before
 # a nest).
 cat > /tmp/bad.expected <<'EOF'
 prefixlen-33 ERANGE at=4 integer out of range
-unknown-attr-99 EINVAL at=99 Unknown attribute type
+unknown-attr-199 EINVAL at=199 Unknown attribute type
 attr-type-0 EINVAL at=0 Unknown attribute type
 u32-with-2-bytes EINVAL at=15 invalid attribute length
 u8-with-4-bytes EINVAL at=4 invalid attribute length

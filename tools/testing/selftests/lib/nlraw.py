@@ -299,7 +299,7 @@ def rule_add(attrs):
 BAD = {
     # Policy checks of the genetlink core (lib/nlattr.c, strict).
     'prefixlen-33': route_add(ip(A_ADDRESS, '10.50.0.0') + u8(A_PREFIXLEN, 33) + FER1),
-    'unknown-attr-99': route_add(DST + FER1 + u32(99, 0)),
+    'unknown-attr-199': route_add(DST + FER1 + u32(199, 0)),
     'attr-type-0': route_add(DST + FER1 + u32(0, 0)),
     'u32-with-2-bytes': route_add(DST + FER1 + nla(A_METRIC, b'\1\0')),
     'u8-with-4-bytes': route_add(ip(A_ADDRESS, '10.50.0.0') + u32(A_PREFIXLEN, 16) + FER1),
