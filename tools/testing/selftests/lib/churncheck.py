@@ -39,9 +39,13 @@ and checks, for every datagram of churnflow.py:
 
 The churned datagrams that did not arrive are attributed: sent while the
 route was (possibly) deleted, with or without an ICMP error back (a
-missing error is ferroute's ICMP rate limit), or lost while routed
+missing error is one of the router's rate limits), or lost while routed
 (listed, not a failure: the acceptance does not ask that the churned
-prefix lose nothing). Exits 1 on a failed check.
+prefix lose nothing). For one that did not arrive the window is from its
+send to twice the largest delay of one that did (at least 50 ms). Prints
+the figures, then "churncheck-noroute N" (the datagrams that were not
+forwarded for want of a route, for churn.sh to compare with the router's
+InNoRoutes). Exits 1 on a failed check.
 """
 
 import bisect
@@ -56,8 +60,8 @@ GATEWAYS = {'10.2.0.2': 'h2', '10.3.0.2': 'h3'}
 STEADY = '10.50.0.0/16'
 INITIAL = {STEADY: frozenset(['h2']), '10.60.0.0/16': frozenset(['h2'])}
 # How long after its send a datagram that never arrived may still have
-# been in the router (the largest delivery delay seen is some 60 ms).
-INFLIGHT = 0.5
+# been on its way at least (else twice the largest delivery delay).
+INFLIGHT_MIN = 0.05
 INF = float('inf')
 
 
@@ -228,6 +232,8 @@ def main():
             continue
         errors.setdefault(cands[-1], []).append((t, code))
 
+    delays = [got[0][0] - sent[q][0] for q, got in arrivals.items() if q in sent]
+    inflight = max([INFLIGHT_MIN] + [2 * x for x in delays])
     fails = []
     count = {'steady': 0, '10.60': 0, '/24': 0}
     tolerated = 0
@@ -278,7 +284,7 @@ def main():
                 fails.append(f'seq {seq} to {dst} arrived and got an ICMP error too: {errs}')
             continue
         # Not delivered.
-        t1 = max([ts + INFLIGHT] + [te for te, _ in errs])
+        t1 = max([ts + inflight] + [te for te, _ in errs])
         lo, hi = candidates(hist, p, ts, t1)
         st = states(hist, p, lo, hi)
         maybe_none = any(s is None for s in st) or (lo > 0 and hist[p][2][lo - 1] is None)
@@ -298,6 +304,9 @@ def main():
     print(f'churncheck: {nupdates} updates logged; {total} datagrams checked '
           f'({count["steady"]} to the unchanged prefix, {count["10.60"]} to 10.60.0.0/16, '
           f'{count["/24"]} to the churned /24s; {failed_sends} sends refused by h1)')
+    if delays:
+        print(f'churncheck: delivery delays: median {sorted(delays)[len(delays) // 2] * 1e3:.1f} ms, '
+              f'largest {max(delays) * 1e3:.1f} ms (a lost datagram\'s window: {inflight * 1e3:.0f} ms)')
     if widths:
         print(f'churncheck: publication windows of the updates (ferctl sends): median '
               f'{widths[len(widths) // 2] * 1e3:.1f} ms, 99th percentile '
