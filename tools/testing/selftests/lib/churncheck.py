@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 """The misrouting check of the route churn test (lib/churn.sh).
 
-usage: churncheck.py DIR
+usage: churncheck.py DIR [PORT]
 
-DIR holds what churn.sh recorded, all timed by the VM's one
+PORT is churnflow.py's UDP port (9999). DIR holds what churn.sh recorded, all timed by the VM's one
 CLOCK_REALTIME:
 
   batch.N, trace.N  each batch of route updates (ferctl -batch batch.N)
