@@ -69,8 +69,8 @@ check: setup
 	tools/testing/check.sh
 
 # Test programs the VM selftests run (a 32-bit one for the compat ioctl;
-# the packet fuzzer).
-selftest-bins: out/rtentry32 out/pktfuzz
+# the packet fuzzer; the send/receive timer of the route churn check).
+selftest-bins: out/rtentry32 out/pktfuzz out/nltime.so
 
 out/rtentry32: tools/testing/selftests/lib/rtentry32.c
 	@mkdir -p out
@@ -79,6 +79,10 @@ out/rtentry32: tools/testing/selftests/lib/rtentry32.c
 out/pktfuzz: tools/testing/selftests/lib/pktfuzz.c
 	@mkdir -p out
 	gcc -static -O2 -Wall -Werror -o $@ $<
+
+out/nltime.so: tools/testing/selftests/lib/nltime.c
+	@mkdir -p out
+	gcc -shared -fPIC -O2 -Wall -Werror -o $@ $< -ldl
 
 # The man page, from reStructuredText (rst2man: Debian's python3-docutils,
 # which make setup installs); --strict turns any docutils warning into an

@@ -11,12 +11,33 @@
 # adds, replaces (another gateway, a multipath route over both) and
 # deletes of 10.100-10.199/16 subnets, and replaces and deletes of the
 # route in use by a second flow (10.60.0.0/16: via h2, via h3, multipath
-# over both, gone and back). Then: no oops or warning, the churned routes
-# are all gone, the table's route count and slab memory are back near
-# where they were, and the second flow works again. Prints the updates
-# done, their rate, and the pings counted.
+# over both, gone and back).
+#
+# The misrouting check: churnflow.py sends numbered UDP datagrams from h1
+# (10.1.0.2-5) to 10.50.0.9, 10.60.0.9 (twice as often) and the churned
+# /24 whose update is under way (nltime.so counts ferctl's sends); tcpdump on h2's and h3's veth
+# records which arrived where and when, tcpdump on h1's fer1 the ICMP
+# errors that came back; out/nltime.so (LD_PRELOAD) times ferctl's
+# netlink sends, inside which the kernel publishes each update. All on
+# the VM's one clock. churncheck.py then asserts that every datagram to
+# the unchanged prefix arrived, once, at h2; that a churned prefix's
+# datagram arrived at most once, at a next hop of a version of its route
+# that may have been current between its send and its arrival (the
+# tolerance: or of the version just before those; the figures say how
+# many needed it), never while it had no route; that an ICMP net
+# unreachable came only for one sent while it may have had none. And
+# here, that the router counted those drops (InNoRoutes). CHURN_KEEP=DIR
+# keeps the records in DIR.
+#
+# Then: no oops or warning, the churned routes are all gone, the table's
+# route count and slab memory are back near where they were, and the
+# second flow works again. Prints the updates done, their rate, the pings
+# counted and the check's figures.
 . "$(dirname "$0")/lib.sh"
 UPDATES=${UPDATES:-5000}
+# churnflow.py's datagrams a second at most (a quarter each to 10.50.0.9
+# and the /24s, half to 10.60.0.9; Python under TCG manages about 100).
+FLOW_RATE=${FLOW_RATE:-200}
 load
 dmesg_mark
 for ns in h1 h2 h3; do ip netns add $ns; ip -n $ns link set lo up; done
@@ -45,11 +66,14 @@ ip netns exec h3 ping -c 1 -W 3 10.3.0.1 > /dev/null || fail "h3 ping"
 routes0=$(ferctl route list | wc -l)
 slab() { awk '$1 == "Slab:" { print $2 }' /proc/meminfo; }
 
-# The updates, in batch files of 1,000 lines: for each k, one of the
-# 100 x 256 /24s of 10.100-10.199 is added, replaced by a multipath
+# The updates, in batch files of 1,000 lines ($d/batch.N): for each k,
+# one of the 100 x 256 /24s of 10.100-10.199 is added, replaced by a multipath
 # route, replaced by a route via h3, deleted; every 8th k the route in
 # use by the second flow changes.
-awk -v n="$UPDATES" 'BEGIN {
+d=/tmp/churn
+rm -rf $d
+mkdir -p $d
+awk -v n="$UPDATES" -v d=$d 'BEGIN {
 	u = 0; k = 0; f = 0
 	while (u < n) {
 		p = sprintf("10.%d.%d.0/24", 100 + k % 100, int(k / 100) % 256)
@@ -69,31 +93,91 @@ awk -v n="$UPDATES" 'BEGIN {
 		k++
 	}
 	line[++f] = "route replace 10.60.0.0/16 via 10.2.0.2"
-	for (i = 1; i <= f; i++) print line[i] > ("/tmp/churn." int((i - 1) / 1000))
-	print f > "/tmp/churn.count"
+	for (i = 1; i <= f; i++) print line[i] > (d "/batch." int((i - 1) / 1000))
+	print f > (d "/count")
 }'
-lines=$(cat /tmp/churn.count)
+lines=$(cat $d/count)
+nltime=$root/out/nltime.so
+[ -f $nltime ] || fail "no $nltime (make selftest-bins)"
+head -c 8 /dev/zero > $d/sends
 slab0=$(slab)
 
+# The captures: only datagrams of churnflow.py (UDP port 9999) on the next
+# hops, only ICMP errors on h1.
+for n in 2 3; do
+	ip netns exec h$n tcpdump -i vb -n -s 96 -B 16384 -Z root -w $d/h$n.pcap \
+		udp dst port 9999 2> $d/h$n.err &
+	eval cap$n=\$!
+done
+ip netns exec h1 tcpdump -i fer1 -n -s 128 -B 4096 -Z root -w $d/h1.pcap \
+	'icmp[0] == 3' 2> $d/h1.err &
+cap1=$!
+for n in 1 2 3; do
+	i=0
+	until grep -q 'listening on' $d/h$n.err; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || fail "tcpdump on h$n did not start: $(cat $d/h$n.err)"
+		sleep 0.1
+	done
+done
+for a in 3 4 5; do ip -n h1 addr add 10.1.0.$a/24 dev fer1; done
+
+# The router's counters of what it did not forward for want of a route,
+# and of the errors it sent or held back.
+counters="IpExtInNoRoutes IcmpOutDestUnreachs IcmpOutRateLimitHost IcmpOutRateLimitGlobal"
+c0=$(for c in $counters; do counter $c; done)
+
 # The steady flow: a ping every 5 ms until the churn is done; the second
-# flow alongside.
+# flow alongside, and the numbered datagrams.
 ip netns exec h1 ping -q -i 0.005 -W 2 10.50.0.1 > /tmp/steady.out 2>&1 &
 p1=$!
 ip netns exec h1 ping -q -i 0.01 -W 1 10.60.0.1 > /tmp/churned.out 2>&1 &
 p2=$!
+ip netns exec h1 python3 $(dirname "$0")/lib/churnflow.py $d/flow.log $FLOW_RATE 9999 \
+	10.50.0.9 10.60.0.9 follow:$d 10.60.0.9 > $d/flow.out 2>&1 &
+p3=$!
 sleep 1
 t0=$(date +%s.%N)
 peak=$slab0
-for f in $(ls /tmp/churn.* | grep -v count | sort -t. -k2 -n); do
-	ferctl -batch "$f" || fail "batch $f"
+for f in $(ls $d/batch.* | sort -t. -k2 -n); do
+	# When each netlink send and receive began and returned.
+	NLTIME_LOG=$d/trace.${f##*.} NLTIME_COUNT=$d/sends LD_PRELOAD=$nltime \
+		"$FERCTL" -batch "$f" || fail "batch $f"
 	s=$(slab)
 	[ "$s" -gt "$peak" ] && peak=$s
 done
 t1=$(date +%s.%N)
 sleep 1
-kill -INT $p1 $p2
-wait $p1 $p2
-cat /tmp/steady.out /tmp/churned.out
+kill -INT $p1 $p2 $p3
+wait $p1 $p2 $p3
+sleep 1
+c1=$(for c in $counters; do counter $c; done)
+kill -INT $cap1 $cap2 $cap3
+wait $cap1 $cap2 $cap3
+cat /tmp/steady.out /tmp/churned.out $d/flow.out
+for n in 1 2 3; do
+	drops=$(awk '/packets dropped by kernel/ { print $1 }' $d/h$n.err)
+	[ "${drops:-x}" = 0 ] || fail "tcpdump on h$n: $(cat $d/h$n.err)"
+done
+python3 $(dirname "$0")/lib/churncheck.py $d 9999 > $d/check.out 2>&1
+check=$?
+[ -n "${CHURN_KEEP:-}" ] && cp -r $d "$CHURN_KEEP"
+cat $d/check.out
+echo "router counters over the flows:" $(echo $counters $c0 $c1 | awk '{
+	for (i = 1; i <= 4; i++) printf "%s +%d%s", $i, $(i + 8) - $(i + 4), i < 4 ? ", " : ""
+}') | tee -a $d/check.out
+[ $check = 0 ] || fail "the misrouting check failed"
+# What was not forwarded for want of a route was counted (the pings to
+# 10.60.0.1 add their own).
+noroute=$(awk '$1 == "churncheck-noroute" { print $2 }' $d/check.out)
+innoroutes=$(echo $c0 $c1 | awk '{ print $5 - $1 }')
+[ "$innoroutes" -ge "$noroute" ] ||
+	fail "$noroute datagrams dropped for want of a route, InNoRoutes +$innoroutes"
+# The pings to 10.60.0.1 that got no answer: the rest of InNoRoutes is
+# theirs.
+echo "churned ping: $(awk '/packets transmitted/ { print $1 - $4 }' /tmp/churned.out) unanswered" \
+	"($(awk '/packets transmitted/ { print $7 == "errors," ? $6 + 0 : 0 }' /tmp/churned.out)" \
+	"by ICMP errors); InNoRoutes beyond the datagrams' $((innoroutes - noroute))" | tee -a $d/check.out
 sent=$(awk '/packets transmitted/ { print $1 }' /tmp/steady.out)
 got=$(awk '/packets transmitted/ { print $4 }' /tmp/steady.out)
 [ -n "$sent" ] && [ "$sent" -gt 100 ] || fail "the steady flow did not run ($sent)"
@@ -113,3 +197,4 @@ cleanup_netns
 unload
 dmesg_clean || fail "the kernel log shows a problem after rmmod"
 echo "churn: $lines route updates in $(echo "$t1 - $t0" | bc) s under traffic; steady flow $got of $sent pings answered"
+grep -E '^(churncheck: [a-z0-9]|router counters|churned ping)' $d/check.out | grep -v 'lost while routed:' 
