@@ -95,8 +95,11 @@ done
 sleep 1
 
 # Phase A.
-t0=$(date +%s.%N)
+# Each time taken when the command that switches the querier on returns
+# (ferctl's start takes a while in the VM; the bridge sends its first
+# query before `ip` returns, ferroute at its next 200 ms tick).
 $F conf set igmp_querier 1 || fail "igmp_querier on"
+t0=$(date +%s.%N)
 ip -n lb link set br0 type bridge mcast_querier 1
 t0l=$(date +%s.%N)
 # at S: the wall-clock time S seconds after t0; after S: waits until then.
