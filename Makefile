@@ -32,7 +32,7 @@ CARGO ?= cargo
 FERCTL := target/release/ferctl
 BINDINGS := rust/abstractions/bindings_generated.rs
 
-.PHONY: all setup module kmod ferctl check demo bench bench-kernel bench-module stress clean host-test fmt selftest-bins man
+.PHONY: all setup module kmod ferctl check demo bench bench-kernel bench-module kasan-kernel kasan-module check-kasan stress clean host-test fmt selftest-bins man
 
 all: module ferctl
 
@@ -54,10 +54,12 @@ module: setup
 # DKMS adds CC=clang LD=ld.lld for a clang-built kernel, which would
 # override LLVM=-14's clang-14: CC and LD are given again to match LLVM.
 KMOD_LLVM_TOOLS = $(if $(LLVM),CC=clang$(filter -%,$(LLVM)) LD=ld.lld$(filter -%,$(LLVM)))
+# KMOD_KUNIT=y builds the test module ferroute_kunit.ko too (make check-kasan).
+KMOD_KUNIT ?= n
 kmod:
 	@tools/dkms/check-kernel.sh $(KDIR) $(LLVM)
 	tools/testing/gen-bindings.sh $(KDIR) rust/abstractions/bindings_helper.h $(BINDINGS)
-	$(MAKE) LLVM=$(LLVM) $(KMOD_LLVM_TOOLS) -C $(KDIR) M=$(CURDIR) FERROUTE_KUNIT=n modules
+	$(MAKE) LLVM=$(LLVM) $(KMOD_LLVM_TOOLS) -C $(KDIR) M=$(CURDIR) FERROUTE_KUNIT=$(KMOD_KUNIT) modules
 
 ferctl:
 	$(CARGO) build --release -p ferctl
@@ -154,6 +156,38 @@ bench: ferctl bench-module
 	FERROUTE_KDIR=$(abspath $(BENCH_KDIR)) VM_MEM=$(BENCH_VM_MEM) VM_APPEND="slub_nomerge" \
 		tools/testing/vm-run tools/testing/bench/bench.sh $(BENCH_OUT) $(BENCH_KEYS) \
 		$(abspath $(BENCH_MOD))/ferroute.ko $(BENCH_FWD_REPS) $(BENCH_FWD_SECS) $(BENCH_FWD_PROFILE)
+
+# make check-kasan: the VM part of make check (ferroute.ko alone, the KUnit
+# suites, every selftest but the "# slow" ones, kmemleak, the kernel log)
+# on the KASAN kernel: the test kernel's fragment plus KASAN (generic,
+# outline) and UBSAN (tools/testing/kasan.config), built and cached by
+# `setup.sh --kasan` under its own key and linked as $(FERROUTE_CACHE)/kasan;
+# make check never uses it. The modules are built for it in a copy of the
+# sources, $(KASAN_MOD), as for the bench kernel. A KASAN or UBSAN report
+# fails the selftest that caused it (lib.sh dmesg_clean) and the kernel log
+# check. KASAN_TESTS="10-fer-ping 24-forward" runs only those selftests.
+# Prints "N passed, N failed" as make check does.
+KASAN_OUT := out/kasan
+KASAN_KDIR := $(FERROUTE_CACHE)/kasan
+KASAN_MOD := $(KASAN_OUT)/kmod
+KASAN_TESTS ?=
+
+kasan-kernel:
+	@tools/testing/setup.sh --kasan >/dev/null
+
+kasan-module: kasan-kernel
+	@rm -rf $(KASAN_MOD) && mkdir -p $(KASAN_MOD)
+	@git ls-files -co --exclude-standard -z $(BENCH_SRC) | xargs -0 cp --parents -t $(KASAN_MOD)
+	$(MAKE) --no-print-directory -C $(KASAN_MOD) kmod KMOD_KUNIT=y KDIR=$(abspath $(KASAN_KDIR)) LLVM=$(LLVM)
+
+check-kasan: ferctl selftest-bins kasan-module
+	@mkdir -p $(KASAN_OUT)/vm
+	FERROUTE_KDIR=$(abspath $(KASAN_KDIR)) VM_OUT=$(KASAN_OUT)/vm VM_MEM=2G \
+		tools/testing/vm-run tools/testing/kasan-run.sh $(abspath $(KASAN_MOD)) \
+		$$(readlink -f $(KASAN_KDIR)/source) "$(KASAN_TESTS)" 2>&1 | tee $(KASAN_OUT)/vm.log
+	@p=$$(grep -c '^ok - ' $(KASAN_OUT)/vm.log); f=$$(grep -c '^not ok - ' $(KASAN_OUT)/vm.log); \
+		grep -q '^ok - ' $(KASAN_OUT)/vm.log || f=$$((f + 1)); \
+		echo "$$p passed, $$f failed"; [ $$f -eq 0 ]
 
 stress: all selftest-bins
 	tools/testing/fuzz/host-fuzz.sh $(HOST_FUZZ_SECS)

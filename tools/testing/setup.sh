@@ -9,12 +9,15 @@
 #   setup.sh --bench  the bench kernel of `make bench`: ferroute.config with
 #                     bench.config's overrides (no lockdep, kmemleak, ...),
 #                     linked as bench; never used by make check
+#   setup.sh --kasan  the KASAN kernel of `make check-kasan`: ferroute.config
+#                     with kasan.config's (KASAN, UBSAN), linked as kasan;
+#                     never used by make check
 #
 # The kernel build is cached under $FERROUTE_CACHE (default
 # ~/.cache/ferroute), keyed by the kernel source version, the Kconfig
 # fragment and the toolchain versions, and reused while they are unchanged.
-# The bench kernel's key covers bench.config too; the test kernel's key is
-# what it always was.
+# The bench and KASAN kernels' keys cover bench.config or kasan.config too;
+# the test kernel's key is what it always was.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,8 +28,9 @@ jobs=${FERROUTE_JOBS:-3}
 variant=test
 case "${1-}" in
 --bench) variant=bench ;;
+--kasan) variant=kasan ;;
 "") ;;
-*) echo "usage: setup.sh [--bench]" >&2; exit 2 ;;
+*) echo "usage: setup.sh [--bench | --kasan]" >&2; exit 2 ;;
 esac
 
 log() { printf 'setup: %s\n' "$*" >&2; }
@@ -94,9 +98,9 @@ build_key() {
 	{
 		echo "kernel $1"
 		cat "$here/ferroute.config"
-		if [ "$variant" = bench ]; then
-			echo "bench"
-			cat "$here/bench.config"
+		if [ "$variant" != test ]; then
+			echo "$variant"
+			cat "$here/$variant.config"
 		fi
 		clang$llvm --version | head -1
 		rustc --version
@@ -106,7 +110,8 @@ build_key() {
 }
 
 # The Kconfig fragment of this variant on stdout: ferroute.config, for the
-# bench kernel with every option bench.config names taken from there.
+# bench (KASAN) kernel with every option bench.config (kasan.config) names
+# taken from there.
 fragment() {
 	if [ "$variant" = test ]; then
 		cat "$here/ferroute.config"
@@ -115,8 +120,8 @@ fragment() {
 	awk 'NR == FNR { if (match($0, /^CONFIG_[A-Za-z0-9_]+=/)) over[substr($0, 1, RLENGTH - 1)] = 1; next }
 		match($0, /^CONFIG_[A-Za-z0-9_]+=/) && (substr($0, 1, RLENGTH - 1) in over) { next }
 		match($0, /^# CONFIG_[A-Za-z0-9_]+ is not set/) && (substr($0, 3, RLENGTH - 13) in over) { next }
-		{ print }' "$here/bench.config" "$here/ferroute.config"
-	cat "$here/bench.config"
+		{ print }' "$here/$variant.config" "$here/ferroute.config"
+	cat "$here/$variant.config"
 }
 
 build_kernel() {
@@ -161,10 +166,10 @@ main() {
 	key=$(build_key "$ver")
 	out=$cache/build/$key
 	build_kernel "$src" "$out"
-	if [ "$variant" = bench ]; then
-		ln -sfn "$out" "$cache/bench"
-	else
+	if [ "$variant" = test ]; then
 		ln -sfn "$out" "$cache/current"
+	else
+		ln -sfn "$out" "$cache/$variant"
 	fi
 	echo "$out"
 }

@@ -41,12 +41,13 @@ wait_for() { # COMMAND...: up to 8 s
 	done
 }
 
+# IGMPv3 first: the join, then the leave (a TO_IN {} record). The leave
+# must come before the host is forced to IGMPv2: a group joined under
+# IGMPv3 was never reported by the v2 timer (im->reporter is 0), so
+# under v2 its leave would send nothing (igmp_group_dropped).
 r1=$(join h1 239.1.1.1 5001)
-ip netns exec h1 sysctl -qw net.ipv4.conf.hx.force_igmp_version=2
-r2=$(join h1 239.1.1.2 5002)
 r3=$(join h2 239.1.1.3 5003)
 wait_for listed 239.1.1.1 p0 10.1.0.2 || fail "IGMPv3 join not listed"
-wait_for listed 239.1.1.2 p0 10.1.0.2 || fail "IGMPv2 join not listed"
 $F mgroup list
 $F -j mgroup list | python3 -c '
 import json, sys
@@ -55,10 +56,13 @@ assert 250 <= g["239.1.1.1"]["expires"] <= 260, g
 print("expires", g["239.1.1.1"]["expires"], "s")
 ' || fail "JSON or expiry"
 $F mgroup list | grep -q 239.1.1.3 && fail "a port that is no VIF learnt a group"
-
 # Leaving: gone after the last member query time.
 kill $r1
 wait_for sh -c "! $F mgroup list | grep -q 239.1.1.1" || fail "IGMPv3 leave not applied"
+# IGMPv2: a report to the group, a Leave Group to 224.0.0.2.
+ip netns exec h1 sysctl -qw net.ipv4.conf.hx.force_igmp_version=2
+r2=$(join h1 239.1.1.2 5002)
+wait_for listed 239.1.1.2 p0 10.1.0.2 || fail "IGMPv2 join not listed"
 kill $r2
 wait_for sh -c "! $F mgroup list | grep -q 239.1.1.2" || fail "IGMPv2 leave not applied"
 # The VIF goes: so do its groups.

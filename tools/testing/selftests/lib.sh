@@ -68,7 +68,7 @@ veth_ns() {
 # need not clear the log, which run.sh checks as a whole at the end).
 dmesg_clean() {
 	! dmesg | tail -n +$((${DMESG_MARK:-0} + 1)) |
-		grep -E 'BUG|WARNING|Oops|general protection|kmemleak: [0-9]+ new suspected|refcount_t|use-after-free|unregister_netdevice: waiting|ref_tracker:'
+		grep -E 'BUG|WARNING|Oops|general protection|kmemleak: [0-9]+ new suspected|refcount_t|use-after-free|UBSAN|unregister_netdevice: waiting|ref_tracker:'
 }
 dmesg_mark() {
 	DMESG_MARK=$(dmesg | wc -l)

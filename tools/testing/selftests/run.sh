@@ -60,6 +60,10 @@ for t in "$here"/[0-9]*.sh; do
 	cleanup_netns
 	# Long soaks ("# slow") run in `make stress`, not here.
 	grep -q '^# slow' "$t" && continue
+	# $SELFTESTS (make check-kasan's KASAN_TESTS): only those.
+	if [ -n "${SELFTESTS:-}" ]; then
+		case " $SELFTESTS " in *" $name "*) ;; *) continue ;; esac
+	fi
 	# 300 s each, unless the test asks for more ("# timeout: SECONDS").
 	limit=$(sed -n 's/^# timeout: \([0-9]*\)$/\1/p' "$t" | head -1)
 	started=$(date +%s)
