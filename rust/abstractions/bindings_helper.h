@@ -116,6 +116,10 @@ void ferroute_nlmsg_free(struct sk_buff *skb);
 struct nlattr *ferroute_genl_info_attr(struct genl_info *info, int type);
 void ferroute_genl_set_err_msg(struct genl_info *info, const char *msg);
 void ferroute_genl_set_bad_attr(struct genl_info *info, int type);
+int ferroute_genl_parse_nested(struct genl_info *info, struct nlattr **tb,
+			       int maxtype, const struct nlattr *head, int len,
+			       const struct nla_policy *policy);
+void ferroute_genl_set_bad_nla(struct genl_info *info, const struct nlattr *nla);
 long *ferroute_netlink_cb_args(struct netlink_callback *cb);
 void ferroute_netlink_cb_set_seq(struct netlink_callback *cb, unsigned int seq);
 u8 ferroute_genl_dump_cmd(struct netlink_callback *cb);

@@ -486,8 +486,9 @@ impl<'a> Iterator for NestedAttrs<'a> {
 ///
 /// # Safety
 ///
-/// `nla` must be null or point to an attribute the genetlink core
-/// validated, inside a message that lives for `'a`.
+/// `nla` must be null or point to an attribute the genetlink core (or
+/// `__nla_parse`, for a nest) validated, inside a message that lives for
+/// `'a`.
 unsafe fn attr_from_raw<'a>(nla: *const bindings::nlattr) -> Option<Attr<'a>> {
     if nla.is_null() {
         return None;
@@ -648,6 +649,124 @@ impl<'a> Request<'a> {
                 Err(EINVAL)
             }
         }
+    }
+}
+
+impl<'a> Request<'a> {
+    /// The attributes nested in `nest`, an attribute of this request (an
+    /// entry of a batch), parsed as the core parses a request's own
+    /// (`nla_parse_nested`, strict), with the rules [`Policy::for_op`]
+    /// gives an operation that takes `attrs` from `family`: every other
+    /// attribute is refused. An invalid one fails with the kernel's errno,
+    /// the extended ACK pointing at it inside the nest.
+    pub fn parse_nested<'r>(
+        &'r self,
+        nest: &Attr<'a>,
+        family: &[Policy],
+        attrs: &'static [u16],
+    ) -> Result<NestedRequest<'a, 'r>> {
+        let op = Op {
+            cmd: 0,
+            dump: false,
+            admin: false,
+            attrs,
+        };
+        let policy = Policy::for_op(family, &op)?;
+        let entries = policy.len();
+        let maxattr = entries
+            .checked_sub(1)
+            .and_then(|m| u16::try_from(m).ok())
+            .ok_or(EINVAL)?;
+        let len = i32::try_from(nest.payload.len()).map_err(|_| EINVAL)?;
+        let mut tb: KVec<*mut bindings::nlattr> = KVec::with_capacity(entries, GFP_KERNEL)?;
+        for _ in 0..entries {
+            tb.push(core::ptr::null_mut(), GFP_KERNEL)?;
+        }
+        // SAFETY: `info` is valid (type invariant). `tb` and `policy` have
+        // maxattr + 1 entries each, as __nla_parse needs (it writes `tb`,
+        // reads the policy; the policy's reject messages are static).
+        // `head` and `len` are the payload of an attribute of this request,
+        // in its message, 4-byte aligned as every attribute payload is;
+        // __nla_parse only reads attributes that lie within those `len`
+        // bytes.
+        let ret = unsafe {
+            bindings::ferroute_genl_parse_nested(
+                self.info,
+                tb.as_mut_ptr(),
+                i32::from(maxattr),
+                nest.payload.as_ptr().cast(),
+                len,
+                policy.as_ptr(),
+            )
+        };
+        to_result(ret)?;
+        // INVARIANT: __nla_parse left each entry of `tb` null or pointing to
+        // an attribute it validated, inside the nest, in the request's
+        // message, which lives for 'a.
+        Ok(NestedRequest {
+            req: self,
+            tb,
+            maxattr,
+        })
+    }
+}
+
+/// The attributes of one nest of a request ([`Request::parse_nested`]),
+/// read as a request's own are.
+///
+/// # Invariants
+///
+/// `tb` has `maxattr + 1` entries, each null or pointing to an attribute
+/// `__nla_parse` validated in the message of `req`, which lives for `'a`.
+pub struct NestedRequest<'a, 'r> {
+    req: &'r Request<'a>,
+    tb: KVec<*mut bindings::nlattr>,
+    maxattr: u16,
+}
+
+impl<'a> NestedRequest<'a, '_> {
+    /// The nested attribute of number `ty`, if present.
+    pub fn attr(&self, ty: u16) -> Option<Attr<'a>> {
+        if ty == 0 || ty > self.maxattr {
+            return None;
+        }
+        let nla = *self.tb.get(usize::from(ty))?;
+        // SAFETY: Null or validated, in a message that lives for 'a (type
+        // invariant).
+        unsafe { attr_from_raw(nla) }
+    }
+
+    /// Returns the attribute or, when it is missing, says so in the
+    /// extended ACK and fails with EINVAL.
+    pub fn required(&self, ty: u16) -> Result<Attr<'a>> {
+        self.attr(ty).ok_or_else(|| {
+            self.req
+                .set_err_msg(c_str!("a batch entry lacks a required attribute"));
+            EINVAL
+        })
+    }
+
+    /// Marks nested attribute `ty`, if present, as the bad one in the
+    /// extended ACK.
+    pub fn set_bad_attr(&self, ty: u16) {
+        if ty == 0 || ty > self.maxattr {
+            return;
+        }
+        let Some(&nla) = self.tb.get(usize::from(ty)) else {
+            return;
+        };
+        if nla.is_null() {
+            return;
+        }
+        // SAFETY: `info` is valid (`Request`'s invariant); `nla` is an
+        // attribute of its message (type invariant), which the extended
+        // ACK may point to: the ACK is built while the message lives.
+        unsafe { bindings::ferroute_genl_set_bad_nla(self.req.info, nla) };
+    }
+
+    /// Sets the extended ACK message userspace sees with the error.
+    pub fn set_err_msg(&self, msg: &'static CStr) {
+        self.req.set_err_msg(msg);
     }
 }
 

@@ -7,6 +7,7 @@
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/nsproxy.h>
+#include <linux/refcount.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/timekeeping.h>
@@ -428,6 +429,23 @@ void ferroute_genl_set_bad_attr(struct genl_info *info, int type)
 		GENL_REQ_ATTR_CHECK(info, type);
 }
 
+int ferroute_genl_parse_nested(struct genl_info *info, struct nlattr **tb,
+			       int maxtype, const struct nlattr *head, int len,
+			       const struct nla_policy *policy)
+{
+	/*
+	 * nla_parse_nested() on a nest's payload, strict as the core is with
+	 * the request's own attributes; errors point inside the nest.
+	 */
+	return __nla_parse(tb, maxtype, head, len, policy, NL_VALIDATE_STRICT,
+			   info->extack);
+}
+
+void ferroute_genl_set_bad_nla(struct genl_info *info, const struct nlattr *nla)
+{
+	NL_SET_BAD_ATTR(info->extack, nla);
+}
+
 long *ferroute_netlink_cb_args(struct netlink_callback *cb)
 {
 	return cb->args;
@@ -810,4 +828,14 @@ bool ferroute_dev_get_stats(struct net_device *dev,
 		return false;
 	dev_get_stats(dev, storage);
 	return true;
+}
+
+unsigned int ferroute_refcount_read_acquire(const refcount_t *r)
+{
+	/*
+	 * Shared::get_mut: a count of one means the caller's handle is the
+	 * only one; acquire orders what the users of the handles dropped
+	 * before (counted down with release) before the caller's writes.
+	 */
+	return (unsigned int)atomic_read_acquire(&r->refs);
 }

@@ -15,7 +15,9 @@
 
 use super::routes::{HopRequest, RouteQuery, RouteRequest};
 use super::rules::{RuleDelRequest, RuleRequest};
-use crate::abstractions::genetlink::{Dump, Family, FamilyHandle, McGroup, Op, Policy, Request};
+use crate::abstractions::genetlink::{
+    Attr, Dump, Family, FamilyHandle, McGroup, NestedRequest, Op, Policy, Request,
+};
 use crate::abstractions::netdevice;
 use crate::abstractions::rcu::ReadGuard;
 use crate::abstractions::sync::RtnlGuard;
@@ -204,6 +206,9 @@ impl Family for FerrouteFamily {
         Policy::U8 { min: 0, max: 255 },
         // 101: mr-querier (mvif-list replies).
         Policy::Reject,
+        // 102: route-batch, checked entry by entry with route-add's policy
+        // (`parse_nested`).
+        Policy::Nested,
     ];
     const OPS: &'static [Op] = &[
         admin_do(cmd::PORT_ADD),
@@ -215,6 +220,7 @@ impl Family for FerrouteFamily {
         dump_op(cmd::STATS_GET),
         dump_op(cmd::NEIGH_GET),
         admin_do(cmd::ROUTE_ADD),
+        admin_do(cmd::ROUTE_ADD_BATCH),
         admin_do(cmd::ROUTE_DEL),
         do_op(cmd::ROUTE_GET),
         dump_op(cmd::ROUTE_LIST),
@@ -287,24 +293,13 @@ impl Family for FerrouteFamily {
                     })
                 }
                 cmd::ROUTE_ADD => {
-                    let (route, dev, hops) = route_from(req, true)?;
-                    let flags = match req.attr(attr::ROUTE_MODE).and_then(|a| a.u8()) {
-                        None | Some(1) => NlFlags::ADD,
-                        Some(2) => NlFlags::REPLACE,
-                        Some(3) => NlFlags::APPEND,
-                        _ => NlFlags::PREPEND,
-                    };
-                    let r = RouteRequest {
-                        route,
-                        dev,
-                        hops,
-                        flags,
-                    };
+                    let r = route_request(req)?;
                     router.route_add(r, &req.net(), &rtnl).map_err(|(e, msg)| {
                         req.set_err_msg(msg);
                         e
                     })
                 }
+                cmd::ROUTE_ADD_BATCH => route_add_batch(router, req, &rtnl),
                 cmd::ROUTE_DEL => {
                     let (route, dev, hops) = route_from(req, false)?;
                     // route-del's policy refuses multipath already; this
@@ -502,7 +497,51 @@ fn mroute_key(req: &Request<'_>) -> Result<(Ipv4Addr, Ipv4Addr)> {
     Ok((origin, group))
 }
 
-fn addr_attr(req: &Request<'_>, ty: u16) -> Option<Ipv4Addr> {
+/// Where a handler reads a request's attributes from: the request itself,
+/// or one entry of a batch (`route-add-batch`), whose attributes are those
+/// of a `route-add` request.
+pub(super) trait Attrs<'a> {
+    /// The attribute of number `ty`, if present.
+    fn attr(&self, ty: u16) -> Option<Attr<'a>>;
+    /// The attribute, or EINVAL reported to userspace when it is missing.
+    fn required(&self, ty: u16) -> Result<Attr<'a>>;
+    /// Points the extended ACK at attribute `ty`.
+    fn set_bad_attr(&self, ty: u16);
+    /// Sets the extended ACK's message.
+    fn set_err_msg(&self, msg: &'static CStr);
+}
+
+impl<'a> Attrs<'a> for Request<'a> {
+    fn attr(&self, ty: u16) -> Option<Attr<'a>> {
+        Request::attr(self, ty)
+    }
+    fn required(&self, ty: u16) -> Result<Attr<'a>> {
+        Request::required(self, ty)
+    }
+    fn set_bad_attr(&self, ty: u16) {
+        Request::set_bad_attr(self, ty)
+    }
+    fn set_err_msg(&self, msg: &'static CStr) {
+        Request::set_err_msg(self, msg)
+    }
+}
+
+impl<'a> Attrs<'a> for NestedRequest<'a, '_> {
+    fn attr(&self, ty: u16) -> Option<Attr<'a>> {
+        NestedRequest::attr(self, ty)
+    }
+    fn required(&self, ty: u16) -> Result<Attr<'a>> {
+        NestedRequest::required(self, ty)
+    }
+    fn set_bad_attr(&self, ty: u16) {
+        NestedRequest::set_bad_attr(self, ty)
+    }
+    fn set_err_msg(&self, msg: &'static CStr) {
+        NestedRequest::set_err_msg(self, msg)
+    }
+}
+
+fn addr_attr<'a>(req: &impl Attrs<'a>, ty: u16) -> Option<Ipv4Addr> {
     req.attr(ty)
         .and_then(|a| a.u32())
         .map(|v| Ipv4Addr::from_octets(v.to_ne_bytes()))
@@ -516,7 +555,7 @@ type RouteParts<'a> = (Route, Option<&'a [u8]>, TryVec<HopRequest<'a>, GfpKernel
 /// defaults (table main, unicast, protocol boot; scope host for local, link
 /// for broadcast and for unicast without a gateway, else universe), and the
 /// name of its output port.
-fn route_from<'a>(req: &Request<'a>, add: bool) -> Result<RouteParts<'a>> {
+fn route_from<'a>(req: &impl Attrs<'a>, add: bool) -> Result<RouteParts<'a>> {
     let dst = addr_attr(req, attr::ADDRESS).ok_or_else(|| {
         req.set_bad_attr(attr::ADDRESS);
         EINVAL
@@ -573,8 +612,59 @@ fn route_from<'a>(req: &Request<'a>, add: bool) -> Result<RouteParts<'a>> {
     Ok((route, dev, hops))
 }
 
-/// Fails with EINVAL, naming `ty` as the bad attribute and saying why.
-pub(super) fn bad_attr(req: &Request<'_>, ty: u16, msg: &'static CStr) -> Error {
+/// A `route-add` request (or batch entry): the route and how it meets the
+/// routes already there.
+fn route_request<'a>(req: &impl Attrs<'a>) -> Result<RouteRequest<'a>> {
+    let (route, dev, hops) = route_from(req, true)?;
+    let flags = match req.attr(attr::ROUTE_MODE).and_then(|a| a.u8()) {
+        None | Some(1) => NlFlags::ADD,
+        Some(2) => NlFlags::REPLACE,
+        Some(3) => NlFlags::APPEND,
+        _ => NlFlags::PREPEND,
+    };
+    Ok(RouteRequest {
+        route,
+        dev,
+        hops,
+        flags,
+    })
+}
+
+/// `route-add-batch`: each entry of the `route-batch` nest is parsed and
+/// checked as a `route-add` request would be, then all are added in one
+/// configuration change, in order, or none is (the first that fails
+/// fails the batch).
+fn route_add_batch(router: &super::Router, req: &Request<'_>, rtnl: &RtnlGuard) -> Result {
+    let batch = req.required(attr::ROUTE_BATCH)?;
+    let malformed = |_| bad_attr(req, attr::ROUTE_BATCH, c_str!("malformed route batch"));
+    let entries = batch.nested().map_err(malformed)?;
+    let mut routes: TryVec<RouteRequest<'_>, GfpKernel> = TryVec::new();
+    for (ty, entry) in entries {
+        if ty != crate::uapi::route_batch::ROUTE {
+            return Err(bad_attr(
+                req,
+                attr::ROUTE_BATCH,
+                c_str!("a route batch holds only route nests"),
+            ));
+        }
+        let nested = req.parse_nested(
+            &entry,
+            FerrouteFamily::POLICY,
+            request::attrs(cmd::ROUTE_ADD),
+        )?;
+        let r = route_request(&nested)?;
+        routes.try_push(r).map_err(|_| ENOMEM)?;
+    }
+    router
+        .route_add_batch(routes, &req.net(), rtnl)
+        .map_err(|(e, msg)| {
+            req.set_err_msg(msg);
+            e
+        })
+}
+
+/// Fails with EINVAL, naming `ty` as the bad attribute and saying why./// Fails with EINVAL, naming `ty` as the bad attribute and saying why.
+pub(super) fn bad_attr<'a>(req: &impl Attrs<'a>, ty: u16, msg: &'static CStr) -> Error {
     req.set_bad_attr(ty);
     req.set_err_msg(msg);
     EINVAL
@@ -583,7 +673,7 @@ pub(super) fn bad_attr(req: &Request<'_>, ty: u16, msg: &'static CStr) -> Error 
 /// The `multipath` next hops of a route request (`fib_get_nhs`): each
 /// entry a nest of `nexthop` attributes, checked here because the core
 /// does not look inside nests without a policy.
-fn hops_from<'a>(req: &Request<'a>) -> Result<TryVec<HopRequest<'a>, GfpKernel>> {
+fn hops_from<'a>(req: &impl Attrs<'a>) -> Result<TryVec<HopRequest<'a>, GfpKernel>> {
     let mut hops = TryVec::new();
     let Some(mp) = req.attr(attr::MULTIPATH) else {
         return Ok(hops);

@@ -89,6 +89,34 @@ pub(super) fn port_id(c: &Config, name: Option<&[u8]>) -> Result<Option<PortId>,
     }
 }
 
+/// Adds the route `req` asks for to the configuration `c` being built.
+fn add_to(c: &mut Config, req: &RouteRequest<'_>) -> Result<(), CtlError> {
+    let mut route = req.route;
+    route.port = port_id(c, req.dev)?;
+    let mut hops: TryVec<NextHop, GfpKernel> =
+        TryVec::try_with_capacity(req.hops.len()).map_err(|_| (ENOMEM, c_str!("out of memory")))?;
+    for h in req.hops.iter() {
+        let hop = NextHop {
+            port: port_id(c, h.dev)?,
+            ..h.hop
+        };
+        hops.try_push(hop)
+            .map_err(|_| (ENOMEM, c_str!("out of memory")))?;
+    }
+    c.fib.insert_route(route, &hops, req.flags).map_err(|e| {
+        let msg = match e {
+            crate::ipv4::errno::Errno::Eexist => c_str!("route already exists"),
+            crate::ipv4::errno::Errno::Enoent => c_str!("no such route to replace"),
+            crate::ipv4::errno::Errno::Enetunreach => {
+                c_str!("gateway is not reachable on-link")
+            }
+            crate::ipv4::errno::Errno::Einval => c_str!("invalid route"),
+            _ => c_str!("cannot add the route"),
+        };
+        (errno_of(e), msg)
+    })
+}
+
 impl Router {
     /// `ip route add|replace|append|prepend`.
     pub fn route_add(
@@ -103,36 +131,43 @@ impl Router {
         let announce = |n: &mut Announcements<'_, '_>, old: &Config, new: &Config| {
             n.routes(old, new, &key, replace)
         };
+        self.update_config_announced(rtnl, net, |c| add_to(c, &req), announce)
+    }
+
+    /// `route-add-batch`: the routes added in order to one copy of the
+    /// configuration, published once; if one fails, none is added and its
+    /// error is the batch's. A batch of routes into a large table copies
+    /// each trie node on the routes' paths once, not once a route
+    /// ([`crate::ipv4::fib::lpm`]).
+    pub fn route_add_batch(
+        &self,
+        reqs: TryVec<RouteRequest<'_>, GfpKernel>,
+        net: &Net<'_>,
+        rtnl: &Rtnl,
+    ) -> Result<(), CtlError> {
+        let announce = |n: &mut Announcements<'_, '_>, old: &Config, new: &Config| {
+            for (i, req) in reqs.iter().enumerate() {
+                let r = &req.route;
+                let key = (r.table, r.dst, r.prefix_len);
+                // A prefix is announced once, however many routes of the
+                // batch it got (only when someone listens: `routes`
+                // returns at once otherwise, and so does this loop).
+                if !n.listening_routes() {
+                    return;
+                }
+                let seen = reqs.iter().take(i).any(|e| {
+                    let e = &e.route;
+                    (e.table, e.dst, e.prefix_len) == key
+                });
+                if !seen {
+                    n.routes(old, new, &[key], req.flags.replace);
+                }
+            }
+        };
         self.update_config_announced(
             rtnl,
             net,
-            |c| {
-                let mut route = req.route;
-                route.port = port_id(c, req.dev)?;
-                let mut hops: TryVec<NextHop, GfpKernel> =
-                    TryVec::try_with_capacity(req.hops.len())
-                        .map_err(|_| (ENOMEM, c_str!("out of memory")))?;
-                for h in req.hops.iter() {
-                    let hop = NextHop {
-                        port: port_id(c, h.dev)?,
-                        ..h.hop
-                    };
-                    hops.try_push(hop)
-                        .map_err(|_| (ENOMEM, c_str!("out of memory")))?;
-                }
-                c.fib.insert_route(route, &hops, req.flags).map_err(|e| {
-                    let msg = match e {
-                        crate::ipv4::errno::Errno::Eexist => c_str!("route already exists"),
-                        crate::ipv4::errno::Errno::Enoent => c_str!("no such route to replace"),
-                        crate::ipv4::errno::Errno::Enetunreach => {
-                            c_str!("gateway is not reachable on-link")
-                        }
-                        crate::ipv4::errno::Errno::Einval => c_str!("invalid route"),
-                        _ => c_str!("cannot add the route"),
-                    };
-                    (errno_of(e), msg)
-                })
-            },
+            |c| reqs.iter().try_for_each(|req| add_to(c, req)),
             announce,
         )
     }

@@ -2,9 +2,11 @@
 
 //! KUnit suite of abstraction-layer bounds: a request's attribute table is
 //! read only up to the operation's maxattr, whatever a handler asks for,
-//! and timer expiries wrap as jiffies do.
+//! timer expiries wrap as jiffies do, and a shared value is writable
+//! through its only handle and through no other.
 
 use crate::abstractions::genetlink::Request;
+use crate::abstractions::shared::Shared;
 use crate::abstractions::time::expiry;
 use crate::kexpect;
 use crate::kunit::Test;
@@ -16,6 +18,7 @@ crate::kunit_suite!(
     [
         attributes_beyond_maxattr_are_never_read,
         timer_expiry_wraps_as_jiffies_do,
+        shared_is_writable_only_through_its_only_handle,
     ]
 );
 
@@ -43,4 +46,21 @@ fn timer_expiry_wraps_as_jiffies_do(t: &mut Test) {
     kexpect!(t, expiry(max - 1, 5) == 3);
     kexpect!(t, expiry(max, 1) == 0);
     kexpect!(t, expiry(100, 250) == 350);
+}
+
+fn shared_is_writable_only_through_its_only_handle(t: &mut Test) {
+    let Ok(mut a) = Shared::try_new(7u32) else {
+        kexpect!(t, false);
+        return;
+    };
+    kexpect!(t, a.get_mut().is_some());
+    let b = a.clone();
+    // Two handles: the value may be seen through the other one.
+    kexpect!(t, a.get_mut().is_none());
+    kexpect!(t, Shared::ptr_eq(&a, &b));
+    drop(b);
+    if let Some(v) = a.get_mut() {
+        *v = 8;
+    }
+    kexpect!(t, *a == 8);
 }

@@ -228,6 +228,10 @@ pub mod attr {
     /// other router's when one with a lower address is; absent when
     /// there is none.
     pub const MR_QUERIER: u16 = 101;
+    /// `route-add-batch`: the routes to add, a nest of
+    /// [`route_batch::ROUTE`] nests, each holding what one `route-add`
+    /// request holds.
+    pub const ROUTE_BATCH: u16 = 102;
 }
 
 /// Bits of the `rule-flags` attribute (Linux's `FIB_RULE_*`).
@@ -238,6 +242,12 @@ pub mod rule_flags {
     pub const IIF_DETACHED: u8 = 0x08;
     /// `FIB_RULE_OIF_DETACHED`.
     pub const OIF_DETACHED: u8 = 0x10;
+}
+
+/// Attribute numbers inside the `route-batch` nest.
+pub mod route_batch {
+    /// One route: a nest of `route-add`'s attributes, repeated, in order.
+    pub const ROUTE: u16 = 1;
 }
 
 /// Attribute numbers inside the `multipath` nest.
@@ -370,6 +380,10 @@ pub mod cmd {
     /// List the groups with members on the VIFs, learnt from IGMP
     /// reports (dump).
     pub const MGROUP_LIST: u8 = 39;
+    /// Add several routes at once, in order, or none of them (do, admin):
+    /// what `ferctl -batch` sends for consecutive `route add` lines, one
+    /// configuration change (and one RCU publication) for all.
+    pub const ROUTE_ADD_BATCH: u8 = 40;
 }
 
 /// The family's multicast groups, by number (index in the family's group
@@ -470,6 +484,7 @@ pub mod request {
             cmd::PORT_ADD | cmd::PORT_DEL => &[IFNAME],
             cmd::ADDR_ADD | cmd::ADDR_DEL => &[IFNAME, ADDRESS, PREFIXLEN],
             cmd::ROUTE_ADD => ROUTE_ADD,
+            cmd::ROUTE_ADD_BATCH => &[ROUTE_BATCH],
             cmd::ROUTE_DEL => ROUTE_DEL,
             cmd::ROUTE_GET => ROUTE_GET,
             cmd::ROUTE_LIST => &[TABLE],

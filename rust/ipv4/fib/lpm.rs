@@ -185,6 +185,92 @@ impl<V: Clone> Node<V> {
     }
 }
 
+/// The node behind `slot`, to change: the node itself if this version is
+/// its only holder, else a copy put in its place (the path copy).
+fn make_mut<V: Clone>(slot: &mut Shared<Node<V>>) -> Result<&mut Node<V>, AllocError> {
+    if slot.get_mut().is_none() {
+        *slot = Shared::try_new(slot.try_copy()?)?;
+    }
+    // A fresh allocation has one holder: this cannot fail.
+    slot.get_mut().ok_or(AllocError)
+}
+
+/// [`Trie::insert`] below `slot`, the node at `level` on the path to `p`.
+fn insert_at<V: Clone>(
+    slot: &mut Shared<Node<V>>,
+    prefix: u32,
+    p: &Place,
+    level: usize,
+    v: V,
+) -> Result<Option<V>, AllocError> {
+    let node = make_mut(slot)?;
+    if level >= p.level {
+        return node.set_value(p.pos, v);
+    }
+    let c = chunk(prefix, (level as u32).saturating_mul(STRIDE));
+    if !bit(node.external, c) {
+        node.set_child(c, Some(Shared::try_new(Node::empty())?))?;
+    }
+    let child = node
+        .children
+        .get_mut(rank(node.external, c))
+        .ok_or(AllocError)?;
+    insert_at(child, prefix, p, level.saturating_add(1), v)
+}
+
+/// [`Trie::remove`] below `slot` (the prefix is present): the old value,
+/// and whether the node is left empty (its parent then drops it).
+fn remove_at<V: Clone>(
+    slot: &mut Shared<Node<V>>,
+    prefix: u32,
+    p: &Place,
+    level: usize,
+) -> Result<(Option<V>, bool), AllocError> {
+    let node = make_mut(slot)?;
+    if level >= p.level {
+        let old = node.clear_value(p.pos);
+        return Ok((old, node.is_empty()));
+    }
+    let c = chunk(prefix, (level as u32).saturating_mul(STRIDE));
+    if !bit(node.external, c) {
+        return Ok((None, false));
+    }
+    let i = rank(node.external, c);
+    let Some(child) = node.children.get_mut(i) else {
+        return Ok((None, false));
+    };
+    let (old, empty) = remove_at(child, prefix, p, level.saturating_add(1))?;
+    if empty {
+        // Removing allocates nothing.
+        node.set_child(c, None)?;
+    }
+    Ok((old, node.is_empty()))
+}
+
+/// After a failed insert: drops the empty nodes it made on the path to
+/// `p`; returns whether `slot`'s node is empty itself. Only nodes this
+/// version alone holds can be empty (a shared one belongs to a complete
+/// version), so nothing is copied.
+fn prune_path<V>(slot: &mut Shared<Node<V>>, prefix: u32, p: &Place, level: usize) -> bool {
+    let Some(node) = slot.get_mut() else {
+        return false;
+    };
+    if level < p.level {
+        let c = chunk(prefix, (level as u32).saturating_mul(STRIDE));
+        let i = rank(node.external, c);
+        let empty = bit(node.external, c)
+            && node
+                .children
+                .get_mut(i)
+                .is_some_and(|child| prune_path(child, prefix, p, level.saturating_add(1)));
+        if empty {
+            node.children.remove(i);
+            node.external &= !(1u128 << (c & 127));
+        }
+    }
+    node.is_empty()
+}
+
 /// Where a prefix lives: its level, the chunk at each level and its
 /// internal bit in the last one.
 struct Place {
@@ -346,89 +432,54 @@ impl<V: Clone> Trie<V> {
         None
     }
 
-    /// The nodes on the path to `p` that exist, from the root.
-    fn path(&self, prefix: u32, p: &Place) -> [Option<&Node<V>>; LEVELS] {
-        let mut path: [Option<&Node<V>>; LEVELS] = [None; LEVELS];
-        let mut node = self.root.as_deref();
-        let mut off = 0u32;
-        for (d, slot) in path.iter_mut().enumerate() {
-            if d > p.level {
-                break;
-            }
-            let Some(n) = node else { break };
-            *slot = Some(n);
-            node = n.child(chunk(prefix, off));
-            off = off.saturating_add(STRIDE);
-        }
-        path
-    }
-
-    /// Copies the path above level `p.level` with `bottom` as its new end
-    /// (`None`: removed), pruning nodes that become empty; returns the new
-    /// root.
-    fn rebuild(
-        &self,
-        prefix: u32,
-        p: &Place,
-        path: &[Option<&Node<V>>; LEVELS],
-        bottom: Option<Node<V>>,
-    ) -> Result<Option<Shared<Node<V>>>, AllocError> {
-        let mut cur = match bottom {
-            Some(n) if !n.is_empty() => Some(Shared::try_new(n)?),
-            _ => None,
-        };
-        for d in (0..p.level).rev() {
-            let mut parent = match path.get(d).copied().flatten() {
-                Some(n) => n.try_copy()?,
-                None => Node::empty(),
-            };
-            let off = (d as u32).saturating_mul(STRIDE);
-            parent.set_child(chunk(prefix, off), cur)?;
-            cur = if parent.is_empty() {
-                None
-            } else {
-                Some(Shared::try_new(parent)?)
-            };
-        }
-        Ok(cur)
-    }
-
     /// Sets the value of `prefix/len` (host bits are the caller's to clear:
     /// they select a different prefix; a length above 32 is
-    /// [`TrieError::BadPrefix`]); returns the previous value. Copies only
-    /// the path to the prefix; on error the trie is unchanged.
+    /// [`TrieError::BadPrefix`]); returns the previous value. Copies the
+    /// nodes on the path to the prefix that other versions share, and
+    /// changes in place those only this version holds (copied by an
+    /// earlier update of it: a batch of updates to one clone copies each
+    /// node once). On error the trie holds the same prefixes and values.
     pub fn insert(&mut self, prefix: u32, len: u8, v: V) -> Result<Option<V>, TrieError> {
         let p = place(prefix, len).ok_or(TrieError::BadPrefix)?;
-        let path = self.path(prefix, &p);
-        let mut bottom = match path.get(p.level).copied().flatten() {
-            Some(n) => n.try_copy()?,
-            None => Node::empty(),
+        let root = match &mut self.root {
+            Some(root) => root,
+            None => self.root.insert(Shared::try_new(Node::empty())?),
         };
-        let old = bottom.set_value(p.pos, v)?;
-        let root = self.rebuild(prefix, &p, &path, Some(bottom))?;
-        self.root = root;
-        if old.is_none() {
-            self.len = self.len.saturating_add(1);
+        match insert_at(root, prefix, &p, 0, v) {
+            Ok(old) => {
+                if old.is_none() {
+                    self.len = self.len.saturating_add(1);
+                }
+                Ok(old)
+            }
+            Err(e) => {
+                // Nodes made for the prefix hold nothing: take them out.
+                if prune_path(root, prefix, &p, 0) {
+                    self.root = None;
+                }
+                Err(e.into())
+            }
         }
-        Ok(old)
     }
 
     /// Removes `prefix/len`; returns its value (`None` if absent). Copies
-    /// only the path to the prefix; on error the trie is unchanged.
+    /// or changes the path as [`Trie::insert`] does, and removes the nodes
+    /// left empty; on error the trie holds the same prefixes and values.
     pub fn remove(&mut self, prefix: u32, len: u8) -> Result<Option<V>, TrieError> {
         let p = place(prefix, len).ok_or(TrieError::BadPrefix)?;
-        let path = self.path(prefix, &p);
-        let Some(node) = path.get(p.level).copied().flatten() else {
-            return Ok(None);
-        };
-        if node.value(p.pos).is_none() {
+        if self.get(prefix, len).is_none() {
             return Ok(None);
         }
-        let mut bottom = node.try_copy()?;
-        let old = bottom.clear_value(p.pos);
-        let root = self.rebuild(prefix, &p, &path, Some(bottom))?;
-        self.root = root;
-        self.len = self.len.saturating_sub(1);
+        let Some(root) = self.root.as_mut() else {
+            return Ok(None);
+        };
+        let (old, empty) = remove_at(root, prefix, &p, 0)?;
+        if empty {
+            self.root = None;
+        }
+        if old.is_some() {
+            self.len = self.len.saturating_sub(1);
+        }
         Ok(old)
     }
 

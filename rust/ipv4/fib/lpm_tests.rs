@@ -97,6 +97,75 @@ fn an_update_copies_only_its_path() {
     assert_eq!(t.longest(0x0a01_0101), Some((16, &3)));
 }
 
+#[test]
+fn a_second_update_of_a_clone_changes_its_copies_in_place() {
+    let mut t = Trie::new();
+    t.insert(0x0a00_0000, 8, 1).unwrap();
+    t.insert(0x0a01_0000, 16, 2).unwrap();
+    let old = t.clone();
+    // The first update copies the path (root, then 10/8's node)...
+    t.insert(0x0a02_0000, 16, 3).unwrap();
+    let root = |t: &Trie<u32>| t.root.as_deref().map(|n| n as *const Node<u32>);
+    let (r1, c1) = (
+        root(&t),
+        t.root.as_deref().unwrap().child(10).map(|n| n as *const _),
+    );
+    assert_ne!(root(&old), r1);
+    // ...the next ones find those copies held by this version alone.
+    t.insert(0x0a03_0000, 16, 4).unwrap();
+    t.remove(0x0a01_0000, 16).unwrap();
+    assert_eq!(root(&t), r1);
+    assert_eq!(
+        t.root.as_deref().unwrap().child(10).map(|n| n as *const _),
+        c1
+    );
+    // The clone taken before is the version it was.
+    let got = |t: &Trie<u32>| t.iter().map(|(p, l, v)| (p, l, *v)).collect::<Vec<_>>();
+    assert_eq!(got(&old), [(0x0a00_0000, 8, 1), (0x0a01_0000, 16, 2)]);
+    assert_eq!(
+        got(&t),
+        [
+            (0x0a00_0000, 8, 1),
+            (0x0a02_0000, 16, 3),
+            (0x0a03_0000, 16, 4)
+        ]
+    );
+}
+
+#[test]
+fn a_failed_insert_leaves_the_same_prefixes_and_no_empty_node() {
+    let mut t = Trie::new();
+    t.insert(0x0a00_0000, 8, 1).unwrap();
+    let before = t.stats();
+    let old = t.clone();
+    // A /32 needs four new nodes below 10/8's: fail at each allocation.
+    let mut failed = 0;
+    for budget in 0..8 {
+        let mut u = old.clone();
+        crate::platform::fail_allocations_after(Some(budget));
+        let r = u.insert(0x0a01_0203, 32, 2);
+        crate::platform::fail_allocations_after(None);
+        if r.is_ok() {
+            assert_eq!(u.get(0x0a01_0203, 32), Some(&2));
+            continue;
+        }
+        failed += 1;
+        assert_eq!(r, Err(TrieError::Alloc));
+        assert_eq!(u.len(), 1);
+        assert_eq!(u.iter().count(), 1);
+        assert_eq!(u.stats(), before, "budget {budget}");
+    }
+    assert!(failed >= 4, "{failed} failed inserts");
+    // And into an empty trie: no root is left behind.
+    let mut e: Trie<u32> = Trie::new();
+    crate::platform::fail_allocations_after(Some(0));
+    let r = e.insert(0x0a01_0203, 32, 2);
+    crate::platform::fail_allocations_after(None);
+    assert!(r.is_err());
+    assert!(e.root.is_none());
+    let _ = t;
+}
+
 fn arb_prefix() -> impl Strategy<Value = (u32, u8)> {
     // Addresses from a few clusters so that prefixes nest.
     (0u32..4, any::<u32>(), 0u8..=32).prop_map(|(cl, a, len)| {

@@ -306,72 +306,208 @@ pub fn run_batch(
     errors: &mut dyn Write,
     progress: &mut Progress,
 ) -> Result<usize, Error> {
+    let mut run = BatchRun {
+        opts,
+        out,
+        errors,
+        progress,
+        failed: 0,
+        routes: Vec::new(),
+        routes_bytes: 0,
+        batching: true,
+    };
     let mut buf = Vec::new();
     let mut nr = 0;
-    let mut failed = 0;
     loop {
         buf.clear();
         let n = input
             .read_until(b'\n', &mut buf)
             .map_err(|e| Error::Input(format!("reading batch input: {e}")))?;
         if n == 0 {
-            return Ok(failed);
+            run.flush_routes(genl)?;
+            return Ok(run.failed);
         }
         nr += 1;
         let bytes = n as u64;
-        let (text, outcome) = match batch_line(&buf, nr, opts, genl) {
-            Ok(done) => done,
-            Err(Error::OutputClosed) => return Err(Error::OutputClosed),
-            Err(e) if opts.force => {
-                failed += 1;
-                progress.clear();
-                writeln!(errors, "ferctl: {e}").map_err(|e| Error::Output(e.to_string()))?;
-                progress.line(bytes, Outcome::Failed, std::time::Instant::now());
+        // Consecutive route adds go to the kernel together; anything else
+        // runs after them, in line order.
+        let parsed = parse_line(&buf, nr);
+        if let Ok(Some(Action::Run(Command::Route(RouteCmd::Add { mode, route })))) = parsed {
+            if run.batching {
+                run.add_route(genl, nr, bytes, mode, route)?;
                 continue;
             }
+            let command = Command::Route(RouteCmd::Add { mode, route });
+            let done = run_line(&command, nr, opts, genl).map(|t| (t, Outcome::RouteAdded));
+            run.finish_line(bytes, done)?;
+            continue;
+        }
+        if let Ok(None) = parsed {
+            // Blank or a comment: nothing to run, nothing to wait for.
+            run.finish_line(bytes, Ok((String::new(), Outcome::Empty)))?;
+            continue;
+        }
+        run.flush_routes(genl)?;
+        let done = parsed.and_then(|action| match action {
+            None => Ok((String::new(), Outcome::Empty)),
+            Some(Action::Run(command)) => {
+                run_line(&command, nr, opts, genl).map(|t| (t, Outcome::Done))
+            }
+            Some(Action::Help(topic)) => Ok((cli::help(topic).to_string(), Outcome::Done)),
+            Some(other) => Err(Error::Input(format!("{other:?} is not a command")).at_line(nr)),
+        });
+        run.finish_line(bytes, done)?;
+    }
+}
+
+/// Route adds sent as one `route-add-batch` at most (about 64 bytes each).
+const BATCH_ROUTES: usize = 256;
+/// And at most this many bytes of attributes, well within a netlink
+/// socket's default send buffer.
+const BATCH_BYTES: usize = 32 * 1024;
+
+/// One `route add` line waiting in a batch.
+struct PendingRoute {
+    nr: usize,
+    bytes: u64,
+    mode: u8,
+    route: crate::cli::RouteSpec,
+}
+
+/// The state of a `-batch` run.
+struct BatchRun<'w> {
+    opts: Options,
+    out: &'w mut dyn Write,
+    errors: &'w mut dyn Write,
+    progress: &'w mut Progress,
+    failed: usize,
+    /// Consecutive route adds not sent yet.
+    routes: Vec<PendingRoute>,
+    routes_bytes: usize,
+    /// False once the module refused `route-add-batch` (an older one):
+    /// routes then go one a request.
+    batching: bool,
+}
+
+impl BatchRun<'_> {
+    /// Queues a route add, sending the batch when it is full.
+    fn add_route(
+        &mut self,
+        genl: &mut dyn Genl,
+        nr: usize,
+        bytes: u64,
+        mode: u8,
+        route: crate::cli::RouteSpec,
+    ) -> Result<(), Error> {
+        self.routes_bytes += msg::nest_payload(&Request::route_add(mode, &route).attrs).len() + 4;
+        self.routes.push(PendingRoute {
+            nr,
+            bytes,
+            mode,
+            route,
+        });
+        if self.routes.len() >= BATCH_ROUTES || self.routes_bytes >= BATCH_BYTES {
+            self.flush_routes(genl)?;
+        }
+        Ok(())
+    }
+
+    /// Sends the queued route adds: all in one request when there are
+    /// several. The kernel adds all or none, so when the batch fails the
+    /// lines are sent again one by one, each failing or not as it would
+    /// alone, and the error names its line.
+    fn flush_routes(&mut self, genl: &mut dyn Genl) -> Result<(), Error> {
+        let routes = std::mem::take(&mut self.routes);
+        self.routes_bytes = 0;
+        if routes.len() > 1 {
+            let entries: Vec<(u8, &crate::cli::RouteSpec)> =
+                routes.iter().map(|p| (p.mode, &p.route)).collect();
+            match genl.execute(&Request::route_add_batch(&entries)) {
+                Ok(_) => {
+                    for p in &routes {
+                        self.finish_line(p.bytes, Ok((String::new(), Outcome::RouteAdded)))?;
+                    }
+                    return Ok(());
+                }
+                Err(NlError::Errno { errno, .. }) if errno == EOPNOTSUPP => self.batching = false,
+                Err(_) => {}
+            }
+        }
+        for p in routes {
+            let command = Command::Route(RouteCmd::Add {
+                mode: p.mode,
+                route: p.route,
+            });
+            let done = run_line(&command, p.nr, self.opts, genl).map(|t| (t, Outcome::RouteAdded));
+            self.finish_line(p.bytes, done)?;
+        }
+        Ok(())
+    }
+
+    /// Writes what a line printed, or its error (with -force; otherwise
+    /// the error ends the batch), and counts it.
+    fn finish_line(
+        &mut self,
+        bytes: u64,
+        done: Result<(String, Outcome), Error>,
+    ) -> Result<(), Error> {
+        let (text, outcome) = match done {
+            Ok(done) => done,
+            Err(Error::OutputClosed) => return Err(Error::OutputClosed),
+            Err(e) if self.opts.force => {
+                self.failed += 1;
+                self.progress.clear();
+                writeln!(self.errors, "ferctl: {e}").map_err(|e| Error::Output(e.to_string()))?;
+                self.progress
+                    .line(bytes, Outcome::Failed, std::time::Instant::now());
+                return Ok(());
+            }
             Err(e) => {
-                progress.clear();
+                self.progress.clear();
                 return Err(e);
             }
         };
         if !text.is_empty() {
-            progress.clear();
-            out.write_all(text.as_bytes())
-                .and_then(|()| out.flush())
+            self.progress.clear();
+            self.out
+                .write_all(text.as_bytes())
+                .and_then(|()| self.out.flush())
                 .map_err(|e| match e.kind() {
                     std::io::ErrorKind::BrokenPipe => Error::OutputClosed,
                     _ => Error::Output(e.to_string()),
                 })?;
         }
-        progress.line(bytes, outcome, std::time::Instant::now());
+        self.progress
+            .line(bytes, outcome, std::time::Instant::now());
+        Ok(())
     }
 }
 
-/// One line of a batch (line number `nr`): what to print, and what it was.
-fn batch_line(
-    buf: &[u8],
-    nr: usize,
-    opts: Options,
-    genl: &mut dyn Genl,
-) -> Result<(String, Outcome), Error> {
+/// `EOPNOTSUPP`: what genetlink answers a command the family lacks.
+const EOPNOTSUPP: i32 = 95;
+
+/// One line of a batch (line number `nr`), parsed: `None` if it is blank
+/// or a comment.
+fn parse_line(buf: &[u8], nr: usize) -> Result<Option<Action>, Error> {
     let line = std::str::from_utf8(buf)
         .map_err(|_| Error::Input("not valid UTF-8".to_string()).at_line(nr))?;
     let words = cli::batch_words(line);
     if words.is_empty() {
-        return Ok((String::new(), Outcome::Empty));
+        return Ok(None);
     }
-    match cli::parse_command(words).map_err(|e| e.at_line(nr))? {
-        Action::Run(command) => {
-            let outcome = match command {
-                Command::Route(RouteCmd::Add { .. }) => Outcome::RouteAdded,
-                _ => Outcome::Done,
-            };
-            let text = execute(&command, opts, genl).map_err(|e| e.at_line(nr))?;
-            Ok((text, outcome))
-        }
-        Action::Help(topic) => Ok((cli::help(topic).to_string(), Outcome::Done)),
-        other => Err(Error::Input(format!("{other:?} is not a command")).at_line(nr)),
-    }
+    cli::parse_command(words)
+        .map(Some)
+        .map_err(|e| e.at_line(nr))
+}
+
+/// Runs one command of line `nr`: what it prints.
+fn run_line(
+    command: &Command,
+    nr: usize,
+    opts: Options,
+    genl: &mut dyn Genl,
+) -> Result<String, Error> {
+    execute(command, opts, genl).map_err(|e| e.at_line(nr))
 }
 
 #[cfg(test)]
@@ -560,15 +696,31 @@ mod tests {
     }
 
     /// A fake kernel for batches: fails the `fail_at`th request (1-based).
+    /// A fake kernel in which the `fail_at`-th operation fails: requests
+    /// count one operation each, a `route-add-batch` one a route, and a
+    /// batch that holds the failing one fails whole and applies nothing
+    /// (as the module's does).
     struct Scripted {
         sent: Vec<Request>,
         fail_at: Option<usize>,
+        applied: usize,
     }
 
     impl Genl for Scripted {
         fn execute(&mut self, req: &Request) -> Result<Vec<Vec<RawAttr>>, NlError> {
             self.sent.push(req.clone());
-            if Some(self.sent.len()) == self.fail_at {
+            let ops = if req.cmd == cmd::ROUTE_ADD_BATCH {
+                msg::parse_nest(&req.attrs[0].1).unwrap().len()
+            } else {
+                1
+            };
+            let fails = self
+                .fail_at
+                .is_some_and(|f| f > self.applied && f <= self.applied + ops);
+            if !fails || ops == 1 {
+                self.applied += ops;
+            }
+            if fails {
                 return Err(NlError::Errno {
                     errno: 17,
                     extack: Some("route exists".into()),
@@ -596,6 +748,7 @@ mod tests {
         let mut genl = Scripted {
             sent: Vec::new(),
             fail_at,
+            applied: 0,
         };
         let mut out = Vec::new();
         let mut errors = Vec::new();
@@ -629,30 +782,133 @@ route add 10.3.0.0/16 dev fer1
     fn batch_runs_every_line_in_order() {
         let (sent, out, res) = batch(BATCH, None);
         res.unwrap();
+        // The route adds of lines 2 and 4 go together; line 7's alone.
         let cmds: Vec<u8> = sent.iter().map(|r| r.cmd).collect();
         assert_eq!(
             cmds,
-            [
-                cmd::ROUTE_ADD,
-                cmd::ROUTE_ADD,
-                cmd::ROUTE_LIST,
-                cmd::ROUTE_ADD
-            ]
+            [cmd::ROUTE_ADD_BATCH, cmd::ROUTE_LIST, cmd::ROUTE_ADD]
         );
         assert_eq!(out, "10.2.0.0/16\n");
         // No trailing newline, CRLF line ends.
         let (sent, _, res) = batch("route add 10.2.0.0/16\r\nroute add 10.3.0.0/16", None);
         res.unwrap();
-        assert_eq!(sent.len(), 2);
+        assert_eq!(sent.len(), 1);
         let (sent, out, res) = batch("", None);
         assert!(res.is_ok() && sent.is_empty() && out.is_empty());
     }
 
     #[test]
+    fn batch_sends_consecutive_route_adds_in_one_request() {
+        let text = "route add 10.1.0.0/16 dev x\nroute append 10.1.0.0/16 via 10.9.0.1\n\
+                    route add 10.3.0.0/24 nexthop via 10.9.0.1 nexthop via 10.9.0.2\n";
+        let (sent, _, res) = batch(text, None);
+        res.unwrap();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].cmd, cmd::ROUTE_ADD_BATCH);
+        assert_eq!(sent[0].attrs.len(), 1);
+        let (nr, payload) = &sent[0].attrs[0];
+        assert_eq!(*nr, attr::ROUTE_BATCH | crate::proto::NLA_F_NESTED);
+        // Each entry holds exactly what that line alone would send.
+        let entries = msg::parse_nest(payload).unwrap();
+        let singles: Vec<Request> = text
+            .lines()
+            .map(|l| match cli::parse_command(cli::batch_words(l)).unwrap() {
+                Action::Run(Command::Route(RouteCmd::Add { mode, route })) => {
+                    Request::route_add(mode, &route)
+                }
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(entries.len(), 3);
+        for ((ty, entry), single) in entries.iter().zip(&singles) {
+            assert_eq!(*ty, crate::proto::route_batch::ROUTE);
+            assert_eq!(*entry, msg::nest_payload(&single.attrs));
+        }
+        // Many routes: one request per BATCH_ROUTES.
+        let many: String = (0..BATCH_ROUTES + 1)
+            .map(|i| format!("route add 10.{}.{}.0/24 dev x\n", i / 256, i % 256))
+            .collect();
+        let (sent, _, res) = batch(&many, None);
+        res.unwrap();
+        let cmds: Vec<u8> = sent.iter().map(|r| r.cmd).collect();
+        assert_eq!(cmds, [cmd::ROUTE_ADD_BATCH, cmd::ROUTE_ADD]);
+    }
+
+    #[test]
+    fn a_failed_batch_is_sent_again_line_by_line() {
+        // The 3rd of five routes fails: the batch fails whole, then lines
+        // 1 and 2 are added one by one and line 3 is the error.
+        let text: String = (1..=5)
+            .map(|i| format!("route add 10.{i}.0.0/16 dev x\n"))
+            .collect();
+        let (sent, _, res) = batch(&text, Some(3));
+        let cmds: Vec<u8> = sent.iter().map(|r| r.cmd).collect();
+        assert_eq!(
+            cmds,
+            [
+                cmd::ROUTE_ADD_BATCH,
+                cmd::ROUTE_ADD,
+                cmd::ROUTE_ADD,
+                cmd::ROUTE_ADD
+            ]
+        );
+        assert_eq!(
+            res.unwrap_err().to_string(),
+            "line 3: route add 10.3.0.0/16 dev x: File exists: route exists"
+        );
+        // With -force the others go on.
+        let force = Options {
+            force: true,
+            ..Options::default()
+        };
+        let (sent, _, errors, res) = batch_opts(&text, Some(3), force);
+        assert_eq!(res.unwrap(), 1);
+        assert_eq!(sent.len(), 6);
+        assert!(errors.starts_with("ferctl: line 3: "), "{errors}");
+    }
+
+    #[test]
+    fn an_old_module_gets_one_route_a_request() {
+        /// Refuses route-add-batch as a module without it does.
+        struct Old(Vec<u8>);
+        impl Genl for Old {
+            fn execute(&mut self, req: &Request) -> Result<Vec<Vec<RawAttr>>, NlError> {
+                self.0.push(req.cmd);
+                if req.cmd == cmd::ROUTE_ADD_BATCH {
+                    return Err(NlError::Errno {
+                        errno: EOPNOTSUPP,
+                        extack: None,
+                    });
+                }
+                Ok(vec![])
+            }
+        }
+        let text = "route add 10.1.0.0/16 dev x\nroute add 10.2.0.0/16 dev x\n\
+                    route add 10.3.0.0/16 dev x\nroute add 10.4.0.0/16 dev x\n\
+                    route list table 7\n\
+                    route add 10.8.0.0/16 dev x\nroute add 10.9.0.0/16 dev x\n";
+        let mut old = Old(Vec::new());
+        run_batch(
+            &mut text.as_bytes(),
+            Options::default(),
+            &mut old,
+            &mut Vec::new(),
+            &mut Vec::new(),
+            &mut Progress::silent(),
+        )
+        .unwrap();
+        // One refused batch, then never again.
+        let mut want = vec![cmd::ROUTE_ADD_BATCH];
+        want.extend([cmd::ROUTE_ADD; 4]);
+        want.extend([cmd::ROUTE_LIST, cmd::ROUTE_ADD, cmd::ROUTE_ADD]);
+        assert_eq!(old.0, want);
+    }
+
+    #[test]
     fn batch_stops_at_a_failing_line() {
-        // The 3rd request is on line 6.
+        // The 3rd operation is on line 6 (after a batch of two routes).
         let (sent, out, res) = batch(BATCH, Some(3));
-        assert_eq!(sent.len(), 3);
+        assert_eq!(sent.len(), 2);
         assert_eq!(out, "");
         let e = res.unwrap_err();
         assert_eq!(
@@ -687,6 +943,7 @@ route add 10.3.0.0/16 dev fer1
         let mut genl = Scripted {
             sent: Vec::new(),
             fail_at: None,
+            applied: 0,
         };
         let e = run_batch(
             &mut &bad_utf8[..],
@@ -715,8 +972,7 @@ route add 10.3.0.0/16 dev fer1
         assert_eq!(
             cmds,
             [
-                cmd::ROUTE_ADD,
-                cmd::ROUTE_ADD,
+                cmd::ROUTE_ADD_BATCH,
                 cmd::ROUTE_LIST,
                 cmd::ROUTE_ADD,
                 cmd::ROUTE_LIST
@@ -731,7 +987,7 @@ route add 10.3.0.0/16 dev fer1
         );
         // Nothing failed: 0, nothing on the error output.
         let (sent, _, errors, res) = batch_opts(BATCH, None, force);
-        assert_eq!((res.unwrap(), sent.len(), errors.as_str()), (0, 4, ""));
+        assert_eq!((res.unwrap(), sent.len(), errors.as_str()), (0, 3, ""));
     }
 
     #[test]
@@ -743,6 +999,7 @@ route add 10.3.0.0/16 dev fer1
         let mut genl = Scripted {
             sent: Vec::new(),
             fail_at: Some(2),
+            applied: 0,
         };
         let text = "route add 10.1.0.0/16 dev x\nroute add 10.2.0.0/16 dev x\n\n\
                     # a comment\naddr list\nroute append 10.3.0.0/16 dev x\n";

@@ -17,8 +17,8 @@ use crate::model::{
     RouteLookup, RouteType, Rule, RuleAction, Scope, Stat, Table, TableId,
 };
 use crate::proto::{
-    attr, cmd, multipath, nexthop, protocol, route_type, rule_action, rule_flags, scope, table,
-    FAMILY_VERSION, MAC_LEN, NLA_F_NESTED,
+    attr, cmd, multipath, nexthop, protocol, route_batch, route_type, rule_action, rule_flags,
+    scope, table, FAMILY_VERSION, MAC_LEN, NLA_F_NESTED,
 };
 
 /// One attribute as it travels: type number and payload bytes.
@@ -190,6 +190,23 @@ impl Request {
             cmd: cmd::ROUTE_ADD,
             dump: false,
             attrs,
+        }
+    }
+
+    /// `route-add-batch`: each route as [`Request::route_add`] would send
+    /// it, in a `route` nest of the `route-batch` nest, in order.
+    pub fn route_add_batch(routes: &[(u8, &RouteSpec)]) -> Self {
+        let entries: Vec<RawAttr> = routes
+            .iter()
+            .map(|(mode, route)| {
+                let one = Request::route_add(*mode, route);
+                (route_batch::ROUTE | NLA_F_NESTED, nest_payload(&one.attrs))
+            })
+            .collect();
+        Request {
+            cmd: cmd::ROUTE_ADD_BATCH,
+            dump: false,
+            attrs: vec![(attr::ROUTE_BATCH | NLA_F_NESTED, nest_payload(&entries))],
         }
     }
 

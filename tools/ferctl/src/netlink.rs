@@ -9,18 +9,25 @@
 //! attributes when it converts an error message to its typed form, and it
 //! does not report an error carried by the NLMSG_DONE of a dump. The
 //! receive loop here is small and handles both.
+//!
+//! Nor is neli's `NlSocketHandle`: its receive buffers come from a pool that
+//! refills each one with 32 KiB of zeros after every message, which was a
+//! third of `ferctl -batch`'s time loading a routing table (one ACK a
+//! route). [`Kernel`] receives into one buffer it keeps.
 
 use std::fmt::Debug;
+use std::io::Cursor;
 
 use neli::consts::genl::{Cmd, CtrlAttr, CtrlCmd, NlAttrType};
+use neli::consts::nl::NlType;
 use neli::consts::nl::{GenlId, NlmF, Nlmsg, NlmsgerrAttr};
-use neli::consts::socket::NlFamily;
+use neli::consts::socket::{Msg, NlFamily};
 use neli::genl::{AttrTypeBuilder, Genlmsghdr, GenlmsghdrBuilder, NlattrBuilder};
-use neli::nl::{NlPayload, NlmsghdrBuilder};
-use neli::socket::synchronous::NlSocketHandle;
+use neli::nl::{NlPayload, Nlmsghdr, NlmsghdrBuilder};
+use neli::socket::NlSocket;
 use neli::types::{Buffer, GenlBuffer};
 use neli::utils::Groups;
-use neli::TypeSize;
+use neli::{FromBytes, FromBytesWithInput, Size, ToBytes, TypeSize};
 
 use crate::error::NlError;
 use crate::msg::{RawAttr, Request};
@@ -36,9 +43,16 @@ pub trait Genl {
 
 const ENOENT: i32 = 2;
 
+/// The receive buffer's size: the most one `recvmsg` can return, since
+/// `netlink_recvmsg` caps the size of the kernel's dump messages at 32 KiB
+/// (`max_recvmsg_len`), neli's `MAX_NL_LENGTH` too.
+const RX_LEN: usize = 32 * 1024;
+
 /// A connection to the ferroute family of the running kernel.
 pub struct Kernel {
-    sock: NlSocketHandle,
+    sock: NlSocket,
+    /// Where messages are received, allocated once.
+    rx: Vec<u8>,
     family: u16,
     family_version: u32,
     /// The family's multicast groups (`CTRL_ATTR_MCAST_GROUPS`): name, id.
@@ -83,12 +97,14 @@ impl Kernel {
     /// Open a generic netlink socket and resolve the ferroute family.
     /// [`NlError::FamilyNotFound`] means the module is not loaded.
     pub fn connect() -> Result<Self, NlError> {
-        let sock = NlSocketHandle::connect(NlFamily::Generic, None, Groups::empty())
+        let sock = NlSocket::connect(NlFamily::Generic, None, Groups::empty())
+            .and_then(|s| s.block().map(|()| s))
             .map_err(|e| NlError::Io(format!("cannot open generic netlink socket: {e}")))?;
         // Without extended ACKs we only lose the kernel's explanations.
         let _ = sock.enable_ext_ack(true);
         let mut kernel = Kernel {
             sock,
+            rx: vec![0; RX_LEN],
             family: 0,
             family_version: 0,
             mcast: Vec::new(),
@@ -114,31 +130,27 @@ impl Kernel {
             })?;
         self.sock
             .add_mcast_membership(Groups::new_groups(&[id]))
-            .map_err(|e| match e {
-                neli::err::SocketError::Io(io) => NlError::Errno {
-                    errno: io.raw_os_error().unwrap_or(5),
+            .map_err(|io| match io.raw_os_error() {
+                Some(errno) => NlError::Errno {
+                    errno,
                     extack: None,
                 },
-                other => NlError::Io(format!("joining group {name}: {other}")),
+                None => NlError::Io(format!("joining group {name}: {io}")),
             })
     }
 
     /// Waits for the next notifications of the family: each command with
     /// its attributes. An overrun of the socket's buffer is `ENOBUFS`.
     pub fn notifications(&mut self) -> Result<Vec<(u8, Vec<RawAttr>)>, NlError> {
-        let (msgs, _) = self
-            .sock
-            .recv::<u16, Genlmsghdr<u8, u16>>()
-            .map_err(|e| match e {
-                neli::err::SocketError::Io(io) => NlError::Errno {
-                    errno: io.raw_os_error().unwrap_or(5),
-                    extack: None,
-                },
-                other => NlError::Io(format!("receiving notifications: {other}")),
-            })?;
+        let msgs = self.recv::<Genlmsghdr<u8, u16>>().map_err(|e| match e {
+            RecvError::Io(io) => NlError::Errno {
+                errno: io.raw_os_error().unwrap_or(5),
+                extack: None,
+            },
+            RecvError::Malformed(m) => NlError::Malformed(m),
+        })?;
         let mut out = Vec::new();
         for m in msgs {
-            let m = m.map_err(|e| NlError::Malformed(e.to_string()))?;
             if *m.nl_type() != self.family {
                 continue;
             }
@@ -225,19 +237,17 @@ impl Kernel {
             .nl_payload(NlPayload::Payload(payload))
             .build()
             .map_err(|e| NlError::Io(format!("building request: {e}")))?;
-        self.sock
-            .send(&msg)
+        self.send(&msg)
             .map_err(|e| NlError::Io(format!("sending request: {e}")))?;
 
         let done: u16 = Nlmsg::Done.into();
         let mut replies = Vec::new();
         loop {
-            let (msgs, _) = self
-                .sock
-                .recv::<u16, Genlmsghdr<C, A>>()
-                .map_err(|e| NlError::Io(format!("receiving reply: {e}")))?;
+            let msgs = self.recv::<Genlmsghdr<C, A>>().map_err(|e| match e {
+                RecvError::Io(io) => NlError::Io(format!("receiving reply: {io}")),
+                RecvError::Malformed(m) => NlError::Malformed(m),
+            })?;
             for m in msgs {
-                let m = m.map_err(|e| NlError::Malformed(e.to_string()))?;
                 if *m.nl_seq() != seq {
                     continue; // not ours (a stale reply)
                 }
@@ -253,6 +263,51 @@ impl Kernel {
                 }
             }
         }
+    }
+}
+
+/// Why [`Kernel::recv`] failed.
+enum RecvError {
+    /// The socket's error (`ENOBUFS`: the receive buffer overran).
+    Io(std::io::Error),
+    /// Bytes that are not netlink messages of the expected kind.
+    Malformed(String),
+}
+
+impl Kernel {
+    /// Sends one message.
+    fn send<T, P>(&self, msg: &Nlmsghdr<T, P>) -> Result<(), String>
+    where
+        T: NlType + Debug,
+        P: Size + ToBytes + Debug,
+    {
+        // Zeroed: the padding to_bytes skips is sent as zeros.
+        let mut buf = Cursor::new(vec![0; msg.padded_size()]);
+        msg.to_bytes(&mut buf).map_err(|e| e.to_string())?;
+        self.sock
+            .send(buf.get_ref(), Msg::empty())
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    /// Receives the messages of one `recvmsg` into the kept buffer and
+    /// parses them.
+    fn recv<P>(&mut self) -> Result<Vec<Nlmsghdr<u16, P>>, RecvError>
+    where
+        P: Size + FromBytesWithInput<Input = usize> + Debug,
+    {
+        let (n, _) = self
+            .sock
+            .recv(&mut self.rx[..], Msg::empty())
+            .map_err(RecvError::Io)?;
+        let mut cur = Cursor::new(self.rx.get(..n).unwrap_or(&[]));
+        let mut msgs = Vec::new();
+        while (cur.position() as usize) < n {
+            let m =
+                Nlmsghdr::from_bytes(&mut cur).map_err(|e| RecvError::Malformed(e.to_string()))?;
+            msgs.push(m);
+        }
+        Ok(msgs)
     }
 }
 

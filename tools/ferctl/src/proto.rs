@@ -121,6 +121,7 @@ pub mod attr {
         ("igmp-last-member-interval", IGMP_LAST_MEMBER_INTERVAL),
         ("igmp-robustness", IGMP_ROBUSTNESS),
         ("mr-querier", MR_QUERIER),
+        ("route-batch", ROUTE_BATCH),
     ];
 
     /// Spec name of an attribute number, for error messages.
@@ -165,6 +166,7 @@ pub mod cmd {
         ("mroute-del", MROUTE_DEL),
         ("mroute-list", MROUTE_LIST),
         ("mgroup-list", MGROUP_LIST),
+        ("route-add-batch", ROUTE_ADD_BATCH),
     ];
 
     /// Every notification with its spec name and multicast group.
@@ -185,6 +187,7 @@ pub mod cmd {
 }
 
 pub use crate::uapi::multipath;
+pub use crate::uapi::route_batch;
 
 /// The attributes each command takes in its request; the module rejects
 /// any other (EINVAL).

@@ -77,7 +77,7 @@ TYPES = {
     'mg-reporter': 'u32', 'mg-expires': 'u32',
     'mr-prune': 'u8', 'igmp-querier': 'u8', 'igmp-query-interval': 'u32',
     'igmp-query-response-interval': 'u32', 'igmp-last-member-interval': 'u32',
-    'igmp-robustness': 'u8', 'mr-querier': 'u32',
+    'igmp-robustness': 'u8', 'mr-querier': 'u32', 'route-batch': 'nest',
 }
 # The `nexthop` attribute set of a multipath entry.
 NEXTHOP_TYPES = {'gateway': 'u32', 'ifname': 'string', 'weight': 'u32', 'onlink': 'u8', 'dead': 'u8'}
@@ -99,7 +99,7 @@ ENUMS = {
     'rule-action': {'to-table': 1, 'goto': 2, 'nop': 3, 'blackhole': 6,
                     'unreachable': 7, 'prohibit': 8},
 }
-DO_OPS = {'port-add', 'port-del', 'addr-add', 'addr-del', 'route-add', 'route-del',
+DO_OPS = {'port-add', 'port-del', 'addr-add', 'addr-del', 'route-add', 'route-add-batch', 'route-del',
           'rule-add', 'rule-del', 'table-del', 'port-set', 'conf-set', 'mvif-add',
           'mvif-del', 'mroute-add', 'mroute-del'}
 GET_DO_OPS = {'route-get', 'conf-get'}
@@ -204,6 +204,16 @@ def main():
           len(mpset) == 1 and [(a['name'], a['type'], a.get('multi-attr'),
                                 a.get('nested-attributes')) for a in mpset[0]['attributes']]
           == [('nexthop', 'nest', True, 'nexthop')])
+    rbset = [s for s in spec['attribute-sets'] if s['name'] == 'route-batch']
+    check('route-batch holds repeated route nests (number 1)',
+          len(rbset) == 1 and [(a['name'], a['type'], a.get('multi-attr'),
+                                a.get('nested-attributes')) for a in rbset[0]['attributes']]
+          == [('route', 'nest', True, 'route')])
+    rset = [s for s in spec['attribute-sets'] if s['name'] == 'route']
+    route_add = [o for o in spec['operations']['list'] if o['name'] == 'route-add']
+    check('a batch route holds route-add\'s request attributes',
+          len(rset) == 1 and rset[0].get('subset-of') == 'ferroute' and route_add
+          and [a['name'] for a in rset[0]['attributes']] == request_attributes(route_add[0]))
     all_ops = numbered(spec['operations']['list'], 1)
     # Notifications (notify: OP, mcgrp: GROUP) are numbered with the
     # operations but are no requests.

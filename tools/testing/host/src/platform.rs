@@ -240,6 +240,11 @@ impl<T> Shared<T> {
     pub fn ptr_eq(a: &Self, b: &Self) -> bool {
         Arc::ptr_eq(&a.inner, &b.inner)
     }
+
+    /// The value, to change in place, if this is its only handle.
+    pub fn get_mut(&mut self) -> Option<&mut T> {
+        Arc::get_mut(&mut self.inner)
+    }
 }
 
 impl<T> Clone for Shared<T> {
