@@ -93,6 +93,12 @@ impl<T> Shared<T> {
         a.ptr == b.ptr
     }
 
+    /// The bytes an allocation holds before the value (the count and the
+    /// padding to the value's alignment), for memory accounting.
+    pub const fn header_bytes() -> usize {
+        core::mem::offset_of!(Inner<T>, value)
+    }
+
     /// The value, to change in place, if this is its only handle; `None`
     /// if there are others (then readers of another version of the
     /// structure may see it, and it must be copied instead).

@@ -4,7 +4,7 @@
 //! and next hops, net/ipv4/fib_semantics.c), the keys that select them for
 //! deletion, and the `NLM_F_*` flags of an insertion.
 
-use super::FibVec;
+use super::{FibVec, SharedList};
 use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::errno::Errno;
 use crate::ipv4::iface::{PortId, Scope};
@@ -211,7 +211,7 @@ pub struct FibAlias {
     gw_local0: bool,
     /// For a multipath route, every next hop with its
     /// `fib_nh_upper_bound`; empty otherwise.
-    multipath: FibVec<Path>,
+    multipath: SharedList<Path>,
 }
 
 /// One next hop of a multipath route with its share of the hash space.
@@ -259,13 +259,15 @@ impl FibAlias {
             route,
             weight0,
             gw_local0: false,
-            multipath: v,
+            multipath: SharedList::try_from_vec(v)?,
         })
     }
 
     /// Records that next hop `sel`'s gateway resolved to a route of host
     /// scope (one of the router's own addresses): `fib_nh_scope` is then
-    /// host, and `rt_set_nexthop` does not use the gateway.
+    /// host, and `rt_set_nexthop` does not use the gateway. Only for a
+    /// route just made by [`FibAlias::try_new`], whose multipath list
+    /// nothing else holds yet.
     pub(super) fn set_gw_local(&mut self, sel: usize, local: bool) {
         if self.multipath.is_empty() {
             if sel == 0 {
@@ -310,7 +312,7 @@ impl FibAlias {
                 self.try_clone().map(Some)
             };
         }
-        let mut v = self.multipath.try_clone()?;
+        let mut v = self.multipath.to_vec()?;
         for p in v.iter_mut() {
             p.dead = dead(&p.nh, p.dead);
         }
@@ -322,7 +324,7 @@ impl FibAlias {
             route: self.route,
             weight0: self.weight0,
             gw_local0: self.gw_local0,
-            multipath: v,
+            multipath: SharedList::try_from_vec(v)?,
         }))
     }
 
@@ -342,15 +344,13 @@ impl FibAlias {
             route: self.route,
             weight0: self.weight0,
             gw_local0: self.gw_local0,
-            multipath: self.multipath.try_clone()?,
+            multipath: self.multipath.share(),
         })
     }
 
     /// Bytes allocated for the multipath list.
     pub(super) fn heap_bytes(&self) -> usize {
-        self.multipath
-            .len()
-            .saturating_mul(core::mem::size_of::<Path>())
+        self.multipath.heap_bytes()
     }
 
     /// The route.

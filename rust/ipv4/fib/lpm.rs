@@ -579,8 +579,7 @@ impl<V: Clone> Trie<V> {
 }
 
 fn count_node<V>(s: &mut TrieStats, n: &Node<V>) {
-    // The Arc header is two counters.
-    let header = 2 * core::mem::size_of::<usize>();
+    let header = Shared::<Node<V>>::header_bytes();
     let bytes = header
         .saturating_add(core::mem::size_of::<Node<V>>())
         .saturating_add(

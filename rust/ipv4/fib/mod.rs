@@ -22,12 +22,68 @@
 use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::errno::Errno;
 use crate::ipv4::iface::{PortId, Scope};
-use crate::platform::{GfpKernel, TryVec};
+use crate::platform::{GfpKernel, Shared, TryVec};
 
 /// The FIB's vectors: only configuration writers build and change them, in
 /// process context (netlink, ioctl, device events; never the packet path,
 /// which only reads), so their allocations may sleep.
 pub type FibVec<T> = TryVec<T, GfpKernel>;
+
+/// An immutable list that most routes do not have (the further routes of
+/// a prefix, the next hops of a multipath route): one pointer, null when
+/// empty, instead of a vector's three words in every route, and shared
+/// rather than copied when its route is copied.
+pub(crate) struct SharedList<T>(Option<Shared<FibVec<T>>>);
+
+impl<T> SharedList<T> {
+    /// A list of the elements of `v`.
+    pub(crate) fn try_from_vec(v: FibVec<T>) -> Result<Self, Errno> {
+        if v.is_empty() {
+            return Ok(Self(None));
+        }
+        Ok(Self(Some(Shared::try_new(v)?)))
+    }
+
+    /// The same list (a reference count more).
+    pub(crate) fn share(&self) -> Self {
+        Self(self.0.clone())
+    }
+
+    /// Element `i`, to change, when this route is the list's only holder
+    /// (a list just built); `None` otherwise.
+    pub(crate) fn get_mut(&mut self, i: usize) -> Option<&mut T> {
+        self.0.as_mut()?.get_mut()?.get_mut(i)
+    }
+
+    /// Bytes of the list's allocation, header included.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        match &self.0 {
+            None => 0,
+            Some(v) => Shared::<FibVec<T>>::header_bytes()
+                .saturating_add(core::mem::size_of::<FibVec<T>>())
+                .saturating_add(v.len().saturating_mul(core::mem::size_of::<T>())),
+        }
+    }
+}
+
+impl<T: Clone> SharedList<T> {
+    /// A vector of copies of the elements.
+    pub(crate) fn to_vec(&self) -> Result<FibVec<T>, Errno> {
+        let mut v = FibVec::try_with_capacity(self.len())?;
+        for x in self.iter() {
+            v.try_push(x.clone())?;
+        }
+        Ok(v)
+    }
+}
+
+impl<T> core::ops::Deref for SharedList<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        self.0.as_deref().map_or(&[], |v| v.as_slice())
+    }
+}
 
 pub mod alias;
 mod ifaddr;

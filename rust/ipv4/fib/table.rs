@@ -11,23 +11,29 @@
 
 use super::alias::{FibAlias, NlFlags, Route, RouteSelector, INET_ECN_MASK, IPTOS_RT_MASK};
 use super::lpm::{Trie, TrieError, TrieStats};
-use super::FibVec;
+use super::{FibVec, SharedList};
 use crate::ipv4::errno::Errno;
 use crate::ipv4::iface::{PortId, Scope};
 use crate::platform::Shared;
 
 /// The routes of one prefix, in lookup order. The first is stored
-/// inline, so that a lookup reaches it without another pointer.
+/// inline, so that a lookup reaches it without another pointer; the
+/// others, which most prefixes do not have, cost one pointer.
 pub struct Leaf {
     head: FibAlias,
-    tail: FibVec<FibAlias>,
+    tail: SharedList<FibAlias>,
 }
 
 impl Leaf {
     /// A leaf of the routes of `v` (`None` if empty).
-    fn from_vec(mut v: FibVec<FibAlias>) -> Option<Self> {
-        let head = v.remove(0)?;
-        Some(Self { head, tail: v })
+    fn from_vec(mut v: FibVec<FibAlias>) -> Result<Option<Self>, Errno> {
+        let Some(head) = v.remove(0) else {
+            return Ok(None);
+        };
+        Ok(Some(Self {
+            head,
+            tail: SharedList::try_from_vec(v)?,
+        }))
     }
 
     /// The routes, in the order lookups try them.
@@ -64,7 +70,7 @@ impl Leaf {
                 aliases.try_push(a.try_clone()?)?;
             }
         }
-        Ok(Self::from_vec(aliases))
+        Self::from_vec(aliases)
     }
 }
 
@@ -148,12 +154,9 @@ impl Table {
     pub fn stats(&self) -> TrieStats {
         let mut s = self.trie.stats();
         for (_, _, l) in self.trie.iter() {
-            let tail = l
-                .tail
-                .len()
-                .saturating_mul(core::mem::size_of::<FibAlias>());
+            let tail = l.tail.heap_bytes();
             let hops: usize = l.aliases().map(|a| a.heap_bytes()).sum();
-            let b = (2 * core::mem::size_of::<usize>())
+            let b = Shared::<Leaf>::header_bytes()
                 .saturating_add(core::mem::size_of::<Leaf>())
                 .saturating_add(tail)
                 .saturating_add(hops);
@@ -308,7 +311,7 @@ impl Table {
         if let Some(n) = new.take() {
             aliases.try_push(n)?;
         }
-        let leaf = Leaf::from_vec(aliases).ok_or(Errno::Einval)?;
+        let leaf = Leaf::from_vec(aliases)?.ok_or(Errno::Einval)?;
         let leaf = Shared::try_new(leaf)?;
         self.trie.insert(dst, r.prefix_len, leaf)?;
         if !replace {
@@ -396,7 +399,7 @@ impl Table {
                     Some(None) => removed = removed.saturating_add(1),
                 }
             }
-            match Leaf::from_vec(kept) {
+            match Leaf::from_vec(kept)? {
                 None => {
                     self.trie.remove(*p, *l)?;
                 }

@@ -241,6 +241,16 @@ impl<T> Shared<T> {
         Arc::ptr_eq(&a.inner, &b.inner)
     }
 
+    /// The bytes an allocation holds before the value: `std`'s two
+    /// counts, padded to the value's alignment. (The kernel's `Shared` has
+    /// one 4-byte count; the FIB's counts are the kernel's on the host
+    /// too only where they use `size_of` alone.)
+    pub const fn header_bytes() -> usize {
+        let a = core::mem::align_of::<T>();
+        let h = 2 * core::mem::size_of::<usize>();
+        h.div_ceil(a) * a
+    }
+
     /// The value, to change in place, if this is its only handle.
     pub fn get_mut(&mut self) -> Option<&mut T> {
         Arc::get_mut(&mut self.inner)
