@@ -37,9 +37,6 @@ int ferroute_skb_linearize(struct sk_buff *skb);
 int ferroute_skb_cow_head(struct sk_buff *skb, unsigned int headroom);
 unsigned int ferroute_skb_headroom(const struct sk_buff *skb);
 unsigned int ferroute_skb_tailroom(const struct sk_buff *skb);
-unsigned char *ferroute_skb_data(const struct sk_buff *skb);
-unsigned int ferroute_skb_len(const struct sk_buff *skb);
-unsigned int ferroute_skb_headlen(const struct sk_buff *skb);
 int ferroute_skb_unclone(struct sk_buff *skb);
 int ferroute_skb_is_nonlinear(const struct sk_buff *skb);
 void ferroute_skb_reserve(struct sk_buff *skb, int len);
@@ -148,6 +145,8 @@ void ferroute_timer_setup(struct timer_list *timer,
  * them with kernel::bindings' spinlock_t. */
 void ferroute_spin_lock_bh(spinlock_t *lock);
 void ferroute_spin_unlock_bh(spinlock_t *lock);
+/* Also blocklisted: shared.rs declares it with kernel::bindings' refcount_t. */
+unsigned int ferroute_refcount_read_acquire(const refcount_t *r);
 
 /* misc device, capabilities */
 int ferroute_ns_capable_net_admin(struct net *net);

@@ -50,21 +50,6 @@ unsigned int ferroute_skb_tailroom(const struct sk_buff *skb)
 	return skb_tailroom(skb);
 }
 
-unsigned char *ferroute_skb_data(const struct sk_buff *skb)
-{
-	return skb->data;
-}
-
-unsigned int ferroute_skb_len(const struct sk_buff *skb)
-{
-	return skb->len;
-}
-
-unsigned int ferroute_skb_headlen(const struct sk_buff *skb)
-{
-	return skb_headlen(skb);
-}
-
 int ferroute_skb_unclone(struct sk_buff *skb)
 {
 	return skb_unclone(skb, GFP_ATOMIC);

@@ -317,8 +317,20 @@ impl SkBuff {
 
     /// The length of the packet data (`skb->len`).
     pub fn len(&self) -> u32 {
-        // SAFETY: By the type invariant the skb is valid.
-        unsafe { bindings::ferroute_skb_len(self.as_raw()) }
+        self.linear().1
+    }
+
+    /// `skb->data`, `skb->len` and `skb_headlen` (`len - data_len`), read
+    /// from the structure as the inline accessors of
+    /// include/linux/skbuff.h read them: the packet path asks for them
+    /// several times a packet, and a C helper call each time is not free.
+    #[inline]
+    fn linear(&self) -> (*mut u8, u32, u32) {
+        let skb = self.as_raw();
+        // SAFETY: By the type invariant the skb is valid and owned, so
+        // nothing else changes these fields while `self` is borrowed.
+        let (data, len, data_len) = unsafe { ((*skb).data, (*skb).len, (*skb).data_len) };
+        (data, len, len.saturating_sub(data_len))
     }
 
     /// Whether the packet is empty.
@@ -355,14 +367,11 @@ impl SkBuff {
     /// The linear part of the packet data (all of it after
     /// [`Self::linearize`]).
     pub fn data(&self) -> &[u8] {
+        let (data, _, headlen) = self.linear();
         // SAFETY: By the type invariant the skb is valid; `skb->data` points
         // to `skb_headlen` readable bytes that stay valid and unchanged while
         // we hold `&self` (the skb is owned and only changed through `&mut`).
-        unsafe {
-            let data = bindings::ferroute_skb_data(self.as_raw());
-            let len = bindings::ferroute_skb_headlen(self.as_raw());
-            core::slice::from_raw_parts(data, len as usize)
-        }
+        unsafe { core::slice::from_raw_parts(data, headlen as usize) }
     }
 
     /// The linear data for writing; the data area is first made private to
@@ -372,14 +381,11 @@ impl SkBuff {
         if unsafe { bindings::ferroute_skb_unclone(self.as_raw()) } != 0 {
             return None;
         }
+        let (data, _, headlen) = self.linear();
         // SAFETY: The skb is valid, owned, and its data area is no longer
         // shared with a clone, so writing `skb_headlen` bytes at `skb->data`
         // is exclusive while we hold `&mut self`.
-        unsafe {
-            let data = bindings::ferroute_skb_data(self.as_raw());
-            let len = bindings::ferroute_skb_headlen(self.as_raw());
-            Some(core::slice::from_raw_parts_mut(data, len as usize))
-        }
+        unsafe { Some(core::slice::from_raw_parts_mut(data, headlen as usize)) }
     }
 
     /// Extends the data at the end by `len` bytes (`skb_put`) and returns

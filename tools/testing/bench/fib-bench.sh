@@ -24,7 +24,7 @@
 #    objects x object size; the VM boots with slub_nomerge so they are not
 #    merged into others; internal nodes are kmalloc'd and not in them; the
 #    one fib_info all routes share is not counted).
-# 4. `ferctl bench fib keys KEYS`: ferroute's main-table lookup and the
+# 4. Churn (below, step 5), then `ferctl bench fib keys KEYS`: ferroute's main-table lookup and the
 #    kernel's fib_table_lookup over the same KEYS random addresses, called
 #    from kernel code (rust/router/bench.rs).
 set -u
@@ -91,6 +91,56 @@ fib1=$(fib_slab)
 tstat=$(triestat_main)
 echo "Linux: loaded in $(echo "$t3 - $t2" | bc) s; Slab $slab1 -> $slab2 kB; FIB slabs $fib0 -> $fib1 B"
 
+# 5. Churn, BGP-like: $CHURN updates (a loaded prefix withdrawn, a new /24
+#    announced, alternating), the same through ferctl -batch into ferroute
+#    and through ip -batch into Linux, each timed; meanwhile the other vCPU
+#    runs `ferctl bench fib` over and over, and the lookups of the router
+#    being changed are its lookups during churn.
+CHURN=${CHURN:-10000}
+python3 - "$dir/ferroute.batch" "$CHURN" /tmp/churn.fer /tmp/churn.ip <<'PY'
+import random, sys
+lines = open(sys.argv[1]).read().split('\n')
+table = {l.split()[2] for l in lines if l.startswith('route add ')}
+dev = lines[0].split()[-1]
+n = int(sys.argv[2])
+rng = random.Random(7)
+gone = rng.sample(sorted(table), n // 2)
+new = []
+while len(new) < n - n // 2:
+    p = f'{rng.randrange(1, 224)}.{rng.randrange(256)}.{rng.randrange(256)}.0/24'
+    if p not in table and p not in new:
+        new.append(p)
+with open(sys.argv[3], 'w') as fer, open(sys.argv[4], 'w') as ip:
+    for i in range(n):
+        verb, p = ('del', gone[i // 2]) if i % 2 == 0 else ('add', new[i // 2])
+        fer.write(f'route {verb} {p} dev {dev}\n')
+        ip.write(f'route {verb} {p} dev {dev}\n')
+PY
+# churn NAME CMD...: time CMD while bench fib loops; the loop's JSON lines
+# go to $VM_OUT/churn-NAME.json.
+churn() {
+	name=$1
+	shift
+	: > "$VM_OUT/churn-$name.json"
+	"$@" > /tmp/churn-$name.out 2>&1 &
+	pid=$!
+	c0=$(now)
+	while kill -0 $pid 2> /dev/null; do
+		"$FERCTL" -j bench fib keys 20000 >> "$VM_OUT/churn-$name.json" || break
+	done
+	wait $pid || { tail -3 /tmp/churn-$name.out; fail "churn ($name)"; }
+	c1=$(now)
+	echo "$c0 $c1"
+}
+read tc0 tc1 <<EOF2
+$(churn ferroute "$FERCTL" -batch /tmp/churn.fer)
+EOF2
+read tc2 tc3 <<EOF2
+$(churn linux ip -batch /tmp/churn.ip)
+EOF2
+[ -n "${tc1:-}" ] && [ -n "${tc3:-}" ] || fail "churn"
+echo "churn: $CHURN updates, ferroute in $(echo "$tc1 - $tc0" | bc) s, Linux in $(echo "$tc3 - $tc2" | bc) s"
+
 echo "running ferctl bench fib keys $keys"
 "$FERCTL" -j bench fib keys "$keys" > "$VM_OUT/fib-bench.json" || fail "ferctl bench fib"
 "$FERCTL" bench fib keys "$keys" seed 2 || fail "ferctl bench fib (second seed)"
@@ -99,9 +149,18 @@ echo "running ferctl bench fib keys $keys"
 if [ -e /proc/lockdep ]; then kernel=debug; else kernel=bench; fi
 python3 - "$VM_OUT/fib-bench.json" "$n" "$t0" "$t1" "$t2" "$t3" \
 	"$slab0" "$slab1" "$slab2" "$fib0" "$fib1" "$tstat" "$kernel" \
-	"$VM_OUT/fib-bench.ratios" <<'PY'
+	"$VM_OUT/fib-bench.ratios" "$CHURN" "$tc0" "$tc1" "$tc2" "$tc3" \
+	"$VM_OUT/churn-ferroute.json" "$VM_OUT/churn-linux.json" <<'PY'
 import json, sys
 b = json.load(open(sys.argv[1]))
+churn = int(sys.argv[15])
+tc0, tc1, tc2, tc3 = (float(x) for x in sys.argv[16:20])
+
+def during(path, key):
+    """Lookups/s of the `key` side over the bench runs of a churn."""
+    runs = [json.loads(l) for l in open(path) if l.strip()]
+    ns = sum(r[key] for r in runs)
+    return (sum(r['keys'] for r in runs) * 1e9 / ns if ns else 0.0), len(runs)
 n = int(sys.argv[2])
 t0, t1, t2, t3 = (float(x) for x in sys.argv[3:7])
 slab0, slab1, slab2, fib0, fib1, tstat = (int(x) for x in sys.argv[7:13])
@@ -126,6 +185,11 @@ row('memory: Slab delta (MiB)', (slab1 - slab0) * 1024 / MiB, (slab2 - slab1) * 
     lambda v: f'{v:,.1f}')
 row('memory: FIB own count (MiB)', b['bytes'] / MiB, tstat / MiB, lambda v: f'{v:,.1f}')
 row('memory: bytes/route (own count)', b['bytes'] / n, tstat / n, lambda v: f'{v:,.1f}')
+row(f'churn: {churn:,} updates (s)', tc1 - tc0, tc3 - tc2, lambda v: f'{v:,.1f}', ratio=False)
+row('churn, updates/s', churn / (tc1 - tc0), churn / (tc3 - tc2), lambda v: f'{v:,.0f}')
+(fer_d, fer_runs), (lin_d, lin_runs) = (during(sys.argv[20], 'ferroute_ns'),
+                                        during(sys.argv[21], 'linux_ns'))
+row('lookups/s during churn', fer_d, lin_d, lambda v: f'{v:,.0f}')
 
 w = [max(len(r[i]) for r in rows + [('metric', 'ferroute', 'Linux', 'ferroute/Linux')]) for i in range(4)]
 line = lambda r: f'{r[0]:<{w[0]}} | {r[1]:>{w[1]}} | {r[2]:>{w[2]}} | {r[3]:>{w[3]}}'
@@ -140,6 +204,9 @@ print(f"ferroute: main-table lookup (Table::lookup); also fib_lookup through the
       f"{b['rules_hits']:,} hits")
 print(f"Linux: fib_table_lookup on the main table (FIB_LOOKUP_NOREF, under rcu_read_lock)")
 print(f"keys whose prefix length differs between the two: {b['mismatches']:,}")
+print(f"churn: withdrawals of loaded prefixes and announcements of new /24s, alternating; "
+      f"lookups during churn from {fer_runs} (ferroute) and {lin_runs} (Linux) runs of "
+      f"bench fib keys 20000 on the other vCPU")
 print(f"ferroute main table: {b['routes']:,} routes, {b['nodes']:,} trie nodes, {b['bytes']:,} bytes "
       f"(TrieStats); Linux main table: ip_fib_trie+ip_fib_alias slabs {fib1 - fib0:,} bytes, "
       f"fib_triestat Total size {tstat:,} bytes")
@@ -156,4 +223,5 @@ with open(sys.argv[14], 'w') as f:
     f.write(f"lookup_ratio {lps(b['ferroute_ns']) / lps(b['linux_ns']):.2f}\n")
     f.write(f"memory_ratio {(b['bytes'] / n) / (tstat / n):.2f}\n")
     f.write(f"load_ratio {(n / (t1 - t0)) / (n / (t3 - t2)):.2f}\n")
+    f.write(f"churn_ratio {(tc3 - tc2) / (tc1 - tc0):.2f}\n")
 PY
