@@ -55,6 +55,13 @@ from nlraw import (A_ADDRESS, A_GATEWAY, A_IFNAME, A_METRIC, A_PREFIXLEN,  # noq
 
 REQ = NLM_F_REQUEST | NLM_F_ACK
 CMD_FIB_BENCH = 17
+CMD_ROUTE_ADD_BATCH = 40
+A_ROUTE_BATCH = 102
+
+
+def route_batch(*routes):
+    """A route-batch nest: one route nest (attribute 1) for each."""
+    return nla(A_ROUTE_BATCH | NLA_F_NESTED, b''.join(nla(1 | NLA_F_NESTED, r) for r in routes))
 
 
 def valid_seeds(ifname):
@@ -84,6 +91,10 @@ def valid_seeds(ifname):
         (19, dev + u8(A_RP_FILTER, 2) + u8(A_FORWARDING, 1)),    # port-set
         (20, b''),                                               # conf-get
         (21, u8(A_UDP_ECHO, 1)),                                 # conf-set
+        # route-add-batch: two routes; one with host bits set (refused whole)
+        (CMD_ROUTE_ADD_BATCH, route_batch(dst + dev, ip(A_ADDRESS, '10.62.0.0') + u8(A_PREFIXLEN, 16) + dev)),
+        (CMD_ROUTE_ADD_BATCH, route_batch(ip(A_ADDRESS, '10.63.0.0') + u8(A_PREFIXLEN, 16) + dev,
+                                          ip(A_ADDRESS, '10.64.0.1') + u8(A_PREFIXLEN, 16) + dev)),
     ]
 
 
@@ -102,7 +113,7 @@ def attrs_of(buf):
 
 
 def random_attr(rng):
-    ty = rng.randrange(71)
+    ty = rng.choice([rng.randrange(71), rng.randrange(71), A_ROUTE_BATCH])
     if rng.random() < 0.15:
         inner = b''.join(random_attr(rng) for _ in range(rng.randrange(3)))
         return nla(ty | NLA_F_NESTED, inner)
@@ -120,7 +131,7 @@ def mutate(rng, cmd, attrs, flags):
     for _ in range(rng.randrange(1, 5)):
         k = rng.randrange(9)
         if k == 0:
-            hdr[0] = rng.randrange(25)
+            hdr[0] = rng.choice([rng.randrange(25), CMD_ROUTE_ADD_BATCH])
         elif k == 1 and parts:
             del parts[rng.randrange(len(parts))]
         elif k == 2:
