@@ -315,6 +315,7 @@ pub fn run_batch(
         routes: Vec::new(),
         routes_bytes: 0,
         batching: true,
+        max_routes: batch_routes(std::env::var("FERCTL_BATCH_ROUTES").ok().as_deref()),
     };
     let mut buf = Vec::new();
     let mut nr = 0;
@@ -362,6 +363,15 @@ pub fn run_batch(
 
 /// Route adds sent as one `route-add-batch` at most (about 64 bytes each).
 const BATCH_ROUTES: usize = 256;
+
+/// The most route adds a request carries: `$FERCTL_BATCH_ROUTES` if it
+/// is a number from 1 (each line alone, one publication a route, as the
+/// route churn test needs to time each update) up to [`BATCH_ROUTES`].
+fn batch_routes(var: Option<&str>) -> usize {
+    var.and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| *n >= 1)
+        .map_or(BATCH_ROUTES, |n| n.min(BATCH_ROUTES))
+}
 /// And at most this many bytes of attributes, well within a netlink
 /// socket's default send buffer.
 const BATCH_BYTES: usize = 32 * 1024;
@@ -387,6 +397,8 @@ struct BatchRun<'w> {
     /// False once the module refused `route-add-batch` (an older one):
     /// routes then go one a request.
     batching: bool,
+    /// The most routes in one request ([`batch_routes`]).
+    max_routes: usize,
 }
 
 impl BatchRun<'_> {
@@ -406,7 +418,7 @@ impl BatchRun<'_> {
             mode,
             route,
         });
-        if self.routes.len() >= BATCH_ROUTES || self.routes_bytes >= BATCH_BYTES {
+        if self.routes.len() >= self.max_routes || self.routes_bytes >= BATCH_BYTES {
             self.flush_routes(genl)?;
         }
         Ok(())
@@ -832,6 +844,16 @@ route add 10.3.0.0/16 dev fer1
         res.unwrap();
         let cmds: Vec<u8> = sent.iter().map(|r| r.cmd).collect();
         assert_eq!(cmds, [cmd::ROUTE_ADD_BATCH, cmd::ROUTE_ADD]);
+    }
+
+    #[test]
+    fn batch_size_from_the_environment() {
+        assert_eq!(batch_routes(None), BATCH_ROUTES);
+        assert_eq!(batch_routes(Some("1")), 1);
+        assert_eq!(batch_routes(Some(" 16 ")), 16);
+        assert_eq!(batch_routes(Some("100000")), BATCH_ROUTES);
+        assert_eq!(batch_routes(Some("0")), BATCH_ROUTES);
+        assert_eq!(batch_routes(Some("many")), BATCH_ROUTES);
     }
 
     #[test]

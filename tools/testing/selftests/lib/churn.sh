@@ -140,8 +140,10 @@ sleep 1
 t0=$(date +%s.%N)
 peak=$slab0
 for f in $(ls $d/batch.* | sort -t. -k2 -n); do
-	# When each netlink send and receive began and returned.
-	NLTIME_LOG=$d/trace.${f##*.} NLTIME_COUNT=$d/sends LD_PRELOAD=$nltime \
+	# When each netlink send and receive began and returned; one line a
+	# request (FERCTL_BATCH_ROUTES=1: no route-add-batch), so that each
+	# update has its own publication window.
+	FERCTL_BATCH_ROUTES=1 NLTIME_LOG=$d/trace.${f##*.} NLTIME_COUNT=$d/sends LD_PRELOAD=$nltime \
 		"$FERCTL" -batch "$f" || fail "batch $f"
 	s=$(slab)
 	[ "$s" -gt "$peak" ] && peak=$s
