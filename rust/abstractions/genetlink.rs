@@ -652,19 +652,25 @@ impl<'a> Request<'a> {
     }
 }
 
-impl<'a> Request<'a> {
-    /// The attributes nested in `nest`, an attribute of this request (an
-    /// entry of a batch), parsed as the core parses a request's own
-    /// (`nla_parse_nested`, strict), with the rules [`Policy::for_op`]
-    /// gives an operation that takes `attrs` from `family`: every other
-    /// attribute is refused. An invalid one fails with the kernel's errno,
-    /// the extended ACK pointing at it inside the nest.
-    pub fn parse_nested<'r>(
-        &'r self,
-        nest: &Attr<'a>,
-        family: &[Policy],
-        attrs: &'static [u16],
-    ) -> Result<NestedRequest<'a, 'r>> {
+/// How to parse the nests of a request that each hold what one request
+/// of another operation holds (the entries of a batch): that operation's
+/// policy, built once for all the nests, and the attribute table each
+/// parse fills.
+///
+/// # Invariants
+///
+/// `policy` and `tb` have `maxattr + 1` entries each.
+pub struct NestedParser {
+    policy: KVec<bindings::nla_policy>,
+    tb: KVec<*mut bindings::nlattr>,
+    maxattr: u16,
+}
+
+impl NestedParser {
+    /// A parser of nests holding the attributes `attrs`, with the rules
+    /// [`Policy::for_op`] gives an operation that takes them from
+    /// `family`: every other attribute is refused.
+    pub fn new(family: &[Policy], attrs: &'static [u16]) -> Result<Self> {
         let op = Op {
             cmd: 0,
             dump: false,
@@ -677,41 +683,59 @@ impl<'a> Request<'a> {
             .checked_sub(1)
             .and_then(|m| u16::try_from(m).ok())
             .ok_or(EINVAL)?;
-        let len = i32::try_from(nest.payload.len()).map_err(|_| EINVAL)?;
         let mut tb: KVec<*mut bindings::nlattr> = KVec::with_capacity(entries, GFP_KERNEL)?;
         for _ in 0..entries {
             tb.push(core::ptr::null_mut(), GFP_KERNEL)?;
         }
-        // SAFETY: `info` is valid (type invariant). `tb` and `policy` have
-        // maxattr + 1 entries each, as __nla_parse needs (it writes `tb`,
-        // reads the policy; the policy's reject messages are static).
-        // `head` and `len` are the payload of an attribute of this request,
-        // in its message, 4-byte aligned as every attribute payload is;
-        // __nla_parse only reads attributes that lie within those `len`
-        // bytes.
+        // INVARIANT: Both have `entries` = maxattr + 1 entries.
+        Ok(Self {
+            policy,
+            tb,
+            maxattr,
+        })
+    }
+
+    /// The attributes nested in `nest`, an attribute of `req` (an entry
+    /// of a batch), parsed as the core parses a request's own
+    /// (`nla_parse_nested`, strict). An invalid one fails with the
+    /// kernel's errno, the extended ACK pointing at it inside the nest.
+    pub fn parse<'a, 'r>(
+        &'r mut self,
+        req: &'r Request<'a>,
+        nest: &Attr<'a>,
+    ) -> Result<NestedRequest<'a, 'r>> {
+        let len = i32::try_from(nest.payload.len()).map_err(|_| EINVAL)?;
+        // SAFETY: `req.info` is valid (`Request`'s invariant). `tb` and
+        // `policy` have maxattr + 1 entries each (type invariant), as
+        // __nla_parse needs: it clears and fills `tb`, reads the policy
+        // (whose reject messages are static). `head` and `len` are the
+        // payload of an attribute of the request, in its message, 4-byte
+        // aligned as every attribute payload is; __nla_parse only reads
+        // attributes that lie within those `len` bytes.
         let ret = unsafe {
             bindings::ferroute_genl_parse_nested(
-                self.info,
-                tb.as_mut_ptr(),
-                i32::from(maxattr),
+                req.info,
+                self.tb.as_mut_ptr(),
+                i32::from(self.maxattr),
                 nest.payload.as_ptr().cast(),
                 len,
-                policy.as_ptr(),
+                self.policy.as_ptr(),
             )
         };
         to_result(ret)?;
         // INVARIANT: __nla_parse left each entry of `tb` null or pointing to
         // an attribute it validated, inside the nest, in the request's
-        // message, which lives for 'a.
+        // message, which lives for 'a; `tb` is borrowed until the
+        // NestedRequest goes.
         Ok(NestedRequest {
-            req: self,
-            tb,
-            maxattr,
+            req,
+            tb: &self.tb,
+            maxattr: self.maxattr,
         })
     }
 }
 
-/// The attributes of one nest of a request ([`Request::parse_nested`]),
+/// The attributes of one nest of a request ([`NestedParser::parse`]),
 /// read as a request's own are.
 ///
 /// # Invariants
@@ -720,7 +744,7 @@ impl<'a> Request<'a> {
 /// `__nla_parse` validated in the message of `req`, which lives for `'a`.
 pub struct NestedRequest<'a, 'r> {
     req: &'r Request<'a>,
-    tb: KVec<*mut bindings::nlattr>,
+    tb: &'r [*mut bindings::nlattr],
     maxattr: u16,
 }
 

@@ -16,7 +16,7 @@
 use super::routes::{HopRequest, RouteQuery, RouteRequest};
 use super::rules::{RuleDelRequest, RuleRequest};
 use crate::abstractions::genetlink::{
-    Attr, Dump, Family, FamilyHandle, McGroup, NestedRequest, Op, Policy, Request,
+    Attr, Dump, Family, FamilyHandle, McGroup, NestedParser, NestedRequest, Op, Policy, Request,
 };
 use crate::abstractions::netdevice;
 use crate::abstractions::rcu::ReadGuard;
@@ -639,6 +639,7 @@ fn route_add_batch(router: &super::Router, req: &Request<'_>, rtnl: &RtnlGuard) 
     let malformed = |_| bad_attr(req, attr::ROUTE_BATCH, c_str!("malformed route batch"));
     let entries = batch.nested().map_err(malformed)?;
     let mut routes: TryVec<RouteRequest<'_>, GfpKernel> = TryVec::new();
+    let mut parser = NestedParser::new(FerrouteFamily::POLICY, request::attrs(cmd::ROUTE_ADD))?;
     for (ty, entry) in entries {
         if ty != crate::uapi::route_batch::ROUTE {
             return Err(bad_attr(
@@ -647,11 +648,7 @@ fn route_add_batch(router: &super::Router, req: &Request<'_>, rtnl: &RtnlGuard) 
                 c_str!("a route batch holds only route nests"),
             ));
         }
-        let nested = req.parse_nested(
-            &entry,
-            FerrouteFamily::POLICY,
-            request::attrs(cmd::ROUTE_ADD),
-        )?;
+        let nested = parser.parse(req, &entry)?;
         let r = route_request(&nested)?;
         routes.try_push(r).map_err(|_| ENOMEM)?;
     }

@@ -382,6 +382,8 @@ struct PendingRoute {
     bytes: u64,
     mode: u8,
     route: crate::cli::RouteSpec,
+    /// Its `route-add` attributes, encoded.
+    entry: Vec<u8>,
 }
 
 /// The state of a `-batch` run.
@@ -411,12 +413,14 @@ impl BatchRun<'_> {
         mode: u8,
         route: crate::cli::RouteSpec,
     ) -> Result<(), Error> {
-        self.routes_bytes += msg::nest_payload(&Request::route_add(mode, &route).attrs).len() + 4;
+        let entry = msg::nest_payload(&Request::route_add(mode, &route).attrs);
+        self.routes_bytes += entry.len() + 4;
         self.routes.push(PendingRoute {
             nr,
             bytes,
             mode,
             route,
+            entry,
         });
         if self.routes.len() >= self.max_routes || self.routes_bytes >= BATCH_BYTES {
             self.flush_routes(genl)?;
@@ -432,9 +436,8 @@ impl BatchRun<'_> {
         let routes = std::mem::take(&mut self.routes);
         self.routes_bytes = 0;
         if routes.len() > 1 {
-            let entries: Vec<(u8, &crate::cli::RouteSpec)> =
-                routes.iter().map(|p| (p.mode, &p.route)).collect();
-            match genl.execute(&Request::route_add_batch(&entries)) {
+            let batch = Request::route_batch(routes.iter().map(|p| p.entry.as_slice()));
+            match genl.execute(&batch) {
                 Ok(_) => {
                     for p in &routes {
                         self.finish_line(p.bytes, Ok((String::new(), Outcome::RouteAdded)))?;

@@ -82,13 +82,18 @@ fn ipv4_attr(nr: u16, a: Ipv4Addr) -> RawAttr {
 pub fn nest_payload(attrs: &[RawAttr]) -> Vec<u8> {
     let mut out = Vec::new();
     for (nr, payload) in attrs {
-        let len = u16::try_from(4 + payload.len()).unwrap_or(u16::MAX);
-        out.extend_from_slice(&len.to_ne_bytes());
-        out.extend_from_slice(&nr.to_ne_bytes());
-        out.extend_from_slice(payload);
-        out.resize(out.len().next_multiple_of(4), 0);
+        put_nla(&mut out, *nr, payload);
     }
     out
+}
+
+/// Appends one attribute to `out`: length, type, payload, padding.
+fn put_nla(out: &mut Vec<u8>, nr: u16, payload: &[u8]) {
+    let len = u16::try_from(4 + payload.len()).unwrap_or(u16::MAX);
+    out.extend_from_slice(&len.to_ne_bytes());
+    out.extend_from_slice(&nr.to_ne_bytes());
+    out.extend_from_slice(payload);
+    out.resize(out.len().next_multiple_of(4), 0);
 }
 
 /// The attributes in a nest's payload; a truncated or overlong attribute
@@ -196,17 +201,25 @@ impl Request {
     /// `route-add-batch`: each route as [`Request::route_add`] would send
     /// it, in a `route` nest of the `route-batch` nest, in order.
     pub fn route_add_batch(routes: &[(u8, &RouteSpec)]) -> Self {
-        let entries: Vec<RawAttr> = routes
+        let entries: Vec<Vec<u8>> = routes
             .iter()
-            .map(|(mode, route)| {
-                let one = Request::route_add(*mode, route);
-                (route_batch::ROUTE | NLA_F_NESTED, nest_payload(&one.attrs))
-            })
+            .map(|(mode, route)| nest_payload(&Request::route_add(*mode, route).attrs))
             .collect();
+        Self::route_batch(entries.iter().map(Vec::as_slice))
+    }
+
+    /// `route-add-batch` of routes already encoded: each entry the
+    /// attributes of a `route-add` request, as [`nest_payload`] lays them
+    /// out.
+    pub fn route_batch<'e>(entries: impl Iterator<Item = &'e [u8]>) -> Self {
+        let mut batch = Vec::new();
+        for e in entries {
+            put_nla(&mut batch, route_batch::ROUTE | NLA_F_NESTED, e);
+        }
         Request {
             cmd: cmd::ROUTE_ADD_BATCH,
             dump: false,
-            attrs: vec![(attr::ROUTE_BATCH | NLA_F_NESTED, nest_payload(&entries))],
+            attrs: vec![(attr::ROUTE_BATCH | NLA_F_NESTED, batch)],
         }
     }
 
