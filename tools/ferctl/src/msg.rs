@@ -198,19 +198,9 @@ impl Request {
         }
     }
 
-    /// `route-add-batch`: each route as [`Request::route_add`] would send
-    /// it, in a `route` nest of the `route-batch` nest, in order.
-    pub fn route_add_batch(routes: &[(u8, &RouteSpec)]) -> Self {
-        let entries: Vec<Vec<u8>> = routes
-            .iter()
-            .map(|(mode, route)| nest_payload(&Request::route_add(*mode, route).attrs))
-            .collect();
-        Self::route_batch(entries.iter().map(Vec::as_slice))
-    }
-
-    /// `route-add-batch` of routes already encoded: each entry the
-    /// attributes of a `route-add` request, as [`nest_payload`] lays them
-    /// out.
+    /// `route-add-batch`: each entry the attributes of one `route-add`
+    /// request ([`Request::route_add`]), as [`nest_payload`] lays them
+    /// out, in a `route` nest of the `route-batch` nest, in order.
     pub fn route_batch<'e>(entries: impl Iterator<Item = &'e [u8]>) -> Self {
         let mut batch = Vec::new();
         for e in entries {
