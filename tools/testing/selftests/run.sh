@@ -64,10 +64,12 @@ for t in "$here"/[0-9]*.sh; do
 	if [ -n "${SELFTESTS:-}" ]; then
 		case " $SELFTESTS " in *" $name "*) ;; *) continue ;; esac
 	fi
-	# 300 s each, unless the test asks for more ("# timeout: SECONDS").
+	# 300 s each, unless the test asks for more ("# timeout: SECONDS"),
+	# times $TIMEOUT_SCALE (make check-kasan: the KASAN kernel is slower).
 	limit=$(sed -n 's/^# timeout: \([0-9]*\)$/\1/p' "$t" | head -1)
+	limit=$((${limit:-300} * ${TIMEOUT_SCALE:-1}))
 	started=$(date +%s)
-	if timeout "${limit:-300}" sh "$t" > "$VM_OUT/$name.log" 2>&1; then
+	if timeout "$limit" sh "$t" > "$VM_OUT/$name.log" 2>&1; then
 		echo "ok - $name"
 	else
 		echo "not ok - $name"
