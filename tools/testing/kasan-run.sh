@@ -15,6 +15,8 @@ export SELFTESTS=${3:-}
 # test kernel (37-corpus needed more than its 300 s): three times their
 # limits.
 export TIMEOUT_SCALE=3
+# For the checks that KASAN's quarantine of freed objects changes.
+export KASAN=1
 dmesg | grep -q 'KernelAddressSanitizer initialized' ||
 	{ echo "not ok - the kernel runs KASAN"; exit 1; }
 echo "ok - the kernel runs KASAN"
