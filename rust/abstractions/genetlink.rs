@@ -698,7 +698,10 @@ impl NestedParser {
     /// The attributes nested in `nest`, an attribute of `req` (an entry
     /// of a batch), parsed as the core parses a request's own
     /// (`nla_parse_nested`, strict). An invalid one fails with the
-    /// kernel's errno, the extended ACK pointing at it inside the nest.
+    /// kernel's errno; the extended ACK only says that an entry was
+    /// invalid (the caller points it at the batch): the parse is given no
+    /// extended ACK, which would keep a pointer into this parser's policy
+    /// until the ACK is built, after the parser is gone.
     pub fn parse<'a, 'r>(
         &'r mut self,
         req: &'r Request<'a>,
@@ -708,10 +711,12 @@ impl NestedParser {
         // SAFETY: `req.info` is valid (`Request`'s invariant). `tb` and
         // `policy` have maxattr + 1 entries each (type invariant), as
         // __nla_parse needs: it clears and fills `tb`, reads the policy
-        // (whose reject messages are static). `head` and `len` are the
-        // payload of an attribute of the request, in its message, 4-byte
-        // aligned as every attribute payload is; __nla_parse only reads
-        // attributes that lie within those `len` bytes.
+        // (whose reject messages are static) and, given no extack (the
+        // helper passes none), keeps no pointer to it after returning.
+        // `head` and `len` are the payload of an attribute of the request,
+        // in its message, 4-byte aligned as every attribute payload is;
+        // __nla_parse only reads attributes that lie within those `len`
+        // bytes.
         let ret = unsafe {
             bindings::ferroute_genl_parse_nested(
                 req.info,
@@ -722,7 +727,10 @@ impl NestedParser {
                 self.policy.as_ptr(),
             )
         };
-        to_result(ret)?;
+        if let Err(e) = to_result(ret) {
+            req.set_err_msg(c_str!("invalid or unknown attribute in a batch entry"));
+            return Err(e);
+        }
         // INVARIANT: __nla_parse left each entry of `tb` null or pointing to
         // an attribute it validated, inside the nest, in the request's
         // message, which lives for 'a; `tb` is borrowed until the

@@ -420,10 +420,13 @@ int ferroute_genl_parse_nested(struct genl_info *info, struct nlattr **tb,
 {
 	/*
 	 * nla_parse_nested() on a nest's payload, strict as the core is with
-	 * the request's own attributes; errors point inside the nest.
+	 * the request's own attributes. No extack: on an error __nla_parse
+	 * would leave extack->policy pointing into @policy, which the caller
+	 * frees before the ACK that reads it is built (KASAN found that
+	 * use after free); the caller reports the error itself.
 	 */
 	return __nla_parse(tb, maxtype, head, len, policy, NL_VALIDATE_STRICT,
-			   info->extack);
+			   NULL);
 }
 
 void ferroute_genl_set_bad_nla(struct genl_info *info, const struct nlattr *nla)

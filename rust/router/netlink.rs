@@ -648,7 +648,9 @@ fn route_add_batch(router: &super::Router, req: &Request<'_>, rtnl: &RtnlGuard) 
                 c_str!("a route batch holds only route nests"),
             ));
         }
-        let nested = parser.parse(req, &entry)?;
+        let nested = parser.parse(req, &entry).inspect_err(|_| {
+            req.set_bad_attr(attr::ROUTE_BATCH);
+        })?;
         let r = route_request(&nested)?;
         routes.try_push(r).map_err(|_| ENOMEM)?;
     }
