@@ -778,16 +778,20 @@ impl<'a> NestedRequest<'a, '_> {
         })
     }
 
-    /// Marks nested attribute `ty`, if present, as the bad one in the
-    /// extended ACK.
+    /// Marks nested attribute `ty` as the bad one in the extended ACK;
+    /// if it is missing, says that the entry lacks one.
     pub fn set_bad_attr(&self, ty: u16) {
         if ty == 0 || ty > self.maxattr {
             return;
         }
-        let Some(&nla) = self.tb.get(usize::from(ty)) else {
-            return;
-        };
+        let nla = self
+            .tb
+            .get(usize::from(ty))
+            .copied()
+            .unwrap_or(core::ptr::null_mut());
         if nla.is_null() {
+            self.req
+                .set_err_msg(c_str!("a batch entry lacks a required attribute"));
             return;
         }
         // SAFETY: `info` is valid (`Request`'s invariant); `nla` is an

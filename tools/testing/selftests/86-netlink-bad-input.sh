@@ -110,6 +110,11 @@ conf-set-igmp-robustness-8 EINVAL at=100 igmp_robustness must be 1 to 7
 conf-set-igmp-query-interval-999 EINVAL at=97 igmp_query_interval must be 1000 to 31744000 (ms)
 conf-set-igmp-response-125s EINVAL - igmp_query_response_interval must be below igmp_query_interval
 mvif-add-prune-2 EINVAL at=95 mr-prune must be 0 or 1
+batch-entry-u8-with-4-bytes EINVAL at=102 invalid or unknown attribute in a batch entry
+batch-entry-unknown-attr-199 EINVAL at=102 invalid or unknown attribute in a batch entry
+batch-second-entry-bad EINVAL at=102 invalid or unknown attribute in a batch entry
+batch-entry-not-a-route EINVAL at=102 a route batch holds only route nests
+batch-empty-entry EINVAL - a batch entry lacks a required attribute
 conf-get-as-dump EOPNOTSUPP - -
 dump-huge-attr EINVAL at=11 invalid attribute length
 dump-256k EMSGSIZE - sendmsg

@@ -82,6 +82,7 @@ CMD_TABLE_LIST, CMD_FIB_BENCH, CMD_TABLE_DEL = 16, 17, 18
 CMD_PORT_SET, CMD_CONF_GET, CMD_CONF_SET = 19, 20, 21
 A_FORWARDING, A_RP_FILTER, A_ICMP_RATELIMIT, A_IP_DEFAULT_TTL, A_UDP_ECHO = 52, 53, 57, 63, 64
 CMD_MVIF_ADD = 22
+CMD_ROUTE_ADD_BATCH, A_ROUTE_BATCH = 40, 102
 A_MR_PRUNE, A_IGMP_QUERY_INTERVAL, A_IGMP_QUERY_RESPONSE_INTERVAL = 95, 97, 98
 A_IGMP_ROBUSTNESS = 100
 
@@ -400,6 +401,19 @@ BAD = {
     # A response interval that is not below the (default) query interval.
     'conf-set-igmp-response-125s': (CMD_CONF_SET, u32(A_IGMP_QUERY_RESPONSE_INTERVAL, 125000), REQ),
     'mvif-add-prune-2': (CMD_MVIF_ADD, FER1 + u8(A_MR_PRUNE, 2), REQ),
+    # route-add-batch: an entry the route-add policy refuses fails the
+    # whole batch (a good first entry is not added either); entries are
+    # route nests (1) only.
+    'batch-entry-u8-with-4-bytes': (CMD_ROUTE_ADD_BATCH, nest(A_ROUTE_BATCH, nest(
+        1, ip(A_ADDRESS, '10.50.0.0') + u32(A_PREFIXLEN, 16) + FER1)), REQ),
+    'batch-entry-unknown-attr-199': (CMD_ROUTE_ADD_BATCH, nest(A_ROUTE_BATCH, nest(
+        1, DST + FER1 + u32(199, 0))), REQ),
+    'batch-second-entry-bad': (CMD_ROUTE_ADD_BATCH, nest(A_ROUTE_BATCH, nest(
+        1, ip(A_ADDRESS, '10.52.0.0') + u8(A_PREFIXLEN, 16) + FER1), nest(
+        1, DST + FER1 + u32(A_BENCH_KEYS, 1))), REQ),
+    'batch-entry-not-a-route': (CMD_ROUTE_ADD_BATCH, nest(A_ROUTE_BATCH, nest(
+        2, DST + FER1)), REQ),
+    'batch-empty-entry': (CMD_ROUTE_ADD_BATCH, nest(A_ROUTE_BATCH, nest(1)), REQ),
     'conf-get-as-dump': (CMD_CONF_GET, b'', REQ | NLM_F_DUMP),
     # Oversize dump requests: one 64 KiB attribute; 256 KiB of attributes,
     # more than the socket's send buffer (wmem_default).
