@@ -60,15 +60,15 @@ for t in "$here"/[0-9]*.sh; do
 	cleanup_netns
 	# Long soaks ("# slow") run in `make stress`, not here.
 	grep -q '^# slow' "$t" && continue
+	# $SELFTESTS (make check-kasan's KASAN_TESTS): only those.
+	if [ -n "${SELFTESTS:-}" ]; then
+		case " $SELFTESTS " in *" $name "*) ;; *) continue ;; esac
+	fi
 	# What cannot run on the KASAN kernel says why ("# kasan: skip
 	# REASON"); the skip is printed, not counted as passed.
 	if [ "${KASAN:-0}" = 1 ] && grep -q '^# kasan: skip' "$t"; then
 		echo "skip - $name: $(sed -n 's/^# kasan: skip //p' "$t" | head -1)"
 		continue
-	fi
-	# $SELFTESTS (make check-kasan's KASAN_TESTS): only those.
-	if [ -n "${SELFTESTS:-}" ]; then
-		case " $SELFTESTS " in *" $name "*) ;; *) continue ;; esac
 	fi
 	# 300 s each, unless the test asks for more ("# timeout: SECONDS"),
 	# times $TIMEOUT_SCALE (make check-kasan: the KASAN kernel is slower).
