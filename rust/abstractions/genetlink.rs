@@ -223,14 +223,11 @@ impl FamilyHandle {
     /// family is registered; valid while `_guard` is held.
     fn get<'g>(&self, _guard: &'g ReadGuard) -> Option<(&'g bindings::genl_family, u32)> {
         let fam = self.family.load(Ordering::Acquire);
-        // SAFETY: A non-null pointer is a registered family that is not
-        // freed before a grace period after it was cleared (type
-        // invariant); we are in a read-side section for 'g. Nothing writes
-        // it meanwhile: genl_register_family wrote its id and
-        // `mcgrp_offset` before returning, after which the core only reads
-        // it (genl_unregister_family too runs only after the grace
-        // period), and `Registration` keeps it behind `Opaque` and never
-        // writes it again; so a shared reference for 'g is sound.
+        // SAFETY: A non-null pointer is a registered family, not freed before a grace period
+        // after it was cleared (type invariant); we are in a read-side section for 'g. Nothing
+        // writes it meanwhile: genl_register_family wrote its id and `mcgrp_offset` before
+        // returning, then the core only reads it (genl_unregister_family runs only after the
+        // grace period) and `Registration` keeps it behind `Opaque`, never writing it again.
         let fam = unsafe { fam.as_ref() }?;
         Some((fam, u32::from(fam.n_mcgrps)))
     }
@@ -372,14 +369,11 @@ impl Notification {
         let guard = ReadGuard::new();
         match this.handle.get(&guard) {
             Some((fam, n)) if this.group < n => {
-                // SAFETY: `fam` is registered for the guard's section and
-                // `group` is one of its groups (checked, so no WARN); `net`
-                // is alive for the borrow; the helper checks
-                // `net->genl_sock` (see `has_listeners`) and frees the skb
-                // itself if it is gone; genlmsg_multicast_netns consumes the
-                // skb we own (type invariant) in every case, and
-                // allocates atomically. `this` is not dropped, so the skb is
-                // not freed twice.
+                // SAFETY: `fam` is registered for the guard's section and `group` is one of its
+                // groups (checked: no WARN); `net` lives for the borrow; the helper checks
+                // `net->genl_sock` (see `has_listeners`) and frees the skb itself if it is gone;
+                // genlmsg_multicast_netns consumes the skb we own (type invariant) in every case,
+                // allocating atomically. `this` is not dropped, so the skb is freed once.
                 unsafe {
                     bindings::ferroute_genlmsg_multicast_atomic(
                         fam,
@@ -708,15 +702,11 @@ impl NestedParser {
         nest: &Attr<'a>,
     ) -> Result<NestedRequest<'a, 'r>> {
         let len = i32::try_from(nest.payload.len()).map_err(|_| EINVAL)?;
-        // SAFETY: `req.info` is valid (`Request`'s invariant). `tb` and
-        // `policy` have maxattr + 1 entries each (type invariant), as
-        // __nla_parse needs: it clears and fills `tb`, reads the policy
-        // (whose reject messages are static) and, given no extack (the
-        // helper passes none), keeps no pointer to it after returning.
-        // `head` and `len` are the payload of an attribute of the request,
-        // in its message, 4-byte aligned as every attribute payload is;
-        // __nla_parse only reads attributes that lie within those `len`
-        // bytes.
+        // SAFETY: `req.info` is valid (`Request`'s invariant); `tb` and `policy` have maxattr + 1
+        // entries (type invariant), as __nla_parse needs: it clears and fills `tb` and reads the
+        // policy, keeping no pointer to it (the helper passes no extack). `head`/`len` are the
+        // 4-byte aligned payload of an attribute in the request's message; __nla_parse reads
+        // only attributes lying within those `len` bytes.
         let ret = unsafe {
             bindings::ferroute_genl_parse_nested(
                 req.info,

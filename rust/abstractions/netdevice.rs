@@ -147,14 +147,11 @@ impl NetDevice {
     /// `ndo_init` and after unregistration began it has none to read).
     pub fn stats(&self, _rtnl: &Rtnl) -> Option<LinkStats> {
         let mut s = bindings::rtnl_link_stats64::default();
-        // SAFETY: The device is valid by the type invariant and RTNL is
-        // held (the token), under which `reg_state` only changes: the
-        // helper reads the counters only of a NETREG_REGISTERED device,
-        // whose per-CPU statistics register_netdevice allocated before
-        // setting that state and netdev_run_todo frees only after
-        // unregistration, which RTNL excludes here. dev_get_stats does not
-        // sleep (/proc/net/dev calls it for every device under
-        // rcu_read_lock) and writes only `s`, a local of the right type.
+        // SAFETY: The device is valid (type invariant) and RTNL, under which alone `reg_state`
+        // changes, is held (the token): the helper reads the counters only of a NETREG_REGISTERED
+        // device, whose per-CPU stats register_netdevice allocated first and netdev_run_todo frees
+        // only after unregistration, which RTNL excludes. dev_get_stats does not sleep (/proc/net/
+        // dev calls it under rcu_read_lock) and writes only `s`, a local of the right type.
         let registered = unsafe { bindings::ferroute_dev_get_stats(self.as_raw(), &mut s) };
         registered.then_some(LinkStats {
             rx_packets: s.rx_packets,

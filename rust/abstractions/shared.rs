@@ -108,13 +108,10 @@ impl<T> Shared<T> {
         if count != 1 {
             return None;
         }
-        // SAFETY: The count is one, so this handle is the only one
-        // (invariant), and no other can be made while `self` is borrowed
-        // mutably (only cloning a handle makes one). Every `&T` is
-        // borrowed from a handle, so none exists now. A handle another CPU
-        // dropped before was counted down with release ordering
-        // (`refcount_dec_and_test`), and the count was read with acquire
-        // ordering, so that CPU's reads of the value happened before.
+        // SAFETY: A count of one means this is the only handle (invariant), and none can be made
+        // while `self` is borrowed mutably (only cloning makes one); every `&T` borrows a handle,
+        // so none exists. A handle another CPU dropped was counted down with release ordering
+        // (`refcount_dec_and_test`) and the count read with acquire, so its reads came before.
         Some(unsafe { &mut (*self.ptr.as_ptr()).value })
     }
 }

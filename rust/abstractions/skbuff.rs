@@ -189,16 +189,11 @@ impl SkBuff {
     /// block the sender (a veth peer's or a ferroute device's namespace's
     /// socket) until the router let go of it.
     pub fn orphan(&mut self) {
-        // SAFETY: By the type invariant the skb is valid and not shared:
-        // no one else uses its `destructor` and `sk` fields. skb_orphan
-        // calls the destructor once and clears both, or, with no
-        // destructor, BUG()s on a socket: the kernel sets `sk` only
-        // together with a destructor (skb_set_owner_w/r/sk_safe/edemux,
-        // bpf_sk_assign's sock_pfree, which the helper leaves alone), as
-        // ip_rcv_core relies on for every skb it receives. The
-        // destructors (sock_wfree, tcp_wfree, sock_efree...) may run in
-        // any context: ip_rcv_core runs them in softirq, transmit
-        // completion in hardirq.
+        // SAFETY: The skb is valid and not shared (type invariant): no one else uses its
+        // `destructor` and `sk`. skb_orphan calls the destructor once and clears both, or BUG()s on
+        // a socket without one: the kernel sets `sk` only with a destructor (skb_set_owner_*,
+        // edemux; bpf_sk_assign's sock_pfree the helper leaves alone), as ip_rcv_core relies on.
+        // The destructors (sock_wfree, tcp_wfree...) run in any context (softirq, hardirq).
         unsafe { bindings::ferroute_skb_orphan(self.as_raw()) }
     }
 
