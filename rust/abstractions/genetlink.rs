@@ -762,8 +762,7 @@ impl<'a> NestedRequest<'a, '_> {
     /// extended ACK and fails with EINVAL.
     pub fn required(&self, ty: u16) -> Result<Attr<'a>> {
         self.attr(ty).ok_or_else(|| {
-            self.req
-                .set_err_msg(c_str!("a batch entry lacks a required attribute"));
+            self.set_bad_attr(ty);
             EINVAL
         })
     }

@@ -79,11 +79,6 @@ impl<'n, 'a> Announcements<'n, 'a> {
         }
     }
 
-    /// Whether anyone in the namespace listens to route notifications.
-    pub(super) fn listening_routes(&self) -> bool {
-        self.listening(mcgrp::ROUTE)
-    }
-
     /// Whether anyone in the namespace listens to `group`.
     pub(super) fn listening(&self, group: u32) -> bool {
         FAMILY.has_listeners(self.net, group)

@@ -207,7 +207,7 @@ impl Family for FerrouteFamily {
         // 101: mr-querier (mvif-list replies).
         Policy::Reject,
         // 102: route-batch, checked entry by entry with route-add's policy
-        // (`parse_nested`).
+        // (`NestedParser`).
         Policy::Nested,
     ];
     const OPS: &'static [Op] = &[
@@ -662,7 +662,7 @@ fn route_add_batch(router: &super::Router, req: &Request<'_>, rtnl: &RtnlGuard) 
         })
 }
 
-/// Fails with EINVAL, naming `ty` as the bad attribute and saying why./// Fails with EINVAL, naming `ty` as the bad attribute and saying why.
+/// Fails with EINVAL, naming `ty` as the bad attribute and saying why.
 pub(super) fn bad_attr<'a>(req: &impl Attrs<'a>, ty: u16, msg: &'static CStr) -> Error {
     req.set_bad_attr(ty);
     req.set_err_msg(msg);

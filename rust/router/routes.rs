@@ -19,6 +19,7 @@ use crate::ipv4::fib::{
 use crate::ipv4::iface::{PortId, Scope};
 use crate::ipv4::route::{route_input, route_output_key, InputRoute, OutputKey, OutputKind};
 use crate::platform::{GfpKernel, TryVec};
+use crate::uapi::mcgrp;
 use kernel::c_str;
 use kernel::prelude::*;
 
@@ -146,15 +147,16 @@ impl Router {
         rtnl: &Rtnl,
     ) -> Result<(), CtlError> {
         let announce = |n: &mut Announcements<'_, '_>, old: &Config, new: &Config| {
+            // Only when someone listens (as `routes` itself checks), so
+            // that the search below costs nothing otherwise.
+            if !n.listening(mcgrp::ROUTE) {
+                return;
+            }
             for (i, req) in reqs.iter().enumerate() {
                 let r = &req.route;
                 let key = (r.table, r.dst, r.prefix_len);
                 // A prefix is announced once, however many routes of the
-                // batch it got (only when someone listens: `routes`
-                // returns at once otherwise, and so does this loop).
-                if !n.listening_routes() {
-                    return;
-                }
+                // batch it got.
                 let seen = reqs.iter().take(i).any(|e| {
                     let e = &e.route;
                     (e.table, e.dst, e.prefix_len) == key

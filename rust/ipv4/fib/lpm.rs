@@ -107,6 +107,15 @@ impl<V> Node<V> {
         }
     }
 
+    /// Removes the child at chunk `c`, if there is one (allocates
+    /// nothing).
+    fn remove_child(&mut self, c: u32) {
+        if bit(self.external, c) {
+            self.children.remove(rank(self.external, c));
+            self.external &= !(1u128 << (c & 127));
+        }
+    }
+
     fn value(&self, pos: u32) -> Option<&V> {
         if bit(self.internal, pos) {
             self.values.get(rank(self.internal, pos))
@@ -175,11 +184,7 @@ impl<V: Clone> Node<V> {
                 self.children.try_insert(i, n)?;
                 self.external |= 1u128 << (c & 127);
             }
-            (None, true) => {
-                self.children.remove(i);
-                self.external &= !(1u128 << (c & 127));
-            }
-            (None, false) => {}
+            (None, _) => self.remove_child(c),
         }
         Ok(())
     }
@@ -241,8 +246,7 @@ fn remove_at<V: Clone>(
     };
     let (old, empty) = remove_at(child, prefix, p, level.saturating_add(1))?;
     if empty {
-        // Removing allocates nothing.
-        node.set_child(c, None)?;
+        node.remove_child(c);
     }
     Ok((old, node.is_empty()))
 }
@@ -264,8 +268,7 @@ fn prune_path<V>(slot: &mut Shared<Node<V>>, prefix: u32, p: &Place, level: usiz
                 .get_mut(i)
                 .is_some_and(|child| prune_path(child, prefix, p, level.saturating_add(1)));
         if empty {
-            node.children.remove(i);
-            node.external &= !(1u128 << (c & 127));
+            node.remove_child(c);
         }
     }
     node.is_empty()

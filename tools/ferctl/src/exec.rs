@@ -16,6 +16,8 @@ use crate::proto::{cmd, route_mode, table};
 const ENODEV: i32 = 19;
 const ESRCH: i32 = 3;
 const EINVAL: i32 = 22;
+/// What genetlink answers a command the family lacks.
+const EOPNOTSUPP: i32 = 95;
 
 /// How the user would name the operation, for error messages
 /// ("addr add 10.1.0.1/24 dev fer1").
@@ -332,37 +334,36 @@ pub fn run_batch(
         let bytes = n as u64;
         // Consecutive route adds go to the kernel together; anything else
         // runs after them, in line order.
-        let parsed = parse_line(&buf, nr);
-        if let Ok(Some(Action::Run(Command::Route(RouteCmd::Add { mode, route })))) = parsed {
-            if run.batching {
+        let done = match parse_line(&buf, nr) {
+            Ok(Some(Action::Run(Command::Route(RouteCmd::Add { mode, route })))) => {
                 run.add_route(genl, nr, bytes, mode, route)?;
                 continue;
             }
-            let command = Command::Route(RouteCmd::Add { mode, route });
-            let done = run_line(&command, nr, opts, genl).map(|t| (t, Outcome::RouteAdded));
-            run.finish_line(bytes, done)?;
-            continue;
-        }
-        if let Ok(None) = parsed {
             // Blank or a comment: nothing to run, nothing to wait for.
-            run.finish_line(bytes, Ok((String::new(), Outcome::Empty)))?;
-            continue;
-        }
-        run.flush_routes(genl)?;
-        let done = parsed.and_then(|action| match action {
-            None => Ok((String::new(), Outcome::Empty)),
-            Some(Action::Run(command)) => {
-                run_line(&command, nr, opts, genl).map(|t| (t, Outcome::Done))
+            Ok(None) => Ok((String::new(), Outcome::Empty)),
+            parsed => {
+                run.flush_routes(genl)?;
+                parsed.and_then(|action| match action {
+                    Some(Action::Run(command)) => {
+                        run_line(&command, nr, opts, genl).map(|t| (t, Outcome::Done))
+                    }
+                    Some(Action::Help(topic)) => Ok((cli::help(topic).to_string(), Outcome::Done)),
+                    Some(other) => {
+                        Err(Error::Input(format!("{other:?} is not a command")).at_line(nr))
+                    }
+                    None => Ok((String::new(), Outcome::Empty)),
+                })
             }
-            Some(Action::Help(topic)) => Ok((cli::help(topic).to_string(), Outcome::Done)),
-            Some(other) => Err(Error::Input(format!("{other:?} is not a command")).at_line(nr)),
-        });
+        };
         run.finish_line(bytes, done)?;
     }
 }
 
 /// Route adds sent as one `route-add-batch` at most (about 64 bytes each).
 const BATCH_ROUTES: usize = 256;
+/// And at most this many bytes of attributes, well within a netlink
+/// socket's default send buffer.
+const BATCH_BYTES: usize = 32 * 1024;
 
 /// The most route adds a request carries: `$FERCTL_BATCH_ROUTES` if it
 /// is a number from 1 (each line alone, one publication a route, as the
@@ -372,9 +373,6 @@ fn batch_routes(var: Option<&str>) -> usize {
         .filter(|n| *n >= 1)
         .map_or(BATCH_ROUTES, |n| n.min(BATCH_ROUTES))
 }
-/// And at most this many bytes of attributes, well within a netlink
-/// socket's default send buffer.
-const BATCH_BYTES: usize = 32 * 1024;
 
 /// One `route add` line waiting in a batch.
 struct PendingRoute {
@@ -404,7 +402,8 @@ struct BatchRun<'w> {
 }
 
 impl BatchRun<'_> {
-    /// Queues a route add, sending the batch when it is full.
+    /// Queues a route add, sending the batch when it is full (at once,
+    /// alone, when the module does not batch).
     fn add_route(
         &mut self,
         genl: &mut dyn Genl,
@@ -422,7 +421,10 @@ impl BatchRun<'_> {
             route,
             entry,
         });
-        if self.routes.len() >= self.max_routes || self.routes_bytes >= BATCH_BYTES {
+        if !self.batching
+            || self.routes.len() >= self.max_routes
+            || self.routes_bytes >= BATCH_BYTES
+        {
             self.flush_routes(genl)?;
         }
         Ok(())
@@ -497,9 +499,6 @@ impl BatchRun<'_> {
         Ok(())
     }
 }
-
-/// `EOPNOTSUPP`: what genetlink answers a command the family lacks.
-const EOPNOTSUPP: i32 = 95;
 
 /// One line of a batch (line number `nr`), parsed: `None` if it is blank
 /// or a comment.
