@@ -19,13 +19,23 @@
 //! (`default_device_exit_batch` is a *device* op, and device ops exit
 //! first), so a state's teardown never races with a device of its own
 //! namespace.
+//!
+//! Lookups keep finding the states until the registration's own
+//! unregistration is under way, not merely requested: a namespace being
+//! dismantled when the registration drops (`cleanup_net`, which holds
+//! `pernet_ops_rwsem` for reading while it waits for its devices to be
+//! freed) must still find its state from the device notifier, or what the
+//! state holds of a device is never released and both wait for ever. So the
+//! lookups stop in the first exit the unregistration itself runs, under
+//! `pernet_ops_rwsem` held for writing, when no namespace is being
+//! dismantled.
 
 use super::bindings;
 use super::netdevice::Net;
 use super::rcu::ReadGuard;
 use core::cell::UnsafeCell;
 use core::marker::PhantomData;
-use core::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
 use kernel::error::{to_result, Result};
 use kernel::prelude::*;
 use kernel::sync::{Arc, ArcBorrow};
@@ -43,6 +53,9 @@ pub struct PernetId {
     live: AtomicBool,
     /// A registration exists or is being made (at most one at a time).
     claimed: AtomicBool,
+    /// The address of the task unregistering the registration, while it
+    /// does (0 otherwise): its exits are the unregistration's own.
+    unregistering: AtomicUsize,
 }
 
 // SAFETY: The core writes `id` only inside register_pernet_subsys, while
@@ -56,6 +69,7 @@ impl PernetId {
             id: UnsafeCell::new(0),
             live: AtomicBool::new(false),
             claimed: AtomicBool::new(false),
+            unregistering: AtomicUsize::new(0),
         }
     }
 
@@ -133,6 +147,14 @@ impl<T: PernetState> Adapter<T> {
     /// Called by the core for a namespace being dismantled, before it frees
     /// the slot.
     unsafe extern "C" fn exit(net: *mut bindings::net) {
+        // The unregistration's first exit ends lookups: its exits run with
+        // pernet_ops_rwsem held for writing, so no namespace is being
+        // dismantled, and the slots are freed only after every exit.
+        if T::ID.unregistering.load(Ordering::Acquire) == current_task()
+            && T::ID.live.swap(false, Ordering::AcqRel)
+        {
+            super::rcu::synchronize();
+        }
         // SAFETY: The core passes a namespace that is alive until its exit
         // methods have run.
         let net = unsafe { Net::from_raw(net) };
@@ -220,9 +242,10 @@ pub fn get<'a, T: PernetState>(net: &Net<'a>, _guard: &'a ReadGuard) -> Option<A
         return None;
     }
     // SAFETY: `live` was true inside this read-side section, so the
-    // registration exists (type invariant of PernetId) and stays until the
-    // section ends (its drop clears `live` and waits for a grace period
-    // before unregistering); `net` is alive for 'a.
+    // registration exists (type invariant of PernetId) and its slots stay
+    // allocated until the section ends (the unregistration clears `live`
+    // and waits for a grace period before any slot is freed); `net` is
+    // alive for 'a.
     let ptr = unsafe { slot::<T>(net) }.load(Ordering::Acquire);
     if ptr.is_null() {
         return None;
@@ -240,15 +263,22 @@ pub fn get_arc<T: PernetState>(net: &Net<'_>) -> Option<Arc<T>> {
     get::<T>(net, &guard).map(Arc::from)
 }
 
+/// The running task's address: an identity, valid while that task runs.
+fn current_task() -> usize {
+    core::ptr::from_ref::<kernel::task::Task>(kernel::current!()) as usize
+}
+
 impl<T: PernetState> Drop for PernetRegistration<T> {
     fn drop(&mut self) {
-        // INVARIANT: No new lookup finds a state; those under way end with
-        // their read-side sections, which the grace period waits for.
-        T::ID.live.store(false, Ordering::Release);
-        super::rcu::synchronize();
+        // Lookups go on until the first exit this call runs (Adapter::exit):
+        // a namespace being dismantled meanwhile still needs its state.
+        T::ID.unregistering.store(current_task(), Ordering::Release);
         // SAFETY: Registered by the type invariant; the core runs `exit` for
-        // every namespace before returning.
+        // every namespace (init_net at least) before it frees any slot.
         unsafe { bindings::unregister_pernet_subsys(self.ops.get()) };
+        // INVARIANT: The first exit cleared `live`; this is for clarity.
+        T::ID.live.store(false, Ordering::Release);
+        T::ID.unregistering.store(0, Ordering::Release);
         T::ID.claimed.store(false, Ordering::Release);
     }
 }

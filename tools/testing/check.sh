@@ -164,7 +164,10 @@ result "selftest programs build (32-bit rtentry32)" $?
 
 echo "== VM: KUnit and selftests"
 if [ -f ferroute.ko ] && [ -f ferroute_kunit.ko ] && [ -x target/release/ferctl ]; then
-	VM_OUT=$out/vm tools/testing/vm-run tools/testing/selftests/run.sh "$ksrc" 2>&1 | tee "$out/vm.log"
+	# The whole VM run takes about 25 minutes; a guest hung past 45 is
+	# stopped (and failed), so that make check still ends.
+	VM_OUT=$out/vm VM_TIMEOUT=${VM_TIMEOUT:-2700} \
+		tools/testing/vm-run tools/testing/selftests/run.sh "$ksrc" 2>&1 | tee "$out/vm.log"
 	vm_status=${PIPESTATUS[0]}
 	while read -r line; do
 		case "$line" in
