@@ -13,7 +13,7 @@
 //! the command takes ([`request::attrs`], the spec's request attributes),
 //! every other attribute refused with EINVAL.
 
-use super::routes::{HopRequest, RouteQuery, RouteRequest};
+use super::routes::{HopRequest, RouteQuery, RouteRequest, RouteUpdate};
 use super::rules::{RuleDelRequest, RuleRequest};
 use crate::abstractions::genetlink::{
     Attr, Dump, Family, FamilyHandle, McGroup, NestedParser, NestedRequest, Op, Policy, Request,
@@ -301,33 +301,7 @@ impl Family for FerrouteFamily {
                 }
                 cmd::ROUTE_ADD_BATCH => route_add_batch(router, req, &rtnl),
                 cmd::ROUTE_DEL => {
-                    let (route, dev, hops) = route_from(req, false)?;
-                    // route-del's policy refuses multipath already; this
-                    // keeps the message if it ever takes it.
-                    if !hops.is_empty() {
-                        req.set_bad_attr(attr::MULTIPATH);
-                        req.set_err_msg(c_str!(
-                            "delete a multipath route by its key, not its next hops"
-                        ));
-                        return Err(EINVAL);
-                    }
-                    let sel = RouteSelector {
-                        table: route.table,
-                        dst: route.dst,
-                        prefix_len: route.prefix_len,
-                        tos: route.tos,
-                        kind: req.attr(attr::ROUTE_TYPE).map(|_| route.kind),
-                        scope: req.attr(attr::SCOPE).map(|_| route.scope),
-                        protocol: req.attr(attr::PROTOCOL).map(|_| route.protocol),
-                        prefsrc: route.prefsrc,
-                        // fib_table_delete: metric 0 matches any metric.
-                        metric: req
-                            .attr(attr::METRIC)
-                            .map(|_| route.metric)
-                            .filter(|&m| m != 0),
-                        port: None,
-                        gateway: route.gateway,
-                    };
+                    let (sel, dev) = route_selector(req)?;
                     router
                         .route_del(sel, dev, &req.net(), &rtnl)
                         .map_err(|(e, msg)| {
@@ -612,6 +586,39 @@ fn route_from<'a>(req: &impl Attrs<'a>, add: bool) -> Result<RouteParts<'a>> {
     Ok((route, dev, hops))
 }
 
+/// A `route-del` request (or batch entry): which route goes, and the
+/// name of its output port if given.
+fn route_selector<'a>(req: &impl Attrs<'a>) -> Result<(RouteSelector, Option<&'a [u8]>)> {
+    let (route, dev, hops) = route_from(req, false)?;
+    // route-del's policy refuses multipath already; this keeps the
+    // message if it ever takes it.
+    if !hops.is_empty() {
+        return Err(bad_attr(
+            req,
+            attr::MULTIPATH,
+            c_str!("delete a multipath route by its key, not its next hops"),
+        ));
+    }
+    let sel = RouteSelector {
+        table: route.table,
+        dst: route.dst,
+        prefix_len: route.prefix_len,
+        tos: route.tos,
+        kind: req.attr(attr::ROUTE_TYPE).map(|_| route.kind),
+        scope: req.attr(attr::SCOPE).map(|_| route.scope),
+        protocol: req.attr(attr::PROTOCOL).map(|_| route.protocol),
+        prefsrc: route.prefsrc,
+        // fib_table_delete: metric 0 matches any metric.
+        metric: req
+            .attr(attr::METRIC)
+            .map(|_| route.metric)
+            .filter(|&m| m != 0),
+        port: None,
+        gateway: route.gateway,
+    };
+    Ok((sel, dev))
+}
+
 /// A `route-add` request (or batch entry): the route and how it meets the
 /// routes already there.
 fn route_request<'a>(req: &impl Attrs<'a>) -> Result<RouteRequest<'a>> {
@@ -630,32 +637,44 @@ fn route_request<'a>(req: &impl Attrs<'a>) -> Result<RouteRequest<'a>> {
     })
 }
 
-/// `route-add-batch`: each entry of the `route-batch` nest is parsed and
-/// checked as a `route-add` request would be, then all are added in one
+/// `route-add-batch`: each entry of the `route-batch` nest, a `route` (an
+/// add) or a `route-del` nest, is parsed and checked as a `route-add` or
+/// `route-del` request would be, then all are applied in one
 /// configuration change, in order, or none is (the first that fails
 /// fails the batch).
 fn route_add_batch(router: &super::Router, req: &Request<'_>, rtnl: &RtnlGuard) -> Result {
+    use crate::uapi::route_batch;
     let batch = req.required(attr::ROUTE_BATCH)?;
     let malformed = |_| bad_attr(req, attr::ROUTE_BATCH, c_str!("malformed route batch"));
     let entries = batch.nested().map_err(malformed)?;
-    let mut routes: TryVec<RouteRequest<'_>, GfpKernel> = TryVec::new();
-    let mut parser = NestedParser::new(FerrouteFamily::POLICY, request::attrs(cmd::ROUTE_ADD))?;
+    let mut updates: TryVec<RouteUpdate<'_>, GfpKernel> = TryVec::new();
+    let mut adds = NestedParser::new(FerrouteFamily::POLICY, request::attrs(cmd::ROUTE_ADD))?;
+    let mut dels = NestedParser::new(FerrouteFamily::POLICY, request::attrs(cmd::ROUTE_DEL))?;
     for (ty, entry) in entries {
-        if ty != crate::uapi::route_batch::ROUTE {
-            return Err(bad_attr(
-                req,
-                attr::ROUTE_BATCH,
-                c_str!("a route batch holds only route nests"),
-            ));
-        }
+        let parser = match ty {
+            route_batch::ROUTE => &mut adds,
+            route_batch::ROUTE_DEL => &mut dels,
+            _ => {
+                return Err(bad_attr(
+                    req,
+                    attr::ROUTE_BATCH,
+                    c_str!("a route batch holds only route and route-del nests"),
+                ))
+            }
+        };
         let nested = parser.parse(req, &entry).inspect_err(|_| {
             req.set_bad_attr(attr::ROUTE_BATCH);
         })?;
-        let r = route_request(&nested)?;
-        routes.try_push(r).map_err(|_| ENOMEM)?;
+        let update = if ty == route_batch::ROUTE {
+            RouteUpdate::Add(route_request(&nested)?)
+        } else {
+            let (sel, dev) = route_selector(&nested)?;
+            RouteUpdate::Del(sel, dev)
+        };
+        updates.try_push(update).map_err(|_| ENOMEM)?;
     }
     router
-        .route_add_batch(routes, &req.net(), rtnl)
+        .route_batch(updates, &req.net(), rtnl)
         .map_err(|(e, msg)| {
             req.set_err_msg(msg);
             e

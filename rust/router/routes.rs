@@ -36,6 +36,25 @@ pub struct RouteRequest<'a> {
     pub flags: NlFlags,
 }
 
+/// One update of a `route-add-batch` request, in the batch's order.
+pub enum RouteUpdate<'a> {
+    /// A route to add (or replace, append, prepend), as `route-add`.
+    Add(RouteRequest<'a>),
+    /// The route to delete, as `route-del`: the key and the output
+    /// port's name, if given.
+    Del(RouteSelector, Option<&'a [u8]>),
+}
+
+impl RouteUpdate<'_> {
+    /// The prefix the update changes: (table, destination, length).
+    fn key(&self) -> (u32, Ipv4Addr, u8) {
+        match self {
+            Self::Add(r) => (r.route.table, r.route.dst, r.route.prefix_len),
+            Self::Del(sel, _) => (sel.table, sel.dst, sel.prefix_len),
+        }
+    }
+}
+
 /// One requested multipath next hop, its port still a name.
 pub struct HopRequest<'a> {
     /// The next hop (its `port` is filled from `dev`).
@@ -118,6 +137,15 @@ fn add_to(c: &mut Config, req: &RouteRequest<'_>) -> Result<(), CtlError> {
     })
 }
 
+/// Deletes from `c` the first route `sel` selects, its port named `dev`.
+fn delete_from(c: &mut Config, mut sel: RouteSelector, dev: Option<&[u8]>) -> Result<(), CtlError> {
+    sel.port = port_id(c, dev)?;
+    c.fib
+        .delete(&sel)
+        .map(|_| ())
+        .map_err(|e| (errno_of(e), c_str!("no such route")))
+}
+
 impl Router {
     /// `ip route add|replace|append|prepend`.
     pub fn route_add(
@@ -135,14 +163,14 @@ impl Router {
         self.update_config_announced(rtnl, net, |c| add_to(c, &req), announce)
     }
 
-    /// `route-add-batch`: the routes added in order to one copy of the
-    /// configuration, published once; if one fails, none is added and its
-    /// error is the batch's. A batch of routes into a large table copies
-    /// each trie node on the routes' paths once, not once a route
-    /// ([`crate::ipv4::fib::lpm`]).
-    pub fn route_add_batch(
+    /// `route-add-batch`: the updates (route adds and deletes) applied in
+    /// order to one copy of the configuration, published once; if one
+    /// fails, none is applied and its error is the batch's. A batch into a
+    /// large table copies each trie node on the routes' paths once, not
+    /// once a route ([`crate::ipv4::fib::lpm`]).
+    pub fn route_batch(
         &self,
-        reqs: TryVec<RouteRequest<'_>, GfpKernel>,
+        updates: TryVec<RouteUpdate<'_>, GfpKernel>,
         net: &Net<'_>,
         rtnl: &Rtnl,
     ) -> Result<(), CtlError> {
@@ -152,24 +180,26 @@ impl Router {
             if !n.listening(mcgrp::ROUTE) {
                 return;
             }
-            for (i, req) in reqs.iter().enumerate() {
-                let r = &req.route;
-                let key = (r.table, r.dst, r.prefix_len);
-                // A prefix is announced once, however many routes of the
-                // batch it got.
-                let seen = reqs.iter().take(i).any(|e| {
-                    let e = &e.route;
-                    (e.table, e.dst, e.prefix_len) == key
-                });
-                if !seen {
-                    n.routes(old, new, &[key], req.flags.replace);
+            for (i, update) in updates.iter().enumerate() {
+                let key = update.key();
+                // A prefix is announced once, however many updates of the
+                // batch changed it.
+                if updates.iter().take(i).any(|e| e.key() == key) {
+                    continue;
                 }
+                let replace = matches!(update, RouteUpdate::Add(r) if r.flags.replace);
+                n.routes(old, new, &[key], replace);
             }
         };
         self.update_config_announced(
             rtnl,
             net,
-            |c| reqs.iter().try_for_each(|req| add_to(c, req)),
+            |c| {
+                updates.iter().try_for_each(|update| match update {
+                    RouteUpdate::Add(req) => add_to(c, req),
+                    RouteUpdate::Del(sel, dev) => delete_from(c, *sel, *dev),
+                })
+            },
             announce,
         )
     }
@@ -177,7 +207,7 @@ impl Router {
     /// `ip route del`: the first route the (partial) key selects.
     pub fn route_del(
         &self,
-        mut sel: RouteSelector,
+        sel: RouteSelector,
         dev: Option<&[u8]>,
         net: &Net<'_>,
         rtnl: &Rtnl,
@@ -186,18 +216,7 @@ impl Router {
         let announce = |n: &mut Announcements<'_, '_>, old: &Config, new: &Config| {
             n.routes(old, new, &key, false)
         };
-        self.update_config_announced(
-            rtnl,
-            net,
-            |c| {
-                sel.port = port_id(c, dev)?;
-                c.fib
-                    .delete(&sel)
-                    .map(|_| ())
-                    .map_err(|e| (errno_of(e), c_str!("no such route")))
-            },
-            announce,
-        )
+        self.update_config_announced(rtnl, net, |c| delete_from(c, sel, dev), announce)
     }
 
     /// `ip route get` (`inet_rtm_getroute`): with `iif`, the input route

@@ -228,9 +228,9 @@ pub mod attr {
     /// other router's when one with a lower address is; absent when
     /// there is none.
     pub const MR_QUERIER: u16 = 101;
-    /// `route-add-batch`: the routes to add, a nest of
-    /// [`route_batch::ROUTE`] nests, each holding what one `route-add`
-    /// request holds.
+    /// `route-add-batch`: the updates, a nest of [`route_batch::ROUTE`]
+    /// nests (each holding what one `route-add` request holds) and
+    /// [`route_batch::ROUTE_DEL`] nests (what one `route-del` holds).
     pub const ROUTE_BATCH: u16 = 102;
 }
 
@@ -246,8 +246,11 @@ pub mod rule_flags {
 
 /// Attribute numbers inside the `route-batch` nest.
 pub mod route_batch {
-    /// One route: a nest of `route-add`'s attributes, repeated, in order.
+    /// A route to add: a nest of `route-add`'s attributes.
     pub const ROUTE: u16 = 1;
+    /// A route to delete: a nest of `route-del`'s attributes. Both kinds
+    /// repeat, mixed, in the order they apply.
+    pub const ROUTE_DEL: u16 = 2;
 }
 
 /// Attribute numbers inside the `multipath` nest.

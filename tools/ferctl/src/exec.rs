@@ -332,11 +332,13 @@ pub fn run_batch(
         }
         nr += 1;
         let bytes = n as u64;
-        // Consecutive route adds go to the kernel together; anything else
-        // runs after them, in line order.
+        // Consecutive route adds and deletes go to the kernel together;
+        // anything else runs after them, in line order.
         let done = match parse_line(&buf, nr) {
-            Ok(Some(Action::Run(Command::Route(RouteCmd::Add { mode, route })))) => {
-                run.add_route(genl, nr, bytes, mode, route)?;
+            Ok(Some(Action::Run(Command::Route(
+                update @ (RouteCmd::Add { .. } | RouteCmd::Del { .. }),
+            )))) => {
+                run.queue_route(genl, nr, bytes, update)?;
                 continue;
             }
             // Blank or a comment: nothing to run, nothing to wait for.
@@ -359,13 +361,14 @@ pub fn run_batch(
     }
 }
 
-/// Route adds sent as one `route-add-batch` at most (about 64 bytes each).
+/// Route updates sent as one `route-add-batch` at most (about 64 bytes
+/// each).
 const BATCH_ROUTES: usize = 256;
 /// And at most this many bytes of attributes, well within a netlink
 /// socket's default send buffer.
 const BATCH_BYTES: usize = 32 * 1024;
 
-/// The most route adds a request carries: `$FERCTL_BATCH_ROUTES` if it
+/// The most route updates a request carries: `$FERCTL_BATCH_ROUTES` if it
 /// is a number from 1 (each line alone, one publication a route, as the
 /// route churn test needs to time each update) up to [`BATCH_ROUTES`].
 fn batch_routes(var: Option<&str>) -> usize {
@@ -374,14 +377,31 @@ fn batch_routes(var: Option<&str>) -> usize {
         .map_or(BATCH_ROUTES, |n| n.min(BATCH_ROUTES))
 }
 
-/// One `route add` line waiting in a batch.
+/// One `route add` or `route del` line waiting in a batch.
 struct PendingRoute {
     nr: usize,
     bytes: u64,
-    mode: u8,
-    route: crate::cli::RouteSpec,
-    /// Its `route-add` attributes, encoded.
+    update: RouteCmd,
+    /// Its `route-add` or `route-del` attributes, encoded.
     entry: Vec<u8>,
+}
+
+impl PendingRoute {
+    /// The nest its entry goes in, in a `route-batch`.
+    fn nest(&self) -> u16 {
+        match self.update {
+            RouteCmd::Del { .. } => crate::proto::route_batch::ROUTE_DEL,
+            _ => crate::proto::route_batch::ROUTE,
+        }
+    }
+
+    /// How the line counts, once it succeeded.
+    fn outcome(&self) -> Outcome {
+        match self.update {
+            RouteCmd::Add { .. } => Outcome::RouteAdded,
+            _ => Outcome::Done,
+        }
+    }
 }
 
 /// The state of a `-batch` run.
@@ -391,7 +411,7 @@ struct BatchRun<'w> {
     errors: &'w mut dyn Write,
     progress: &'w mut Progress,
     failed: usize,
-    /// Consecutive route adds not sent yet.
+    /// Consecutive route adds and deletes not sent yet.
     routes: Vec<PendingRoute>,
     routes_bytes: usize,
     /// False once the module refused `route-add-batch` (an older one):
@@ -402,23 +422,27 @@ struct BatchRun<'w> {
 }
 
 impl BatchRun<'_> {
-    /// Queues a route add, sending the batch when it is full (at once,
-    /// alone, when the module does not batch).
-    fn add_route(
+    /// Queues a route add or delete, sending the batch when it is full (at
+    /// once, alone, when the module does not batch).
+    fn queue_route(
         &mut self,
         genl: &mut dyn Genl,
         nr: usize,
         bytes: u64,
-        mode: u8,
-        route: crate::cli::RouteSpec,
+        update: RouteCmd,
     ) -> Result<(), Error> {
-        let entry = msg::nest_payload(&Request::route_add(mode, &route).attrs);
+        let request = match &update {
+            RouteCmd::Add { mode, route } => Request::route_add(*mode, route),
+            RouteCmd::Del { route } => Request::route_del(route),
+            // run_batch queues nothing else.
+            _ => return Err(Error::Input("not a route update".to_string()).at_line(nr)),
+        };
+        let entry = msg::nest_payload(&request.attrs);
         self.routes_bytes += entry.len() + 4;
         self.routes.push(PendingRoute {
             nr,
             bytes,
-            mode,
-            route,
+            update,
             entry,
         });
         if !self.batching
@@ -430,19 +454,19 @@ impl BatchRun<'_> {
         Ok(())
     }
 
-    /// Sends the queued route adds: all in one request when there are
-    /// several. The kernel adds all or none, so when the batch fails the
+    /// Sends the queued route updates: all in one request when there are
+    /// several. The kernel applies all or none, so when the batch fails the
     /// lines are sent again one by one, each failing or not as it would
     /// alone, and the error names its line.
     fn flush_routes(&mut self, genl: &mut dyn Genl) -> Result<(), Error> {
         let routes = std::mem::take(&mut self.routes);
         self.routes_bytes = 0;
         if routes.len() > 1 {
-            let batch = Request::route_batch(routes.iter().map(|p| p.entry.as_slice()));
+            let batch = Request::route_batch(routes.iter().map(|p| (p.nest(), p.entry.as_slice())));
             match genl.execute(&batch) {
                 Ok(_) => {
                     for p in &routes {
-                        self.finish_line(p.bytes, Ok((String::new(), Outcome::RouteAdded)))?;
+                        self.finish_line(p.bytes, Ok((String::new(), p.outcome())))?;
                     }
                     return Ok(());
                 }
@@ -451,11 +475,9 @@ impl BatchRun<'_> {
             }
         }
         for p in routes {
-            let command = Command::Route(RouteCmd::Add {
-                mode: p.mode,
-                route: p.route,
-            });
-            let done = run_line(&command, p.nr, self.opts, genl).map(|t| (t, Outcome::RouteAdded));
+            let outcome = p.outcome();
+            let command = Command::Route(p.update);
+            let done = run_line(&command, p.nr, self.opts, genl).map(|t| (t, outcome));
             self.finish_line(p.bytes, done)?;
         }
         Ok(())
@@ -812,8 +834,9 @@ route add 10.3.0.0/16 dev fer1
     }
 
     #[test]
-    fn batch_sends_consecutive_route_adds_in_one_request() {
+    fn batch_sends_consecutive_route_updates_in_one_request() {
         let text = "route add 10.1.0.0/16 dev x\nroute append 10.1.0.0/16 via 10.9.0.1\n\
+                    route del 10.7.0.0/16 table 7 metric 3\n\
                     route add 10.3.0.0/24 nexthop via 10.9.0.1 nexthop via 10.9.0.2\n";
         let (sent, _, res) = batch(text, None);
         res.unwrap();
@@ -830,12 +853,17 @@ route add 10.3.0.0/16 dev fer1
                 Action::Run(Command::Route(RouteCmd::Add { mode, route })) => {
                     Request::route_add(mode, &route)
                 }
+                Action::Run(Command::Route(RouteCmd::Del { route })) => Request::route_del(&route),
                 other => panic!("{other:?}"),
             })
             .collect();
-        assert_eq!(entries.len(), 3);
+        assert_eq!(entries.len(), 4);
         for ((ty, entry), single) in entries.iter().zip(&singles) {
-            assert_eq!(*ty, crate::proto::route_batch::ROUTE);
+            let nest = match single.cmd {
+                cmd::ROUTE_DEL => crate::proto::route_batch::ROUTE_DEL,
+                _ => crate::proto::route_batch::ROUTE,
+            };
+            assert_eq!(*ty, nest);
             assert_eq!(*entry, msg::nest_payload(&single.attrs));
         }
         // Many routes: one request per BATCH_ROUTES.

@@ -17,8 +17,8 @@ use crate::model::{
     RouteLookup, RouteType, Rule, RuleAction, Scope, Stat, Table, TableId,
 };
 use crate::proto::{
-    attr, cmd, multipath, nexthop, protocol, route_batch, route_type, rule_action, rule_flags,
-    scope, table, FAMILY_VERSION, MAC_LEN, NLA_F_NESTED,
+    attr, cmd, multipath, nexthop, protocol, route_type, rule_action, rule_flags, scope, table,
+    FAMILY_VERSION, MAC_LEN, NLA_F_NESTED,
 };
 
 /// One attribute as it travels: type number and payload bytes.
@@ -199,12 +199,14 @@ impl Request {
     }
 
     /// `route-add-batch`: each entry the attributes of one `route-add`
-    /// request ([`Request::route_add`]), as [`nest_payload`] lays them
-    /// out, in a `route` nest of the `route-batch` nest, in order.
-    pub fn route_batch<'e>(entries: impl Iterator<Item = &'e [u8]>) -> Self {
+    /// ([`Request::route_add`]) or `route-del` ([`Request::route_del`])
+    /// request, as [`nest_payload`] lays them out, in a nest of type
+    /// [`crate::proto::route_batch::ROUTE`] or `ROUTE_DEL` of the
+    /// `route-batch` nest, in order.
+    pub fn route_batch<'e>(entries: impl Iterator<Item = (u16, &'e [u8])>) -> Self {
         let mut batch = Vec::new();
-        for e in entries {
-            put_nla(&mut batch, route_batch::ROUTE | NLA_F_NESTED, e);
+        for (nest, e) in entries {
+            put_nla(&mut batch, nest | NLA_F_NESTED, e);
         }
         Request {
             cmd: cmd::ROUTE_ADD_BATCH,

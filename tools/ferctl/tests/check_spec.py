@@ -205,15 +205,16 @@ def main():
                                 a.get('nested-attributes')) for a in mpset[0]['attributes']]
           == [('nexthop', 'nest', True, 'nexthop')])
     rbset = [s for s in spec['attribute-sets'] if s['name'] == 'route-batch']
-    check('route-batch holds repeated route nests (number 1)',
+    check('route-batch holds repeated route (1) and route-del (2) nests',
           len(rbset) == 1 and [(a['name'], a['type'], a.get('multi-attr'),
                                 a.get('nested-attributes')) for a in rbset[0]['attributes']]
-          == [('route', 'nest', True, 'route')])
-    rset = [s for s in spec['attribute-sets'] if s['name'] == 'route']
-    route_add = [o for o in spec['operations']['list'] if o['name'] == 'route-add']
-    check('a batch route holds route-add\'s request attributes',
-          len(rset) == 1 and rset[0].get('subset-of') == 'ferroute' and route_add
-          and [a['name'] for a in rset[0]['attributes']] == request_attributes(route_add[0]))
+          == [('route', 'nest', True, 'route'), ('route-del', 'nest', True, 'route-del')])
+    for entry, op in (('route', 'route-add'), ('route-del', 'route-del')):
+        rset = [s for s in spec['attribute-sets'] if s['name'] == entry]
+        req = [o for o in spec['operations']['list'] if o['name'] == op]
+        check(f'a batch {entry} nest holds {op}\'s request attributes',
+              len(rset) == 1 and rset[0].get('subset-of') == 'ferroute' and req
+              and [a['name'] for a in rset[0]['attributes']] == request_attributes(req[0]))
     all_ops = numbered(spec['operations']['list'], 1)
     # Notifications (notify: OP, mcgrp: GROUP) are numbered with the
     # operations but are no requests.

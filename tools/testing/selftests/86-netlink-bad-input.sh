@@ -113,7 +113,10 @@ mvif-add-prune-2 EINVAL at=95 mr-prune must be 0 or 1
 batch-entry-u8-with-4-bytes EINVAL at=102 invalid or unknown attribute in a batch entry
 batch-entry-unknown-attr-199 EINVAL at=102 invalid or unknown attribute in a batch entry
 batch-second-entry-bad EINVAL at=102 invalid or unknown attribute in a batch entry
-batch-entry-not-a-route EINVAL at=102 a route batch holds only route nests
+batch-entry-not-a-route EINVAL at=102 a route batch holds only route and route-del nests
+batch-del-multipath EINVAL at=102 invalid or unknown attribute in a batch entry
+batch-del-selects-nothing ESRCH - no such route
+batch-del-then-exists EEXIST - route already exists
 batch-empty-entry EINVAL - a batch entry lacks a required attribute
 conf-get-as-dump EOPNOTSUPP - -
 dump-huge-attr EINVAL at=11 invalid attribute length

@@ -59,9 +59,12 @@ CMD_ROUTE_ADD_BATCH = 40
 A_ROUTE_BATCH = 102
 
 
-def route_batch(*routes):
-    """A route-batch nest: one route nest (attribute 1) for each."""
-    return nla(A_ROUTE_BATCH | NLA_F_NESTED, b''.join(nla(1 | NLA_F_NESTED, r) for r in routes))
+def route_batch(*routes, deletes=()):
+    """A route-batch nest: one route nest (attribute 1, an add) for each of
+    routes, then one route-del nest (2) for each of deletes."""
+    entries = [nla(1 | NLA_F_NESTED, r) for r in routes]
+    entries += [nla(2 | NLA_F_NESTED, d) for d in deletes]
+    return nla(A_ROUTE_BATCH | NLA_F_NESTED, b''.join(entries))
 
 
 def valid_seeds(ifname):
@@ -95,6 +98,9 @@ def valid_seeds(ifname):
         (CMD_ROUTE_ADD_BATCH, route_batch(dst + dev, ip(A_ADDRESS, '10.62.0.0') + u8(A_PREFIXLEN, 16) + dev)),
         (CMD_ROUTE_ADD_BATCH, route_batch(ip(A_ADDRESS, '10.63.0.0') + u8(A_PREFIXLEN, 16) + dev,
                                           ip(A_ADDRESS, '10.64.0.1') + u8(A_PREFIXLEN, 16) + dev)),
+        # an add and the deletion of a route that may or may not be there
+        (CMD_ROUTE_ADD_BATCH, route_batch(ip(A_ADDRESS, '10.65.0.0') + u8(A_PREFIXLEN, 16) + dev,
+                                          deletes=[dst + dev])),
     ]
 
 

@@ -401,9 +401,11 @@ BAD = {
     # A response interval that is not below the (default) query interval.
     'conf-set-igmp-response-125s': (CMD_CONF_SET, u32(A_IGMP_QUERY_RESPONSE_INTERVAL, 125000), REQ),
     'mvif-add-prune-2': (CMD_MVIF_ADD, FER1 + u8(A_MR_PRUNE, 2), REQ),
-    # route-add-batch: an entry the route-add policy refuses fails the
+    # route-add-batch: an entry its request's policy refuses fails the
     # whole batch (a good first entry is not added either); entries are
-    # route nests (1) only.
+    # route (1, an add) and route-del (2) nests only. An update that
+    # fails when applied (a deletion that selects nothing, an add that
+    # exists) undoes those before it: the route deleted first stays.
     'batch-entry-u8-with-4-bytes': (CMD_ROUTE_ADD_BATCH, nest(A_ROUTE_BATCH, nest(
         1, ip(A_ADDRESS, '10.50.0.0') + u32(A_PREFIXLEN, 16) + FER1)), REQ),
     'batch-entry-unknown-attr-199': (CMD_ROUTE_ADD_BATCH, nest(A_ROUTE_BATCH, nest(
@@ -412,7 +414,15 @@ BAD = {
         1, ip(A_ADDRESS, '10.52.0.0') + u8(A_PREFIXLEN, 16) + FER1), nest(
         1, DST + FER1 + u32(A_BENCH_KEYS, 1))), REQ),
     'batch-entry-not-a-route': (CMD_ROUTE_ADD_BATCH, nest(A_ROUTE_BATCH, nest(
-        2, DST + FER1)), REQ),
+        3, DST + FER1)), REQ),
+    'batch-del-multipath': (CMD_ROUTE_ADD_BATCH, nest(A_ROUTE_BATCH, nest(
+        2, ip(A_ADDRESS, '10.40.0.0') + u8(A_PREFIXLEN, 16) + mp(hop(GW2)))), REQ),
+    'batch-del-selects-nothing': (CMD_ROUTE_ADD_BATCH, nest(A_ROUTE_BATCH, nest(
+        1, ip(A_ADDRESS, '10.53.0.0') + u8(A_PREFIXLEN, 16) + FER1), nest(
+        2, ip(A_ADDRESS, '10.54.0.0') + u8(A_PREFIXLEN, 16))), REQ),
+    'batch-del-then-exists': (CMD_ROUTE_ADD_BATCH, nest(A_ROUTE_BATCH, nest(
+        2, ip(A_ADDRESS, '10.40.0.0') + u8(A_PREFIXLEN, 16)), nest(
+        1, ip(A_ADDRESS, '10.7.0.0') + u8(A_PREFIXLEN, 16) + u32(A_TABLE, 100) + FER1)), REQ),
     'batch-empty-entry': (CMD_ROUTE_ADD_BATCH, nest(A_ROUTE_BATCH, nest(1)), REQ),
     'conf-get-as-dump': (CMD_CONF_GET, b'', REQ | NLM_F_DUMP),
     # Oversize dump requests: one 64 KiB attribute; 256 KiB of attributes,
