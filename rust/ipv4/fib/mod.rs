@@ -401,19 +401,28 @@ impl Fib {
     /// The rule walk: the first table answer, or the rules' error.
     #[inline]
     fn resolve(&self, flow: &FlowKeys, min_scope: Scope) -> Result<Hit<'_>, Errno> {
-        // Merged or not, the default rules' walk (local, main, default)
-        // answers as Linux's fib_lookup does (merged: main, then default).
-        self.rules.lookup(flow, |id| {
-            match self.lookup_in(id, flow.dst.to_bits(), flow.oif, flow.tos, min_scope) {
-                TableLookup::Found { alias, nh_sel } => {
-                    rules::Step::Done(Hit::Found(alias, nh_sel))
-                }
-                // fib_props[RTN_THROW].error is -EAGAIN: the next rule.
-                TableLookup::Reject(r) if r.kind == RouteType::Throw => rules::Step::Again,
-                TableLookup::Reject(r) => rules::Step::Done(Hit::Reject(r)),
-                TableLookup::NoMatch => rules::Step::Again,
+        let step = |id| match self.lookup_in(id, flow.dst.to_bits(), flow.oif, flow.tos, min_scope)
+        {
+            TableLookup::Found { alias, nh_sel } => rules::Step::Done(Hit::Found(alias, nh_sel)),
+            // fib_props[RTN_THROW].error is -EAGAIN: the next rule.
+            TableLookup::Reject(r) if r.kind == RouteType::Throw => rules::Step::Again,
+            TableLookup::Reject(r) => rules::Step::Done(Hit::Reject(r)),
+            TableLookup::NoMatch => rules::Step::Again,
+        };
+        if self.custom_rules {
+            return self.rules.lookup(flow, step);
+        }
+        // No rule was ever changed: the rules are the default three, which
+        // match every flow, and local and main are one merged table, so
+        // their walk (local, main, default) would look the merged table up
+        // twice. fib_lookup without custom rules looks up main (merged),
+        // then default.
+        for id in [RT_TABLE_LOCAL, RT_TABLE_DEFAULT] {
+            if let rules::Step::Done(hit) = step(id) {
+                return Ok(hit);
             }
-        })
+        }
+        Err(Errno::Esrch)
     }
 
     /// The route the rules choose for `dst` (source, input port and mark
