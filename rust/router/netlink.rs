@@ -27,6 +27,7 @@ use crate::ipv4::fib::{NlFlags, Route, RouteProtocol, RouteSelector, RouteType};
 use crate::ipv4::iface::Scope;
 use crate::platform::{GfpKernel, TryVec};
 use crate::uapi::{nexthop, request, rule_action};
+use kernel::alloc::{flags::GFP_KERNEL, KVVec};
 use kernel::c_str;
 use kernel::prelude::*;
 
@@ -646,14 +647,34 @@ fn route_add_batch(router: &super::Router, req: &Request<'_>, rtnl: &RtnlGuard) 
     use crate::uapi::route_batch;
     let batch = req.required(attr::ROUTE_BATCH)?;
     let malformed = |_| bad_attr(req, attr::ROUTE_BATCH, c_str!("malformed route batch"));
-    let entries = batch.nested().map_err(malformed)?;
-    let mut updates: TryVec<RouteUpdate<'_>, GfpKernel> = TryVec::new();
+    // Sized once, with kvmalloc: a thousand parsed updates (about a
+    // hundred bytes each) would be a high-order kmalloc, which fails or
+    // compacts memory when a large table has fragmented it; kvmalloc falls
+    // back to vmalloc.
+    let count = batch.nested().map_err(malformed)?.count();
+    let mut updates = KVVec::with_capacity(count, GFP_KERNEL).map_err(|_| ENOMEM)?;
     let mut adds = NestedParser::new(FerrouteFamily::POLICY, request::attrs(cmd::ROUTE_ADD))?;
-    let mut dels = NestedParser::new(FerrouteFamily::POLICY, request::attrs(cmd::ROUTE_DEL))?;
-    for (ty, entry) in entries {
-        let parser = match ty {
-            route_batch::ROUTE => &mut adds,
-            route_batch::ROUTE_DEL => &mut dels,
+    let mut dels: Option<NestedParser> = None;
+    for (ty, entry) in batch.nested().map_err(malformed)? {
+        let bad_entry = |_: &Error| req.set_bad_attr(attr::ROUTE_BATCH);
+        let update = match ty {
+            route_batch::ROUTE => {
+                let nested = adds.parse(req, &entry).inspect_err(bad_entry)?;
+                RouteUpdate::Add(route_request(&nested)?)
+            }
+            route_batch::ROUTE_DEL => {
+                // Built on the first deletion: a batch of adds needs none.
+                let parser = match dels {
+                    Some(ref mut parser) => parser,
+                    ref mut none @ None => {
+                        let attrs = request::attrs(cmd::ROUTE_DEL);
+                        none.insert(NestedParser::new(FerrouteFamily::POLICY, attrs)?)
+                    }
+                };
+                let nested = parser.parse(req, &entry).inspect_err(bad_entry)?;
+                let (sel, dev) = route_selector(&nested)?;
+                RouteUpdate::Del(sel, dev)
+            }
             _ => {
                 return Err(bad_attr(
                     req,
@@ -662,19 +683,11 @@ fn route_add_batch(router: &super::Router, req: &Request<'_>, rtnl: &RtnlGuard) 
                 ))
             }
         };
-        let nested = parser.parse(req, &entry).inspect_err(|_| {
-            req.set_bad_attr(attr::ROUTE_BATCH);
-        })?;
-        let update = if ty == route_batch::ROUTE {
-            RouteUpdate::Add(route_request(&nested)?)
-        } else {
-            let (sel, dev) = route_selector(&nested)?;
-            RouteUpdate::Del(sel, dev)
-        };
-        updates.try_push(update).map_err(|_| ENOMEM)?;
+        // Within the capacity counted above: does not allocate.
+        updates.push(update, GFP_KERNEL).map_err(|_| ENOMEM)?;
     }
     router
-        .route_batch(updates, &req.net(), rtnl)
+        .route_batch(&updates, &req.net(), rtnl)
         .map_err(|(e, msg)| {
             req.set_err_msg(msg);
             e

@@ -170,7 +170,7 @@ impl Router {
     /// once a route ([`crate::ipv4::fib::lpm`]).
     pub fn route_batch(
         &self,
-        updates: TryVec<RouteUpdate<'_>, GfpKernel>,
+        updates: &[RouteUpdate<'_>],
         net: &Net<'_>,
         rtnl: &Rtnl,
     ) -> Result<(), CtlError> {
