@@ -35,18 +35,11 @@ void ferroute_skb_drop(struct sk_buff *skb, enum skb_drop_reason reason);
 struct sk_buff *ferroute_skb_share_check(struct sk_buff *skb);
 int ferroute_skb_linearize(struct sk_buff *skb);
 int ferroute_skb_cow_head(struct sk_buff *skb, unsigned int headroom);
-unsigned int ferroute_skb_headroom(const struct sk_buff *skb);
 unsigned int ferroute_skb_tailroom(const struct sk_buff *skb);
 int ferroute_skb_unclone(struct sk_buff *skb);
 int ferroute_skb_is_nonlinear(const struct sk_buff *skb);
 void ferroute_skb_reserve(struct sk_buff *skb, int len);
-void ferroute_skb_reset_mac_header(struct sk_buff *skb);
-void ferroute_skb_reset_network_header(struct sk_buff *skb);
-unsigned int ferroute_skb_mac_offset(const struct sk_buff *skb);
-int ferroute_skb_mac_header_was_set(const struct sk_buff *skb);
-unsigned char ferroute_skb_pkt_type(const struct sk_buff *skb);
 void ferroute_skb_set_dev(struct sk_buff *skb, struct net_device *dev);
-void ferroute_skb_set_protocol(struct sk_buff *skb, __be16 protocol);
 int ferroute_skb_trim(struct sk_buff *skb, unsigned int len);
 struct sk_buff *ferroute_alloc_skb(unsigned int len);
 
@@ -59,7 +52,6 @@ void ferroute_netdev_put(struct net_device *dev, netdevice_tracker *tracker);
 const char *ferroute_dev_name(const struct net_device *dev);
 int ferroute_dev_ifindex(const struct net_device *dev);
 const unsigned char *ferroute_dev_addr(const struct net_device *dev);
-unsigned int ferroute_dev_mtu(const struct net_device *dev);
 unsigned short ferroute_dev_type(const struct net_device *dev);
 unsigned int ferroute_dev_flags(const struct net_device *dev);
 int ferroute_dev_has_ipv4(struct net_device *dev);
@@ -161,8 +153,8 @@ void **ferroute_file_private_data(struct file *file);
 /* per-CPU counters */
 void *ferroute_counters_alloc(unsigned int n);
 void ferroute_counters_free(void *counters);
-void ferroute_counters_inc(void *counters, unsigned int i);
 void ferroute_counters_add(void *counters, unsigned int i, u64 n);
+bool ferroute_cpu_has_popcnt(void);
 u64 ferroute_counters_sum(void *counters, unsigned int i);
 
 /* KUnit (kunit_helpers.c, linked into the test module only) */

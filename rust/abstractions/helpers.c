@@ -14,6 +14,9 @@
 #include <net/gso.h>
 #include <net/sock.h>
 #include "bindings_helper.h"
+#ifdef CONFIG_X86
+#include <asm/cpufeature.h>
+#endif
 
 void ferroute_skb_consume(struct sk_buff *skb)
 {
@@ -40,11 +43,6 @@ int ferroute_skb_cow_head(struct sk_buff *skb, unsigned int headroom)
 	return skb_cow_head(skb, headroom);
 }
 
-unsigned int ferroute_skb_headroom(const struct sk_buff *skb)
-{
-	return skb_headroom(skb);
-}
-
 unsigned int ferroute_skb_tailroom(const struct sk_buff *skb)
 {
 	return skb_tailroom(skb);
@@ -65,39 +63,9 @@ void ferroute_skb_reserve(struct sk_buff *skb, int len)
 	skb_reserve(skb, len);
 }
 
-void ferroute_skb_reset_mac_header(struct sk_buff *skb)
-{
-	skb_reset_mac_header(skb);
-}
-
-void ferroute_skb_reset_network_header(struct sk_buff *skb)
-{
-	skb_reset_network_header(skb);
-}
-
-unsigned int ferroute_skb_mac_offset(const struct sk_buff *skb)
-{
-	return skb->data - skb_mac_header(skb);
-}
-
-int ferroute_skb_mac_header_was_set(const struct sk_buff *skb)
-{
-	return skb_mac_header_was_set(skb);
-}
-
-unsigned char ferroute_skb_pkt_type(const struct sk_buff *skb)
-{
-	return skb->pkt_type;
-}
-
 void ferroute_skb_set_dev(struct sk_buff *skb, struct net_device *dev)
 {
 	skb->dev = dev;
-}
-
-void ferroute_skb_set_protocol(struct sk_buff *skb, __be16 protocol)
-{
-	skb->protocol = protocol;
 }
 
 int ferroute_skb_trim(struct sk_buff *skb, unsigned int len)
@@ -149,11 +117,6 @@ int ferroute_dev_ifindex(const struct net_device *dev)
 const unsigned char *ferroute_dev_addr(const struct net_device *dev)
 {
 	return dev->dev_addr;
-}
-
-unsigned int ferroute_dev_mtu(const struct net_device *dev)
-{
-	return READ_ONCE(dev->mtu);
 }
 
 unsigned short ferroute_dev_type(const struct net_device *dev)
@@ -596,11 +559,14 @@ void ferroute_counters_free(void *counters)
 	free_percpu((u64 __percpu __force *)counters);
 }
 
-void ferroute_counters_inc(void *counters, unsigned int i)
+/* Whether the CPU has popcnt (cpu.rs: the FIB's lookup uses it then). */
+bool ferroute_cpu_has_popcnt(void)
 {
-	u64 __percpu *c = (u64 __percpu __force *)counters;
-
-	this_cpu_inc(c[i]);
+#ifdef CONFIG_X86
+	return boot_cpu_has(X86_FEATURE_POPCNT);
+#else
+	return false;
+#endif
 }
 
 void ferroute_counters_add(void *counters, unsigned int i, u64 n)

@@ -15,6 +15,7 @@
 //! test code.
 
 pub mod bindings;
+pub mod cpu;
 pub mod devref;
 pub mod genetlink;
 pub mod kernel_fib;

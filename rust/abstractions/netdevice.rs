@@ -131,9 +131,13 @@ impl NetDevice {
     }
 
     /// The MTU.
+    #[inline]
     pub fn mtu(&self) -> u32 {
-        // SAFETY: The device is valid by the type invariant.
-        unsafe { bindings::ferroute_dev_mtu(self.as_raw()) }
+        // READ_ONCE(dev->mtu), as the forwarding path reads it: RTNL
+        // writers change it with WRITE_ONCE while packets flow.
+        // SAFETY: The device is valid by the type invariant; a volatile
+        // read of an aligned `unsigned int` field is READ_ONCE.
+        unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*self.as_raw()).mtu)) }
     }
 
     /// Whether the device is an Ethernet device (`ARPHRD_ETHER`).

@@ -276,8 +276,7 @@ impl<T: PernetState> Drop for PernetRegistration<T> {
         // SAFETY: Registered by the type invariant; the core runs `exit` for
         // every namespace (init_net at least) before it frees any slot.
         unsafe { bindings::unregister_pernet_subsys(self.ops.get()) };
-        // INVARIANT: The first exit cleared `live`; this is for clarity.
-        T::ID.live.store(false, Ordering::Release);
+        // The first exit cleared `live` (init_net's exit runs at least).
         T::ID.unregistering.store(0, Ordering::Release);
         T::ID.claimed.store(false, Ordering::Release);
     }

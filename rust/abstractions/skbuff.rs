@@ -189,6 +189,11 @@ impl SkBuff {
     /// block the sender (a veth peer's or a ferroute device's namespace's
     /// socket) until the router let go of it.
     pub fn orphan(&mut self) {
+        // Without a destructor skb_orphan does nothing (a packet from the
+        // wire has none): no call for it.
+        if self.destructor().is_none() {
+            return;
+        }
         // SAFETY: The skb is valid and not shared (type invariant): no one else uses its
         // `destructor` and `sk`. skb_orphan calls the destructor once and clears both, or BUG()s on
         // a socket without one: the kernel sets `sk` only with a destructor (skb_set_owner_*,
@@ -203,6 +208,9 @@ impl SkBuff {
     /// packet that is not GSO. The network and transport headers must be
     /// set.
     pub fn gso_fits(&self, mtu: u32) -> Option<bool> {
+        if self.gso_size() == 0 {
+            return None;
+        }
         // SAFETY: By the type invariant the skb is valid; the helper reads
         // its shared info and header offsets.
         match unsafe { bindings::ferroute_skb_gso_fits(self.as_raw(), mtu) } {
@@ -334,23 +342,33 @@ impl SkBuff {
     }
 
     /// The free space in front of the data (`skb_headroom`).
+    #[inline]
     pub fn headroom(&self) -> u32 {
-        // SAFETY: By the type invariant the skb is valid.
-        unsafe { bindings::ferroute_skb_headroom(self.as_raw()) }
+        let skb = self.as_raw();
+        // SAFETY: By the type invariant the skb is valid and owned.
+        let (head, data) = unsafe { ((*skb).head, (*skb).data) };
+        // `data - head`, both in the skb's one data buffer, `data` not
+        // before `head` (skb_push refuses to move it there).
+        (data as usize).wrapping_sub(head as usize) as u32
     }
 
     /// The packet type the receiving device classified (`skb->pkt_type`,
     /// one of [`pkt_type`]'s values). `eth_type_trans` sets it from the
     /// destination MAC; the core then marks a frame with a VLAN tag that no
     /// vlan device took PACKET_OTHERHOST and strips the tag.
+    #[inline]
     pub fn pkt_type(&self) -> u8 {
-        // SAFETY: By the type invariant the skb is valid.
-        unsafe { bindings::ferroute_skb_pkt_type(self.as_raw()) }
+        self.headers().pkt_type()
     }
 
     /// Makes all the data linear (`skb_linearize`) so [`Self::data`] sees
     /// the whole packet.
     pub fn linearize(&mut self) -> Result<(), kernel::error::Error> {
+        // skb_linearize: nothing to do for a linear skb.
+        let (_, len, headlen) = self.linear();
+        if headlen == len {
+            return Ok(());
+        }
         // SAFETY: By the type invariant the skb is valid and owned.
         let ret = unsafe { bindings::ferroute_skb_linearize(self.as_raw()) };
         if ret < 0 {
@@ -372,8 +390,7 @@ impl SkBuff {
     /// The linear data for writing; the data area is first made private to
     /// this skb (`skb_unclone`) since a clone may share it.
     pub fn data_mut(&mut self) -> Option<&mut [u8]> {
-        // SAFETY: By the type invariant the skb is valid and owned.
-        if unsafe { bindings::ferroute_skb_unclone(self.as_raw()) } != 0 {
+        if !self.unclone() {
             return None;
         }
         let (data, _, headlen) = self.linear();
@@ -436,9 +453,7 @@ impl SkBuff {
         // (skb_header_cloned), which relies on the holder of an
         // skb_header_release()d clone not to write headers; skb_unclone
         // makes the whole buffer ours whoever holds the other references.
-        // SAFETY: By the type invariant the skb is valid, owned and not
-        // shared, as pskb_expand_head requires; GFP_ATOMIC never sleeps.
-        if unsafe { bindings::ferroute_skb_unclone(self.as_raw()) } != 0 {
+        if !self.unclone() {
             return None;
         }
         // Checked after skb_unclone, which keeps the headroom
@@ -446,15 +461,15 @@ impl SkBuff {
         if len > self.headroom() {
             return None;
         }
-        // skb_push returns `data - len .. data`, in a data buffer that only
-        // this skb references after skb_unclone (`dataref == 1`); the bytes
+        // The new bytes are `data - len .. data`, in a data buffer that
+        // only this skb references after skb_unclone (`dataref == 1`); they
         // move only through `&mut self`, which the slice borrows.
         // SAFETY: The skb is valid and owned, with `len <= data - head`
-        // headroom (no skb_under_panic; skb_push needs no linearity); the
-        // returned bytes are exclusive (above), and zeroed before a safe
-        // caller reads them (headroom may be uninitialized kmalloc memory).
+        // headroom (checked above); the returned bytes are exclusive
+        // (above), and zeroed before a safe caller reads them (headroom may
+        // be uninitialized kmalloc memory).
         unsafe {
-            let p = bindings::skb_push(self.as_raw(), len).cast::<u8>();
+            let p = self.push_unchecked(len);
             core::ptr::write_bytes(p, 0, len as usize);
             Some(core::slice::from_raw_parts_mut(p, len as usize))
         }
@@ -466,8 +481,15 @@ impl SkBuff {
         if len as usize > self.data().len() {
             return None;
         }
-        // SAFETY: The skb is valid and owned and has `len` linear bytes.
-        unsafe { bindings::skb_pull(self.as_raw(), len) };
+        let skb = self.as_raw();
+        // __skb_pull, as skb_pull does it once `len <= skb->len`.
+        // SAFETY: The skb is valid and owned and has `len` linear bytes, so
+        // `data + len` is still in its linear data and `len - len` stays
+        // at least `data_len` (no BUG in __skb_pull's check).
+        unsafe {
+            (*skb).len -= len;
+            (*skb).data = (*skb).data.add(len as usize);
+        }
         Some(())
     }
 
@@ -477,38 +499,48 @@ impl SkBuff {
     /// CHECKSUM_COMPLETE `skb->csum` then covers the MAC header too
     /// (`skb_push_rcsum`).
     pub fn push_mac_header(&mut self) -> Option<()> {
-        // SAFETY: By the type invariant the skb is valid.
-        let set = unsafe { bindings::ferroute_skb_mac_header_was_set(self.as_raw()) } != 0;
-        if !set {
+        let mac = self.headers().mac_header;
+        // skb_mac_header_was_set: `(u16)~0U` marks an unset MAC header.
+        if mac == u16::MAX {
             return None;
         }
-        // SAFETY: By the type invariant the skb is valid; the MAC header was
-        // set, so the offset is defined.
-        let offset = unsafe { bindings::ferroute_skb_mac_offset(self.as_raw()) };
-        if offset > self.headroom() {
-            return None;
-        }
+        // skb_mac_offset, negated: the MAC header's distance before `data`.
+        let offset = self.headroom().checked_sub(u32::from(mac))?;
         // The bytes from the MAC header to `data` were packet data (the MAC
         // header is set by eth_type_trans, dev_queue_xmit, reset_mac_header
-        // or moved in the frame by skb_vlan_untag). skb_postpush_rcsum only
-        // reads them, to keep a CHECKSUM_COMPLETE `skb->csum` right.
-        // SAFETY: The skb is valid and owned; `offset <= data - head` (a MAC
-        // header after `data` wraps past the headroom, refused above), so no
-        // skb_under_panic; only this skb's pointers move, no shared bytes.
-        unsafe { bindings::ferroute_skb_push_rcsum(self.as_raw(), offset) };
+        // or moved in the frame by skb_vlan_untag), so moving `data` back
+        // over them exposes nothing uninitialized.
+        if self.headers().ip_summed() == bindings::CHECKSUM_COMPLETE as u8 {
+            // skb_postpush_rcsum reads them, to keep `skb->csum` right.
+            // SAFETY: The skb is valid and owned; `offset <= data - head`
+            // (the MAC header is at `head + mac`, not after `data`), so no
+            // skb_under_panic; only this skb's pointers move, no shared
+            // bytes.
+            unsafe { bindings::ferroute_skb_push_rcsum(self.as_raw(), offset) };
+        } else {
+            // skb_push_rcsum without a checksum to keep: skb_push.
+            // SAFETY: The skb is valid and owned; `offset <= data - head`
+            // (above).
+            unsafe { self.push_unchecked(offset) };
+        }
         Some(())
     }
 
     /// Marks the current start of data as the MAC header.
+    #[inline]
     pub fn reset_mac_header(&mut self) {
-        // SAFETY: By the type invariant the skb is valid and owned.
-        unsafe { bindings::ferroute_skb_reset_mac_header(self.as_raw()) };
+        // skb_reset_mac_header: the offset of `data` from `head`, which a
+        // u16 holds (an skb's headroom is far below 64 KiB).
+        let offset = self.headroom() as u16;
+        self.headers_mut().mac_header = offset;
     }
 
     /// Marks the current start of data as the network header.
+    #[inline]
     pub fn reset_network_header(&mut self) {
-        // SAFETY: By the type invariant the skb is valid and owned.
-        unsafe { bindings::ferroute_skb_reset_network_header(self.as_raw()) };
+        // skb_reset_network_header, as reset_mac_header above.
+        let offset = self.headroom() as u16;
+        self.headers_mut().network_header = offset;
     }
 
     /// Trims the packet to `len` bytes (`pskb_trim_rcsum`), dropping link
@@ -535,9 +567,9 @@ impl SkBuff {
     }
 
     /// Sets the big-endian EtherType in `skb->protocol`.
+    #[inline]
     pub fn set_protocol(&mut self, ethertype: u16) {
-        // SAFETY: By the type invariant the skb is valid and owned.
-        unsafe { bindings::ferroute_skb_set_protocol(self.as_raw(), ethertype.to_be()) };
+        self.headers_mut().protocol = ethertype.to_be();
     }
 
     /// Sets the device the packet is sent out of or received on. The skb
@@ -547,6 +579,95 @@ impl SkBuff {
         // SAFETY: By the type invariant the skb is valid and owned; `dev` is
         // a valid device.
         unsafe { bindings::ferroute_skb_set_dev(self.as_raw(), dev.as_raw()) };
+    }
+
+    /// The skb's `headers` group (header offsets, protocol, packet type,
+    /// checksum state), read in place as include/linux/skbuff.h's inline
+    /// accessors read it: the packet path asks for these fields several
+    /// times a packet, and a C helper call each time is not free.
+    #[inline]
+    fn headers(&self) -> &bindings::sk_buff__bindgen_ty_4__bindgen_ty_2 {
+        // SAFETY: By the type invariant the skb is valid and owned, so the
+        // fields are initialized and nothing else changes them while `self`
+        // is borrowed; `headers` is the struct_group's named view of the
+        // same bytes as its anonymous one, always valid to read.
+        unsafe { (*self.as_raw()).__bindgen_anon_4.headers.as_ref() }
+    }
+
+    /// The `headers` group, for writing.
+    #[inline]
+    fn headers_mut(&mut self) -> &mut bindings::sk_buff__bindgen_ty_4__bindgen_ty_2 {
+        // SAFETY: As in `headers`; `&mut self` makes the access exclusive
+        // (the skb is owned and not shared), and the fields are plain
+        // integers and bitfields for which any value is valid.
+        unsafe { (*self.as_raw()).__bindgen_anon_4.headers.as_mut() }
+    }
+
+    /// `skb->destructor`.
+    #[inline]
+    fn destructor(&self) -> Option<unsafe extern "C" fn(*mut bindings::sk_buff)> {
+        // SAFETY: By the type invariant the skb is valid and owned. The
+        // union's `_skb_refdst`/`destructor` view is the one the kernel uses
+        // for every skb outside TCP's retransmit queue (whose skbs a
+        // receive path never sees).
+        unsafe {
+            (*self.as_raw())
+                .__bindgen_anon_3
+                .__bindgen_anon_1
+                .destructor
+        }
+    }
+
+    /// `skb_shinfo(skb)->gso_size`: zero for a packet that is not GSO
+    /// (`skb_is_gso`).
+    #[inline]
+    fn gso_size(&self) -> u16 {
+        let skb = self.as_raw();
+        // SAFETY: By the type invariant the skb is valid: its shared info
+        // is at `skb_end_pointer(skb)`, initialized by __alloc_skb and
+        // build_skb; `end` is an offset from `head` on 64-bit kernels
+        // (NET_SKBUFF_DATA_USES_OFFSET) and a pointer on 32-bit ones.
+        unsafe {
+            #[cfg(CONFIG_64BIT)]
+            let shinfo = (*skb).head.add((*skb).end as usize);
+            #[cfg(not(CONFIG_64BIT))]
+            let shinfo = (*skb).end;
+            (*shinfo.cast::<bindings::skb_shared_info>()).gso_size
+        }
+    }
+
+    /// Makes the data buffer private to this skb if a clone shares it
+    /// (`skb_unclone` with GFP_ATOMIC); false if copying it failed.
+    #[inline]
+    fn unclone(&mut self) -> bool {
+        // skb_cloned is `cloned` and a shared `dataref`; an skb never
+        // cloned needs no call.
+        // SAFETY: By the type invariant the skb is valid.
+        if unsafe { (*self.as_raw()).cloned() } == 0 {
+            return true;
+        }
+        // SAFETY: By the type invariant the skb is valid, owned and not
+        // shared, as pskb_expand_head requires; GFP_ATOMIC never sleeps.
+        unsafe { bindings::ferroute_skb_unclone(self.as_raw()) == 0 }
+    }
+
+    /// `skb_push` without its checks: moves `data` back by `len` bytes and
+    /// returns the new `data`.
+    ///
+    /// # Safety
+    ///
+    /// The headroom must be at least `len` bytes ([`Self::headroom`]).
+    #[inline]
+    unsafe fn push_unchecked(&mut self, len: u32) -> *mut u8 {
+        let skb = self.as_raw();
+        // SAFETY: By the type invariant the skb is valid and owned; with
+        // `len` bytes of headroom (the caller's contract) `data - len` is
+        // still in the data buffer, at or after `head`.
+        unsafe {
+            (*skb).data = (*skb).data.sub(len as usize);
+            (*skb).len += len;
+            (*skb).data
+        }
     }
 
     /// Makes a copy of this skb sharing its data (`skb_clone`); the data

@@ -283,7 +283,18 @@ impl Router {
     /// Runs `f` on the current configuration (packet path, lock-free).
     pub(crate) fn with_config<R>(&self, f: impl FnOnce(&Config) -> R) -> Option<R> {
         let guard = ReadGuard::new();
-        self.config.read(&guard).map(f)
+        self.with_config_in(&guard, f)
+    }
+
+    /// As [`Router::with_config`], inside the caller's read-side section
+    /// (the receive path's, which found the router in it): no second
+    /// section a packet.
+    pub(crate) fn with_config_in<R>(
+        &self,
+        guard: &ReadGuard,
+        f: impl FnOnce(&Config) -> R,
+    ) -> Option<R> {
+        self.config.read(guard).map(f)
     }
 
     /// Changes the configuration: copy, change, publish (RTNL and the
@@ -906,7 +917,7 @@ pub(crate) fn receive_on_attached(id: PortId, dev: &NetDevice, mut skb: SkBuff) 
     };
     // The closure owns the skb: if there is no configuration, it is
     // dropped unrun and the skb with it.
-    r.with_config(|c| match c.port(id) {
+    r.with_config_in(&guard, |c| match c.port(id) {
         Some(p) if p.is_dev(dev) => input::receive(&r, c, id, skb),
         _ => skb.drop_with(crate::abstractions::skbuff::reason::DEV_READY),
     });

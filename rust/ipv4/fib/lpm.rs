@@ -27,7 +27,7 @@
 //! Documentation/fib.rst for the comparison and the measurements.
 
 use super::FibVec;
-use crate::platform::{AllocError, Shared};
+use crate::platform::{with_popcnt, AllocError, Shared};
 
 /// Bits of the address a node consumes.
 const STRIDE: u32 = 7;
@@ -395,8 +395,21 @@ impl<V: Clone> Trie<V> {
 
     /// Calls `f` with each prefix holding `addr`, longest first, until it
     /// returns `Some`; returns that (`fib_table_lookup`'s backtracking).
+    /// Compiled with `popcnt` where the CPU has it: a level's child index
+    /// is a 128-bit population count.
     #[inline]
     pub fn lookup_each<'a, R>(
+        &'a self,
+        addr: u32,
+        f: impl FnMut(u8, &'a V) -> Option<R>,
+    ) -> Option<R> {
+        with_popcnt(|| self.lookup_each_in(addr, f))
+    }
+
+    /// [`Trie::lookup_each`]'s walk, inlined into each of `with_popcnt`'s
+    /// two variants.
+    #[inline(always)]
+    fn lookup_each_in<'a, R>(
         &'a self,
         addr: u32,
         mut f: impl FnMut(u8, &'a V) -> Option<R>,

@@ -304,3 +304,12 @@ mod tests {
         assert_eq!(*b, 5);
     }
 }
+
+/// The host twin of the kernel's `with_popcnt` (rust/abstractions/cpu.rs),
+/// which runs `f` compiled with `popcnt` where the CPU has it: here `f` as
+/// it is. Choosing a target feature at run time takes `unsafe`, which this
+/// crate forbids; the code is the same, only its speed differs.
+#[inline(always)]
+pub fn with_popcnt<R>(f: impl FnOnce() -> R) -> R {
+    f()
+}
