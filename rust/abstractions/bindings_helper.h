@@ -135,8 +135,8 @@ void ferroute_timer_setup(struct timer_list *timer,
 			  void (*func)(struct timer_list *));
 /* Not given to bindgen (gen-bindings.sh blocklists them): sync.rs declares
  * them with kernel::bindings' spinlock_t. */
-void ferroute_spin_lock_bh(spinlock_t *lock);
-void ferroute_spin_unlock_bh(spinlock_t *lock);
+bool ferroute_spin_lock_bh(spinlock_t *lock);
+void ferroute_spin_unlock_bh(spinlock_t *lock, bool bh_disabled_here);
 /* Also blocklisted: shared.rs declares it with kernel::bindings' refcount_t. */
 unsigned int ferroute_refcount_read_acquire(const refcount_t *r);
 

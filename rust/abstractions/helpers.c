@@ -502,14 +502,29 @@ void ferroute_timer_setup(struct timer_list *timer,
 	timer_setup(timer, func, 0);
 }
 
-void ferroute_spin_lock_bh(spinlock_t *lock)
+/*
+ * spin_lock_bh, or spin_lock where bottom halves are off already (a
+ * softirq: the packet path, timers): the same exclusion, without
+ * local_bh_disable/local_bh_enable's bookkeeping on every packet, as
+ * kernel code takes a BH lock with spin_lock in softirq. Returns whether
+ * bottom halves were disabled here, for the unlock.
+ */
+bool ferroute_spin_lock_bh(spinlock_t *lock)
 {
+	if (softirq_count()) {
+		spin_lock(lock);
+		return false;
+	}
 	spin_lock_bh(lock);
+	return true;
 }
 
-void ferroute_spin_unlock_bh(spinlock_t *lock)
+void ferroute_spin_unlock_bh(spinlock_t *lock, bool bh_disabled_here)
 {
-	spin_unlock_bh(lock);
+	if (bh_disabled_here)
+		spin_unlock_bh(lock);
+	else
+		spin_unlock(lock);
 }
 
 /* CAP_NET_ADMIN over the user namespace that owns @net, as rtnetlink checks. */

@@ -110,20 +110,27 @@ impl Drop for RtnlGuard {
 // own `spinlock_t`, the one `kernel::sync::lock::Lock` stores: one C type,
 // one Rust type, no cast between two bindgen runs.
 extern "C" {
-    fn ferroute_spin_lock_bh(lock: *mut kernel::bindings::spinlock_t);
-    fn ferroute_spin_unlock_bh(lock: *mut kernel::bindings::spinlock_t);
+    fn ferroute_spin_lock_bh(lock: *mut kernel::bindings::spinlock_t) -> bool;
+    fn ferroute_spin_unlock_bh(lock: *mut kernel::bindings::spinlock_t, bh_disabled_here: bool);
 }
 
 /// A spinlock backend that disables bottom halves (`spin_lock_bh`), for
 /// data shared between softirq (the packet path, timers) and process
-/// context (netlink).
+/// context (netlink). Where bottom halves are already off (in a softirq)
+/// it takes the lock with `spin_lock`, as kernel code does there: the
+/// packet path takes the neighbour table's lock once a packet.
 pub struct SpinLockBhBackend;
 
-// SAFETY: `spin_lock_bh`/`spin_unlock_bh` provide mutual exclusion; the
-// state is an ordinary spinlock initialised by `__spin_lock_init`.
+// SAFETY: `spin_lock_bh`/`spin_unlock_bh`, or `spin_lock`/`spin_unlock`
+// with bottom halves already disabled (so no softirq on this CPU can
+// contend for the lock while it is held), provide mutual exclusion; the
+// guard state records which, so the unlock matches the lock. The state is
+// an ordinary spinlock initialised by `__spin_lock_init`.
 unsafe impl kernel::sync::lock::Backend for SpinLockBhBackend {
     type State = kernel::bindings::spinlock_t;
-    type GuardState = ();
+    /// Whether the lock disabled bottom halves (and the unlock re-enables
+    /// them).
+    type GuardState = bool;
 
     unsafe fn init(
         ptr: *mut Self::State,
@@ -140,9 +147,12 @@ unsafe impl kernel::sync::lock::Backend for SpinLockBhBackend {
         unsafe { ferroute_spin_lock_bh(ptr) }
     }
 
-    unsafe fn unlock(ptr: *mut Self::State, _guard_state: &Self::GuardState) {
-        // SAFETY: The caller owns the lock taken by `lock`.
-        unsafe { ferroute_spin_unlock_bh(ptr) }
+    unsafe fn unlock(ptr: *mut Self::State, guard_state: &Self::GuardState) {
+        // SAFETY: The caller owns the lock taken by `lock`, which returned
+        // `guard_state`, in the same context (a guard does not outlive the
+        // softirq or the BH-disabled section it was taken in: nothing in
+        // ferroute enables bottom halves while holding a lock).
+        unsafe { ferroute_spin_unlock_bh(ptr, *guard_state) }
     }
 }
 
