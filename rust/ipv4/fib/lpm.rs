@@ -86,6 +86,30 @@ fn bit(bits: u128, i: u32) -> bool {
     bits.checked_shr(i).is_some_and(|b| b & 1 == 1)
 }
 
+/// Of the nodes on `addr`'s path from `root` above level `levels`, the
+/// deepest that holds a prefix of `addr`: the node, the internal bits of
+/// those prefixes (`internal & MATCH[chunk]`) and its level.
+#[inline(always)]
+fn deepest_match<V>(root: &Node<V>, addr: u32, levels: usize) -> Option<(&Node<V>, u128, usize)> {
+    let mut deepest = None;
+    let mut node = root;
+    for depth in 0..levels {
+        let c = chunk(addr, (depth as u32).saturating_mul(STRIDE));
+        let m = node.internal & MATCH.get(c as usize).copied().unwrap_or(0);
+        if m != 0 {
+            deepest = Some((node, m, depth));
+        }
+        if depth + 1 == levels {
+            break;
+        }
+        match node.child(c) {
+            Some(n) => node = n,
+            None => break,
+        }
+    }
+    deepest
+}
+
 /// One trie node (see the module documentation).
 struct Node<V> {
     internal: u128,
@@ -407,45 +431,33 @@ impl<V: Clone> Trie<V> {
     }
 
     /// [`Trie::lookup_each`]'s walk, inlined into each of `with_popcnt`'s
-    /// two variants.
+    /// two variants. The descent keeps only the deepest node that holds a
+    /// prefix of `addr`; the rare backtracking past all of its prefixes
+    /// (every route of them unusable) walks down from the root again to
+    /// the next shallower such node, instead of every lookup recording its
+    /// path.
     #[inline(always)]
     fn lookup_each_in<'a, R>(
         &'a self,
         addr: u32,
         mut f: impl FnMut(u8, &'a V) -> Option<R>,
     ) -> Option<R> {
-        let mut path: [Option<(&'a Node<V>, u128)>; LEVELS] = [None; LEVELS];
-        let mut node = self.root.as_deref()?;
-        let mut depth = 0usize;
+        let root = self.root.as_deref()?;
+        let (mut node, mut m, mut depth) = deepest_match(root, addr, LEVELS)?;
         loop {
-            let c = chunk(addr, (depth as u32).saturating_mul(STRIDE));
-            let m = node.internal & MATCH.get(c as usize).copied().unwrap_or(0);
-            if let Some(slot) = path.get_mut(depth) {
-                *slot = Some((node, m));
-            }
-            match node.child(c) {
-                Some(n) if depth + 1 < LEVELS => node = n,
-                _ => break,
-            }
-            depth += 1;
-        }
-        for d in (0..=depth).rev() {
-            let Some(Some((n, mut m))) = path.get(d).copied() else {
-                continue;
-            };
-            let off = (d as u32).saturating_mul(STRIDE);
+            let off = (depth as u32).saturating_mul(STRIDE);
             while m != 0 {
                 let pos = 127u32.saturating_sub(m.leading_zeros());
                 m &= !(1u128 << (pos & 127));
                 let len = off.saturating_add(pos_len(pos)) as u8;
-                if let Some(v) = n.value(pos) {
+                if let Some(v) = node.value(pos) {
                     if let Some(r) = f(len, v) {
                         return Some(r);
                     }
                 }
             }
+            (node, m, depth) = deepest_match(root, addr, depth)?;
         }
-        None
     }
 
     /// Sets the value of `prefix/len` (host bits are the caller's to clear:
