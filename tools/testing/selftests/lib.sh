@@ -82,6 +82,12 @@ quick_leak_reports() {
 	sysctl -qw net.core.netdev_unregister_timeout_secs=1
 }
 
+# The kernel's report of the device that cannot be unregistered and of who
+# took each reference to it (quick_leak_reports makes it come each second).
+leak_report() {
+	dmesg | grep -A 16 'unregister_netdevice: waiting' | tail -40
+}
+
 # finishes SECONDS CMD...: runs CMD, which must finish within SECONDS, and
 # returns its status. What waits for a device reference (ip link del,
 # rmmod of a link type) never finishes while one is left, and cannot be
@@ -96,7 +102,7 @@ finishes() {
 	while kill -0 $pid 2> /dev/null; do
 		if [ $n -ge $limit ]; then
 			echo "$* has not finished:"
-			dmesg | grep -A 16 'unregister_netdevice: waiting' | tail -40
+			leak_report
 			return 1
 		fi
 		sleep 0.2

@@ -92,7 +92,7 @@ for t in "$here"/[0-9]*.sh; do
 	if [ "$(cat /sys/module/ferroute/initstate 2>/dev/null)" = going ]; then
 		echo "not ok - ferroute unloads after $name"
 		echo "    the module is stuck unloading; the remaining selftests were not run"
-		dmesg | grep -A 16 'unregister_netdevice: waiting' | tail -40 | sed 's/^/    /'
+		leak_report | sed 's/^/    /'
 		status=1
 		wedged=1
 		break
