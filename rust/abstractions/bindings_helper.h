@@ -39,7 +39,6 @@ unsigned int ferroute_skb_tailroom(const struct sk_buff *skb);
 int ferroute_skb_unclone(struct sk_buff *skb);
 int ferroute_skb_is_nonlinear(const struct sk_buff *skb);
 void ferroute_skb_reserve(struct sk_buff *skb, int len);
-void ferroute_skb_set_dev(struct sk_buff *skb, struct net_device *dev);
 int ferroute_skb_trim(struct sk_buff *skb, unsigned int len);
 struct sk_buff *ferroute_alloc_skb(unsigned int len);
 

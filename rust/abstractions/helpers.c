@@ -63,11 +63,6 @@ void ferroute_skb_reserve(struct sk_buff *skb, int len)
 	skb_reserve(skb, len);
 }
 
-void ferroute_skb_set_dev(struct sk_buff *skb, struct net_device *dev)
-{
-	skb->dev = dev;
-}
-
 int ferroute_skb_trim(struct sk_buff *skb, unsigned int len)
 {
 	return pskb_trim_rcsum(skb, len);

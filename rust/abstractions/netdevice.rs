@@ -194,7 +194,27 @@ impl NetDevice {
     pub fn net<'a>(&'a self, _guard: &'a ReadGuard) -> Net<'a> {
         // SAFETY: The device is valid; see above for why the namespace
         // lives for the read-side section.
-        unsafe { Net::from_raw(bindings::ferroute_dev_net(self.as_raw())) }
+        unsafe { Net::from_raw(self.raw_net()) }
+    }
+
+    /// `dev_net(dev)`: read in place, as the receive path asks it once a
+    /// packet (`read_pnet`, a plain load of `dev->nd_net.net`, with network
+    /// namespaces; `&init_net`, through the C helper, without).
+    #[inline]
+    fn raw_net(&self) -> *mut bindings::net {
+        #[cfg(CONFIG_NET_NS)]
+        // SAFETY: The device is valid by the type invariant; a volatile
+        // read of the aligned pointer is READ_ONCE, no weaker than
+        // read_pnet's load (the pointer changes only under RTNL, with
+        // rcu_assign_pointer, when the device moves).
+        unsafe {
+            core::ptr::read_volatile(core::ptr::addr_of!((*self.as_raw()).nd_net.net))
+        }
+        #[cfg(not(CONFIG_NET_NS))]
+        // SAFETY: The device is valid by the type invariant.
+        unsafe {
+            bindings::ferroute_dev_net(self.as_raw())
+        }
     }
 
     /// The network namespace the device lives in, stable under RTNL (moves
@@ -203,7 +223,7 @@ impl NetDevice {
         // SAFETY: The device is valid; `dev_net` changes only in
         // `__dev_change_net_namespace`, under RTNL, and the namespace of a
         // registered device is alive.
-        unsafe { Net::from_raw(bindings::ferroute_dev_net(self.as_raw())) }
+        unsafe { Net::from_raw(self.raw_net()) }
     }
 
     /// Counts a packet dropped on transmit (`core_stats`, which every

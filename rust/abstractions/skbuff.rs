@@ -575,10 +575,18 @@ impl SkBuff {
     /// Sets the device the packet is sent out of or received on. The skb
     /// holds no reference: the caller hands it to that device's transmit
     /// or receive path while it holds one (as the kernel does).
+    #[inline]
     pub(crate) fn set_dev(&mut self, dev: &super::netdevice::NetDevice) {
-        // SAFETY: By the type invariant the skb is valid and owned; `dev` is
-        // a valid device.
-        unsafe { bindings::ferroute_skb_set_dev(self.as_raw(), dev.as_raw()) };
+        // SAFETY: By the type invariant the skb is valid and owned, and it
+        // is on no list, so the union's `next`/`prev`/`dev` view is the one
+        // in use; `skb->dev = dev`, as the C assignment writes it.
+        unsafe {
+            (*self.as_raw())
+                .__bindgen_anon_1
+                .__bindgen_anon_1
+                .__bindgen_anon_1
+                .dev = dev.as_raw();
+        }
     }
 
     /// The skb's `headers` group (header offsets, protocol, packet type,
