@@ -415,10 +415,7 @@ impl SkBuff {
         // A clone shares the whole data buffer, tailroom included: two
         // clones that each put would hand out the same bytes. skb_unclone
         // gives this skb a private copy (pskb_expand_head) if it is cloned.
-        // SAFETY: By the type invariant the skb is valid and owned, and not
-        // shared (`users == 1`), which pskb_expand_head BUG_ONs; GFP_ATOMIC
-        // never sleeps.
-        if unsafe { bindings::ferroute_skb_unclone(self.as_raw()) } != 0 {
+        if !self.unclone() {
             return None;
         }
         // SAFETY: By the type invariant the skb is valid. It is still
