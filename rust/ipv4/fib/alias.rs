@@ -201,7 +201,9 @@ impl Route {
 ///
 /// The first next hop lives in the route itself (`gateway`, `port`,
 /// `onlink`), so that a single-path lookup touches no other memory; only
-/// multipath routes allocate their list.
+/// multipath routes allocate their list. A copy shares that list (a
+/// reference count, none for a single-path route) and cannot fail.
+#[derive(Clone)]
 pub struct FibAlias {
     route: Route,
     /// Weight of the first next hop.
@@ -309,7 +311,7 @@ impl FibAlias {
             return if d {
                 Ok(None)
             } else {
-                self.try_clone().map(Some)
+                Ok(Some(self.clone()))
             };
         }
         let mut v = self.multipath.to_vec()?;
@@ -336,16 +338,6 @@ impl FibAlias {
     /// Whether any next hop is dead.
     pub fn has_dead(&self) -> bool {
         self.multipath.iter().any(|p| p.dead)
-    }
-
-    /// A copy.
-    pub(super) fn try_clone(&self) -> Result<Self, Errno> {
-        Ok(Self {
-            route: self.route,
-            weight0: self.weight0,
-            gw_local0: self.gw_local0,
-            multipath: self.multipath.share(),
-        })
     }
 
     /// Bytes allocated for the multipath list.

@@ -66,6 +66,13 @@ impl<T> SharedList<T> {
     }
 }
 
+impl<T> Clone for SharedList<T> {
+    /// The same list (a reference count more, none if empty): cannot fail.
+    fn clone(&self) -> Self {
+        self.share()
+    }
+}
+
 impl<T: Clone> SharedList<T> {
     /// A vector of copies of the elements.
     pub(crate) fn to_vec(&self) -> Result<FibVec<T>, Errno> {

@@ -14,11 +14,14 @@ use super::lpm::{Trie, TrieError, TrieStats};
 use super::{FibVec, SharedList};
 use crate::ipv4::errno::Errno;
 use crate::ipv4::iface::{PortId, Scope};
-use crate::platform::Shared;
 
-/// The routes of one prefix, in lookup order. The first is stored
-/// inline, so that a lookup reaches it without another pointer; the
-/// others, which most prefixes do not have, cost one pointer.
+/// The routes of one prefix, in lookup order, stored in the trie node's
+/// value array itself. The first is inline, so that a lookup reaches it
+/// without another pointer; the others, which most prefixes do not have,
+/// cost one pointer. A copy (a trie node copied on the path of an update
+/// copies its leaves) shares the other routes and multipath lists: a
+/// reference count each, none for a prefix of one single-path route.
+#[derive(Clone)]
 pub struct Leaf {
     head: FibAlias,
     tail: SharedList<FibAlias>,
@@ -67,7 +70,7 @@ impl Leaf {
         let mut aliases = FibVec::try_with_capacity(self.len())?;
         for (i, a) in self.aliases().enumerate() {
             if !drop(i, a) {
-                aliases.try_push(a.try_clone()?)?;
+                aliases.try_push(a.clone())?;
             }
         }
         Self::from_vec(aliases)
@@ -104,7 +107,7 @@ pub enum TableLookup<'a> {
 #[derive(Clone)]
 pub struct Table {
     id: u32,
-    trie: Trie<Shared<Leaf>>,
+    trie: Trie<Leaf>,
     routes: usize,
 }
 
@@ -148,26 +151,24 @@ impl Table {
         self.routes == 0
     }
 
-    /// Node and memory counts of the table: its trie's nodes, plus the
-    /// route lists (refcount header, inline head route, further routes and
-    /// multipath next hops).
+    /// Node and memory counts of the table: its trie's nodes with their
+    /// value arrays (the leaves and their first routes), plus the further
+    /// routes and multipath next hops of the leaves that have them.
     pub fn stats(&self) -> TrieStats {
         let mut s = self.trie.stats();
         for (_, _, l) in self.trie.iter() {
             let tail = l.tail.heap_bytes();
             let hops: usize = l.aliases().map(|a| a.heap_bytes()).sum();
-            let b = Shared::<Leaf>::header_bytes()
-                .saturating_add(core::mem::size_of::<Leaf>())
-                .saturating_add(tail)
-                .saturating_add(hops);
-            s.bytes = s.bytes.saturating_add(b);
+            // The leaf itself is in its node's value array, which the
+            // trie's count has.
+            s.bytes = s.bytes.saturating_add(tail).saturating_add(hops);
         }
         s
     }
 
     /// The routes of exactly `dst/len`.
     pub fn leaf(&self, dst: u32, len: u8) -> Option<&Leaf> {
-        self.trie.get(dst, len).map(|l| &**l)
+        self.trie.get(dst, len)
     }
 
     /// Every route, prefix by prefix.
@@ -306,13 +307,12 @@ impl Table {
                     continue;
                 }
             }
-            aliases.try_push(a.try_clone()?)?;
+            aliases.try_push(a.clone())?;
         }
         if let Some(n) = new.take() {
             aliases.try_push(n)?;
         }
         let leaf = Leaf::from_vec(aliases)?.ok_or(Errno::Einval)?;
-        let leaf = Shared::try_new(leaf)?;
         self.trie.insert(dst, r.prefix_len, leaf)?;
         if !replace {
             self.routes = self.routes.saturating_add(1);
@@ -361,7 +361,7 @@ impl Table {
                 self.trie.remove(dst, len)?;
             }
             Some(kept) => {
-                self.trie.insert(dst, len, Shared::try_new(kept)?)?;
+                self.trie.insert(dst, len, kept)?;
             }
         }
         self.routes = self.routes.saturating_sub(removed);
@@ -394,7 +394,7 @@ impl Table {
             let mut removed = 0usize;
             for a in leaf.aliases() {
                 match edit(a)? {
-                    None => kept.try_push(a.try_clone()?)?,
+                    None => kept.try_push(a.clone())?,
                     Some(Some(new)) => kept.try_push(new)?,
                     Some(None) => removed = removed.saturating_add(1),
                 }
@@ -404,7 +404,7 @@ impl Table {
                     self.trie.remove(*p, *l)?;
                 }
                 Some(kept) => {
-                    self.trie.insert(*p, *l, Shared::try_new(kept)?)?;
+                    self.trie.insert(*p, *l, kept)?;
                 }
             }
             self.routes = self.routes.saturating_sub(removed);
