@@ -119,9 +119,34 @@ impl<T, G: Gfp> TryVec<T, G> {
         Ok(())
     }
 
+    /// Inserts `v` at `index` (clamped to the length) as
+    /// [`TryVec::try_insert`] does, but when the vector is full it moves to
+    /// a buffer of exactly one more element instead of doubling: for
+    /// vectors that stay small and many (the FIB's node arrays), where
+    /// spare room would be memory held for good.
+    pub fn try_insert_exact(&mut self, index: usize, v: T) -> Result<(), AllocError> {
+        let len = self.inner.len();
+        if len < self.inner.capacity() {
+            return self.try_insert(index, v);
+        }
+        let mut next = Self::try_with_capacity(len.saturating_add(1))?;
+        let old = core::mem::replace(&mut self.inner, KVec::new());
+        for x in old {
+            // Room for `len + 1` was reserved: no allocation, cannot fail.
+            next.inner.push(x, G::FLAGS).map_err(|_| AllocError)?;
+        }
+        *self = next;
+        self.try_insert(index, v)
+    }
+
     /// The number of elements.
     pub fn len(&self) -> usize {
         self.inner.len()
+    }
+
+    /// The number of elements the buffer has room for.
+    pub fn capacity(&self) -> usize {
+        self.inner.capacity()
     }
 
     /// Whether there are no elements.

@@ -308,11 +308,7 @@ impl FibAlias {
     ) -> Result<Option<Self>, Errno> {
         if self.multipath.is_empty() {
             let d = !self.is_reject() && dead(&self.first(), false);
-            return if d {
-                Ok(None)
-            } else {
-                Ok(Some(self.clone()))
-            };
+            return if d { Ok(None) } else { Ok(Some(self.clone())) };
         }
         let mut v = self.multipath.to_vec()?;
         for p in v.iter_mut() {

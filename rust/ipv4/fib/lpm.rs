@@ -179,7 +179,7 @@ impl<V: Clone> Node<V> {
                 None => Err(AllocError),
             }
         } else {
-            self.values.try_insert(i, v)?;
+            self.values.try_insert_exact(i, v)?;
             self.internal |= 1u128 << (pos & 127);
             Ok(None)
         }
@@ -205,7 +205,7 @@ impl<V: Clone> Node<V> {
                 }
             }
             (Some(n), false) => {
-                self.children.try_insert(i, n)?;
+                self.children.try_insert_exact(i, n)?;
                 self.external |= 1u128 << (c & 127);
             }
             (None, _) => self.remove_child(c),
@@ -326,9 +326,9 @@ pub struct TrieStats {
     pub nodes: usize,
     /// Prefixes (values).
     pub prefixes: usize,
-    /// Bytes of nodes, their child and value arrays and the refcount
-    /// headers of the shared allocations (not counting what values point
-    /// to).
+    /// Bytes of nodes, their child and value arrays as allocated (their
+    /// capacity) and the refcount headers of the shared allocations (not
+    /// counting what values point to).
     pub bytes: usize,
 }
 
@@ -612,10 +612,14 @@ fn count_node<V>(s: &mut TrieStats, n: &Node<V>) {
         .saturating_add(core::mem::size_of::<Node<V>>())
         .saturating_add(
             n.children
-                .len()
+                .capacity()
                 .saturating_mul(core::mem::size_of::<usize>()),
         )
-        .saturating_add(n.values.len().saturating_mul(core::mem::size_of::<V>()));
+        .saturating_add(
+            n.values
+                .capacity()
+                .saturating_mul(core::mem::size_of::<V>()),
+        );
     s.nodes = s.nodes.saturating_add(1);
     s.prefixes = s.prefixes.saturating_add(n.values.len());
     s.bytes = s.bytes.saturating_add(bytes);

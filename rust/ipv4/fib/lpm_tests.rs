@@ -153,7 +153,14 @@ fn a_failed_insert_leaves_the_same_prefixes_and_no_empty_node() {
         assert_eq!(r, Err(TrieError::Alloc));
         assert_eq!(u.len(), 1);
         assert_eq!(u.iter().count(), 1);
-        assert_eq!(u.stats(), before, "budget {budget}");
+        // No node is left behind (an array of a copied node may keep the
+        // room the failed insert made in it).
+        let after = u.stats();
+        assert_eq!(
+            (after.nodes, after.prefixes),
+            (before.nodes, before.prefixes),
+            "budget {budget}"
+        );
     }
     assert!(failed >= 4, "{failed} failed inserts");
     // And into an empty trie: no root is left behind.

@@ -135,9 +135,26 @@ impl<T, G: Gfp> TryVec<T, G> {
         Ok(())
     }
 
+    /// Inserts `v` at `index` (clamped to the length); when full, grows to
+    /// exactly one more element instead of doubling.
+    pub fn try_insert_exact(&mut self, index: usize, v: T) -> Result<(), AllocError> {
+        if self.inner.len() == self.inner.capacity() {
+            may_allocate()?;
+            self.inner.try_reserve_exact(1).map_err(|_| AllocError)?;
+        }
+        let index = index.min(self.inner.len());
+        self.inner.insert(index, v);
+        Ok(())
+    }
+
     /// The number of elements.
     pub fn len(&self) -> usize {
         self.inner.len()
+    }
+
+    /// The number of elements the buffer has room for.
+    pub fn capacity(&self) -> usize {
+        self.inner.capacity()
     }
 
     /// Whether there are no elements.
