@@ -130,7 +130,7 @@ impl<T, G: Gfp> TryVec<T, G> {
             return self.try_insert(index, v);
         }
         let mut next = Self::try_with_capacity(len.saturating_add(1))?;
-        let old = core::mem::replace(&mut self.inner, KVec::new());
+        let old = core::mem::take(&mut self.inner);
         for x in old {
             // Room for `len + 1` was reserved: no allocation, cannot fail.
             next.inner.push(x, G::FLAGS).map_err(|_| AllocError)?;
