@@ -23,7 +23,7 @@ pub mod uapi;
 /// The allocation API the IPv4 logic uses; the host crate provides a twin.
 pub mod platform {
     pub use crate::abstractions::cpu::with_popcnt;
-    pub use crate::abstractions::shared::Shared;
+    pub use crate::abstractions::shared::{Shared, SharedSlice};
     pub use crate::abstractions::vec::{AllocError, GfpAtomic, GfpKernel, TryVec};
 }
 

@@ -17,11 +17,13 @@
 //! process context (netlink), never on the packet path, which only reads.
 
 use super::vec::AllocError;
+use core::alloc::Layout;
 use core::marker::PhantomData;
 use core::ops::Deref;
 use core::ptr::NonNull;
+use kernel::alloc::allocator::Kmalloc;
 use kernel::alloc::flags::GFP_KERNEL;
-use kernel::alloc::KBox;
+use kernel::alloc::{Allocator, KBox};
 use kernel::bindings;
 use kernel::types::Opaque;
 
@@ -149,5 +151,334 @@ impl<T> Deref for Shared<T> {
 
     fn deref(&self) -> &T {
         &self.inner().value
+    }
+}
+
+/// The header of a [`SharedSlice`]'s allocation: the count of its handles
+/// and how many elements it holds and has room for. The elements follow
+/// at [`SharedSlice::ELEMS`].
+#[repr(C)]
+struct SliceHeader {
+    refcount: Opaque<bindings::refcount_t>,
+    len: u32,
+    cap: u32,
+}
+
+/// A reference-counted slice whose elements live in the same allocation
+/// as its count, so that reaching an element from a handle is one pointer
+/// (a `Shared<KVec<T>>` is two: the shared value, then the vector's
+/// buffer). For persistent structures whose readers chase many such
+/// pointers in a row (the FIB trie: a node's children are the elements
+/// of its parent's slice).
+///
+/// Its elements are changed in place only through the only handle
+/// ([`SharedSlice::get_mut`] and the methods that take `&mut self`, which
+/// copy the slice first when it is shared).
+///
+/// # Invariants
+///
+/// `ptr` points to an allocation made by `Kmalloc` with
+/// `Self::layout(cap)`, `cap` being the header's, that begins with an
+/// initialised [`SliceHeader`] and holds the header's `len` (at most
+/// `cap`) initialised elements from offset [`SharedSlice::ELEMS`] on. The
+/// header's `refcount` is the number of `SharedSlice` handles pointing to
+/// the allocation, at least one (this one). The elements and `len` are
+/// changed only while the count is one, through `&mut self`.
+pub struct SharedSlice<T> {
+    ptr: NonNull<SliceHeader>,
+    _p: PhantomData<T>,
+}
+
+// SAFETY: As for `Shared<T>` (and `Arc<[T]>`): a handle sent to another
+// thread may drop the elements there (T: Send) or give shared access to
+// them from there (T: Sync).
+unsafe impl<T: Send + Sync> Send for SharedSlice<T> {}
+
+// SAFETY: As for `Shared<T>`: `&SharedSlice<T>` gives `&[T]` (T: Sync) and
+// can be cloned into a handle that drops them on another thread (T: Send).
+unsafe impl<T: Send + Sync> Sync for SharedSlice<T> {}
+
+impl<T> SharedSlice<T> {
+    /// Offset of the first element: the header, padded to the elements'
+    /// alignment.
+    pub const ELEMS: usize =
+        core::mem::size_of::<SliceHeader>().next_multiple_of(core::mem::align_of::<T>());
+
+    /// The layout of an allocation with room for `cap` elements.
+    fn layout(cap: usize) -> Result<Layout, AllocError> {
+        let bytes = core::mem::size_of::<T>()
+            .checked_mul(cap)
+            .and_then(|b| b.checked_add(Self::ELEMS))
+            .ok_or(AllocError)?;
+        let align = core::mem::align_of::<T>().max(core::mem::align_of::<SliceHeader>());
+        Layout::from_size_align(bytes, align)
+            .map(|l| l.pad_to_align())
+            .map_err(|_| AllocError)
+    }
+
+    /// A new allocation with room for `cap` elements, holding none; its
+    /// only handle is the one returned.
+    fn with_capacity(cap: usize) -> Result<Self, AllocError> {
+        let cap32 = u32::try_from(cap).map_err(|_| AllocError)?;
+        let layout = Self::layout(cap)?;
+        let mem = Kmalloc::alloc(layout, GFP_KERNEL).map_err(|_| AllocError)?;
+        let ptr = mem.cast::<SliceHeader>();
+        // SAFETY: `mem` is a new allocation of `layout`, which is at least
+        // as large as a header and aligned for one (its alignment is at
+        // least the header's), and nothing else refers to it yet.
+        unsafe {
+            ptr.as_ptr().write(SliceHeader {
+                // SAFETY: FFI call; `REFCOUNT_INIT` only builds a value.
+                refcount: Opaque::new(bindings::REFCOUNT_INIT(1)),
+                len: 0,
+                cap: cap32,
+            })
+        };
+        // INVARIANT: A `Kmalloc` allocation of `layout(cap)` with an
+        // initialised header, no elements, and one handle: this.
+        Ok(Self {
+            ptr,
+            _p: PhantomData,
+        })
+    }
+
+    fn header(&self) -> &SliceHeader {
+        // SAFETY: By the type invariant the allocation lives while this
+        // handle does and starts with an initialised header; `len` is
+        // changed only through `&mut self`.
+        unsafe { self.ptr.as_ref() }
+    }
+
+    /// The first element's place.
+    fn elems(&self) -> *mut T {
+        // The allocation holds at least `ELEMS` bytes (type invariant): the
+        // offset stays inside it.
+        self.ptr
+            .as_ptr()
+            .cast::<u8>()
+            .wrapping_add(Self::ELEMS)
+            .cast::<T>()
+    }
+
+    /// Whether this is the only handle. Acquire: the accesses of a handle
+    /// another CPU dropped (`refcount_dec_and_test`, release) come before
+    /// whatever the caller then does with the elements.
+    fn is_unique(&self) -> bool {
+        // SAFETY: The refcount lives as long as this handle (invariant).
+        unsafe { ferroute_refcount_read_acquire(self.header().refcount.get()) == 1 }
+    }
+
+    /// Appends `v` if there is room and this is the only handle; gives `v`
+    /// back otherwise.
+    fn push_within(&mut self, v: T) -> Result<(), T> {
+        let h = self.header();
+        let (len, cap) = (h.len, h.cap);
+        if len >= cap || !self.is_unique() {
+            return Err(v);
+        }
+        // SAFETY: `len < cap`, so the place is inside the allocation
+        // (invariant) and holds no element; this is the only handle and
+        // `&mut self` excludes any borrow of the elements.
+        unsafe { self.elems().add(len as usize).write(v) };
+        // SAFETY: As above; the new element is initialised.
+        // INVARIANT: The first `len + 1` elements are initialised.
+        unsafe { (*self.ptr.as_ptr()).len = len + 1 };
+        Ok(())
+    }
+
+    /// A slice of the one element `v`.
+    pub fn try_single(v: T) -> Result<Self, AllocError> {
+        let mut s = Self::with_capacity(1)?;
+        // Room for one, one handle: `v` is not given back.
+        s.push_within(v).map_err(|_| AllocError)?;
+        Ok(s)
+    }
+
+    /// A slice of `len` elements, element `i` being `f(i)`.
+    pub fn try_from_fn(len: usize, mut f: impl FnMut(usize) -> T) -> Result<Self, AllocError> {
+        let mut s = Self::with_capacity(len)?;
+        for i in 0..len {
+            // There is room for `len` and `s` is the only handle: this
+            // cannot give the element back.
+            if s.push_within(f(i)).is_err() {
+                return Err(AllocError);
+            }
+        }
+        Ok(s)
+    }
+
+    /// The number of elements the allocation has room for.
+    pub fn capacity(&self) -> usize {
+        self.header().cap as usize
+    }
+
+    /// Whether `a` and `b` are the same allocation.
+    pub fn ptr_eq(a: &Self, b: &Self) -> bool {
+        a.ptr == b.ptr
+    }
+
+    /// The elements, to change in place, if this is the only handle;
+    /// `None` if there are others.
+    pub fn get_mut(&mut self) -> Option<&mut [T]> {
+        if !self.is_unique() {
+            return None;
+        }
+        let len = self.header().len as usize;
+        // SAFETY: The first `len` elements are initialised (invariant). A
+        // count of one means this is the only handle, and none can be made
+        // while `self` is borrowed mutably; every `&[T]` borrows a handle,
+        // so none exists.
+        Some(unsafe { core::slice::from_raw_parts_mut(self.elems(), len) })
+    }
+}
+
+impl<T: Clone> SharedSlice<T> {
+    /// The elements, to change in place: this handle's own copy of them
+    /// if there are other handles (which keep the old ones).
+    pub fn try_make_mut(&mut self) -> Result<&mut [T], AllocError> {
+        if !self.is_unique() {
+            let copy = Self::try_from_fn(self.len(), |i| self[i].clone())?;
+            *self = copy;
+        }
+        // A fresh copy has one handle: this does not fail.
+        self.get_mut().ok_or(AllocError)
+    }
+
+    /// Inserts `v` at `index` (clamped to the length), shifting the rest:
+    /// in place if this is the only handle and there is room; else into a
+    /// new allocation of exactly one more element (moving the elements if
+    /// this is the only handle, copying them if not). On error nothing
+    /// changed.
+    pub fn try_insert(&mut self, index: usize, v: T) -> Result<(), AllocError> {
+        let len = self.len();
+        let index = index.min(len);
+        let unique = self.is_unique();
+        if unique && len < self.capacity() {
+            let p = self.elems();
+            // SAFETY: This is the only handle and `&mut self` excludes any
+            // borrow of the elements. `len < cap`: moving elements
+            // `index..len` up by one stays inside the allocation, and
+            // leaves place `index` to be written without dropping it.
+            unsafe {
+                core::ptr::copy(p.add(index), p.add(index + 1), len - index);
+                p.add(index).write(v);
+                // INVARIANT: `len + 1` elements are initialised.
+                (*self.ptr.as_ptr()).len = (len + 1) as u32;
+            }
+            return Ok(());
+        }
+        let mut next = Self::with_capacity(len.saturating_add(1))?;
+        if unique {
+            let (from, to) = (self.elems(), next.elems());
+            // SAFETY: `self` is the only handle of its allocation, with
+            // `len` initialised elements; `next` is new, with room for
+            // `len + 1`. The elements move (bitwise) to `next` around the
+            // new one, and `self`'s length becomes zero so that they are
+            // not dropped twice: `self`'s allocation is then freed, empty,
+            // when `next` replaces it.
+            unsafe {
+                core::ptr::copy_nonoverlapping(from, to, index);
+                to.add(index).write(v);
+                core::ptr::copy_nonoverlapping(from.add(index), to.add(index + 1), len - index);
+                // INVARIANT: `next` holds `len + 1` elements, `self` none.
+                (*next.ptr.as_ptr()).len = (len + 1) as u32;
+                (*self.ptr.as_ptr()).len = 0;
+            }
+        } else {
+            // `next` has room for all and is the only handle of its
+            // allocation: no push gives its element back.
+            for x in self[..index].iter() {
+                let _ = next.push_within(x.clone());
+            }
+            let _ = next.push_within(v);
+            for x in self[index..].iter() {
+                let _ = next.push_within(x.clone());
+            }
+        }
+        *self = next;
+        Ok(())
+    }
+
+    /// Removes element `index` and returns it (`None` if out of range): in
+    /// place if this is the only handle (without allocating), else from
+    /// this handle's own copy (which may fail; then nothing changed).
+    pub fn remove(&mut self, index: usize) -> Result<Option<T>, AllocError> {
+        let len = self.len();
+        if index >= len {
+            return Ok(None);
+        }
+        if self.is_unique() {
+            let p = self.elems();
+            // SAFETY: This is the only handle and `&mut self` excludes any
+            // borrow of the elements; `index < len`. The element is read
+            // out, the ones after it move down over its place, and the
+            // length shrinks by one, so each element is owned once.
+            let v = unsafe {
+                let v = p.add(index).read();
+                core::ptr::copy(p.add(index + 1), p.add(index), len - index - 1);
+                // INVARIANT: `len - 1` elements are initialised.
+                (*self.ptr.as_ptr()).len = (len - 1) as u32;
+                v
+            };
+            return Ok(Some(v));
+        }
+        let mut next = Self::with_capacity(len - 1)?;
+        for (i, x) in self.iter().enumerate() {
+            if i != index {
+                // Room for `len - 1`, one handle: never given back.
+                let _ = next.push_within(x.clone());
+            }
+        }
+        let v = self[index].clone();
+        *self = next;
+        Ok(Some(v))
+    }
+}
+
+impl<T> Clone for SharedSlice<T> {
+    fn clone(&self) -> Self {
+        // SAFETY: The refcount lives as long as this handle (invariant);
+        // the count is at least one, as `refcount_inc` requires (it
+        // saturates instead of overflowing).
+        unsafe { bindings::refcount_inc(self.header().refcount.get()) };
+        // INVARIANT: The count now includes the new handle.
+        Self {
+            ptr: self.ptr,
+            _p: PhantomData,
+        }
+    }
+}
+
+impl<T> Drop for SharedSlice<T> {
+    fn drop(&mut self) {
+        // SAFETY: The refcount lives as long as this handle (invariant).
+        let last = unsafe { bindings::refcount_dec_and_test(self.header().refcount.get()) };
+        if !last {
+            return;
+        }
+        let (len, cap) = (self.header().len as usize, self.header().cap as usize);
+        // SAFETY: The count reached zero: this was the last handle, and
+        // `refcount_dec_and_test` ordered every other handle's use before
+        // this. The first `len` elements are initialised (invariant) and
+        // dropped once, here.
+        unsafe { core::ptr::drop_in_place(core::ptr::slice_from_raw_parts_mut(self.elems(), len)) };
+        // The layout the allocation was made with (invariant); it was
+        // computed once already, so it cannot fail now.
+        if let Ok(layout) = Self::layout(cap) {
+            // SAFETY: The allocation came from `Kmalloc` with `layout`
+            // (invariant) and nothing refers to it any more.
+            unsafe { Kmalloc::free(self.ptr.cast(), layout) };
+        }
+    }
+}
+
+impl<T> Deref for SharedSlice<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        let len = self.header().len as usize;
+        // SAFETY: The first `len` elements are initialised (invariant) and
+        // change only through `&mut self`, which this borrow excludes.
+        unsafe { core::slice::from_raw_parts(self.elems(), len) }
     }
 }

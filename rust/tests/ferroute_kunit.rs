@@ -37,7 +37,7 @@ mod kunit_tests;
 /// The allocation API the IPv4 logic uses, as in `rust/ferroute.rs`.
 pub mod platform {
     pub use crate::abstractions::cpu::with_popcnt;
-    pub use crate::abstractions::shared::Shared;
+    pub use crate::abstractions::shared::{Shared, SharedSlice};
     pub use crate::abstractions::vec::{AllocError, GfpAtomic, GfpKernel, TryVec};
 }
 

@@ -17,17 +17,24 @@
 //! bit of `internal & MATCH[chunk]`, one AND and one leading-zeros count.
 //! Prefix lengths 28 to 32 all live in the last level.
 //!
-//! Nodes are immutable and shared through [`Shared`]: an update copies the
-//! (at most five) nodes on the path to the changed prefix and shares every
-//! other node with the previous version, so a clone of a [`Trie`] is a
-//! refcount increment, and a version keeps answering as it did after later
-//! versions are derived from it. Readers only follow references.
+//! A node's children are a [`SharedSlice`] of nodes, stored in it by value
+//! (bitmaps and the handles of their own children and values), so a lookup
+//! follows one pointer a level: from a node to the slice that holds its
+//! child, as fib_trie's `tnode` holds its children's pointers. Its values
+//! are a second slice, reached at the last level.
+//!
+//! The slices are immutable and shared: an update copies the slices on the
+//! path to the changed prefix (at most five, and the values of its node)
+//! and shares every other one with the previous version, so a clone of a
+//! [`Trie`] is two refcount increments, and a version keeps answering as it
+//! did after later versions are derived from it. A batch of updates to one
+//! clone copies each slice once and changes its copies in place. Readers
+//! only follow references.
 //!
 //! Linux uses a level-compressed trie instead (net/ipv4/fib_trie.c); see
 //! Documentation/fib.rst for the comparison and the measurements.
 
-use super::FibVec;
-use crate::platform::{with_popcnt, AllocError, Shared};
+use crate::platform::{with_popcnt, AllocError, SharedSlice};
 
 /// Bits of the address a node consumes.
 const STRIDE: u32 = 7;
@@ -110,33 +117,130 @@ fn deepest_match<V>(root: &Node<V>, addr: u32, levels: usize) -> Option<(&Node<V
     deepest
 }
 
-/// One trie node (see the module documentation).
+/// A node's children or values: a shared slice, `None` (no allocation)
+/// when empty.
+struct Slots<T>(Option<SharedSlice<T>>);
+
+impl<T> Clone for Slots<T> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+
+impl<T> Slots<T> {
+    const fn new() -> Self {
+        Self(None)
+    }
+
+    #[inline(always)]
+    fn as_slice(&self) -> &[T] {
+        self.0.as_deref().unwrap_or(&[])
+    }
+
+    #[inline(always)]
+    fn get(&self, i: usize) -> Option<&T> {
+        self.as_slice().get(i)
+    }
+
+    fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+
+    /// Bytes of the allocation (none if empty).
+    fn heap_bytes(&self) -> usize {
+        self.0.as_ref().map_or(0, |s| {
+            SharedSlice::<T>::ELEMS
+                .saturating_add(s.capacity().saturating_mul(core::mem::size_of::<T>()))
+        })
+    }
+
+    /// The elements to change in place, if this version alone holds them
+    /// (without copying).
+    fn get_mut(&mut self) -> Option<&mut [T]> {
+        match &mut self.0 {
+            Some(s) => s.get_mut(),
+            None => Some(&mut []),
+        }
+    }
+}
+
+impl<T: Clone> Slots<T> {
+    /// The elements to change in place: copied first if another version
+    /// holds them too (the path copy).
+    fn try_make_mut(&mut self) -> Result<&mut [T], AllocError> {
+        match &mut self.0 {
+            Some(s) => s.try_make_mut(),
+            None => Ok(&mut []),
+        }
+    }
+
+    fn try_insert(&mut self, i: usize, v: T) -> Result<(), AllocError> {
+        match &mut self.0 {
+            Some(s) => s.try_insert(i, v),
+            None => {
+                self.0 = Some(SharedSlice::try_single(v)?);
+                Ok(())
+            }
+        }
+    }
+
+    /// Removes element `i`; does not allocate if this version alone holds
+    /// the elements. The last one out frees the allocation.
+    fn remove(&mut self, i: usize) -> Result<Option<T>, AllocError> {
+        let Some(s) = &mut self.0 else {
+            return Ok(None);
+        };
+        let v = s.remove(i)?;
+        if s.is_empty() {
+            self.0 = None;
+        }
+        Ok(v)
+    }
+}
+
+/// One trie node (see the module documentation). A node is stored in its
+/// parent's child slice itself, so a lookup goes from a node to its child
+/// through one pointer, to the slice holding the child.
 struct Node<V> {
     internal: u128,
     external: u128,
-    children: FibVec<Shared<Node<V>>>,
-    values: FibVec<V>,
+    children: Slots<Node<V>>,
+    values: Slots<V>,
+}
+
+impl<V> Clone for Node<V> {
+    /// A copy sharing the children and the values (a reference count
+    /// each, none for an empty slot list): cannot fail.
+    fn clone(&self) -> Self {
+        Self {
+            internal: self.internal,
+            external: self.external,
+            children: self.children.clone(),
+            values: self.values.clone(),
+        }
+    }
 }
 
 impl<V> Node<V> {
+    const fn empty() -> Self {
+        Self {
+            internal: 0,
+            external: 0,
+            children: Slots::new(),
+            values: Slots::new(),
+        }
+    }
+
     fn is_empty(&self) -> bool {
         self.internal == 0 && self.external == 0
     }
 
+    #[inline(always)]
     fn child(&self, c: u32) -> Option<&Node<V>> {
         if bit(self.external, c) {
-            self.children.get(rank(self.external, c)).map(|n| &**n)
+            self.children.get(rank(self.external, c))
         } else {
             None
-        }
-    }
-
-    /// Removes the child at chunk `c`, if there is one (allocates
-    /// nothing).
-    fn remove_child(&mut self, c: u32) {
-        if bit(self.external, c) {
-            self.children.remove(rank(self.external, c));
-            self.external &= !(1u128 << (c & 127));
         }
     }
 
@@ -150,149 +254,115 @@ impl<V> Node<V> {
 }
 
 impl<V: Clone> Node<V> {
-    fn empty() -> Self {
-        Self {
-            internal: 0,
-            external: 0,
-            children: FibVec::new(),
-            values: FibVec::new(),
-        }
-    }
-
-    /// A copy sharing the children (refcount increments) and cloning the
-    /// values.
-    fn try_copy(&self) -> Result<Self, AllocError> {
-        Ok(Self {
-            internal: self.internal,
-            external: self.external,
-            children: self.children.try_clone()?,
-            values: self.values.try_clone()?,
-        })
-    }
-
     /// Sets the value at internal bit `pos`; returns the old one.
     fn set_value(&mut self, pos: u32, v: V) -> Result<Option<V>, AllocError> {
         let i = rank(self.internal, pos);
         if bit(self.internal, pos) {
-            match self.values.get_mut(i) {
+            match self.values.try_make_mut()?.get_mut(i) {
                 Some(slot) => Ok(Some(core::mem::replace(slot, v))),
                 None => Err(AllocError),
             }
         } else {
-            self.values.try_insert_exact(i, v)?;
+            self.values.try_insert(i, v)?;
             self.internal |= 1u128 << (pos & 127);
             Ok(None)
         }
     }
 
-    fn clear_value(&mut self, pos: u32) -> Option<V> {
+    fn clear_value(&mut self, pos: u32) -> Result<Option<V>, AllocError> {
         if !bit(self.internal, pos) {
-            return None;
+            return Ok(None);
         }
-        let v = self.values.remove(rank(self.internal, pos));
+        let v = self.values.remove(rank(self.internal, pos))?;
         self.internal &= !(1u128 << (pos & 127));
-        v
+        Ok(v)
     }
 
-    /// Sets (`Some`) or removes (`None`) the child at chunk `c`.
-    fn set_child(&mut self, c: u32, n: Option<Shared<Node<V>>>) -> Result<(), AllocError> {
-        let i = rank(self.external, c);
-        let present = bit(self.external, c);
-        match (n, present) {
-            (Some(n), true) => {
-                if let Some(slot) = self.children.get_mut(i) {
-                    *slot = n;
-                }
-            }
-            (Some(n), false) => {
-                self.children.try_insert_exact(i, n)?;
-                self.external |= 1u128 << (c & 127);
-            }
-            (None, _) => self.remove_child(c),
+    /// Removes the child at chunk `c`, if there is one. Does not allocate
+    /// when this version alone holds the children (as after
+    /// [`Slots::try_make_mut`]); on error nothing changed.
+    fn remove_child(&mut self, c: u32) -> Result<(), AllocError> {
+        if bit(self.external, c) {
+            self.children.remove(rank(self.external, c))?;
+            self.external &= !(1u128 << (c & 127));
         }
         Ok(())
     }
-}
 
-/// The node behind `slot`, to change: the node itself if this version is
-/// its only holder, else a copy put in its place (the path copy).
-fn make_mut<V: Clone>(slot: &mut Shared<Node<V>>) -> Result<&mut Node<V>, AllocError> {
-    if slot.get_mut().is_none() {
-        *slot = Shared::try_new(slot.try_copy()?)?;
+    /// The child at chunk `c`, to change (made first, empty, if there is
+    /// none): this node's children are copied first if another version
+    /// holds them.
+    fn child_mut(&mut self, c: u32) -> Result<&mut Node<V>, AllocError> {
+        if !bit(self.external, c) {
+            self.children
+                .try_insert(rank(self.external, c), Node::empty())?;
+            self.external |= 1u128 << (c & 127);
+        }
+        let i = rank(self.external, c);
+        self.children.try_make_mut()?.get_mut(i).ok_or(AllocError)
     }
-    // A fresh allocation has one holder: this cannot fail.
-    slot.get_mut().ok_or(AllocError)
 }
 
-/// [`Trie::insert`] below `slot`, the node at `level` on the path to `p`.
+/// [`Trie::insert`] below `node`, the node at `level` on the path to `p`.
 fn insert_at<V: Clone>(
-    slot: &mut Shared<Node<V>>,
+    node: &mut Node<V>,
     prefix: u32,
     p: &Place,
     level: usize,
     v: V,
 ) -> Result<Option<V>, AllocError> {
-    let node = make_mut(slot)?;
     if level >= p.level {
         return node.set_value(p.pos, v);
     }
     let c = chunk(prefix, (level as u32).saturating_mul(STRIDE));
-    if !bit(node.external, c) {
-        node.set_child(c, Some(Shared::try_new(Node::empty())?))?;
-    }
-    let child = node
-        .children
-        .get_mut(rank(node.external, c))
-        .ok_or(AllocError)?;
+    let child = node.child_mut(c)?;
     insert_at(child, prefix, p, level.saturating_add(1), v)
 }
 
-/// [`Trie::remove`] below `slot` (the prefix is present): the old value,
+/// [`Trie::remove`] below `node` (the prefix is present): the old value,
 /// and whether the node is left empty (its parent then drops it).
 fn remove_at<V: Clone>(
-    slot: &mut Shared<Node<V>>,
+    node: &mut Node<V>,
     prefix: u32,
     p: &Place,
     level: usize,
 ) -> Result<(Option<V>, bool), AllocError> {
-    let node = make_mut(slot)?;
     if level >= p.level {
-        let old = node.clear_value(p.pos);
+        let old = node.clear_value(p.pos)?;
         return Ok((old, node.is_empty()));
     }
     let c = chunk(prefix, (level as u32).saturating_mul(STRIDE));
     if !bit(node.external, c) {
         return Ok((None, false));
     }
-    let i = rank(node.external, c);
-    let Some(child) = node.children.get_mut(i) else {
-        return Ok((None, false));
-    };
+    let child = node.child_mut(c)?;
     let (old, empty) = remove_at(child, prefix, p, level.saturating_add(1))?;
     if empty {
-        node.remove_child(c);
+        // child_mut made the children this version's own: removing one
+        // does not allocate, and cannot fail.
+        node.remove_child(c)?;
     }
     Ok((old, node.is_empty()))
 }
 
 /// After a failed insert: drops the empty nodes it made on the path to
-/// `p`; returns whether `slot`'s node is empty itself. Only nodes this
-/// version alone holds can be empty (a shared one belongs to a complete
-/// version), so nothing is copied.
-fn prune_path<V>(slot: &mut Shared<Node<V>>, prefix: u32, p: &Place, level: usize) -> bool {
-    let Some(node) = slot.get_mut() else {
-        return false;
-    };
+/// `p`; returns whether `node` is empty itself. Only children this version
+/// alone holds can hold an empty node (a shared one belongs to a complete
+/// version), so nothing is copied or allocated.
+fn prune_path<V: Clone>(node: &mut Node<V>, prefix: u32, p: &Place, level: usize) -> bool {
     if level < p.level {
         let c = chunk(prefix, (level as u32).saturating_mul(STRIDE));
-        let i = rank(node.external, c);
-        let empty = bit(node.external, c)
-            && node
+        if bit(node.external, c) {
+            let i = rank(node.external, c);
+            let empty = node
                 .children
-                .get_mut(i)
+                .get_mut()
+                .and_then(|children| children.get_mut(i))
                 .is_some_and(|child| prune_path(child, prefix, p, level.saturating_add(1)));
-        if empty {
-            node.remove_child(c);
+            if empty {
+                // Held by this version alone: does not allocate.
+                let _ = node.remove_child(c);
+            }
         }
     }
     node.is_empty()
@@ -337,7 +407,7 @@ pub struct TrieStats {
 /// `Clone` is O(1) (one refcount); [`Trie::insert`] and [`Trie::remove`]
 /// copy the path they change and leave every other clone as it was.
 pub struct Trie<V> {
-    root: Option<Shared<Node<V>>>,
+    root: Node<V>,
     len: usize,
 }
 
@@ -352,7 +422,10 @@ impl<V> Clone for Trie<V> {
 
 impl<V> Default for Trie<V> {
     fn default() -> Self {
-        Self { root: None, len: 0 }
+        Self {
+            root: Node::empty(),
+            len: 0,
+        }
     }
 }
 
@@ -372,19 +445,27 @@ impl<V: Clone> Trie<V> {
         self.len == 0
     }
 
-    /// Whether `self` and `other` are the same version (share the root).
+    /// Whether `self` and `other` are the same version (their roots hold
+    /// the same prefixes and share their children and values).
     pub fn same_version(&self, other: &Self) -> bool {
-        match (&self.root, &other.root) {
-            (Some(a), Some(b)) => Shared::ptr_eq(a, b),
-            (None, None) => true,
-            _ => false,
+        fn same<T>(a: &Slots<T>, b: &Slots<T>) -> bool {
+            match (&a.0, &b.0) {
+                (Some(a), Some(b)) => SharedSlice::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
         }
+        let (a, b) = (&self.root, &other.root);
+        a.internal == b.internal
+            && a.external == b.external
+            && same(&a.children, &b.children)
+            && same(&a.values, &b.values)
     }
 
     /// The value of exactly `prefix/len`.
     pub fn get(&self, prefix: u32, len: u8) -> Option<&V> {
         let p = place(prefix, len)?;
-        let mut node = self.root.as_deref()?;
+        let mut node = &self.root;
         let mut off = 0u32;
         for _ in 0..p.level {
             node = node.child(chunk(prefix, off))?;
@@ -396,7 +477,7 @@ impl<V: Clone> Trie<V> {
     /// The longest prefix holding `addr`, with its length.
     #[inline]
     pub fn longest(&self, addr: u32) -> Option<(u8, &V)> {
-        let mut node = self.root.as_deref()?;
+        let mut node = &self.root;
         let mut best: Option<(&Node<V>, u128, u32)> = None;
         let mut off = 0u32;
         loop {
@@ -442,7 +523,7 @@ impl<V: Clone> Trie<V> {
         addr: u32,
         mut f: impl FnMut(u8, &'a V) -> Option<R>,
     ) -> Option<R> {
-        let root = self.root.as_deref()?;
+        let root = &self.root;
         let (mut node, mut m, mut depth) = deepest_match(root, addr, LEVELS)?;
         loop {
             let off = (depth as u32).saturating_mul(STRIDE);
@@ -469,11 +550,7 @@ impl<V: Clone> Trie<V> {
     /// node once). On error the trie holds the same prefixes and values.
     pub fn insert(&mut self, prefix: u32, len: u8, v: V) -> Result<Option<V>, TrieError> {
         let p = place(prefix, len).ok_or(TrieError::BadPrefix)?;
-        let root = match &mut self.root {
-            Some(root) => root,
-            None => self.root.insert(Shared::try_new(Node::empty())?),
-        };
-        match insert_at(root, prefix, &p, 0, v) {
+        match insert_at(&mut self.root, prefix, &p, 0, v) {
             Ok(old) => {
                 if old.is_none() {
                     self.len = self.len.saturating_add(1);
@@ -482,9 +559,7 @@ impl<V: Clone> Trie<V> {
             }
             Err(e) => {
                 // Nodes made for the prefix hold nothing: take them out.
-                if prune_path(root, prefix, &p, 0) {
-                    self.root = None;
-                }
+                prune_path(&mut self.root, prefix, &p, 0);
                 Err(e.into())
             }
         }
@@ -498,13 +573,7 @@ impl<V: Clone> Trie<V> {
         if self.get(prefix, len).is_none() {
             return Ok(None);
         }
-        let Some(root) = self.root.as_mut() else {
-            return Ok(None);
-        };
-        let (old, empty) = remove_at(root, prefix, &p, 0)?;
-        if empty {
-            self.root = None;
-        }
+        let (old, _) = remove_at(&mut self.root, prefix, &p, 0)?;
         if old.is_some() {
             self.len = self.len.saturating_sub(1);
         }
@@ -515,9 +584,7 @@ impl<V: Clone> Trie<V> {
     /// prefixes, shortest first, then its children by address).
     pub fn iter(&self) -> Iter<'_, V> {
         let mut stack: [Option<Frame<'_, V>>; LEVELS] = [None, None, None, None, None];
-        if let Some(root) = self.root.as_deref() {
-            stack[0] = Some(Frame::new(root, 0, 0));
-        }
+        stack[0] = Some(Frame::new(&self.root, 0, 0));
         Iter { stack, depth: 0 }
     }
 
@@ -529,10 +596,10 @@ impl<V: Clone> Trie<V> {
     pub fn iter_from(&self, prefix: u32, len: u8) -> Iter<'_, V> {
         let mut stack: [Option<Frame<'_, V>>; LEVELS] = [None, None, None, None, None];
         let mut depth = 0usize;
-        let (Some(p), Some(root)) = (place(prefix, len), self.root.as_deref()) else {
+        let Some(p) = place(prefix, len) else {
             return Iter { stack, depth };
         };
-        let mut frame = Frame::new(root, 0, 0);
+        let mut frame = Frame::new(&self.root, 0, 0);
         for level in 0..LEVELS {
             if level == p.level {
                 // The prefix ends in this node: its own and the longer (or
@@ -576,9 +643,12 @@ impl<V: Clone> Trie<V> {
     pub fn stats(&self) -> TrieStats {
         let mut s = TrieStats::default();
         let mut stack: [Option<(&Node<V>, usize)>; LEVELS] = [None; LEVELS];
-        let Some(root) = self.root.as_deref() else {
+        let root = &self.root;
+        if root.is_empty() {
             return s;
-        };
+        }
+        // The root is inline in the trie.
+        s.bytes = core::mem::size_of::<Node<V>>();
         stack[0] = Some((root, 0));
         let mut depth = 0usize;
         count_node(&mut s, root);
@@ -607,19 +677,12 @@ impl<V: Clone> Trie<V> {
 }
 
 fn count_node<V>(s: &mut TrieStats, n: &Node<V>) {
-    let header = Shared::<Node<V>>::header_bytes();
-    let bytes = header
-        .saturating_add(core::mem::size_of::<Node<V>>())
-        .saturating_add(
-            n.children
-                .capacity()
-                .saturating_mul(core::mem::size_of::<usize>()),
-        )
-        .saturating_add(
-            n.values
-                .capacity()
-                .saturating_mul(core::mem::size_of::<V>()),
-        );
+    // The node itself is in its parent's child slice (the root in the
+    // trie), which its parent's count has.
+    let bytes = n
+        .children
+        .heap_bytes()
+        .saturating_add(n.values.heap_bytes());
     s.nodes = s.nodes.saturating_add(1);
     s.prefixes = s.prefixes.saturating_add(n.values.len());
     s.bytes = s.bytes.saturating_add(bytes);

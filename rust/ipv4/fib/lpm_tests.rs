@@ -74,7 +74,10 @@ fn every_length_from_0_to_32_round_trips() {
         assert_eq!(t.remove(addr & mask(len), len), Ok(Some(u32::from(len))));
     }
     assert!(t.is_empty());
-    assert!(t.root.is_none(), "empty nodes are pruned");
+    assert!(
+        t.root.is_empty() && t.root.children.0.is_none() && t.root.values.0.is_none(),
+        "empty nodes are pruned"
+    );
 }
 
 #[test]
@@ -84,15 +87,14 @@ fn an_update_copies_only_its_path() {
     t.insert(0xc0a8_0000, 16, 2).unwrap();
     let old = t.clone();
     t.insert(0x0a01_0000, 16, 3).unwrap();
-    let (Some(a), Some(b)) = (old.root.as_deref(), t.root.as_deref()) else {
-        panic!("roots");
-    };
-    // The 192/8 subtree is shared, the 10/8 one copied.
-    let c192 = chunk(0xc0a8_0000, 0);
-    assert!(core::ptr::eq(
-        a.child(c192).unwrap(),
-        b.child(c192).unwrap()
-    ));
+    let (a, b) = (&old.root, &t.root);
+    // The root's children are copied; the 192/8 subtree below them is
+    // shared, the 10/8 one copied.
+    let slice = |n: &Node<u32>| n.children.as_slice().as_ptr();
+    assert_ne!(slice(a), slice(b));
+    let (c192, c10) = (chunk(0xc0a8_0000, 0), chunk(0x0a00_0000, 0));
+    assert_eq!(slice(a.child(c192).unwrap()), slice(b.child(c192).unwrap()));
+    assert_ne!(slice(a.child(c10).unwrap()), slice(b.child(c10).unwrap()));
     assert_eq!(old.longest(0x0a01_0101), Some((8, &1)));
     assert_eq!(t.longest(0x0a01_0101), Some((16, &3)));
 }
@@ -105,20 +107,17 @@ fn a_second_update_of_a_clone_changes_its_copies_in_place() {
     let old = t.clone();
     // The first update copies the path (root, then 10/8's node)...
     t.insert(0x0a02_0000, 16, 3).unwrap();
-    let root = |t: &Trie<u32>| t.root.as_deref().map(|n| n as *const Node<u32>);
-    let (r1, c1) = (
-        root(&t),
-        t.root.as_deref().unwrap().child(10).map(|n| n as *const _),
-    );
+    let root = |t: &Trie<u32>| t.root.children.as_slice().as_ptr();
+    let c10 = chunk(0x0a00_0000, 0);
+    let child = |t: &Trie<u32>| t.root.child(c10).unwrap().children.as_slice().as_ptr();
+    let (r1, c1) = (root(&t), child(&t));
     assert_ne!(root(&old), r1);
+    assert_ne!(child(&old), c1);
     // ...the next ones find those copies held by this version alone.
     t.insert(0x0a03_0000, 16, 4).unwrap();
     t.remove(0x0a01_0000, 16).unwrap();
     assert_eq!(root(&t), r1);
-    assert_eq!(
-        t.root.as_deref().unwrap().child(10).map(|n| n as *const _),
-        c1
-    );
+    assert_eq!(child(&t), c1);
     // The clone taken before is the version it was.
     let got = |t: &Trie<u32>| t.iter().map(|(p, l, v)| (p, l, *v)).collect::<Vec<_>>();
     assert_eq!(got(&old), [(0x0a00_0000, 8, 1), (0x0a01_0000, 16, 2)]);
@@ -169,7 +168,7 @@ fn a_failed_insert_leaves_the_same_prefixes_and_no_empty_node() {
     let r = e.insert(0x0a01_0203, 32, 2);
     crate::platform::fail_allocations_after(None);
     assert!(r.is_err());
-    assert!(e.root.is_none());
+    assert!(e.root.is_empty() && e.root.children.0.is_none() && e.root.values.0.is_none());
 }
 
 fn arb_prefix() -> impl Strategy<Value = (u32, u8)> {

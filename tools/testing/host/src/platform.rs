@@ -290,6 +290,130 @@ impl<T> Deref for Shared<T> {
     }
 }
 
+/// A reference-counted slice (the kernel's keeps its elements in the
+/// allocation of its count; this twin is an `Arc` of a vector, with the
+/// same API and the same allocations that can fail: one for every new
+/// slice, none for a change in place).
+pub struct SharedSlice<T> {
+    inner: Arc<Vec<T>>,
+}
+
+impl<T> SharedSlice<T> {
+    /// Offset of the first element in the kernel's allocation (its
+    /// 12-byte header padded to the elements' alignment).
+    pub const ELEMS: usize = 12usize.next_multiple_of(core::mem::align_of::<T>());
+
+    /// A slice of the one element `v`.
+    pub fn try_single(v: T) -> Result<Self, AllocError> {
+        may_allocate()?;
+        let mut vec = Vec::new();
+        vec.try_reserve_exact(1).map_err(|_| AllocError)?;
+        vec.push(v);
+        Ok(Self {
+            inner: Arc::new(vec),
+        })
+    }
+
+    /// A slice of `len` elements, element `i` being `f(i)`.
+    pub fn try_from_fn(len: usize, f: impl FnMut(usize) -> T) -> Result<Self, AllocError> {
+        may_allocate()?;
+        let mut v = Vec::new();
+        v.try_reserve_exact(len).map_err(|_| AllocError)?;
+        v.extend((0..len).map(f));
+        Ok(Self { inner: Arc::new(v) })
+    }
+
+    /// The number of elements the allocation has room for.
+    pub fn capacity(&self) -> usize {
+        self.inner.capacity()
+    }
+
+    /// Whether `a` and `b` are the same allocation.
+    pub fn ptr_eq(a: &Self, b: &Self) -> bool {
+        Arc::ptr_eq(&a.inner, &b.inner)
+    }
+
+    /// The elements, to change in place, if this is the only handle.
+    pub fn get_mut(&mut self) -> Option<&mut [T]> {
+        Arc::get_mut(&mut self.inner).map(|v| v.as_mut_slice())
+    }
+}
+
+impl<T: Clone> SharedSlice<T> {
+    /// The elements, to change in place: this handle's own copy if shared.
+    pub fn try_make_mut(&mut self) -> Result<&mut [T], AllocError> {
+        if Arc::get_mut(&mut self.inner).is_none() {
+            *self = Self::try_from_fn(self.len(), |i| self[i].clone())?;
+        }
+        self.get_mut().ok_or(AllocError)
+    }
+
+    /// Inserts `v` at `index` (clamped): in place if unique and there is
+    /// room, else into a new allocation of exactly one more element.
+    pub fn try_insert(&mut self, index: usize, v: T) -> Result<(), AllocError> {
+        let index = index.min(self.len());
+        match Arc::get_mut(&mut self.inner) {
+            Some(vec) => {
+                if vec.len() == vec.capacity() {
+                    may_allocate()?;
+                    vec.try_reserve_exact(1).map_err(|_| AllocError)?;
+                }
+                vec.insert(index, v);
+            }
+            None => {
+                may_allocate()?;
+                let mut next = Vec::new();
+                next.try_reserve_exact(self.len() + 1)
+                    .map_err(|_| AllocError)?;
+                next.extend_from_slice(&self.inner[..index]);
+                next.push(v);
+                next.extend_from_slice(&self.inner[index..]);
+                self.inner = Arc::new(next);
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes element `index` (`None` if out of range): in place if
+    /// unique, else from a copy, which may fail.
+    pub fn remove(&mut self, index: usize) -> Result<Option<T>, AllocError> {
+        if index >= self.len() {
+            return Ok(None);
+        }
+        if let Some(vec) = Arc::get_mut(&mut self.inner) {
+            return Ok(Some(vec.remove(index)));
+        }
+        may_allocate()?;
+        let v = self.inner[index].clone();
+        let mut next = Vec::new();
+        next.try_reserve_exact(self.len() - 1)
+            .map_err(|_| AllocError)?;
+        for (i, x) in self.inner.iter().enumerate() {
+            if i != index {
+                next.push(x.clone());
+            }
+        }
+        self.inner = Arc::new(next);
+        Ok(Some(v))
+    }
+}
+
+impl<T> Clone for SharedSlice<T> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+impl<T> Deref for SharedSlice<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        &self.inner
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
