@@ -180,7 +180,9 @@ struct SliceHeader {
 /// `ptr` points to an allocation made by `Kmalloc` with
 /// `Self::layout(cap)`, `cap` being the header's, that begins with an
 /// initialised [`SliceHeader`] and holds the header's `len` (at most
-/// `cap`) initialised elements from offset [`SharedSlice::ELEMS`] on. The
+/// `cap`) initialised elements from offset [`SharedSlice::ELEMS`] on
+/// (aligned for `T`: the allocation is, and `ELEMS` is a multiple of
+/// `T`'s alignment). The
 /// header's `refcount` is the number of `SharedSlice` handles pointing to
 /// the allocation, at least one (this one). The elements and `len` are
 /// changed only while the count is one, through `&mut self`.
@@ -223,9 +225,10 @@ impl<T> SharedSlice<T> {
         let layout = Self::layout(cap)?;
         let mem = Kmalloc::alloc(layout, GFP_KERNEL).map_err(|_| AllocError)?;
         let ptr = mem.cast::<SliceHeader>();
-        // SAFETY: `mem` is a new allocation of `layout`, which is at least
-        // as large as a header and aligned for one (its alignment is at
-        // least the header's), and nothing else refers to it yet.
+        // SAFETY: `mem` is a new allocation of at least `layout`'s size,
+        // aligned to its alignment (`Allocator::alloc`'s guarantee), which
+        // is at least a header's size and alignment; nothing else refers
+        // to it yet.
         unsafe {
             ptr.as_ptr().write(SliceHeader {
                 // SAFETY: FFI call; `REFCOUNT_INIT` only builds a value.
@@ -324,10 +327,12 @@ impl<T> SharedSlice<T> {
             return None;
         }
         let len = self.header().len as usize;
-        // SAFETY: The first `len` elements are initialised (invariant). A
-        // count of one means this is the only handle, and none can be made
-        // while `self` is borrowed mutably; every `&[T]` borrows a handle,
-        // so none exists.
+        // SAFETY: The first `len` elements are initialised and aligned
+        // (invariant). A count of one means this is the only handle, and
+        // none can be made while `self` is borrowed mutably; every `&[T]`
+        // borrows a handle, so none exists. A handle another CPU dropped
+        // was counted down with release ordering and the count read with
+        // acquire (`is_unique`), so its reads came before.
         Some(unsafe { core::slice::from_raw_parts_mut(self.elems(), len) })
     }
 }
@@ -477,8 +482,9 @@ impl<T> Deref for SharedSlice<T> {
 
     fn deref(&self) -> &[T] {
         let len = self.header().len as usize;
-        // SAFETY: The first `len` elements are initialised (invariant) and
-        // change only through `&mut self`, which this borrow excludes.
+        // SAFETY: The first `len` elements are initialised, and their place
+        // aligned for `T` (invariant); they change only through
+        // `&mut self`, which this borrow excludes.
         unsafe { core::slice::from_raw_parts(self.elems(), len) }
     }
 }

@@ -4,7 +4,8 @@
 //! `fib_table_lookup`, both called from kernel code over the same random
 //! keys (`make bench`, tools/testing/bench/fib-bench.sh).
 //!
-//! Three passes over the keys, each timed with `ktime_get_ns`:
+//! Three passes over the keys, each timed with `ktime_get_ns`, run chunk
+//! by chunk in turn (see [`run_interleaved`]):
 //! 1. ferroute's main-table lookup ([`Table::lookup`] with no output port,
 //!    TOS 0, universe scope: what `fib_table_lookup` is in ferroute);
 //! 2. the kernel's `fib_table_lookup` on the caller's namespace's main
@@ -40,7 +41,7 @@ const MAX_KEYS: u32 = 1 << 24;
 /// Seed when the request names none.
 const DEFAULT_SEED: u32 = 12345;
 /// Keys per RCU read-side section; `cond_resched` runs between chunks.
-const CHUNK: usize = 1 << 16;
+const CHUNK: usize = 1 << 14;
 /// The prefix length recorded for a key without a route.
 const MISS: u8 = 0xff;
 
@@ -77,21 +78,46 @@ struct Pass {
     hits: u32,
 }
 
-/// Runs `lookup` over every chunk of `keys`, writing the prefix lengths to
-/// `plens`; `lookup` times itself and returns (nanoseconds, hits).
-fn run_pass(
+impl Pass {
+    fn add(&mut self, (ns, hits): (u64, u32)) {
+        self.ns = self.ns.saturating_add(ns);
+        self.hits = self.hits.saturating_add(hits);
+    }
+}
+
+/// A lookup pass over one chunk: writes the prefix lengths of `keys` to
+/// the slice it is given, times itself and returns (nanoseconds, hits).
+type ChunkLookup<'a> = dyn FnMut(&[u32], &mut [u8]) -> (u64, u32) + 'a;
+
+/// Runs each of `passes` over every chunk of `keys`, writing its prefix
+/// lengths to its own buffer (`plens`, one a pass), chunk by chunk: every
+/// chunk goes through all the passes before the next one, in an order
+/// that rotates from chunk to chunk, so that a change in the host's speed
+/// during the run (TCG shares the host's CPUs) falls on all of them alike
+/// instead of on whichever pass ran at that time.
+fn run_interleaved<const N: usize>(
     keys: &[u32],
-    plens: &mut [u8],
-    mut lookup: impl FnMut(&[u32], &mut [u8]) -> (u64, u32),
-) -> Pass {
-    let mut pass = Pass::default();
-    for (k, p) in keys.chunks(CHUNK).zip(plens.chunks_mut(CHUNK)) {
-        let (ns, hits) = lookup(k, p);
-        pass.ns = pass.ns.saturating_add(ns);
-        pass.hits = pass.hits.saturating_add(hits);
+    mut plens: [&mut [u8]; N],
+    mut passes: [&mut ChunkLookup<'_>; N],
+) -> [Pass; N] {
+    let mut out = core::array::from_fn(|_| Pass::default());
+    for (i, k) in keys.chunks(CHUNK).enumerate() {
+        let start = i.saturating_mul(CHUNK);
+        let end = start.saturating_add(k.len());
+        for j in 0..N {
+            let which = (i + j) % N;
+            let (Some(p), Some(lookup), Some(acc)) = (
+                plens.get_mut(which).and_then(|b| b.get_mut(start..end)),
+                passes.get_mut(which),
+                out.get_mut(which),
+            ) else {
+                continue;
+            };
+            acc.add(lookup(k, p));
+        }
         cond_resched();
     }
-    pass
+    out
 }
 
 /// The `fib-bench` operation.
@@ -120,8 +146,15 @@ pub(crate) fn fib_bench(router: &Router, req: &Request<'_>) -> Result {
     let mut linux = filled(len, MISS)?;
     let mut rules = filled(len, MISS)?;
 
+    // The kernel's main table must exist before the passes start.
+    let net = req.net();
+    if !ensure_main_table(&net, &RtnlGuard::lock()) {
+        req.set_err_msg(c_str!("no kernel main table in this namespace"));
+        return Err(ENOENT);
+    }
+
     // 1. ferroute's main table.
-    let fer = run_pass(&keys, &mut ours, |keys, plens| {
+    let mut fer_pass = |keys: &[u32], plens: &mut [u8]| {
         router
             .with_config(|c| {
                 let Some(t) = c.fib.table(RT_TABLE_MAIN) else {
@@ -139,17 +172,12 @@ pub(crate) fn fib_bench(router: &Router, req: &Request<'_>) -> Result {
                 (ktime_get_ns().saturating_sub(t0), hits)
             })
             .unwrap_or((0, 0))
-    });
+    };
 
     // 2. The kernel's main table, looked up again in each chunk's RCU
     // read-side section: no lock is held over the pass.
-    let net = req.net();
-    if !ensure_main_table(&net, &RtnlGuard::lock()) {
-        req.set_err_msg(c_str!("no kernel main table in this namespace"));
-        return Err(ENOENT);
-    }
     let mut flow = FlowKey::new();
-    let lin = run_pass(&keys, &mut linux, |keys, plens| {
+    let mut lin_pass = |keys: &[u32], plens: &mut [u8]| {
         let guard = ReadGuard::new();
         let Some(table) = KernelFibTable::main(&net, &guard) else {
             return (0, 0);
@@ -163,10 +191,10 @@ pub(crate) fn fib_bench(router: &Router, req: &Request<'_>) -> Result {
             }
         }
         (ktime_get_ns().saturating_sub(t0), hits)
-    });
+    };
 
     // 3. ferroute's fib_lookup: rules, then tables.
-    let full = run_pass(&keys, &mut rules, |keys, plens| {
+    let mut full_pass = |keys: &[u32], plens: &mut [u8]| {
         router
             .with_config(|c| {
                 let mut hits = 0u32;
@@ -184,7 +212,13 @@ pub(crate) fn fib_bench(router: &Router, req: &Request<'_>) -> Result {
                 (ktime_get_ns().saturating_sub(t0), hits)
             })
             .unwrap_or((0, 0))
-    });
+    };
+
+    let [fer, lin, full] = run_interleaved(
+        &keys,
+        [&mut ours[..], &mut linux[..], &mut rules[..]],
+        [&mut fer_pass, &mut lin_pass, &mut full_pass],
+    );
 
     let mismatches = ours
         .iter()

@@ -326,6 +326,21 @@ impl FibAlias {
         }))
     }
 
+    /// The first next hop that is alive and on `oif` (any if `None`):
+    /// `fib_table_lookup`'s loop over a route's next hops. A single-path
+    /// route's one hop is alive while the route exists (a dead one is
+    /// removed, see [`FibAlias::with_dead`]), so only its port is checked.
+    #[inline]
+    pub fn first_usable(&self, oif: Option<PortId>) -> Option<usize> {
+        if self.multipath.is_empty() {
+            let on = oif.map_or(true, |o| self.route.port == Some(o));
+            return (on && !self.is_reject()).then_some(0);
+        }
+        self.multipath
+            .iter()
+            .position(|p| !p.dead && oif.map_or(true, |o| p.nh.port == Some(o)))
+    }
+
     /// Whether next hop `sel` is dead.
     pub fn is_dead(&self, sel: usize) -> bool {
         self.multipath.get(sel).is_some_and(|p| p.dead)

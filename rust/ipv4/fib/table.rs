@@ -215,10 +215,7 @@ impl Table {
                         return Some(TableLookup::Reject(r));
                     }
                     // The first live next hop (on `oif` if bound).
-                    let usable = a.nexthops().enumerate().position(|(i, h)| {
-                        !a.is_dead(i) && oif.map_or(true, |o| h.port == Some(o))
-                    });
-                    if let Some(nh_sel) = usable {
+                    if let Some(nh_sel) = a.first_usable(oif) {
                         return Some(TableLookup::Found { alias: a, nh_sel });
                     }
                 }
