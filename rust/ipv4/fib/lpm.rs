@@ -404,8 +404,9 @@ pub struct TrieStats {
 
 /// A persistent longest-prefix-match map from IPv4 prefixes to `V`.
 ///
-/// `Clone` is O(1) (one refcount); [`Trie::insert`] and [`Trie::remove`]
-/// copy the path they change and leave every other clone as it was.
+/// `Clone` is O(1) (two refcounts: the root's children and values);
+/// [`Trie::insert`] and [`Trie::remove`] copy the path they change and
+/// leave every other clone as it was.
 pub struct Trie<V> {
     root: Node<V>,
     len: usize,
@@ -544,10 +545,10 @@ impl<V: Clone> Trie<V> {
     /// Sets the value of `prefix/len` (host bits are the caller's to clear:
     /// they select a different prefix; a length above 32 is
     /// [`TrieError::BadPrefix`]); returns the previous value. Copies the
-    /// nodes on the path to the prefix that other versions share, and
+    /// slices on the path to the prefix that other versions share, and
     /// changes in place those only this version holds (copied by an
     /// earlier update of it: a batch of updates to one clone copies each
-    /// node once). On error the trie holds the same prefixes and values.
+    /// slice once). On error the trie holds the same prefixes and values.
     pub fn insert(&mut self, prefix: u32, len: u8, v: V) -> Result<Option<V>, TrieError> {
         let p = place(prefix, len).ok_or(TrieError::BadPrefix)?;
         match insert_at(&mut self.root, prefix, &p, 0, v) {

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# timeout: 600
 # kasan: skip its floods must leave a host at 2,000 packets a second, which a sender on the KASAN kernel under TCG does not reach (0 of 7 floods, 2026-12-01)
 # Rate limits measured: a flood of 2,000 TTL-expired packets, each from its
 # own source (so the per-peer limit never binds), offered at 2,000 packets

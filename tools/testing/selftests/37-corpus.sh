@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# timeout: 600
 # The differential corpus (lib/corpus.py): some 80 crafted frames (TTL,
 # MTU and DF, fragments, IP options, header errors, martians, broadcasts,
 # multicast, local ICMP/UDP/TCP, ARP) sent into the same topology once
