@@ -11,6 +11,10 @@
 //! - [`router`]: the module glue that wires ports, devices, netlink and the
 //!   packet path to the logic.
 
+// `try_pin_init!` expands recursively per field: the router has more
+// fields than the default limit of 128 allows for.
+#![recursion_limit = "256"]
+
 use kernel::c_str;
 use kernel::prelude::*;
 

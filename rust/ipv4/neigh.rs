@@ -39,6 +39,14 @@
 //! (`unres_qlen`, 101 by default); its queue's memory is reserved when the
 //! entry starts resolving, so queueing itself never allocates.
 //!
+//! **The output path reads without the lock.** The cache itself lives
+//! under its owner's lock, but a REACHABLE entry is also published in an
+//! [`HhCache`], which the output path reads lock-free, as `neigh_output`
+//! reads `nud_state` and `neigh_hh_output` the header under `hh_lock`'s
+//! seqlock. Only what [`NeighCache::resolve`] would answer `Ready` for
+//! without changing anything is published, so a read that hits is the
+//! answer the locked call would give; a miss falls back to it.
+//!
 //! Linear scans: fine for a slice whose tables are small; the neighbour
 //! hash table is later work.
 
@@ -46,7 +54,8 @@ use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::iface::PortId;
 use crate::ipv4::stats::DropReason;
 use crate::ipv4::wire::ethernet::MacAddr;
-use crate::platform::TryVec;
+use crate::platform::{AllocError, SharedSlice, TryVec};
+use core::sync::atomic::{fence, AtomicU32, AtomicU64, Ordering};
 
 /// Default bound on entries (`gc_thresh3`).
 pub const MAX_ENTRIES: usize = 1024;
@@ -278,6 +287,164 @@ fn bump(c: &mut u64) {
     *c = c.wrapping_add(1);
 }
 
+/// Slots of an [`HhCache`]: as many 32-byte slots as fit in one 4 KiB
+/// allocation beside its 16-byte header.
+pub const HH_SLOTS: usize = 127;
+
+/// One published neighbour: a seqlock over atomics (`struct hh_cache`'s
+/// `hh_lock` and data). `seq` is odd while its writer changes the others.
+struct HhSlot {
+    seq: AtomicU32,
+    /// [`hh_key`] of the neighbour.
+    key: AtomicU64,
+    /// The MAC in the low 48 bits.
+    mac: AtomicU64,
+    /// Until when (ms) the entry stays REACHABLE: `confirmed` plus
+    /// [`REACHABLE_TIME_MS`]. 0 in an empty slot.
+    expires: AtomicU64,
+}
+
+impl HhSlot {
+    const fn empty() -> HhSlot {
+        HhSlot {
+            seq: AtomicU32::new(0),
+            key: AtomicU64::new(0),
+            mac: AtomicU64::new(0),
+            expires: AtomicU64::new(0),
+        }
+    }
+
+    /// The MAC published for `key`, if it is valid at `now`. Never waits:
+    /// a slot being written reads as a miss.
+    fn read(&self, key: u64, now: u64) -> Option<MacAddr> {
+        // Boehm's seqlock reader ("Can seqlocks get along with programming
+        // language memory models?"): the fence orders the data loads
+        // before the second load of `seq`, so a load that saw a write of a
+        // newer round makes that load see the odd or newer count.
+        let seq = self.seq.load(Ordering::Acquire);
+        if seq & 1 != 0 {
+            return None;
+        }
+        let slot_key = self.key.load(Ordering::Relaxed);
+        let mac = self.mac.load(Ordering::Relaxed);
+        let expires = self.expires.load(Ordering::Relaxed);
+        fence(Ordering::Acquire);
+        if self.seq.load(Ordering::Relaxed) != seq || slot_key != key || now >= expires {
+            return None;
+        }
+        let b = mac.to_le_bytes();
+        Some([b[0], b[1], b[2], b[3], b[4], b[5]])
+    }
+
+    /// Writes the slot. Callers are the one writer (see [`HhCache`]).
+    fn write(&self, key: u64, mac: MacAddr, expires: u64) {
+        let seq = self.seq.load(Ordering::Relaxed);
+        self.seq.store(seq.wrapping_add(1), Ordering::Relaxed);
+        fence(Ordering::Release);
+        let [a, b, c, d, e, f] = mac;
+        self.key.store(key, Ordering::Relaxed);
+        self.mac.store(
+            u64::from_le_bytes([a, b, c, d, e, f, 0, 0]),
+            Ordering::Relaxed,
+        );
+        self.expires.store(expires, Ordering::Relaxed);
+        self.seq.store(seq.wrapping_add(2), Ordering::Release);
+    }
+}
+
+/// The key of a neighbour in its [`HhCache`] slot.
+fn hh_key(port: PortId, ip: Ipv4Addr) -> u64 {
+    (u64::from(port.0) << 32) | u64::from(ip.to_bits())
+}
+
+/// The REACHABLE neighbours, readable without the cache's lock: the
+/// output path's `neigh_output`/`neigh_hh_output` fast path.
+///
+/// Direct-mapped by a hash of (port, address); a neighbour whose slot
+/// holds another one reads as a miss and takes the locked path, which
+/// publishes it in turn. A handle is made by [`NeighCache::try_hh`] and
+/// can only read; clones share the slots.
+///
+/// # Invariants
+///
+/// Only the [`NeighCache`] that made the slots writes them, and only in
+/// methods that take it by `&mut`, so there is one writer at a time (the
+/// seqlock's requirement) however many handles read.
+///
+/// A slot that reads as `(port, ip) -> mac` at `now` means that cache has
+/// an entry for (port, ip), REACHABLE with that MAC and not expired at
+/// `now`: the cache publishes an entry when it is REACHABLE, with
+/// `confirmed + REACHABLE_TIME_MS` as the slot's end (`confirmed` only
+/// grows, and the entry leaves REACHABLE by time no earlier than that),
+/// and clears the slot when the entry changes MAC, leaves REACHABLE
+/// otherwise, or is removed.
+#[derive(Clone)]
+pub struct HhCache {
+    slots: SharedSlice<HhSlot>,
+}
+
+impl HhCache {
+    fn try_new() -> Result<Self, AllocError> {
+        Ok(HhCache {
+            slots: SharedSlice::try_from_fn(HH_SLOTS, |_| HhSlot::empty())?,
+        })
+    }
+
+    fn slot(&self, key: u64) -> Option<&HhSlot> {
+        // Fibonacci hashing of the key, then Lemire's multiply-shift to
+        // map it onto the slots without a division.
+        let hash = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as u32;
+        let i = (u64::from(hash) * HH_SLOTS as u64) >> 32;
+        self.slots.get(i as usize)
+    }
+
+    /// The MAC to send to `ip` on `port` at `now`, if the neighbour is
+    /// REACHABLE (what [`NeighCache::resolve`] would answer `Ready` with,
+    /// changing nothing); `None` means: ask the cache.
+    pub fn lookup(&self, port: PortId, ip: Ipv4Addr, now: u64) -> Option<MacAddr> {
+        let key = hh_key(port, ip);
+        self.slot(key)?.read(key, now)
+    }
+
+    /// Publishes the entry's state: REACHABLE with a MAC, or nothing.
+    fn sync<P>(&self, n: &Neighbour<P>) {
+        let key = hh_key(n.port, n.ip);
+        let Some(slot) = self.slot(key) else {
+            return;
+        };
+        match (n.state, n.mac) {
+            (NudState::Reachable, Some(mac)) => {
+                slot.write(key, mac, n.confirmed.saturating_add(REACHABLE_TIME_MS))
+            }
+            _ => self.clear_key(slot, key),
+        }
+    }
+
+    /// Empties `slot` if it holds `key`.
+    fn clear_key(&self, slot: &HhSlot, key: u64) {
+        if slot.key.load(Ordering::Relaxed) == key && slot.expires.load(Ordering::Relaxed) != 0 {
+            slot.write(key, [0; 6], 0);
+        }
+    }
+
+    /// Empties the slot of a removed entry.
+    fn remove(&self, port: PortId, ip: Ipv4Addr) {
+        let key = hh_key(port, ip);
+        if let Some(slot) = self.slot(key) {
+            self.clear_key(slot, key);
+        }
+    }
+
+    /// Empties every slot.
+    fn clear(&self) {
+        for slot in self.slots.iter() {
+            if slot.expires.load(Ordering::Relaxed) != 0 {
+                slot.write(0, [0; 6], 0);
+            }
+        }
+    }
+}
+
 /// One entry (`struct neighbour`).
 struct Neighbour<P> {
     port: PortId,
@@ -307,6 +474,8 @@ pub struct NeighCache<P> {
     last_flush: u64,
     queue_len: usize,
     stats: NeighStats,
+    /// Where REACHABLE entries are published, once asked for.
+    hh: Option<HhCache>,
 }
 
 impl<P> Default for NeighCache<P> {
@@ -332,6 +501,36 @@ impl<P> NeighCache<P> {
             last_flush: 0,
             queue_len: queue_len.max(1),
             stats: NeighStats::default(),
+            hh: None,
+        }
+    }
+
+    /// A read handle on the cache's [`HhCache`], made on the first call
+    /// (its one allocation); from then on the cache publishes its
+    /// REACHABLE entries there.
+    pub fn try_hh(&mut self) -> Result<HhCache, AllocError> {
+        if let Some(hh) = &self.hh {
+            return Ok(hh.clone());
+        }
+        let hh = HhCache::try_new()?;
+        for n in self.entries.iter() {
+            hh.sync(n);
+        }
+        self.hh = Some(hh.clone());
+        Ok(hh)
+    }
+
+    /// Publishes entry `n`'s state in the [`HhCache`], if there is one.
+    fn sync_hh(hh: &Option<HhCache>, n: &Neighbour<P>) {
+        if let Some(hh) = hh {
+            hh.sync(n);
+        }
+    }
+
+    /// [`Self::sync_hh`] for entry `i`.
+    fn sync_entry(&self, i: usize) {
+        if let Some(n) = self.entries.get(i) {
+            Self::sync_hh(&self.hh, n);
         }
     }
 
@@ -398,6 +597,9 @@ impl<P> NeighCache<P> {
     /// Removes entry `i`, returning its queue.
     fn remove(&mut self, i: usize) -> Option<TryVec<P>> {
         let n = self.entries.swap_remove(i)?;
+        if let Some(hh) = &self.hh {
+            hh.remove(n.port, n.ip);
+        }
         bump(&mut self.stats.destroys);
         Some(n.queue)
     }
@@ -413,6 +615,7 @@ impl<P> NeighCache<P> {
         let max_clean = self.entries.len().saturating_sub(self.gc_thresh2);
         let mut shrunk = 0usize;
         let mut done = false;
+        let hh = &self.hh;
         self.entries.retain(|n| {
             if done {
                 return true;
@@ -421,6 +624,9 @@ impl<P> NeighCache<P> {
             let remove = n.queue.is_empty() && (n.state == NudState::Failed || old);
             if remove {
                 shrunk += 1;
+                if let Some(hh) = hh {
+                    hh.remove(n.port, n.ip);
+                }
             }
             done = shrunk >= max_clean;
             !remove
@@ -549,6 +755,13 @@ impl<P> NeighCache<P> {
                 }
             },
         };
+        let out = self.resolve_at(i, now, pkt);
+        self.sync_entry(i);
+        out
+    }
+
+    /// [`Self::resolve`] for entry `i`.
+    fn resolve_at(&mut self, i: usize, now: u64, pkt: P) -> Resolve<P> {
         let Some(n) = self.entries.get_mut(i) else {
             return Resolve::Dropped(pkt, DropReason::NotSpecified);
         };
@@ -595,6 +808,13 @@ impl<P> NeighCache<P> {
             },
             None => return Released::empty(),
         };
+        let released = self.update_at(i, u, now);
+        self.sync_entry(i);
+        released
+    }
+
+    /// [`Self::update`] for entry `i`.
+    fn update_at(&mut self, i: usize, u: &NeighUpdate, now: u64) -> Released<P> {
         let Some(n) = self.entries.get_mut(i) else {
             return Released::empty();
         };
@@ -667,6 +887,7 @@ impl<P> NeighCache<P> {
                     } else {
                         n.state = NudState::Stale;
                     }
+                    Self::sync_hh(&self.hh, n);
                 }
                 Step::Next
             }
@@ -674,6 +895,7 @@ impl<P> NeighCache<P> {
                 if now <= n.confirmed.saturating_add(DELAY_PROBE_TIME_MS) {
                     n.state = NudState::Reachable;
                     n.updated = now;
+                    Self::sync_hh(&self.hh, n);
                     return Step::Next;
                 }
                 n.state = NudState::Probe;
@@ -768,6 +990,9 @@ impl<P> NeighCache<P> {
     /// Removes every entry, handing each waiting packet to `drop_pkt`
     /// (module unload: `neigh_table_clear`).
     pub fn clear(&mut self, mut drop_pkt: impl FnMut(P)) -> usize {
+        if let Some(hh) = &self.hh {
+            hh.clear();
+        }
         let mut count = 0usize;
         while let Some(n) = self.entries.pop() {
             bump(&mut self.stats.destroys);
@@ -1076,10 +1301,140 @@ mod tests {
         assert!(c.lookup(P1, mk(100)).is_some() && c.lookup(P1, mk(101)).is_some());
     }
 
+    #[test]
+    fn hh_cache_serves_reachable_entries_until_they_expire() {
+        let mut c: NeighCache<u32> = NeighCache::new();
+        let hh = c.try_hh().unwrap();
+        assert_eq!(hh.lookup(P1, IP, 0), None);
+        let _ = c.resolve(P1, IP, 0, 1);
+        assert_eq!(hh.lookup(P1, IP, 0), None, "INCOMPLETE is not published");
+        assert_eq!(c.update(&reply(IP, MAC), 100).count(), 1);
+        assert_eq!(hh.lookup(P1, IP, 100), Some(MAC));
+        assert_eq!(hh.lookup(PortId(2), IP, 100), None);
+        assert_eq!(hh.lookup(P1, Ipv4Addr::new(10, 0, 0, 3), 100), None);
+        // The slot ends where resolve() would stop answering REACHABLE.
+        let end = 100 + REACHABLE_TIME_MS;
+        assert_eq!(hh.lookup(P1, IP, end - 1), Some(MAC));
+        assert_eq!(hh.lookup(P1, IP, end), None);
+        // A fresh confirmation moves the slot's end.
+        let _ = c.update(&reply(IP, MAC), 20_000);
+        assert_eq!(hh.lookup(P1, IP, 20_000 + REACHABLE_TIME_MS - 1), Some(MAC));
+        // A new MAC is published at once; a STALE override clears it.
+        let other = [2, 0, 0, 0, 0, 9];
+        let _ = c.update(&reply(IP, other), 21_000);
+        assert_eq!(hh.lookup(P1, IP, 21_000), Some(other));
+        let gratuitous = NeighUpdate {
+            force_override: true,
+            reachable: false,
+            ..reply(IP, MAC)
+        };
+        let _ = c.update(&gratuitous, 21_100);
+        assert_eq!(hh.lookup(P1, IP, 21_100), None);
+        // STALE, used: DELAY (the locked path); a reply makes it REACHABLE
+        // and publishes it again.
+        assert!(matches!(c.resolve(P1, IP, 21_200, 2), Resolve::Ready(m, 2) if m == MAC));
+        let _ = c.update(&reply(IP, MAC), 22_000);
+        assert_eq!(hh.lookup(P1, IP, 22_000), Some(MAC));
+        assert_eq!(c.flush_port(P1, |_| ()), 0);
+        assert_eq!(hh.lookup(P1, IP, 22_000), None, "flushed");
+    }
+
+    #[test]
+    fn hh_cache_made_late_publishes_what_is_reachable_and_clear_empties_it() {
+        let mut c: NeighCache<u32> = NeighCache::new();
+        let _ = c.resolve(P1, IP, 0, 1);
+        let _ = c.update(&reply(IP, MAC), 10).count();
+        let hh = c.try_hh().unwrap();
+        assert_eq!(hh.lookup(P1, IP, 10), Some(MAC));
+        let again = c.try_hh().unwrap();
+        assert_eq!(again.lookup(P1, IP, 10), Some(MAC));
+        assert_eq!(c.clear(|_| ()), 0);
+        assert_eq!(hh.lookup(P1, IP, 10), None);
+    }
+
+    #[test]
+    fn hh_cache_forgets_what_forced_gc_removes() {
+        let mut c: NeighCache<u32> = NeighCache::with_limits(2, 4);
+        let hh = c.try_hh().unwrap();
+        let a = Ipv4Addr::new(10, 0, 0, 1);
+        let b = Ipv4Addr::new(10, 0, 0, 2);
+        let _ = c.resolve(P1, a, 0, 1);
+        let _ = c.update(&reply(a, MAC), 0).count();
+        let _ = c.resolve(P1, b, 0, 2);
+        assert_eq!(hh.lookup(P1, a, 6_000), Some(MAC));
+        // At 6 s a third entry collects the REACHABLE one (nothing queued,
+        // not updated for 5 s).
+        let _ = c.resolve(P1, Ipv4Addr::new(10, 0, 0, 3), 6_000, 3);
+        assert_eq!(c.lookup(P1, a), None);
+        assert_eq!(hh.lookup(P1, a, 6_000), None);
+    }
+
+    #[test]
+    fn hh_cache_neighbours_sharing_a_slot_take_turns() {
+        let mut c: NeighCache<u32> = NeighCache::new();
+        let hh = c.try_hh().unwrap();
+        // More neighbours than slots: some share one.
+        let n = HH_SLOTS as u32 * 2;
+        let ip = |k: u32| Ipv4Addr::from_bits(0x0a00_0000 | k);
+        for k in 0..n {
+            let _ = c.resolve(P1, ip(k), 0, k);
+            let _ = c.update(&reply(ip(k), MAC), 0).count();
+        }
+        let hits = (0..n)
+            .filter(|&k| hh.lookup(P1, ip(k), 1).is_some())
+            .count();
+        assert!(hits > 0 && hits <= HH_SLOTS, "{hits} hits");
+        // A miss takes the locked path, which publishes that neighbour.
+        let missed = (0..n).find(|&k| hh.lookup(P1, ip(k), 1).is_none()).unwrap();
+        assert!(matches!(
+            c.resolve(P1, ip(missed), 1, 0),
+            Resolve::Ready(..)
+        ));
+        assert_eq!(hh.lookup(P1, ip(missed), 1), Some(MAC));
+    }
+
+    /// Readers on other threads never see one neighbour's key with
+    /// another's MAC while the writer rewrites the slot.
+    #[test]
+    fn hh_slot_reads_are_never_torn() {
+        use std::sync::atomic::AtomicBool;
+        use std::sync::Arc;
+        let slot = Arc::new(HhSlot::empty());
+        let stop = Arc::new(AtomicBool::new(false));
+        let hits = Arc::new(AtomicU64::new(0));
+        let readers: Vec<_> = (0..2)
+            .map(|_| {
+                let (slot, stop, hits) = (slot.clone(), stop.clone(), hits.clone());
+                std::thread::spawn(move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        for k in 0..4u64 {
+                            if let Some(mac) = slot.read(k, 1) {
+                                assert_eq!(u64::from(mac[0]), k, "torn read");
+                                assert_eq!(mac[1..], [mac[0]; 5], "torn read");
+                                hits.fetch_add(1, Ordering::Relaxed);
+                            }
+                        }
+                    }
+                })
+            })
+            .collect();
+        // Rewrite until the readers have read many times while it ran.
+        let mut round = 0u64;
+        while round < 200_000 || hits.load(Ordering::Relaxed) < 100_000 {
+            let k = round % 4;
+            slot.write(k, [k as u8; 6], 2);
+            round += 1;
+        }
+        stop.store(true, Ordering::Relaxed);
+        for r in readers {
+            r.join().unwrap();
+        }
+    }
+
     #[derive(Debug, Clone)]
     enum Op {
         Resolve(u8, u8),
-        Reply(u8, u8, bool),
+        Reply(u8, u8, bool, u8),
         Tick,
         Advance(u16),
         FlushPort(u8),
@@ -1088,7 +1443,7 @@ mod tests {
     fn arb_op() -> impl Strategy<Value = Op> {
         prop_oneof![
             4 => (0u8..2, 0u8..5).prop_map(|(p, i)| Op::Resolve(p, i)),
-            2 => (0u8..2, 0u8..5, any::<bool>()).prop_map(|(p, i, c)| Op::Reply(p, i, c)),
+            2 => (0u8..2, 0u8..5, any::<bool>(), 0u8..2).prop_map(|(p, i, c, m)| Op::Reply(p, i, c, m)),
             2 => Just(Op::Tick),
             2 => any::<u16>().prop_map(Op::Advance),
             1 => (0u8..2).prop_map(Op::FlushPort),
@@ -1099,6 +1454,7 @@ mod tests {
         #[test]
         fn every_packet_comes_back_exactly_once(ops in proptest::collection::vec(arb_op(), 0..200)) {
             let mut c: NeighCache<u32> = NeighCache::with_limits(4, 3);
+            let hh = c.try_hh().unwrap();
             let mut now = 0u64;
             let mut next = 0u32;
             let mut out: Vec<u32> = Vec::new();
@@ -1112,11 +1468,11 @@ mod tests {
                             Resolve::Queued { dropped, .. } => out.extend(dropped),
                         }
                     }
-                    Op::Reply(p, i, create) => {
+                    Op::Reply(p, i, create, m) => {
                         let u = NeighUpdate {
                             port: PortId(p.into()),
                             ip: Ipv4Addr::new(10, 0, 0, i),
-                            mac: [2, 0, 0, 0, p, i],
+                            mac: [2, 0, 0, m, p, i],
                             reachable: !create,
                             create,
                             force_override: create,
@@ -1140,6 +1496,16 @@ mod tests {
                 }
                 prop_assert!(c.len() <= 4);
                 prop_assert!(c.entries(now).all(|e| e.queued <= 3));
+                // What the lock-free path reads is what the cache holds.
+                for p in 0..2u32 {
+                    for i in 0..5u8 {
+                        let ip = Ipv4Addr::new(10, 0, 0, i);
+                        if let Some(mac) = hh.lookup(PortId(p), ip, now) {
+                            let entry = c.entries(now).find(|e| e.port == PortId(p) && e.addr == ip);
+                            prop_assert_eq!(entry.map(|e| (e.mac, e.state)), Some((Some(mac), NudState::Reachable)));
+                        }
+                    }
+                }
             }
             c.clear(|x| out.push(x));
             out.sort_unstable();

@@ -9,8 +9,9 @@
 //!   reads it lock-free; a writer copies it, changes the copy, publishes
 //!   it and frees the old one after a grace period.
 //! - The neighbour cache changes on the packet path and is under a
-//!   bottom-half spinlock.
-//! - Counters are atomics.
+//!   bottom-half spinlock; its REACHABLE entries are also published in an
+//!   [`HhCache`], which the output path reads without the lock.
+//! - Counters are per-CPU.
 
 mod bench;
 mod conf;
@@ -43,7 +44,7 @@ use crate::ipv4::fib::Fib;
 use crate::ipv4::icmp::{IcmpErrorMsg, IcmpGlobalLimit};
 use crate::ipv4::iface::{AddrTable, IfAddr, PortId};
 use crate::ipv4::inetpeer::InetPeers;
-use crate::ipv4::neigh::{NeighAction, NeighCache};
+use crate::ipv4::neigh::{HhCache, NeighAction, NeighCache};
 use crate::ipv4::reasm::Reassembly;
 use crate::ipv4::wire::ethernet::PacketType;
 use crate::ipv4::wire::icmp::{time_exceeded, unreach};
@@ -189,6 +190,9 @@ pub struct Router {
     attachments: Mutex<TryVec<Attachment, GfpKernel>>,
     #[pin]
     neigh: SpinLockBh<NeighCache<SkBuff>>,
+    /// `neigh`'s REACHABLE entries, read by the output path without its
+    /// lock.
+    hh: HhCache,
     #[pin]
     icmp_limit: SpinLockBh<IcmpGlobalLimit>,
     #[pin]
@@ -212,12 +216,15 @@ impl Router {
     /// Creates the router of the namespace whose inode number is `netns`,
     /// with no ports.
     pub fn new(netns: u32) -> Result<Arc<Self>> {
+        let mut neigh = NeighCache::new();
+        let hh = neigh.try_hh().map_err(|_| ENOMEM)?;
         let router = Arc::pin_init(
             try_pin_init!(Self {
                 netns,
                 config <- RcuMutexBox::new(),
                 attachments <- new_mutex!(TryVec::new(), "ferroute_attachments"),
-                neigh <- crate::new_spinlock_bh!(NeighCache::new(), "ferroute_neigh"),
+                neigh <- crate::new_spinlock_bh!(neigh, "ferroute_neigh"),
+                hh,
                 icmp_limit <- crate::new_spinlock_bh!(IcmpGlobalLimit::new(), "ferroute_icmp_limit"),
                 peers <- crate::new_spinlock_bh!(InetPeers::new(), "ferroute_inet_peers"),
                 reasm <- crate::new_spinlock_bh!(Reassembly::new(), "ferroute_reasm"),

@@ -136,7 +136,12 @@ pub(super) fn neigh_output(
     skb: SkBuff,
 ) {
     r.stats.ip(IpStat::OutTransmits);
-    let outcome = r.neigh.lock().resolve(port.id, next_hop, now_ms(), skb);
+    let now = now_ms();
+    // `neigh_output`: a REACHABLE neighbour's MAC without the lock.
+    if let Some(mac) = r.hh.lookup(port.id, next_hop, now) {
+        return finish_output(r, port, mac, skb);
+    }
+    let outcome = r.neigh.lock().resolve(port.id, next_hop, now, skb);
     match outcome {
         Resolve::Ready(mac, skb) => finish_output(r, port, mac, skb),
         Resolve::Queued {

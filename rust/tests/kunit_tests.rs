@@ -324,6 +324,11 @@ fn arp_request_for_our_address_gets_a_reply(t: &mut Test) {
 
 fn neigh_queues_until_resolved(t: &mut Test) {
     let mut cache: NeighCache<u32> = NeighCache::new();
+    // The lock-free view, in the kernel's SharedSlice.
+    let Ok(hh) = cache.try_hh() else {
+        kexpect!(t, false);
+        return;
+    };
     let ip = Ipv4Addr::new(10, 1, 0, 2);
     let first = cache.resolve(PortId(1), ip, 0, 7);
     kexpect!(
@@ -360,8 +365,12 @@ fn neigh_queues_until_resolved(t: &mut Test) {
         let _ = released.try_push(p);
     }
     kexpect!(t, released.as_slice() == [7, 8]);
+    kexpect!(t, hh.lookup(PortId(1), ip, 3) == Some([2, 0, 0, 0, 0, 2]));
+    kexpect!(t, hh.lookup(PortId(2), ip, 3).is_none());
     kexpect!(
         t,
         matches!(cache.resolve(PortId(1), ip, 3, 9), Resolve::Ready(_, 9))
     );
+    kexpect!(t, cache.flush_port(PortId(1), |_| ()) == 0);
+    kexpect!(t, hh.lookup(PortId(1), ip, 3).is_none());
 }
