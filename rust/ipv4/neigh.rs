@@ -40,12 +40,17 @@
 //! entry starts resolving, so queueing itself never allocates.
 //!
 //! **The output path reads without the lock.** The cache itself lives
-//! under its owner's lock, but a REACHABLE entry is also published in an
-//! [`HhCache`], which the output path reads lock-free, as `neigh_output`
-//! reads `nud_state` and `neigh_hh_output` the header under `hh_lock`'s
-//! seqlock. Only what [`NeighCache::resolve`] would answer `Ready` for
-//! without changing anything is published, so a read that hits is the
-//! answer the locked call would give; a miss falls back to it.
+//! under its owner's lock, but every entry with a usable MAC (REACHABLE,
+//! DELAY, PROBE) is also published in an [`HhCache`], which the output
+//! path reads lock-free, as Linux's reads `nud_state` and then the header
+//! under a seqlock (`neigh_hh_output`'s `hh_lock` for a REACHABLE entry,
+//! `neigh_resolve_output`'s `ha_lock` for DELAY and PROBE). Only what
+//! [`NeighCache::resolve`] would answer `Ready` for without changing the
+//! entry's state is published, so a read that hits is the answer the
+//! locked call would give; a miss falls back to it. A hit does not update
+//! the entry's `used`: neither does `neigh_hh_output`, so a REACHABLE
+//! entry in use still goes STALE when its time runs out, and DELAY at its
+//! next use, as in Linux.
 //!
 //! Linear scans: fine for a slice whose tables are small; the neighbour
 //! hash table is later work.
@@ -299,8 +304,10 @@ struct HhSlot {
     key: AtomicU64,
     /// The MAC in the low 48 bits.
     mac: AtomicU64,
-    /// Until when (ms) the entry stays REACHABLE: `confirmed` plus
-    /// [`REACHABLE_TIME_MS`]. 0 in an empty slot.
+    /// Until when (ms) the slot is valid: for a REACHABLE entry
+    /// `confirmed` plus [`REACHABLE_TIME_MS`], when it stops being
+    /// REACHABLE by time; `u64::MAX` for DELAY and PROBE, which end only by
+    /// a change the cache clears the slot for. 0 in an empty slot.
     expires: AtomicU64,
 }
 
@@ -357,8 +364,8 @@ fn hh_key(port: PortId, ip: Ipv4Addr) -> u64 {
     (u64::from(port.0) << 32) | u64::from(ip.to_bits())
 }
 
-/// The REACHABLE neighbours, readable without the cache's lock: the
-/// output path's `neigh_output`/`neigh_hh_output` fast path.
+/// The neighbours with a usable MAC (REACHABLE, DELAY, PROBE), readable
+/// without the cache's lock: the output path's `neigh_output` fast path.
 ///
 /// Direct-mapped by a hash of (port, address); a neighbour whose slot
 /// holds another one reads as a miss and takes the locked path, which
@@ -372,12 +379,14 @@ fn hh_key(port: PortId, ip: Ipv4Addr) -> u64 {
 /// seqlock's requirement) however many handles read.
 ///
 /// A slot that reads as `(port, ip) -> mac` at `now` means that cache has
-/// an entry for (port, ip), REACHABLE with that MAC and not expired at
-/// `now`: the cache publishes an entry when it is REACHABLE, with
-/// `confirmed + REACHABLE_TIME_MS` as the slot's end (`confirmed` only
-/// grows, and the entry leaves REACHABLE by time no earlier than that),
-/// and clears the slot when the entry changes MAC, leaves REACHABLE
-/// otherwise, or is removed.
+/// an entry for (port, ip) with that MAC that [`NeighCache::resolve`] at
+/// `now` would answer `Ready` for and leave in its state: REACHABLE and
+/// not expired at `now`, or DELAY, or PROBE. The cache rewrites the slot
+/// after every change of the entry's state or MAC (publishing it, or
+/// clearing it for any other state) and clears it when the entry is
+/// removed. A REACHABLE slot ends at `confirmed + REACHABLE_TIME_MS`:
+/// `confirmed` only grows, and the entry stops being REACHABLE by time no
+/// earlier than that.
 #[derive(Clone)]
 pub struct HhCache {
     slots: SharedSlice<HhSlot>,
@@ -398,15 +407,15 @@ impl HhCache {
         self.slots.get(i as usize)
     }
 
-    /// The MAC to send to `ip` on `port` at `now`, if the neighbour is
-    /// REACHABLE (what [`NeighCache::resolve`] would answer `Ready` with,
-    /// changing nothing); `None` means: ask the cache.
+    /// The MAC to send to `ip` on `port` at `now`, if the neighbour has one
+    /// to use as it is (what [`NeighCache::resolve`] would answer `Ready`
+    /// with, changing no state); `None` means: ask the cache.
     pub fn lookup(&self, port: PortId, ip: Ipv4Addr, now: u64) -> Option<MacAddr> {
         let key = hh_key(port, ip);
         self.slot(key)?.read(key, now)
     }
 
-    /// Publishes the entry's state: REACHABLE with a MAC, or nothing.
+    /// Publishes the entry's state: a MAC to use until a time, or nothing.
     fn sync<P>(&self, n: &Neighbour<P>) {
         let key = hh_key(n.port, n.ip);
         let Some(slot) = self.slot(key) else {
@@ -416,6 +425,7 @@ impl HhCache {
             (NudState::Reachable, Some(mac)) => {
                 slot.write(key, mac, n.confirmed.saturating_add(REACHABLE_TIME_MS))
             }
+            (NudState::Delay | NudState::Probe, Some(mac)) => slot.write(key, mac, u64::MAX),
             _ => self.clear_key(slot, key),
         }
     }
@@ -864,7 +874,15 @@ impl<P> NeighCache<P> {
         let collect = self.entries.len() >= GC_THRESH1;
         let mut i = 0usize;
         while i < self.entries.len() {
-            match self.tick_one(i, now, collect) {
+            let before = self.entries.get(i).map(|n| (n.state, n.mac));
+            let step = self.tick_one(i, now, collect);
+            // A removed entry's slot is cleared by `remove`.
+            if !matches!(step, Step::Removed)
+                && self.entries.get(i).map(|n| (n.state, n.mac)) != before
+            {
+                self.sync_entry(i);
+            }
+            match step {
                 Step::Next => i = i.saturating_add(1),
                 Step::Removed => {}
                 Step::Act(a) => return Some(a),
@@ -887,7 +905,6 @@ impl<P> NeighCache<P> {
                     } else {
                         n.state = NudState::Stale;
                     }
-                    Self::sync_hh(&self.hh, n);
                 }
                 Step::Next
             }
@@ -895,7 +912,6 @@ impl<P> NeighCache<P> {
                 if now <= n.confirmed.saturating_add(DELAY_PROBE_TIME_MS) {
                     n.state = NudState::Reachable;
                     n.updated = now;
-                    Self::sync_hh(&self.hh, n);
                     return Step::Next;
                 }
                 n.state = NudState::Probe;
@@ -1330,13 +1346,40 @@ mod tests {
         };
         let _ = c.update(&gratuitous, 21_100);
         assert_eq!(hh.lookup(P1, IP, 21_100), None);
-        // STALE, used: DELAY (the locked path); a reply makes it REACHABLE
-        // and publishes it again.
+        // STALE, used: DELAY (the locked path), which is published (Linux's
+        // DELAY sends without the lock too); a reply makes it REACHABLE.
         assert!(matches!(c.resolve(P1, IP, 21_200, 2), Resolve::Ready(m, 2) if m == MAC));
+        assert_eq!(hh.lookup(P1, IP, 21_300), Some(MAC));
         let _ = c.update(&reply(IP, MAC), 22_000);
         assert_eq!(hh.lookup(P1, IP, 22_000), Some(MAC));
         assert_eq!(c.flush_port(P1, |_| ()), 0);
         assert_eq!(hh.lookup(P1, IP, 22_000), None, "flushed");
+    }
+
+    #[test]
+    fn hh_cache_serves_delay_and_probe_until_the_probes_fail() {
+        let mut c: NeighCache<u32> = NeighCache::new();
+        let hh = c.try_hh().unwrap();
+        let _ = c.resolve(P1, IP, 0, 1);
+        let _ = c.update(&reply(IP, MAC), 0).count();
+        // Used after its 30 s: DELAY; 5 s later unconfirmed: PROBE.
+        let t = REACHABLE_TIME_MS;
+        assert_eq!(hh.lookup(P1, IP, t), None);
+        assert!(matches!(c.resolve(P1, IP, t, 2), Resolve::Ready(..)));
+        assert_eq!(c.lookup(P1, IP), Some((Some(MAC), NudState::Delay)));
+        assert_eq!(hh.lookup(P1, IP, t + 1), Some(MAC));
+        let mut now = t + DELAY_PROBE_TIME_MS;
+        while c.tick(now).is_some() {}
+        assert_eq!(c.lookup(P1, IP), Some((Some(MAC), NudState::Probe)));
+        assert_eq!(hh.lookup(P1, IP, now), Some(MAC));
+        // Three unanswered probes: FAILED, and the slot is cleared.
+        while c.lookup(P1, IP).map(|x| x.1) == Some(NudState::Probe) {
+            now += RETRANS_TIME_MS;
+            while c.tick(now).is_some() {}
+            assert!(now < t + 60_000);
+        }
+        assert_eq!(c.lookup(P1, IP), Some((None, NudState::Failed)));
+        assert_eq!(hh.lookup(P1, IP, now), None);
     }
 
     #[test]
@@ -1502,7 +1545,8 @@ mod tests {
                         let ip = Ipv4Addr::new(10, 0, 0, i);
                         if let Some(mac) = hh.lookup(PortId(p), ip, now) {
                             let entry = c.entries(now).find(|e| e.port == PortId(p) && e.addr == ip);
-                            prop_assert_eq!(entry.map(|e| (e.mac, e.state)), Some((Some(mac), NudState::Reachable)));
+                            prop_assert_eq!(entry.map(|e| e.mac), Some(Some(mac)));
+                            prop_assert!(entry.is_some_and(|e| matches!(e.state, NudState::Reachable | NudState::Delay | NudState::Probe)));
                         }
                     }
                 }
