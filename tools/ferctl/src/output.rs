@@ -645,10 +645,10 @@ mod tests {
             action: RuleAction::Table(TableId(100)),
         };
         assert_eq!(
-            rules(&[rule.clone()], TEXT).unwrap(),
+            rules(std::slice::from_ref(&rule), TEXT).unwrap(),
             "61:\tfrom all iif nosuchdev [detached] oif d3 lookup 100\n"
         );
-        let json = rules(&[rule.clone()], JSON).unwrap();
+        let json = rules(std::slice::from_ref(&rule), JSON).unwrap();
         assert!(json.contains("\"iif_detached\":true"), "{json}");
         assert!(!json.contains("oif_detached"), "{json}");
         // A goto without a rule at its target is "[unresolved]".

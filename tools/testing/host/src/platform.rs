@@ -414,6 +414,15 @@ impl<T> Deref for SharedSlice<T> {
     }
 }
 
+/// The host twin of the kernel's `with_popcnt` (rust/abstractions/cpu.rs),
+/// which runs `f` compiled with `popcnt` where the CPU has it: here `f` as
+/// it is. Choosing a target feature at run time takes `unsafe`, which this
+/// crate forbids; the code is the same, only its speed differs.
+#[inline(always)]
+pub fn with_popcnt<R>(f: impl FnOnce() -> R) -> R {
+    f()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -444,13 +453,4 @@ mod tests {
         assert!(!Shared::ptr_eq(&a, &c));
         assert_eq!(*b, 5);
     }
-}
-
-/// The host twin of the kernel's `with_popcnt` (rust/abstractions/cpu.rs),
-/// which runs `f` compiled with `popcnt` where the CPU has it: here `f` as
-/// it is. Choosing a target feature at run time takes `unsafe`, which this
-/// crate forbids; the code is the same, only its speed differs.
-#[inline(always)]
-pub fn with_popcnt<R>(f: impl FnOnce() -> R) -> R {
-    f()
 }
