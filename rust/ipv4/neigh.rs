@@ -484,7 +484,7 @@ pub struct NeighCache<P> {
     last_flush: u64,
     queue_len: usize,
     stats: NeighStats,
-    /// Where REACHABLE entries are published, once asked for.
+    /// Where entries with a usable MAC are published, once asked for.
     hh: Option<HhCache>,
 }
 
@@ -516,8 +516,8 @@ impl<P> NeighCache<P> {
     }
 
     /// A read handle on the cache's [`HhCache`], made on the first call
-    /// (its one allocation); from then on the cache publishes its
-    /// REACHABLE entries there.
+    /// (its one allocation); from then on the cache publishes its entries
+    /// with a usable MAC (REACHABLE, DELAY, PROBE) there.
     pub fn try_hh(&mut self) -> Result<HhCache, AllocError> {
         if let Some(hh) = &self.hh {
             return Ok(hh.clone());
@@ -530,17 +530,10 @@ impl<P> NeighCache<P> {
         Ok(hh)
     }
 
-    /// Publishes entry `n`'s state in the [`HhCache`], if there is one.
-    fn sync_hh(hh: &Option<HhCache>, n: &Neighbour<P>) {
-        if let Some(hh) = hh {
-            hh.sync(n);
-        }
-    }
-
-    /// [`Self::sync_hh`] for entry `i`.
+    /// Publishes entry `i`'s state in the [`HhCache`], if there is one.
     fn sync_entry(&self, i: usize) {
-        if let Some(n) = self.entries.get(i) {
-            Self::sync_hh(&self.hh, n);
+        if let (Some(hh), Some(n)) = (&self.hh, self.entries.get(i)) {
+            hh.sync(n);
         }
     }
 

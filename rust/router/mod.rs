@@ -9,8 +9,9 @@
 //!   reads it lock-free; a writer copies it, changes the copy, publishes
 //!   it and frees the old one after a grace period.
 //! - The neighbour cache changes on the packet path and is under a
-//!   bottom-half spinlock; its REACHABLE entries are also published in an
-//!   [`HhCache`], which the output path reads without the lock.
+//!   bottom-half spinlock; its entries with a usable MAC are also
+//!   published in an [`HhCache`], which the output path reads without the
+//!   lock.
 //! - Counters are per-CPU.
 
 mod bench;
@@ -190,8 +191,8 @@ pub struct Router {
     attachments: Mutex<TryVec<Attachment, GfpKernel>>,
     #[pin]
     neigh: SpinLockBh<NeighCache<SkBuff>>,
-    /// `neigh`'s REACHABLE entries, read by the output path without its
-    /// lock.
+    /// `neigh`'s entries with a usable MAC (REACHABLE, DELAY, PROBE), read
+    /// by the output path without its lock.
     hh: HhCache,
     #[pin]
     icmp_limit: SpinLockBh<IcmpGlobalLimit>,

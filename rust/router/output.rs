@@ -137,7 +137,7 @@ pub(super) fn neigh_output(
 ) {
     r.stats.ip(IpStat::OutTransmits);
     let now = now_ms();
-    // `neigh_output`: a REACHABLE neighbour's MAC without the lock.
+    // `neigh_output`: a resolved neighbour's MAC without the lock.
     if let Some(mac) = r.hh.lookup(port.id, next_hop, now) {
         return finish_output(r, port, mac, skb);
     }
