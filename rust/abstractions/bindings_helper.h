@@ -127,6 +127,7 @@ void ferroute_local_bh_disable(void);
 void ferroute_local_bh_enable(void);
 unsigned long ferroute_jiffies(void);
 u64 ferroute_now_ms(void);
+extern const u32 ferroute_msec_per_jiffy;
 u64 ferroute_ktime_get_ns(void);
 void ferroute_cond_resched(void);
 unsigned long ferroute_msecs_to_jiffies(unsigned int ms);

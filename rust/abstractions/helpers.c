@@ -476,6 +476,12 @@ u64 ferroute_now_ms(void)
 	return jiffies64_to_msecs(get_jiffies_64());
 }
 
+/*
+ * Milliseconds per jiffy where HZ divides 1000 (jiffies64_to_msecs's
+ * multiplication), else 0: Rust's now_ms then calls ferroute_now_ms.
+ */
+const u32 ferroute_msec_per_jiffy = (MSEC_PER_SEC % HZ) ? 0 : MSEC_PER_SEC / HZ;
+
 u64 ferroute_ktime_get_ns(void)
 {
 	return ktime_get_ns();

@@ -11,8 +11,31 @@ use core::marker::PhantomData;
 use kernel::prelude::*;
 use kernel::types::Opaque;
 
-/// Milliseconds since boot, from jiffies: the "now" the IPv4 logic takes.
+/// Milliseconds since boot, from jiffies: the "now" the IPv4 logic takes
+/// (`jiffies64_to_msecs(get_jiffies_64())`).
+///
+/// The forwarding path asks for it per packet, so on a 64-bit kernel whose
+/// HZ divides 1000 it is computed here, as those inline functions do, and
+/// not by a call into C.
+#[inline]
 pub fn now_ms() -> u64 {
+    #[cfg(target_pointer_width = "64")]
+    {
+        // SAFETY: `ferroute_msec_per_jiffy` is a `const` object of
+        // helpers.c, initialised at compile time and never written.
+        let per_jiffy = unsafe { bindings::ferroute_msec_per_jiffy };
+        if per_jiffy != 0 {
+            // SAFETY: `jiffies_64` is the kernel's tick counter, a static
+            // `u64` that lives as long as the kernel and that only the
+            // timekeeping code writes. On a 64-bit kernel a load of it is a
+            // single aligned 64-bit access, and a volatile one is exactly
+            // what `get_jiffies_64()` does there (`(u64)jiffies`, `jiffies`
+            // being a volatile alias of `jiffies_64`), so it never sees a
+            // torn value and is not optimised away.
+            let jiffies = unsafe { core::ptr::read_volatile(&raw const bindings::jiffies_64) };
+            return jiffies.wrapping_mul(u64::from(per_jiffy));
+        }
+    }
     // SAFETY: FFI call without safety requirements.
     unsafe { bindings::ferroute_now_ms() }
 }

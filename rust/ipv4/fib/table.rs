@@ -195,7 +195,7 @@ impl Table {
     /// route of TOS 0 or `tos & IPTOS_RT_MASK`, of scope `min_scope` or
     /// closer, that is a reject route or has a live next hop on `oif` (any
     /// if `None`); shorter prefixes are tried when a longer one has none.
-    #[inline]
+    #[inline(always)]
     pub fn lookup(
         &self,
         dst: u32,
