@@ -32,6 +32,7 @@
 /* sk_buff */
 void ferroute_skb_consume(struct sk_buff *skb);
 void ferroute_skb_drop(struct sk_buff *skb, enum skb_drop_reason reason);
+struct sk_buff *ferroute_skb_list_pop(struct list_head *head);
 struct sk_buff *ferroute_skb_share_check(struct sk_buff *skb);
 int ferroute_skb_linearize(struct sk_buff *skb);
 int ferroute_skb_cow_head(struct sk_buff *skb, unsigned int headroom);

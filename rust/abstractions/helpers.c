@@ -33,6 +33,15 @@ struct sk_buff *ferroute_skb_share_check(struct sk_buff *skb)
 	return skb_share_check(skb, GFP_ATOMIC);
 }
 
+struct sk_buff *ferroute_skb_list_pop(struct list_head *head)
+{
+	struct sk_buff *skb = list_first_entry_or_null(head, struct sk_buff, list);
+
+	if (skb)
+		skb_list_del_init(skb);
+	return skb;
+}
+
 int ferroute_skb_linearize(struct sk_buff *skb)
 {
 	return skb_linearize(skb);

@@ -8,11 +8,18 @@
 //! with `.dev` set, so the handler lives on the device's `ptype_specific`
 //! list and still receives frames when the device's rx_handler answers
 //! `RX_HANDLER_EXACT` (see [`super::rx_handler`]).
+//!
+//! Like `ip_packet_type`, a registration has a `list_func` too: frames that
+//! arrive in a list (`netif_receive_skb_list`, from a NAPI poll: GRO's
+//! flush) reach [`PacketHandler::receive_list`] as one [`RxList`], as they
+//! reach `ip_list_rcv`, so a handler can do its per-call work once a list.
 
 use super::bindings;
 use super::devref::DevRef;
 use super::netdevice::NetDevice;
 use super::skbuff::SkBuff;
+use core::marker::PhantomData;
+use core::ptr::NonNull;
 use kernel::prelude::*;
 use kernel::types::Opaque;
 
@@ -22,6 +29,72 @@ pub trait PacketHandler: Send + Sync + Sized + 'static {
     /// header (the Ethernet header was pulled by `eth_type_trans`). The
     /// handler owns `skb` and must consume or drop it.
     fn receive(&self, dev: &NetDevice, skb: SkBuff);
+
+    /// Handles the frames of one list, in order, each with the device it
+    /// was received on (`ip_list_rcv`'s place). The handler owns them: the
+    /// frames it does not take from `frames` are dropped with it. By
+    /// default each goes to [`PacketHandler::receive`].
+    fn receive_list(&self, frames: RxList<'_>) {
+        for (dev, skb) in frames {
+            self.receive(dev, skb);
+        }
+    }
+}
+
+/// The frames of one list handed to a registration's `list_func`: an
+/// iterator that takes them off the list one by one, in order, unshared as
+/// [`SkBuff::from_raw_shared`] unshares them, each with the device it was
+/// received on. The frames left on it when it is dropped are freed.
+///
+/// # Invariants
+///
+/// `head` is a valid list of skbs linked through `skb->list`, each of
+/// which the list holds one reference to, owned by this object; each skb's
+/// `dev` is valid for `'a`.
+pub struct RxList<'a> {
+    head: NonNull<bindings::list_head>,
+    _dev: PhantomData<&'a NetDevice>,
+}
+
+impl<'a> Iterator for RxList<'a> {
+    type Item = (&'a NetDevice, SkBuff);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            // SAFETY: `head` is a valid list of skbs whose references we own
+            // (type invariant); the helper unlinks the first one
+            // (`skb_list_del_init`) and hands its reference to us, or
+            // returns NULL when the list is empty.
+            let raw = NonNull::new(unsafe { bindings::ferroute_skb_list_pop(self.head.as_ptr()) })?;
+            // SAFETY: `raw` is a valid skb that was on the list, so its
+            // device is valid for `'a` (type invariant). Off the list, the
+            // union's `next`/`prev`/`dev` view is the one in use (`dev` is
+            // what `__netif_receive_skb_list_ptype` passes for each skb).
+            let dev = unsafe {
+                NetDevice::from_raw(
+                    (*raw.as_ptr())
+                        .__bindgen_anon_1
+                        .__bindgen_anon_1
+                        .__bindgen_anon_1
+                        .dev,
+                )
+            };
+            // SAFETY: We own the reference the list held, and give it to
+            // `from_raw_shared`.
+            if let Some(skb) = unsafe { SkBuff::from_raw_shared(raw.as_ptr()) } {
+                return Some((dev, skb));
+            }
+            // Shared, and the clone failed: skb_share_check freed it.
+        }
+    }
+}
+
+impl Drop for RxList<'_> {
+    fn drop(&mut self) {
+        for (_, skb) in self.by_ref() {
+            drop(skb);
+        }
+    }
 }
 
 #[repr(C)]
@@ -70,6 +143,7 @@ impl<H: PacketHandler> Registration<H> {
             (*pt).type_ = ethertype.to_be();
             (*pt).dev = dev.as_raw();
             (*pt).func = Some(Self::callback);
+            (*pt).list_func = Some(Self::list_callback);
             bindings::dev_add_pack(pt);
         }
         // INVARIANT: registered just above, with the device reference held.
@@ -99,6 +173,36 @@ impl<H: PacketHandler> Registration<H> {
             None => return bindings::NET_RX_DROP as i32,
         }
         bindings::NET_RX_SUCCESS as i32
+    }
+
+    /// # Safety
+    ///
+    /// Called by the networking core (`__netif_receive_skb_list_ptype`)
+    /// with a registered `pt` (so inside an `Inner<H>`) and a list of skbs
+    /// received on devices valid for the call, whose references it hands
+    /// over.
+    unsafe extern "C" fn list_callback(
+        head: *mut bindings::list_head,
+        pt: *mut bindings::packet_type,
+        _orig_dev: *mut bindings::net_device,
+    ) {
+        // SAFETY: As in `callback`: `pt` is the first field of a live,
+        // pinned `Inner<H>`, alive until dev_remove_pack has waited for
+        // running callbacks.
+        let inner = unsafe { &*pt.cast::<Inner<H>>() };
+        let Some(head) = NonNull::new(head) else {
+            return;
+        };
+        // INVARIANT: The core hands over the list and the reference to each
+        // skb on it; the skbs' devices stay valid while the core delivers
+        // them, which lasts the call (the core's RCU read-side section, which
+        // unregistering a device waits for), and the list does not outlive
+        // the call: `RxList<'_>` cannot leave `receive_list`.
+        let frames = RxList {
+            head,
+            _dev: PhantomData,
+        };
+        inner.handler.receive_list(frames);
     }
 
     /// The handler.

@@ -167,6 +167,54 @@ pub fn route_input(
     in_port: PortId,
     conf: &PortConf,
 ) -> Result<InputRoute, DropReason> {
+    route_input_hinted(
+        fib,
+        addrs,
+        src,
+        dst,
+        in_port,
+        conf,
+        &mut RouteHint::default(),
+    )
+}
+
+/// A forwarding decision's FIB part, kept for the next packets of a
+/// received list to the same destination (`ip_extract_route_hint` and
+/// `ip_route_use_hint` of `ip_list_rcv`): they skip the FIB lookup.
+///
+/// Valid for one [`Fib`] (the configuration a list is received under) and
+/// one receiving port. Only kept where the lookup's answer depends on the
+/// destination alone: while the rules are the default ones
+/// ([`Fib::tables_merged`]), and for a route with one next hop (a
+/// multipath route's choice hashes the source; Linux's
+/// `IPSKB_MULTIPATH`). Unlike Linux's hint, the source's checks
+/// (`fib_validate_source`, the redirect's on-link test) are still made
+/// for every packet, so a hinted decision is the one [`route_input`]
+/// makes.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RouteHint {
+    last: Option<HintEntry>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct HintEntry {
+    dst: Ipv4Addr,
+    in_port: PortId,
+    out_port: PortId,
+    gateway: Option<Ipv4Addr>,
+}
+
+/// [`route_input`], reusing and updating `hint` (one per received list and
+/// FIB; [`RouteHint::default`] for a single packet).
+pub fn route_input_hinted(
+    fib: &Fib,
+    addrs: &AddrTable,
+    src: Ipv4Addr,
+    dst: Ipv4Addr,
+    in_port: PortId,
+    conf: &PortConf,
+    hint: &mut RouteHint,
+) -> Result<InputRoute, DropReason> {
     if dst.is_multicast() {
         return Err(DropReason::NotSpecified);
     }
@@ -189,6 +237,15 @@ pub fn route_input(
     } else if src.is_loopback() && !conf.route_localnet {
         return Err(DropReason::IpLocalnetSource);
     }
+    if let Some(h) = hint.last.filter(|h| h.dst == dst && h.in_port == in_port) {
+        // ip_route_use_hint: the destination's route is the last packet's.
+        if conf.forwarding {
+            fib_validate_source(fib, addrs, src, in_port, conf)?;
+            return Ok(forward(
+                fib, addrs, src, dst, in_port, conf, h.out_port, h.gateway,
+            ));
+        }
+    }
     let r = match fib.fib_lookup(dst, src, Some(in_port), None, 0, 0) {
         Ok(r) => r,
         Err(_) if !conf.forwarding => return Ok(InputRoute::Error(Errno::Ehostunreach)),
@@ -205,14 +262,27 @@ pub fn route_input(
             // __mkroute_input
             fib_validate_source(fib, addrs, src, in_port, conf)?;
             match r.port() {
-                Some(port) => Ok(InputRoute::Forward {
-                    port,
-                    next_hop: r.next_hop(dst),
-                    redirect: port == in_port
-                        && conf.send_redirects
-                        && source_on_link(fib, src, in_port)
-                        && addrs.on_link(in_port, src, r.nh.gateway),
-                }),
+                Some(port) => {
+                    // ip_extract_route_hint.
+                    if fib.tables_merged() && r.alias.num_paths() <= 1 {
+                        hint.last = Some(HintEntry {
+                            dst,
+                            in_port,
+                            out_port: port,
+                            gateway: r.nh.gateway,
+                        });
+                    }
+                    Ok(forward(
+                        fib,
+                        addrs,
+                        src,
+                        dst,
+                        in_port,
+                        conf,
+                        port,
+                        r.nh.gateway,
+                    ))
+                }
                 None => Ok(InputRoute::Error(Errno::Enetunreach)),
             }
         }
@@ -222,6 +292,30 @@ pub fn route_input(
                 r.route.kind.error().unwrap_or(Errno::Einval),
             ))
         }
+    }
+}
+
+/// `__mkroute_input`'s decision for a unicast route out of `port` via
+/// `gateway` (or direct): forward, with a redirect when the packet leaves
+/// by the port it came in on and its source is on that link.
+#[allow(clippy::too_many_arguments)]
+fn forward(
+    fib: &Fib,
+    addrs: &AddrTable,
+    src: Ipv4Addr,
+    dst: Ipv4Addr,
+    in_port: PortId,
+    conf: &PortConf,
+    port: PortId,
+    gateway: Option<Ipv4Addr>,
+) -> InputRoute {
+    InputRoute::Forward {
+        port,
+        next_hop: gateway.unwrap_or(dst),
+        redirect: port == in_port
+            && conf.send_redirects
+            && source_on_link(fib, src, in_port)
+            && addrs.on_link(in_port, src, gateway),
     }
 }
 
@@ -617,6 +711,103 @@ mod tests {
     fn input(src: [u8; 4], dst: [u8; 4]) -> Result<InputRoute, DropReason> {
         let (fib, addrs) = router();
         route_input(&fib, &addrs, a(src), a(dst), P1, &PortConf::DEFAULT)
+    }
+
+    /// A list's frames through one [`RouteHint`] get the answers
+    /// [`route_input`] gives each alone, and the hint is used: destinations
+    /// repeated (forwarded back out of the receiving port or not, local,
+    /// broadcast, unreachable, multipath), sources that are on the link,
+    /// off it, the router's own, martian or spoofed for the reverse-path
+    /// filter, under every port setting that changes the answer, with the
+    /// default rules and with a custom rule.
+    #[test]
+    fn a_route_hint_gives_the_answers_of_route_input() {
+        use crate::ipv4::fib::{NextHop, NlFlags, Rule, RuleAction};
+        let (mut fib, addrs) = router();
+        // 10.3.0.0/16 via 10.0.0.254 leaves by P1, the receiving port
+        // (a redirect for sources on P1's link); 10.4.0.0/16 is multipath.
+        let via = |dst: [u8; 4], gw: [u8; 4]| Route {
+            table: RT_TABLE_MAIN,
+            dst: a(dst),
+            prefix_len: 16,
+            kind: RouteType::Unicast,
+            scope: Scope::Universe,
+            protocol: RouteProtocol::Boot,
+            gateway: Some(a(gw)),
+            port: None,
+            prefsrc: None,
+            metric: 0,
+            tos: 0,
+            mtu: 0,
+            onlink: false,
+        };
+        fib.insert(via([10, 3, 0, 0], [10, 0, 0, 254])).unwrap();
+        let hop = |gw: [u8; 4]| NextHop {
+            gateway: Some(a(gw)),
+            ..NextHop::default()
+        };
+        fib.insert_route(
+            via([10, 4, 0, 0], [10, 0, 0, 254]),
+            &[hop([10, 0, 0, 254]), hop([10, 1, 0, 254])],
+            NlFlags::ADD,
+        )
+        .unwrap();
+        let dsts = [
+            [10, 2, 0, 9],
+            [10, 3, 0, 9],
+            [10, 4, 0, 9],
+            [10, 0, 0, 1],
+            [10, 0, 0, 255],
+            [10, 9, 0, 9],
+            [127, 0, 0, 1],
+        ];
+        let srcs = [
+            [10, 0, 0, 7],
+            [10, 1, 0, 7],
+            [10, 2, 0, 7],
+            [10, 77, 0, 7],
+            [10, 1, 0, 1],
+            [0, 0, 0, 0],
+            [224, 0, 0, 1],
+            [127, 0, 0, 1],
+        ];
+        let mut confs = [PortConf::DEFAULT; 5];
+        confs[1].rp_filter = RpFilter::Strict;
+        confs[2].rp_filter = RpFilter::Loose;
+        confs[3].send_redirects = false;
+        confs[4].forwarding = false;
+        let mut custom = fib.try_clone().unwrap();
+        custom
+            .add_rule(Rule::new(100, RuleAction::ToTable(RT_TABLE_MAIN)), true)
+            .unwrap();
+        let mut hits = 0;
+        for (f, merged) in [(&fib, true), (&custom, false)] {
+            for conf in &confs {
+                // One list: every destination several times, with every
+                // source in turn.
+                let mut hint = RouteHint::default();
+                for round in 0..3 {
+                    for dst in dsts {
+                        for (i, src) in srcs.iter().enumerate() {
+                            let src = srcs[(i + round) % srcs.len()].max(*src);
+                            let (src, dst) = (a(src), a(dst));
+                            if hint.last.is_some_and(|h| h.dst == dst) {
+                                hits += 1;
+                            }
+                            let alone = route_input(f, &addrs, src, dst, P1, conf);
+                            let hinted =
+                                route_input_hinted(f, &addrs, src, dst, P1, conf, &mut hint);
+                            assert_eq!(hinted, alone, "{src:?} -> {dst:?} {conf:?}");
+                            if let Some(h) = hint.last {
+                                assert!(merged, "a hint under custom rules");
+                                assert_ne!(h.dst, a([10, 4, 0, 9]), "a multipath hint");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(hits > 100, "the hint was used {hits} times");
     }
 
     #[test]

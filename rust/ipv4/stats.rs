@@ -549,6 +549,10 @@ counters! {
         ReasmQueued => "ReasmQueued",
         /// Frames looped back by the host's own stack, not from the link.
         Ignored => "Ignored",
+        /// Lists of frames an attached port received at once (a NAPI
+        /// poll's `netif_receive_skb_list`, as `ip_list_rcv` receives
+        /// them). Not a fate: each of their frames counts Frames.
+        Lists => "Lists",
     }
 }
 

@@ -17,7 +17,7 @@ use crate::ipv4::iface::{PortId, Scope};
 use crate::ipv4::options::{self, EchoedOptions, IpOptions};
 use crate::ipv4::reasm::{self, Defrag, FragKey, FragMeta};
 use crate::ipv4::receive::{self, Header};
-use crate::ipv4::route::{self, InputRoute};
+use crate::ipv4::route::{self, InputRoute, RouteHint};
 use crate::ipv4::stats::{self, ArpStat, IcmpStat, IpStat, RxStat, TcpStat, UdpStat};
 use crate::ipv4::tcp::{self, TcpInput};
 use crate::ipv4::udp::{self, UdpInput};
@@ -25,8 +25,10 @@ use crate::ipv4::wire::ethernet::{self, PacketType};
 use crate::ipv4::wire::ipv4 as wire_ip;
 
 /// Handles one frame received on port `id`; `skb->data` is at its
-/// Ethernet header.
-pub(super) fn receive(r: &Router, c: &Config, id: PortId, mut skb: SkBuff) {
+/// Ethernet header. `hint` carries the last forwarding decision from frame
+/// to frame of a received list ([`RouteHint`]; a new one for a frame
+/// received alone).
+pub(super) fn receive(r: &Router, c: &Config, id: PortId, mut skb: SkBuff, hint: &mut RouteHint) {
     r.stats.rx(RxStat::Frames);
     let Some(port) = c.port(id) else {
         return rx_drop(r, skb, stats::DropReason::DevReady);
@@ -59,7 +61,7 @@ pub(super) fn receive(r: &Router, c: &Config, id: PortId, mut skb: SkBuff) {
     };
     match ethertype {
         ethernet::ETHERTYPE_ARP => arp_input(r, c, port, pkt_type, skb),
-        ethernet::ETHERTYPE_IPV4 => ip_input(r, c, port, pkt_type, skb),
+        ethernet::ETHERTYPE_IPV4 => ip_input(r, c, port, pkt_type, skb, hint),
         _ => rx_drop(r, skb, stats::DropReason::UnhandledProto),
     }
 }
@@ -157,7 +159,14 @@ fn ip_drop(r: &Router, skb: SkBuff, why: stats::DropReason) {
 }
 
 /// `ip_rcv`, `ip_rcv_finish` and `ip_route_input_noref`.
-fn ip_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: SkBuff) {
+fn ip_input(
+    r: &Router,
+    c: &Config,
+    port: &Port,
+    pkt_type: PacketType,
+    mut skb: SkBuff,
+    hint: &mut RouteHint,
+) {
     if pkt_type == PacketType::OtherHost {
         // ip_rcv_core: dropped before IpInReceives and counted on the
         // receiving device only. A ferroute device received nothing (its
@@ -191,7 +200,9 @@ fn ip_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: 
         return mc_input(r, c, port, pkt_type, hdr, skb);
     }
     let conf = c.port_conf(port);
-    let decision = route::route_input(&c.fib, &c.addrs, hdr.ip.src, hdr.ip.dst, port.id, &conf);
+    let decision = route::route_input_hinted(
+        &c.fib, &c.addrs, hdr.ip.src, hdr.ip.dst, port.id, &conf, hint,
+    );
     let (in_id, forwarding) = (port.id, conf.forwarding);
     // ip_rcv_options, after route input: the options of a packet that is
     // delivered or forwarded.

@@ -34,6 +34,7 @@ pub mod stats;
 use crate::abstractions::devref::DevRef;
 use crate::abstractions::genetlink::{Dump, Message};
 use crate::abstractions::netdevice::{self, Device, NetDevice};
+use crate::abstractions::packet_type::RxList;
 use crate::abstractions::rcu::{RcuMutexBox, ReadGuard};
 use crate::abstractions::skbuff::SkBuff;
 use crate::abstractions::sync::{Rtnl, RtnlGuard, SpinLockBh};
@@ -47,6 +48,8 @@ use crate::ipv4::iface::{AddrTable, IfAddr, PortId};
 use crate::ipv4::inetpeer::InetPeers;
 use crate::ipv4::neigh::{HhCache, NeighAction, NeighCache};
 use crate::ipv4::reasm::Reassembly;
+use crate::ipv4::route::RouteHint;
+use crate::ipv4::stats::RxStat;
 use crate::ipv4::wire::ethernet::PacketType;
 use crate::ipv4::wire::icmp::{time_exceeded, unreach};
 use crate::platform::{GfpKernel, TryVec};
@@ -475,7 +478,7 @@ impl Router {
         skb.scrub(xnet);
         self.with_config(|c| match c.port_by_dev(dev) {
             Some(p) => {
-                input::receive(self, c, p.id, skb);
+                input::receive(self, c, p.id, skb, &mut RouteHint::default());
                 true
             }
             None => {
@@ -926,7 +929,50 @@ pub(crate) fn receive_on_attached(id: PortId, dev: &NetDevice, mut skb: SkBuff) 
     // The closure owns the skb: if there is no configuration, it is
     // dropped unrun and the skb with it.
     r.with_config_in(&guard, |c| match c.port(id) {
-        Some(p) if p.is_dev(dev) => input::receive(&r, c, id, skb),
+        Some(p) if p.is_dev(dev) => input::receive(&r, c, id, skb, &mut RouteHint::default()),
         _ => skb.drop_with(crate::abstractions::skbuff::reason::DEV_READY),
+    });
+}
+
+/// The frames of one list from an attached port's packet handler (a NAPI
+/// poll's `netif_receive_skb_list`): as [`receive_on_attached`] each, but
+/// the router and its configuration are looked up once for the list, as
+/// `ip_list_rcv` does its per-call work once a list, and a frame to the
+/// destination of the frame before skips the FIB lookup ([`RouteHint`]).
+pub(crate) fn receive_list_on_attached(id: PortId, mut frames: RxList<'_>) {
+    use crate::abstractions::skbuff::reason;
+    let Some((first_dev, first)) = frames.next() else {
+        return;
+    };
+    let guard = ReadGuard::new();
+    // A list's frames came in on one device (the core groups them by it),
+    // so they share its namespace's router.
+    let Some(r) = router_of(&first_dev.net(&guard), &guard) else {
+        first.drop_with(reason::DEV_READY);
+        for (_, skb) in frames {
+            skb.drop_with(reason::DEV_READY);
+        }
+        return;
+    };
+    r.stats.rx(RxStat::Lists);
+    // The closure owns the frames: if there is no configuration, they are
+    // dropped unrun with it.
+    r.with_config_in(&guard, |c| {
+        let port = c.port(id);
+        // One configuration for the whole list: a destination's route
+        // found for one frame holds for the next ones (ip_list_rcv's
+        // route hint).
+        let mut hint = RouteHint::default();
+        for (dev, mut skb) in Iterator::chain(core::iter::once((first_dev, first)), frames) {
+            // As in receive_on_attached: back over the Ethernet header.
+            if skb.push_mac_header().is_none() {
+                skb.drop_with(reason::PKT_TOO_SMALL);
+                continue;
+            }
+            match port {
+                Some(p) if p.is_dev(dev) => input::receive(&r, c, id, skb, &mut hint),
+                _ => skb.drop_with(reason::DEV_READY),
+            }
+        }
     });
 }

@@ -177,6 +177,10 @@ impl PacketHandler for PortRx {
     fn receive(&self, dev: &NetDevice, skb: SkBuff) {
         super::receive_on_attached(self.id, dev, skb);
     }
+
+    fn receive_list(&self, frames: packet_type::RxList<'_>) {
+        super::receive_list_on_attached(self.id, frames);
+    }
 }
 
 /// The registrations that make an attached port receive; dropping them

@@ -41,7 +41,7 @@ apt_packages=(
 	cpio kmod xz-utils iproute2 iputils-ping iputils-tracepath traceroute
 	socat tcpdump netcat-openbsd python3 python3-scapy python3-yaml
 	python3-jsonschema util-linux udev gcc-multilib iperf3 strace smcroute
-	python3-docutils man-db dkms
+	python3-docutils man-db dkms ethtool
 )
 
 install_packages() {

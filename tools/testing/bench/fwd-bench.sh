@@ -48,6 +48,12 @@
 #                       10.2.0.2) plus a default route via 10.2.0.2;
 #                       destinations uniformly random in 128.0.0.0 -
 #                       223.255.255.255 (pktgen IPDST_RND)
+#   NAPI lists, 64 B    one route, but ri receives through veth's NAPI
+#                       (GRO on at ri, TSO off at g0), run by a NAPI
+#                       thread pinned to CPU 1 instead of RPS: the frames
+#                       reach the router in lists (netif_receive_skb_list:
+#                       ip_list_rcv for Linux, the packet_type list_func
+#                       for ferroute), which RPS's backlog never makes
 #
 # Prints a table (ferroute, Linux, ferroute/Linux per case) and leaves
 # "fwd_ratio R" (the one-route 64 B case) in $VM_OUT/fwd-bench.ratio.
@@ -167,7 +173,7 @@ configure() {
 		pg $p g0 "$c"
 	done
 	case $3 in
-	one|big)
+	one|big|lists)
 		pg $p g0 "src_min 10.1.0.2"; pg $p g0 "src_max 10.1.0.2"
 		pg $p g0 "dst 198.18.0.1" ;;
 	mpath)
@@ -243,6 +249,36 @@ bench one 60
 bench big 1514
 bench mpath 60
 
+# napi P on|off: ri receives through veth's NAPI, in a thread on CPU 1
+# (GRO on at ri, which veth takes only from a peer without TSO; threaded
+# NAPI; RPS off), or as in the other cases (RPS to CPU 1).
+napi() {
+	if [ "$2" = on ]; then
+		ip netns exec ${1}g ethtool -K g0 tso off > /dev/null || fail "tso off g0"
+		ip netns exec ${1}r ethtool -K ri gro on > /dev/null || fail "gro on ri"
+		ip netns exec ${1}r sh -c 'echo 1 > /sys/class/net/ri/threaded' || fail "threaded ri"
+		ip netns exec ${1}r sh -c 'echo 0 > /sys/class/net/ri/queues/rx-0/rps_cpus' || fail "rps off"
+	else
+		ip netns exec ${1}r sh -c 'echo 0 > /sys/class/net/ri/threaded' || fail "threaded off ri"
+		ip netns exec ${1}r ethtool -K ri gro off > /dev/null || fail "gro off ri"
+		ip netns exec ${1}g ethtool -K g0 tso on > /dev/null || fail "tso on g0"
+		ip netns exec ${1}r sh -c 'echo 2 > /sys/class/net/ri/queues/rx-0/rps_cpus' || fail "rps on"
+	fi
+}
+if command -v ethtool > /dev/null; then
+	for p in f l; do napi $p on; done
+	# Both routers' NAPI threads (napi/ri-ID) on CPU 1, as RPS was.
+	for t in $(pgrep '^napi/ri-'); do taskset -p 2 "$t" > /dev/null || fail "taskset $t"; done
+	[ -n "$(pgrep '^napi/ri-')" ] || fail "no NAPI thread for ri"
+	lists0=$(ip netns exec fr "$FERCTL" stats | awk '$1 == "FerRxLists" { print $2 }')
+	bench lists 60
+	lists1=$(ip netns exec fr "$FERCTL" stats | awk '$1 == "FerRxLists" { print $2 }')
+	echo "fwd-bench: NAPI lists case: ferroute received $((lists1 - lists0)) lists"
+	for p in f l; do napi $p off; done
+else
+	echo "fwd-bench: no ethtool; the NAPI lists case is skipped"
+fi
+
 if [ -n "$dir" ] && [ -f "$dir/ip.batch" ]; then
 	n=$(wc -l < "$dir/ip.batch")
 	echo "fwd-bench: loading the $n-prefix table into both routers (at once)"
@@ -292,7 +328,8 @@ python3 - "$res" "$out/fwd-bench.ratio" "$secs" <<'PY'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
 cases = [('one', 'one route, 64 B'), ('table', 'table, random dst, 64 B'),
-         ('mpath', 'multipath, 1,000 flows, 64 B'), ('big', 'one route, 1500 B')]
+         ('mpath', 'multipath, 1,000 flows, 64 B'), ('big', 'one route, 1500 B'),
+         ('lists', 'one route, 64 B, NAPI lists')]
 
 def runs(case, p):
     return [(int(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in rows if r[0] == case and r[1] == p]
