@@ -689,23 +689,27 @@ mod tests {
             };
             inet_insert_ifa(&mut addrs, &mut fib, ifa, true).unwrap();
         }
-        fib.insert(Route {
+        fib.insert(via([10, 2, 0, 0], [10, 1, 0, 254])).unwrap();
+        (fib, addrs)
+    }
+
+    /// A /16 in the main table via `gw`.
+    fn via(dst: [u8; 4], gw: [u8; 4]) -> Route {
+        Route {
             table: RT_TABLE_MAIN,
-            dst: a([10, 2, 0, 0]),
+            dst: a(dst),
             prefix_len: 16,
             kind: RouteType::Unicast,
             scope: Scope::Universe,
             protocol: RouteProtocol::Boot,
-            gateway: Some(a([10, 1, 0, 254])),
+            gateway: Some(a(gw)),
             port: None,
             prefsrc: None,
             metric: 0,
             tos: 0,
             mtu: 0,
             onlink: false,
-        })
-        .unwrap();
-        (fib, addrs)
+        }
     }
 
     fn input(src: [u8; 4], dst: [u8; 4]) -> Result<InputRoute, DropReason> {
@@ -726,21 +730,6 @@ mod tests {
         let (mut fib, addrs) = router();
         // 10.3.0.0/16 via 10.0.0.254 leaves by P1, the receiving port
         // (a redirect for sources on P1's link); 10.4.0.0/16 is multipath.
-        let via = |dst: [u8; 4], gw: [u8; 4]| Route {
-            table: RT_TABLE_MAIN,
-            dst: a(dst),
-            prefix_len: 16,
-            kind: RouteType::Unicast,
-            scope: Scope::Universe,
-            protocol: RouteProtocol::Boot,
-            gateway: Some(a(gw)),
-            port: None,
-            prefsrc: None,
-            metric: 0,
-            tos: 0,
-            mtu: 0,
-            onlink: false,
-        };
         fib.insert(via([10, 3, 0, 0], [10, 0, 0, 254])).unwrap();
         let hop = |gw: [u8; 4]| NextHop {
             gateway: Some(a(gw)),
