@@ -25,14 +25,15 @@ pub fn now_ms() -> u64 {
         // helpers.c, initialised at compile time and never written.
         let per_jiffy = unsafe { bindings::ferroute_msec_per_jiffy };
         if per_jiffy != 0 {
-            // SAFETY: `jiffies_64` is the kernel's tick counter, a static
-            // `u64` that lives as long as the kernel and that only the
-            // timekeeping code writes. On a 64-bit kernel a load of it is a
-            // single aligned 64-bit access, and a volatile one is exactly
-            // what `get_jiffies_64()` does there (`(u64)jiffies`, `jiffies`
-            // being a volatile alias of `jiffies_64`), so it never sees a
-            // torn value and is not optimised away.
-            let jiffies = unsafe { core::ptr::read_volatile(&raw const bindings::jiffies_64) };
+            // `jiffies_64`: the kernel's tick counter (kernel/time/timer.c,
+            // exported), a static `u64` alive as long as the kernel, written
+            // only by the timekeeping code. `get_jiffies_64()` on a 64-bit
+            // kernel is `(u64)jiffies`, a volatile load of the same word.
+            let counter = &raw const bindings::jiffies_64;
+            // SAFETY: `counter` points to that static, valid and aligned for
+            // the kernel's lifetime; a volatile aligned 64-bit load is the
+            // kernel's own READ_ONCE of it on 64-bit, which cannot tear.
+            let jiffies = unsafe { core::ptr::read_volatile(counter) };
             return jiffies.wrapping_mul(u64::from(per_jiffy));
         }
     }

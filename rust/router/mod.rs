@@ -913,13 +913,7 @@ pub(crate) fn errno_of(e: crate::ipv4::errno::Errno) -> kernel::error::Error {
 /// A frame from an attached port's packet handler. The port belongs to
 /// the router of the device's namespace (a port that leaves it is
 /// detached first).
-pub(crate) fn receive_on_attached(id: PortId, dev: &NetDevice, mut skb: SkBuff) {
-    // eth_type_trans left data at the network header; the router parses
-    // from the Ethernet header, so move back over it.
-    if skb.push_mac_header().is_none() {
-        skb.drop_with(crate::abstractions::skbuff::reason::PKT_TOO_SMALL);
-        return;
-    }
+pub(crate) fn receive_on_attached(id: PortId, dev: &NetDevice, skb: SkBuff) {
     let guard = ReadGuard::new();
     let Some(r) = router_of(&dev.net(&guard), &guard) else {
         // The module or the namespace is going away.
@@ -928,10 +922,31 @@ pub(crate) fn receive_on_attached(id: PortId, dev: &NetDevice, mut skb: SkBuff) 
     };
     // The closure owns the skb: if there is no configuration, it is
     // dropped unrun and the skb with it.
-    r.with_config_in(&guard, |c| match c.port(id) {
-        Some(p) if p.is_dev(dev) => input::receive(&r, c, id, skb, &mut RouteHint::default()),
-        _ => skb.drop_with(crate::abstractions::skbuff::reason::DEV_READY),
+    r.with_config_in(&guard, |c| {
+        receive_attached_in(&r, c, id, dev, skb, &mut RouteHint::default())
     });
+}
+
+/// A frame of port `id`'s packet handler, under the configuration `c`:
+/// the router's input if the port is still `dev`'s.
+fn receive_attached_in(
+    r: &Router,
+    c: &Config,
+    id: PortId,
+    dev: &NetDevice,
+    mut skb: SkBuff,
+    hint: &mut RouteHint,
+) {
+    use crate::abstractions::skbuff::reason;
+    // eth_type_trans left data at the network header; the router parses
+    // from the Ethernet header, so move back over it.
+    if skb.push_mac_header().is_none() {
+        return skb.drop_with(reason::PKT_TOO_SMALL);
+    }
+    match c.port(id) {
+        Some(p) if p.is_dev(dev) => input::receive(r, c, id, skb, hint),
+        _ => skb.drop_with(reason::DEV_READY),
+    }
 }
 
 /// The frames of one list from an attached port's packet handler (a NAPI
@@ -958,21 +973,12 @@ pub(crate) fn receive_list_on_attached(id: PortId, mut frames: RxList<'_>) {
     // The closure owns the frames: if there is no configuration, they are
     // dropped unrun with it.
     r.with_config_in(&guard, |c| {
-        let port = c.port(id);
         // One configuration for the whole list: a destination's route
         // found for one frame holds for the next ones (ip_list_rcv's
         // route hint).
         let mut hint = RouteHint::default();
-        for (dev, mut skb) in Iterator::chain(core::iter::once((first_dev, first)), frames) {
-            // As in receive_on_attached: back over the Ethernet header.
-            if skb.push_mac_header().is_none() {
-                skb.drop_with(reason::PKT_TOO_SMALL);
-                continue;
-            }
-            match port {
-                Some(p) if p.is_dev(dev) => input::receive(&r, c, id, skb, &mut hint),
-                _ => skb.drop_with(reason::DEV_READY),
-            }
+        for (dev, skb) in Iterator::chain(core::iter::once((first_dev, first)), frames) {
+            receive_attached_in(&r, c, id, dev, skb, &mut hint);
         }
     });
 }

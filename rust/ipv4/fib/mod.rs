@@ -422,8 +422,7 @@ impl Fib {
     #[inline(always)]
     fn resolve(&self, flow: &FlowKeys, min_scope: Scope) -> Result<Hit<'_>, Errno> {
         let step = |id| {
-            let l = self.lookup_in(id, flow.dst.to_bits(), flow.oif, flow.tos, min_scope);
-            match l {
+            match self.lookup_in(id, flow.dst.to_bits(), flow.oif, flow.tos, min_scope) {
                 TableLookup::Found { alias, nh_sel } => {
                     rules::Step::Done(Hit::Found(alias, nh_sel))
                 }

@@ -72,9 +72,7 @@ states() {
 	done > /tmp/$1.states
 }
 # hcount P NAME: counter NAME of side P's h1.
-hcount() {
-	ip netns exec ${1}h1 nstat -az "$2" | awk -v n="$2" '$1 == n { print $2 + 0 }'
-}
+hcount() { nstat_count ${1}h1 "$2"; }
 rm -f /tmp/stop
 snapshot_counters IcmpOutDestUnreachs
 for p in f l; do

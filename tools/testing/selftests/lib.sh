@@ -26,6 +26,16 @@ unload() {
 	if lsmod | grep -q '^ferroute '; then rmmod ferroute || fail "rmmod"; fi
 }
 
+# The receive ledger's two sides, "in out" (FerRxFrames + FerRxReassembled,
+# and the sum of the fates: Documentation/testing.rst, "The receive
+# ledger"), which are equal at any quiet moment.
+ledger() {
+	ferctl stats | awk '
+		$1 == "FerRxFrames" || $1 == "FerRxReassembled" { i += $2 }
+		$1 == "FerRxDelivered" || $1 == "FerRxForwarded" || $1 == "FerRxReasmQueued" ||
+		$1 == "FerRxIgnored" || $1 ~ /^FerRxDrop\./ { o += $2 }
+		END { print i + 0, o + 0 }'
+}
 # Read one counter from `ferctl stats`.
 counter() {
 	ferctl stats | awk -v n="$1" '$1 == n { print $2 }'
@@ -164,7 +174,9 @@ two_routers() {
 # Counters of the two routers of two_routers: ferroute's from ferctl stats,
 # Linux's from nstat (the names are the same).
 fr_count() { ncounter fr "$1"; }
-lr_count() { ip netns exec lr nstat -az "$1" | awk -v n="$1" '$1 == n { print $2 + 0 }'; }
+lr_count() { nstat_count lr "$1"; }
+# nstat_count NS NAME: the kernel's counter NAME in namespace NS.
+nstat_count() { ip netns exec "$1" nstat -az "$2" | awk -v n="$2" '$1 == n { print $2 + 0 }'; }
 
 # snapshot_counters NAME...: remember both routers' values; then
 # compare_deltas prints the increases and fails unless they are equal.

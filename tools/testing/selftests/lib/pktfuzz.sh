@@ -44,13 +44,6 @@ r2=$(ip -n h2 neigh show 10.2.0.1 | awk '{ print $5 }')
 h2=$(mac h2 fer1)
 [ -n "$r1" ] && [ -n "$r2" ] || fail "no router MAC ($r1, $r2)"
 
-ledger() { # prints "in out": the two sides of the equation
-	ferctl stats | awk '
-		$1 == "FerRxFrames" || $1 == "FerRxReassembled" { i += $2 }
-		$1 == "FerRxDelivered" || $1 == "FerRxForwarded" || $1 == "FerRxReasmQueued" ||
-		$1 == "FerRxIgnored" || $1 ~ /^FerRxDrop\./ { o += $2 }
-		END { print i + 0, o + 0 }'
-}
 tx() { ip netns exec "$1" cat "/sys/class/net/$2/statistics/tx_packets"; }
 # The baseline, at a moment when no host frame is in flight: the hosts'
 # transmit counters do not move across the read of FerRxFrames.
