@@ -35,6 +35,7 @@ void ferroute_skb_drop(struct sk_buff *skb, enum skb_drop_reason reason);
 struct sk_buff *ferroute_skb_list_pop(struct list_head *head);
 struct sk_buff *ferroute_skb_share_check(struct sk_buff *skb);
 int ferroute_skb_linearize(struct sk_buff *skb);
+int ferroute_skb_may_pull(struct sk_buff *skb, unsigned int len);
 int ferroute_skb_cow_head(struct sk_buff *skb, unsigned int headroom);
 unsigned int ferroute_skb_tailroom(const struct sk_buff *skb);
 int ferroute_skb_unclone(struct sk_buff *skb);

@@ -47,6 +47,11 @@ int ferroute_skb_linearize(struct sk_buff *skb)
 	return skb_linearize(skb);
 }
 
+int ferroute_skb_may_pull(struct sk_buff *skb, unsigned int len)
+{
+	return pskb_may_pull(skb, len);
+}
+
 int ferroute_skb_cow_head(struct sk_buff *skb, unsigned int headroom)
 {
 	return skb_cow_head(skb, headroom);

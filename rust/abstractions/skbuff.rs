@@ -377,6 +377,29 @@ impl SkBuff {
         Ok(())
     }
 
+    /// Makes the first `len` bytes of the data linear (`pskb_may_pull`),
+    /// so [`Self::data`] holds at least them, moving no more than the
+    /// missing bytes out of the fragments: what a receive path does for the
+    /// headers it reads, instead of copying the whole packet. Returns false,
+    /// the data unchanged, if the packet is shorter than `len` or memory
+    /// for a larger head is short.
+    #[inline]
+    pub fn may_pull(&mut self, len: u32) -> bool {
+        let (_, total, headlen) = self.linear();
+        if len <= headlen {
+            return true;
+        }
+        if len > total {
+            return false;
+        }
+        // SAFETY: By the type invariant the skb is valid, owned and not
+        // shared (pskb_may_pull may reallocate its head: no slice of the
+        // old one is alive while `self` is borrowed mutably), and
+        // `headlen < len <= skb->len`, so __pskb_pull_tail is asked for
+        // bytes the fragments hold.
+        unsafe { bindings::ferroute_skb_may_pull(self.as_raw(), len) != 0 }
+    }
+
     /// The linear part of the packet data (all of it after
     /// [`Self::linearize`]).
     pub fn data(&self) -> &[u8] {

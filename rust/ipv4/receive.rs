@@ -34,23 +34,35 @@ pub struct Header {
 ///
 /// The caller counts InReceives before calling, drops `PACKET_OTHERHOST`
 /// frames (`OTHERHOST`) before calling, and trims the packet to
-/// [`Header::total_len`] on success. IP options are not validated
-/// (`ip_rcv_options` is later work); they are skipped.
+/// [`Header::total_len`] on success. IP options are not validated here
+/// (`ip_rcv_options` does that after route input); they are skipped.
 pub fn ip_rcv_core(buf: &[u8]) -> Result<Header, DropReason> {
-    if buf.len() < HEADER_LEN {
+    ip_rcv_core_of(buf, buf.len())
+}
+
+/// [`ip_rcv_core`] on a packet of `len` bytes (from the IPv4 header) of
+/// which only the first `head.len()` are at hand: the linear part of an
+/// skb after `pskb_may_pull` of the header, as Linux's `ip_rcv_core`
+/// reads it, the rest (GRO's merged segments) left in page fragments. The
+/// header must lie in `head` (a header cut short there is `IP_INHDR`, as a
+/// failed `pskb_may_pull` is); `tot_len` is checked against `len`. A
+/// `head` longer than `len` counts as `len` bytes long.
+pub fn ip_rcv_core_of(head: &[u8], len: usize) -> Result<Header, DropReason> {
+    let head = head.get(..len).unwrap_or(head);
+    if head.len() < HEADER_LEN {
         return Err(DropReason::IpInhdr);
     }
-    let p = Packet::new_unchecked(buf);
+    let p = Packet::new_unchecked(head);
     let header_len = p.header_len();
     if header_len < HEADER_LEN || p.version() != 4 {
         return Err(DropReason::IpInhdr);
     }
-    let hdr = buf.get(..header_len).ok_or(DropReason::IpInhdr)?;
+    let hdr = head.get(..header_len).ok_or(DropReason::IpInhdr)?;
     if checksum::checksum(hdr) != 0 {
         return Err(DropReason::IpCsum);
     }
     let total_len = usize::from(p.total_len());
-    if buf.len() < total_len {
+    if len < total_len {
         return Err(DropReason::PktTooSmall);
     }
     if total_len < header_len {
@@ -143,7 +155,52 @@ mod tests {
         assert_eq!(ip_rcv_core(&short_tot), Err(DropReason::IpInhdr));
     }
 
+    /// The header in the head, the rest of the packet elsewhere (in page
+    /// fragments): judged by the whole length, as the whole buffer is.
+    #[test]
+    fn a_header_in_the_head_is_judged_by_the_whole_length() {
+        let whole = ip_rcv_core(&PING).unwrap();
+        assert_eq!(ip_rcv_core_of(&PING[..20], PING.len()), Ok(whole));
+        assert_eq!(ip_rcv_core_of(&PING[..40], PING.len()), Ok(whole));
+        // tot_len beyond the packet, whatever the head holds.
+        assert_eq!(
+            ip_rcv_core_of(&PING[..20], PING.len() - 1),
+            Err(DropReason::PktTooSmall)
+        );
+        // A header cut short in the head (the pull failed).
+        assert_eq!(
+            ip_rcv_core_of(&PING[..19], PING.len()),
+            Err(DropReason::IpInhdr)
+        );
+        let options = with(|b| {
+            b[0] = 0x46;
+            refill(b)
+        });
+        assert_eq!(
+            ip_rcv_core_of(&options[..20], options.len()),
+            Err(DropReason::IpInhdr)
+        );
+        // A head longer than the packet: only `len` bytes of it count.
+        assert_eq!(ip_rcv_core_of(&PING, 19), Err(DropReason::IpInhdr));
+    }
+
     proptest! {
+        /// Any split of a packet into a head that holds its header and the
+        /// rest gives the answer the whole buffer gives.
+        #[test]
+        fn a_split_packet_is_judged_as_the_whole(bytes in proptest::collection::vec(any::<u8>(), 0..100), cut in 0usize..100) {
+            let whole = ip_rcv_core(&bytes);
+            let head = &bytes[..cut.min(bytes.len())];
+            let split = ip_rcv_core_of(head, bytes.len());
+            let header_in_head = bytes.len() >= HEADER_LEN
+                && head.len() >= (usize::from(bytes[0] & 0xf) * 4).max(HEADER_LEN);
+            if header_in_head {
+                prop_assert_eq!(split, whole);
+            } else {
+                prop_assert!(split.is_err());
+            }
+        }
+
         #[test]
         fn never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..100)) {
             if let Ok(h) = ip_rcv_core(&bytes) {

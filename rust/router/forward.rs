@@ -6,7 +6,7 @@
 //! also gets its source a redirect. The decision is
 //! [`crate::ipv4::forward::ip_forward`]'s.
 
-use super::icmp::icmp_send_opts;
+use super::icmp::{icmp_send_opts, quote};
 use super::input::rx_drop;
 use super::output;
 use super::port::Port;
@@ -77,7 +77,8 @@ pub(super) fn ip_forward(
                 r.stats.ip(s);
             }
             if let Some(msg) = e.icmp() {
-                icmp_send_opts(r, c, skb.data(), pkt_type, Some(in_port), opts, msg);
+                let orig = quote(&mut skb, 0);
+                icmp_send_opts(r, c, orig, pkt_type, Some(in_port), opts, msg);
             }
             rx_drop(r, skb, e.drop_reason());
         }
@@ -89,7 +90,8 @@ pub(super) fn ip_forward(
                 let src = wire_ip::Packet::new_unchecked(skb.data()).src_addr();
                 if r.peers.lock().redirect_allow(src, now_ms()) {
                     let msg = IcmpErrorMsg::redirect_host(next_hop);
-                    icmp_send_opts(r, c, skb.data(), pkt_type, Some(in_port), opts, msg);
+                    let orig = quote(&mut skb, 0);
+                    icmp_send_opts(r, c, orig, pkt_type, Some(in_port), opts, msg);
                 }
             }
             // ip_forward_finish, then ip_output: a packet too big for the

@@ -17,6 +17,20 @@ use crate::ipv4::stats::IcmpStat;
 use crate::ipv4::wire::ethernet::PacketType;
 use crate::ipv4::wire::ipv4 as wire_ip;
 
+/// The bytes of `skb` from offset `at` (its IPv4 header) that an ICMP
+/// error about it quotes. A received packet's payload may still be in
+/// page fragments (a GRO packet is forwarded as it came), so as much as
+/// `icmp_send` can quote ([`icmp::MAX_ERROR_QUOTE`]) is made linear first,
+/// where Linux copies it out with `skb_copy_bits`; without memory for that,
+/// the quote is what is linear (the header at least).
+pub(super) fn quote(skb: &mut SkBuff, at: usize) -> &[u8] {
+    let want = at
+        .saturating_add(icmp::MAX_ERROR_QUOTE)
+        .min(skb.len() as usize);
+    skb.may_pull(want as u32);
+    skb.data().get(at..).unwrap_or(&[])
+}
+
 /// Sends `msg` about `orig` (the offending packet, from its IPv4 header
 /// on), received as `pkt_type` on a route that was broadcast if
 /// `route_broadcast` (`__icmp_send`): never about a broadcast, a non-first

@@ -33,8 +33,13 @@ pub(super) fn receive(r: &Router, c: &Config, id: PortId, mut skb: SkBuff, hint:
     let Some(port) = c.port(id) else {
         return rx_drop(r, skb, stats::DropReason::DevReady);
     };
-    if skb.linearize().is_err() {
-        return rx_drop(r, skb, stats::DropReason::Nomem);
+    // Only the headers each path reads are made linear (pskb_may_pull, as
+    // Linux's receive path does): a GRO packet is forwarded with its
+    // merged segments left in their page fragments, not copied. The paths
+    // that read a whole packet (ARP, local delivery, multicast,
+    // fragmenting) linearize it.
+    if !skb.may_pull(ethernet::HEADER_LEN as u32) {
+        return rx_drop(r, skb, stats::DropReason::PktTooSmall);
     }
     let Ok(eth) = ethernet::Frame::new_checked(skb.data()) else {
         return rx_drop(r, skb, stats::DropReason::PktTooSmall);
@@ -95,7 +100,10 @@ fn packet_type_of(skb: &SkBuff) -> Option<PacketType> {
 
 /// `arp_rcv`/`arp_process`: answer requests for the router's addresses,
 /// learn the sender, release packets that were waiting for it.
-fn arp_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, skb: SkBuff) {
+fn arp_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, mut skb: SkBuff) {
+    if skb.linearize().is_err() {
+        return rx_drop(r, skb, stats::DropReason::Nomem);
+    }
     let payload = skb.data().get(ethernet::HEADER_LEN..).unwrap_or(&[]);
     let decision = match arp::arp_process(
         payload,
@@ -179,8 +187,18 @@ fn ip_input(
         return;
     }
     r.stats.ip(IpStat::InReceives);
-    let ip = skb.data().get(ethernet::HEADER_LEN..).unwrap_or(&[]);
-    let hdr = match receive::ip_rcv_core(ip) {
+    // ip_rcv_core's pskb_may_pull of the fixed header, then of the options
+    // its IHL announces; a packet too short for them (or a pull without
+    // memory) leaves the header cut short, which ip_rcv_core_of refuses.
+    let eth = ethernet::HEADER_LEN;
+    if skb.may_pull((eth + wire_ip::HEADER_LEN) as u32) {
+        if let Some(&vihl) = skb.data().get(eth) {
+            skb.may_pull((eth + usize::from(vihl & 0xf) * 4) as u32);
+        }
+    }
+    let ip = skb.data().get(eth..).unwrap_or(&[]);
+    let ip_len = (skb.len() as usize).saturating_sub(eth);
+    let hdr = match receive::ip_rcv_core_of(ip, ip_len) {
         Ok(h) => h,
         Err(why) => return ip_drop(r, skb, why),
     };
@@ -246,7 +264,7 @@ fn ip_input(
             if let Some(code) = e.icmp_code {
                 // ip_rt_error_cost on the source's peer bucket first.
                 if r.peers.lock().error_allow(hdr.ip.src, now_ms()) {
-                    let ip = skb.data().get(ethernet::HEADER_LEN..).unwrap_or(&[]);
+                    let ip = super::icmp::quote(&mut skb, ethernet::HEADER_LEN);
                     let msg = crate::ipv4::icmp::IcmpErrorMsg::dest_unreach(code);
                     super::icmp::icmp_send(r, c, ip, pkt_type, false, Some(in_id), msg);
                 }
@@ -262,7 +280,19 @@ fn ip_input(
 /// `ip_mr_input` on a VIF or `ip_local_deliver` for a group the router is
 /// a member of. The options of a multicast packet are not processed
 /// (`ip_rcv_options` is not run for it yet).
-fn mc_input(r: &Router, c: &Config, port: &Port, pkt_type: PacketType, hdr: Header, skb: SkBuff) {
+fn mc_input(
+    r: &Router,
+    c: &Config,
+    port: &Port,
+    pkt_type: PacketType,
+    hdr: Header,
+    mut skb: SkBuff,
+) {
+    // IGMP is parsed, and a forwarded copy cut into fragments, from the
+    // whole packet.
+    if skb.linearize().is_err() {
+        return ip_drop(r, skb, stats::DropReason::Nomem);
+    }
     let mforward = r.mforwarding(port.id);
     let pkt = route::McPacket {
         src: hdr.ip.src,
@@ -352,7 +382,7 @@ fn ip_rcv_options(
         }
         Some(Err(pointer)) => {
             // ip_options_compile's icmp_send, then InHdrErrors.
-            let ip = skb.data().get(eth..).unwrap_or(&[]);
+            let ip = super::icmp::quote(&mut skb, eth);
             let msg = icmp::IcmpErrorMsg::parameter_problem(pointer);
             if local {
                 let none = IpOptions::default();
@@ -385,8 +415,12 @@ fn local_deliver(
     pkt_type: PacketType,
     broadcast: bool,
     opts: &IpOptions,
-    skb: SkBuff,
+    mut skb: SkBuff,
 ) {
+    // What the router answers or reassembles is read whole.
+    if skb.linearize().is_err() {
+        return ip_drop(r, skb, stats::DropReason::Nomem);
+    }
     if hdr.ip.more_frags || hdr.ip.frag_offset != 0 {
         return defrag(r, c, hdr, pkt_type, broadcast, opts, skb);
     }

@@ -743,12 +743,12 @@ impl Router {
                     // with host unreachable (ipv4_link_failure) and dropped;
                     // no IP counter, as in Linux (arp_cache res_failed is).
                     self.with_config(|c| {
-                        for skb in packets {
+                        for mut skb in packets {
                             let msg = IcmpErrorMsg::dest_unreach(unreach::HOST);
                             icmp::icmp_send(
                                 self,
                                 c,
-                                skb.data(),
+                                icmp::quote(&mut skb, 0),
                                 PacketType::Host,
                                 false,
                                 None,

@@ -94,6 +94,13 @@ pub(super) fn fragment_each(
         skb.drop_with(reason::NOT_SPECIFIED);
         return;
     }
+    // The fragments are cut from the data, which a forwarded packet may
+    // still hold partly in page fragments.
+    if skb.linearize().is_err() {
+        r.stats.ip(IpStat::FragFails);
+        skb.drop_with(reason::NOMEM);
+        return;
+    }
     let mtu = u16::try_from(port.netdev().mtu()).unwrap_or(u16::MAX);
     let Ok(mut frags) = Fragments::new(skb.data(), mtu) else {
         r.stats.ip(IpStat::FragFails);

@@ -18,6 +18,7 @@ crate::kunit_suite!(
         push_on_a_clone_leaves_the_other_clone_alone,
         put_and_push_hand_out_zeroed_bytes,
         put_refuses_a_nonlinear_skb,
+        may_pull_makes_only_the_asked_bytes_linear,
         push_mac_header_keeps_csum_complete,
     ]
 );
@@ -99,6 +100,24 @@ fn put_refuses_a_nonlinear_skb(t: &mut Test) {
     kexpect!(t, skb.len() == 100);
     // Pushing needs no linear data: the headroom is there.
     kexpect!(t, skb.push(14).is_some() && skb.len() == 114);
+    skb.consume();
+}
+
+fn may_pull_makes_only_the_asked_bytes_linear(t: &mut Test) {
+    let Some(mut skb) = SkBuff::alloc_paged(32, 100) else {
+        kexpect!(t, false);
+        return;
+    };
+    kexpect!(t, skb.data().is_empty());
+    // A header's worth comes out of the fragments, and no more.
+    kexpect!(t, skb.may_pull(20));
+    kexpect!(t, skb.data().len() == 20 && skb.len() == 100);
+    kexpect!(t, skb.data().iter().all(|&x| x == 0));
+    kexpect!(t, skb.may_pull(14) && skb.data().len() == 20);
+    // Beyond the packet: refused, nothing moved.
+    kexpect!(t, !skb.may_pull(101));
+    kexpect!(t, skb.data().len() == 20 && skb.len() == 100);
+    kexpect!(t, skb.may_pull(100) && skb.data().len() == 100);
     skb.consume();
 }
 
