@@ -17,6 +17,7 @@
 use super::bindings;
 use super::devref::DevRef;
 use super::netdevice::NetDevice;
+use super::rcu::ReadGuard;
 use super::skbuff::SkBuff;
 use core::marker::PhantomData;
 use core::ptr::NonNull;
@@ -24,19 +25,25 @@ use kernel::prelude::*;
 use kernel::types::Opaque;
 
 /// What a [`Registration`] calls for each received frame.
+///
+/// Both methods run inside the networking core's RCU read-side critical
+/// section (every caller of `__netif_receive_skb_core` takes
+/// `rcu_read_lock` around it), which `rcu` stands for: what is borrowed
+/// through it stays valid for the call without a section of the handler's
+/// own.
 pub trait PacketHandler: Send + Sync + Sized + 'static {
     /// Handles one frame received on `dev`. `skb->data` is at the network
     /// header (the Ethernet header was pulled by `eth_type_trans`). The
     /// handler owns `skb` and must consume or drop it.
-    fn receive(&self, dev: &NetDevice, skb: SkBuff);
+    fn receive(&self, rcu: &ReadGuard, dev: &NetDevice, skb: SkBuff);
 
     /// Handles the frames of one list, in order, each with the device it
     /// was received on (`ip_list_rcv`'s place). The handler owns them: the
     /// frames it does not take from `frames` are dropped with it. By
     /// default each goes to [`PacketHandler::receive`].
-    fn receive_list(&self, frames: RxList<'_>) {
+    fn receive_list(&self, rcu: &ReadGuard, frames: RxList<'_>) {
         for (dev, skb) in frames {
-            self.receive(dev, skb);
+            self.receive(rcu, dev, skb);
         }
     }
 }
@@ -168,10 +175,16 @@ impl<H: PacketHandler> Registration<H> {
         let dev = unsafe { NetDevice::from_raw(dev) };
         // SAFETY: The core hands us one reference to a valid skb; it may be
         // shared with taps, so it is unshared first.
-        match unsafe { SkBuff::from_raw_shared(skb) } {
-            Some(skb) => inner.handler.receive(dev, skb),
-            None => return bindings::NET_RX_DROP as i32,
-        }
+        let Some(skb) = (unsafe { SkBuff::from_raw_shared(skb) }) else {
+            return bindings::NET_RX_DROP as i32;
+        };
+        // SAFETY: The core calls packet handlers inside its RCU read-side
+        // section (netif_receive_skb_internal, process_backlog and
+        // netif_receive_skb_core hold rcu_read_lock around
+        // __netif_receive_skb), which outlasts this call; the guard is
+        // only lent to the handler and never dropped.
+        let rcu = unsafe { ReadGuard::held() };
+        inner.handler.receive(&rcu, dev, skb);
         bindings::NET_RX_SUCCESS as i32
     }
 
@@ -202,7 +215,11 @@ impl<H: PacketHandler> Registration<H> {
             head,
             _dev: PhantomData,
         };
-        inner.handler.receive_list(frames);
+        // SAFETY: netif_receive_skb_list_internal holds rcu_read_lock
+        // around __netif_receive_skb_list, which calls this; the section
+        // outlasts the call, and the guard is only lent, never dropped.
+        let rcu = unsafe { ReadGuard::held() };
+        inner.handler.receive_list(&rcu, frames);
     }
 
     /// The handler.

@@ -20,6 +20,7 @@
 
 use super::bindings;
 use core::marker::PhantomData;
+use core::mem::ManuallyDrop;
 use core::sync::atomic::{AtomicPtr, Ordering};
 use kernel::alloc::{flags::GFP_KERNEL, KBox};
 use kernel::prelude::*;
@@ -43,6 +44,27 @@ impl ReadGuard {
         Self {
             _not_send: PhantomData,
         }
+    }
+}
+
+impl ReadGuard {
+    /// A guard for a read-side critical section the caller is already in
+    /// and did not open: the networking core's around the packet handlers
+    /// it calls. Lends borrows the section's lifetime without a second
+    /// `rcu_read_lock`/`rcu_read_unlock` pair (two calls a frame on a
+    /// kernel with preemptible RCU); it must not be dropped, hence the
+    /// `ManuallyDrop`.
+    ///
+    /// # Safety
+    ///
+    /// The caller is inside an RCU read-side critical section that lasts
+    /// at least as long as the returned guard and everything borrowed
+    /// through it, and never drops the guard (dropping it would unlock a
+    /// section this guard did not lock).
+    pub(crate) unsafe fn held() -> ManuallyDrop<Self> {
+        ManuallyDrop::new(Self {
+            _not_send: PhantomData,
+        })
     }
 }
 

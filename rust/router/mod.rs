@@ -910,19 +910,18 @@ pub(crate) fn errno_of(e: crate::ipv4::errno::Errno) -> kernel::error::Error {
     kernel::error::Error::from_errno(e.to_errno())
 }
 
-/// A frame from an attached port's packet handler. The port belongs to
-/// the router of the device's namespace (a port that leaves it is
-/// detached first).
-pub(crate) fn receive_on_attached(id: PortId, dev: &NetDevice, skb: SkBuff) {
-    let guard = ReadGuard::new();
-    let Some(r) = router_of(&dev.net(&guard), &guard) else {
+/// A frame from an attached port's packet handler, in the core's RCU
+/// read-side section (`guard`). The port belongs to the router of the
+/// device's namespace (a port that leaves it is detached first).
+pub(crate) fn receive_on_attached(guard: &ReadGuard, id: PortId, dev: &NetDevice, skb: SkBuff) {
+    let Some(r) = router_of(&dev.net(guard), guard) else {
         // The module or the namespace is going away.
         skb.drop_with(crate::abstractions::skbuff::reason::DEV_READY);
         return;
     };
     // The closure owns the skb: if there is no configuration, it is
     // dropped unrun and the skb with it.
-    r.with_config_in(&guard, |c| {
+    r.with_config_in(guard, |c| {
         receive_attached_in(&r, c, id, dev, skb, &mut RouteHint::default())
     });
 }
@@ -954,15 +953,14 @@ fn receive_attached_in(
 /// the router and its configuration are looked up once for the list, as
 /// `ip_list_rcv` does its per-call work once a list, and a frame to the
 /// destination of the frame before skips the FIB lookup ([`RouteHint`]).
-pub(crate) fn receive_list_on_attached(id: PortId, mut frames: RxList<'_>) {
+pub(crate) fn receive_list_on_attached(guard: &ReadGuard, id: PortId, mut frames: RxList<'_>) {
     use crate::abstractions::skbuff::reason;
     let Some((first_dev, first)) = frames.next() else {
         return;
     };
-    let guard = ReadGuard::new();
     // A list's frames came in on one device (the core groups them by it),
     // so they share its namespace's router.
-    let Some(r) = router_of(&first_dev.net(&guard), &guard) else {
+    let Some(r) = router_of(&first_dev.net(guard), guard) else {
         first.drop_with(reason::DEV_READY);
         for (_, skb) in frames {
             skb.drop_with(reason::DEV_READY);
@@ -972,7 +970,7 @@ pub(crate) fn receive_list_on_attached(id: PortId, mut frames: RxList<'_>) {
     r.stats.rx(RxStat::Lists);
     // The closure owns the frames: if there is no configuration, they are
     // dropped unrun with it.
-    r.with_config_in(&guard, |c| {
+    r.with_config_in(guard, |c| {
         // One configuration for the whole list: a destination's route
         // found for one frame holds for the next ones (ip_list_rcv's
         // route hint).

@@ -13,6 +13,7 @@ use super::device::FerDevice;
 use crate::abstractions::devref::DevRef;
 use crate::abstractions::netdevice::{Device, NetDevice};
 use crate::abstractions::packet_type::{self, PacketHandler};
+use crate::abstractions::rcu::ReadGuard;
 use crate::abstractions::rx_handler::ExactClaim;
 use crate::abstractions::skbuff::SkBuff;
 use crate::abstractions::sync::Rtnl;
@@ -174,12 +175,12 @@ pub struct PortRx {
 }
 
 impl PacketHandler for PortRx {
-    fn receive(&self, dev: &NetDevice, skb: SkBuff) {
-        super::receive_on_attached(self.id, dev, skb);
+    fn receive(&self, rcu: &ReadGuard, dev: &NetDevice, skb: SkBuff) {
+        super::receive_on_attached(rcu, self.id, dev, skb);
     }
 
-    fn receive_list(&self, frames: packet_type::RxList<'_>) {
-        super::receive_list_on_attached(self.id, frames);
+    fn receive_list(&self, rcu: &ReadGuard, frames: packet_type::RxList<'_>) {
+        super::receive_list_on_attached(rcu, self.id, frames);
     }
 }
 
