@@ -603,7 +603,8 @@ fn arb_route() -> impl Strategy<Value = Route> {
 proptest! {
     #[test]
     fn lookup_equals_the_naive_oracle(
-        routes in proptest::collection::vec(arb_route(), 0..24),
+        routes in proptest::collection::vec(arb_route(), 0..40),
+        deletions in proptest::collection::vec(any::<prop::sample::Index>(), 0..24),
         probes in proptest::collection::vec((any::<u8>(), any::<u8>(), 0u32..4), 1..16),
     ) {
         let mut fib = Fib::new();
@@ -612,6 +613,27 @@ proptest! {
             if fib.insert(r).is_ok() {
                 kept.push(r);
             }
+        }
+        // Deletions too: a table's prefixes shrink below and grow past
+        // what its cover lists (Table's scan before the walk).
+        for d in deletions {
+            if kept.is_empty() {
+                break;
+            }
+            let r = kept[d.index(kept.len())];
+            let sel = RouteSelector {
+                table: r.table,
+                dst: r.dst,
+                prefix_len: r.prefix_len,
+                tos: r.tos,
+                kind: Some(r.kind),
+                metric: Some(r.metric),
+                port: r.port,
+                ..RouteSelector::default()
+            };
+            let gone = fib.delete(&sel).unwrap();
+            prop_assert_eq!(gone, r);
+            kept.retain(|k| *k != gone);
         }
         // A rule that changes no answer, but unmerges local and main.
         let mut unmerged = fib.try_clone().unwrap();
