@@ -104,63 +104,11 @@ pub enum TableLookup<'a> {
 }
 
 /// A routing table.
-///
-/// # Invariants
-///
-/// `cover`, when `Some`, holds exactly the prefixes of `trie` (it is
-/// recomputed after every change of the trie).
 #[derive(Clone)]
 pub struct Table {
     id: u32,
     trie: Trie<Leaf>,
     routes: usize,
-    cover: Option<Cover>,
-}
-
-/// The most prefixes a [`Cover`] lists.
-const COVER_MAX: usize = 16;
-
-/// The prefixes of a table of few, as (network, mask) pairs. While local
-/// and main are merged, every lookup walks the local table before main
-/// (fib_trie walks one merged trie instead); local holds a handful of
-/// prefixes (the router's addresses, their broadcasts, 127/8), none of
-/// which covers a forwarded packet's destination, so a scan of them
-/// settles its `NoMatch` without a walk.
-#[derive(Clone, Copy)]
-struct Cover {
-    len: usize,
-    nets: [(u32, u32); COVER_MAX],
-}
-
-impl Cover {
-    /// The prefixes of `trie`, if it has at most [`COVER_MAX`].
-    fn of(trie: &Trie<Leaf>) -> Option<Self> {
-        if trie.len() > COVER_MAX {
-            return None;
-        }
-        let mut c = Cover {
-            len: 0,
-            nets: [(0, 0); COVER_MAX],
-        };
-        for (prefix, len, _) in trie.iter() {
-            let mask = u32::MAX
-                .checked_shl(32u32.saturating_sub(u32::from(len)))
-                .unwrap_or(0);
-            *c.nets.get_mut(c.len)? = (prefix & mask, mask);
-            c.len = c.len.saturating_add(1);
-        }
-        Some(c)
-    }
-
-    /// Whether a prefix covers `dst`.
-    #[inline(always)]
-    fn covers(&self, dst: u32) -> bool {
-        self.nets
-            .get(..self.len)
-            .unwrap_or(&self.nets)
-            .iter()
-            .any(|&(net, mask)| dst & mask == net)
-    }
 }
 
 /// `fib_find_alias`: the first route of `list` at or after which a route
@@ -185,10 +133,6 @@ impl Table {
             id,
             trie: Trie::new(),
             routes: 0,
-            cover: Some(Cover {
-                len: 0,
-                nets: [(0, 0); COVER_MAX],
-            }),
         }
     }
 
@@ -259,9 +203,6 @@ impl Table {
         tos: u8,
         min_scope: Scope,
     ) -> TableLookup<'_> {
-        if self.cover.as_ref().is_some_and(|c| !c.covers(dst)) {
-            return TableLookup::NoMatch;
-        }
         let tos = tos & IPTOS_RT_MASK;
         self.trie
             .lookup_each(dst, |_, leaf| {
@@ -290,13 +231,6 @@ impl Table {
     ///   the new one goes after (`append`) or before (prepend) them;
     /// - otherwise `ENOENT` without `create`.
     pub(super) fn insert(&mut self, new: FibAlias, flags: NlFlags) -> Result<(), Errno> {
-        let r = self.insert_in_trie(new, flags);
-        self.cover = Cover::of(&self.trie);
-        r
-    }
-
-    /// [`Table::insert`]'s change of the trie.
-    fn insert_in_trie(&mut self, new: FibAlias, flags: NlFlags) -> Result<(), Errno> {
         let r = *new.route();
         // rtm_to_fib_config: "Invalid dsfield (tos): ECN bits must be 0".
         // Any DSCP is accepted; the lookup compares it with the flow's TOS
@@ -386,13 +320,6 @@ impl Table {
     /// `fib_table_delete`: removes the first route of the prefix (among
     /// those of the selector's TOS) that `sel` selects; `ESRCH` if none.
     pub(super) fn delete(&mut self, sel: &RouteSelector) -> Result<Route, Errno> {
-        let r = self.delete_in_trie(sel);
-        self.cover = Cover::of(&self.trie);
-        r
-    }
-
-    /// [`Table::delete`]'s change of the trie.
-    fn delete_in_trie(&mut self, sel: &RouteSelector) -> Result<Route, Errno> {
         let dst = sel.dst.to_bits();
         let leaf = self.leaf(dst, sel.prefix_len).ok_or(Errno::Esrch)?;
         let first = find_alias(Some(leaf), sel.tos, 0).ok_or(Errno::Esrch)?;
@@ -445,16 +372,6 @@ impl Table {
     /// time. On error some may have been changed: callers work on a copy.
     pub(super) fn edit_aliases(
         &mut self,
-        edit: impl FnMut(&FibAlias) -> Result<Option<Option<FibAlias>>, Errno>,
-    ) -> Result<(), Errno> {
-        let r = self.edit_in_trie(edit);
-        self.cover = Cover::of(&self.trie);
-        r
-    }
-
-    /// [`Table::edit_aliases`]'s change of the trie.
-    fn edit_in_trie(
-        &mut self,
         mut edit: impl FnMut(&FibAlias) -> Result<Option<Option<FibAlias>>, Errno>,
     ) -> Result<(), Errno> {
         let mut touched: FibVec<(u32, u8)> = FibVec::new();
@@ -496,15 +413,8 @@ impl Table {
     /// have been removed: callers work on a copy.
     pub(super) fn retain_aliases(
         &mut self,
-        keep: impl FnMut(&FibAlias) -> bool,
+        mut keep: impl FnMut(&FibAlias) -> bool,
     ) -> Result<(), Errno> {
-        let r = self.retain_in_trie(keep);
-        self.cover = Cover::of(&self.trie);
-        r
-    }
-
-    /// [`Table::retain_aliases`]'s change of the trie.
-    fn retain_in_trie(&mut self, mut keep: impl FnMut(&FibAlias) -> bool) -> Result<(), Errno> {
         let mut doomed: FibVec<(u32, u8)> = FibVec::new();
         for (p, l, leaf) in self.trie.iter() {
             if leaf.aliases().any(|a| !keep(a)) {

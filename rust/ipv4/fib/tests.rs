@@ -614,8 +614,8 @@ proptest! {
                 kept.push(r);
             }
         }
-        // Deletions too: a table's prefixes shrink below and grow past
-        // what its cover lists (Table's scan before the walk).
+        // Deletions too: the trie's nodes emptied and pruned, leaves
+        // shortened, tables emptied, then looked up.
         for d in deletions {
             if kept.is_empty() {
                 break;

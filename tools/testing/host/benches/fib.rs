@@ -205,6 +205,46 @@ fn benches(c: &mut Criterion) {
             black_box(acc)
         })
     });
+    // The bench router's FIB (fwd-bench.sh): three ports with an address
+    // each (their local, broadcast and connected routes), one route to
+    // the sink's network; destinations spread over it, as pktgen sends.
+    let mut small = Fib::new();
+    let mut addrs = ferroute_host::ipv4::iface::AddrTable::new();
+    for (port, net) in [(1u32, 1u8), (2, 2), (3, 3)] {
+        let ifa = ferroute_host::ipv4::iface::IfAddr {
+            port: PortId(port),
+            addr: Ipv4Addr::new(10, net, 0, 1),
+            prefix_len: 24,
+        };
+        ferroute_host::ipv4::devinet::inet_insert_ifa(&mut addrs, &mut small, ifa, true).unwrap();
+    }
+    small
+        .insert(Route {
+            dst: Ipv4Addr::new(10, 9, 0, 0),
+            prefix_len: 16,
+            gateway: Some(Ipv4Addr::new(10, 2, 0, 2)),
+            scope: Scope::Universe,
+            ..route(0, 16, 1)
+        })
+        .unwrap();
+    let remote: Vec<Ipv4Addr> = keys
+        .iter()
+        .map(|k| Ipv4Addr::from_bits(0x0a09_0000 | (k & 0xffff)))
+        .collect();
+    g.bench_function("fib_lookup_one_route", |b| {
+        b.iter(|| {
+            off = (off + BATCH) & (keys.len() - 1);
+            let mut acc = 0usize;
+            for d in &remote[off..off + BATCH] {
+                if let Ok(r) =
+                    small.fib_lookup(*d, Ipv4Addr::new(10, 1, 0, 2), Some(PortId(1)), None, 0, 0)
+                {
+                    acc += r.nh_sel + 1;
+                }
+            }
+            black_box(acc)
+        })
+    });
     g.finish();
 
     let mut g = c.benchmark_group("fib_update");
