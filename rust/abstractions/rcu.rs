@@ -45,15 +45,12 @@ impl ReadGuard {
             _not_send: PhantomData,
         }
     }
-}
 
-impl ReadGuard {
     /// A guard for a read-side critical section the caller is already in
     /// and did not open: the networking core's around the packet handlers
     /// it calls. Lends borrows the section's lifetime without a second
-    /// `rcu_read_lock`/`rcu_read_unlock` pair (two calls a frame on a
-    /// kernel with preemptible RCU); it must not be dropped, hence the
-    /// `ManuallyDrop`.
+    /// `rcu_read_lock`/`rcu_read_unlock` pair (two C helper calls a
+    /// frame); it must not be dropped, hence the `ManuallyDrop`.
     ///
     /// # Safety
     ///
