@@ -123,7 +123,10 @@ demo: all
 #    "summary: lookup ratio X, memory ratio Y, load ratio Z, forwarding ratio W".
 # BENCH_PREFIXES, BENCH_KEYS, BENCH_VM_MEM, BENCH_FWD_REPS (runs per case
 # and router; 0 skips forwarding), BENCH_FWD_SECS (seconds per run),
-# BENCH_FWD_PROFILE=1 (a perf profile of each router's CPU) change it;
+# BENCH_FWD_PROFILE=1 (a perf profile of each router's CPU),
+# BENCH_FWD_CASES (the forwarding cases to run, default all: one big mpath
+# lists table), BENCH_FWD_PROFILE_CASE (the case profiled, default one)
+# change it;
 # BENCH_HOST=0 skips the host bench. A quick run:
 #   make bench BENCH_HOST=0 BENCH_PREFIXES=20000 BENCH_KEYS=100000 BENCH_FWD_REPS=2 BENCH_FWD_SECS=3
 BENCH_PREFIXES ?= 920000
@@ -133,6 +136,8 @@ BENCH_HOST ?= 1
 BENCH_FWD_REPS ?= 5
 BENCH_FWD_SECS ?= 5
 BENCH_FWD_PROFILE ?= 0
+BENCH_FWD_CASES ?= one big mpath lists table
+BENCH_FWD_PROFILE_CASE ?= one
 BENCH_OUT := out/bench
 BENCH_KDIR := $(FERROUTE_CACHE)/bench
 BENCH_MOD := $(BENCH_OUT)/kmod
@@ -155,7 +160,8 @@ bench: ferctl bench-module
 	python3 tools/testing/bench/gen-table.py --prefixes $(BENCH_PREFIXES) $(BENCH_OUT)
 	FERROUTE_KDIR=$(abspath $(BENCH_KDIR)) VM_MEM=$(BENCH_VM_MEM) VM_APPEND="slub_nomerge" \
 		tools/testing/vm-run tools/testing/bench/bench.sh $(BENCH_OUT) $(BENCH_KEYS) \
-		$(abspath $(BENCH_MOD))/ferroute.ko $(BENCH_FWD_REPS) $(BENCH_FWD_SECS) $(BENCH_FWD_PROFILE)
+		$(abspath $(BENCH_MOD))/ferroute.ko $(BENCH_FWD_REPS) $(BENCH_FWD_SECS) $(BENCH_FWD_PROFILE) \
+		"$(BENCH_FWD_CASES)" $(BENCH_FWD_PROFILE_CASE)
 
 # make check-kasan: the VM part of make check (ferroute.ko alone, the KUnit
 # suites, every selftest but the "# slow" ones, kmemleak, the kernel log)

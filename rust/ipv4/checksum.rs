@@ -24,18 +24,41 @@ pub const fn add(a: u32, b: u32) -> u32 {
 
 /// The 32-bit partial one's complement sum of `data`, big-endian 16-bit
 /// words, an odd last byte padded with zero (`csum_partial`).
+///
+/// Summed eight bytes at a time with end-around carry, as `csum_partial`
+/// and `ip_fast_csum` sum machine words: 2^64 - 1 is a multiple of
+/// 2^16 - 1, so the 64-bit sum folds to the 16-bit one, and an IPv4
+/// header takes three additions instead of ten. The result is folded to
+/// 16 bits (a valid partial sum for [`add`] and [`fold`]).
 pub fn sum(data: &[u8]) -> u32 {
-    let mut acc: u32 = 0;
-    let mut words = data.chunks_exact(2);
+    let mut acc: u64 = 0;
+    let mut words = data.chunks_exact(8);
     for w in &mut words {
-        if let [hi, lo] = *w {
-            acc = add(acc, u32::from(u16::from_be_bytes([hi, lo])));
+        if let Ok(w) = <[u8; 8]>::try_from(w) {
+            acc = add64(acc, u64::from_be_bytes(w));
         }
     }
-    if let [last] = *words.remainder() {
-        acc = add(acc, u32::from(last) << 8);
+    // The last 0-7 bytes, as one big-endian word padded with zeros: an odd
+    // last byte lands in the high half of its 16-bit word.
+    let mut tail = [0u8; 8];
+    for (t, &b) in tail.iter_mut().zip(words.remainder()) {
+        *t = b;
     }
-    acc
+    acc = add64(acc, u64::from_be_bytes(tail));
+    let s = add((acc >> 32) as u32, acc as u32);
+    u32::from(fold(s))
+}
+
+/// One's complement addition of 64-bit words.
+const fn add64(a: u64, b: u64) -> u64 {
+    let (s, carry) = a.overflowing_add(b);
+    // On overflow `s` is at most 2^64 - 2: adding the carry cannot
+    // overflow again.
+    if carry {
+        s + 1
+    } else {
+        s
+    }
 }
 
 /// Folds a 32-bit partial sum to 16 bits (`csum_fold` without the final
@@ -126,7 +149,31 @@ mod tests {
         assert_eq!(c, 0x9c07);
     }
 
+    /// RFC 1071's sum, one 16-bit word at a time with end-around carry.
+    fn sum_by_words(data: &[u8]) -> u16 {
+        let mut acc: u32 = 0;
+        for w in data.chunks(2) {
+            let hi = u32::from(w[0]) << 8;
+            let lo = w.get(1).map_or(0, |&b| u32::from(b));
+            acc += hi | lo;
+            acc = (acc & 0xffff) + (acc >> 16);
+        }
+        acc as u16
+    }
+
     proptest! {
+        #[test]
+        fn wide_sum_equals_rfc1071_word_sum(
+            data in proptest::collection::vec(any::<u8>(), 0..200),
+            ones in 0usize..64,
+        ) {
+            // Runs of 0xff push every carry path.
+            let mut data = data;
+            data.extend(std::iter::repeat(0xff).take(ones));
+            prop_assert_eq!(fold(sum(&data)), sum_by_words(&data));
+            prop_assert_eq!(checksum(&data), !sum_by_words(&data));
+        }
+
         #[test]
         fn incremental_update_equals_full_recompute(
             mut words in proptest::collection::vec(any::<u16>(), 2..40),

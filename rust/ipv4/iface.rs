@@ -90,10 +90,19 @@ impl IfAddr {
 /// the `ifa_list` order per port: the first address of a subnet is its
 /// primary, later ones in the same subnet are secondaries).
 ///
-/// Linear scans: a router has few addresses.
+/// Linear scans for the control plane; the one question every forwarded
+/// packet asks ([`AddrTable::is_local`], `fib_validate_source`'s
+/// `inet_lookup_ifaddr_rcu`, a hash in Linux) is a binary search of a
+/// sorted copy of the addresses, so it stays cheap on a router with many.
+///
+/// # Invariants
+///
+/// `sorted` holds the `addr` of every entry of `addrs` (one per entry,
+/// duplicates included), in ascending order.
 #[derive(Default)]
 pub struct AddrTable {
     addrs: TryVec<IfAddr, GfpKernel>,
+    sorted: TryVec<Ipv4Addr, GfpKernel>,
 }
 
 impl AddrTable {
@@ -101,6 +110,7 @@ impl AddrTable {
     pub fn new() -> Self {
         Self {
             addrs: TryVec::new(),
+            sorted: TryVec::new(),
         }
     }
 
@@ -108,7 +118,18 @@ impl AddrTable {
     pub fn try_clone(&self) -> Result<Self, Errno> {
         Ok(Self {
             addrs: self.addrs.try_clone()?,
+            sorted: self.sorted.try_clone()?,
         })
+    }
+
+    /// Rebuilds `sorted` from `addrs` after entries were removed: it is
+    /// then at least as long as needed, so nothing is allocated.
+    fn resort(&mut self) {
+        self.sorted.truncate(self.addrs.len());
+        for (s, a) in self.sorted.as_mut_slice().iter_mut().zip(self.addrs.iter()) {
+            *s = a.addr;
+        }
+        self.sorted.as_mut_slice().sort_unstable();
     }
 
     /// Every address, in insertion order.
@@ -163,7 +184,11 @@ impl AddrTable {
     /// version that also updates the FIB.
     pub fn add(&mut self, ifa: IfAddr) -> Result<(), Errno> {
         self.validate(&ifa)?;
+        // Both or neither: the index's room is taken first.
+        self.sorted.try_reserve(1)?;
         self.addrs.try_push(ifa)?;
+        let at = self.sorted.partition_point(|&a| a < ifa.addr);
+        self.sorted.try_insert(at, ifa.addr)?;
         Ok(())
     }
 
@@ -191,12 +216,14 @@ impl AddrTable {
             // Secondaries are always after their primary.
             !(primary && idx > pos && a.is_secondary_of(ifa))
         });
+        self.resort();
         Ok(before.saturating_sub(self.addrs.len()))
     }
 
     /// Removes every address of `port` (the port went away).
     pub fn remove_port(&mut self, port: PortId) {
         self.addrs.retain(|a| a.port != port);
+        self.resort();
     }
 
     /// The entry for `addr` on `port`, if configured.
@@ -207,7 +234,7 @@ impl AddrTable {
     /// Whether `addr` is one of the router's addresses, on any port
     /// (`__ip_dev_find`, `inet_addr_type == RTN_LOCAL` for an address).
     pub fn is_local(&self, addr: Ipv4Addr) -> bool {
-        self.addrs.iter().any(|a| a.addr == addr)
+        self.sorted.binary_search(&addr).is_ok()
     }
 
     /// The port `addr` is configured on (the first one, if several).
@@ -385,5 +412,35 @@ mod tests {
         let sel = |p| t.inet_select_addr(p, Ipv4Addr(0), Scope::Link);
         assert_eq!(sel(PortId(3)), Some(Ipv4Addr::new(10, 0, 0, 1)));
         assert_eq!(sel(P1), Some(Ipv4Addr::new(10, 0, 0, 1)));
+    }
+
+    proptest::proptest! {
+        /// The sorted index answers as a scan of the addresses would,
+        /// through adds, deletions (with their secondaries) and ports
+        /// going away.
+        #[test]
+        fn is_local_agrees_with_a_scan(
+            ops in proptest::collection::vec((0u8..4, 1u32..4, 0u8..6, 22u8..26), 1..60),
+        ) {
+            let mut t = AddrTable::new();
+            for (op, port, host, len) in ops {
+                let a = ifa(PortId(port), [10, 0, 0, host], len);
+                match op {
+                    0 | 1 => {
+                        let _ = t.add(a);
+                    }
+                    2 => {
+                        let _ = t.del(&a);
+                    }
+                    _ => t.remove_port(PortId(port)),
+                }
+                for host in 0..7 {
+                    let q = Ipv4Addr::from_octets([10, 0, 0, host]);
+                    proptest::prop_assert_eq!(t.is_local(q), t.iter().any(|x| x.addr == q));
+                }
+                let c = t.try_clone().map_err(|_| proptest::test_runner::TestCaseError::fail("clone"))?;
+                proptest::prop_assert_eq!(c.is_local(a.addr), t.is_local(a.addr));
+            }
+        }
     }
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# bench.sh DIR KEYS MODULE [FWD_REPS [FWD_SECS [FWD_PROFILE]]]: what `make bench` runs in
+# bench.sh DIR KEYS MODULE [FWD_REPS [FWD_SECS [FWD_PROFILE [FWD_CASES [PROFILE_CASE]]]]]: what `make bench` runs in
 # its one VM boot (the bench kernel, tools/testing/setup.sh --bench):
 # fib-bench.sh DIR KEYS (lookup, load, memory), then fwd-bench.sh DIR
 # (forwarding), with MODULE as ferroute.ko (built for the bench kernel),
@@ -10,15 +10,19 @@
 # each ferroute/Linux: lookups/s, bytes per route, routes/s loaded, and
 # packets/s forwarded in the one-route 64-byte case. FWD_REPS 0 skips the
 # forwarding bench; FWD_PROFILE 1 adds a perf profile of each router
-# (fwd-bench.sh, BENCH_FWD_PROFILE).
+# (fwd-bench.sh, BENCH_FWD_PROFILE); FWD_CASES and PROFILE_CASE choose
+# the forwarding cases and the profiled one (BENCH_FWD_CASES,
+# BENCH_FWD_PROFILE_CASE).
 set -u
-dir=${1:?usage: bench.sh DIR KEYS MODULE [FWD_REPS [FWD_SECS [FWD_PROFILE]]]}
-keys=${2:?usage: bench.sh DIR KEYS MODULE [FWD_REPS [FWD_SECS [FWD_PROFILE]]]}
-MODULE=${3:?usage: bench.sh DIR KEYS MODULE [FWD_REPS [FWD_SECS [FWD_PROFILE]]]}
+dir=${1:?usage: bench.sh DIR KEYS MODULE [FWD_REPS [FWD_SECS [FWD_PROFILE [FWD_CASES [PROFILE_CASE]]]]]}
+keys=${2:?usage: bench.sh DIR KEYS MODULE [FWD_REPS [FWD_SECS [FWD_PROFILE [FWD_CASES [PROFILE_CASE]]]]]}
+MODULE=${3:?usage: bench.sh DIR KEYS MODULE [FWD_REPS [FWD_SECS [FWD_PROFILE [FWD_CASES [PROFILE_CASE]]]]]}
 BENCH_FWD_REPS=${4:-5}
 BENCH_FWD_SECS=${5:-5}
 BENCH_FWD_PROFILE=${6:-0}
-export MODULE BENCH_FWD_REPS BENCH_FWD_SECS BENCH_FWD_PROFILE
+BENCH_FWD_CASES=${7:-one big mpath lists table}
+BENCH_FWD_PROFILE_CASE=${8:-one}
+export MODULE BENCH_FWD_REPS BENCH_FWD_SECS BENCH_FWD_PROFILE BENCH_FWD_CASES BENCH_FWD_PROFILE_CASE
 here=$(dirname "$0")
 rm -f "$VM_OUT/fib-bench.ratios" "$VM_OUT/fwd-bench.ratio"
 

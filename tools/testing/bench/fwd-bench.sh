@@ -55,6 +55,10 @@
 #                       ip_list_rcv for Linux, the packet_type list_func
 #                       for ferroute), which RPS's backlog never makes
 #
+# BENCH_FWD_CASES (default "one big mpath lists table") runs only the
+# cases it names; BENCH_FWD_PROFILE_CASE (default one) is the case the
+# profile (BENCH_FWD_PROFILE=1) is taken of.
+#
 # Prints a table (ferroute, Linux, ferroute/Linux per case) and leaves
 # "fwd_ratio R" (the one-route 64 B case) in $VM_OUT/fwd-bench.ratio.
 set -u
@@ -63,6 +67,8 @@ root=$PWD
 FERCTL=${FERCTL:-$root/target/release/ferctl}
 MODULE=${MODULE:-$root/ferroute.ko}
 reps=${BENCH_FWD_REPS:-5}
+cases=${BENCH_FWD_CASES:-one big mpath lists table}
+profile_case=${BENCH_FWD_PROFILE_CASE:-one}
 secs=${BENCH_FWD_SECS:-5}
 out=${VM_OUT:-/tmp}
 res=/tmp/fwd-results
@@ -227,8 +233,15 @@ PY
 	tail -1 $res
 }
 
+# want CASE: whether BENCH_FWD_CASES names CASE.
+want() { case " $cases " in *" $1 "*) return 0 ;; esac; return 1; }
+
+# size CASE: the frame size of a case.
+size() { [ "$1" = big ] && echo 1514 || echo 60; }
+
 # bench CASE SIZE: BENCH_FWD_REPS runs of each router, alternating.
 bench() {
+	want "$1" || return 0
 	for p in f l; do configure $p "$2" "$1"; done
 	i=0
 	while [ $i -lt "$reps" ]; do
@@ -265,7 +278,9 @@ napi() {
 		ip netns exec ${1}r sh -c 'echo 2 > /sys/class/net/ri/queues/rx-0/rps_cpus' || fail "rps on"
 	fi
 }
-if command -v ethtool > /dev/null; then
+if ! want lists; then
+	:
+elif command -v ethtool > /dev/null; then
 	for p in f l; do napi $p on; done
 	# Both routers' NAPI threads (napi/ri-ID) on CPU 1, as RPS was.
 	for t in $(pgrep '^napi/ri-'); do taskset -p 2 "$t" > /dev/null || fail "taskset $t"; done
@@ -279,7 +294,7 @@ else
 	echo "fwd-bench: no ethtool; the NAPI lists case is skipped"
 fi
 
-if [ -n "$dir" ] && [ -f "$dir/ip.batch" ]; then
+if [ -n "$dir" ] && [ -f "$dir/ip.batch" ] && want table; then
 	n=$(wc -l < "$dir/ip.batch")
 	echo "fwd-bench: loading the $n-prefix table into both routers (at once)"
 	mkdir -p /tmp/fwdb || fail "mkdir"
@@ -300,13 +315,16 @@ if [ -n "$dir" ] && [ -f "$dir/ip.batch" ]; then
 fi
 
 # BENCH_FWD_PROFILE=1: where CPU 1 (the router's) spends its time in the
-# one-route 64 B case, for each router: perf's cpu-clock samples (a
+# case BENCH_FWD_PROFILE_CASE (one route 64 B unless told), for each
+# router: perf's cpu-clock samples (a
 # software timer; TCG has no PMU) over one more window, the symbols above
 # 0.5 % in $VM_OUT/fwd-profile.ferroute.txt and fwd-profile.linux.txt.
 if [ "${BENCH_FWD_PROFILE:-0}" = 1 ] && command -v perf > /dev/null; then
+	[ "$profile_case" = lists ] && for p in f l; do napi $p on; done
+	[ "$profile_case" = lists ] && for t in $(pgrep '^napi/ri-'); do taskset -p 2 "$t" > /dev/null; done
 	for p in f l; do
 		[ $p = f ] && name=ferroute || name=linux
-		configure $p 60 one
+		configure $p "$(size "$profile_case")" "$profile_case"
 		ip netns exec ${p}g sh -c 'echo start > /proc/net/pktgen/pgctrl' &
 		gen=$!
 		sleep 1
@@ -316,7 +334,7 @@ if [ "${BENCH_FWD_PROFILE:-0}" = 1 ] && command -v perf > /dev/null; then
 		wait $gen
 		perf report -q -i /tmp/perf.$p.data --stdio --sort sym --percent-limit 0.5 \
 			> "$out/fwd-profile.$name.txt" 2> /dev/null
-		echo "fwd-bench: CPU 1 profile, $name, one route 64 B (perf cpu-clock), top 25:"
+		echo "fwd-bench: CPU 1 profile, $name, case $profile_case (perf cpu-clock), top 25:"
 		head -25 "$out/fwd-profile.$name.txt"
 	done
 fi
