@@ -44,6 +44,14 @@ pub fn with_popcnt<R>(f: impl FnOnce() -> R) -> R {
         // thing `run_with_popcnt`'s target feature requires of a caller.
         return unsafe { run_with_popcnt(f) };
     }
+    run_without_popcnt(f)
+}
+
+/// `f()`, out of line as [`run_with_popcnt`] is: so that a large `f`
+/// inlined into both is not also inlined into every caller of
+/// [`with_popcnt`], which stays a test and two calls.
+#[inline(never)]
+fn run_without_popcnt<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
@@ -52,8 +60,13 @@ pub fn with_popcnt<R>(f: impl FnOnce() -> R) -> R {
 /// # Safety
 ///
 /// The CPU must have `popcnt`.
+///
+/// Inlined where its caller has `popcnt` too (a [`with_popcnt`] inside
+/// another one's `f`), so an outer `with_popcnt` takes the inner ones'
+/// calls away.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "popcnt")]
+#[inline]
 unsafe fn run_with_popcnt<R>(f: impl FnOnce() -> R) -> R {
     f()
 }

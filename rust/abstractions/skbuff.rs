@@ -121,7 +121,26 @@ impl SkBuff {
     ///
     /// `ptr` must point to a valid skb and the caller must own one reference
     /// to it, which it transfers to the callee.
+    #[inline]
     pub unsafe fn from_raw_shared(ptr: *mut bindings::sk_buff) -> Option<Self> {
+        // skb_shared, inline (every received frame asks it): `users` is an
+        // atomic_t read with READ_ONCE (refcount_read).
+        // SAFETY: The caller owns a reference to a valid skb, so `users`
+        // is a live, aligned atomic_t (`refcount_t` is `{ atomic_t refs }`,
+        // `atomic_t` is `{ int counter }`); it is only ever accessed
+        // atomically.
+        let users = unsafe {
+            core::sync::atomic::AtomicI32::from_ptr(core::ptr::addr_of_mut!(
+                (*ptr).users.refs.counter
+            ))
+        };
+        if users.load(core::sync::atomic::Ordering::Relaxed) == 1 {
+            // The caller's reference is the only one: nobody else can take
+            // another, so the skb stays unshared, which is all
+            // skb_share_check would have found.
+            // INVARIANT: owned by us (from the caller) and not shared.
+            return NonNull::new(ptr).map(|ptr| Self { ptr });
+        }
         // SAFETY: The caller owns a reference to a valid skb; skb_share_check
         // consumes it and returns an owned unshared one, or NULL after
         // freeing it.
@@ -207,6 +226,7 @@ impl SkBuff {
     /// the network layer (`skb_gso_validate_network_len`); `None` for a
     /// packet that is not GSO. The network and transport headers must be
     /// set.
+    #[inline]
     pub fn gso_fits(&self, mtu: u32) -> Option<bool> {
         if self.gso_size() == 0 {
             return None;
@@ -412,6 +432,7 @@ impl SkBuff {
 
     /// The linear data for writing; the data area is first made private to
     /// this skb (`skb_unclone`) since a clone may share it.
+    #[inline(always)]
     pub fn data_mut(&mut self) -> Option<&mut [u8]> {
         if !self.unclone() {
             return None;

@@ -73,6 +73,7 @@ pub struct Forwarded {
 /// and its own length does not matter. On success the TTL is
 /// decremented with an incremental checksum update (`ip_decrease_ttl`);
 /// count ForwDatagrams. Redirects are the caller's (they need the route).
+#[inline(always)]
 pub fn ip_forward(
     packet: &mut [u8],
     pkt_type: PacketType,

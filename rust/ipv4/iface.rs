@@ -122,14 +122,12 @@ impl AddrTable {
         })
     }
 
-    /// Rebuilds `sorted` from `addrs` after entries were removed: it is
-    /// then at least as long as needed, so nothing is allocated.
-    fn resort(&mut self) {
-        self.sorted.truncate(self.addrs.len());
-        for (s, a) in self.sorted.as_mut_slice().iter_mut().zip(self.addrs.iter()) {
-            *s = a.addr;
+    /// Takes one `addr` out of the sorted index (an entry of `addrs` with
+    /// it is being removed): no allocation, so removal cannot fail.
+    fn unindex(sorted: &mut TryVec<Ipv4Addr, GfpKernel>, addr: Ipv4Addr) {
+        if let Ok(i) = sorted.binary_search(&addr) {
+            sorted.remove(i);
         }
-        self.sorted.as_mut_slice().sort_unstable();
     }
 
     /// Every address, in insertion order.
@@ -207,23 +205,29 @@ impl AddrTable {
         let primary = !self.is_secondary(ifa);
         let before = self.addrs.len();
         let mut i = 0usize;
+        let sorted = &mut self.sorted;
         self.addrs.retain(|a| {
             let idx = i;
             i = i.saturating_add(1);
-            if idx == pos {
-                return false;
-            }
             // Secondaries are always after their primary.
-            !(primary && idx > pos && a.is_secondary_of(ifa))
+            let gone = idx == pos || (primary && idx > pos && a.is_secondary_of(ifa));
+            if gone {
+                Self::unindex(sorted, a.addr);
+            }
+            !gone
         });
-        self.resort();
         Ok(before.saturating_sub(self.addrs.len()))
     }
 
     /// Removes every address of `port` (the port went away).
     pub fn remove_port(&mut self, port: PortId) {
-        self.addrs.retain(|a| a.port != port);
-        self.resort();
+        let sorted = &mut self.sorted;
+        self.addrs.retain(|a| {
+            if a.port == port {
+                Self::unindex(sorted, a.addr);
+            }
+            a.port != port
+        });
     }
 
     /// The entry for `addr` on `port`, if configured.
@@ -233,8 +237,21 @@ impl AddrTable {
 
     /// Whether `addr` is one of the router's addresses, on any port
     /// (`__ip_dev_find`, `inet_addr_type == RTN_LOCAL` for an address).
+    #[inline(always)]
     pub fn is_local(&self, addr: Ipv4Addr) -> bool {
-        self.sorted.binary_search(&addr).is_ok()
+        // A binary search written out: the slice's binary_search left its
+        // comparison closure a call of its own per probe.
+        let s = self.sorted.as_slice();
+        let (mut lo, mut hi) = (0usize, s.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match s.get(mid) {
+                Some(&a) if a == addr => return true,
+                Some(&a) if a < addr => lo = mid + 1,
+                _ => hi = mid,
+            }
+        }
+        false
     }
 
     /// The port `addr` is configured on (the first one, if several).

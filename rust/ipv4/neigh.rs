@@ -410,6 +410,7 @@ impl HhCache {
     /// The MAC to send to `ip` on `port` at `now`, if the neighbour has one
     /// to use as it is (what [`NeighCache::resolve`] would answer `Ready`
     /// with, changing no state); `None` means: ask the cache.
+    #[inline(always)]
     pub fn lookup(&self, port: PortId, ip: Ipv4Addr, now: u64) -> Option<MacAddr> {
         let key = hh_key(port, ip);
         self.slot(key)?.read(key, now)

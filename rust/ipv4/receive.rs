@@ -47,6 +47,7 @@ pub fn ip_rcv_core(buf: &[u8]) -> Result<Header, DropReason> {
 /// header must lie in `head` (a header cut short there is `IP_INHDR`, as a
 /// failed `pskb_may_pull` is); `tot_len` is checked against `len`. A
 /// `head` longer than `len` counts as `len` bytes long.
+#[inline(always)]
 pub fn ip_rcv_core_of(head: &[u8], len: usize) -> Result<Header, DropReason> {
     let head = head.get(..len).unwrap_or(head);
     if head.len() < HEADER_LEN {

@@ -35,7 +35,9 @@ pub(super) struct Egress {
 }
 
 /// Forwards `skb` (`skb->data` at its Ethernet header) out of the egress
-/// port towards the next hop.
+/// port towards the next hop. (Inlined into its one caller, the receive
+/// path: a call fewer per forwarded packet.)
+#[inline(always)]
 pub(super) fn ip_forward(
     r: &Router,
     c: &Config,

@@ -928,6 +928,7 @@ pub(crate) fn receive_on_attached(guard: &ReadGuard, id: PortId, dev: &NetDevice
 
 /// A frame of port `id`'s packet handler, under the configuration `c`:
 /// the router's input if the port is still `dev`'s.
+#[inline(always)]
 fn receive_attached_in(
     r: &Router,
     c: &Config,

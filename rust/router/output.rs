@@ -134,6 +134,10 @@ pub(super) fn fragment_each(
 /// `next_hop` on `port`, queueing the packet while ARP asks. `pkt_src`
 /// (the packet's source) is the address ARP asks from when it is one of
 /// the router's (`arp_solicit`).
+///
+/// The resolved neighbour's fast path inlines into its callers (the
+/// forwarding path among them); resolving is a call.
+#[inline(always)]
 pub(super) fn neigh_output(
     r: &Router,
     c: &Config,
@@ -148,6 +152,21 @@ pub(super) fn neigh_output(
     if let Some(mac) = r.hh.lookup(port.id, next_hop, now) {
         return finish_output(r, port, mac, skb);
     }
+    neigh_resolve_output(r, c, port, next_hop, pkt_src, now, skb)
+}
+
+/// `neigh_resolve_output`: the neighbour's entry under its lock, the
+/// packet queued (and a request sent) while it resolves.
+#[inline(never)]
+fn neigh_resolve_output(
+    r: &Router,
+    c: &Config,
+    port: &Port,
+    next_hop: Ipv4Addr,
+    pkt_src: Option<Ipv4Addr>,
+    now: u64,
+    skb: SkBuff,
+) {
     let outcome = r.neigh.lock().resolve(port.id, next_hop, now, skb);
     match outcome {
         Resolve::Ready(mac, skb) => finish_output(r, port, mac, skb),
@@ -167,6 +186,7 @@ pub(super) fn neigh_output(
 }
 
 /// `neigh_hh_output`: prepends the Ethernet header and transmits.
+#[inline(always)]
 pub(super) fn finish_output(r: &Router, port: &Port, dst: MacAddr, mut skb: SkBuff) {
     if !push_ethernet(&mut skb, dst, port.mac, ethernet::ETHERTYPE_IPV4) {
         r.stats.ip(IpStat::OutDiscards);
@@ -179,6 +199,7 @@ pub(super) fn finish_output(r: &Router, port: &Port, dst: MacAddr, mut skb: SkBu
 /// Prepends an Ethernet header to the packet at `skb->data` (`eth_header`)
 /// and marks it as the MAC header; the network header stays where the
 /// packet's builder set it. Returns false if there was no room.
+#[inline(always)]
 fn push_ethernet(skb: &mut SkBuff, dst: MacAddr, src: MacAddr, ethertype: u16) -> bool {
     let written = skb
         .push(ethernet::HEADER_LEN as u32)
@@ -192,6 +213,7 @@ fn push_ethernet(skb: &mut SkBuff, dst: MacAddr, src: MacAddr, ethertype: u16) -
 }
 
 /// Hands a complete frame to the port.
+#[inline(always)]
 fn transmit(r: &Router, port: &Port, skb: SkBuff) {
     match &port.dev {
         PortDev::Attached(dev) => {

@@ -285,6 +285,7 @@ impl FibAlias {
     /// gateway that is the router's own address is not used, the
     /// destination is then resolved on the hop's port as on a direct
     /// route.
+    #[inline(always)]
     pub fn uses_gateway(&self, sel: usize) -> bool {
         let Some(h) = self.nexthop(sel) else {
             return false;
@@ -393,7 +394,7 @@ impl FibAlias {
     }
 
     /// Next hop `sel`.
-    #[inline]
+    #[inline(always)]
     pub fn nexthop(&self, sel: usize) -> Option<NextHop> {
         if sel == 0 && !self.is_reject() {
             Some(self.first())

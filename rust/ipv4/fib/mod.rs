@@ -22,7 +22,7 @@
 use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::errno::Errno;
 use crate::ipv4::iface::{PortId, Scope};
-use crate::platform::{GfpKernel, Shared, TryVec};
+use crate::platform::{with_popcnt, GfpKernel, Shared, TryVec};
 
 /// The FIB's vectors: only configuration writers build and change them, in
 /// process context (netlink, ioctl, device events; never the packet path,
@@ -211,12 +211,24 @@ impl Fib {
     }
 
     /// `fib_get_table`.
+    #[inline(always)]
     pub fn table(&self, id: u32) -> Option<&Table> {
         let id = table_id(id);
-        self.tables
-            .binary_search_by_key(&id, |t| t.id())
-            .ok()
-            .and_then(|i| self.tables.get(i))
+        // A binary search written out (every lookup asks for two tables):
+        // the slice's binary_search_by_key left its key closure a call of
+        // its own per probe.
+        let tables = self.tables.as_slice();
+        let (mut lo, mut hi) = (0usize, tables.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let t = tables.get(mid)?;
+            match t.id().cmp(&id) {
+                core::cmp::Ordering::Equal => return Some(t),
+                core::cmp::Ordering::Less => lo = mid + 1,
+                core::cmp::Ordering::Greater => hi = mid,
+            }
+        }
+        None
     }
 
     /// `fib_new_table`: the table `id`, created empty if missing.
@@ -361,8 +373,9 @@ impl Fib {
         tos: u8,
         min_scope: Scope,
     ) -> TableLookup<'_> {
-        self.table(id)
-            .map_or(TableLookup::NoMatch, |t| t.lookup(dst, oif, tos, min_scope))
+        self.table(id).map_or(TableLookup::NoMatch, |t| {
+            t.lookup_in(dst, oif, tos, min_scope)
+        })
     }
 
     /// `fib_table_lookup` of table `id`; while the tables are merged, local
@@ -415,23 +428,13 @@ impl Fib {
         oif: Option<PortId>,
         min_scope: Scope,
     ) -> TableLookup<'_> {
-        self.lookup_in(table, dst.to_bits(), oif, 0, min_scope)
+        with_popcnt(|| self.lookup_in(table, dst.to_bits(), oif, 0, min_scope))
     }
 
     /// The rule walk: the first table answer, or the rules' error.
     #[inline(always)]
     fn resolve(&self, flow: &FlowKeys, min_scope: Scope) -> Result<Hit<'_>, Errno> {
-        let step = |id| {
-            match self.lookup_in(id, flow.dst.to_bits(), flow.oif, flow.tos, min_scope) {
-                TableLookup::Found { alias, nh_sel } => {
-                    rules::Step::Done(Hit::Found(alias, nh_sel))
-                }
-                // fib_props[RTN_THROW].error is -EAGAIN: the next rule.
-                TableLookup::Reject(r) if r.kind == RouteType::Throw => rules::Step::Again,
-                TableLookup::Reject(r) => rules::Step::Done(Hit::Reject(r)),
-                TableLookup::NoMatch => rules::Step::Again,
-            }
-        };
+        let step = |id| self.rule_step(id, flow, min_scope);
         if self.custom_rules {
             return self.rules.lookup(flow, step);
         }
@@ -442,13 +445,33 @@ impl Fib {
         // then default. (Two calls of `step` rather than a loop, so that
         // the common case, a hit in the merged table, inlines into the
         // caller.)
-        if let rules::Step::Done(hit) = step(RT_TABLE_LOCAL) {
+        if let rules::Step::Done(hit) = self.rule_step(RT_TABLE_LOCAL, flow, min_scope) {
             return Ok(hit);
         }
-        if let rules::Step::Done(hit) = step(RT_TABLE_DEFAULT) {
-            return Ok(hit);
+        self.default_step(flow, min_scope)
+    }
+
+    /// A rule's table lookup for `flow`: a hit ends the walk, a miss or a
+    /// throw route goes on to the next rule.
+    #[inline(always)]
+    fn rule_step(&self, id: u32, flow: &FlowKeys, min_scope: Scope) -> rules::Step<Hit<'_>> {
+        match self.lookup_in(id, flow.dst.to_bits(), flow.oif, flow.tos, min_scope) {
+            TableLookup::Found { alias, nh_sel } => rules::Step::Done(Hit::Found(alias, nh_sel)),
+            // fib_props[RTN_THROW].error is -EAGAIN: the next rule.
+            TableLookup::Reject(r) if r.kind == RouteType::Throw => rules::Step::Again,
+            TableLookup::Reject(r) => rules::Step::Done(Hit::Reject(r)),
+            TableLookup::NoMatch => rules::Step::Again,
         }
-        Err(Errno::Esrch)
+    }
+
+    /// The default rules' last step, the default table: out of line, as
+    /// a router rarely reaches it (local and main missed).
+    #[inline(never)]
+    fn default_step(&self, flow: &FlowKeys, min_scope: Scope) -> Result<Hit<'_>, Errno> {
+        match self.rule_step(RT_TABLE_DEFAULT, flow, min_scope) {
+            rules::Step::Done(hit) => Ok(hit),
+            rules::Step::Again => Err(Errno::Esrch),
+        }
     }
 
     /// The route the rules choose for `dst` (source, input port and mark
@@ -471,7 +494,7 @@ impl Fib {
             oif,
             ..FlowKeys::default()
         };
-        match self.resolve(&flow, min_scope) {
+        match with_popcnt(|| self.resolve(&flow, min_scope)) {
             Ok(Hit::Found(a, _)) => Some(a.route()),
             Ok(Hit::Reject(r)) => Some(r),
             Err(_) => None,
@@ -484,8 +507,21 @@ impl Fib {
     /// destination among several. Errors: the reject route's or rule's
     /// ([`RouteType::error`], [`RuleAction`]), `ENETUNREACH` if nothing
     /// matched.
-    #[inline]
+    #[inline(always)]
     pub fn fib_lookup_flow(
+        &self,
+        flow: &FlowKeys,
+        min_scope: Scope,
+    ) -> Result<FibResult<'_>, Errno> {
+        with_popcnt(|| self.fib_lookup_flow_in(flow, min_scope))
+    }
+
+    /// [`Fib::fib_lookup_flow`] for a caller inside a [`with_popcnt`] of
+    /// its own, such as route input: the rule step and both walks of the
+    /// merged local and main tables inline into it, instead of being a
+    /// call each.
+    #[inline(always)]
+    pub fn fib_lookup_flow_in(
         &self,
         flow: &FlowKeys,
         min_scope: Scope,
@@ -687,7 +723,7 @@ impl Fib {
                         oif: h.port,
                         ..FlowKeys::default()
                     };
-                    match self.resolve(&flow, min_scope) {
+                    match with_popcnt(|| self.resolve(&flow, min_scope)) {
                         Ok(Hit::Found(a, _)) => a.route(),
                         Ok(Hit::Reject(r)) => return Err(r.kind.error().unwrap_or(Errno::Einval)),
                         Err(Errno::Esrch) => return Err(Errno::Enetunreach),

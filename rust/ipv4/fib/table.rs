@@ -14,6 +14,7 @@ use super::lpm::{Trie, TrieError, TrieStats};
 use super::{FibVec, SharedList};
 use crate::ipv4::errno::Errno;
 use crate::ipv4::iface::{PortId, Scope};
+use crate::platform::with_popcnt;
 
 /// The routes of one prefix, in lookup order, stored in the trie node's
 /// value array itself. The first is inline, so that a lookup reaches it
@@ -137,6 +138,7 @@ impl Table {
     }
 
     /// The table id.
+    #[inline(always)]
     pub fn id(&self) -> u32 {
         self.id
     }
@@ -203,9 +205,22 @@ impl Table {
         tos: u8,
         min_scope: Scope,
     ) -> TableLookup<'_> {
+        with_popcnt(|| self.lookup_in(dst, oif, tos, min_scope))
+    }
+
+    /// [`Table::lookup`] for a caller inside a [`with_popcnt`] of its own
+    /// (the walk inlines into it).
+    #[inline(always)]
+    pub(super) fn lookup_in(
+        &self,
+        dst: u32,
+        oif: Option<PortId>,
+        tos: u8,
+        min_scope: Scope,
+    ) -> TableLookup<'_> {
         let tos = tos & IPTOS_RT_MASK;
         self.trie
-            .lookup_each(dst, |_, leaf| {
+            .lookup_each_in(dst, |_, leaf| {
                 for a in leaf.aliases() {
                     let r = a.route();
                     if (r.tos != 0 && r.tos != tos) || r.scope < min_scope {

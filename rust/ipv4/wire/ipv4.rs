@@ -269,6 +269,7 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> Packet<T> {
     /// Decrements the TTL and updates the checksum incrementally (RFC 1624,
     /// `ip_decrease_ttl`). Returns the new TTL, or `None` (and changes
     /// nothing) if the TTL is already 0.
+    #[inline(always)]
     pub fn decrease_ttl(&mut self) -> Option<u8> {
         let ttl = self.ttl().checked_sub(1)?;
         let old = read_u16(self.buffer.as_ref(), field::TTL);
@@ -330,6 +331,7 @@ impl Repr {
 
     /// The fields of a packet whose lengths were checked, without
     /// verifying version or checksum.
+    #[inline(always)]
     pub fn parse_unchecked<T: AsRef<[u8]>>(p: &Packet<T>) -> Repr {
         Repr {
             src: p.src_addr(),

@@ -59,7 +59,9 @@
 # cases it names; BENCH_FWD_PROFILE_CASE (default one) is the case the
 # profile (BENCH_FWD_PROFILE=1) is taken of.
 #
-# Prints a table (ferroute, Linux, ferroute/Linux per case) and leaves
+# Prints a table (ferroute, Linux, ferroute/Linux per case: the ratio of
+# the medians, and the median and range of the ratios of each pair of runs
+# made back to back) and leaves
 # "fwd_ratio R" (the one-route 64 B case) in $VM_OUT/fwd-bench.ratio.
 set -u
 dir=${1:-}
@@ -368,19 +370,26 @@ for case, name in cases:
     ratio = med(ff) / med(lf) if med(lf) else 0.0
     if case == 'one':
         ratio_one = ratio
+    # Run i of each router ran back to back (alternating), under nearly
+    # the same host load: their ratio is steadier than the medians' when
+    # the host's load drifts between runs.
+    pairs = [a / b for a, b in zip(ff, lf) if b]
     out.append((name, med(ff), min(ff), max(ff), med(lf), min(lf), max(lf), ratio,
-                med(fo), med(lo), med(floss), med(lloss), f, l))
+                med(fo), med(lo), med(floss), med(lloss), f, l, pairs))
 
 def k(v):
     return f'{v / 1000:,.1f}k'
 
 print()
 print(f'forwarding, packets/s forwarded (median of {len(out[0][12]) if out else 0} runs of {sys.argv[3]} s, [min-max]):')
-hdr = ('case', 'ferroute', 'Linux', 'ferroute/Linux', 'offered f / l', 'loss f / l')
+hdr = ('case', 'ferroute', 'Linux', 'ferroute/Linux', 'pairs f/l [min-max]', 'offered f / l',
+       'loss f / l')
 lines = []
 for o in out:
+    p = o[14]
+    pr = f'{med(p):.2f} [{min(p):.2f}-{max(p):.2f}]' if p else '-'
     lines.append((o[0], f'{k(o[1])} [{k(o[2])}-{k(o[3])}]', f'{k(o[4])} [{k(o[5])}-{k(o[6])}]',
-                  f'{o[7]:.2f}', f'{k(o[8])} / {k(o[9])}', f'{o[10]:.1%} / {o[11]:.1%}'))
+                  f'{o[7]:.2f}', pr, f'{k(o[8])} / {k(o[9])}', f'{o[10]:.1%} / {o[11]:.1%}'))
 w = [max(len(x[i]) for x in lines + [hdr]) for i in range(len(hdr))]
 fmt = lambda r: ' | '.join(f'{c:<{w[i]}}' if i == 0 else f'{c:>{w[i]}}' for i, c in enumerate(r))
 print(fmt(hdr))

@@ -245,6 +245,30 @@ fn benches(c: &mut Criterion) {
             black_box(acc)
         })
     });
+    // The whole input decision a forwarded packet of the bench takes
+    // (martian checks, the lookup, source validation, the redirect test).
+    let conf = ferroute_host::ipv4::devconf::PortConf::default();
+    g.bench_function("route_input_one_route", |b| {
+        b.iter(|| {
+            off = (off + BATCH) & (keys.len() - 1);
+            let mut acc = 0usize;
+            for d in &remote[off..off + BATCH] {
+                if let Ok(ferroute_host::ipv4::route::InputRoute::Forward { port, .. }) =
+                    ferroute_host::ipv4::route::route_input(
+                        &small,
+                        &addrs,
+                        Ipv4Addr::new(10, 1, 0, 2),
+                        *d,
+                        PortId(1),
+                        &conf,
+                    )
+                {
+                    acc += port.0 as usize;
+                }
+            }
+            black_box(acc)
+        })
+    });
     g.finish();
 
     let mut g = c.benchmark_group("fib_update");
