@@ -126,9 +126,12 @@ impl SkBuff {
         // skb_shared, inline (every received frame asks it): `users` is an
         // atomic_t read with READ_ONCE (refcount_read).
         // SAFETY: The caller owns a reference to a valid skb, so `users`
-        // is a live, aligned atomic_t (`refcount_t` is `{ atomic_t refs }`,
-        // `atomic_t` is `{ int counter }`); it is only ever accessed
-        // atomically.
+        // is a live, 4-byte aligned atomic_t (`refcount_t` is
+        // `{ atomic_t refs }`, `atomic_t` is `{ int counter }`) for as long
+        // as the reference is used, which is only this function while the
+        // caller's reference keeps the skb; the kernel accesses it only
+        // with atomic operations (refcount_*, atomic_read's READ_ONCE) once
+        // the skb is published, so no non-atomic access races this load.
         let users = unsafe {
             core::sync::atomic::AtomicI32::from_ptr(core::ptr::addr_of_mut!(
                 (*ptr).users.refs.counter
