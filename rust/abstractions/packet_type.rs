@@ -178,13 +178,14 @@ impl<H: PacketHandler> Registration<H> {
         let Some(skb) = (unsafe { SkBuff::from_raw_shared(skb) }) else {
             return bindings::NET_RX_DROP as i32;
         };
-        // SAFETY: The core calls a typed handler's `func` from
+        // The core calls a typed handler's `func` from
         // __netif_receive_skb_core and, for a list's frames, from
         // __netif_receive_skb_list_ptype (dev_queue_xmit_nit calls only
         // ETH_P_ALL taps); their callers netif_receive_skb_internal,
         // netif_receive_skb_list_internal, process_backlog and
-        // netif_receive_skb_core hold rcu_read_lock around them, so the
-        // section outlasts this call. The guard is only lent, never dropped.
+        // netif_receive_skb_core hold rcu_read_lock around them.
+        // SAFETY: So an RCU read-side section outlasts this call (above);
+        // the guard is only lent, never dropped.
         let rcu = unsafe { ReadGuard::held() };
         inner.handler.receive(&rcu, dev, skb);
         bindings::NET_RX_SUCCESS as i32

@@ -123,15 +123,15 @@ impl SkBuff {
     /// to it, which it transfers to the callee.
     #[inline]
     pub unsafe fn from_raw_shared(ptr: *mut bindings::sk_buff) -> Option<Self> {
-        // skb_shared, inline (every received frame asks it): `users` is an
-        // atomic_t read with READ_ONCE (refcount_read).
-        // SAFETY: The caller owns a reference to a valid skb, so `users`
-        // is a live, 4-byte aligned atomic_t (`refcount_t` is
-        // `{ atomic_t refs }`, `atomic_t` is `{ int counter }`) for as long
-        // as the reference is used, which is only this function while the
-        // caller's reference keeps the skb; the kernel accesses it only
-        // with atomic operations (refcount_*, atomic_read's READ_ONCE) once
-        // the skb is published, so no non-atomic access races this load.
+        // skb_shared, inline (every received frame asks it): `users` is a
+        // `refcount_t` (`{ atomic_t refs }`, `atomic_t` is `{ int counter }`,
+        // 4-byte aligned), which the kernel touches only with atomic
+        // operations once the skb is published (refcount_*, atomic_read's
+        // READ_ONCE, which the Relaxed load below is).
+        // SAFETY: The caller's reference keeps the skb, and so `users`,
+        // alive for this function, the only span the atomic reference is
+        // used in; `users` is aligned, and no non-atomic access races the
+        // load (above).
         let users = unsafe {
             core::sync::atomic::AtomicI32::from_ptr(core::ptr::addr_of_mut!(
                 (*ptr).users.refs.counter

@@ -239,19 +239,7 @@ impl AddrTable {
     /// (`__ip_dev_find`, `inet_addr_type == RTN_LOCAL` for an address).
     #[inline(always)]
     pub fn is_local(&self, addr: Ipv4Addr) -> bool {
-        // A binary search written out: the slice's binary_search left its
-        // comparison closure a call of its own per probe.
-        let s = self.sorted.as_slice();
-        let (mut lo, mut hi) = (0usize, s.len());
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            match s.get(mid) {
-                Some(&a) if a == addr => return true,
-                Some(&a) if a < addr => lo = mid + 1,
-                _ => hi = mid,
-            }
-        }
-        false
+        crate::ipv4::find_sorted(self.sorted.as_slice(), &addr, |&a| a).is_some()
     }
 
     /// The port `addr` is configured on (the first one, if several).

@@ -36,6 +36,30 @@
 //! | [`tcp`] | `tcp_v4_rcv` with no socket, `tcp_v4_send_reset` (tcp_ipv4.c) |
 
 pub mod addr;
+
+/// The element of `sorted` (ascending by `key`) whose key is `k`: a
+/// binary search written out, for the packet path (the routing tables,
+/// the router's addresses), where the slice's `binary_search_by_key` left
+/// its key closure a call of its own per probe.
+#[inline(always)]
+pub(crate) fn find_sorted<'a, T, K: Ord>(
+    sorted: &'a [T],
+    k: &K,
+    key: impl Fn(&T) -> K,
+) -> Option<&'a T> {
+    let (mut lo, mut hi) = (0usize, sorted.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let t = sorted.get(mid)?;
+        match key(t).cmp(k) {
+            core::cmp::Ordering::Equal => return Some(t),
+            core::cmp::Ordering::Less => lo = mid + 1,
+            core::cmp::Ordering::Greater => hi = mid,
+        }
+    }
+    None
+}
+
 pub mod arp;
 pub mod checksum;
 pub mod devconf;

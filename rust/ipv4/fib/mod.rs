@@ -213,22 +213,8 @@ impl Fib {
     /// `fib_get_table`.
     #[inline(always)]
     pub fn table(&self, id: u32) -> Option<&Table> {
-        let id = table_id(id);
-        // A binary search written out (every lookup asks for two tables):
-        // the slice's binary_search_by_key left its key closure a call of
-        // its own per probe.
-        let tables = self.tables.as_slice();
-        let (mut lo, mut hi) = (0usize, tables.len());
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            let t = tables.get(mid)?;
-            match t.id().cmp(&id) {
-                core::cmp::Ordering::Equal => return Some(t),
-                core::cmp::Ordering::Less => lo = mid + 1,
-                core::cmp::Ordering::Greater => hi = mid,
-            }
-        }
-        None
+        // Every lookup asks for two tables.
+        crate::ipv4::find_sorted(self.tables.as_slice(), &table_id(id), |t| t.id())
     }
 
     /// `fib_new_table`: the table `id`, created empty if missing.
@@ -442,9 +428,9 @@ impl Fib {
         // match every flow, and local and main are one merged table, so
         // their walk (local, main, default) would look the merged table up
         // twice. fib_lookup without custom rules looks up main (merged),
-        // then default. (Two calls of `step` rather than a loop, so that
-        // the common case, a hit in the merged table, inlines into the
-        // caller.)
+        // then default. (Two steps rather than a loop, so that the common
+        // case, a hit in the merged table, inlines into the caller, and
+        // the default table's step stays out of line.)
         if let rules::Step::Done(hit) = self.rule_step(RT_TABLE_LOCAL, flow, min_scope) {
             return Ok(hit);
         }
