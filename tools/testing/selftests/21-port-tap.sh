@@ -21,7 +21,10 @@ grep -q '3 packets transmitted, 3 received' /tmp/ping.out || fail "expected 3 re
 ip netns exec ns2 ip addr add 10.2.0.9/24 dev veth1
 ip netns exec ns2 python3 - "$router_mac" <<'PY'
 import sys
-from scapy.all import Ether, ICMP, IP, Raw, sendp
+from scapy.layers.inet import ICMP, IP
+from scapy.layers.l2 import Ether
+from scapy.packet import Raw
+from scapy.sendrecv import sendp
 sendp(Ether(dst=sys.argv[1]) / IP(src="10.2.0.9", dst="10.2.0.1") / ICMP(id=7, seq=1) / Raw(b"x" * 8),
       iface="veth1", verbose=False)
 PY

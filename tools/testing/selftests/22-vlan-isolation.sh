@@ -42,7 +42,11 @@ dump=$!
 sleep 1
 ip netns exec ns2 python3 - "$router_mac" <<'PY'
 import sys, time
-from scapy.all import ARP, Dot1Q, Ether, ICMP, IP, Raw, get_if_hwaddr, sendp
+from scapy.arch import get_if_hwaddr
+from scapy.layers.inet import ICMP, IP
+from scapy.layers.l2 import ARP, Dot1Q, Ether
+from scapy.packet import Raw
+from scapy.sendrecv import sendp
 router = sys.argv[1]
 peer = get_if_hwaddr("veth1")
 arp = (Ether(dst="ff:ff:ff:ff:ff:ff", src=peer) / Dot1Q(vlan=5) /

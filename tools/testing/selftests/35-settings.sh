@@ -104,7 +104,8 @@ te_source() {
 		ip netns exec ${p}h1 timeout 90 tcpdump -n -l -c 1 -i fr1 'icmp[0] == 11' > /tmp/${p}h1.te 2> /dev/null &
 		sleep 3
 		ip netns exec ${p}h2 python3 -c "
-from scapy.all import IP, ICMP, send
+from scapy.layers.inet import IP, ICMP
+from scapy.sendrecv import send
 send(IP(src='10.1.0.2', dst='10.1.0.2', ttl=1) / ICMP(id=0x7e, seq=$1), verbose=0)"
 		wait $!
 	done

@@ -11,7 +11,11 @@ router_mac=$(ip netns exec ns2 ip neigh show 10.2.0.1 | awk '{print $5}')
 csum=$(counter IpExtInCsumErrors); hdr=$(counter IpInHdrErrors); trunc=$(counter IpExtInTruncatedPkts)
 ip netns exec ns2 python3 - "$router_mac" <<'PY'
 import sys
-from scapy.all import Ether, IP, ICMP, Raw, sendp, raw
+from scapy.compat import raw
+from scapy.layers.inet import IP, ICMP
+from scapy.layers.l2 import Ether
+from scapy.packet import Raw
+from scapy.sendrecv import sendp
 mac = sys.argv[1]
 eth = Ether(dst=mac, type=0x0800)
 good = IP(src="10.2.0.2", dst="10.2.0.1") / ICMP() / Raw(b"x" * 32)

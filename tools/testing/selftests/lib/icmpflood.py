@@ -18,12 +18,14 @@ last.
 """
 
 import socket
+import struct
 import sys
 import time
 
-from scapy.all import ICMP, IP, Ether, Raw, conf, get_if_hwaddr
+# The frames are built by hand, as flood.py's: scapy's import and a scapy
+# packet per frame took most of a minute per flood under TCG.
+from flood import csum, ip_header
 
-conf.verb = 0
 ETH_P_IP = 0x0800
 SO_RCVBUFFORCE = 33
 
@@ -31,20 +33,21 @@ SO_RCVBUFFORCE = 33
 def main():
     iface, router_mac, dst = sys.argv[1], sys.argv[2], sys.argv[3]
     n, rate = int(sys.argv[4]), int(sys.argv[5])
-    mac = get_if_hwaddr(iface)
-    frames = [
-        bytes(Ether(src=mac, dst=router_mac)
-              / IP(src=f'10.50.{i >> 8 & 255}.{i & 255}', dst=dst, ttl=1, id=i)
-              / ICMP(id=0x5151, seq=i) / Raw(bytes(16)))
-        for i in range(n)
-    ]
+    tx = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    tx.bind((iface, 0))
+    eth = bytes.fromhex(router_mac.replace(':', '')) + tx.getsockname()[4] + b'\x08\x00'
+    dst = socket.inet_aton(dst)
+    frames = []
+    for i in range(n):
+        # An echo request (id 0x5151, sequence i, 16 zero bytes) with TTL 1.
+        echo = struct.pack('!BBHHH', 8, 0, 0, 0x5151, i & 0xffff) + bytes(16)
+        echo = echo[:2] + struct.pack('!H', csum(echo)) + echo[4:]
+        src = bytes((10, 50, i >> 8 & 255, i & 255))
+        frames.append(eth + ip_header(src, dst, 1, 20 + len(echo), i & 0xffff, 0, 1) + echo)
 
     rx = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(ETH_P_IP))
     rx.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 64 << 20)
     rx.bind((iface, ETH_P_IP))
-    tx = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-    tx.bind((iface, 0))
-
     per_slot = max(1, rate // 100)
     start = time.monotonic()
     for i in range(0, n, per_slot):
