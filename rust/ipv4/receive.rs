@@ -59,7 +59,7 @@ pub fn ip_rcv_core_of(head: &[u8], len: usize) -> Result<Header, DropReason> {
         return Err(DropReason::IpInhdr);
     }
     let hdr = head.get(..header_len).ok_or(DropReason::IpInhdr)?;
-    if checksum::checksum(hdr) != 0 {
+    if checksum::header_checksum(hdr) != 0 {
         return Err(DropReason::IpCsum);
     }
     let total_len = usize::from(p.total_len());

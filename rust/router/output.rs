@@ -202,7 +202,7 @@ pub(super) fn finish_output(r: &Router, port: &Port, dst: MacAddr, mut skb: SkBu
 #[inline(always)]
 fn push_ethernet(skb: &mut SkBuff, dst: MacAddr, src: MacAddr, ethertype: u16) -> bool {
     let written = skb
-        .push(ethernet::HEADER_LEN as u32)
+        .push::<{ ethernet::HEADER_LEN }>()
         .map(|hdr| ethernet::emit_header(hdr, dst, src, ethertype).is_ok());
     if written != Some(true) {
         return false;

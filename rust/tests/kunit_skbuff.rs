@@ -58,8 +58,8 @@ fn push_on_a_clone_leaves_the_other_clone_alone(t: &mut Test) {
         kexpect!(t, false);
         return;
     };
-    kexpect!(t, b.push(4).map(|x| x.fill(0xcd)).is_some());
-    kexpect!(t, a.push(4).map(|x| x.fill(0x11)).is_some());
+    kexpect!(t, b.push::<4>().map(|x| x.fill(0xcd)).is_some());
+    kexpect!(t, a.push::<4>().map(|x| x.fill(0x11)).is_some());
     kexpect!(
         t,
         b.data().get(..5) == Some(&[0xcd, 0xcd, 0xcd, 0xcd, 0xab][..])
@@ -83,7 +83,7 @@ fn put_and_push_hand_out_zeroed_bytes(t: &mut Test) {
     );
     kexpect!(
         t,
-        skb.push(16).map(|b| b.iter().all(|&x| x == 0)) == Some(true)
+        skb.push::<16>().map(|b| b.iter().all(|&x| x == 0)) == Some(true)
     );
     skb.consume();
 }
@@ -99,7 +99,7 @@ fn put_refuses_a_nonlinear_skb(t: &mut Test) {
     kexpect!(t, skb.put(4).is_none());
     kexpect!(t, skb.len() == 100);
     // Pushing needs no linear data: the headroom is there.
-    kexpect!(t, skb.push(14).is_some() && skb.len() == 114);
+    kexpect!(t, skb.push::<14>().is_some() && skb.len() == 114);
     skb.consume();
 }
 

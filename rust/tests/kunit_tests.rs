@@ -39,7 +39,7 @@ fn skb_put_push_pull_keep_geometry(t: &mut Test) {
     kexpect!(t, skb.headroom() == 32);
     kexpect!(t, skb.put(20).map(|b| b.fill(0xab)).is_some());
     kexpect!(t, skb.len() == 20);
-    kexpect!(t, skb.push(14).map(|b| b.fill(0x11)).is_some());
+    kexpect!(t, skb.push::<14>().map(|b| b.fill(0x11)).is_some());
     kexpect!(t, skb.len() == 34 && skb.headroom() == 18);
     kexpect!(t, skb.data().first() == Some(&0x11));
     kexpect!(t, skb.pull(14).is_some());
@@ -52,7 +52,7 @@ fn skb_refuses_to_overrun(t: &mut Test) {
         kexpect!(t, false);
         return;
     };
-    kexpect!(t, skb.push(9).is_none());
+    kexpect!(t, skb.push::<9>().is_none());
     kexpect!(t, skb.pull(1).is_none());
     kexpect!(t, skb.put(10_000).is_none());
     kexpect!(t, skb.is_empty());

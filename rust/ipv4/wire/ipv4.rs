@@ -184,7 +184,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
     pub fn verify_checksum(&self) -> bool {
         let h = self.header_len();
         match self.buf().get(..h) {
-            Some(hdr) if h >= HEADER_LEN => checksum::checksum(hdr) == 0,
+            Some(hdr) if h >= HEADER_LEN => checksum::header_checksum(hdr) == 0,
             _ => false,
         }
     }
@@ -260,7 +260,7 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> Packet<T> {
         self.set_checksum(0);
         let h = self.header_len();
         let c = match self.buffer.as_ref().get(..h) {
-            Some(hdr) => checksum::checksum(hdr),
+            Some(hdr) => checksum::header_checksum(hdr),
             None => return,
         };
         self.set_checksum(c);
