@@ -14,11 +14,14 @@
 #                   92-pktfuzz-long, 93-netlink-fuzz-long, 94-lifecycle-long,
 #                   95-floods-long, 96-route-churn-long)
 #   make bench      benchmarks (not in check): host criterion, and in one VM boot of the
-#                   bench kernel ferroute vs the kernel's FIB and forwarding
+#                   bench kernel ferroute vs the kernel's FIB and forwarding, then
+#                   make bench-count
 #   make CLIPPY=1   build the module with clippy
 #   make man        the ferctl(8) man page, Documentation/output/ferctl.8 (rst2man)
 #   make setup      only install packages and build the (cached) test kernel
 #   make bench-module  ferroute.ko for the bench kernel, in out/bench/kmod
+#   make bench-count   only the forwarding bench's instructions per packet (a second
+#                   VM boot, QEMU with the insncount plugin)
 #
 # The test kernel lives in $(FERROUTE_CACHE) (default ~/.cache/ferroute),
 # keyed by kernel version and config; KDIR overrides it.
@@ -32,7 +35,7 @@ CARGO ?= cargo
 FERCTL := target/release/ferctl
 BINDINGS := rust/abstractions/bindings_generated.rs
 
-.PHONY: all setup module kmod ferctl check demo bench bench-kernel bench-module kasan-kernel kasan-module check-kasan stress clean host-test fmt selftest-bins man
+.PHONY: all setup module kmod ferctl check demo bench bench-count bench-kernel bench-module kasan-kernel kasan-module check-kasan stress clean host-test fmt selftest-bins man
 
 all: module ferctl
 
@@ -120,13 +123,21 @@ demo: all
 #      pktgen through a router namespace to a sink (one route, the table,
 #      multipath, 1500 B);
 #    each prints a table with the ratios ferroute/Linux, then one line
-#    "summary: lookup ratio X, memory ratio Y, load ratio Z, forwarding ratio W".
+#    "summary: lookup ratio X, memory ratio Y, load ratio Z, forwarding ratio W";
+# 3. make bench-count (BENCH_COUNT=0 skips it): a second VM run, QEMU with
+#    the insncount TCG plugin (tools/testing/bench/insncount, built against
+#    the plugin header of the installed QEMU's Debian source), fwd-bench.sh
+#    counting instructions per forwarded packet on the router's CPU instead
+#    of timing (tools/testing/bench/count.sh): a measure the host's load
+#    does not move; one line "count summary: forwarding instructions ratio V".
 # BENCH_PREFIXES, BENCH_KEYS, BENCH_VM_MEM, BENCH_FWD_REPS (runs per case
 # and router; 0 skips forwarding), BENCH_FWD_SECS (seconds per run),
 # BENCH_FWD_PROFILE=1 (a perf profile of each router's CPU),
 # BENCH_FWD_CASES (the forwarding cases to run, default all: one big mpath
 # lists table), BENCH_FWD_PROFILE_CASE (the case profiled, default one)
 # change it;
+# BENCH_COUNT_REPS, BENCH_COUNT_SECS and BENCH_COUNT_CASES (default 3, 3 and
+# BENCH_FWD_CASES) are the count run's;
 # BENCH_HOST=0 skips the host bench. A quick run:
 #   make bench BENCH_HOST=0 BENCH_PREFIXES=20000 BENCH_KEYS=100000 BENCH_FWD_REPS=2 BENCH_FWD_SECS=3
 BENCH_PREFIXES ?= 920000
@@ -138,6 +149,11 @@ BENCH_FWD_SECS ?= 5
 BENCH_FWD_PROFILE ?= 0
 BENCH_FWD_CASES ?= one big mpath lists table
 BENCH_FWD_PROFILE_CASE ?= one
+BENCH_COUNT ?= 1
+BENCH_COUNT_REPS ?= 3
+BENCH_COUNT_SECS ?= 3
+BENCH_COUNT_CASES ?= $(BENCH_FWD_CASES)
+INSNCOUNT := $(FERROUTE_CACHE)/insncount
 BENCH_OUT := out/bench
 BENCH_KDIR := $(FERROUTE_CACHE)/bench
 BENCH_MOD := $(BENCH_OUT)/kmod
@@ -162,6 +178,19 @@ bench: ferctl bench-module
 		tools/testing/vm-run tools/testing/bench/bench.sh $(BENCH_OUT) $(BENCH_KEYS) \
 		$(abspath $(BENCH_MOD))/ferroute.ko $(BENCH_FWD_REPS) $(BENCH_FWD_SECS) $(BENCH_FWD_PROFILE) \
 		"$(BENCH_FWD_CASES)" $(BENCH_FWD_PROFILE_CASE)
+	$(if $(filter 1,$(BENCH_COUNT)),$(MAKE) --no-print-directory bench-count)
+
+bench-count: ferctl bench-module
+	@tools/testing/bench/insncount/build.sh $(INSNCOUNT) > /dev/null
+	$(if $(filter table,$(BENCH_COUNT_CASES)),python3 tools/testing/bench/gen-table.py --prefixes $(BENCH_PREFIXES) $(BENCH_OUT))
+	@mkdir -p $(BENCH_OUT)/vm-count
+	FERROUTE_KDIR=$(abspath $(BENCH_KDIR)) VM_MEM=$(BENCH_VM_MEM) VM_APPEND="slub_nomerge" \
+		VM_OUT=$(abspath $(BENCH_OUT)/vm-count) \
+		VM_QEMU_ARGS="-plugin $(abspath $(INSNCOUNT))/insncount.so,out=$(abspath $(BENCH_OUT)/vm-count)/insncount.marks" \
+		tools/testing/vm-run tools/testing/bench/count.sh $(BENCH_OUT) $(abspath $(BENCH_MOD))/ferroute.ko \
+		$(BENCH_COUNT_REPS) $(BENCH_COUNT_SECS) "$(BENCH_COUNT_CASES)" \
+		$(abspath $(BENCH_OUT)/vm-count)/insncount.marks $(abspath $(INSNCOUNT))/insnmark \
+		$(BENCH_FWD_PROFILE_CASE)
 
 # make check-kasan: the VM part of make check (ferroute.ko alone, the KUnit
 # suites, every selftest but the "# slow" ones, kmemleak, the kernel log)

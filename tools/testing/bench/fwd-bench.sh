@@ -27,13 +27,21 @@
 # dropped there (counted as g0's tx_dropped).
 # Sink: s0/s1 drop every IPv4 packet at their tc ingress hook (matchall,
 # action drop; ARP passes so next hops resolve); what the router forwarded
-# is s0's and s1's rx_packets (a veth counts its peer's transmits).
+# is s0's and s1's rx_packets (a veth counts its peer's transmits) and
+# what veth dropped on the way to them (ro's and ro2's tx_dropped).
 #
 # Per run: pktgen starts, 1 s of warm-up, then a window of BENCH_FWD_SECS
 # seconds (default 5) between two readings of the counters:
 #   offered   = (g0 tx_packets + g0 tx_dropped) delta / window
-#   forwarded = (s0 + s1 rx_packets) delta / window
+#   forwarded = (s0 + s1 rx_packets + ro + ro2 tx_dropped) delta / window:
+#               what the router sent on its egress ports, whether the
+#               sink took it or veth dropped it because the sink's backlog
+#               was full (the sink's backlog is CPU 1's, shared with the
+#               router's input under RPS: a fifth of the router's output
+#               was dropped there in the one-route case, and the share
+#               varied from run to run)
 #   loss      = 1 - forwarded / offered
+#   sink drop = (ro + ro2 tx_dropped) delta / forwarded delta
 # Each case runs BENCH_FWD_REPS times (default 5) for each router,
 # alternating ferroute and Linux; the median and the range (min-max) are
 # printed.
@@ -63,6 +71,23 @@
 # the medians, and the median and range of the ratios of each pair of runs
 # made back to back) and leaves
 # "fwd_ratio R" (the one-route 64 B case) in $VM_OUT/fwd-bench.ratio.
+#
+# Instruction count (BENCH_FWD_COUNT=MARKS, in a VM run with the insncount
+# QEMU plugin writing MARKS; tools/testing/bench/insncount): each window is
+# bracketed by two profile marks, executed by the measuring process itself
+# next to its counter readings, and a run reports the instructions CPU 1
+# executed per forwarded packet (the router's receive, route, forward and
+# transmit, and the sink's veth NAPI, GRO and tc drop, the same for both
+# routers), CPU 0's per offered packet (the generator's: a check that both
+# routers were offered the same work), both packet counts being the
+# plugin's count of veth_xmit's calls on that CPU in the window, and CPU
+# 1's instructions per
+# function (the plugin's per-block counts named from /proc/kallsyms),
+# printed for the profiled case and left in
+# $VM_OUT/fwd-count-profile.CASE.txt for every case. A count does not move
+# with the host's load as a rate does, so it ranks the routers where the
+# rates' ranges overlap. The measuring process runs on CPU 0. The plugin
+# slows the VM down, so this mode prints the counts, not the rates.
 set -u
 dir=${1:-}
 root=$PWD
@@ -74,7 +99,17 @@ profile_case=${BENCH_FWD_PROFILE_CASE:-one}
 secs=${BENCH_FWD_SECS:-5}
 out=${VM_OUT:-/tmp}
 res=/tmp/fwd-results
+count=${BENCH_FWD_COUNT:-}
 fail() { echo "fwd-bench: $*" >&2; exit 1; }
+xmit=
+if [ -n "$count" ]; then
+	# Every forwarded frame leaves through one call of veth_xmit on CPU 1
+	# (and every generated one through one on CPU 0): the plugin's count
+	# of calls, taken in the same window as the instructions, is the
+	# count of packets.
+	xmit=$(awk '$3 == "veth_xmit" { print $1; exit }' /proc/kallsyms)
+	[ -n "$xmit" ] || fail "no veth_xmit in /proc/kallsyms"
+fi
 
 kdir=${FERROUTE_KDIR:-}
 [ -f "$kdir/net/core/pktgen.ko" ] || fail "no pktgen.ko in the kernel build tree '$kdir'"
@@ -135,6 +170,20 @@ topology() {
 				fail "tc filter $d"
 		fi
 	done
+	# The sink receives through veth's NAPI (GRO on at s0 and s1, which
+	# veth uses only for frames from a peer without TSO: off at ro and
+	# ro2), not through CPU 1's backlog: that queue is the router's own
+	# input under RPS, and a sink sharing it had its frames dropped there
+	# when the generator kept it full (a fifth of the router's output, a
+	# share that changed from run to run and from router to router).
+	if command -v ethtool > /dev/null; then
+		for d in ro ro2; do
+			ip netns exec ${p}r ethtool -K $d tso off > /dev/null || fail "tso off $d"
+		done
+		for d in s0 s1; do
+			ip netns exec ${p}s ethtool -K $d gro on > /dev/null || fail "gro on $d"
+		done
+	fi
 	# Without tc (a kernel without CONFIG_NET_SCH_INGRESS, such as the
 	# test kernel) the sink's IP layer drops them: a blackhole default
 	# route, costlier than tc.
@@ -144,7 +193,7 @@ topology() {
 	fi
 	# A process in the generator's and the sink's namespace, whose
 	# /proc/PID/net/dev the runs read.
-	for ns in ${p}g ${p}s; do
+	for ns in ${p}g ${p}r ${p}s; do
 		ip netns exec $ns sleep 1000000 &
 		pid=
 		i=0
@@ -202,10 +251,35 @@ run() {
 	p=$1
 	ip netns exec ${p}g sh -c 'echo start > /proc/net/pktgen/pgctrl' &
 	gen=$!
-	eval "pg_pid=\$pid_${p}g ps_pid=\$pid_${p}s"
-	python3 - "$2" $p "$pg_pid" "$ps_pid" "$secs" >> $res <<'PY' || fail "measure"
-import sys, time
-case, p, gpid, spid, secs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], float(sys.argv[5])
+	eval "pg_pid=\$pid_${p}g pr_pid=\$pid_${p}r ps_pid=\$pid_${p}s"
+	python3 - "$2" $p "$pg_pid" "$pr_pid" "$ps_pid" "$secs" ${count:+"$count" "$xmit"} >> $res <<'PY' || fail "measure"
+import os, sys, time
+case, p, gpid, rpid, spid = sys.argv[1:6]
+secs = float(sys.argv[6])
+count, xmit = (sys.argv[7], int(sys.argv[8], 16)) if len(sys.argv) > 8 else (None, None)
+if count:
+    # Off the router's CPU, whose instructions are counted.
+    os.sched_setaffinity(0, {0})
+
+if count:
+    # The profile mark (insnmark.c), executed in this process: a page of
+    # code, "nopl 0x50524546(%rax); ret", called through ctypes. Running
+    # the insnmark program instead put a fork and exec (tens of
+    # milliseconds under TCG) between a mark and its counter reading, a few
+    # percent of a window's packets, more or fewer from run to run.
+    import ctypes, mmap
+    code = mmap.mmap(-1, mmap.PAGESIZE, prot=mmap.PROT_READ | mmap.PROT_WRITE | mmap.PROT_EXEC)
+    code.write(bytes([0x0f, 0x1f, 0x80, 0x46, 0x45, 0x52, 0x50, 0xc3]))
+    profile_mark = ctypes.CFUNCTYPE(None)(ctypes.addressof(ctypes.c_char.from_buffer(code)))
+
+def mark():
+    # The plugin writes MARKS.prof.SEQ (instructions per block since the
+    # last profile mark) and appends "mark SEQ VCPU total0 kernel0 total1
+    # kernel1" before the instruction runs.
+    profile_mark()
+    with open(count) as f:
+        last = f.readlines()[-1].split()
+    return int(last[1]), [int(x) for x in last[3:]]
 
 def dev(pid):
     d = {}
@@ -217,18 +291,41 @@ def dev(pid):
 
 def reading():
     t0 = time.monotonic()
-    g, s = dev(gpid), dev(spid)
+    g, r, s = dev(gpid), dev(rpid), dev(spid)
     t1 = time.monotonic()
-    # g0: tx packets + tx drop; s0, s1: rx packets.
-    return (t0 + t1) / 2, g['g0'][9] + g['g0'][11], s['s0'][1], s['s1'][1]
+    # g0: tx packets + tx drop; s0, s1: rx packets; ro, ro2: tx drop (the
+    # frames the router sent that veth dropped at the sink's full backlog,
+    # which it shares with the router's on CPU 1).
+    return ((t0 + t1) / 2, g['g0'][9] + g['g0'][11], s['s0'][1], s['s1'][1],
+            r['ro'][11] + r['ro2'][11])
 
 time.sleep(1)
+m0 = mark() if count else None
 a = reading()
 time.sleep(secs)
 b = reading()
+m1 = mark() if count else None
 w = b[0] - a[0]
-s0, s1 = b[2] - a[2], b[3] - a[3]
-print(f'{case} {p} {(b[1] - a[1]) / w:.0f} {(s0 + s1) / w:.0f} {s0} {s1}')
+s0, s1, dropped = b[2] - a[2], b[3] - a[3], b[4] - a[4]
+line = f'{case} {p} {(b[1] - a[1]) / w:.0f} {(s0 + s1 + dropped) / w:.0f} {s0} {s1} {dropped}'
+if count:
+    # CPU 1's instructions per packet the router transmitted, CPU 0's per
+    # packet the generator transmitted, both counted as veth_xmit's calls
+    # on that CPU in the window (the counters read above are a few
+    # percent off: the reading process waits for CPU 0 between a mark and
+    # its reading, longer in one run than in another); and the window's
+    # profile.
+    (_, c0), (seq, c1) = m0, m1
+    prof = f'{count}.prof.{seq}'
+    calls = [0, 0]
+    with open(prof) as f:
+        for l in f:
+            v, addr, _, n = l.split()
+            if int(addr, 16) == xmit and v in ('0', '1'):
+                calls[int(v)] += int(n)
+    x0, x1 = max(calls[0], 1), max(calls[1], 1)
+    line += f' {(c1[2] - c0[2]) / x1:.1f} {(c1[0] - c0[0]) / x0:.1f} {prof} {x1}'
+print(line)
 PY
 	ip netns exec ${p}g sh -c 'echo stop > /proc/net/pktgen/pgctrl'
 	wait $gen
@@ -321,7 +418,7 @@ fi
 # router: perf's cpu-clock samples (a
 # software timer; TCG has no PMU) over one more window, the symbols above
 # 0.5 % in $VM_OUT/fwd-profile.ferroute.txt and fwd-profile.linux.txt.
-if [ "${BENCH_FWD_PROFILE:-0}" = 1 ] && command -v perf > /dev/null; then
+if [ "${BENCH_FWD_PROFILE:-0}" = 1 ] && [ -z "$count" ] && command -v perf > /dev/null; then
 	[ "$profile_case" = lists ] && for p in f l; do napi $p on; done
 	[ "$profile_case" = lists ] && for t in $(pgrep '^napi/ri-'); do taskset -p 2 "$t" > /dev/null; done
 	for p in f l; do
@@ -342,17 +439,24 @@ if [ "${BENCH_FWD_PROFILE:-0}" = 1 ] && command -v perf > /dev/null; then
 fi
 
 ip netns exec fr "$FERCTL" stats > "$out/fwd-bench.ferroute-stats"
-for ns in fg fs lg ls; do eval "kill \$pid_$ns"; done
+for ns in fg fr fs lg lr ls; do eval "kill \$pid_$ns"; done
 
-python3 - "$res" "$out/fwd-bench.ratio" "$secs" <<'PY'
+if [ -n "$count" ]; then
+	ratio_file=$out/fwd-count.ratio
+else
+	ratio_file=$out/fwd-bench.ratio
+fi
+python3 - "$res" "$ratio_file" "$secs" ${count:+count "$profile_case"} <<'PY'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
+counting = len(sys.argv) > 4
 cases = [('one', 'one route, 64 B'), ('table', 'table, random dst, 64 B'),
          ('mpath', 'multipath, 1,000 flows, 64 B'), ('big', 'one route, 1500 B'),
          ('lists', 'one route, 64 B, NAPI lists')]
 
 def runs(case, p):
-    return [(int(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in rows if r[0] == case and r[1] == p]
+    return [(int(r[2]), int(r[3]), int(r[4]), int(r[5]), int(r[6])) for r in rows
+            if r[0] == case and r[1] == p]
 
 def med(v):
     return statistics.median(v) if v else 0.0
@@ -374,28 +478,139 @@ for case, name in cases:
     # the same host load: their ratio is steadier than the medians' when
     # the host's load drifts between runs.
     pairs = [a / b for a, b in zip(ff, lf) if b]
+    # The share of the router's output that veth dropped at the sink.
+    sink = lambda r: r[4] / (r[2] + r[3] + r[4]) if r[2] + r[3] + r[4] else 0
     out.append((name, med(ff), min(ff), max(ff), med(lf), min(lf), max(lf), ratio,
-                med(fo), med(lo), med(floss), med(lloss), f, l, pairs))
+                med(fo), med(lo), med(floss), med(lloss), f, l, pairs,
+                med([sink(r) for r in f]), med([sink(r) for r in l])))
 
 def k(v):
     return f'{v / 1000:,.1f}k'
 
+def table(hdr, lines):
+    w = [max(len(x[i]) for x in lines + [hdr]) for i in range(len(hdr))]
+    fmt = lambda r: ' | '.join(f'{c:<{w[i]}}' if i == 0 else f'{c:>{w[i]}}' for i, c in enumerate(r))
+    print(fmt(hdr))
+    print('-' * (sum(w) + 3 * (len(w) - 1)))
+    for x in lines:
+        print(fmt(x))
+
+if counting:
+    # Instructions per packet: CPU 1 (the router's) per forwarded packet,
+    # CPU 0 (the generator's) per offered packet; lower is better.
+    print()
+    print(f'forwarding, instructions per packet (QEMU insncount plugin; median of runs of {sys.argv[3]} s, [min-max]):')
+    hdr = ('case', 'CPU 1 per forwarded: ferroute', 'Linux', 'ferroute/Linux',
+           'CPU 0 per offered: ferroute', 'Linux', 'sink drop f / l')
+    lines = []
+    ratio_one = None
+    for case, name in cases:
+        f = [r for r in rows if r[0] == case and r[1] == 'f']
+        l = [r for r in rows if r[0] == case and r[1] == 'l']
+        if not f or not l:
+            continue
+        f1, l1 = [float(r[7]) for r in f], [float(r[7]) for r in l]
+        f0, l0 = [float(r[8]) for r in f], [float(r[8]) for r in l]
+        ratio = med(f1) / med(l1) if med(l1) else 0.0
+        if case == 'one':
+            ratio_one = ratio
+        rng = lambda v: f'{med(v):,.0f} [{min(v):,.0f}-{max(v):,.0f}]'
+        drop = lambda rs: med([int(r[6]) / max(int(r[4]) + int(r[5]) + int(r[6]), 1) for r in rs])
+        lines.append((name, rng(f1), rng(l1), f'{ratio:.3f}', rng(f0), rng(l0),
+                      f'{drop(f):.1%} / {drop(l):.1%}'))
+    table(hdr, lines)
+    with open(sys.argv[2], 'w') as fh:
+        fh.write(f'fwd_insns_ratio {ratio_one:.3f}\n' if ratio_one is not None else 'fwd_insns_ratio -\n')
+
+    # The profile: CPU 1's instructions per forwarded packet by function
+    # (the block's start address named from /proc/kallsyms), summed over a
+    # case's runs, ferroute and Linux side by side.
+    import bisect, shutil
+    # Kept with the profiles, to read them again after the run.
+    shutil.copyfile('/proc/kallsyms', sys.argv[2].rsplit('/', 1)[0] + '/kallsyms')
+    syms = []
+    with open('/proc/kallsyms') as fh:
+        for line in fh:
+            w = line.split()
+            if w[1] in 'tT':
+                syms.append((int(w[0], 16), w[2] + (' ' + w[3] if len(w) > 3 else '')))
+    syms.sort()
+    starts = [a for a, _ in syms]
+
+    def name(addr):
+        i = bisect.bisect_right(starts, addr) - 1
+        return syms[i][1] if i >= 0 and addr >= 0xffff800000000000 else '[user]'
+
+    def demangle(names):
+        # ferroute's Rust symbols (v0 mangling) by llvm-cxxfilt, when
+        # there; a generic's arguments shortened to the closure's owner.
+        import re, shutil, subprocess
+        tool = shutil.which('llvm-cxxfilt-14') or shutil.which('llvm-cxxfilt')
+        if not tool:
+            return {n: n for n in names}
+        plain = [n.split()[0] for n in names]
+        out = subprocess.run([tool], input='\n'.join(plain), capture_output=True,
+                             text=True).stdout.splitlines()
+        res = {}
+        for n, d in zip(names, out if len(out) == len(names) else plain):
+            owner = re.search(r'(\w+)::\{closure', d)
+            if '<' in d and owner:
+                d = d[:d.index('<')] + f'<{owner.group(1)}::{{closure}}>'
+            elif len(d) > 110:
+                d = d[:107] + '...'
+            res[n] = d + (' [' + n.split('[', 1)[1] if '[' in n else '')
+        return res
+
+    def profile(rs):
+        per, pkts = {}, 0
+        for r in rs:
+            pkts += int(r[10])
+            with open(r[9]) as fh:
+                for line in fh:
+                    v, a, n, _ = line.split()
+                    if v == '1':
+                        k = name(int(a, 16))
+                        per[k] = per.get(k, 0) + int(n)
+        return {k: v / max(pkts, 1) for k, v in per.items()}
+
+    out_dir = sys.argv[2].rsplit('/', 1)[0]
+    for case, cname in cases:
+        f = [r for r in rows if r[0] == case and r[1] == 'f']
+        l = [r for r in rows if r[0] == case and r[1] == 'l']
+        if not f or not l:
+            continue
+        pf, pl = profile(f), profile(l)
+        keys = sorted(set(pf) | set(pl), key=lambda k: -max(pf.get(k, 0), pl.get(k, 0)))
+        dm = demangle(keys)
+        lines = [(dm[k], f'{pf.get(k, 0):,.1f}', f'{pl.get(k, 0):,.1f}',
+                  f'{pf.get(k, 0) - pl.get(k, 0):+,.1f}') for k in keys]
+        lines.append(('total', f'{sum(pf.values()):,.1f}', f'{sum(pl.values()):,.1f}',
+                      f'{sum(pf.values()) - sum(pl.values()):+,.1f}'))
+        hdr = ('function (CPU 1)', 'ferroute', 'Linux', 'difference')
+        with open(f'{out_dir}/fwd-count-profile.{case}.txt', 'w') as fh:
+            sys.stdout, saved = fh, sys.stdout
+            print(f'{cname}: instructions per forwarded packet on CPU 1, by function')
+            table(hdr, lines)
+            sys.stdout = saved
+        if case == sys.argv[5]:
+            print()
+            print(f'{cname}: instructions per forwarded packet on CPU 1 by function, the top 30'
+                  f' (all in fwd-count-profile.{case}.txt):')
+            table(hdr, lines[:30] + lines[-1:])
+    sys.exit(0)
+
 print()
 print(f'forwarding, packets/s forwarded (median of {len(out[0][12]) if out else 0} runs of {sys.argv[3]} s, [min-max]):')
 hdr = ('case', 'ferroute', 'Linux', 'ferroute/Linux', 'pairs f/l [min-max]', 'offered f / l',
-       'loss f / l')
+       'loss f / l', 'sink drop f / l')
 lines = []
 for o in out:
     p = o[14]
     pr = f'{med(p):.2f} [{min(p):.2f}-{max(p):.2f}]' if p else '-'
     lines.append((o[0], f'{k(o[1])} [{k(o[2])}-{k(o[3])}]', f'{k(o[4])} [{k(o[5])}-{k(o[6])}]',
-                  f'{o[7]:.2f}', pr, f'{k(o[8])} / {k(o[9])}', f'{o[10]:.1%} / {o[11]:.1%}'))
-w = [max(len(x[i]) for x in lines + [hdr]) for i in range(len(hdr))]
-fmt = lambda r: ' | '.join(f'{c:<{w[i]}}' if i == 0 else f'{c:>{w[i]}}' for i, c in enumerate(r))
-print(fmt(hdr))
-print('-' * (sum(w) + 3 * (len(w) - 1)))
-for x in lines:
-    print(fmt(x))
+                  f'{o[7]:.2f}', pr, f'{k(o[8])} / {k(o[9])}', f'{o[10]:.1%} / {o[11]:.1%}',
+                  f'{o[15]:.1%} / {o[16]:.1%}'))
+table(hdr, lines)
 for o in out:
     if o[0].startswith('multipath'):
         for p, rs in (('ferroute', o[12]), ('Linux', o[13])):
