@@ -322,7 +322,9 @@ impl HhSlot {
     }
 
     /// The MAC published for `key`, if it is valid at `now`. Never waits:
-    /// a slot being written reads as a miss.
+    /// a slot being written reads as a miss. Inline: every forwarded frame
+    /// reads one, and out of line it was a call of its own per frame.
+    #[inline(always)]
     fn read(&self, key: u64, now: u64) -> Option<MacAddr> {
         // Boehm's seqlock reader ("Can seqlocks get along with programming
         // language memory models?"): the fence orders the data loads
