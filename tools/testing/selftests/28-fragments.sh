@@ -67,11 +67,24 @@ for p in f l; do
 	for dir in "${p}h1 ${p}h2 10.2.0.2" "${p}h2 ${p}h1 10.1.0.2"; do
 		set -- $dir
 		rm -f /tmp/udp.got
-		ip netns exec $2 timeout 10 socat -u UDP-RECV:7000 OPEN:/tmp/udp.got,creat &
+		ip netns exec $2 timeout 20 socat -u UDP-RECV:7000 OPEN:/tmp/udp.got,creat &
 		receiver=$!
-		sleep 1
+		# Sent once the receiver's socket is bound (a fixed second was
+		# not always enough for socat to start on a loaded host), and
+		# the receiver stopped once all of it arrived (or 5 s passed).
+		i=0
+		until [ -n "$(ip netns exec $2 ss -Hlun 'sport = :7000')" ]; do
+			[ $i -lt 100 ] || fail "$p: socat in $2 did not bind port 7000"
+			sleep 0.1
+			i=$((i + 1))
+		done
 		ip netns exec $1 socat -u OPEN:/tmp/udp.sent UDP-SENDTO:$3:7000
-		sleep 1
+		i=0
+		while [ "$(stat -c %s /tmp/udp.got 2> /dev/null || echo 0)" -lt "$(stat -c %s /tmp/udp.sent)" ] &&
+			[ $i -lt 50 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
 		kill $receiver 2>/dev/null
 		wait $receiver 2>/dev/null
 		cmp /tmp/udp.sent /tmp/udp.got || fail "$p: 8 KiB UDP $1 -> $2 not delivered whole"
