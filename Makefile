@@ -183,7 +183,7 @@ bench: ferctl bench-module
 bench-count: ferctl bench-module
 	@tools/testing/bench/insncount/build.sh $(INSNCOUNT) > /dev/null
 	$(if $(filter table,$(BENCH_COUNT_CASES)),python3 tools/testing/bench/gen-table.py --prefixes $(BENCH_PREFIXES) $(BENCH_OUT))
-	@mkdir -p $(BENCH_OUT)/vm-count
+	@rm -rf $(BENCH_OUT)/vm-count && mkdir -p $(BENCH_OUT)/vm-count
 	FERROUTE_KDIR=$(abspath $(BENCH_KDIR)) VM_MEM=$(BENCH_VM_MEM) VM_APPEND="slub_nomerge" \
 		VM_OUT=$(abspath $(BENCH_OUT)/vm-count) \
 		VM_QEMU_ARGS="-plugin $(abspath $(INSNCOUNT))/insncount.so,out=$(abspath $(BENCH_OUT)/vm-count)/insncount.marks" \
