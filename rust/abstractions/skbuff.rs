@@ -515,12 +515,12 @@ impl SkBuff {
         }
         // The new bytes are `data - N .. data`, in a data buffer that only
         // this skb references after skb_unclone (`dataref == 1`); they move
-        // only through `&mut self`, which the array borrows. An array of
-        // bytes has alignment 1, so any address is one.
+        // only through `&mut self`, which the array borrows.
         // SAFETY: The skb is valid and owned, with `N <= data - head`
-        // headroom (checked above); the returned bytes are exclusive
-        // (above), and zeroed before a safe caller reads them (headroom may
-        // be uninitialized kmalloc memory).
+        // headroom (checked above, `len == N`), so the `N` bytes from the
+        // new `data` are in the data buffer; they are exclusive (above),
+        // zeroed before a safe caller reads them (headroom may be
+        // uninitialized kmalloc memory), and `[u8; N]` has alignment 1.
         unsafe {
             let p = self.push_unchecked(len);
             core::ptr::write_bytes(p, 0, N);
