@@ -31,18 +31,12 @@ pub const fn add(a: u32, b: u32) -> u32 {
 /// header takes three additions instead of ten. The result is folded to
 /// 16 bits (a valid partial sum for [`add`] and [`fold`]).
 pub fn sum(data: &[u8]) -> u32 {
-    let mut acc: u64 = 0;
-    let mut words = data.chunks_exact(8);
-    for w in &mut words {
-        if let Ok(w) = <[u8; 8]>::try_from(w) {
-            acc = add64(acc, u64::from_be_bytes(w));
-        }
-    }
+    let (mut acc, rest) = sum_words(data);
     // The last 0-7 bytes, as one big-endian word padded with zeros: an odd
     // last byte lands in the high half of its 16-bit word. Spelled out
     // per length: a copy into a zeroed buffer compiled to a memcpy call
     // per checksum (seen in the bench's instruction profile).
-    let tail = match *words.remainder() {
+    let tail = match *rest {
         [a] => [a, 0, 0, 0, 0, 0, 0, 0],
         [a, b] => [a, b, 0, 0, 0, 0, 0, 0],
         [a, b, c] => [a, b, c, 0, 0, 0, 0, 0],
@@ -56,6 +50,20 @@ pub fn sum(data: &[u8]) -> u32 {
     acc = add64(acc, u64::from_be_bytes(tail));
     let s = add((acc >> 32) as u32, acc as u32);
     u32::from(fold(s))
+}
+
+/// The 64-bit one's complement sum of `data`'s whole big-endian 8-byte
+/// words, and the 0-7 bytes after them.
+#[inline(always)]
+fn sum_words(data: &[u8]) -> (u64, &[u8]) {
+    let mut acc: u64 = 0;
+    let mut words = data.chunks_exact(8);
+    for w in &mut words {
+        if let Ok(w) = <[u8; 8]>::try_from(w) {
+            acc = add64(acc, u64::from_be_bytes(w));
+        }
+    }
+    (acc, words.remainder())
 }
 
 /// One's complement addition of 64-bit words.
@@ -94,14 +102,8 @@ pub fn checksum(data: &[u8]) -> u16 {
 /// instruction profile); another length takes [`checksum`].
 #[inline]
 pub fn header_checksum(hdr: &[u8]) -> u16 {
-    let mut acc: u64 = 0;
-    let mut words = hdr.chunks_exact(8);
-    for w in &mut words {
-        if let Ok(w) = <[u8; 8]>::try_from(w) {
-            acc = add64(acc, u64::from_be_bytes(w));
-        }
-    }
-    match *words.remainder() {
+    let (mut acc, rest) = sum_words(hdr);
+    match *rest {
         [] => {}
         // A word's place in the 64-bit sum does not matter: 2^32 is 1
         // modulo 2^16 - 1.

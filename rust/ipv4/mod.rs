@@ -36,6 +36,28 @@
 //! | [`tcp`] | `tcp_v4_rcv` with no socket, `tcp_v4_send_reset` (tcp_ipv4.c) |
 
 pub mod addr;
+pub mod arp;
+pub mod checksum;
+pub mod devconf;
+pub mod devinet;
+pub mod errno;
+pub mod fib;
+pub mod forward;
+pub mod fragment;
+pub mod icmp;
+pub mod iface;
+pub mod igmp;
+pub mod inetpeer;
+pub mod mroute;
+pub mod neigh;
+pub mod options;
+pub mod reasm;
+pub mod receive;
+pub mod route;
+pub mod stats;
+pub mod tcp;
+pub mod udp;
+pub mod wire;
 
 /// The element of `sorted` (ascending by `key`) whose key is `k`: a
 /// binary search written out, for the packet path (the routing tables,
@@ -59,28 +81,5 @@ pub(crate) fn find_sorted<'a, T, K: Ord>(
     }
     None
 }
-
-pub mod arp;
-pub mod checksum;
-pub mod devconf;
-pub mod devinet;
-pub mod errno;
-pub mod fib;
-pub mod forward;
-pub mod fragment;
-pub mod icmp;
-pub mod iface;
-pub mod igmp;
-pub mod inetpeer;
-pub mod mroute;
-pub mod neigh;
-pub mod options;
-pub mod reasm;
-pub mod receive;
-pub mod route;
-pub mod stats;
-pub mod tcp;
-pub mod udp;
-pub mod wire;
 
 pub use errno::Errno;

@@ -515,10 +515,10 @@ impl<V: Clone> Trie<V> {
     /// [`Trie::lookup_each`]'s walk, inlined into each of `with_popcnt`'s
     /// two variants (callers that are inside a `with_popcnt` of their own
     /// call it directly, so that it inlines into them). The descent keeps
-    /// only the deepest node that holds a prefix of `addr`; the rare backtracking past all of its prefixes
-    /// (every route of them unusable) walks down from the root again to
-    /// the next shallower such node, instead of every lookup recording its
-    /// path.
+    /// only the deepest node that holds a prefix of `addr`; the rare
+    /// backtracking past all of its prefixes (every route of them
+    /// unusable) walks down from the root again to the next shallower such
+    /// node, instead of every lookup recording its path.
     #[inline(always)]
     pub(super) fn lookup_each_in<'a, R>(
         &'a self,

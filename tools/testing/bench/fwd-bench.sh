@@ -35,11 +35,10 @@
 #   offered   = (g0 tx_packets + g0 tx_dropped) delta / window
 #   forwarded = (s0 + s1 rx_packets + ro + ro2 tx_dropped) delta / window:
 #               what the router sent on its egress ports, whether the
-#               sink took it or veth dropped it because the sink's backlog
-#               was full (the sink's backlog is CPU 1's, shared with the
-#               router's input under RPS: a fifth of the router's output
-#               was dropped there in the one-route case, and the share
-#               varied from run to run)
+#               sink took it or veth dropped it on the way (the router did
+#               its work for those; with the sink on CPU 1's backlog, as
+#               it was before it received through NAPI, a fifth of the
+#               router's output was dropped there)
 #   loss      = 1 - forwarded / offered
 #   sink drop = (ro + ro2 tx_dropped) delta / forwarded delta
 # Each case runs BENCH_FWD_REPS times (default 5) for each router,
@@ -81,9 +80,8 @@
 # routers), CPU 0's per offered packet (the generator's: a check that both
 # routers were offered the same work), both packet counts being the
 # plugin's count of veth_xmit's calls on that CPU in the window, and CPU
-# 1's instructions per
-# function (the plugin's per-block counts named from /proc/kallsyms),
-# printed for the profiled case and left in
+# 1's instructions per function (the plugin's per-block counts named from
+# /proc/kallsyms), printed for the profiled case and left in
 # $VM_OUT/fwd-count-profile.CASE.txt for every case. A count does not move
 # with the host's load as a rate does, so it ranks the routers where the
 # rates' ranges overlap. The measuring process runs on CPU 0. The plugin
@@ -260,8 +258,6 @@ count, xmit = (sys.argv[7], int(sys.argv[8], 16)) if len(sys.argv) > 8 else (Non
 if count:
     # Off the router's CPU, whose instructions are counted.
     os.sched_setaffinity(0, {0})
-
-if count:
     # The profile mark (insnmark.c), executed in this process: a page of
     # code, "nopl 0x50524546(%rax); ret", called through ctypes. Running
     # the insnmark program instead put a fork and exec (tens of
@@ -294,8 +290,7 @@ def reading():
     g, r, s = dev(gpid), dev(rpid), dev(spid)
     t1 = time.monotonic()
     # g0: tx packets + tx drop; s0, s1: rx packets; ro, ro2: tx drop (the
-    # frames the router sent that veth dropped at the sink's full backlog,
-    # which it shares with the router's on CPU 1).
+    # frames the router sent that veth could not queue to the sink).
     return ((t0 + t1) / 2, g['g0'][9] + g['g0'][11], s['s0'][1], s['s1'][1],
             r['ro'][11] + r['ro2'][11])
 
@@ -454,6 +449,11 @@ cases = [('one', 'one route, 64 B'), ('table', 'table, random dst, 64 B'),
          ('mpath', 'multipath, 1,000 flows, 64 B'), ('big', 'one route, 1500 B'),
          ('lists', 'one route, 64 B, NAPI lists')]
 
+def sink(r):
+    # The share of the router's output that veth dropped at the sink, of
+    # a run's (s0, s1, dropped) as runs() returns them.
+    return r[4] / (r[2] + r[3] + r[4]) if r[2] + r[3] + r[4] else 0
+
 def runs(case, p):
     return [(int(r[2]), int(r[3]), int(r[4]), int(r[5]), int(r[6])) for r in rows
             if r[0] == case and r[1] == p]
@@ -478,8 +478,6 @@ for case, name in cases:
     # the same host load: their ratio is steadier than the medians' when
     # the host's load drifts between runs.
     pairs = [a / b for a, b in zip(ff, lf) if b]
-    # The share of the router's output that veth dropped at the sink.
-    sink = lambda r: r[4] / (r[2] + r[3] + r[4]) if r[2] + r[3] + r[4] else 0
     out.append((name, med(ff), min(ff), max(ff), med(lf), min(lf), max(lf), ratio,
                 med(fo), med(lo), med(floss), med(lloss), f, l, pairs,
                 med([sink(r) for r in f]), med([sink(r) for r in l])))
@@ -515,9 +513,9 @@ if counting:
         if case == 'one':
             ratio_one = ratio
         rng = lambda v: f'{med(v):,.0f} [{min(v):,.0f}-{max(v):,.0f}]'
-        drop = lambda rs: med([int(r[6]) / max(int(r[4]) + int(r[5]) + int(r[6]), 1) for r in rs])
+        drop = lambda p: med([sink(r) for r in runs(case, p)])
         lines.append((name, rng(f1), rng(l1), f'{ratio:.3f}', rng(f0), rng(l0),
-                      f'{drop(f):.1%} / {drop(l):.1%}'))
+                      f'{drop("f"):.1%} / {drop("l"):.1%}'))
     table(hdr, lines)
     with open(sys.argv[2], 'w') as fh:
         fh.write(f'fwd_insns_ratio {ratio_one:.3f}\n' if ratio_one is not None else 'fwd_insns_ratio -\n')
@@ -596,7 +594,7 @@ if counting:
             print()
             print(f'{cname}: instructions per forwarded packet on CPU 1 by function, the top 30'
                   f' (all in fwd-count-profile.{case}.txt):')
-            table(hdr, lines[:30] + lines[-1:])
+            table(hdr, lines[:-1][:30] + lines[-1:])
     sys.exit(0)
 
 print()
