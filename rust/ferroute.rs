@@ -28,6 +28,7 @@ pub mod uapi;
 pub mod platform {
     pub use crate::abstractions::cpu::with_popcnt;
     pub use crate::abstractions::shared::{Shared, SharedSlice};
+    pub use crate::abstractions::slab::{kmalloc_size, slab_size};
     pub use crate::abstractions::vec::{AllocError, GfpAtomic, GfpKernel, TryVec};
 }
 
@@ -79,6 +80,7 @@ crate::misc_fops!(ROUTE_IOCTL_FOPS, router::ioctl::RouteIoctl);
 use abstractions::netdevice::{Device, LinkRegistration, NetDevice};
 use abstractions::notifier::{NetdevEvent, NetdevNotifier, NotifierRegistration};
 use abstractions::pernet::PernetRegistration;
+use abstractions::slab::SlabClasses;
 use abstractions::sync::Rtnl;
 use router::device::FerDevice;
 use router::Router;
@@ -139,6 +141,7 @@ struct Ferroute {
     link: Option<LinkRegistration<FerDevice>>,
     routers: Option<PernetRegistration<Router>>,
     notifier: Option<NotifierRegistration<PortWatcher>>,
+    slab: Option<SlabClasses>,
 }
 
 impl kernel::Module for Ferroute {
@@ -149,7 +152,11 @@ impl kernel::Module for Ferroute {
             link: None,
             routers: None,
             notifier: None,
+            slab: None,
         };
+        // The slab caches for the FIB's slices first, gone last: after
+        // every router and every RCU callback that frees their objects.
+        this.slab = Some(SlabClasses::register()?);
         // On error `this` drops, undoing what was done. The notifier comes
         // first and goes last, so that no port can outlive its device.
         this.notifier = Some(NotifierRegistration::register()?);
@@ -184,6 +191,8 @@ impl Drop for Ferroute {
         // Configurations retired with call_rcu are freed by this module's
         // code: let every such callback run before the module goes.
         abstractions::rcu::barrier();
+        // Nothing allocates or holds an object of the caches any more.
+        self.slab = None;
         pr_info!("unloaded\n");
     }
 }

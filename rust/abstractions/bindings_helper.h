@@ -18,6 +18,7 @@
 #include <linux/route.h>
 #include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
+#include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/timer.h>
 #include <net/compat.h>
@@ -43,6 +44,11 @@ int ferroute_skb_is_nonlinear(const struct sk_buff *skb);
 void ferroute_skb_reserve(struct sk_buff *skb, int len);
 int ferroute_skb_trim(struct sk_buff *skb, unsigned int len);
 struct sk_buff *ferroute_alloc_skb(unsigned int len);
+
+/* slab caches */
+struct kmem_cache *ferroute_slab_create(const char *name, unsigned int size,
+					unsigned int align);
+void *ferroute_slab_alloc(struct kmem_cache *cache);
 
 /* net_device */
 void *ferroute_netdev_priv(const struct net_device *dev);

@@ -9,6 +9,7 @@
 #include <linux/nsproxy.h>
 #include <linux/refcount.h>
 #include <linux/sched.h>
+#include <linux/slab.h>
 #include <linux/sched/task.h>
 #include <linux/timekeeping.h>
 #include <net/gso.h>
@@ -822,4 +823,15 @@ unsigned int ferroute_refcount_read_acquire(const refcount_t *r)
 	 * before (counted down with release) before the caller's writes.
 	 */
 	return (unsigned int)atomic_read_acquire(&r->refs);
+}
+
+struct kmem_cache *ferroute_slab_create(const char *name, unsigned int size,
+					unsigned int align)
+{
+	return kmem_cache_create(name, size, align, 0, NULL);
+}
+
+void *ferroute_slab_alloc(struct kmem_cache *cache)
+{
+	return kmem_cache_alloc(cache, GFP_KERNEL);
 }

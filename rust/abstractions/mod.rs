@@ -30,6 +30,8 @@ pub mod rcu;
 pub mod rx_handler;
 pub mod shared;
 pub mod skbuff;
+pub mod slab;
+pub mod slab_classes;
 pub mod sync;
 pub mod time;
 pub mod vec;

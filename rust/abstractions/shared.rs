@@ -16,14 +16,14 @@
 //! Allocation uses `GFP_KERNEL`: shared structures are built by writers in
 //! process context (netlink), never on the packet path, which only reads.
 
+use super::slab;
 use super::vec::AllocError;
 use core::alloc::Layout;
 use core::marker::PhantomData;
 use core::ops::Deref;
 use core::ptr::NonNull;
-use kernel::alloc::allocator::Kmalloc;
 use kernel::alloc::flags::GFP_KERNEL;
-use kernel::alloc::{Allocator, KBox};
+use kernel::alloc::KBox;
 use kernel::bindings;
 use kernel::types::Opaque;
 
@@ -177,7 +177,7 @@ struct SliceHeader {
 ///
 /// # Invariants
 ///
-/// `ptr` points to an allocation made by `Kmalloc` with
+/// `ptr` points to an allocation made by [`slab::alloc`] with
 /// `Self::layout(cap)`, `cap` being the header's, that begins with an
 /// initialised [`SliceHeader`] and holds the header's `len` (at most
 /// `cap`) initialised elements from offset [`SharedSlice::ELEMS`] on
@@ -223,10 +223,10 @@ impl<T> SharedSlice<T> {
     fn with_capacity(cap: usize) -> Result<Self, AllocError> {
         let cap32 = u32::try_from(cap).map_err(|_| AllocError)?;
         let layout = Self::layout(cap)?;
-        let mem = Kmalloc::alloc(layout, GFP_KERNEL).map_err(|_| AllocError)?;
+        let mem = slab::alloc(layout)?;
         let ptr = mem.cast::<SliceHeader>();
         // SAFETY: `mem` is a new allocation of at least `layout`'s size,
-        // aligned to its alignment (`Allocator::alloc`'s guarantee), which
+        // aligned to its alignment (`slab::alloc`'s guarantee), which
         // is at least a header's size and alignment; nothing else refers
         // to it yet.
         unsafe {
@@ -237,7 +237,7 @@ impl<T> SharedSlice<T> {
                 cap: cap32,
             })
         };
-        // INVARIANT: A `Kmalloc` allocation of `layout(cap)` with an
+        // INVARIANT: A `slab::alloc` allocation of `layout(cap)` with an
         // initialised header, no elements, and one handle: this.
         Ok(Self {
             ptr,
@@ -461,19 +461,15 @@ impl<T> Drop for SharedSlice<T> {
         if !last {
             return;
         }
-        let (len, cap) = (self.header().len as usize, self.header().cap as usize);
+        let len = self.header().len as usize;
         // SAFETY: The count reached zero: this was the last handle, and
         // `refcount_dec_and_test` ordered every other handle's use before
         // this. The first `len` elements are initialised (invariant) and
         // dropped once, here.
         unsafe { core::ptr::drop_in_place(core::ptr::slice_from_raw_parts_mut(self.elems(), len)) };
-        // The layout the allocation was made with (invariant); it was
-        // computed once already, so it cannot fail now.
-        if let Ok(layout) = Self::layout(cap) {
-            // SAFETY: The allocation came from `Kmalloc` with `layout`
-            // (invariant) and nothing refers to it any more.
-            unsafe { Kmalloc::free(self.ptr.cast(), layout) };
-        }
+        // SAFETY: The allocation came from `slab::alloc` (invariant) and
+        // nothing refers to it any more.
+        unsafe { slab::free(self.ptr.cast()) };
     }
 }
 

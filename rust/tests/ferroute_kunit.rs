@@ -38,6 +38,7 @@ mod kunit_tests;
 pub mod platform {
     pub use crate::abstractions::cpu::with_popcnt;
     pub use crate::abstractions::shared::{Shared, SharedSlice};
+    pub use crate::abstractions::slab::{kmalloc_size, slab_size};
     pub use crate::abstractions::vec::{AllocError, GfpAtomic, GfpKernel, TryVec};
 }
 

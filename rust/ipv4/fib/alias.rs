@@ -357,6 +357,11 @@ impl FibAlias {
         self.multipath.heap_bytes()
     }
 
+    /// The multipath list's allocations as kmalloc sizes them.
+    pub(super) fn slab_bytes(&self) -> usize {
+        self.multipath.slab_bytes()
+    }
+
     /// The route.
     pub fn route(&self) -> &Route {
         &self.route

@@ -34,7 +34,7 @@
 //! Linux uses a level-compressed trie instead (net/ipv4/fib_trie.c); see
 //! Documentation/fib.rst for the comparison and the measurements.
 
-use crate::platform::{with_popcnt, AllocError, SharedSlice};
+use crate::platform::{slab_size, with_popcnt, AllocError, SharedSlice};
 
 /// Bits of the address a node consumes.
 const STRIDE: u32 = 7;
@@ -152,6 +152,14 @@ impl<T> Slots<T> {
             SharedSlice::<T>::ELEMS
                 .saturating_add(s.capacity().saturating_mul(core::mem::size_of::<T>()))
         })
+    }
+
+    /// Bytes of the allocation as the slab allocator sizes it.
+    fn slab_bytes(&self) -> usize {
+        match self.heap_bytes() {
+            0 => 0,
+            b => slab_size(b),
+        }
     }
 
     /// The elements to change in place, if this version alone holds them
@@ -400,6 +408,9 @@ pub struct TrieStats {
     /// capacity) and the refcount headers of the shared allocations (not
     /// counting what values point to).
     pub bytes: usize,
+    /// The same allocations as the slab allocator sizes them
+    /// ([`crate::platform::slab_size`]: the rounding included).
+    pub slab_bytes: usize,
 }
 
 /// A persistent longest-prefix-match map from IPv4 prefixes to `V`.
@@ -651,6 +662,7 @@ impl<V: Clone> Trie<V> {
         }
         // The root is inline in the trie.
         s.bytes = core::mem::size_of::<Node<V>>();
+        s.slab_bytes = s.bytes;
         stack[0] = Some((root, 0));
         let mut depth = 0usize;
         count_node(&mut s, root);
@@ -688,6 +700,11 @@ fn count_node<V>(s: &mut TrieStats, n: &Node<V>) {
     s.nodes = s.nodes.saturating_add(1);
     s.prefixes = s.prefixes.saturating_add(n.values.len());
     s.bytes = s.bytes.saturating_add(bytes);
+    let slab = n
+        .children
+        .slab_bytes()
+        .saturating_add(n.values.slab_bytes());
+    s.slab_bytes = s.slab_bytes.saturating_add(slab);
 }
 
 /// Why a trie update failed.

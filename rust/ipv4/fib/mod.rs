@@ -22,7 +22,7 @@
 use crate::ipv4::addr::Ipv4Addr;
 use crate::ipv4::errno::Errno;
 use crate::ipv4::iface::{PortId, Scope};
-use crate::platform::{with_popcnt, GfpKernel, Shared, TryVec};
+use crate::platform::{kmalloc_size, with_popcnt, GfpKernel, Shared, TryVec};
 
 /// The FIB's vectors: only configuration writers build and change them, in
 /// process context (netlink, ioctl, device events; never the packet path,
@@ -62,6 +62,21 @@ impl<T> SharedList<T> {
             Some(v) => Shared::<FibVec<T>>::header_bytes()
                 .saturating_add(core::mem::size_of::<FibVec<T>>())
                 .saturating_add(v.len().saturating_mul(core::mem::size_of::<T>())),
+        }
+    }
+
+    /// The list's two allocations (the shared vector, its buffer) as
+    /// kmalloc sizes them.
+    pub(crate) fn slab_bytes(&self) -> usize {
+        match &self.0 {
+            None => 0,
+            Some(v) => kmalloc_size(
+                Shared::<FibVec<T>>::header_bytes()
+                    .saturating_add(core::mem::size_of::<FibVec<T>>()),
+            )
+            .saturating_add(kmalloc_size(
+                v.capacity().saturating_mul(core::mem::size_of::<T>()),
+            )),
         }
     }
 }
@@ -318,6 +333,7 @@ impl Fib {
                 nodes: a.nodes.saturating_add(s.nodes),
                 prefixes: a.prefixes.saturating_add(s.prefixes),
                 bytes: a.bytes.saturating_add(s.bytes),
+                slab_bytes: a.slab_bytes.saturating_add(s.slab_bytes),
             }
         })
     }

@@ -164,6 +164,11 @@ impl Table {
             // The leaf itself is in its node's value array, which the
             // trie's count has.
             s.bytes = s.bytes.saturating_add(tail).saturating_add(hops);
+            let slab = l
+                .tail
+                .slab_bytes()
+                .saturating_add(l.aliases().map(|a| a.slab_bytes()).sum::<usize>());
+            s.slab_bytes = s.slab_bytes.saturating_add(slab);
         }
         s
     }

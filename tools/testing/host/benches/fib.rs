@@ -135,10 +135,11 @@ fn build() -> (Fib, Trie<u32>, Vec<(u32, u8)>) {
         trie_load.as_nanos() as f64 / prefixes.len() as f64
     );
     eprintln!(
-        "memory: Fib {} trie nodes, {} bytes with route lists ({:.1} B/route, Route is {} B); bare Trie<u32> {} bytes ({:.1} B/prefix)",
+        "memory: Fib {} trie nodes, {} bytes with route lists ({:.1} B/route; {:.1} B/route as the slab allocator sizes them; Route is {} B); bare Trie<u32> {} bytes ({:.1} B/prefix)",
         s.nodes,
         s.bytes,
         s.bytes as f64 / n as f64,
+        s.slab_bytes as f64 / n as f64,
         std::mem::size_of::<Route>(),
         ts.bytes,
         ts.bytes as f64 / ts.prefixes as f64,

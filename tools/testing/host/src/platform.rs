@@ -17,6 +17,10 @@ use core::ops::{Deref, DerefMut};
 use std::sync::Arc;
 use std::vec::Vec;
 
+#[path = "../../../../rust/abstractions/slab_classes.rs"]
+mod slab_classes;
+pub use slab_classes::{kmalloc_size, slab_size};
+
 std::thread_local! {
     /// How many more growing allocations this thread may make; `None`: any.
     static ALLOC_BUDGET: core::cell::Cell<Option<usize>> = const { core::cell::Cell::new(None) };
@@ -426,6 +430,43 @@ pub fn with_popcnt<R>(f: impl FnOnce() -> R) -> R {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slab_sizes_are_kmalloc_or_the_smaller_class() {
+        use slab_classes::{slab_class, SLAB_CLASSES, SLAB_CLASS_ALIGN};
+        assert!(SLAB_CLASSES.windows(2).all(|w| w[0] < w[1]));
+        assert!(SLAB_CLASSES.iter().all(|c| c % SLAB_CLASS_ALIGN == 0));
+        // kmalloc's caches, and pages in powers of two above them.
+        for (n, k) in [(0, 0), (1, 8), (9, 16), (64, 64), (65, 96), (97, 128)] {
+            assert_eq!(kmalloc_size(n), k, "{n}");
+        }
+        for (n, k) in [
+            (129, 192),
+            (193, 256),
+            (257, 512),
+            (4097, 8192),
+            (9000, 16384),
+        ] {
+            assert_eq!(kmalloc_size(n), k, "{n}");
+        }
+        // The FIB's value slices of 4 and 8 routes (16 + 72 n bytes), a
+        // node slice of 6 (16 + 48 n): a class each, not kmalloc's next
+        // power of two.
+        assert_eq!(slab_size(304), 320);
+        assert_eq!(slab_size(592), 640);
+        assert_eq!(slab_size(16 + 48 * 6), 320);
+        for n in 0..=9000 {
+            let s = slab_size(n);
+            assert!(s >= n && s <= kmalloc_size(n), "{n}: {s}");
+            // A class only where it is strictly smaller than kmalloc's.
+            match slab_class(n, 16) {
+                Some(i) => assert!(SLAB_CLASSES[i] < kmalloc_size(n) && s == SLAB_CLASSES[i]),
+                None => assert_eq!(s, kmalloc_size(n)),
+            }
+            // Never for an alignment the caches do not give.
+            assert_eq!(slab_class(n, 32), None);
+        }
+    }
 
     #[test]
     fn insert_clamps_and_remove_out_of_range_is_none() {
