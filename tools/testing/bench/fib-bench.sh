@@ -117,20 +117,25 @@ with open(sys.argv[3], 'w') as fer, open(sys.argv[4], 'w') as ip:
         ip.write(f'route {verb} {p} dev {dev}\n')
 PY
 # churn NAME CMD...: time CMD while bench fib loops; the loop's JSON lines
-# go to $VM_OUT/churn-NAME.json.
+# go to $VM_OUT/churn-NAME.json. CMD's own start and end are the times
+# (the background job notes them itself): the loop notices CMD's end only
+# after its current bench fib, which would add up to one bench run to the
+# churn's time.
 churn() {
 	name=$1
 	shift
 	: > "$VM_OUT/churn-$name.json"
-	"$@" > /tmp/churn-$name.out 2>&1 &
+	(
+		t0=$(now)
+		"$@" > /tmp/churn-$name.out 2>&1 || exit 1
+		echo "$t0 $(now)" > /tmp/churn-$name.time
+	) &
 	pid=$!
-	c0=$(now)
 	while kill -0 $pid 2> /dev/null; do
 		"$FERCTL" -j bench fib keys 20000 >> "$VM_OUT/churn-$name.json" || break
 	done
 	wait $pid || { tail -3 /tmp/churn-$name.out; fail "churn ($name)"; }
-	c1=$(now)
-	echo "$c0 $c1"
+	cat /tmp/churn-$name.time
 }
 read tc0 tc1 <<EOF2
 $(churn ferroute "$FERCTL" -batch /tmp/churn.fer)
