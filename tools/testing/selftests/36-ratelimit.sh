@@ -37,16 +37,23 @@ flood() {
 	# Let the bucket refill to its burst (one second) before the next.
 	sleep 2
 }
-# timely P: how many of P's floods went out at the offered rate (sending
-# took at most 1.2 s for 1 s of packets). The limit refills with time, so
-# a flood the machine slowed down (a loaded TCG host) gets more errors and
-# is not compared; it is repeated, up to six floods a router.
+# timely P: how many of P's floods went out fast enough for the limit to
+# bind throughout (sending took at most 1.9 s for 1 s of packets: still
+# more than icmp_msgs_per_sec a second). The limit refills with time, so
+# a flood the machine slowed down (a loaded TCG host: Linux's floods, whose
+# sender's softirq also runs Linux's icmp_send, took 1.2-1.5 s on a slow
+# day) gets more errors; floods are compared by errors per second of
+# flood (burst + refill: about 1,050 for a 1 s flood, 1,030 for 1.5 s).
+# A flood slower than that is repeated, up to six floods a router.
 timely() {
-	awk -v t=$((packets * 12 / 10)) '$4 * rate <= t { n++ } END { print n + 0 }' rate=$rate /tmp/$1.flood
+	awk -v t=$((packets * 19 / 10)) '$4 * rate <= t { n++ } END { print n + 0 }' rate=$rate /tmp/$1.flood
 }
 tries=0
 while [ "$(timely f)" -lt 2 ] || [ "$(timely l)" -lt 2 ]; do
-	[ $tries -lt 6 ] || fail "the floods kept going out slower than $rate packets a second"
+	[ $tries -lt 6 ] || {
+		cat /tmp/f.flood /tmp/l.flood
+		fail "the floods kept going out slower than $rate packets a second"
+	}
 	tries=$((tries + 1))
 	# Take turns, so that a slow moment does not fall on one side only.
 	flood f
@@ -56,17 +63,17 @@ set +x
 echo "ferroute:"; cat /tmp/f.flood
 echo "linux:"; cat /tmp/l.flood
 
-# The mean errors of P's timely floods; each must have hit the limit (more
-# than the burst answered, not every packet).
+# The mean errors per second of flood of P's timely floods; each must
+# have hit the limit (more than the burst answered, not every packet).
 mean() {
-	awk -v n="$packets" -v t=$((packets * 12 / 10)) -v rate=$rate '
-		$4 * rate <= t { if ($6 <= 50 || $6 >= n) bad = 1; e += $6; k++ }
+	awk -v n="$packets" -v t=$((packets * 19 / 10)) -v rate=$rate '
+		$4 * rate <= t { if ($6 <= 50 || $6 >= n) bad = 1; e += $6 / $4; k++ }
 		END { printf "%d\n", e / k; exit bad }' /tmp/$1.flood
 }
 f_mean=$(mean f) || fail "ferroute: a flood not limited as expected"
 l_mean=$(mean l) || fail "Linux: a flood not limited as expected"
 # Linux is the oracle: within 10% of its count.
-echo "errors for a flood of $packets packets in 1 s: ferroute $f_mean, linux $l_mean"
+echo "errors per second of a flood of $packets packets at $rate/s: ferroute $f_mean, linux $l_mean"
 awk -v a="$f_mean" -v b="$l_mean" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 0.1 * b) }' ||
 	fail "ferroute sent $f_mean errors, Linux $l_mean: more than 10% apart"
 f_errs=$(awk '{ e += $6 } END { print e }' /tmp/f.flood)
