@@ -10,9 +10,9 @@
 # capped at the burst, so gaps in the flood lose credit). Linux in the
 # same VM is the oracle: both routers of the two_routers topology take the
 # same floods (repeated when the machine slowed one down), ferroute must
-# send within 10% of Linux's number of errors, and both count the rest as
-# IcmpOutRateLimitGlobal. Linux consumes a random 0 to 2
-# credits per error (one on average), ferroute exactly one
+# send within 10% of Linux's number of errors per second of flood, and
+# both count the rest as IcmpOutRateLimitGlobal. Linux consumes a random
+# 0 to 2 credits per error (one on average), ferroute exactly one
 # (Documentation/datapath.rst), hence the tolerance.
 . "$(dirname "$0")/lib.sh"
 flood=$(dirname "$0")/lib/icmpflood.py
