@@ -116,13 +116,13 @@ impl Drop for SlabClasses {
         }
         for cache in taken {
             if !cache.is_null() {
+                // Objects still allocated from it keep the cache alive
+                // (module documentation). It sleeps (slab_mutex), like
+                // every registration's drop.
                 // SAFETY: `cache` came from `kmem_cache_create` in
-                // `register` and was unpublished above: no allocation is
-                // under way from it (the wait) and none can start (it is
-                // not in `CACHES` any more), and it is destroyed once
-                // (swapped out once). Objects still allocated from it keep
-                // it alive (module documentation). Process context: the
-                // registration is dropped at module exit.
+                // `register` and was unpublished above: no allocation from
+                // it is under way (the wait) or can start (not in `CACHES`
+                // any more); swapped out once, so destroyed once.
                 unsafe { bindings::kmem_cache_destroy(cache) };
             }
         }
