@@ -231,7 +231,7 @@ check-kasan: ferctl selftest-bins kasan-module
 
 stress: all selftest-bins
 	tools/testing/fuzz/host-fuzz.sh $(HOST_FUZZ_SECS)
-	@for t in $$(grep -l '^# slow' tools/testing/selftests/[0-9]*.sh); do \
+	@for t in $$(grep -lx '# slow' tools/testing/selftests/[0-9]*.sh); do \
 		echo "== $$t"; tools/testing/vm-run $$t || exit 1; \
 	done
 

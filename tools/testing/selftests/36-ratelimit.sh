@@ -1,19 +1,23 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # timeout: 600
-# kasan: skip its floods must leave a host at 2,000 packets a second, which a sender on the KASAN kernel under TCG does not reach (0 of 7 floods, 2026-12-01)
+# kasan: skip its floods must leave a host at 400 packets a second, which a sender on the KASAN kernel under TCG does not reliably reach (it did not reach 2,000: 0 of 7 floods, 2026-12-01)
 # Rate limits measured: a flood of 2,000 TTL-expired packets, each from its
 # own source (so the per-peer limit never binds), offered at 2,000 packets
-# a second, gets as many time exceeded errors as Linux's global limit
-# allows (icmp_global_allow: a burst of icmp_msgs_burst = 50, then
-# icmp_msgs_per_sec = 1000 a second, refilled at most every 20 ms and
-# capped at the burst, so gaps in the flood lose credit). Linux in the
-# same VM is the oracle: both routers of the two_routers topology take the
-# same floods (repeated when the machine slowed one down), ferroute must
-# send within 10% of Linux's number of errors per second of flood, and
-# both count the rest as IcmpOutRateLimitGlobal. Linux consumes a random
-# 0 to 2 credits per error (one on average), ferroute exactly one
-# (Documentation/datapath.rst), hence the tolerance.
+# a second, gets as many time exceeded errors as the global limit allows
+# (icmp_global_allow: a burst of icmp_msgs_burst = 50, then
+# icmp_msgs_per_sec a second, refilled at most every 20 ms and capped at
+# the burst, so gaps of more than 250 ms in the flood lose credit). The
+# limit is set to 200 a second on both routers (ferctl conf set, sysctl):
+# at Linux's 1,000 it bound only while the flood left faster than that,
+# and a TCG guest sharing its host sent 2,000 packets in 2.3 to 5.6 s
+# (2026-12-03). Linux in the same VM is the oracle: both routers of the
+# two_routers topology take the same floods (repeated when the machine
+# slowed one down too much), ferroute's errors beyond the burst per second
+# of flood must be within 10% of Linux's, and both count the rest as
+# IcmpOutRateLimitGlobal. Linux consumes a random 0 to 2 credits per error
+# (one on average), ferroute exactly one (Documentation/datapath.rst),
+# hence the tolerance.
 . "$(dirname "$0")/lib.sh"
 flood=$(dirname "$0")/lib/icmpflood.py
 load
@@ -21,6 +25,11 @@ set -x
 two_routers
 ip netns exec fr "$FERCTL" route add 10.50.0.0/16 via 10.1.0.2 || fail "route to the sources"
 ip -n lr route add 10.50.0.0/16 via 10.1.0.2
+per_sec=200
+burst=50
+ip netns exec fr "$FERCTL" conf set icmp_msgs_per_sec $per_sec || fail "ferroute: icmp_msgs_per_sec"
+ip netns exec fr "$FERCTL" conf set icmp_msgs_burst $burst || fail "ferroute: icmp_msgs_burst"
+ip netns exec lr sysctl -qw net.ipv4.icmp_msgs_per_sec=$per_sec net.ipv4.icmp_msgs_burst=$burst
 
 packets=${RATELIMIT_PACKETS:-2000}
 rate=2000
@@ -38,15 +47,15 @@ flood() {
 	sleep 2
 }
 # timely P: how many of P's floods went out fast enough for the limit to
-# bind throughout (sending took at most 1.9 s for 1 s of packets: still
-# more than icmp_msgs_per_sec a second). The limit refills with time, so
-# a flood the machine slowed down (a loaded TCG host: Linux's floods, whose
-# sender's softirq also runs Linux's icmp_send, took 1.2-1.5 s on a slow
-# day) gets more errors; floods are compared by errors per second of
-# flood (burst + refill: about 1,050 for a 1 s flood, 1,030 for 1.5 s).
-# A flood slower than that is repeated, up to six floods a router.
+# bind throughout: at least twice icmp_msgs_per_sec packets a second (2,000
+# packets in at most 5 s). The limit refills with time, so a flood the
+# machine slowed down gets more errors: floods are compared by their
+# errors beyond the burst per second of flood (the refill rate, about
+# icmp_msgs_per_sec). A flood slower than that is repeated, up to six
+# floods a router.
+limit=$((packets / (2 * per_sec)))
 timely() {
-	awk -v t=$((packets * 19 / 10)) '$4 * rate <= t { n++ } END { print n + 0 }' rate=$rate /tmp/$1.flood
+	awk -v t=$limit '$4 <= t { n++ } END { print n + 0 }' /tmp/$1.flood
 }
 tries=0
 while [ "$(timely f)" -lt 2 ] || [ "$(timely l)" -lt 2 ]; do
@@ -63,17 +72,18 @@ set +x
 echo "ferroute:"; cat /tmp/f.flood
 echo "linux:"; cat /tmp/l.flood
 
-# The mean errors per second of flood of P's timely floods; each must
-# have hit the limit (more than the burst answered, not every packet).
+# The mean errors beyond the burst per second of flood of P's timely
+# floods; each must have hit the limit (more than the burst answered, not
+# every packet).
 mean() {
-	awk -v n="$packets" -v t=$((packets * 19 / 10)) -v rate=$rate '
-		$4 * rate <= t { if ($6 <= 50 || $6 >= n) bad = 1; e += $6 / $4; k++ }
+	awk -v n="$packets" -v t=$limit -v b=$burst '
+		$4 <= t { if ($6 <= b || $6 >= n) bad = 1; e += ($6 - b) / $4; k++ }
 		END { printf "%d\n", e / k; exit bad }' /tmp/$1.flood
 }
 f_mean=$(mean f) || fail "ferroute: a flood not limited as expected"
 l_mean=$(mean l) || fail "Linux: a flood not limited as expected"
 # Linux is the oracle: within 10% of its count.
-echo "errors per second of a flood of $packets packets at $rate/s: ferroute $f_mean, linux $l_mean"
+echo "errors beyond the burst per second of a flood of $packets packets at $rate/s (limit $per_sec/s): ferroute $f_mean, linux $l_mean"
 awk -v a="$f_mean" -v b="$l_mean" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 0.1 * b) }' ||
 	fail "ferroute sent $f_mean errors, Linux $l_mean: more than 10% apart"
 f_errs=$(awk '{ e += $6 } END { print e }' /tmp/f.flood)

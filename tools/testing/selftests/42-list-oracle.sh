@@ -36,15 +36,16 @@ for p in f l; do
 done
 sleep 1
 # gro on|off on both routers' va. With GRO on, veth receives through a
-# NAPI; it runs threaded, on CPU 1, the senders on CPU 0: frames queue up
-# while the thread wakes, and its GRO flush hands them over together.
+# NAPI; it runs threaded, on CPU 1 when there is one, the senders on CPU
+# 0: frames queue up while the thread wakes (on one CPU: while the sender
+# runs), and its GRO flush hands them over together.
 gro() {
 	for p in f l; do
 		ip netns exec ${p}r ethtool -K va gro "$1" || fail "$p: gro $1"
 		[ "$1" = on ] || continue
 		ip netns exec ${p}r sh -c 'echo 1 > /sys/class/net/va/threaded' || fail "$p: threaded va"
 	done
-	[ "$1" = on ] || return 0
+	[ "$1" = on ] && [ "$(nproc)" -gt 1 ] || return 0
 	for t in $(pgrep '^napi/va-'); do taskset -p 2 "$t" > /dev/null || fail "taskset $t"; done
 }
 

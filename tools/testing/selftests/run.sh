@@ -9,8 +9,21 @@
 # "ok - NAME" or "not ok - NAME" (TAP-style lines the host counts).
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-# Optional first argument: the kernel source tree (for ynl's cli.py).
+# Arguments, all optional: the kernel source tree (for ynl's cli.py), then
+# settings for make check's two guests, which share the selftests:
+# CLAIMS=DIR (a directory both guests mount: a guest runs a test only if
+# it is the first to create DIR/NAME; the longest run first) and KUNIT=0
+# (the KUnit suites and the misuse checks run in the other guest).
 export KSRC=${1:-}
+[ $# -gt 0 ] && shift
+CLAIMS=
+KUNIT=1
+for setting in "$@"; do
+	case "$setting" in
+	CLAIMS=*) CLAIMS=${setting#CLAIMS=} ;;
+	KUNIT=*) KUNIT=${setting#KUNIT=} ;;
+	esac
+done
 KUNIT_MODULE=${KUNIT_MODULE:-$root/ferroute_kunit.ko}
 TAINT_TEST=262144 # 1 << 18 in /proc/sys/kernel/tainted (include/linux/panic.h)
 
@@ -19,7 +32,9 @@ wedged=0
 dmesg -C
 : > "$VM_OUT/durations.log"
 tainted=$(cat /proc/sys/kernel/tainted)
-if insmod "$MODULE"; then
+if [ "$KUNIT" = 0 ]; then
+	:
+elif insmod "$MODULE"; then
 	name="ferroute.ko alone does not taint the kernel with TAINT_TEST"
 	if [ $((tainted & TAINT_TEST)) -ne 0 ]; then
 		echo "not ok - $name"
@@ -48,19 +63,36 @@ fi
 # Every suite but the deliberate misuse, which runs last (below); no
 # newline: the parameter keeps it as part of the glob.
 KUNIT_GLOB=/sys/module/kunit/parameters/filter_glob
-printf 'ferroute_*' > $KUNIT_GLOB
-if ! insmod "$KUNIT_MODULE"; then
-	echo "not ok - insmod ferroute_kunit.ko"
-	status=1
+if [ "$KUNIT" != 0 ]; then
+	printf 'ferroute_*' > $KUNIT_GLOB
+	if ! insmod "$KUNIT_MODULE"; then
+		echo "not ok - insmod ferroute_kunit.ko"
+		status=1
+	fi
+	dmesg > "$VM_OUT/ktap.log"
+	rmmod ferroute_kunit 2>/dev/null
 fi
-dmesg > "$VM_OUT/ktap.log"
-rmmod ferroute_kunit 2>/dev/null
 
-for t in "$here"/[0-9]*.sh; do
+# A test's time limit: 300 s, unless it asks for more ("# timeout:
+# SECONDS"), times $TIMEOUT_SCALE (make check-kasan: the KASAN kernel is
+# slower).
+limit_of() {
+	limit=$(sed -n 's/^# timeout: \([0-9]*\)$/\1/p' "$1" | head -1)
+	echo $((${limit:-300} * ${TIMEOUT_SCALE:-1}))
+}
+# Shared by two guests, the tests with the longest limits go first, so
+# that the short ones even out the guests' ends.
+if [ -n "$CLAIMS" ]; then
+	tests=$(for t in "$here"/[0-9]*.sh; do echo "$(limit_of "$t") $t"; done |
+		sort -k1,1nr -k2,2 | cut -d' ' -f2)
+else
+	tests=$(ls "$here"/[0-9]*.sh)
+fi
+
+for t in $tests; do
 	name=$(basename "$t" .sh)
-	cleanup_netns
 	# Long soaks ("# slow") run in `make stress`, not here.
-	grep -q '^# slow' "$t" && continue
+	grep -qx '# slow' "$t" && continue
 	# $SELFTESTS (make check-kasan's KASAN_TESTS): only those.
 	if [ -n "${SELFTESTS:-}" ]; then
 		case " $SELFTESTS " in *" $name "*) ;; *) continue ;; esac
@@ -71,10 +103,13 @@ for t in "$here"/[0-9]*.sh; do
 		echo "skip - $name: $(sed -n 's/^# kasan: skip //p' "$t" | head -1)"
 		continue
 	fi
-	# 300 s each, unless the test asks for more ("# timeout: SECONDS"),
-	# times $TIMEOUT_SCALE (make check-kasan: the KASAN kernel is slower).
-	limit=$(sed -n 's/^# timeout: \([0-9]*\)$/\1/p' "$t" | head -1)
-	limit=$((${limit:-300} * ${TIMEOUT_SCALE:-1}))
+	# The other guest took it first (mkdir is atomic on the host's
+	# file system, through 9p).
+	if [ -n "$CLAIMS" ] && ! mkdir "$CLAIMS/$name" 2>/dev/null; then
+		continue
+	fi
+	cleanup_netns
+	limit=$(limit_of "$t")
 	started=$(date +%s)
 	if timeout "$limit" sh "$t" > "$VM_OUT/$name.log" 2>&1; then
 		echo "ok - $name"
@@ -122,6 +157,7 @@ else
 fi
 # The misuse checks below need a module that can still load and unload.
 [ "$wedged" = 0 ] || exit 1
+[ "$KUNIT" != 0 ] || exit $status
 # Last, once the log has been checked: the misuse suite calls a sleeping
 # function (RcuBox::replace, on a path that does not sleep) inside an RCU
 # read-side section; the debug kernel must report it, from the test
