@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# timeout: 600
 # ferroute forwards between its ports, with Linux as the oracle: the same
 # topology is built twice, once routed by ferroute (router namespace fr)
 # and once by Linux's own ip_forward (namespace lr), and the same probes go

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# timeout: 600
 # Local delivery of UDP, TCP and other protocols to the router's own
 # address, with Linux as the oracle (a namespace with the same address and
 # no socket open): a UDP datagram to a closed port gets port unreachable

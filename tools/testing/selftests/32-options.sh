@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# timeout: 600
 # IP options, with Linux as the oracle (the same topology routed by
 # Linux's ip_forward):
 #

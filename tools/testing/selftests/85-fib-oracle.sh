@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# timeout: 900
 # Linux as the oracle: one generated set of routes (tables main, local, 100
 # and 200; unicast via gateways and direct, blackhole, unreachable,
 # prohibit, local, broadcast; second metrics; onlink; multipath) and policy
