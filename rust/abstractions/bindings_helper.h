@@ -145,8 +145,6 @@ void ferroute_timer_setup(struct timer_list *timer,
  * them with kernel::bindings' spinlock_t. */
 bool ferroute_spin_lock_bh(spinlock_t *lock);
 void ferroute_spin_unlock_bh(spinlock_t *lock, bool bh_disabled_here);
-/* Also blocklisted: shared.rs declares it with kernel::bindings' refcount_t. */
-unsigned int ferroute_refcount_read_acquire(const refcount_t *r);
 
 /* misc device, capabilities */
 int ferroute_ns_capable_net_admin(struct net *net);

@@ -815,16 +815,6 @@ bool ferroute_dev_get_stats(struct net_device *dev,
 	return true;
 }
 
-unsigned int ferroute_refcount_read_acquire(const refcount_t *r)
-{
-	/*
-	 * Shared::get_mut: a count of one means the caller's handle is the
-	 * only one; acquire orders what the users of the handles dropped
-	 * before (counted down with release) before the caller's writes.
-	 */
-	return (unsigned int)atomic_read_acquire(&r->refs);
-}
-
 struct kmem_cache *ferroute_slab_create(const char *name, unsigned int size,
 					unsigned int align)
 {

@@ -22,24 +22,88 @@ use core::alloc::Layout;
 use core::marker::PhantomData;
 use core::ops::Deref;
 use core::ptr::NonNull;
+use core::sync::atomic::{fence, AtomicBool, AtomicI32, Ordering};
 use kernel::alloc::flags::GFP_KERNEL;
 use kernel::alloc::KBox;
-use kernel::bindings;
-use kernel::types::Opaque;
 
-// `atomic_read_acquire` is inline; helpers.c wraps it. Declared here with
-// `kernel::bindings::refcount_t`, the type the kernel's own refcount
-// helpers take, rather than through ferroute's bindgen (two `refcount_t`
-// types would need a cast).
-extern "C" {
-    fn ferroute_refcount_read_acquire(r: *const bindings::refcount_t) -> kernel::ffi::c_uint;
+/// `REFCOUNT_SATURATED` (include/linux/refcount.h): where a count that
+/// overflowed or was used after reaching zero is parked, far from both.
+const REFCOUNT_SATURATED: i32 = i32::MIN / 2;
+
+/// Whether a saturated count was reported (`WARN_ONCE`'s once).
+static SATURATION_REPORTED: AtomicBool = AtomicBool::new(false);
+
+/// A count of handles with `refcount_t`'s semantics (include/linux/refcount.h,
+/// 6.12: `__refcount_add`, `__refcount_sub_and_test`): relaxed increments,
+/// release decrements with an acquire fence when one reaches zero, and a
+/// count that would overflow or was zero saturates (the object is leaked,
+/// never freed early) with a report.
+///
+/// In Rust atomics rather than calls to the kernel's `refcount_inc` and
+/// `refcount_dec_and_test`: those are inline functions Rust reaches through
+/// exported helpers, a call for each, and a route update copies a trie node
+/// by cloning every child handle (a call per child) and drops the old node
+/// later (a call per child again). On x86 both compile to the same
+/// `lock xadd`.
+#[repr(transparent)]
+struct RefCount(AtomicI32);
+
+impl RefCount {
+    /// A count of one: the handle being made.
+    const fn one() -> Self {
+        Self(AtomicI32::new(1))
+    }
+
+    /// The count, read with acquire: the accesses made through a handle
+    /// another CPU dropped (a release decrement) come before what the
+    /// caller does next.
+    fn read_acquire(&self) -> i32 {
+        self.0.load(Ordering::Acquire)
+    }
+
+    /// Counts one more handle. Relaxed, as `refcount_inc`: the new handle
+    /// is made from one that already orders the caller's accesses.
+    fn inc(&self) {
+        let old = self.0.fetch_add(1, Ordering::Relaxed);
+        if old <= 0 || old == i32::MAX {
+            // Zero: an increment after the last handle went (a bug); at
+            // or past the top: the count would wrap.
+            self.saturate("addition on 0 or overflow");
+        }
+    }
+
+    /// Counts one handle fewer; whether it was the last. Release, then an
+    /// acquire fence for the last: every handle's accesses come before the
+    /// caller frees the object.
+    fn dec_and_test(&self) -> bool {
+        let old = self.0.fetch_sub(1, Ordering::Release);
+        if old == 1 {
+            fence(Ordering::Acquire);
+            return true;
+        }
+        if old <= 0 {
+            self.saturate("underflow; use-after-free");
+        }
+        false
+    }
+
+    /// Parks the count at `REFCOUNT_SATURATED` and reports it once, in the
+    /// words of `refcount_warn_saturate` (which the selftests' log checks
+    /// look for).
+    #[cold]
+    fn saturate(&self, what: &str) {
+        self.0.store(REFCOUNT_SATURATED, Ordering::Relaxed);
+        if !SATURATION_REPORTED.swap(true, Ordering::Relaxed) {
+            kernel::pr_err!("refcount_t: {}; leaking memory.\n", what);
+        }
+    }
 }
 
 /// The allocation behind a [`Shared`]: the count of its handles and the
 /// value.
 #[repr(C)]
 struct Inner<T> {
-    refcount: Opaque<bindings::refcount_t>,
+    refcount: RefCount,
     value: T,
 }
 
@@ -49,7 +113,8 @@ struct Inner<T> {
 ///
 /// `ptr` points to an `Inner<T>` allocated by `KBox` (and leaked from it)
 /// whose `refcount` is the number of `Shared` handles pointing to it, at
-/// least one (this one). The value is changed only through
+/// least one (this one), or saturated (-2^30: 2^30 handles away from one
+/// or zero, so the allocation is leaked, never freed early). The value is changed only through
 /// [`Shared::get_mut`], when the count is one.
 pub struct Shared<T> {
     ptr: NonNull<Inner<T>>,
@@ -69,8 +134,7 @@ impl<T> Shared<T> {
     pub fn try_new(v: T) -> Result<Self, AllocError> {
         let inner = KBox::new(
             Inner {
-                // SAFETY: FFI call; `REFCOUNT_INIT` only builds a value.
-                refcount: Opaque::new(unsafe { bindings::REFCOUNT_INIT(1) }),
+                refcount: RefCount::one(),
                 value: v,
             },
             GFP_KERNEL,
@@ -105,25 +169,20 @@ impl<T> Shared<T> {
     /// if there are others (then readers of another version of the
     /// structure may see it, and it must be copied instead).
     pub fn get_mut(&mut self) -> Option<&mut T> {
-        // SAFETY: The refcount lives as long as this handle (invariant).
-        let count = unsafe { ferroute_refcount_read_acquire(self.inner().refcount.get()) };
-        if count != 1 {
+        if self.inner().refcount.read_acquire() != 1 {
             return None;
         }
         // SAFETY: A count of one means this is the only handle (invariant), and none can be made
         // while `self` is borrowed mutably (only cloning makes one); every `&T` borrows a handle,
         // so none exists. A handle another CPU dropped was counted down with release ordering
-        // (`refcount_dec_and_test`) and the count read with acquire, so its reads came before.
+        // (`RefCount::dec_and_test`) and the count read with acquire, so its reads came before.
         Some(unsafe { &mut (*self.ptr.as_ptr()).value })
     }
 }
 
 impl<T> Clone for Shared<T> {
     fn clone(&self) -> Self {
-        // SAFETY: The refcount lives as long as this handle (invariant);
-        // the count is at least one, as `refcount_inc` requires (it
-        // saturates instead of overflowing).
-        unsafe { bindings::refcount_inc(self.inner().refcount.get()) };
+        self.inner().refcount.inc();
         // INVARIANT: The count now includes the new handle.
         Self {
             ptr: self.ptr,
@@ -134,12 +193,11 @@ impl<T> Clone for Shared<T> {
 
 impl<T> Drop for Shared<T> {
     fn drop(&mut self) {
-        // SAFETY: The refcount lives as long as this handle (invariant).
-        let last = unsafe { bindings::refcount_dec_and_test(self.inner().refcount.get()) };
+        let last = self.inner().refcount.dec_and_test();
         if last {
             // SAFETY: The count reached zero, so this was the last handle:
             // nothing else points to the allocation, which came from
-            // `KBox::leak` (invariant); `refcount_dec_and_test` ordered
+            // `KBox::leak` (invariant); `RefCount::dec_and_test` ordered
             // every other handle's use before this.
             drop(unsafe { KBox::from_raw(self.ptr.as_ptr()) });
         }
@@ -159,7 +217,7 @@ impl<T> Deref for Shared<T> {
 /// at [`SharedSlice::ELEMS`].
 #[repr(C)]
 struct SliceHeader {
-    refcount: Opaque<bindings::refcount_t>,
+    refcount: RefCount,
     len: u32,
     cap: u32,
 }
@@ -184,7 +242,8 @@ struct SliceHeader {
 /// (aligned for `T`: the allocation is, and `ELEMS` is a multiple of
 /// `T`'s alignment). The
 /// header's `refcount` is the number of `SharedSlice` handles pointing to
-/// the allocation, at least one (this one). The elements and `len` are
+/// the allocation, at least one (this one), or saturated (as for
+/// [`Shared`]). The elements and `len` are
 /// changed only while the count is one, through `&mut self`.
 pub struct SharedSlice<T> {
     ptr: NonNull<SliceHeader>,
@@ -231,8 +290,7 @@ impl<T> SharedSlice<T> {
         // to it yet.
         unsafe {
             ptr.as_ptr().write(SliceHeader {
-                // SAFETY: FFI call; `REFCOUNT_INIT` only builds a value.
-                refcount: Opaque::new(bindings::REFCOUNT_INIT(1)),
+                refcount: RefCount::one(),
                 len: 0,
                 cap: cap32,
             })
@@ -264,11 +322,10 @@ impl<T> SharedSlice<T> {
     }
 
     /// Whether this is the only handle. Acquire: the accesses of a handle
-    /// another CPU dropped (`refcount_dec_and_test`, release) come before
+    /// another CPU dropped (`RefCount::dec_and_test`, release) come before
     /// whatever the caller then does with the elements.
     fn is_unique(&self) -> bool {
-        // SAFETY: The refcount lives as long as this handle (invariant).
-        unsafe { ferroute_refcount_read_acquire(self.header().refcount.get()) == 1 }
+        self.header().refcount.read_acquire() == 1
     }
 
     /// Appends `v` if there is room and this is the only handle; gives `v`
@@ -442,10 +499,7 @@ impl<T: Clone> SharedSlice<T> {
 
 impl<T> Clone for SharedSlice<T> {
     fn clone(&self) -> Self {
-        // SAFETY: The refcount lives as long as this handle (invariant);
-        // the count is at least one, as `refcount_inc` requires (it
-        // saturates instead of overflowing).
-        unsafe { bindings::refcount_inc(self.header().refcount.get()) };
+        self.header().refcount.inc();
         // INVARIANT: The count now includes the new handle.
         Self {
             ptr: self.ptr,
@@ -456,14 +510,13 @@ impl<T> Clone for SharedSlice<T> {
 
 impl<T> Drop for SharedSlice<T> {
     fn drop(&mut self) {
-        // SAFETY: The refcount lives as long as this handle (invariant).
-        let last = unsafe { bindings::refcount_dec_and_test(self.header().refcount.get()) };
+        let last = self.header().refcount.dec_and_test();
         if !last {
             return;
         }
         let len = self.header().len as usize;
         // SAFETY: The count reached zero: this was the last handle, and
-        // `refcount_dec_and_test` ordered every other handle's use before
+        // `RefCount::dec_and_test` ordered every other handle's use before
         // this. The first `len` elements are initialised (invariant) and
         // dropped once, here.
         unsafe { core::ptr::drop_in_place(core::ptr::slice_from_raw_parts_mut(self.elems(), len)) };

@@ -52,6 +52,5 @@ bindgen "$header" "${opts[@]}" --ctypes-prefix kernel::ffi \
 	--allowlist-function "$allow_fn" --allowlist-type "$allow_ty" \
 	--allowlist-var "$allow_var" --no-default 'kunit.*' \
 	--blocklist-function 'ferroute_spin_(un)?lock_bh' \
-	--blocklist-function 'ferroute_refcount_read_acquire' \
 	-o "$output.tmp" -- "${clang[@]}" -DMODULE
 mv "$output.tmp" "$output"
