@@ -178,7 +178,7 @@ if [ -f ferroute.ko ] && [ -f ferroute_kunit.ko ] && [ -x target/release/ferctl 
 	for guest in 1 2; do
 		kunit=1
 		[ $guest = 1 ] || kunit=0
-		VM_OUT=$out/vm$guest VM_SHARE=$out/claims VM_TIMEOUT=${VM_TIMEOUT:-3000} \
+		VM_OUT=$out/vm$guest VM_SHARE=$out/claims VM_TIMEOUT=${VM_TIMEOUT:-3600} \
 			tools/testing/vm-run --cpus 1 tools/testing/selftests/run.sh "$ksrc" \
 			CLAIMS="$out/claims" KUNIT=$kunit > "$out/vm$guest.log" 2>&1 &
 		eval "vm_pid$guest=$!"

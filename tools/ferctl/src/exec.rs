@@ -301,7 +301,9 @@ pub fn execute(command: &Command, opts: Options, genl: &mut dyn Genl) -> Result<
 /// either way.
 ///
 /// `progress` counts each line (and shows the count, on a terminal); the
-/// caller finishes it.
+/// caller finishes it. Each line's output is written whole; when it
+/// reaches a reader is `out`'s to decide (the caller flushes it at the
+/// end).
 pub fn run_batch(
     input: &mut dyn BufRead,
     opts: Options,
@@ -533,7 +535,11 @@ impl BatchRun<'_> {
             Err(e) if self.opts.force => {
                 self.failed += 1;
                 self.progress.clear();
-                writeln!(self.errors, "ferctl: {e}").map_err(|e| Error::Output(e.to_string()))?;
+                // One write: standard error is unbuffered, and writeln!
+                // would write each piece of the message on its own.
+                self.errors
+                    .write_all(format!("ferctl: {e}\n").as_bytes())
+                    .map_err(|e| Error::Output(e.to_string()))?;
                 self.progress
                     .line(bytes, Outcome::Failed, std::time::Instant::now());
                 return Ok(());
@@ -547,7 +553,6 @@ impl BatchRun<'_> {
             self.progress.clear();
             self.out
                 .write_all(text.as_bytes())
-                .and_then(|()| self.out.flush())
                 .map_err(|e| match e.kind() {
                     std::io::ErrorKind::BrokenPipe => Error::OutputClosed,
                     _ => Error::Output(e.to_string()),

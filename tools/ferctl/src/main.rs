@@ -100,7 +100,19 @@ fn batch(file: &str, opts: cli::Options) -> i32 {
         }
     };
     let mut kernel = netlink::LazyKernel::default();
-    let mut out = std::io::stdout().lock();
+    // Standard output is line-buffered: each answer reaches a reader (a
+    // coprocess feeding standard input) as soon as it is written. From a
+    // file nobody waits for each line, and writing them in blocks spares
+    // a write, and a reader's wake-up, per line: `fib-oracle.py compare`
+    // reads tens of thousands of answers through a pipe.
+    let mut out: Box<dyn Write> = if size.is_some() {
+        Box::new(std::io::BufWriter::with_capacity(
+            64 * 1024,
+            std::io::stdout().lock(),
+        ))
+    } else {
+        Box::new(std::io::stdout().lock())
+    };
     let mut errors = std::io::stderr();
     let sink: Option<Box<dyn Write>> = if errors.is_terminal() {
         Some(Box::new(std::io::stderr()))
@@ -117,6 +129,13 @@ fn batch(file: &str, opts: cli::Options) -> i32 {
         &mut progress,
     );
     progress.finish(std::time::Instant::now());
+    // What is still buffered; a reader gone is the output closed, as a
+    // line's write would have found it.
+    let result = match (result, out.flush()) {
+        (Ok(_), Err(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Error::OutputClosed),
+        (Ok(_), Err(e)) => Err(Error::Output(e.to_string())),
+        (result, _) => result,
+    };
     match result {
         Ok(0) => 0,
         // -force: each failure is reported already; exit 1 as `ip` does.

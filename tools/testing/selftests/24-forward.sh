@@ -18,7 +18,6 @@
 # a burst of errors to one host is limited as Linux limits it; and
 # ferroute's counters say what happened.
 . "$(dirname "$0")/lib.sh"
-probe=$(dirname "$0")/lib/fwdprobe.py
 load
 set -x
 
@@ -37,13 +36,15 @@ sed -n 2p /tmp/tr.out | grep -q '^ 1  10.1.0.1 ' || fail "traceroute: hop 1 is n
 sed -n 3p /tmp/tr.out | grep -q '^ 2  10.2.0.2 ' || fail "traceroute: hop 2 is not h2"
 [ "$(ncounter fr IpForwDatagrams)" -ge 12 ] || fail "ForwDatagrams $(ncounter fr IpForwDatagrams)"
 
-# The forwarded packet as h2 receives it.
+# The forwarded packet as h2 receives it. The sniffer opens the FIFO
+# /tmp/ready once it captures, which ends the wait in opening it here.
 for p in f l; do
 	rm -f /tmp/ready
-	ip netns exec ${p}h2 python3 "$probe" sniff vb /tmp/ready > /tmp/$p.fwd &
+	mkfifo /tmp/ready
+	probe ${p}h2 sniff vb /tmp/ready > /tmp/$p.fwd &
 	sniffer=$!
-	for i in $(seq 100); do [ -e /tmp/ready ] && break; sleep 0.1; done
-	ip netns exec ${p}h1 python3 "$probe" send 10.2.0.2
+	: < /tmp/ready
+	probe ${p}h1 send 10.2.0.2
 	wait $sniffer
 done
 cat /tmp/f.fwd /tmp/l.fwd
@@ -53,7 +54,7 @@ cmp -s /tmp/f.fwd /tmp/l.fwd || fail "the forwarded packet differs from Linux's"
 # ICMP errors: bytes as Linux sends them.
 compare() { # NAME DST [TTL]
 	for p in f l; do
-		ip netns exec ${p}h1 python3 "$probe" error "$2" ${3:-} > /tmp/$p.$1
+		probe ${p}h1 error "$2" ${3:-} > /tmp/$p.$1
 	done
 	echo "$1: ferroute $(cat /tmp/f.$1)"
 	echo "$1: linux    $(cat /tmp/l.$1)"
@@ -81,7 +82,7 @@ compare arp-failed 10.2.0.99
 # sending takes longer); the rest are counted OutRateLimitHost.
 for p in f l; do
 	ip -n ${p}h1 addr add 10.1.0.3/24 dev $h1if
-	ip netns exec ${p}h1 python3 "$probe" burst 10.1.0.3 10.2.0.2 20 > /tmp/$p.burst
+	probe ${p}h1 burst 10.1.0.3 10.2.0.2 20 > /tmp/$p.burst
 done
 echo "answered, seconds sending: ferroute $(cat /tmp/f.burst), linux $(cat /tmp/l.burst)"
 for p in f l; do

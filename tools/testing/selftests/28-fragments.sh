@@ -33,11 +33,10 @@ done
 # Reassembly: a fragmented ping to the router itself; a lone first
 # fragment gets time exceeded, fragment reassembly (11/1) after 30 s, as
 # Linux sends it (both routers wait at once).
-probe=$(dirname "$0")/lib/fwdprobe.py
 for p in f l; do
 	ip netns exec ${p}h1 ping -c 3 -i 0.3 -W 3 -s 4000 10.1.0.1 > /tmp/$p.self
 	grep -q ' 3 received' /tmp/$p.self || fail "$p: ping -s 4000 to the router: $(tail -2 /tmp/$p.self)"
-	ip netns exec ${p}h1 python3 "$probe" local frag-first 10.1.0.1 > /tmp/$p.fragtime &
+	probe ${p}h1 local frag-first 10.1.0.1 > /tmp/$p.fragtime &
 done
 wait
 echo "frag timeout: ferroute $(cat /tmp/f.fragtime)"

@@ -10,7 +10,6 @@
 #
 #   h1 10.1.0.2 --- 10.1.0.1 [router] 10.2.0.1 --- 10.2.0.2 h2 (two_routers)
 . "$(dirname "$0")/lib.sh"
-probe=$root/tools/testing/selftests/lib/fwdprobe.py
 load
 set -x
 two_routers
@@ -29,7 +28,7 @@ lcount() { lr_count "$1"; }
 f0_src=$(fcount rt_cache.in_martian_src); f0_dst=$(fcount rt_cache.in_martian_dst)
 f0_bc=$(fcount IpExtInBcastPkts); f0_ae=$(fcount IpInAddrErrors); f0_rp=$(fcount TcpExtIPReversePathFilter)
 mac=$(ip -n fh1 neigh show 10.1.0.1 | awk '{ print $5 }')
-ip netns exec fh1 python3 "$probe" martians fr1 "$mac" || fail "ferroute: sending"
+probe fh1 martians fr1 "$mac" || fail "ferroute: sending"
 sleep 1
 f_src=$(($(fcount rt_cache.in_martian_src) - f0_src)); f_dst=$(($(fcount rt_cache.in_martian_dst) - f0_dst))
 f_bc=$(($(fcount IpExtInBcastPkts) - f0_bc)); f_ae=$(($(fcount IpInAddrErrors) - f0_ae))
@@ -38,7 +37,7 @@ f_rp=$(($(fcount TcpExtIPReversePathFilter) - f0_rp))
 l0_src=$(rtcache in_martian_src); l0_dst=$(rtcache in_martian_dst)
 l0_bc=$(lcount IpExtInBcastPkts); l0_ae=$(lcount IpInAddrErrors); l0_rp=$(lcount TcpExtIPReversePathFilter)
 mac=$(ip -n lh1 neigh show 10.1.0.1 | awk '{ print $5 }')
-ip netns exec lh1 python3 "$probe" martians fr1 "$mac" || fail "linux: sending"
+probe lh1 martians fr1 "$mac" || fail "linux: sending"
 sleep 1
 l_src=$(($(rtcache in_martian_src) - l0_src)); l_dst=$(($(rtcache in_martian_dst) - l0_dst))
 l_bc=$(($(lcount IpExtInBcastPkts) - l0_bc)); l_ae=$(($(lcount IpInAddrErrors) - l0_ae))

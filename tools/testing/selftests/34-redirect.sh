@@ -9,7 +9,6 @@
 #
 #   h1 10.1.0.2, g 10.1.0.3 ---- 10.1.0.1 [router]
 . "$(dirname "$0")/lib.sh"
-probe=$(dirname "$0")/lib/fwdprobe.py
 load
 set -x
 # The test kernel has no bridge: g's address is a second one in h1's
@@ -37,7 +36,7 @@ for p in f l; do
 done
 
 for p in f l; do
-	ip netns exec ${p}h1 python3 "$probe" error 10.9.0.1 > /tmp/$p.redirect
+	probe ${p}h1 error 10.9.0.1 > /tmp/$p.redirect
 done
 echo "redirect: ferroute $(cat /tmp/f.redirect)"
 echo "redirect: linux    $(cat /tmp/l.redirect)"

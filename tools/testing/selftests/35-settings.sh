@@ -15,7 +15,6 @@
 #
 #   h1 10.1.0.2 --- 10.1.0.1 [router] 10.2.0.1 --- 10.2.0.2 h2 (two_routers)
 . "$(dirname "$0")/lib.sh"
-probe=$root/tools/testing/selftests/lib/fwdprobe.py
 load
 set -x
 two_routers
@@ -66,7 +65,7 @@ if ip netns exec lr sysctl -qw net.ipv4.ip_default_ttl=0 2> /dev/null; then fail
 # time exceeded from each router. Default: the per-peer burst (six, one
 # more a second while they go: "limited" covers 6 to 11, as sending takes
 # longer on a loaded host).
-burst="ip netns exec {} python3 $probe burst 10.1.0.2 10.2.0.2 12 |
+burst="probe {} burst 10.1.0.2 10.2.0.2 12 |
 	awk '{ print (\$1 >= 6 && \$1 < 12) ? \"limited\" : \$1 }'"
 both "$burst"
 [ "$(cat /tmp/f.out)" = limited ] || fail "no per-peer limit by default"
@@ -81,7 +80,7 @@ fset icmp_ratemask 6168
 
 # ip_default_ttl: the echo reply's TTL (byte 8 of the normalized reply).
 fset ip_default_ttl 32
-both "ip netns exec {} python3 $probe error 10.1.0.1"
+both "probe {} error 10.1.0.1"
 [ "$(cut -c17-18 /tmp/f.out)" = 20 ] || fail "the reply's TTL is not 32"
 fset ip_default_ttl 64
 
@@ -102,12 +101,10 @@ te_source() {
 	for p in f l; do
 		rm -f /tmp/${p}h1.te
 		ip netns exec ${p}h1 timeout 90 tcpdump -n -l -c 1 -i fr1 'icmp[0] == 11' > /tmp/${p}h1.te 2> /dev/null &
+		tcpdump_pid=$!
 		sleep 3
-		ip netns exec ${p}h2 python3 -c "
-from scapy.layers.inet import IP, ICMP
-from scapy.sendrecv import send
-send(IP(src='10.1.0.2', dst='10.1.0.2', ttl=1) / ICMP(id=0x7e, seq=$1), verbose=0)"
-		wait $!
+		probe ${p}h2 send 10.1.0.2 10.1.0.2 1 "$1"
+		wait $tcpdump_pid
 	done
 	# "TIME IP SRC > DST: ICMP time exceeded in-transit, ...": SRC.
 	both "awk '{ print \$3 }' /tmp/{}.te"
@@ -124,7 +121,7 @@ fset icmp_errors_use_inbound_ifaddr 0
 # Linux without a socket). On: Linux runs a Python echo server
 # (recvfrom/sendto on an unconnected socket) on port 7; the echoes and
 # the Udp counters must be equal.
-both "ip netns exec {} python3 $probe local udp-echo 10.1.0.1"
+both "probe {} local udp-echo 10.1.0.1"
 # Type 3 code 3 (hex 41-44 of the normalized answer).
 [ "$(cut -c41-44 /tmp/f.out)" = 0303 ] || fail "no port unreachable on port 7"
 ip netns exec fr "$FERCTL" conf set udp_echo 1 || fail "conf set udp_echo 1"
@@ -140,7 +137,7 @@ while True:
 echo_pid=$!
 for _ in $(seq 50); do [ -e /tmp/echo.ready ] && break; sleep 0.2; done
 snapshot_counters UdpInDatagrams UdpOutDatagrams UdpNoPorts
-both "ip netns exec {} python3 $probe local udp-echo 10.1.0.1"
+both "probe {} local udp-echo 10.1.0.1"
 [ "$(cat /tmp/f.out)" != none ] || fail "no echo"
 compare_deltas
 both "echo hello ferroute | ip netns exec {} socat -t 3 - UDP4:10.1.0.1:7"
@@ -156,7 +153,7 @@ echo x | ip netns exec fh1 socat -t 3 - UDP4:10.2.0.1:7 | grep -qx x || fail "no
 kill "$echo_pid"
 wait "$echo_pid" 2> /dev/null
 ip netns exec fr "$FERCTL" conf set udp_echo 0 || fail "conf set udp_echo 0"
-both "ip netns exec {} python3 $probe local udp-echo 10.1.0.1"
+both "probe {} local udp-echo 10.1.0.1"
 [ "$(cut -c41-44 /tmp/f.out)" = 0303 ] || fail "port 7 not closed again"
 
 cleanup_netns

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# alone
 # The IGMP querier, with Linux's bridge querier (mcast_querier,
 # net/bridge/br_multicast.c) as the oracle: the same link, the same
 # settings (query interval 4 s, response interval 1 s, startup interval
@@ -14,8 +15,8 @@
 # 10.1.0.9 (higher: loses) at 6.5 s changes nothing; one from 10.1.0.3
 # (lower: wins) at 10.5 s silences both until the other querier interval
 # ends (19 s), when each starts up again (19, 20 s); the expected times
-# follow when the winning query was on the link (a loaded guest sent it
-# late: 16.7 s in a make check with two guests). Both routers' query
+# follow when the winning query was on the link, read from the capture
+# (a loaded guest can send it late). Both routers' query
 # frames must be byte for byte the same (but the source MAC) at the same
 # times (within 0.8 s: ferroute's timer ticks every 200 ms, and a loaded
 # VM is late).
@@ -97,11 +98,24 @@ done
 sleep 1
 
 # Phase A.
+# The other queriers (10.1.0.9 at 6.5 s, 10.1.0.3 at 10.5 s) wait, started,
+# for the clock to start (/tmp/go holds t0).
+rm -f /tmp/go /tmp/fh.ready /tmp/lh.ready
+for h in fh lh; do
+	ip netns exec $h python3 "$q" send hx /tmp/$h.ready /tmp/go 10.1.0.9@6.5 10.1.0.3@10.5 &
+done
+i=0
+until [ -e /tmp/fh.ready ] && [ -e /tmp/lh.ready ]; do
+	i=$((i + 1)); [ $i -lt 120 ] || fail "the other queriers did not start"
+	sleep 0.5
+done
 # Each time taken when the command that switches the querier on returns
 # (ferctl's start takes a while in the VM; the bridge sends its first
 # query before `ip` returns, ferroute at its next 200 ms tick).
 $F conf set igmp_querier 1 || fail "igmp_querier on"
 t0=$(date +%s.%N)
+echo "$t0" > /tmp/go.new
+mv /tmp/go.new /tmp/go
 ip -n lb link set br0 type bridge mcast_querier 1
 t0l=$(date +%s.%N)
 # at S: the wall-clock time S seconds after t0; after S: waits until then.
@@ -111,10 +125,6 @@ after() {
 		sleep 0.1
 	done
 }
-for h in fh lh; do
-	ip netns exec $h python3 "$q" send hx 10.1.0.9 "$(at 6.5)" &
-	ip netns exec $h python3 "$q" send hx 10.1.0.3 "$(at 10.5)" &
-done
 sleep 3
 $F mvif list | grep -q "^0 p0 .* querier 10.1.0.5$" || fail "not the querier on p0"
 after 12

@@ -14,7 +14,6 @@
 #
 #   h1 10.1.0.2 --- 10.1.0.1 [router] 10.2.0.1 --- 10.2.0.2 h2 (two_routers)
 . "$(dirname "$0")/lib.sh"
-probe=$root/tools/testing/selftests/lib/fwdprobe.py
 load
 set -x
 two_routers
@@ -51,7 +50,7 @@ done
 ip netns exec fr "$FERCTL" route add 10.9.0.0/16 via 10.1.0.3 || fail "route via g"
 ip -n lr route add 10.9.0.0/16 via 10.1.0.3
 snapshot_counters IcmpOutRedirects IpForwDatagrams
-both "ip netns exec {} python3 $probe error 10.9.0.1"
+both "probe {} error 10.9.0.1"
 [ "$(cat /tmp/f.out)" != none ] || fail "no redirect by default"
 compare_deltas
 # The port's 0 alone changes nothing: conf.all.send_redirects is still 1
@@ -60,13 +59,13 @@ ip netns exec fr "$FERCTL" port set fr1 send_redirects 0 || fail "port set fr1 s
 ip netns exec lr sysctl -qw net.ipv4.conf.la1.send_redirects=0
 sleep 1
 for p in f l; do ip -n ${p}h1 route flush cache; done
-both "ip netns exec {} python3 $probe error 10.9.0.1"
+both "probe {} error 10.9.0.1"
 [ "$(cat /tmp/f.out)" != none ] || fail "no redirect with only the port's send_redirects 0"
 pset send_redirects 0
 sleep 1
 for p in f l; do ip -n ${p}h1 route flush cache; done
 snapshot_counters IcmpOutRedirects IpForwDatagrams
-both "ip netns exec {} python3 $probe error 10.9.0.1"
+both "probe {} error 10.9.0.1"
 [ "$(cat /tmp/f.out)" = none ] || fail "a redirect with send_redirects 0"
 compare_deltas
 pset send_redirects 1
@@ -76,9 +75,9 @@ pset send_redirects 1
 # itself still answers.
 pset forwarding 0
 snapshot_counters IpInAddrErrors IpExtInNoRoutes IpForwDatagrams IcmpOutDestUnreachs
-both "ip netns exec {} python3 $probe error 10.2.0.2"
+both "probe {} error 10.2.0.2"
 [ "$(cat /tmp/f.out)" = none ] || fail "forwarded with forwarding 0"
-both "ip netns exec {} python3 $probe error 10.77.0.1"
+both "probe {} error 10.77.0.1"
 [ "$(cat /tmp/f.out)" = none ] || fail "an error with forwarding 0"
 compare_deltas
 [ "$(fr_count IpInAddrErrors)" -ge 2 ] || fail "not counted InAddrErrors"
@@ -91,8 +90,8 @@ pset forwarding 1
 mac_f=$(ip -n fh1 neigh show 10.1.0.1 | awk '{ print $5 }')
 mac_l=$(ip -n lh1 neigh show 10.1.0.1 | awk '{ print $5 }')
 martian() {
-	ip netns exec fh1 python3 "$probe" martians fr1 "$mac_f" "$1" || fail "ferroute: sending"
-	ip netns exec lh1 python3 "$probe" martians fr1 "$mac_l" "$1" || fail "linux: sending"
+	probe fh1 martians fr1 "$mac_f" "$1" || fail "ferroute: sending"
+	probe lh1 martians fr1 "$mac_l" "$1" || fail "linux: sending"
 	sleep 1
 }
 for v in 0 1; do

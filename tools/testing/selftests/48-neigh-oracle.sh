@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# alone
 # timeout: 300
 # The neighbour state machine against Linux's, on the same traffic
 # (two_routers; both sides at once). h2 takes a new MAC and announces it

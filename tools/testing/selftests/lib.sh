@@ -42,6 +42,7 @@ counter() {
 }
 
 cleanup_netns() {
+	probe_stop
 	for ns in $(ip netns list | awk '{print $1}'); do ip netns del "$ns"; done
 }
 
@@ -178,19 +179,36 @@ lr_count() { nstat_count lr "$1"; }
 # nstat_count NS NAME: the kernel's counter NAME in namespace NS.
 nstat_count() { ip netns exec "$1" nstat -az "$2" | awk -v n="$2" '$1 == n { print $2 + 0 }'; }
 
+# counters_now NAME...: "NAME FERROUTE LINUX" per name, the two routers'
+# values, each router's read once (a process costs a second under TCG);
+# "missing" for a counter a router does not have.
+counters_now() {
+	ip netns exec fr "$FERCTL" stats > /tmp/fr.stats
+	ip netns exec lr nstat -az > /tmp/lr.stats
+	awk -v names="$*" '
+		BEGIN { n = split(names, want, " ") }
+		FILENAME == "/tmp/fr.stats" { f[$1] = $2 }
+		FILENAME == "/tmp/lr.stats" { l[$1] = $2 }
+		END {
+			for (i = 1; i <= n; i++)
+				print want[i], (want[i] in f) ? f[want[i]] : "missing",
+					(want[i] in l) ? l[want[i]] : "missing"
+		}' /tmp/fr.stats /tmp/lr.stats
+}
+
 # snapshot_counters NAME...: remember both routers' values; then
 # compare_deltas prints the increases and fails unless they are equal.
 snapshot_counters() {
-	for n in "$@"; do echo "$n $(fr_count "$n") $(lr_count "$n")"; done > /tmp/counters.before
+	counters_now "$@" > /tmp/counters.before
+	! grep missing /tmp/counters.before || fail "a counter is missing"
 }
 compare_deltas() {
+	counters_now $(awk '{ print $1 }' /tmp/counters.before) > /tmp/counters.after
 	bad=0
-	while read -r n f0 l0; do
-		fd=$(($(fr_count "$n") - f0))
-		ld=$(($(lr_count "$n") - l0))
-		printf '%-22s ferroute %3d linux %3d\n' "$n" "$fd" "$ld"
-		[ "$fd" -eq "$ld" ] || bad=1
-	done < /tmp/counters.before
+	while read -r n f0 l0 && read -r n1 f1 l1 <&3; do
+		printf '%-22s ferroute %3d linux %3d\n' "$n" $((f1 - f0)) $((l1 - l0))
+		[ $((f1 - f0)) -eq $((l1 - l0)) ] || bad=1
+	done < /tmp/counters.before 3< /tmp/counters.after
 	[ $bad -eq 0 ] || fail "counter deltas differ from Linux's"
 }
 
@@ -210,14 +228,15 @@ pset() {
 	ip netns exec lr sysctl -qw "net.ipv4.conf.all.$1=$2" || fail "sysctl all.$1=$2"
 }
 # both CMD...: run CMD in h1 of each side ({} replaced by fh1 / lh1), its
-# output in /tmp/f.out and /tmp/l.out, which must be equal.
-# The two sides run at once (they share nothing but the VM's CPUs), so a
-# probe's python start-up is paid once.
+# output in /tmp/f.out and /tmp/l.out, which must be equal. CMD is
+# evaluated by a subshell, so it can use these functions (probe {} ...).
+# The two sides run at once (they share nothing but the VM's CPUs).
 both() {
 	pids=
 	for p in f l; do
 		cmd=$(echo "$*" | sed "s/{}/${p}h1/g")
-		sh -c "$cmd" > /tmp/$p.out 2>&1 &
+		# Without the caller's set -x: its trace is not CMD's output.
+		({ set +x; } 2> /dev/null; eval "$cmd") > /tmp/$p.out 2>&1 &
 		pids="$pids $!"
 	done
 	wait $pids
@@ -226,14 +245,65 @@ both() {
 	cmp -s /tmp/f.out /tmp/l.out || fail "$*: ferroute differs from Linux"
 }
 
+# probe NS ARGS...: `fwdprobe.py ARGS` in namespace NS, through a server
+# that stays in NS (fwdprobe.py serve) so that scapy's import, 10-20 s of
+# a TCG guest's CPU, is paid once per namespace and test rather than once
+# per probe. The first probe in NS starts it; cleanup_netns stops it. The
+# status is the probe's. Nothing polls (a process costs most of a second
+# of the guest's CPU): the request waits in the open of the FIFO until
+# the server reads it; if the server dies, the subshell that started it
+# answers with status 125.
+probe() {
+	pdir=/tmp/probe.$1
+	shift
+	# The test first: mkdir is a process, the test a builtin.
+	if [ ! -d "$pdir" ] && mkdir "$pdir" 2> /dev/null; then
+		mkfifo "$pdir/in" "$pdir/out"
+		# Started from a subshell, so that the caller's $! and wait
+		# do not see it.
+		( (
+			ip netns exec "${pdir#/tmp/probe.}" python3 "$root/tools/testing/selftests/lib/fwdprobe.py" \
+				serve "$pdir" < /dev/null > "$pdir/log" 2>&1 &
+			echo $! > "$pdir/pid"
+			wait $!
+			# Take the request (opening a FIFO read-write does not wait
+			# for a writer), answer once the client opens the answer.
+			exec 3<> "$pdir/in"
+			read -r _ <&3
+			echo '.status 125' > "$pdir/out"
+		) > /dev/null 2>&1 &
+		echo $! > "$pdir/wpid" )
+	fi
+	echo "$*" > "$pdir/in"
+	pstatus=1
+	while IFS= read -r pline; do
+		case "$pline" in
+		".status "*) pstatus=${pline#.status } ;;
+		*) printf '%s\n' "$pline" ;;
+		esac
+	done < "$pdir/out"
+	[ "$pstatus" != 125 ] || { cat "$pdir/log" >&2; echo "the probe server in ${pdir#/tmp/probe.} died" >&2; }
+	return "$pstatus"
+}
+probe_stop() {
+	for pdir in /tmp/probe.*; do
+		[ -d "$pdir" ] || continue
+		# The subshell first: it would wait for a request once the server
+		# is gone.
+		for pid in wpid pid; do
+			[ -e "$pdir/$pid" ] && kill "$(cat "$pdir/$pid")" 2> /dev/null
+		done
+		rm -rf "$pdir"
+	done
+}
+
 # compare_answers KIND DST: `fwdprobe.py local KIND DST` from h1 through
 # both routers; the answers (normalized) must be equal. They are left in
 # /tmp/f.KIND and /tmp/l.KIND.
 compare_answers() {
 	pids=
 	for p in f l; do
-		ip netns exec ${p}h1 python3 "$root/tools/testing/selftests/lib/fwdprobe.py" \
-			local "$1" "$2" > /tmp/$p.$1 &
+		probe ${p}h1 local "$1" "$2" > /tmp/$p.$1 &
 		pids="$pids $!"
 	done
 	wait $pids

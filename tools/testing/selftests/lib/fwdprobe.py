@@ -11,12 +11,19 @@ usage: fwdprobe.py error DST [TTL]     (run in the sending host)
        fwdprobe.py burst SRC DST N     (N TTL-1 probes at once: prints how
                                         many were answered and how many
                                         seconds sending them took)
-       fwdprobe.py forward DST IFACE   (run in the sending host; DST's host
-                                        sniffs with `fwdprobe.py sniff`)
-       fwdprobe.py martians IFACE MAC  (martian frames and a broadcast to
-                                        the router at MAC)
-       fwdprobe.py sniff IFACE READY   (run in the receiving host; creates
-                                        the file READY once it captures)
+       fwdprobe.py martians IFACE MAC [N]
+                                       (martian frames and a broadcast to
+                                        the router at MAC; or only the Nth)
+       fwdprobe.py sniff IFACE READY   (run in the receiving host; opens
+                                        READY, a file or a FIFO, for writing
+                                        once it captures)
+       fwdprobe.py send DST [SRC TTL SEQ]
+                                       (an echo request, not waiting)
+       fwdprobe.py serve DIR           (run in a host: answers requests, any
+                                        of the above, that come through the
+                                        FIFO DIR/in, with their output and
+                                        a last line ".status N" through the
+                                        FIFO DIR/out)
 
 "error" sends an ICMP echo request to DST with TTL (default 64), fixed id,
 sequence, IP id and payload, and prints the answer (an ICMP error from the
@@ -25,10 +32,17 @@ checksums zeroed: what must be equal between Linux and ferroute. "sniff"
 prints the first ICMP echo request IFACE receives the same way, with only
 the IP checksum zeroed (a router keeps the id). Both print "none" on
 timeout.
+
+"serve" exists because importing scapy takes 10-20 s of a TCG guest's one
+CPU: a selftest starts one server per sending host (probe_start in lib.sh)
+and pays that once, not once per probe.
 """
 
+import contextlib
+import io
 import sys
 import threading
+import traceback
 
 # The modules used, not scapy.all (every layer and its set-up): a third of
 # the import's time, seconds under TCG for every probe.
@@ -110,24 +124,25 @@ def probe(dst, ttl):
     return IP(dst=dst, ttl=ttl, id=0x4242, tos=0x10) / ICMP(id=0x77, seq=1) / Raw(PAYLOAD)
 
 
-def main():
-    mode = sys.argv[1]
+def run(argv):
+    """One request: argv as the command line's (without the program)."""
+    mode = argv[0]
     if mode == 'error':
-        ttl = int(sys.argv[3]) if len(sys.argv) > 3 else 64
-        ans = sr1(probe(sys.argv[2], ttl), timeout=10)
+        ttl = int(argv[2]) if len(argv) > 2 else 64
+        ans = sr1(probe(argv[1], ttl), timeout=10)
         print(normalize(ans) if ans is not None else 'none')
     elif mode == 'local':
         # The answer, or "none" (a probe that gets none waits 3 s; a lone
         # first fragment waits for the 30 s reassembly timeout).
-        wait = 45 if sys.argv[2] == 'frag-first' else 3
-        pkt = local_probe(sys.argv[2], sys.argv[3])
+        wait = 45 if argv[1] == 'frag-first' else 3
+        pkt = local_probe(argv[1], argv[2])
         if isinstance(pkt, list):
             # Fragments: scapy does not match an answer to a fragment
             # (sr1 never returns it), so capture the first ICMP packet
             # from the router instead.
             ready = threading.Event()
             t = AsyncSniffer(count=1, timeout=wait + 10, started_callback=ready.set,
-                             lfilter=lambda p: IP in p and p[IP].src == sys.argv[3] and ICMP in p)
+                             lfilter=lambda p: IP in p and p[IP].src == argv[2] and ICMP in p)
             t.start()
             ready.wait(10)
             send(pkt)
@@ -138,10 +153,10 @@ def main():
         print(normalize(ans) if ans is not None else 'none')
     elif mode == 'sniff':
         # READY (a path) is created once the capture runs.
-        ready = sys.argv[3] if len(sys.argv) > 3 else None
+        ready = argv[2] if len(argv) > 2 else None
         # Generous: the sender is a fresh python3 importing scapy, slow under
         # TCG; one packet ends the capture at once.
-        t = AsyncSniffer(iface=sys.argv[2], count=1, timeout=90,
+        t = AsyncSniffer(iface=argv[1], count=1, timeout=90,
                          lfilter=lambda p: IP in p and ICMP in p and p[ICMP].type == 8,
                          started_callback=lambda: ready and open(ready, 'w').close())
         t.start()
@@ -151,7 +166,7 @@ def main():
     elif mode == 'burst':
         # N TTL-1 probes from SRC at once: how many time exceeded come back
         # (the router's per-peer limit: bursts of six).
-        src, dst, n = sys.argv[2], sys.argv[3], int(sys.argv[4])
+        src, dst, n = argv[1], argv[2], int(argv[3])
         pkts = [IP(src=src, dst=dst, ttl=1) / ICMP(id=0x78, seq=i) / Raw(PAYLOAD)
                 for i in range(n)]
         ans, unans = sr(pkts, timeout=10)
@@ -164,7 +179,7 @@ def main():
         # ff:ff:ff:ff:ff:ff for the broadcast), from IFACE: no answers.
         from scapy.layers.l2 import Ether
         from scapy.sendrecv import sendp
-        iface, mac = sys.argv[2], sys.argv[3]
+        iface, mac = argv[1], argv[2]
         icmp = ICMP(id=0x7f, seq=1) / Raw(PAYLOAD)
         frames = [Ether(dst=mac) / IP(src=s, dst=d) / icmp for s, d in [
             ('127.0.0.5', '10.1.0.1'),    # martian source: loopback
@@ -175,15 +190,55 @@ def main():
             ('10.1.0.2', '0.1.2.3'),      # martian destination: 0/8
         ]]
         frames.append(Ether(dst='ff:ff:ff:ff:ff:ff') / IP(src='10.1.0.2', dst='10.1.0.255') / icmp)
-        if len(sys.argv) > 4:
-            frames = [frames[int(sys.argv[4])]]
+        if len(argv) > 3:
+            frames = [frames[int(argv[3])]]
         sendp(frames, iface=iface)
     elif mode == 'send':
-        send(probe(sys.argv[2], 64))
+        # An echo request to DST; or one from SRC with TTL and sequence
+        # number SEQ: send DST SRC TTL SEQ.
+        if len(argv) > 4:
+            send(IP(src=argv[2], dst=argv[1], ttl=int(argv[3])) / ICMP(id=0x7e, seq=int(argv[4])))
+        else:
+            send(probe(argv[1], 64))
     else:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
     return 0
+
+
+def serve(path):
+    """Answer requests from PATH/in until killed (see the usage above)."""
+    while True:
+        # Opening blocks until a client opens the FIFO to write; its
+        # requests end when it closes it.
+        with open(f'{path}/in') as requests:
+            for line in requests:
+                out = io.StringIO()
+                try:
+                    # The namespace's links, routes and neighbours may
+                    # have changed since the last request: forget what
+                    # scapy learnt, as a fresh process would.
+                    conf.ifaces.reload()
+                    conf.route.resync()
+                    conf.netcache.flush()
+                    with contextlib.redirect_stdout(out):
+                        status = run(line.split())
+                except SystemExit as e:
+                    print(e, file=out)
+                    status = 1
+                except Exception:  # pylint: disable=broad-except
+                    traceback.print_exc(file=out)
+                    status = 1
+                with open(f'{path}/out', 'w') as answer:
+                    answer.write(out.getvalue())
+                    answer.write(f'.status {status}\n')
+
+
+def main():
+    if len(sys.argv) == 3 and sys.argv[1] == 'serve':
+        serve(sys.argv[2])
+        return 0
+    return run(sys.argv[1:])
 
 
 if __name__ == '__main__':

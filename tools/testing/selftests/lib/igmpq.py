@@ -2,13 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 """IGMP querier checks for 38-igmp-querier.sh.
 
-usage: igmpq.py send IFACE SRC AT
+usage: igmpq.py send IFACE READY GO SRC@OFFSET...
        igmpq.py queries PCAP T0 FROM
        igmpq.py udp PCAP T0 GROUP
 
-send: at wall-clock time AT (seconds since the epoch), sends from IFACE
-an IGMPv3 general query from SRC to 224.0.0.1, as another querier on the
-link would (Router Alert, TTL 1).
+send: sends from IFACE, for each SRC@OFFSET, an IGMPv3 general query from
+SRC to 224.0.0.1, as another querier on the link would (Router Alert, TTL
+1), OFFSET seconds after the time (seconds since the epoch) that the file
+GO holds. Creates the file READY once it is ready and waits for GO: a
+python3 start takes seconds in a loaded TCG guest, so it must happen
+before the clock starts.
 
 queries: the IGMP queries FROM sent in the capture PCAP (tcpdump, Ethernet),
 one line each: the time since T0 (seconds, 2 decimals), "general" or the
@@ -18,6 +21,7 @@ routers' differ; everything else is compared).
 udp: the time since T0 of each UDP datagram to GROUP in PCAP, a line each.
 """
 
+import os
 import socket
 import struct
 import sys
@@ -38,15 +42,25 @@ def query(src):
     return bytes(ip + igmp)
 
 
-def send(iface, src, at):
+def send(iface, ready, go, *plan):
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     s.bind((iface, 0))
     mac = s.getsockname()[4]
-    frame = bytes.fromhex('01005e000001') + mac + b'\x08\x00' + query(src)
-    delay = float(at) - time.time()
-    if delay > 0:
-        time.sleep(delay)
-    s.send(frame)
+    sends = []
+    for step in plan:
+        src, offset = step.split('@')
+        sends.append((float(offset), bytes.fromhex('01005e000001') + mac + b'\x08\x00' + query(src)))
+    open(ready, 'w').close()
+    # Polled here, not by starting processes: cheap even under TCG.
+    while not os.path.exists(go):
+        time.sleep(0.02)
+    with open(go) as f:
+        t0 = float(f.read())
+    for offset, frame in sorted(sends):
+        delay = t0 + offset - time.time()
+        if delay > 0:
+            time.sleep(delay)
+        s.send(frame)
 
 
 def frames(path):
@@ -91,7 +105,7 @@ def udp(path, t0, group):
 
 
 def main():
-    if len(sys.argv) == 5 and sys.argv[1] == 'send':
+    if len(sys.argv) >= 5 and sys.argv[1] == 'send':
         send(*sys.argv[2:])
     elif len(sys.argv) == 5 and sys.argv[1] == 'queries':
         queries(*sys.argv[2:])
