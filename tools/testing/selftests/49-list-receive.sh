@@ -71,7 +71,12 @@ lists2=$(counter FerRxLists)
 echo "lists during TCP: $((lists2 - lists1))"
 [ "$lists2" -gt "$lists1" ] || fail "no list received during TCP"
 
+# The count from a second after GRO is off: in a clean-clone make check
+# (2026-12-03, two 1-CPU guests) one more list came after the count taken
+# before switching it off, what NAPI still had or TCP's last segments.
 gro off
+sleep 1
+lists2=$(counter FerRxLists)
 traffic "GRO off"
 lists3=$(counter FerRxLists)
 [ "$lists3" -eq "$lists2" ] || fail "lists with GRO off: $((lists3 - lists2))"
