@@ -34,8 +34,8 @@ the IP checksum zeroed (a router keeps the id). Both print "none" on
 timeout.
 
 "serve" exists because importing scapy takes 10-20 s of a TCG guest's one
-CPU: a selftest starts one server per sending host (probe_start in lib.sh)
-and pays that once, not once per probe.
+CPU: `probe NS ...` in lib.sh starts one server per namespace at its first
+probe there and pays that once, not once per probe.
 """
 
 import contextlib
@@ -152,10 +152,11 @@ def run(argv):
             ans = sr1(pkt, timeout=wait)
         print(normalize(ans) if ans is not None else 'none')
     elif mode == 'sniff':
-        # READY (a path) is created once the capture runs.
+        # READY (a path: a file, or a FIFO the caller waits on) is opened
+        # for writing once the capture runs.
         ready = argv[2] if len(argv) > 2 else None
-        # Generous: the sender is a fresh python3 importing scapy, slow under
-        # TCG; one packet ends the capture at once.
+        # Generous: the sender's probe server may still be importing scapy,
+        # slow under TCG; one packet ends the capture at once.
         t = AsyncSniffer(iface=argv[1], count=1, timeout=90,
                          lfilter=lambda p: IP in p and ICMP in p and p[ICMP].type == 8,
                          started_callback=lambda: ready and open(ready, 'w').close())
