@@ -60,18 +60,6 @@ for p in f l; do
 done
 entry "new MAC announced" STALE
 
-# states P: router P's state for h2 every 0.2 s until /tmp/stop exists,
-# one line each, in /tmp/P.states.
-states() {
-	while [ ! -e /tmp/stop ]; do
-		if [ $1 = f ]; then
-			ip netns exec fr "$FERCTL" neigh list
-		else
-			ip -n lr neigh show
-		fi | awk '$1 == "10.2.0.2" { print $NF }'
-		sleep 0.2
-	done > /tmp/$1.states
-}
 # hcount P NAME: counter NAME of side P's h1.
 hcount() { nstat_count ${1}h1 "$2"; }
 rm -f /tmp/stop
@@ -81,9 +69,19 @@ for p in f l; do
 	eval "echo_$p=\$(hcount $p IcmpOutEchos)"
 	eval "unreach_$p=\$(hcount $p IcmpInDestUnreachs)"
 done
+# Both routers' state for h2 every 0.2 s, a line each in /tmp/P.states,
+# sampled by one process until /tmp/stop exists.
+rm -f /tmp/states.ready
+mkfifo /tmp/states.ready
+# If it fails before READY, opening the FIFO read-write (which never
+# blocks) lets the wait for READY end.
+{
+	python3 "$(dirname "$0")/lib/neighstates.py" 10.2.0.2 /tmp /tmp/states.ready /tmp/stop ||
+		{ : 1<> /tmp/states.ready; exit 1; }
+} &
+states=$!
+: < /tmp/states.ready
 for p in f l; do
-	states $p &
-	eval "states_$p=\$!"
 	ip netns exec ${p}h1 ping -n -q -i 0.05 -w 10 10.2.0.2 > /dev/null 2>&1 &
 	eval "ping_$p=\$!"
 done
@@ -92,7 +90,7 @@ wait $ping_f $ping_l
 # after it began.
 sleep 4
 touch /tmp/stop
-wait $states_f $states_l
+wait $states || fail "the state sampler failed"
 # The states each router went through, each once: FAILED between the
 # probes and the next broadcast resolution lasts until the next packet
 # (50 ms), less than a sample's period, and is left out.

@@ -101,6 +101,9 @@ run_test() {
 		echo "ok - $name"
 	else
 		echo "not ok - $name"
+		# The reason first: the tail of a set -x log may be the trace of
+		# background jobs.
+		grep '^FAIL:' "$VM_OUT/$name.log" | sed 's/^/    /'
 		sed 's/^/    /' "$VM_OUT/$name.log" | tail -30
 		status=1
 	fi
