@@ -95,9 +95,18 @@ echo "Linux: loaded in $(echo "$t3 - $t2" | bc) s; Slab $slab1 -> $slab2 kB; FIB
 #    announced, alternating), the same through ferctl -batch into ferroute
 #    and through ip -batch into Linux, each timed; meanwhile the other vCPU
 #    runs `ferctl bench fib` over and over, and the lookups of the router
-#    being changed are its lookups during churn.
+#    being changed are its lookups during churn. $CHURN_REPS rounds, each
+#    one churn per router back to back, the first router alternating
+#    (ferroute first in even rounds); odd rounds undo the round before (the
+#    withdrawn prefixes announced again, the new ones withdrawn), so every
+#    round does the same work on the same table. The host's speed drifts
+#    by more than the difference between the routers over the minutes of
+#    a bench (Linux's churn took 1.4 s in one run, 6.8 s in another): a
+#    pair run back to back sees the same host, and the ratio is the median
+#    of the rounds' ratios.
 CHURN=${CHURN:-10000}
-python3 - "$dir/ferroute.batch" "$CHURN" /tmp/churn.fer /tmp/churn.ip <<'PY'
+CHURN_REPS=${CHURN_REPS:-3}
+python3 - "$dir/ferroute.batch" "$CHURN" /tmp/churn <<'PY'
 import random, sys
 lines = open(sys.argv[1]).read().split('\n')
 table = {l.split()[2] for l in lines if l.startswith('route add ')}
@@ -110,21 +119,21 @@ while len(new) < n - n // 2:
     p = f'{rng.randrange(1, 224)}.{rng.randrange(256)}.{rng.randrange(256)}.0/24'
     if p not in table and p not in new:
         new.append(p)
-with open(sys.argv[3], 'w') as fer, open(sys.argv[4], 'w') as ip:
-    for i in range(n):
-        verb, p = ('del', gone[i // 2]) if i % 2 == 0 else ('add', new[i // 2])
-        fer.write(f'route {verb} {p} dev {dev}\n')
-        ip.write(f'route {verb} {p} dev {dev}\n')
+# churn.0: the updates; churn.1: the same undone, in the same order.
+for name, verbs in (('0', ('del', 'add')), ('1', ('add', 'del'))):
+    with open(f'{sys.argv[3]}.{name}', 'w') as f:
+        for i in range(n):
+            verb, p = (verbs[0], gone[i // 2]) if i % 2 == 0 else (verbs[1], new[i // 2])
+            f.write(f'route {verb} {p} dev {dev}\n')
 PY
 # churn NAME CMD...: time CMD while bench fib loops; the loop's JSON lines
-# go to $VM_OUT/churn-NAME.json. CMD's own start and end are the times
-# (the background job notes them itself): the loop notices CMD's end only
-# after its current bench fib, which would add up to one bench run to the
-# churn's time.
+# are added to $VM_OUT/churn-NAME.json. Prints CMD's duration in seconds,
+# from CMD's own start and end (the background job notes them itself):
+# the loop notices CMD's end only after its current bench fib, which would
+# add up to one bench run to the churn's time.
 churn() {
 	name=$1
 	shift
-	: > "$VM_OUT/churn-$name.json"
 	(
 		t0=$(now)
 		"$@" > /tmp/churn-$name.out 2>&1 || exit 1
@@ -135,16 +144,25 @@ churn() {
 		"$FERCTL" -j bench fib keys 20000 >> "$VM_OUT/churn-$name.json" || break
 	done
 	wait $pid || { tail -3 /tmp/churn-$name.out; fail "churn ($name)"; }
-	cat /tmp/churn-$name.time
+	awk '{ print $2 - $1 }' /tmp/churn-$name.time
 }
-read tc0 tc1 <<EOF2
-$(churn ferroute "$FERCTL" -batch /tmp/churn.fer)
-EOF2
-read tc2 tc3 <<EOF2
-$(churn linux ip -batch /tmp/churn.ip)
-EOF2
-[ -n "${tc1:-}" ] && [ -n "${tc3:-}" ] || fail "churn"
-echo "churn: $CHURN updates, ferroute in $(echo "$tc1 - $tc0" | bc) s, Linux in $(echo "$tc3 - $tc2" | bc) s"
+: > "$VM_OUT/churn-ferroute.json"
+: > "$VM_OUT/churn-linux.json"
+: > /tmp/churn.rounds
+r=0
+while [ $r -lt "$CHURN_REPS" ]; do
+	f=/tmp/churn.$((r % 2))
+	if [ $((r % 2)) -eq 0 ]; then
+		tf=$(churn ferroute "$FERCTL" -batch $f) || exit 1
+		tl=$(churn linux ip -batch $f) || exit 1
+	else
+		tl=$(churn linux ip -batch $f) || exit 1
+		tf=$(churn ferroute "$FERCTL" -batch $f) || exit 1
+	fi
+	echo "churn round $r: $CHURN updates, ferroute in $tf s, Linux in $tl s"
+	echo "$tf $tl" >> /tmp/churn.rounds
+	r=$((r + 1))
+done
 
 echo "running ferctl bench fib keys $keys"
 "$FERCTL" -j bench fib keys "$keys" > "$VM_OUT/fib-bench.json" || fail "ferctl bench fib"
@@ -154,12 +172,17 @@ echo "running ferctl bench fib keys $keys"
 if [ -e /proc/lockdep ]; then kernel=debug; else kernel=bench; fi
 python3 - "$VM_OUT/fib-bench.json" "$n" "$t0" "$t1" "$t2" "$t3" \
 	"$slab0" "$slab1" "$slab2" "$fib0" "$fib1" "$tstat" "$kernel" \
-	"$VM_OUT/fib-bench.ratios" "$CHURN" "$tc0" "$tc1" "$tc2" "$tc3" \
+	"$VM_OUT/fib-bench.ratios" "$CHURN" /tmp/churn.rounds \
 	"$VM_OUT/churn-ferroute.json" "$VM_OUT/churn-linux.json" <<'PY'
 import json, sys
 b = json.load(open(sys.argv[1]))
 churn = int(sys.argv[15])
-tc0, tc1, tc2, tc3 = (float(x) for x in sys.argv[16:20])
+# Seconds of each round's churn: (ferroute, Linux).
+rounds = [tuple(float(x) for x in l.split()) for l in open(sys.argv[16]) if l.strip()]
+median = lambda xs: sorted(xs)[len(xs) // 2]
+tf, tl = median([f for f, _ in rounds]), median([l for _, l in rounds])
+# Each round's ratio of updates/s, ferroute/Linux.
+churn_ratio = median([l / f for f, l in rounds])
 
 def during(path, key):
     """Lookups/s of the `key` side over the bench runs of a churn."""
@@ -190,10 +213,12 @@ row('memory: Slab delta (MiB)', (slab1 - slab0) * 1024 / MiB, (slab2 - slab1) * 
     lambda v: f'{v:,.1f}')
 row('memory: FIB own count (MiB)', b['bytes'] / MiB, tstat / MiB, lambda v: f'{v:,.1f}')
 row('memory: bytes/route (own count)', b['bytes'] / n, tstat / n, lambda v: f'{v:,.1f}')
-row(f'churn: {churn:,} updates (s)', tc1 - tc0, tc3 - tc2, lambda v: f'{v:,.1f}', ratio=False)
-row('churn, updates/s', churn / (tc1 - tc0), churn / (tc3 - tc2), lambda v: f'{v:,.0f}')
-(fer_d, fer_runs), (lin_d, lin_runs) = (during(sys.argv[20], 'ferroute_ns'),
-                                        during(sys.argv[21], 'linux_ns'))
+row(f'churn: {churn:,} updates (s, median)', tf, tl, lambda v: f'{v:,.2f}', ratio=False)
+row('churn, updates/s (median)', churn / tf, churn / tl, lambda v: f'{v:,.0f}')
+# The ratio column: the median of the rounds' ratios, not of the medians.
+rows[-1] = rows[-1][:3] + (f'{churn_ratio:.2f}',)
+(fer_d, fer_runs), (lin_d, lin_runs) = (during(sys.argv[17], 'ferroute_ns'),
+                                        during(sys.argv[18], 'linux_ns'))
 row('lookups/s during churn', fer_d, lin_d, lambda v: f'{v:,.0f}')
 
 w = [max(len(r[i]) for r in rows + [('metric', 'ferroute', 'Linux', 'ferroute/Linux')]) for i in range(4)]
@@ -210,6 +235,9 @@ print(f"ferroute: main-table lookup (Table::lookup); also fib_lookup through the
 print(f"Linux: fib_table_lookup on the main table (FIB_LOOKUP_NOREF, under rcu_read_lock)")
 print(f"keys whose prefix length differs between the two: {b['mismatches']:,}")
 print(f"churn: withdrawals of loaded prefixes and announcements of new /24s, alternating; "
+      f"{len(rounds)} rounds, each undoing the one before, the router first alternating; "
+      f"updates/s ferroute/Linux per round: "
+      + ", ".join(f"{l / f:.2f}" for f, l in rounds) + f" (median {churn_ratio:.2f}); "
       f"lookups during churn from {fer_runs} (ferroute) and {lin_runs} (Linux) runs of "
       f"bench fib keys 20000 on the other vCPU")
 print(f"ferroute main table: {b['routes']:,} routes, {b['nodes']:,} trie nodes, {b['bytes']:,} bytes "
@@ -228,5 +256,5 @@ with open(sys.argv[14], 'w') as f:
     f.write(f"lookup_ratio {lps(b['ferroute_ns']) / lps(b['linux_ns']):.2f}\n")
     f.write(f"memory_ratio {(b['bytes'] / n) / (tstat / n):.2f}\n")
     f.write(f"load_ratio {(n / (t1 - t0)) / (n / (t3 - t2)):.2f}\n")
-    f.write(f"churn_ratio {(tc3 - tc2) / (tc1 - tc0):.2f}\n")
+    f.write(f"churn_ratio {churn_ratio:.2f}\n")
 PY
