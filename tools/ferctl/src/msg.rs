@@ -131,6 +131,15 @@ fn multipath_attr(hops: &[NextHopSpec]) -> RawAttr {
 }
 
 impl Request {
+    /// Whether the kernel answers this do with exactly one message, its
+    /// reply or the error (`route-get`, `conf-get`). Such a request goes
+    /// without NLM_F_ACK, as ip sends `route get` (`rtnl_talk` with an
+    /// answer): on success the ACK would be a second message to receive
+    /// after the reply, a `recvmsg` a query more.
+    pub fn single_reply(&self) -> bool {
+        !self.dump && matches!(self.cmd, cmd::ROUTE_GET | cmd::CONF_GET)
+    }
+
     /// A dump of `cmd` with no attributes.
     pub fn dump(cmd: u8) -> Self {
         Request {
@@ -1229,6 +1238,10 @@ pub(crate) mod tests {
         });
         assert_eq!((req.cmd, req.dump), (cmd::ROUTE_GET, false));
         assert_eq!(req.attrs, vec![(attr::ADDRESS, vec![10, 2, 3, 4])]);
+        // Answered by one reply: sent without NLM_F_ACK.
+        assert!(req.single_reply());
+        assert!(!Request::dump(cmd::ROUTE_LIST).single_reply());
+        assert!(!Request::port_change(true, "veth1").single_reply());
         let req = Request::route_get(&RouteGet {
             dst,
             from: Some(Ipv4Addr::new(10, 1, 0, 2)),

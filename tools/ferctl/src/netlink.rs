@@ -188,7 +188,7 @@ impl Kernel {
             .attrs(std::iter::once(attr).collect::<GenlBuffer<_, _>>())
             .build()
             .map_err(|e| build_err(&e))?;
-        let replies = match self.transact(GenlId::Ctrl.into(), false, request) {
+        let replies = match self.transact(GenlId::Ctrl.into(), Transaction::Do, request) {
             Ok(r) => r,
             Err(NlError::Errno { errno: ENOENT, .. }) => return Err(NlError::FamilyNotFound),
             Err(e) => return Err(e),
@@ -215,11 +215,12 @@ impl Kernel {
     }
 
     /// Send one request and collect its replies: until the ACK for a do
-    /// (sent with NLM_F_ACK), until NLMSG_DONE for a dump.
+    /// (sent with NLM_F_ACK), the one reply for a do that has one (sent
+    /// without), until NLMSG_DONE for a dump; an error ends each.
     fn transact<C, A>(
         &mut self,
         nl_type: u16,
-        dump: bool,
+        kind: Transaction,
         payload: Genlmsghdr<C, A>,
     ) -> Result<Vec<Genlmsghdr<C, A>>, NlError>
     where
@@ -228,7 +229,12 @@ impl Kernel {
     {
         self.seq = self.seq.wrapping_add(1);
         let seq = self.seq;
-        let flags = NlmF::REQUEST | if dump { NlmF::DUMP } else { NlmF::ACK };
+        let flags = NlmF::REQUEST
+            | match kind {
+                Transaction::Dump => NlmF::DUMP,
+                Transaction::Do => NlmF::ACK,
+                Transaction::DoReply => NlmF::empty(),
+            };
         let msg = NlmsghdrBuilder::default()
             .nl_type(nl_type)
             .nl_flags(flags)
@@ -259,11 +265,28 @@ impl Kernel {
                     NlPayload::Ack(_) | NlPayload::DumpExtAck(_) => return Ok(replies),
                     NlPayload::Empty if *m.nl_type() == done => return Ok(replies),
                     NlPayload::Empty => {}
-                    NlPayload::Payload(genl) => replies.push(genl.clone()),
+                    NlPayload::Payload(genl) => {
+                        replies.push(genl.clone());
+                        if kind == Transaction::DoReply {
+                            return Ok(replies);
+                        }
+                    }
                 }
             }
         }
     }
+}
+
+/// What a request is and so what ends its answer ([`Kernel::transact`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Transaction {
+    /// A dump: its entries, then NLMSG_DONE.
+    Dump,
+    /// A do sent with NLM_F_ACK: its replies, if any, then the ACK.
+    Do,
+    /// A do with exactly one reply ([`crate::msg::Request::single_reply`]),
+    /// sent without NLM_F_ACK: the reply (an error is always answered).
+    DoReply,
 }
 
 /// Why [`Kernel::recv`] failed.
@@ -340,7 +363,12 @@ fn mcast_groups(payload: &[u8]) -> Result<Vec<(String, u32)>, NlError> {
 
 impl Genl for Kernel {
     fn execute(&mut self, req: &Request) -> Result<Vec<Vec<RawAttr>>, NlError> {
-        let replies = self.transact(self.family, req.dump, req.to_genl()?)?;
+        let kind = match (req.dump, req.single_reply()) {
+            (true, _) => Transaction::Dump,
+            (false, true) => Transaction::DoReply,
+            (false, false) => Transaction::Do,
+        };
+        let replies = self.transact(self.family, kind, req.to_genl()?)?;
         replies
             .iter()
             .map(|genl| {
