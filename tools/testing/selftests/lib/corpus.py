@@ -23,7 +23,6 @@ whose deltas for the frame differ "COUNTER NAME:COUNTER ferroute F linux
 L"; at the end "corpus: N frames, D differ".
 """
 
-import ctypes
 import json
 import os
 import select
@@ -40,21 +39,25 @@ from scapy.layers.inet import ICMP, IP, TCP, UDP, IPOption
 from scapy.layers.l2 import ARP, Ether
 from scapy.packet import Raw
 
+from netns import in_netns
+
 conf.verb = 0
-CLONE_NEWNET = 0x40000000
 ETH_P_ALL = 0x0003
 PACKET_OUTGOING = 4
 PAYLOAD = bytes(range(32))
-libc = ctypes.CDLL(None, use_errno=True)
 
 
-def setns(path):
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        if libc.setns(fd, CLONE_NEWNET) != 0:
-            raise OSError(ctypes.get_errno(), f'setns {path}')
-    finally:
-        os.close(fd)
+def packet_socket(dev):
+    """A packet socket seeing every frame of dev (in this thread's
+    namespace): what it sends and what it receives."""
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+    s.bind((dev, 0))
+    return s
+
+
+def read(path):
+    with open(path) as f:
+        return f.read()
 
 
 def mac_of(ns, dev):
@@ -80,17 +83,8 @@ class Side:
         self.r2 = neigh_mac(f'{p}h2', '10.2.0.1')
         self.roles = {self.h1: 'H1', self.h2: 'H2', self.r1: 'R1', self.r2: 'R2',
                       'ff:ff:ff:ff:ff:ff': 'BC', '00:00:00:00:00:00': '0'}
-        home = os.open('/proc/self/ns/net', os.O_RDONLY)
-        try:
-            setns(f'/run/netns/{p}h1')
-            self.s1 = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
-            self.s1.bind(('fr1', 0))
-            setns(f'/run/netns/{p}h2')
-            self.s2 = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
-            self.s2.bind(('vb', 0))
-        finally:
-            libc.setns(home, CLONE_NEWNET)
-            os.close(home)
+        self.s1 = in_netns(f'/run/netns/{p}h1', lambda: packet_socket('fr1'))
+        self.s2 = in_netns(f'/run/netns/{p}h2', lambda: packet_socket('vb'))
 
     def drain(self, quiet=0.5, most=3.0):
         """Frames seen on both links until `quiet` seconds pass without one."""
@@ -412,16 +406,8 @@ def counters(p):
         cmd = ['ip', 'netns', 'exec', 'fr', os.environ.get('FERCTL', 'ferctl'), 'stats']
         out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
         return {w[0]: int(w[1]) for w in (line.split() for line in out.splitlines()) if len(w) >= 2}
-    home = os.open('/proc/self/ns/net', os.O_RDONLY)
-    try:
-        setns('/run/netns/lr')
-        texts = []
-        for name in ('snmp', 'netstat'):
-            with open(f'/proc/thread-self/net/{name}') as f:
-                texts.append(f.read())
-    finally:
-        libc.setns(home, CLONE_NEWNET)
-        os.close(home)
+    texts = in_netns('/run/netns/lr', lambda: [read(f'/proc/thread-self/net/{name}')
+                                               for name in ('snmp', 'netstat')])
     # Pairs of lines, "Ip: InReceives ..." then "Ip: 12 ...": nstat's
     # names are the prefix and the field (IpInReceives); it leaves out
     # the fields that are settings or gauges, not counters.

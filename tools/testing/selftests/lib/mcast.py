@@ -10,9 +10,7 @@ p1, p2 (MTU 1000) and p3 (threshold 16). Each case of CASES is sent on its
 link, then every IPv4 frame the four host links receive is written to
 OUT/P.CASE, normalized (router MACs as R, the group MAC kept, IGMP left
 out), one line a frame, sorted."""
-import os
 import select
-import socket
 import sys
 import time
 
@@ -24,7 +22,8 @@ from scapy.packet import Raw
 
 # The namespace and packet-socket plumbing of the unicast corpus (same
 # directory).
-from corpus import CLONE_NEWNET, ETH_P_ALL, PACKET_OUTGOING, libc, setns
+from corpus import PACKET_OUTGOING, packet_socket
+from netns import in_netns
 
 conf.verb = 0
 
@@ -33,9 +32,7 @@ GROUP = '239.1.1.1'
 
 
 def open_link(ns, dev):
-    setns(f'/run/netns/{ns}')
-    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
-    s.bind((dev, 0))
+    s = in_netns(f'/run/netns/{ns}', lambda: packet_socket(dev))
     mac = ':'.join('%02x' % b for b in s.getsockname()[4][:6])
     return s, mac
 
@@ -81,15 +78,9 @@ CASES = [
 def main():
     p, out = sys.argv[1], sys.argv[2]
     only = set(sys.argv[3:])
-    home = os.open('/proc/self/ns/net', os.O_RDONLY)
-    links = {}
-    try:
-        links['s'] = open_link(f'{p}s', 'h0')
-        for i in (1, 2, 3):
-            links[f'h{i}'] = open_link(f'{p}h{i}', 'hx')
-    finally:
-        libc.setns(home, CLONE_NEWNET)
-        os.close(home)
+    links = {'s': open_link(f'{p}s', 'h0')}
+    for i in (1, 2, 3):
+        links[f'h{i}'] = open_link(f'{p}h{i}', 'hx')
     macs = {k: m for k, (_, m) in links.items()}
     roles = {m: k.upper() for k, m in macs.items()}
     socks = {s: k for k, (s, _) in links.items()}

@@ -17,7 +17,6 @@ a process start costs most of a second, so that loop sampled every 2-3 s
 and could miss a state of 3 s (PROBE, INCOMPLETE).
 """
 
-import ctypes
 import os
 import socket
 import struct
@@ -25,8 +24,8 @@ import sys
 import time
 
 import nlraw
+from netns import in_netns
 
-CLONE_NEWNET = 0x40000000
 NETLINK_ROUTE = 0
 RTM_NEWNEIGH, RTM_GETNEIGH = 28, 30
 NDA_DST = 1
@@ -37,29 +36,6 @@ FER_STATE = {1: 'INCOMPLETE', 2: 'REACHABLE', 3: 'STALE', 4: 'FAILED', 5: 'DELAY
              6: 'PROBE'}
 A_NEIGH_STATE = 9
 PERIOD = 0.2
-libc = ctypes.CDLL(None, use_errno=True)
-
-
-def setns(path):
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        if libc.setns(fd, CLONE_NEWNET) != 0:
-            raise OSError(ctypes.get_errno(), f'setns {path}')
-    finally:
-        os.close(fd)
-
-
-def in_netns(path, make):
-    """make() run in the network namespace at path: sockets it opens stay
-    in that namespace."""
-    home = os.open('/proc/self/ns/net', os.O_RDONLY)
-    try:
-        setns(path)
-        return make()
-    finally:
-        if libc.setns(home, CLONE_NEWNET) != 0:
-            raise OSError(ctypes.get_errno(), 'setns back')
-        os.close(home)
 
 
 def rtnl_socket():
@@ -75,14 +51,7 @@ def linux_state(sock, addr):
                           nlraw.NLM_F_REQUEST | nlraw.NLM_F_DUMP, 1, 0) + ndmsg)
     found = None
     while True:
-        data = sock.recv(1 << 16)
-        pos = 0
-        while pos + nlraw.NLMSG_HDRLEN <= len(data):
-            ln, ty, _flags, _seq, _pid = struct.unpack_from('=IHHII', data, pos)
-            if ln < nlraw.NLMSG_HDRLEN or pos + ln > len(data):
-                raise OSError('bad rtnetlink message')
-            body = data[pos + nlraw.NLMSG_HDRLEN:pos + ln]
-            pos += nlraw.align(ln)
+        for ty, _flags, body in nlraw.split(sock.recv(1 << 16)):
             if ty == nlraw.NLMSG_DONE:
                 return found
             if ty == nlraw.NLMSG_ERROR:

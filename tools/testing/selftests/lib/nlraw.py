@@ -190,6 +190,19 @@ def parse_ack(data, flags):
     return ack
 
 
+def split(data):
+    """The messages of one netlink datagram: (type, flags, payload) each;
+    a message whose length does not fit ends the list."""
+    out, pos = [], 0
+    while pos + NLMSG_HDRLEN <= len(data):
+        ln, ty, flags, _seq, _pid = struct.unpack_from('=IHHII', data, pos)
+        if ln < NLMSG_HDRLEN or pos + ln > len(data):
+            break
+        out.append((ty, flags, data[pos + NLMSG_HDRLEN:pos + ln]))
+        pos += align(ln)
+    return out
+
+
 class Genl:
     """A NETLINK_GENERIC socket talking to one family."""
 
@@ -217,14 +230,7 @@ class Genl:
         data, _, flags, _ = self.sock.recvmsg(self.bufsize)
         if flags & socket.MSG_TRUNC:
             raise OSError(errno.EMSGSIZE, 'reply larger than the receive buffer')
-        out, pos = [], 0
-        while pos + NLMSG_HDRLEN <= len(data):
-            ln, ty, flags, _seq, _pid = struct.unpack_from('=IHHII', data, pos)
-            if ln < NLMSG_HDRLEN or pos + ln > len(data):
-                break
-            out.append((ty, flags, data[pos + NLMSG_HDRLEN:pos + ln]))
-            pos += align(ln)
-        return out
+        return split(data)
 
     def resolve(self, name):
         msg = self.message(GENL_ID_CTRL, CTRL_CMD_GETFAMILY,

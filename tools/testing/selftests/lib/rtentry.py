@@ -16,7 +16,6 @@ import ctypes
 import errno
 import os
 import socket
-import struct
 import sys
 
 SIOCADDRT = 0x890B
