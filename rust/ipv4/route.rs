@@ -184,15 +184,19 @@ pub fn route_input(
 /// received list to the same destination (`ip_extract_route_hint` and
 /// `ip_route_use_hint` of `ip_list_rcv`): they skip the FIB lookup.
 ///
-/// Valid for one [`Fib`] (the configuration a list is received under) and
-/// one receiving port. Only kept where the lookup's answer depends on the
+/// Valid for one [`Fib`] and [`AddrTable`] (the configuration a list is
+/// received under) and one receiving port with its settings. Only kept where the lookup's answer depends on the
 /// destination alone: while the rules are the default ones
 /// ([`Fib::tables_merged`]), and for a route with one next hop (a
 /// multipath route's choice hashes the source; Linux's
 /// `IPSKB_MULTIPATH`). Unlike Linux's hint, the source's checks
 /// (`fib_validate_source`, the redirect's on-link test) are still made
 /// for every packet, so a hinted decision is the one [`route_input`]
-/// makes.
+/// makes; except for a packet with the same source as the last one
+/// forwarded through the hint: the decision is a function of the two
+/// addresses, the receiving port, its settings and the FIB, all the same
+/// for it, so it gets that packet's decision again (a flow's packets
+/// follow each other in a list).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct RouteHint {
     last: Option<HintEntry>,
@@ -204,6 +208,20 @@ struct HintEntry {
     in_port: PortId,
     out_port: PortId,
     gateway: Option<Ipv4Addr>,
+    /// The source of the last packet forwarded through this entry, and
+    /// whether it was sent a redirect: its whole decision.
+    src: Ipv4Addr,
+    redirect: bool,
+}
+
+impl HintEntry {
+    fn decision(&self) -> InputRoute {
+        InputRoute::Forward {
+            port: self.out_port,
+            next_hop: self.gateway.unwrap_or(self.dst),
+            redirect: self.redirect,
+        }
+    }
 }
 
 /// [`route_input`], reusing and updating `hint` (one per received list and
@@ -243,6 +261,14 @@ fn route_input_in(
     conf: &PortConf,
     hint: &mut RouteHint,
 ) -> Result<InputRoute, DropReason> {
+    if let Some(h) = hint
+        .last
+        .filter(|h| h.dst == dst && h.src == src && h.in_port == in_port)
+    {
+        // The addresses of the last packet forwarded through the hint: its
+        // decision, every check below included, holds for this one.
+        return Ok(h.decision());
+    }
     if dst.is_multicast() {
         return Err(DropReason::NotSpecified);
     }
@@ -265,13 +291,17 @@ fn route_input_in(
     } else if src.is_loopback() && !conf.route_localnet {
         return Err(DropReason::IpLocalnetSource);
     }
-    if let Some(h) = hint.last.filter(|h| h.dst == dst && h.in_port == in_port) {
+    if let Some(h) = hint
+        .last
+        .as_mut()
+        .filter(|h| h.dst == dst && h.in_port == in_port)
+    {
         // ip_route_use_hint: the destination's route is the last packet's.
         if conf.forwarding {
             fib_validate_source(fib, addrs, src, in_port, conf)?;
-            return Ok(forward(
-                fib, addrs, src, dst, in_port, conf, h.out_port, h.gateway,
-            ));
+            h.src = src;
+            h.redirect = redirects(fib, addrs, src, in_port, conf, h.out_port, h.gateway);
+            return Ok(h.decision());
         }
     }
     let flow = FlowKeys {
@@ -298,24 +328,18 @@ fn route_input_in(
             match r.port() {
                 Some(port) => {
                     // ip_extract_route_hint.
-                    if fib.tables_merged() && r.alias.num_paths() <= 1 {
-                        hint.last = Some(HintEntry {
-                            dst,
-                            in_port,
-                            out_port: port,
-                            gateway: r.nh.gateway,
-                        });
-                    }
-                    Ok(forward(
-                        fib,
-                        addrs,
-                        src,
+                    let entry = HintEntry {
                         dst,
                         in_port,
-                        conf,
-                        port,
-                        r.nh.gateway,
-                    ))
+                        out_port: port,
+                        gateway: r.nh.gateway,
+                        src,
+                        redirect: redirects(fib, addrs, src, in_port, conf, port, r.nh.gateway),
+                    };
+                    if fib.tables_merged() && r.alias.num_paths() <= 1 {
+                        hint.last = Some(entry);
+                    }
+                    Ok(entry.decision())
                 }
                 None => Ok(InputRoute::Error(Errno::Enetunreach)),
             }
@@ -329,29 +353,23 @@ fn route_input_in(
     }
 }
 
-/// `__mkroute_input`'s decision for a unicast route out of `port` via
-/// `gateway` (or direct): forward, with a redirect when the packet leaves
-/// by the port it came in on and its source is on that link.
-#[allow(clippy::too_many_arguments)]
+/// Whether `__mkroute_input` asks a redirect for a packet forwarded out of
+/// `port` via `gateway` (or direct): it leaves by the port it came in on,
+/// the port sends redirects, and its source is on that link.
 #[inline(always)]
-fn forward(
+fn redirects(
     fib: &Fib,
     addrs: &AddrTable,
     src: Ipv4Addr,
-    dst: Ipv4Addr,
     in_port: PortId,
     conf: &PortConf,
     port: PortId,
     gateway: Option<Ipv4Addr>,
-) -> InputRoute {
-    InputRoute::Forward {
-        port,
-        next_hop: gateway.unwrap_or(dst),
-        redirect: port == in_port
-            && conf.send_redirects
-            && source_on_link(fib, src, in_port)
-            && addrs.on_link(in_port, src, gateway),
-    }
+) -> bool {
+    port == in_port
+        && conf.send_redirects
+        && source_on_link(fib, src, in_port)
+        && addrs.on_link(in_port, src, gateway)
 }
 
 /// A multicast packet as route input sees it.
@@ -804,16 +822,21 @@ mod tests {
         custom
             .add_rule(Rule::new(100, RuleAction::ToTable(RT_TABLE_MAIN)), true)
             .unwrap();
-        let mut hits = 0;
+        let (mut hits, mut repeats) = (0, 0);
         for (f, merged) in [(&fib, true), (&custom, false)] {
             for conf in &confs {
                 // One list: every destination several times, with every
                 // source in turn.
                 let mut hint = RouteHint::default();
-                for round in 0..3 {
+                for round in 0..4 {
                     for dst in dsts {
                         for (i, src) in srcs.iter().enumerate() {
-                            let src = srcs[(i + round) % srcs.len()].max(*src);
+                            // The last round backwards: an on-link source
+                            // after others to the same destination.
+                            let src = match round {
+                                3 => srcs[srcs.len() - 1 - i],
+                                _ => srcs[(i + round) % srcs.len()].max(*src),
+                            };
                             let (src, dst) = (a(src), a(dst));
                             if hint.last.is_some_and(|h| h.dst == dst) {
                                 hits += 1;
@@ -822,6 +845,14 @@ mod tests {
                             let hinted =
                                 route_input_hinted(f, &addrs, src, dst, P1, conf, &mut hint);
                             assert_eq!(hinted, alone, "{src:?} -> {dst:?} {conf:?}");
+                            // The same packet again (a flow's next one):
+                            // the last decision, or the same refusal.
+                            if hint.last.is_some_and(|h| h.dst == dst && h.src == src) {
+                                repeats += 1;
+                            }
+                            let again =
+                                route_input_hinted(f, &addrs, src, dst, P1, conf, &mut hint);
+                            assert_eq!(again, alone, "again {src:?} -> {dst:?} {conf:?}");
                             if let Some(h) = hint.last {
                                 assert!(merged, "a hint under custom rules");
                                 assert_ne!(h.dst, a([10, 4, 0, 9]), "a multipath hint");
@@ -832,6 +863,7 @@ mod tests {
             }
         }
         assert!(hits > 100, "the hint was used {hits} times");
+        assert!(repeats > 20, "a decision was repeated {repeats} times");
     }
 
     #[test]

@@ -117,9 +117,22 @@ impl Config {
     }
 
     /// The settings that apply to `port`: its own combined with
-    /// `conf.all`'s ([`PortConf::effective`]).
+    /// `conf.all`'s ([`PortConf::effective`]), as computed when this
+    /// configuration was made ([`Config::refresh_port_confs`]).
     pub fn port_conf(&self, port: &Port) -> PortConf {
-        port.conf.effective(&self.conf_all)
+        port.effective
+    }
+
+    /// Computes what applies to each port from its own settings and
+    /// `conf.all`'s: every configuration is made by
+    /// [`Router::changed_config`], which calls this after its change, so
+    /// the packet path reads the result instead of combining the two a
+    /// packet.
+    fn refresh_port_confs(&mut self) {
+        let all = self.conf_all;
+        for p in self.ports.iter_mut() {
+            p.effective = p.conf.effective(&all);
+        }
     }
 
     fn try_clone(&self) -> Result<Self, kernel::error::Error> {
@@ -377,6 +390,7 @@ impl Router {
         }
         .map_err(|e| (e, c_str!("out of memory")))?;
         change(&mut new)?;
+        new.refresh_port_confs();
         KBox::new(new, GFP_KERNEL).map_err(|_| (ENOMEM, c_str!("out of memory")))
     }
 

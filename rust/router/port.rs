@@ -64,6 +64,11 @@ pub struct Port {
     pub conf: PortConf,
     /// Which of them were given to this port itself.
     pub conf_own: ConfMask,
+    /// What applies: `conf` combined with `conf.all`'s, computed once per
+    /// configuration ([`Config::port_conf`]) instead of once a packet.
+    ///
+    /// [`Config::port_conf`]: super::Config::port_conf
+    pub(super) effective: PortConf,
 }
 
 impl Port {
@@ -78,6 +83,7 @@ impl Port {
             netns: 0,
             conf: PortConf::DEFAULT,
             conf_own: ConfMask::default(),
+            effective: PortConf::DEFAULT,
         };
         port.refresh(rtnl);
         port
