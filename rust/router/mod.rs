@@ -66,6 +66,13 @@ use stats::Stats;
 pub type CtlError = (kernel::error::Error, &'static CStr);
 
 /// The configuration the packet path reads.
+///
+/// # Invariants
+///
+/// In a published configuration, each port's effective settings
+/// ([`Config::port_conf`]) are its own combined with `conf_all`: every
+/// configuration but the empty one (which has no ports) is made by
+/// [`Router::changed_config`], which computes them after its change.
 pub struct Config {
     /// Changes with every published change (never 0): dumps compare it
     /// between their parts (NLM_F_DUMP_INTR).
