@@ -185,8 +185,9 @@ pub fn route_input(
 /// `ip_route_use_hint` of `ip_list_rcv`): they skip the FIB lookup.
 ///
 /// Valid for one [`Fib`] and [`AddrTable`] (the configuration a list is
-/// received under) and one receiving port with its settings. Only kept where the lookup's answer depends on the
-/// destination alone: while the rules are the default ones
+/// received under) and one receiving port with its settings. Only kept
+/// where the lookup's answer depends on the destination alone: while the
+/// rules are the default ones
 /// ([`Fib::tables_merged`]), and for a route with one next hop (a
 /// multipath route's choice hashes the source; Linux's
 /// `IPSKB_MULTIPATH`). Unlike Linux's hint, the source's checks
