@@ -104,9 +104,9 @@ say "ip -s link show fer1 (in ns1)"; ip -n ns1 -s link show fer1
 say "one router per network namespace: namespace r2 has its own"
 ip netns add r2
 ip -n r2 link add fr type ferroute
-ip netns exec r2 ferctl addr add 10.1.0.1/24 dev fr
-ip netns exec r2 ferctl port list
-ip netns exec r2 ferctl route list
+ferctl -n r2 addr add 10.1.0.1/24 dev fr
+ferctl -n r2 port list
+ferctl -n r2 route list
 echo "(the init namespace's router still has its own 10.1.0.1 on fer1:)"
 ferctl addr list | grep fer1
 say "rmmod ferroute"

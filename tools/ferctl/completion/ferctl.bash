@@ -95,23 +95,30 @@ _ferctl_keywords() {
 	esac
 }
 
-# Names of the router's ports, from `ferctl port list` (1: veth1 attached ...).
+# Names of the router's ports, from `ferctl port list` (1: veth1 attached ...);
+# the arguments are the ferctl command (with its -n NETNS).
 _ferctl_ports() {
-	"$1" port list 2> /dev/null | while read -r _ name _; do
+	"$@" port list 2> /dev/null | while read -r _ name _; do
 		echo "$name"
 	done
 }
 
 # Table ids the router has, from `ferctl table list` (main 3, 100 7, ...).
 _ferctl_table_ids() {
-	"$1" table list 2> /dev/null | while read -r id _; do
+	"$@" table list 2> /dev/null | while read -r id _; do
 		echo "$id"
 	done
 }
 
-# Devices of this namespace, for `port add`.
+# Devices of this namespace, or of namespace $1, for `port add`.
 _ferctl_devices() {
 	local d
+	if [ -n "${1:-}" ]; then
+		ip -n "$1" -o link show 2> /dev/null | while IFS=': ' read -r _ d _; do
+			echo "${d%%@*}"
+		done
+		return
+	fi
 	for d in /sys/class/net/*; do
 		[ -e "$d" ] && echo "${d##*/}"
 	done
@@ -125,8 +132,8 @@ _ferctl_reply() {
 _ferctl() {
 	local cur=${COMP_WORDS[COMP_CWORD]}
 	local prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local ferctl=${COMP_WORDS[0]}
-	local i=1 w object= command= nexthop= help=
+	local -a ferctl=("${COMP_WORDS[0]}")
+	local i=1 w object= command= nexthop= help= netns=
 	COMPREPLY=()
 
 	# Options come first; -batch takes a file and ends the command line.
@@ -137,6 +144,15 @@ _ferctl() {
 			[ $((i + 1)) -eq "$COMP_CWORD" ] &&
 				mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 			return ;;
+		-n | -ne | -net | -netn | -netns | --n* )
+			# Its value: a namespace of /run/netns.
+			if [ $((i + 1)) -eq "$COMP_CWORD" ]; then
+				_ferctl_reply "$(ls /run/netns 2> /dev/null)"
+				return
+			fi
+			i=$((i + 1))
+			netns=${COMP_WORDS[i]}
+			ferctl+=(-n "$netns") ;;
 		-?* ) ;;
 		*) break ;;
 		esac
@@ -144,7 +160,7 @@ _ferctl() {
 	done
 	if [ "$i" -eq "$COMP_CWORD" ]; then
 		if [[ $cur == -* ]]; then
-			_ferctl_reply "-json -pretty -stats -force -batch -Version --version -help"
+			_ferctl_reply "-json -pretty -stats -netns -force -batch -Version --version -help"
 		else
 			_ferctl_reply "$_ferctl_objects"
 		fi
@@ -174,16 +190,16 @@ _ferctl() {
 	case "$prev" in
 	dev | oif | iif)
 		if [ "$object $command" = "port add" ]; then
-			_ferctl_reply "$(_ferctl_devices)"
+			_ferctl_reply "$(_ferctl_devices "$netns")"
 		else
-			_ferctl_reply "$(_ferctl_ports "$ferctl")"
+			_ferctl_reply "$(_ferctl_ports "${ferctl[@]}")"
 		fi
 		return ;;
 	table | lookup)
 		if [ "$command" = list ] || [ "$command" = show ]; then
-			_ferctl_reply "all $_ferctl_tables $(_ferctl_table_ids "$ferctl")"
+			_ferctl_reply "all $_ferctl_tables $(_ferctl_table_ids "${ferctl[@]}")"
 		else
-			_ferctl_reply "$_ferctl_tables $(_ferctl_table_ids "$ferctl")"
+			_ferctl_reply "$_ferctl_tables $(_ferctl_table_ids "${ferctl[@]}")"
 		fi
 		return ;;
 	proto | protocol) _ferctl_reply "$_ferctl_protocols"; return ;;
@@ -201,14 +217,14 @@ _ferctl() {
 	# The bare value some commands take first.
 	if [ "$COMP_CWORD" -eq "$first" ]; then
 		case "$object $command" in
-		"port add") _ferctl_reply "dev $(_ferctl_devices)"; return ;;
+		"port add") _ferctl_reply "dev $(_ferctl_devices "$netns")"; return ;;
 		"port set")
-			_ferctl_reply "dev all default $(_ferctl_ports "$ferctl")"; return ;;
+			_ferctl_reply "dev all default $(_ferctl_ports "${ferctl[@]}")"; return ;;
 		"port delete" | "port list" | "port show" | "address list" | "address show" | \
 			"mvif add" | "mvif delete")
-			_ferctl_reply "dev $(_ferctl_ports "$ferctl")"; return ;;
+			_ferctl_reply "dev $(_ferctl_ports "${ferctl[@]}")"; return ;;
 		"table delete")
-			_ferctl_reply "$_ferctl_tables $(_ferctl_table_ids "$ferctl")"; return ;;
+			_ferctl_reply "$_ferctl_tables $(_ferctl_table_ids "${ferctl[@]}")"; return ;;
 		esac
 	fi
 	_ferctl_reply "$(_ferctl_keywords "$object" "$command" "$nexthop")"

@@ -492,6 +492,9 @@ pub enum Action {
 pub struct Invocation {
     /// Global options.
     pub opts: Options,
+    /// `-n NETNS` / `-netns NETNS`: the named network namespace
+    /// (/run/netns/NETNS) whose router to talk to, as `ip -n`.
+    pub netns: Option<String>,
     /// What to do.
     pub action: Action,
 }
@@ -635,6 +638,7 @@ where
 {
     let mut argv = argv.into_iter().map(Into::into).peekable();
     let mut opts = Options::default();
+    let mut netns = None;
 
     while let Some(arg) = argv.next_if(|a| a.starts_with('-') && a.len() > 1) {
         // iproute2 accepts both -json and --json.
@@ -643,11 +647,13 @@ where
         if opt == "dump-constants" {
             return Ok(Invocation {
                 opts,
+                netns,
                 action: Action::DumpConstants,
             });
         } else if matches(opt, "Version") || matches(opt, "version") {
             return Ok(Invocation {
                 opts,
+                netns,
                 action: Action::Version,
             });
         } else if matches(opt, "batch") {
@@ -661,8 +667,14 @@ where
             }
             return Ok(Invocation {
                 opts,
+                netns,
                 action: Action::Batch(file),
             });
+        } else if matches(opt, "netns") {
+            let name = argv
+                .next()
+                .ok_or_else(|| usage("option \"-netns\" needs a namespace name".to_string()))?;
+            netns = Some(netns_name(&name)?.to_string());
         } else if opt == "force" {
             // Spelled out, as in iproute2 (where -f is -family).
             opts.force = true;
@@ -675,6 +687,7 @@ where
         } else if matches(opt, "help") {
             return Ok(Invocation {
                 opts,
+                netns,
                 action: Action::Help(Topic::All),
             });
         } else {
@@ -683,7 +696,20 @@ where
     }
 
     let action = parse_command(argv)?;
-    Ok(Invocation { opts, action })
+    Ok(Invocation {
+        opts,
+        netns,
+        action,
+    })
+}
+
+/// A name of /run/netns (what `ip netns add` creates): a file name, not a
+/// path.
+fn netns_name(name: &str) -> Result<&str, Error> {
+    if name.is_empty() || name == "." || name == ".." || name.contains('/') {
+        return Err(usage(format!("invalid network namespace name \"{name}\"")));
+    }
+    Ok(name)
 }
 
 /// Split one line of a batch file into words: blank lines give none, and
@@ -1702,10 +1728,11 @@ tables) over the same NUMBER random addresses (default 1000000).
 ";
 const HELP_ALL: &str = "\
 Usage: ferctl [ OPTIONS ] OBJECT { COMMAND | help }
-       ferctl [ -force ] [ -j[son] ] [ -p[retty] ] -b[atch] FILE
+       ferctl [ -n[etns] NAME ] [ -force ] [ -j[son] ] [ -p[retty] ] -b[atch] FILE
 where  OBJECT := { port | address | route | rule | table | stats | neigh | bench |
                   conf | mvif | mroute | mgroup | monitor }
-       OPTIONS := { -j[son] | -p[retty] | -s[tatistics] | -h[elp] | -V[ersion] }
+       OPTIONS := { -j[son] | -p[retty] | -s[tatistics] | -n[etns] NAME |
+                    -h[elp] | -V[ersion] }
 
        ferctl port add DEV            attach an existing Ethernet device
        ferctl port del DEV            detach it
@@ -2640,6 +2667,28 @@ mod tests {
         assert!(err(&["-f", "-b", "-"]).contains("option \"-f\" is unknown"));
         assert!(err(&["-batch"]).contains("needs a file name"));
         assert!(err(&["-batch", "f", "route"]).contains("unexpected argument"));
+    }
+
+    #[test]
+    fn netns_option() {
+        // As ip: -n, -netns, --netns; before the object or -batch.
+        let inv = parse(["-n", "ns1", "route", "list"]).unwrap();
+        assert_eq!(inv.netns.as_deref(), Some("ns1"));
+        assert!(matches!(inv.action, Action::Run(Command::Route(_))));
+        let inv = parse(["-netns", "r2", "-force", "-batch", "-"]).unwrap();
+        assert_eq!(inv.netns.as_deref(), Some("r2"));
+        assert!(inv.opts.force);
+        assert_eq!(inv.action, Action::Batch("-".into()));
+        assert_eq!(
+            parse(["--netns", "x", "stats"]).unwrap().netns.as_deref(),
+            Some("x")
+        );
+        assert_eq!(parse(["stats"]).unwrap().netns, None);
+        assert!(err(&["-n"]).contains("needs a namespace name"));
+        // A name of /run/netns, not a path out of it.
+        for bad in ["", ".", "..", "../x", "/proc/1/ns/net", "a/b"] {
+            assert!(err(&["-n", bad, "stats"]).contains("invalid network namespace name"));
+        }
     }
 
     #[test]

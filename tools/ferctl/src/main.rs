@@ -18,6 +18,7 @@
 //! ferctl route list [table all]          # like ip route show
 //! ferctl -batch routes.txt               # one command a line, one socket
 //! ferctl -j [-p] addr list               # JSON (indented with -p)
+//! ferctl -n ns1 route list               # the router of namespace ns1
 //! ferctl -V                              # ferctl's and the module's versions
 //! ```
 //!
@@ -40,6 +41,7 @@ pub mod monitor;
 pub mod mroute;
 pub mod msg;
 pub mod netlink;
+pub mod netns;
 pub mod output;
 pub mod progress;
 pub mod proto;
@@ -159,6 +161,11 @@ fn run() -> i32 {
         Ok(inv) => inv,
         Err(e) => return fail(&e),
     };
+    if let Some(name) = &inv.netns {
+        if let Err(e) = netns::enter(name) {
+            return fail(&e);
+        }
+    }
     match inv.action {
         Action::Help(topic) => print(cli::help(topic)),
         Action::Version => {

@@ -22,6 +22,7 @@ fake_ferctl() {
 	case "$*" in
 	"port list") printf '1: veth1 attached 02:00:00:00:00:01 ifindex 5\n2: fer0 ferroute 02:00:00:00:00:02 ifindex 6\n3: fer1 ferroute 02:00:00:00:00:03 ifindex 7\n' ;;
 	"table list") printf 'local 4\nmain 2\n100 1\n' ;;
+	"-n r1 port list") printf '1: vr1 attached 02:00:00:00:00:04 ifindex 3\n' ;;
 	*) return 1 ;;
 	esac
 }
@@ -64,8 +65,11 @@ expect "n" "neighbour neighbor"
 expect "" "port address route rule stats neighbour neighbor table bench conf mvif mroute monitor mgroup help"
 expect "mon " "help all port link address addr route rule neigh neighbour neighbor mroute label"
 expect "monitor route r" "route rule"
-expect "-" "-json -pretty -stats -force -batch -Version --version -help"
+expect "-" "-json -pretty -stats -netns -force -batch -Version --version -help"
 expect "-j -p ro" "route"
+# -n NETNS: the name is no object, and the ports are that router's.
+expect "-n r1 ro" "route"
+expect "-netns r1 -j port set " "dev all default vr1"
 expect "port " "add delete list show set help"
 expect "route fl" "flush"
 expect "route flush " "table"
