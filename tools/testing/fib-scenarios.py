@@ -6,10 +6,11 @@ Linux and through ferroute, compared step by step.
 usage: fib-scenarios.py --ferctl FERCTL --module KO [--netns oracle]
                         [--known FILE] [--only NAME...]
 
-Each scenario starts from the same state on both sides (ferroute.ko is
-loaded afresh, Linux's namespace made anew): dummy devices d0
+ferroute.ko is loaded once; each scenario starts from the same state on
+both sides, two namespaces made anew (ferroute has a router per
+namespace, so NETNS-fer is a new router): dummy devices d0
 100.64.0.1/24, d1 100.64.1.1/24, d2 100.64.2.1/24 and d3 (no address), up;
-for ferroute in the current namespace, attached as ports; for Linux in
+for ferroute in namespace NETNS-fer, attached as ports; for Linux in
 namespace NETNS, with forwarding on (ferroute always forwards). A
 configuration step ("route add ...", "addr del ...", "rule add ...") runs
 with the lists after it as one `ip -n NETNS -force -batch -` and one
@@ -47,6 +48,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 spec = importlib.util.spec_from_file_location("fib_oracle", os.path.join(HERE, "fib-oracle.py"))
 fib_oracle = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(fib_oracle)
+sys.path.insert(0, os.path.join(HERE, "selftests", "lib"))
+import netns  # noqa: E402
+
 
 DEVICES = [("d0", "100.64.0.1/24"), ("d1", "100.64.1.1/24"), ("d2", "100.64.2.1/24"), ("d3", None)]
 
@@ -460,29 +464,41 @@ DSFIELD = dsfield_names()
 
 
 class Sides:
-    """Linux (namespace NETNS, driven by `ip -n NETNS`) and ferroute (the
-    current namespace, driven by ferctl). Configuration and lists go
-    through `-batch -` (one process a side per step: a TCG VM spends most
-    of this test starting processes)."""
+    """Linux (namespace NETNS, driven by `ip -n NETNS`) and ferroute
+    (namespace NETNS-fer, driven by ferctl started there). Configuration
+    and lists go through `-batch -` (one process a side per step: a TCG
+    VM spends most of this test starting processes)."""
 
     def __init__(self, args):
-        self.netns, self.ferctl, self.module = args.netns, args.ferctl, args.module
-
-    def setup(self):
-        t = time.monotonic()
+        self.netns, self.ferctl = args.netns, args.ferctl
+        self.fer_netns = args.netns + "-fer"
+        # This thread's namespace, to come back to.
+        self.home = netns.own()
         run(["rmmod", "ferroute"])
-        host = "".join(f"link del {d}\n" for d, _ in DEVICES)
-        host += "".join(f"link add {d} type dummy\nlink set {d} up\n" for d, _ in DEVICES)
-        # Last: an ip that adds a namespace may be left in it.
-        host += f"netns del {self.netns}\nnetns add {self.netns}\n"
-        run(["ip", "-force", "-batch", "-"], host)
-        rc, _, err = run(["insmod", self.module])
+        rc, _, err = run(["insmod", args.module])
         if rc != 0:
             sys.exit(f"fib-scenarios: insmod: {err.strip()}")
+
+    def setup(self):
+        """A scenario's start: both namespaces made anew (a new ferroute
+        namespace is a new router, pernet), the devices in them, Linux's
+        forwarding on. Three processes: a module load and unload per
+        scenario cost more than the scenario did in a TCG VM."""
+        t = time.monotonic()
+        netns.setns_fd(self.home)
+        host = "".join(f"netns del {n}\n" for n in (self.fer_netns, self.netns))
+        host += "".join(f"netns add {n}\n" for n in (self.fer_netns, self.netns))
+        # The devices by namespace name: an ip that adds a namespace may
+        # be left in it.
+        host += "".join(f"link add {d} netns {self.fer_netns} up type dummy\n" for d, _ in DEVICES)
+        run(["ip", "-force", "-batch", "-"], host)
         # A router forwards: without this, Linux answers every `route get
         # ... iif` for another host with EHOSTUNREACH (ip_route_input_slow's
         # !IN_DEV_FORWARD) before it validates the source.
-        run(["ip", "netns", "exec", self.netns, "sysctl", "-qw", "net.ipv4.ip_forward=1"])
+        netns.in_netns(f"/run/netns/{self.netns}", write_ip_forward)
+        # ferroute's side (ferctl, and ip for "link" steps) runs in its
+        # namespace from here: subprocesses start in this thread's.
+        netns.setns(f"/run/netns/{self.fer_netns}")
         lx = fr = ""
         for dev, addr in DEVICES:
             lx += f"link add {dev} type dummy\nlink set {dev} up\n"
@@ -498,8 +514,9 @@ class Sides:
         TIMES["setup"] += time.monotonic() - t
 
     def teardown(self):
-        run(["ip", "-force", "-batch", "-"], "".join(f"link del {d}\n" for d, _ in DEVICES))
-        run(["ip", "netns", "del", self.netns])
+        netns.setns_fd(self.home)
+        run(["ip", "-force", "-batch", "-"],
+            "".join(f"netns del {n}\n" for n in (self.fer_netns, self.netns)))
         run(["rmmod", "ferroute"])
 
     def query(self, words):
@@ -536,6 +553,11 @@ class Sides:
         fr, fu = split_lists(fo)
         return ((ls, norm_list(lr, linux=True), norm_list(lu, linux=True)),
                 (fs, norm_list(fr, linux=False), norm_list(fu, linux=False)))
+
+
+def write_ip_forward():
+    with open("/proc/sys/net/ipv4/ip_forward", "w") as f:
+        f.write("1")
 
 
 def split_lists(text):
@@ -591,7 +613,7 @@ def get_view(text):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ferctl", required=True)
-    ap.add_argument("--module", required=True, help="ferroute.ko, loaded afresh per scenario")
+    ap.add_argument("--module", required=True, help="ferroute.ko, loaded for the run")
     ap.add_argument("--netns", default="oracle")
     ap.add_argument("--known", help="file of scenario names known to differ")
     ap.add_argument("--only", nargs="*", help="run only these scenarios")

@@ -136,12 +136,12 @@ topology() {
 	for d in ri ro ro2; do ip -n ${p}r link set $d up; done
 	if [ $p = f ]; then
 		for d in ri ro ro2; do
-			ip netns exec fr "$FERCTL" port add $d || fail "ferctl port add $d"
+			"$FERCTL" -n fr port add $d || fail "ferctl port add $d"
 		done
-		ip netns exec fr "$FERCTL" addr add 10.1.0.1/16 dev ri || fail "addr ri"
-		ip netns exec fr "$FERCTL" addr add 10.2.0.1/24 dev ro || fail "addr ro"
-		ip netns exec fr "$FERCTL" addr add 10.3.0.1/24 dev ro2 || fail "addr ro2"
-		rt() { ip netns exec fr "$FERCTL" route add "$@"; }
+		"$FERCTL" -n fr addr add 10.1.0.1/16 dev ri || fail "addr ri"
+		"$FERCTL" -n fr addr add 10.2.0.1/24 dev ro || fail "addr ro"
+		"$FERCTL" -n fr addr add 10.3.0.1/24 dev ro2 || fail "addr ro2"
+		rt() { "$FERCTL" -n fr route add "$@"; }
 	else
 		ip -n lr addr add 10.1.0.1/16 dev ri
 		ip -n lr addr add 10.2.0.1/24 dev ro
@@ -349,7 +349,7 @@ bench() {
 echo "fwd-bench: $reps runs of ${secs} s per case and router"
 topology f
 topology l
-ip netns exec fr "$FERCTL" neigh list
+"$FERCTL" -n fr neigh list
 ip -n lr neigh show
 
 bench one 60
@@ -379,9 +379,9 @@ elif command -v ethtool > /dev/null; then
 	# Both routers' NAPI threads (napi/ri-ID) on CPU 1, as RPS was.
 	for t in $(pgrep '^napi/ri-'); do taskset -p 2 "$t" > /dev/null || fail "taskset $t"; done
 	[ -n "$(pgrep '^napi/ri-')" ] || fail "no NAPI thread for ri"
-	lists0=$(ip netns exec fr "$FERCTL" stats | awk '$1 == "FerRxLists" { print $2 }')
+	lists0=$("$FERCTL" -n fr stats | awk '$1 == "FerRxLists" { print $2 }')
 	bench lists 60
-	lists1=$(ip netns exec fr "$FERCTL" stats | awk '$1 == "FerRxLists" { print $2 }')
+	lists1=$("$FERCTL" -n fr stats | awk '$1 == "FerRxLists" { print $2 }')
 	echo "fwd-bench: NAPI lists case: ferroute received $((lists1 - lists0)) lists"
 	for p in f l; do napi $p off; done
 else
@@ -395,7 +395,7 @@ if [ -n "$dir" ] && [ -f "$dir/ip.batch" ] && want table; then
 	sed 's/ dev d0$/ via 10.2.0.2 dev ro/' "$dir/ferroute.batch" > /tmp/fwdb/ferroute.batch || fail "sed"
 	sed 's/ dev d0$/ via 10.2.0.2 dev ro/' "$dir/ip.batch" | split -l 100000 - /tmp/fwdb/ip. || fail "split"
 	t0=$(now)
-	ip netns exec fr "$FERCTL" -batch /tmp/fwdb/ferroute.batch > /tmp/fwdb/ferctl.out 2>&1 &
+	"$FERCTL" -n fr -batch /tmp/fwdb/ferroute.batch > /tmp/fwdb/ferctl.out 2>&1 &
 	fl=$!
 	for part in /tmp/fwdb/ip.*; do
 		ip -n lr -batch "$part" || fail "ip -batch $part"
@@ -403,7 +403,7 @@ if [ -n "$dir" ] && [ -f "$dir/ip.batch" ] && want table; then
 	wait $fl || { cat /tmp/fwdb/ferctl.out; fail "ferctl -batch"; }
 	echo "fwd-bench: loaded in $(echo "$(now) - $t0" | bc) s"
 	rm -rf /tmp/fwdb
-	ip netns exec fr "$FERCTL" route add default via 10.2.0.2 dev ro || fail "default route"
+	"$FERCTL" -n fr route add default via 10.2.0.2 dev ro || fail "default route"
 	ip -n lr route add default via 10.2.0.2 dev ro || fail "default route"
 	bench table 60
 fi
@@ -433,7 +433,7 @@ if [ "${BENCH_FWD_PROFILE:-0}" = 1 ] && [ -z "$count" ] && command -v perf > /de
 	done
 fi
 
-ip netns exec fr "$FERCTL" stats > "$out/fwd-bench.ferroute-stats"
+"$FERCTL" -n fr stats > "$out/fwd-bench.ferroute-stats"
 for ns in fg fr fs lg lr ls; do eval "kill \$pid_$ns"; done
 
 if [ -n "$count" ]; then

@@ -16,7 +16,7 @@ ferctl --version | tee /tmp/v.out || fail "ferctl --version failed"
 expect="ferroute module $ver (generic netlink family 'ferroute' version 1)"
 [ "$(sed -n 2p /tmp/v.out)" = "$expect" ] || fail "expected: $expect"
 ip netns add v1
-ip netns exec v1 "$FERCTL" -V | tee /tmp/v.out
+"$FERCTL" -n v1 -V | tee /tmp/v.out
 [ "$(sed -n 2p /tmp/v.out)" = "$expect" ] || fail "in a namespace, expected: $expect"
 ferctl -j -V | grep -q "\"loaded\":true" || fail "-j -V does not say loaded"
 ip netns del v1

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 [ -n "${KSRC:-}" ] && [ -f "$KSRC/tools/net/ynl/cli.py" ] || fail "KSRC (kernel source with tools/net/ynl) not given"
 load
-fr() { ip netns exec fr "$FERCTL" "$@"; }
+fr() { "$FERCTL" -n fr "$@"; }
 for ns in fr lx; do
 	ip netns add $ns
 	ip -n $ns link set lo up
@@ -17,11 +17,11 @@ for ns in fr lx; do
 	ip -n $ns link set m0p up
 done
 
-ip netns exec fr "$FERCTL" monitor route rule > /tmp/fr.mon 2>&1 &
+"$FERCTL" -n fr monitor route rule > /tmp/fr.mon 2>&1 &
 mon_fr=$!
-ip netns exec fr "$FERCTL" monitor label > /tmp/all.mon 2>&1 &
+"$FERCTL" -n fr monitor label > /tmp/all.mon 2>&1 &
 mon_all=$!
-ip netns exec fr "$FERCTL" -j monitor route > /tmp/json.mon 2>&1 &
+"$FERCTL" -n fr -j monitor route > /tmp/json.mon 2>&1 &
 mon_json=$!
 ip netns exec lx ip -4 monitor route rule > /tmp/lx.mon 2>&1 &
 mon_lx=$!

@@ -17,8 +17,8 @@ for n in 1 2; do
 	ip netns add r$n
 	ip netns add h$n
 	ip -n r$n link add fa type ferroute || fail "ip link add in r$n"
-	ip netns exec r$n "$FERCTL" addr add 10.7.0.1/24 dev fa || fail "addr add in r$n"
-	ip netns exec r$n "$FERCTL" route add 10.70.0.0/16 via 10.7.0.2 dev fa ||
+	"$FERCTL" -n r$n addr add 10.7.0.1/24 dev fa || fail "addr add in r$n"
+	"$FERCTL" -n r$n route add 10.70.0.0/16 via 10.7.0.2 dev fa ||
 		fail "route add in r$n"
 	ip -n r$n link set fa netns h$n
 	ip -n h$n link set lo up
@@ -36,21 +36,31 @@ grep -q '5 received' /tmp/p2 || fail "h2: 5 replies expected"
 # Each router sees only its own: one port, one address; the init
 # namespace's router has only fer0 and none of theirs.
 for n in 1 2; do
-	ip netns exec r$n "$FERCTL" port list | tee /tmp/ports$n
+	"$FERCTL" -n r$n port list | tee /tmp/ports$n
 	[ "$(wc -l < /tmp/ports$n)" -eq 1 ] || fail "r$n: one port expected"
 	# The device lives in hN, and the port list says so.
 	grep -q "fa ferroute .* netns $(netns_inum h$n)\$" /tmp/ports$n ||
 		fail "r$n: fa not shown in h$n's namespace"
-	[ "$(ip netns exec r$n "$FERCTL" addr list | wc -l)" -eq 1 ] || fail "r$n: one address expected"
-	ip netns exec r$n "$FERCTL" route list | grep -q '10.70.0.0/16 via 10.7.0.2 dev fa' ||
+	[ "$("$FERCTL" -n r$n addr list | wc -l)" -eq 1 ] || fail "r$n: one address expected"
+	"$FERCTL" -n r$n route list | grep -q '10.70.0.0/16 via 10.7.0.2 dev fa' ||
 		fail "r$n: its route is missing"
 done
+# -n NETNS is ip netns exec NETNS: the same router, the same answer.
+ip netns exec r1 "$FERCTL" route list > /tmp/exec.routes
+"$FERCTL" -n r1 route list | cmp - /tmp/exec.routes || fail "-n r1 differs from ip netns exec r1"
+"$FERCTL" -netns r2 -j port list | grep -q '"ifname":"fa"' || fail "-netns r2 -j port list"
+# A namespace that is not there: exit 1 and ip's words.
+st=0
+"$FERCTL" -n nosuch stats 2> /tmp/nons.err || st=$?
+[ "$st" -eq 1 ] || fail "-n nosuch exited $st, not 1"
+grep -q 'cannot open network namespace "nosuch": No such file or directory' /tmp/nons.err ||
+	fail "-n nosuch: $(cat /tmp/nons.err)"
 ferctl port list | tee /tmp/ports0
 grep -q ' fa ' /tmp/ports0 && fail "the init router sees fa"
 ferctl route list | grep -q 10.70.0.0 && fail "the init router sees r1's route"
 # A change in r1 does not touch r2.
-ip netns exec r1 "$FERCTL" route del 10.70.0.0/16 || fail "route del in r1"
-ip netns exec r2 "$FERCTL" route list | grep -q 10.70.0.0/16 || fail "r2 lost its route"
+"$FERCTL" -n r1 route del 10.70.0.0/16 || fail "route del in r1"
+"$FERCTL" -n r2 route list | grep -q 10.70.0.0/16 || fail "r2 lost its route"
 
 # The host admin's eth1 is the init namespace's, even when a container has
 # an eth1 of its own (created first).
@@ -61,7 +71,7 @@ ip link set eth1 up
 ferctl port add eth1 || fail "port add eth1"
 ferctl port list | grep -q "eth1 attached .* ifindex $(cat /sys/class/net/eth1/ifindex) netns $(stat -L -c %i /proc/self/ns/net)\$" ||
 	fail "the wrong eth1 was attached"
-[ -z "$(ip netns exec c1 "$FERCTL" port list)" ] || fail "c1's router got a port"
+[ -z "$("$FERCTL" -n c1 port list)" ] || fail "c1's router got a port"
 
 # An attached port that leaves its namespace is detached: r1's veth moves
 # to r2, whose kernel IPv4 then answers on it (ferroute no longer eats its
@@ -69,11 +79,11 @@ ferctl port list | grep -q "eth1 attached .* ifindex $(cat /sys/class/net/eth1/i
 ip netns add p
 ip -n r1 link add va type veth peer name vb netns p
 ip -n r1 link set va up
-ip netns exec r1 "$FERCTL" port add va || fail "port add va in r1"
-ip netns exec r1 "$FERCTL" port list | grep -q ' va attached' || fail "va not attached"
+"$FERCTL" -n r1 port add va || fail "port add va in r1"
+"$FERCTL" -n r1 port list | grep -q ' va attached' || fail "va not attached"
 ip -n r1 link set va netns r2
-ip netns exec r1 "$FERCTL" port list | grep -q ' va ' && fail "va still a port of r1"
-ip netns exec r2 "$FERCTL" port list | grep -q ' va ' && fail "va became a port of r2"
+"$FERCTL" -n r1 port list | grep -q ' va ' && fail "va still a port of r1"
+"$FERCTL" -n r2 port list | grep -q ' va ' && fail "va became a port of r2"
 ip -n r2 addr add 10.8.0.1/24 dev va
 ip -n r2 link set va up
 ip -n p addr add 10.8.0.2/24 dev vb
@@ -83,7 +93,7 @@ ip netns exec p ping -c 2 -W 2 10.8.0.1 > /dev/null || fail "r2's kernel does no
 # Renaming a ferroute device is seen by its owner.
 ip -n h1 link set fa down
 ip -n h1 link set fa name fb
-ip netns exec r1 "$FERCTL" port list | grep -q ' fb ferroute' || fail "rename not seen"
+"$FERCTL" -n r1 port list | grep -q ' fb ferroute' || fail "rename not seen"
 
 ferctl port del eth1
 ip link del eth1

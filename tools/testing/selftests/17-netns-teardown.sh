@@ -14,12 +14,12 @@ ip netns add h1
 ip netns add h2
 ip -n r link add va type veth peer name vb netns h1
 ip -n r link set va up
-ip netns exec r "$FERCTL" port add va || fail "port add"
-ip netns exec r "$FERCTL" addr add 10.1.0.1/24 dev va || fail "addr add va"
+"$FERCTL" -n r port add va || fail "port add"
+"$FERCTL" -n r addr add 10.1.0.1/24 dev va || fail "addr add va"
 ip -n h1 addr add 10.1.0.2/24 dev vb
 ip -n h1 link set vb up
 ip -n r link add fr type ferroute || fail "ip link add fr"
-ip netns exec r "$FERCTL" addr add 10.2.0.1/24 dev fr || fail "addr add fr"
+"$FERCTL" -n r addr add 10.2.0.1/24 dev fr || fail "addr add fr"
 ip -n r link set fr netns h2
 ip -n h2 addr add 10.2.0.2/24 dev fr
 ip -n h2 link set fr up

@@ -19,8 +19,8 @@ for ms in $(seq ${SWEEP_FROM:-0} ${SWEEP_STEP:-25} ${SWEEP_TO:-400}); do
 	ip netns add r
 	ip -n r link add p0 type veth peer name h0
 	ip -n r link set p0 up
-	ip netns exec r "$FERCTL" port add p0 || fail "port add p0"
-	ip netns exec r "$FERCTL" addr add 10.1.0.1/24 dev p0 || fail "addr add p0"
+	"$FERCTL" -n r port add p0 || fail "port add p0"
+	"$FERCTL" -n r addr add 10.1.0.1/24 dev p0 || fail "addr add p0"
 	ip netns exec r sleep 60 &
 	sleeper=$!
 	for i in $(seq 50); do

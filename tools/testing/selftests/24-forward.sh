@@ -23,8 +23,8 @@ set -x
 
 two_routers
 h1if=fr1
-ip netns exec fr "$FERCTL" route add unreachable 10.8.0.0/16 || fail "unreachable route"
-ip netns exec fr "$FERCTL" route add prohibit 10.7.0.0/16 || fail "prohibit route"
+"$FERCTL" -n fr route add unreachable 10.8.0.0/16 || fail "unreachable route"
+"$FERCTL" -n fr route add prohibit 10.7.0.0/16 || fail "prohibit route"
 ip -n lr route add unreachable 10.8.0.0/16
 ip -n lr route add prohibit 10.7.0.0/16
 
@@ -94,7 +94,7 @@ done
 read -r n secs < /tmp/f.burst
 [ "$(ncounter fr IcmpOutRateLimitHost)" -ge $((20 - n)) ] ||
 	fail "OutRateLimitHost $(ncounter fr IcmpOutRateLimitHost)"
-ip netns exec fr "$FERCTL" stats
+"$FERCTL" -n fr stats
 
 cleanup_netns
 unload

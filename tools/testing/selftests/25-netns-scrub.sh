@@ -14,7 +14,7 @@ ip netns add r
 for n in 1 3; do
 	ip netns add h$n
 	ip -n r link add f$n type ferroute || fail "ip link add f$n"
-	ip netns exec r "$FERCTL" addr add 10.$n.0.1/24 dev f$n || fail "addr f$n"
+	"$FERCTL" -n r addr add 10.$n.0.1/24 dev f$n || fail "addr f$n"
 	ip -n r link set f$n netns h$n
 	ip -n h$n link set lo up
 	ip -n h$n addr add 10.$n.0.2/24 dev f$n

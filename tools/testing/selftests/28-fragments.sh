@@ -92,7 +92,7 @@ done
 set +x
 compare_deltas
 set -x
-ip netns exec fr "$FERCTL" stats | grep -E '^IpFrag|^IpForw'
+"$FERCTL" -n fr stats | grep -E '^IpFrag|^IpForw'
 
 cleanup_netns
 unload

@@ -14,12 +14,12 @@ ip netns add r
 ip netns add h1
 ip netns add h2
 ip -n r link add fr1 type ferroute || fail "ip link add fr1"
-ip netns exec r "$FERCTL" addr add 10.1.0.1/24 dev fr1 || fail "addr fr1"
+"$FERCTL" -n r addr add 10.1.0.1/24 dev fr1 || fail "addr fr1"
 ip -n r link set fr1 netns h1
 ip -n r link add va type veth peer name vb netns h2
 ip -n r link set va up
-ip netns exec r "$FERCTL" port add va || fail "port add va"
-ip netns exec r "$FERCTL" addr add 10.2.0.1/24 dev va || fail "addr va"
+"$FERCTL" -n r port add va || fail "port add va"
+"$FERCTL" -n r addr add 10.2.0.1/24 dev va || fail "addr va"
 ip -n h1 link set lo up
 ip -n h1 addr add 10.1.0.2/24 dev fr1
 ip -n h1 link set fr1 up
@@ -54,7 +54,7 @@ PY
 run tcp
 run tcp-reverse -R
 run udp -u -b 20M
-ip netns exec r "$FERCTL" stats | grep -E '^Ip(ForwDatagrams|FragFails|OutDiscards) '
+"$FERCTL" -n r stats | grep -E '^Ip(ForwDatagrams|FragFails|OutDiscards) '
 [ "$(ncounter r IpFragFails)" -eq 0 ] || fail "FragFails $(ncounter r IpFragFails): GSO packets refused"
 
 cleanup_netns

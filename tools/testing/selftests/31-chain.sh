@@ -15,20 +15,20 @@ load
 set -x
 for ns in r1 r2 h1 h2; do ip netns add $ns; done
 ip -n r1 link add fa type ferroute || fail "ip link add fa"
-ip netns exec r1 "$FERCTL" addr add 10.1.0.1/24 dev fa || fail "r1 addr fa"
+"$FERCTL" -n r1 addr add 10.1.0.1/24 dev fa || fail "r1 addr fa"
 ip -n r1 link set fa netns h1
 ip -n r2 link add fb type ferroute || fail "ip link add fb"
-ip netns exec r2 "$FERCTL" addr add 10.2.0.1/24 dev fb || fail "r2 addr fb"
+"$FERCTL" -n r2 addr add 10.2.0.1/24 dev fb || fail "r2 addr fb"
 ip -n r2 link set fb netns h2
 ip -n r1 link add x1 type veth peer name x2 netns r2
 ip -n r1 link set x1 up
 ip -n r2 link set x2 up
-ip netns exec r1 "$FERCTL" port add x1 || fail "r1 port add x1"
-ip netns exec r2 "$FERCTL" port add x2 || fail "r2 port add x2"
-ip netns exec r1 "$FERCTL" addr add 10.12.0.1/24 dev x1 || fail "r1 addr x1"
-ip netns exec r2 "$FERCTL" addr add 10.12.0.2/24 dev x2 || fail "r2 addr x2"
-ip netns exec r1 "$FERCTL" route add 10.2.0.0/24 via 10.12.0.2 || fail "r1 route"
-ip netns exec r2 "$FERCTL" route add 10.1.0.0/24 via 10.12.0.1 || fail "r2 route"
+"$FERCTL" -n r1 port add x1 || fail "r1 port add x1"
+"$FERCTL" -n r2 port add x2 || fail "r2 port add x2"
+"$FERCTL" -n r1 addr add 10.12.0.1/24 dev x1 || fail "r1 addr x1"
+"$FERCTL" -n r2 addr add 10.12.0.2/24 dev x2 || fail "r2 addr x2"
+"$FERCTL" -n r1 route add 10.2.0.0/24 via 10.12.0.2 || fail "r1 route"
+"$FERCTL" -n r2 route add 10.1.0.0/24 via 10.12.0.1 || fail "r2 route"
 for h in 1 2; do
 	dev=$([ $h = 1 ] && echo fa || echo fb)
 	ip -n h$h link set lo up

@@ -14,34 +14,45 @@ load
 set -x
 two_routers
 
-# Linux's rt_cache column NAME, summed over CPUs (hex per CPU).
-rtcache() {
-	python3 -c "
-import sys
+# Each router's counters, read whole before and after its probe (a
+# process costs most of a second under TCG): ferctl stats for ferroute;
+# for Linux nstat, and its rt_cache columns (/proc/net/stat/rt_cache,
+# hex per CPU) summed over CPUs under ferctl's names.
+fstats() { "$FERCTL" -n fr stats > "$1"; }
+lstats() {
+	{
+		ip netns exec lr nstat -az
+		python3 -c "
 lines = open('/proc/net/stat/rt_cache').read().split('\\n')
-col = lines[0].split().index(sys.argv[1])
-print(sum(int(l.split()[col], 16) for l in lines[1:] if l.strip()))" "$1"
+for name in ('in_martian_src', 'in_martian_dst'):
+    col = lines[0].split().index(name)
+    print('rt_cache.' + name, sum(int(l.split()[col], 16) for l in lines[1:] if l.strip()))"
+	} > "$1"
 }
-fcount() { fr_count "$1"; }
-lcount() { lr_count "$1"; }
+# deltas BEFORE AFTER SIDE: "SIDE_src=N SIDE_dst=N ..." (increases), to eval.
+deltas() {
+	awk -v side="$3" 'BEGIN {
+			want["rt_cache.in_martian_src"] = "src"; want["rt_cache.in_martian_dst"] = "dst"
+			want["IpExtInBcastPkts"] = "bc"; want["IpInAddrErrors"] = "ae"
+			want["TcpExtIPReversePathFilter"] = "rp"
+		}
+		NR == FNR { then[$1] = $2; next }
+		$1 in want { printf "%s_%s=%d\n", side, want[$1], $2 - then[$1] }' "$1" "$2"
+}
 
-f0_src=$(fcount rt_cache.in_martian_src); f0_dst=$(fcount rt_cache.in_martian_dst)
-f0_bc=$(fcount IpExtInBcastPkts); f0_ae=$(fcount IpInAddrErrors); f0_rp=$(fcount TcpExtIPReversePathFilter)
+fstats /tmp/f.before
 mac=$(ip -n fh1 neigh show 10.1.0.1 | awk '{ print $5 }')
 probe fh1 martians fr1 "$mac" || fail "ferroute: sending"
 sleep 1
-f_src=$(($(fcount rt_cache.in_martian_src) - f0_src)); f_dst=$(($(fcount rt_cache.in_martian_dst) - f0_dst))
-f_bc=$(($(fcount IpExtInBcastPkts) - f0_bc)); f_ae=$(($(fcount IpInAddrErrors) - f0_ae))
-f_rp=$(($(fcount TcpExtIPReversePathFilter) - f0_rp))
+fstats /tmp/f.after
+eval "$(deltas /tmp/f.before /tmp/f.after f)"
 
-l0_src=$(rtcache in_martian_src); l0_dst=$(rtcache in_martian_dst)
-l0_bc=$(lcount IpExtInBcastPkts); l0_ae=$(lcount IpInAddrErrors); l0_rp=$(lcount TcpExtIPReversePathFilter)
+lstats /tmp/l.before
 mac=$(ip -n lh1 neigh show 10.1.0.1 | awk '{ print $5 }')
 probe lh1 martians fr1 "$mac" || fail "linux: sending"
 sleep 1
-l_src=$(($(rtcache in_martian_src) - l0_src)); l_dst=$(($(rtcache in_martian_dst) - l0_dst))
-l_bc=$(($(lcount IpExtInBcastPkts) - l0_bc)); l_ae=$(($(lcount IpInAddrErrors) - l0_ae))
-l_rp=$(($(lcount TcpExtIPReversePathFilter) - l0_rp))
+lstats /tmp/l.after
+eval "$(deltas /tmp/l.before /tmp/l.after l)"
 
 set +x
 echo "in_martian_src        ferroute $f_src linux $l_src"
@@ -58,10 +69,10 @@ set -x
 
 # A source with no route back (rp_filter 0): h1 sends from 10.99.0.1, the
 # router answers (the reply finds no route, but the request was accepted).
-before=$(fcount IcmpInEchos)
+before=$(fr_count IcmpInEchos)
 ip -n fh1 addr add 10.99.0.1/32 dev fr1
 ip netns exec fh1 ping -c 1 -W 2 -I 10.99.0.1 10.1.0.1 > /dev/null
-[ "$(fcount IcmpInEchos)" -eq $((before + 1)) ] || fail "a source without a route back was refused"
+[ "$(fr_count IcmpInEchos)" -eq $((before + 1)) ] || fail "a source without a route back was refused"
 
 cleanup_netns
 unload

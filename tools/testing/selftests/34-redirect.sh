@@ -24,9 +24,9 @@ for p in f l; do
 	ip -n ${p}h1 link set eth0 up
 	ip -n ${p}h1 route add default via 10.1.0.1
 done
-ip netns exec fr "$FERCTL" port add va || fail "port add va"
-ip netns exec fr "$FERCTL" addr add 10.1.0.1/24 dev va || fail "addr va"
-ip netns exec fr "$FERCTL" route add 10.9.0.0/16 via 10.1.0.3 || fail "route via g"
+"$FERCTL" -n fr port add va || fail "port add va"
+"$FERCTL" -n fr addr add 10.1.0.1/24 dev va || fail "addr va"
+"$FERCTL" -n fr route add 10.9.0.0/16 via 10.1.0.3 || fail "route via g"
 ip -n lr addr add 10.1.0.1/24 dev va
 ip -n lr route add 10.9.0.0/16 via 10.1.0.3
 ip netns exec lr sysctl -qw net.ipv4.ip_forward=1

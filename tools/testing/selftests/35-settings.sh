@@ -20,21 +20,21 @@ set -x
 two_routers
 
 # Defaults: Linux's (a new namespace's net.ipv4.* values).
-ip netns exec fr "$FERCTL" conf show | tee /tmp/conf.show
+"$FERCTL" -n fr conf show | tee /tmp/conf.show
 for n in icmp_ratelimit icmp_ratemask icmp_msgs_per_sec icmp_msgs_burst \
 	icmp_echo_ignore_broadcasts icmp_errors_use_inbound_ifaddr ip_default_ttl; do
 	l=$(ip netns exec lr sysctl -n net.ipv4.$n)
 	grep -qx "$n $l" /tmp/conf.show || fail "default $n is not Linux's $l"
 done
 grep -qx "udp_echo 0" /tmp/conf.show || fail "udp_echo is not off by default"
-ip netns exec fr "$FERCTL" -j conf show | python3 -c '
+"$FERCTL" -n fr -j conf show | python3 -c '
 import json, sys
 c = json.load(sys.stdin)
 assert c["icmp_ratelimit"] == 1000 and c["ip_default_ttl"] == 64, c' || fail "conf show -j"
-ip netns exec fr "$FERCTL" port list | tee /tmp/ports
+"$FERCTL" -n fr port list | tee /tmp/ports
 grep -q ' fr1 ferroute .* forwarding 1 rp_filter 0 send_redirects 1 accept_local 0 route_localnet 0 ' /tmp/ports ||
 	fail "port defaults"
-ip netns exec fr "$FERCTL" -j port list | python3 -c '
+"$FERCTL" -n fr -j port list | python3 -c '
 import json, sys
 p = {x["ifname"]: x for x in json.load(sys.stdin)}
 assert p["va"]["rp_filter"] == 0 and p["va"]["send_redirects"] == 1, p' || fail "port list -j"
@@ -42,7 +42,7 @@ assert p["va"]["rp_filter"] == 0 and p["va"]["send_redirects"] == 1, p' || fail 
 # Values out of range: EINVAL with a message naming the setting; nothing
 # changes.
 bad() {
-	if ip netns exec fr "$FERCTL" "$@" 2> /tmp/bad.err; then fail "$* accepted"; fi
+	if "$FERCTL" -n fr "$@" 2> /tmp/bad.err; then fail "$* accepted"; fi
 	cat /tmp/bad.err
 	grep -q "Invalid argument" /tmp/bad.err || fail "$*: not EINVAL"
 }
@@ -55,9 +55,9 @@ grep -q "ip_default_ttl must be 1 to 255" /tmp/bad.err || fail "no ttl message"
 bad conf set icmp_ratelimit 2147483648
 bad conf set icmp_msgs_burst 4294967295
 bad conf set udp_echo 2
-if ip netns exec fr "$FERCTL" port set nosuch rp_filter 1 2> /tmp/bad.err; then fail "unknown port"; fi
+if "$FERCTL" -n fr port set nosuch rp_filter 1 2> /tmp/bad.err; then fail "unknown port"; fi
 grep -q "No such device" /tmp/bad.err || fail "unknown port: not ENODEV"
-ip netns exec fr "$FERCTL" conf show | cmp -s - /tmp/conf.show || fail "a refused change changed something"
+"$FERCTL" -n fr conf show | cmp -s - /tmp/conf.show || fail "a refused change changed something"
 # Linux refuses the same out-of-range TTL.
 if ip netns exec lr sysctl -qw net.ipv4.ip_default_ttl=0 2> /dev/null; then fail "Linux took ttl 0"; fi
 
@@ -124,7 +124,7 @@ fset icmp_errors_use_inbound_ifaddr 0
 both "probe {} local udp-echo 10.1.0.1"
 # Type 3 code 3 (hex 41-44 of the normalized answer).
 [ "$(cut -c41-44 /tmp/f.out)" = 0303 ] || fail "no port unreachable on port 7"
-ip netns exec fr "$FERCTL" conf set udp_echo 1 || fail "conf set udp_echo 1"
+"$FERCTL" -n fr conf set udp_echo 1 || fail "conf set udp_echo 1"
 ip netns exec lr python3 -c '
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -152,7 +152,7 @@ done
 echo x | ip netns exec fh1 socat -t 3 - UDP4:10.2.0.1:7 | grep -qx x || fail "no echo from 10.2.0.1"
 kill "$echo_pid"
 wait "$echo_pid" 2> /dev/null
-ip netns exec fr "$FERCTL" conf set udp_echo 0 || fail "conf set udp_echo 0"
+"$FERCTL" -n fr conf set udp_echo 0 || fail "conf set udp_echo 0"
 both "probe {} local udp-echo 10.1.0.1"
 [ "$(cut -c41-44 /tmp/f.out)" = 0303 ] || fail "port 7 not closed again"
 

@@ -23,12 +23,12 @@ flood=$(dirname "$0")/lib/icmpflood.py
 load
 set -x
 two_routers
-ip netns exec fr "$FERCTL" route add 10.50.0.0/16 via 10.1.0.2 || fail "route to the sources"
+"$FERCTL" -n fr route add 10.50.0.0/16 via 10.1.0.2 || fail "route to the sources"
 ip -n lr route add 10.50.0.0/16 via 10.1.0.2
 per_sec=200
 burst=50
-ip netns exec fr "$FERCTL" conf set icmp_msgs_per_sec $per_sec || fail "ferroute: icmp_msgs_per_sec"
-ip netns exec fr "$FERCTL" conf set icmp_msgs_burst $burst || fail "ferroute: icmp_msgs_burst"
+"$FERCTL" -n fr conf set icmp_msgs_per_sec $per_sec || fail "ferroute: icmp_msgs_per_sec"
+"$FERCTL" -n fr conf set icmp_msgs_burst $burst || fail "ferroute: icmp_msgs_burst"
 ip netns exec lr sysctl -qw net.ipv4.icmp_msgs_per_sec=$per_sec net.ipv4.icmp_msgs_burst=$burst
 
 packets=${RATELIMIT_PACKETS:-2000}
@@ -93,10 +93,10 @@ l_packets=$(($(wc -l < /tmp/l.flood) * packets))
 
 # The counters: every error sent is counted, every packet not answered is
 # a global rate limit, none a per-peer one.
-while read -r name f0 l0; do
-	eval "${name}_f=$(($(fr_count "$name") - f0))"
-	eval "${name}_l=$(($(lr_count "$name") - l0))"
-done < /tmp/counters.before
+counter_deltas > /tmp/counters.deltas
+while read -r name f l; do
+	eval "${name}_f=$f ${name}_l=$l"
+done < /tmp/counters.deltas
 echo "OutTimeExcds ferroute $IcmpOutTimeExcds_f linux $IcmpOutTimeExcds_l;" \
 	"OutRateLimitGlobal ferroute $IcmpOutRateLimitGlobal_f linux $IcmpOutRateLimitGlobal_l;" \
 	"OutRateLimitHost ferroute $IcmpOutRateLimitHost_f linux $IcmpOutRateLimitHost_l"

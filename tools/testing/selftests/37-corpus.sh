@@ -16,10 +16,10 @@
 lib=$root/tools/testing/selftests/lib
 load
 two_routers 1400
-ip netns exec fr "$FERCTL" route add unreachable 10.8.0.0/16 || fail "unreachable route"
-ip netns exec fr "$FERCTL" route add prohibit 10.7.0.0/16 || fail "prohibit route"
-ip netns exec fr "$FERCTL" route add blackhole 10.6.0.0/16 || fail "blackhole route"
-ip netns exec fr "$FERCTL" route add 10.50.0.0/16 via 10.1.0.2 || fail "route to the sources"
+"$FERCTL" -n fr route add unreachable 10.8.0.0/16 || fail "unreachable route"
+"$FERCTL" -n fr route add prohibit 10.7.0.0/16 || fail "prohibit route"
+"$FERCTL" -n fr route add blackhole 10.6.0.0/16 || fail "blackhole route"
+"$FERCTL" -n fr route add 10.50.0.0/16 via 10.1.0.2 || fail "route to the sources"
 ip -n lr route add unreachable 10.8.0.0/16
 ip -n lr route add prohibit 10.7.0.0/16
 ip -n lr route add blackhole 10.6.0.0/16

@@ -47,7 +47,7 @@ ip -n fs route add default via 10.2.0.1
 for ns in fh lh; do ip netns exec $ns sysctl -qw net.ipv4.conf.hx.force_igmp_version=2; done
 ip -n fr link set p0 up
 ip -n fr link set p1 up
-F="ip netns exec fr $FERCTL"
+F="$FERCTL -n fr"
 $F port add p0 || fail "port add p0"
 $F port add p1 || fail "port add p1"
 $F addr add 10.1.0.5/24 dev p0 || fail "addr p0"

@@ -17,7 +17,7 @@ for i in 1 2; do
 	ip -n h$i addr add 10.$i.0.2/24 dev hx
 	ip -n h$i link set hx up
 done
-F="ip netns exec fr $FERCTL"
+F="$FERCTL -n fr"
 for i in 0 1; do
 	$F port add p$i || fail "port add p$i"
 	$F addr add 10.$((i + 1)).0.1/24 dev p$i || fail "addr p$i"

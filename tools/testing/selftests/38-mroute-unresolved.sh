@@ -31,7 +31,7 @@ for p in f l; do
 done
 ip -n lr addr add 10.1.0.1/24 dev p0
 ip -n lr addr add 10.2.0.1/24 dev p1
-F="ip netns exec fr $FERCTL"
+F="$FERCTL -n fr"
 for i in 0 1; do
 	$F port add p$i || fail "port add p$i"
 	$F addr add 10.$((i + 1)).0.1/24 dev p$i || fail "addr p$i"

@@ -43,7 +43,7 @@ for p in f l; do
 		ip -n ${p}h$i route add default via 10.$((i + 1)).0.1
 	done
 done
-F="ip netns exec fr $FERCTL"
+F="$FERCTL -n fr"
 for i in 0 1 2 3; do
 	$F port add p$i || fail "port add p$i"
 	$F addr add 10.$((i + 1)).0.1/24 dev p$i || fail "addr p$i"

@@ -47,7 +47,7 @@ for p in f l; do
 	ip -n ${p}h1 addr add 10.1.0.3/24 dev fr1
 	ip netns exec ${p}h1 ping -c 1 -W 3 -I 10.1.0.3 10.1.0.1 > /dev/null || fail "$p: g's first ping"
 done
-ip netns exec fr "$FERCTL" route add 10.9.0.0/16 via 10.1.0.3 || fail "route via g"
+"$FERCTL" -n fr route add 10.9.0.0/16 via 10.1.0.3 || fail "route via g"
 ip -n lr route add 10.9.0.0/16 via 10.1.0.3
 snapshot_counters IcmpOutRedirects IpForwDatagrams
 both "probe {} error 10.9.0.1"
@@ -55,7 +55,7 @@ both "probe {} error 10.9.0.1"
 compare_deltas
 # The port's 0 alone changes nothing: conf.all.send_redirects is still 1
 # (IN_DEV_ORCONF).
-ip netns exec fr "$FERCTL" port set fr1 send_redirects 0 || fail "port set fr1 send_redirects 0"
+"$FERCTL" -n fr port set fr1 send_redirects 0 || fail "port set fr1 send_redirects 0"
 ip netns exec lr sysctl -qw net.ipv4.conf.la1.send_redirects=0
 sleep 1
 for p in f l; do ip -n ${p}h1 route flush cache; done
@@ -100,7 +100,7 @@ for v in 0 1; do
 	martian 3
 	compare_deltas
 done
-[ "$(($(fr_count IpForwDatagrams) - $(awk '{ print $2 }' /tmp/counters.before)))" -eq 1 ] ||
+[ "$(awk '$1 == "IpForwDatagrams" { print $2 }' /tmp/counters.deltas)" -eq 1 ] ||
 	fail "accept_local 1: not forwarded"
 pset accept_local 0
 
@@ -119,13 +119,13 @@ pset route_localnet 0
 # pval NAME DEV [LDEV]: DEV's own NAME on ferroute (port list) and LDEV's
 # (default DEV) on Linux: equal.
 pval() {
-	f=$(ip netns exec fr "$FERCTL" port list | awk -v d="$2" -v n="$1" \
+	f=$("$FERCTL" -n fr port list | awk -v d="$2" -v n="$1" \
 		'$2 == d { for (i = 1; i < NF; i++) if ($i == n) print $(i + 1) }')
 	l=$(ip netns exec lr sysctl -n "net.ipv4.conf.${3:-$2}.$1")
 	echo "$2.$1: ferroute $f linux $l"
 	[ "$f" = "$l" ] || fail "$2.$1: ferroute $f, linux $l"
 }
-ip netns exec fr "$FERCTL" conf show | grep -E '^(all|default)\.' | tee /tmp/pseudo
+"$FERCTL" -n fr conf show | grep -E '^(all|default)\.' | tee /tmp/pseudo
 for d in all default; do
 	for n in rp_filter send_redirects accept_local route_localnet; do
 		l=$(ip netns exec lr sysctl -n "net.ipv4.conf.$d.$n")
@@ -141,10 +141,10 @@ for p in f l; do
 	ip -n ${p}r link add vx type veth peer name vy
 	ip -n ${p}r link set vx up
 done
-ip netns exec fr "$FERCTL" port add vx || fail "port add vx"
-ip netns exec fr "$FERCTL" port set default rp_filter 2 || fail "port set default"
+"$FERCTL" -n fr port add vx || fail "port add vx"
+"$FERCTL" -n fr port set default rp_filter 2 || fail "port set default"
 ip netns exec lr sysctl -qw net.ipv4.conf.default.rp_filter=2
-ip netns exec fr "$FERCTL" conf show | grep -qx 'default.rp_filter 2' ||
+"$FERCTL" -n fr conf show | grep -qx 'default.rp_filter 2' ||
 	fail "conf show: no default.rp_filter 2"
 pval rp_filter va
 [ "$f" = 0 ] || fail "default reached a port with an address"
@@ -155,10 +155,10 @@ for p in f l; do
 	ip -n ${p}r link add vz type veth peer name vw
 	ip -n ${p}r link set vz up
 done
-ip netns exec fr "$FERCTL" port add vz || fail "port add vz"
+"$FERCTL" -n fr port add vz || fail "port add vz"
 pval rp_filter vz
 [ "$f" = 2 ] || fail "a new port did not start from conf.default"
-ip netns exec fr "$FERCTL" port set default rp_filter 0
+"$FERCTL" -n fr port set default rp_filter 0
 ip netns exec lr sysctl -qw net.ipv4.conf.default.rp_filter=0
 pval rp_filter vx
 [ "$f" = 0 ] || fail "resetting default did not reach vx"
@@ -166,17 +166,17 @@ pval rp_filter vz
 [ "$f" = 2 ] || fail "resetting default reached a port that copied it"
 # all.forwarding 0 is written to every port (inet_forward_change): h1's
 # ping to h2 is not forwarded by either; 1 restores it.
-ip netns exec fr "$FERCTL" port set all forwarding 0 || fail "port set all forwarding 0"
+"$FERCTL" -n fr port set all forwarding 0 || fail "port set all forwarding 0"
 ip netns exec lr sysctl -qw net.ipv4.conf.all.forwarding=0
 pval forwarding va
 [ "$f" = 0 ] || fail "all.forwarding 0 left va forwarding"
-ip netns exec fr "$FERCTL" conf show | grep -qx 'default.forwarding 0' ||
+"$FERCTL" -n fr conf show | grep -qx 'default.forwarding 0' ||
 	fail "all.forwarding 0 did not reach default"
 [ "$(ip netns exec lr sysctl -n net.ipv4.conf.default.forwarding)" = 0 ] ||
 	fail "Linux: all.forwarding 0 did not reach default"
 both "ip netns exec {} ping -c 1 -W 2 10.2.0.2 > /dev/null 2>&1; echo \$?"
 [ "$(cat /tmp/f.out)" = 1 ] || fail "forwarded with all.forwarding 0"
-ip netns exec fr "$FERCTL" port set all forwarding 1
+"$FERCTL" -n fr port set all forwarding 1
 ip netns exec lr sysctl -qw net.ipv4.conf.all.forwarding=1
 both "ip netns exec {} ping -c 1 -W 2 10.2.0.2 > /dev/null 2>&1; echo \$?"
 [ "$(cat /tmp/f.out)" = 0 ] || fail "not forwarded again with all.forwarding 1"

@@ -32,10 +32,10 @@ for p in f l; do
 	ip -n ${p}h3 link set vd up
 	ip -n ${p}h3 route add default via 10.3.0.1
 done
-ip netns exec fr "$FERCTL" port add va || fail "port add va"
-ip netns exec fr "$FERCTL" port add vc || fail "port add vc"
-ip netns exec fr "$FERCTL" addr add 10.2.0.1/24 dev va || fail "addr va"
-ip netns exec fr "$FERCTL" addr add 10.3.0.1/24 dev vc || fail "addr vc"
+"$FERCTL" -n fr port add va || fail "port add va"
+"$FERCTL" -n fr port add vc || fail "port add vc"
+"$FERCTL" -n fr addr add 10.2.0.1/24 dev va || fail "addr va"
+"$FERCTL" -n fr addr add 10.3.0.1/24 dev vc || fail "addr vc"
 ip -n lr addr add 10.2.0.1/24 dev va
 ip -n lr addr add 10.3.0.1/24 dev vc
 ip netns exec lr sysctl -qw net.ipv4.ip_forward=1

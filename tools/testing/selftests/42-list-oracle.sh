@@ -74,22 +74,19 @@ COUNTERS="IpForwDatagrams IcmpOutTimeExcds IpInHdrErrors TcpExtIPReversePathFilt
 # run MODE: the bursts through both routers; prints "name ferroute linux"
 # deltas to /tmp/deltas.MODE.
 run() {
-	snapshot_counters $COUNTERS
+	snapshot_counters $COUNTERS FerRxFrames FerRxLists
 	burst fh2 "$1"
 	burst lh2 "$1"
 	sleep 1
-	while read -r n f0 l0; do
-		echo "$n $(($(fr_count "$n") - f0)) $(($(lr_count "$n") - l0))"
-	done < /tmp/counters.before | tee "/tmp/deltas.$1"
+	counter_deltas | tee "/tmp/deltas.$1"
 }
 # delta MODE NAME COLUMN(2 ferroute, 3 Linux)
 delta() { awk -v n="$2" -v c="$3" '$1 == n { print $c }' "/tmp/deltas.$1"; }
 
 # 1. TTL 1 in lists.
 gro on
-frames0=$(fr_count FerRxFrames); lists0=$(fr_count FerRxLists)
 run ttl
-frames=$(($(fr_count FerRxFrames) - frames0)); lists=$(($(fr_count FerRxLists) - lists0))
+frames=$(delta ttl FerRxFrames 2); lists=$(delta ttl FerRxLists 2)
 echo "ferroute: $frames frames in $lists lists"
 [ "$lists" -gt 0 ] && [ "$frames" -gt "$lists" ] || fail "no list of more than one frame ($frames frames, $lists lists)"
 for n in IpForwDatagrams IcmpOutTimeExcds IpInHdrErrors; do
@@ -100,9 +97,8 @@ done
 
 # 2. rp_filter: lists against Linux without lists.
 pset rp_filter 1
-frames0=$(fr_count FerRxFrames); lists0=$(fr_count FerRxLists)
 run spoof
-frames=$(($(fr_count FerRxFrames) - frames0)); lists=$(($(fr_count FerRxLists) - lists0))
+frames=$(delta spoof FerRxFrames 2); lists=$(delta spoof FerRxLists 2)
 echo "ferroute: $frames frames in $lists lists"
 [ "$frames" -gt "$lists" ] || fail "no list of more than one frame ($frames frames, $lists lists)"
 [ "$(delta spoof IpForwDatagrams 2)" -eq 320 ] || fail "spoof: $(delta spoof IpForwDatagrams 2) of 320 forwarded"

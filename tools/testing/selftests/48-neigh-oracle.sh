@@ -33,7 +33,7 @@ for p in f l; do
 	eval "mac_$p=\$(ip -n ${p}h2 -br link show vb | awk '{ print \$3 }')"
 done
 entry() {
-	ip netns exec fr "$FERCTL" neigh list | grep '^10\.2\.0\.2 ' |
+	"$FERCTL" -n fr neigh list | grep '^10\.2\.0\.2 ' |
 		sed -e "s/$mac_f/H2MAC/" -e 's/ *$//' > /tmp/f.neigh
 	ip -n lr neigh show | grep '^10\.2\.0\.2 ' |
 		sed -e "s/$mac_l/H2MAC/" -e 's/ *$//' > /tmp/l.neigh

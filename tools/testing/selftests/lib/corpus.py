@@ -403,7 +403,7 @@ def counters(p):
     -az shows, read from the namespace's /proc/net/snmp and netstat here
     (a process costs a second under TCG, and this runs twice a frame)."""
     if p == 'f':
-        cmd = ['ip', 'netns', 'exec', 'fr', os.environ.get('FERCTL', 'ferctl'), 'stats']
+        cmd = [os.environ.get('FERCTL', 'ferctl'), '-n', 'fr', 'stats']
         out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
         return {w[0]: int(w[1]) for w in (line.split() for line in out.splitlines()) if len(w) >= 2}
     texts = in_netns('/run/netns/lr', lambda: [read(f'/proc/thread-self/net/{name}')

@@ -47,10 +47,10 @@ for p in f l; do
 	ip -n ${p}h1 route add default via 10.1.0.1
 	ip -n ${p}h2 link set vb2 up
 done
-ip netns exec fr "$FERCTL" port add va1 || fail "port add va1"
-ip netns exec fr "$FERCTL" port add va2 || fail "port add va2"
-ip netns exec fr "$FERCTL" addr add 10.1.0.1/24 dev va1 || fail "addr va1"
-ip netns exec fr "$FERCTL" addr add 10.99.0.1/16 dev va2 || fail "addr va2"
+"$FERCTL" -n fr port add va1 || fail "port add va1"
+"$FERCTL" -n fr port add va2 || fail "port add va2"
+"$FERCTL" -n fr addr add 10.1.0.1/24 dev va1 || fail "addr va1"
+"$FERCTL" -n fr addr add 10.99.0.1/16 dev va2 || fail "addr va2"
 ip -n lr addr add 10.1.0.1/24 dev va1
 ip -n lr addr add 10.99.0.1/16 dev va2
 ip netns exec lr sysctl -qw net.ipv4.ip_forward=1
@@ -174,9 +174,9 @@ dmesg_clean || fail "the kernel log shows a problem"
 while [ $(($(date +%s) - fexp_start)) -lt 32 ]; do sleep 1; done
 [ "$(fc FerFragMemory)" = 0 ] || fail "fragments did not expire: $(fc FerFragMemory) bytes"
 [ "$(fc FerFragQueues)" = 0 ] || fail "fragment queues did not expire"
-ip netns exec fr "$FERCTL" port del va2 || fail "port del va2"
+"$FERCTL" -n fr port del va2 || fail "port del va2"
 # What is left is h1's entry on va1.
-ip netns exec fr "$FERCTL" neigh list
+"$FERCTL" -n fr neigh list
 [ "$(fc arp_cache.entries)" = 1 ] || fail "neighbour entries left: $(fc arp_cache.entries)"
 ip netns exec fh1 ping -c 1 -W 3 10.1.0.1 > /dev/null || fail "ping after the floods"
 cleanup_netns

@@ -184,13 +184,13 @@ while [ $i -lt $NETNS_LOOPS ]; do
 	ip netns add r
 	ip -n r link add va type veth peer name vb netns g1
 	ip -n r link set va up
-	ip netns exec r "$FERCTL" port add va || fail "port add va $i"
-	ip netns exec r "$FERCTL" addr add 10.11.0.1/24 dev va || fail "addr va $i"
+	"$FERCTL" -n r port add va || fail "port add va $i"
+	"$FERCTL" -n r addr add 10.11.0.1/24 dev va || fail "addr va $i"
 	ip -n g1 addr add 10.11.0.2/24 dev vb
 	ip -n g1 link set vb up
 	ip -n g1 route add default via 10.11.0.1
 	ip -n r link add fr type ferroute || fail "ip link add fr $i"
-	ip netns exec r "$FERCTL" addr add 10.12.0.1/24 dev fr || fail "addr fr $i"
+	"$FERCTL" -n r addr add 10.12.0.1/24 dev fr || fail "addr fr $i"
 	ip -n r link set fr netns g2
 	ip -n g2 addr add 10.12.0.2/24 dev fr
 	ip -n g2 link set fr up

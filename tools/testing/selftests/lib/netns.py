@@ -14,25 +14,36 @@ CLONE_NEWNET = 0x40000000
 libc = ctypes.CDLL(None, use_errno=True)
 
 
+def setns_fd(fd, what='setns'):
+    """Moves this thread into the network namespace of fd (an open
+    namespace file)."""
+    if libc.setns(fd, CLONE_NEWNET) != 0:
+        raise OSError(ctypes.get_errno(), what)
+
+
 def setns(path):
     """Moves this thread into the network namespace at path (a
     /run/netns/NAME or /proc/PID/ns/net file)."""
     fd = os.open(path, os.O_RDONLY)
     try:
-        if libc.setns(fd, CLONE_NEWNET) != 0:
-            raise OSError(ctypes.get_errno(), f'setns {path}')
+        setns_fd(fd, f'setns {path}')
     finally:
         os.close(fd)
+
+
+def own():
+    """An open file of this thread's network namespace now, to come back
+    to with setns_fd."""
+    return os.open('/proc/thread-self/ns/net', os.O_RDONLY)
 
 
 def in_netns(path, make):
     """make() run in the network namespace at path, then back in this
     thread's own: sockets make() opens stay in path's namespace."""
-    home = os.open('/proc/thread-self/ns/net', os.O_RDONLY)
+    home = own()
     try:
         setns(path)
         return make()
     finally:
-        if libc.setns(home, CLONE_NEWNET) != 0:
-            raise OSError(ctypes.get_errno(), 'setns back')
+        setns_fd(home, 'setns back')
         os.close(home)
